@@ -1,0 +1,3 @@
+using Keel.Cli;
+
+return await KeelCli.RunAsync(args).ConfigureAwait(false);

@@ -1,0 +1,33 @@
+using System.CommandLine;
+using Keel.Server;
+using Microsoft.Extensions.Hosting;
+
+namespace Keel.Cli.Server;
+
+/// <summary><c>keel server</c>: runs the tracking server on the embedded default or the given stores.</summary>
+internal static class ServerCommand
+{
+    public static Command Create()
+    {
+        var defaults = new KeelServerOptions();
+        var host = new Option<string>("--host") { Description = "Interface to bind.", DefaultValueFactory = _ => defaults.Host };
+        var port = new Option<int>("--port", "-p") { Description = "TCP port.", DefaultValueFactory = _ => defaults.Port };
+        var backend = new Option<string>("--backend-store-uri") { Description = "Database URI, e.g. sqlite:///keel-data/keel.db.", DefaultValueFactory = _ => defaults.BackendStoreUri };
+        var artifacts = new Option<string>("--artifacts-uri", "--default-artifact-root") { Description = "Artifact root folder or file:/// URI.", DefaultValueFactory = _ => defaults.ArtifactsUri };
+        var command = new Command("server", "Run the Keel tracking server.") { host, port, backend, artifacts };
+        command.SetAction(async (parse, ct) =>
+        {
+            var app = KeelServerApp.Build([], o =>
+            {
+                o.Host = parse.GetValue(host)!;
+                o.Port = parse.GetValue(port);
+                o.BackendStoreUri = parse.GetValue(backend)!;
+                o.ArtifactsUri = parse.GetValue(artifacts)!;
+            });
+            await app.StartAsync(ct).ConfigureAwait(false);
+            await app.WaitForShutdownAsync(ct).ConfigureAwait(false);
+            return 0;
+        });
+        return command;
+    }
+}

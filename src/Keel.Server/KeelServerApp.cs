@@ -1,0 +1,39 @@
+using Keel.Server.Artifacts;
+using Keel.Server.Infrastructure;
+using Keel.Server.Tracking;
+using Keel.Storage;
+
+namespace Keel.Server;
+
+/// <summary>Builds Keel's web application; used by Program, by <c>keel server</c> and by tests.</summary>
+public static class KeelServerApp
+{
+    /// <summary>Builds the app from command-line style arguments and configuration.</summary>
+    /// <param name="args">ASP.NET configuration arguments (e.g. <c>--Keel:Port=5001</c>).</param>
+    /// <param name="configure">Optional overrides applied to the options after binding.</param>
+    public static WebApplication Build(string[] args, Action<KeelServerOptions>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        var options = new KeelServerOptions();
+        builder.Configuration.GetSection("Keel").Bind(options);
+        configure?.Invoke(options);
+
+        builder.WebHost.UseKestrel(k => k.AddServerHeader = false);
+        if (builder.Configuration["urls"] is null && builder.Configuration["ASPNETCORE_URLS"] is null)
+        {
+            builder.WebHost.UseUrls($"http://{options.Host}:{options.Port}");
+        }
+
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddKeelStorage(options.BackendStoreUri, options.ArtifactsUri);
+
+        var app = builder.Build();
+        app.UseKeelErrors();
+        app.MapHealthApi();
+        app.MapTrackingApi();
+        app.MapArtifactsApi();
+        return app;
+    }
+}

@@ -1,0 +1,34 @@
+using Keel.Core.Artifacts;
+using Keel.Core.Errors;
+using Keel.Storage.Artifacts;
+using Keel.Storage.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Keel.Storage;
+
+/// <summary>Registers the stores named by URIs: <c>sqlite:///path</c>, <c>file:///path</c> or a plain folder.</summary>
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>Adds the tracking store and artifact store picked by URI scheme.</summary>
+    public static IServiceCollection AddKeelStorage(this IServiceCollection services, string backendStoreUri, string artifactsUri)
+    {
+        var artifactRoot = StoreUris.ParseArtifactRoot(artifactsUri);
+        services.TryAddSingleton<IArtifactStore>(_ => new LocalArtifactStore(artifactRoot));
+        var backend = StoreUris.ParseBackend(backendStoreUri);
+        switch (backend.Scheme)
+        {
+            case "sqlite":
+                services.TryAddSingleton(sp => new SqliteTrackingStore(
+                    backend.Path,
+                    artifactRoot,
+                    sp.GetService<TimeProvider>() ?? TimeProvider.System));
+                // ITrackingStore registration follows once the store is complete.
+                break;
+            default:
+                throw new KeelException(ErrorCode.InvalidParameterValue, $"Unsupported backend store URI scheme '{backend.Scheme}'. Use sqlite:///path/to/keel.db.");
+        }
+
+        return services;
+    }
+}

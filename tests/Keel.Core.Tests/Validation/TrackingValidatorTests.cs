@@ -1,0 +1,99 @@
+using Keel.Core.Errors;
+using Keel.Core.Tracking;
+using Keel.Core.Validation;
+
+namespace Keel.Core.Tests.Validation;
+
+public class TrackingValidatorTests
+{
+    [Theory]
+    [InlineData("accuracy")]
+    [InlineData("train/loss")]
+    [InlineData("a b-c.d_e:f")]
+    public void ValidateKey_AcceptsMlflowNames(string key) => TrackingValidator.ValidateKey(key, "metric");
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("bad!name")]
+    [InlineData("../escape")]
+    [InlineData("/absolute")]
+    [InlineData("a//b")]
+    [InlineData("a/./b")]
+    [InlineData(".")]
+    [InlineData("trailing/")]
+    public void ValidateKey_RefusesBadNames(string key)
+    {
+        var e = Assert.Throws<KeelException>(() => TrackingValidator.ValidateKey(key, "metric"));
+        Assert.Equal(ErrorCode.InvalidParameterValue, e.Code);
+    }
+
+    [Fact]
+    public void ValidateKey_RefusesKeysLongerThan250()
+    {
+        TrackingValidator.ValidateKey(new string('k', 250), "param");
+        var e = Assert.Throws<KeelException>(() => TrackingValidator.ValidateKey(new string('k', 251), "param"));
+        Assert.Contains("250", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ValidateParam_RefusesValuesOver6000()
+    {
+        TrackingValidator.ValidateParam(new Param("p", new string('v', 6000)));
+        Assert.Throws<KeelException>(() => TrackingValidator.ValidateParam(new Param("p", new string('v', 6001))));
+    }
+
+    [Fact]
+    public void ValidateTag_RefusesValuesOver8000()
+    {
+        TrackingValidator.ValidateTag(new RunTag("t", new string('v', 8000)));
+        Assert.Throws<KeelException>(() => TrackingValidator.ValidateTag(new RunTag("t", new string('v', 8001))));
+    }
+
+    [Fact]
+    public void ValidateBatch_ReportsEveryProblemAtOnce()
+    {
+        var metrics = new[] { new Metric("ok", 1, 0, 0), new Metric("bad!", 1, 0, 0) };
+        var @params = new[] { new Param("p", new string('v', 6001)) };
+        var e = Assert.Throws<KeelException>(() => TrackingValidator.ValidateBatch(metrics, @params, []));
+        Assert.Contains("(1)", e.Message, StringComparison.Ordinal);
+        Assert.Contains("(2)", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ValidateBatch_RefusesMoreThan1000Metrics()
+    {
+        var metrics = Enumerable.Range(0, 1001).Select(i => new Metric("m", i, 0, i)).ToArray();
+        var e = Assert.Throws<KeelException>(() => TrackingValidator.ValidateBatch(metrics, [], []));
+        Assert.Contains("1000", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ValidateBatch_RefusesMoreThan100ParamsOrTags()
+    {
+        var @params = Enumerable.Range(0, 101).Select(i => new Param("p" + i, "v")).ToArray();
+        Assert.Throws<KeelException>(() => TrackingValidator.ValidateBatch([], @params, []));
+        var tags = Enumerable.Range(0, 101).Select(i => new RunTag("t" + i, "v")).ToArray();
+        Assert.Throws<KeelException>(() => TrackingValidator.ValidateBatch([], [], tags));
+    }
+
+    [Fact]
+    public void ValidateBatch_RefusesConflictingDuplicateParams() =>
+        Assert.Throws<KeelException>(() => TrackingValidator.ValidateBatch([], [new Param("p", "1"), new Param("p", "2")], []));
+
+    [Theory]
+    [InlineData("0123456789abcdef0123456789abcdef", true)]
+    [InlineData("0123456789ABCDEF0123456789ABCDEF", false)]
+    [InlineData("short", false)]
+    [InlineData("", false)]
+    public void ValidateRunId_AcceptsOnly32LowercaseHex(string id, bool ok)
+    {
+        if (ok)
+        {
+            Assert.Equal(id, TrackingValidator.ValidateRunId(id));
+        }
+        else
+        {
+            Assert.Throws<KeelException>(() => TrackingValidator.ValidateRunId(id));
+        }
+    }
+}
