@@ -1,0 +1,77 @@
+using System.Text.Json;
+using Keel.Core.Json;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace Keel.Cli.Infrastructure;
+
+/// <summary>
+/// Writes a command's results: aligned tables and short messages for people, or JSON (and nothing
+/// else) on stdout for scripts when <see cref="Json"/> is set.
+/// </summary>
+public sealed class CliOutput
+{
+    /// <summary>Width used when stdout is not a terminal, so piped tables are never wrapped.</summary>
+    private const int UnboundedWidth = 4096;
+
+    private static readonly JsonSerializerOptions IndentedJson = new(KeelJson.Options) { WriteIndented = true };
+
+    public CliOutput(CliSettings settings, bool json)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        Json = json;
+        Out = settings.Out;
+        UseColor = settings.UseColor;
+        Console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(settings.Out),
+            Ansi = UseColor ? AnsiSupport.Yes : AnsiSupport.No,
+            ColorSystem = UseColor ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+        if (!UseColor)
+        {
+            Console.Profile.Width = UnboundedWidth;
+            Console.Profile.Capabilities.Unicode = false;
+        }
+    }
+
+    /// <summary>Whether the user asked for <c>--json</c>.</summary>
+    public bool Json { get; }
+
+    /// <summary>Whether ANSI colours are on.</summary>
+    public bool UseColor { get; }
+
+    /// <summary>Standard output.</summary>
+    public TextWriter Out { get; }
+
+    /// <summary>Spectre's console over <see cref="Out"/>.</summary>
+    public IAnsiConsole Console { get; }
+
+    /// <summary>Writes <paramref name="value"/> as indented JSON in MLflow's conventions (snake_case).</summary>
+    public void WriteJson<T>(T value) => Out.WriteLine(JsonSerializer.Serialize(value, IndentedJson));
+
+    /// <summary>Writes a line of plain text (never markup).</summary>
+    public void WriteLine(string text) => Out.WriteLine(text);
+
+    /// <summary>Writes any Spectre renderable (table, grid).</summary>
+    public void Write(IRenderable renderable) => Console.Write(renderable);
+
+    /// <summary>A table with Keel's look: a header rule and aligned columns, no outer frame.</summary>
+    public static Table NewTable(params string[] columns)
+    {
+        var table = new Table().Border(TableBorder.Simple);
+        foreach (var column in columns)
+        {
+            table.AddColumn(new TableColumn(new Text(column, new Style(decoration: Decoration.Bold))));
+        }
+
+        return table;
+    }
+
+    /// <summary>Plain text cell: never interpreted as markup.</summary>
+    public static IRenderable Cell(string? text) => new Text(text ?? string.Empty);
+
+    /// <summary>A highlighted cell (differing values in <c>runs compare</c>).</summary>
+    public static IRenderable Highlight(string? text) => new Text(text ?? string.Empty, new Style(Color.Yellow, decoration: Decoration.Bold));
+}
