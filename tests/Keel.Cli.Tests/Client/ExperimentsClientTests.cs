@@ -89,7 +89,8 @@ public sealed class ExperimentsClientTests(KeelServerFixture server)
 
         Assert.Single(first.Items);
         Assert.NotNull(first.NextPageToken);
-        Assert.Equal(all.Count, all.Select(e => e.ExperimentId).Distinct().Count());
+        // Other tests create experiments concurrently, which can shift offset pages (repeats), so
+        // only completeness is checked here.
         Assert.Subset(all.Select(e => e.ExperimentId).ToHashSet(), ids.ToHashSet());
     }
 
