@@ -22,18 +22,6 @@ public sealed class CliOutput
         Json = json;
         Out = settings.Out;
         UseColor = settings.UseColor;
-        Console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(settings.Out),
-            Ansi = UseColor ? AnsiSupport.Yes : AnsiSupport.No,
-            ColorSystem = UseColor ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
-        });
-        if (!UseColor)
-        {
-            Console.Profile.Width = UnboundedWidth;
-            Console.Profile.Capabilities.Unicode = false;
-        }
     }
 
     /// <summary>Whether the user asked for <c>--json</c>.</summary>
@@ -45,17 +33,41 @@ public sealed class CliOutput
     /// <summary>Standard output.</summary>
     public TextWriter Out { get; }
 
-    /// <summary>Spectre's console over <see cref="Out"/>.</summary>
-    public IAnsiConsole Console { get; }
-
     /// <summary>Writes <paramref name="value"/> as indented JSON in MLflow's conventions (snake_case).</summary>
     public void WriteJson<T>(T value) => Out.WriteLine(JsonSerializer.Serialize(value, IndentedJson));
 
     /// <summary>Writes a line of plain text (never markup).</summary>
     public void WriteLine(string text) => Out.WriteLine(text);
 
-    /// <summary>Writes any Spectre renderable (table, grid).</summary>
-    public void Write(IRenderable renderable) => Console.Write(renderable);
+    /// <summary>
+    /// Writes any Spectre renderable (table, grid) without the padding Spectre adds: no trailing
+    /// blanks on a line and no blank first or last line, so output diffs and greps cleanly.
+    /// </summary>
+    public void Write(IRenderable renderable)
+    {
+        using var buffer = new StringWriter();
+        CreateConsole(buffer).Write(renderable);
+        var lines = buffer.ToString().ReplaceLineEndings("\n").Split('\n').Select(l => l.TrimEnd()).ToList();
+        var first = lines.FindIndex(l => l.Length > 0);
+        var last = lines.FindLastIndex(l => l.Length > 0);
+        for (var i = first; i >= 0 && i <= last; i++)
+        {
+            Out.WriteLine(lines[i]);
+        }
+    }
+
+    private IAnsiConsole CreateConsole(TextWriter writer)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer),
+            Ansi = UseColor ? AnsiSupport.Yes : AnsiSupport.No,
+            ColorSystem = UseColor ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+        console.Profile.Width = UseColor && !System.Console.IsOutputRedirected ? System.Console.WindowWidth : UnboundedWidth;
+        return console;
+    }
 
     /// <summary>A table with Keel's look: a header rule and aligned columns, no outer frame.</summary>
     public static Table NewTable(params string[] columns)

@@ -14,6 +14,7 @@ internal static class ErrorReporter
 
     private static (int Code, string Message) Describe(Exception exception) => exception switch
     {
+        UsageException e => (ExitCodes.Failure, e.Message),
         KeelException e => (ExitCodes.Failure, $"{e.Message} ({e.Code.ToWireName()})"),
         HttpRequestException e => (ExitCodes.Unreachable, $"cannot reach the tracking server: {e.Message}"),
         TaskCanceledException e when e.InnerException is TimeoutException => (ExitCodes.Unreachable, "the tracking server did not answer in time."),

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Keel.Core.Errors;
 using Keel.Core.Tracking;
 
 namespace Keel.Cli.Infrastructure;
@@ -47,7 +46,7 @@ public static class Formats
         null or "" or "active" or "active_only" => ViewType.ActiveOnly,
         "deleted" or "deleted_only" => ViewType.DeletedOnly,
         "all" => ViewType.All,
-        _ => throw new KeelException(ErrorCode.InvalidParameterValue, $"Invalid view '{text}': expected active, deleted or all."),
+        _ => throw new UsageException($"Invalid view '{text}': expected active, deleted or all."),
     };
 
     /// <summary>Parses <c>key=value</c> tag arguments.</summary>
@@ -59,7 +58,7 @@ public static class Formats
             var eq = tag.IndexOf('=', StringComparison.Ordinal);
             if (eq <= 0)
             {
-                throw new KeelException(ErrorCode.InvalidParameterValue, $"Invalid tag '{tag}': expected key=value.");
+                throw new UsageException($"Invalid tag '{tag}': expected key=value.");
             }
 
             list.Add((tag[..eq], tag[(eq + 1)..]));

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Keel.Client;
-using Keel.Core.Errors;
 
 namespace Keel.Cli.Infrastructure;
 
@@ -35,7 +34,7 @@ public sealed class GlobalOptions
         var text = parse.GetValue(TrackingUri) ?? DefaultTrackingUri;
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
-            throw new KeelException(ErrorCode.InvalidParameterValue, $"Invalid tracking URI '{text}': expected an http:// or https:// URL.");
+            throw new UsageException($"Invalid tracking URI '{text}': expected an http:// or https:// URL.");
         }
 
         return new KeelClient(uri, Settings.ClientOptions);

@@ -16,8 +16,15 @@ internal static class RunsCompareCommand
 
     public static Command Create(GlobalOptions globals)
     {
-        var ids = new Argument<string[]>("run-id") { Description = "Two or more runs to compare.", Arity = new ArgumentArity(2, 100) };
+        var ids = new Argument<string[]>("run-id") { Description = "Two or more runs to compare.", Arity = ArgumentArity.OneOrMore };
         var onlyDiff = new Option<bool>("--only-diff") { Description = "Show only params and metrics whose values differ." };
+        ids.Validators.Add(result =>
+        {
+            if (result.Tokens.Count < 2)
+            {
+                result.AddError("Compare needs at least two run ids.");
+            }
+        });
         var command = new Command("compare", "Compare the params and metrics of several runs side by side.") { ids, onlyDiff };
         var json = command.AddJsonOption();
         command.SetApiAction(globals, json, async (ctx, ct) =>

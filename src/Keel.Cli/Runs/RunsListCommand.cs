@@ -2,7 +2,6 @@ using System.CommandLine;
 using Keel.Cli.Infrastructure;
 using Spectre.Console;
 using Keel.Client;
-using Keel.Core.Errors;
 using Keel.Core.Tracking;
 
 namespace Keel.Cli.Runs;
@@ -72,6 +71,6 @@ internal static class RunsListCommand
 
         return result.Count > 0
             ? result
-            : throw new KeelException(ErrorCode.InvalidParameterValue, "Name the experiments: --experiment-id ID or --experiment-name NAME.");
+            : throw new UsageException("Name the experiments: --experiment-id ID or --experiment-name NAME.");
     }
 }
