@@ -12,7 +12,7 @@ internal static class CliRunner
         if (parse.Errors.Count > 0 && parse.Action is ParseErrorAction)
         {
             var path = string.Join(' ', parse.CommandResult.Command is RootCommand ? ["keel"] : CommandPath(parse));
-            settings.Error.WriteLine($"error: {parse.Errors[0].Message} (see '{path} --help')");
+            settings.Error.WriteLine($"error: {ErrorReporter.OneLine(parse.Errors[0].Message)} (see '{path} --help')");
             return ExitCodes.Failure;
         }
 
