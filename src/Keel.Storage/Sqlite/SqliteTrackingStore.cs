@@ -19,8 +19,10 @@ public sealed partial class SqliteTrackingStore : ITrackingStore, IAsyncDisposab
     private readonly WriteQueue _writes;
     private readonly StatementCache _statements;
     private readonly TimeProvider _time;
+    private readonly Dictionary<string, RunState> _runCache = new(StringComparer.Ordinal);
     private long _nextSeq;
     private long _storedSeq;
+    private long _dataVersion = -1;
 
     /// <summary>Opens (creating and migrating if needed) the database at <paramref name="databasePath"/>.</summary>
     /// <param name="databasePath">The SQLite file.</param>
@@ -50,7 +52,7 @@ public sealed partial class SqliteTrackingStore : ITrackingStore, IAsyncDisposab
         Migrator.Migrate(_writer, Now());
         EnsureDefaultExperiment();
         _statements = new StatementCache(_writer);
-        _writes = new WriteQueue(_writer, BeforeBatch, AfterBatch);
+        _writes = new WriteQueue(_writer, BeforeBatch, AfterBatch, _runCache.Clear);
     }
 
     /// <summary>The database file.</summary>
@@ -78,6 +80,15 @@ public sealed partial class SqliteTrackingStore : ITrackingStore, IAsyncDisposab
 
     private void BeforeBatch(SqliteConnection connection, SqliteTransaction tx)
     {
+        // data_version changes when another connection (another process) committed: our cache
+        // of run states may be stale then.
+        var version = Convert.ToInt64(_statements.Get(tx, "PRAGMA data_version").ExecuteScalar(), CultureInfo.InvariantCulture);
+        if (version != _dataVersion)
+        {
+            _runCache.Clear();
+            _dataVersion = version;
+        }
+
         // Re-read the counter inside the write lock: another process may have written since.
         var cmd = _statements.Get(tx, "SELECT value FROM keel_meta WHERE key = 'metric_seq'");
         _nextSeq = _storedSeq = Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
