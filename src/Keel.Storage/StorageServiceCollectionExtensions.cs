@@ -1,5 +1,6 @@
 using Keel.Core.Artifacts;
 using Keel.Core.Errors;
+using Keel.Core.Tracking;
 using Keel.Storage.Artifacts;
 using Keel.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,7 +24,7 @@ public static class StorageServiceCollectionExtensions
                     backend.Path,
                     artifactRoot,
                     sp.GetService<TimeProvider>() ?? TimeProvider.System));
-                // ITrackingStore registration follows once the store is complete.
+                services.TryAddSingleton<ITrackingStore>(sp => sp.GetRequiredService<SqliteTrackingStore>());
                 break;
             default:
                 throw new KeelException(ErrorCode.InvalidParameterValue, $"Unsupported backend store URI scheme '{backend.Scheme}'. Use sqlite:///path/to/keel.db.");

@@ -1,11 +1,136 @@
+using System.Globalization;
+using Keel.Core.Errors;
+using Keel.Core.Tracking;
+using Keel.Storage.Sql;
+using Microsoft.Data.Sqlite;
+
 namespace Keel.Storage.Sqlite;
 
-/// <summary>The SQLite tracking store (in progress).</summary>
-public sealed partial class SqliteTrackingStore(string databasePath, string artifactRoot, TimeProvider time)
+/// <summary>
+/// The embedded tracking store: one SQLite file in WAL mode with synchronous=FULL. Reads use pooled
+/// connections and never block writes; writes go through a group-commit queue
+/// (<see cref="WriteQueue"/>), so many concurrent requests share one fsync while every
+/// acknowledged write is durable.
+/// </summary>
+public sealed partial class SqliteTrackingStore : ITrackingStore, IAsyncDisposable, IDisposable
 {
-    public string DatabasePath { get; } = databasePath;
+    private readonly string _connectionString;
+    private readonly SqliteConnection _writer;
+    private readonly WriteQueue _writes;
+    private readonly StatementCache _statements;
+    private readonly TimeProvider _time;
+    private long _nextSeq;
+    private long _storedSeq;
 
-    public string ArtifactRoot { get; } = artifactRoot;
+    /// <summary>Opens (creating and migrating if needed) the database at <paramref name="databasePath"/>.</summary>
+    /// <param name="databasePath">The SQLite file.</param>
+    /// <param name="artifactRoot">The artifact root folder; experiment locations default to <c>mlflow-artifacts:/&lt;id&gt;</c> under it.</param>
+    /// <param name="time">The clock for default timestamps.</param>
+    public SqliteTrackingStore(string databasePath, string artifactRoot, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(databasePath);
+        DatabasePath = Path.GetFullPath(databasePath);
+        ArtifactRoot = artifactRoot;
+        _time = time;
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = DatabasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
 
-    public TimeProvider Time { get; } = time;
+        _writer = new SqliteConnection(_connectionString);
+        _writer.Open();
+        Pragma(_writer, "PRAGMA journal_mode=WAL");
+        Pragma(_writer, "PRAGMA synchronous=FULL");
+        Pragma(_writer, "PRAGMA foreign_keys=ON");
+        Pragma(_writer, "PRAGMA busy_timeout=30000");
+        Migrator.Migrate(_writer, Now());
+        EnsureDefaultExperiment();
+        _statements = new StatementCache(_writer);
+        _writes = new WriteQueue(_writer, BeforeBatch, AfterBatch);
+    }
+
+    /// <summary>The database file.</summary>
+    public string DatabasePath { get; }
+
+    /// <summary>The artifact root folder.</summary>
+    public string ArtifactRoot { get; }
+
+    /// <summary>The id of the experiment every new store has.</summary>
+    public const string DefaultExperimentId = "0";
+
+    private long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private void EnsureDefaultExperiment()
+    {
+        using var cmd = _writer.CreateCommand();
+        cmd.CommandText = """
+            INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time)
+            SELECT 0, 'Default', 'mlflow-artifacts:/0', 'active', $t, $t
+            WHERE NOT EXISTS (SELECT 1 FROM experiments)
+            """;
+        cmd.Parameters.AddWithValue("$t", Now());
+        cmd.ExecuteNonQuery();
+    }
+
+    private void BeforeBatch(SqliteConnection connection, SqliteTransaction tx)
+    {
+        // Re-read the counter inside the write lock: another process may have written since.
+        var cmd = _statements.Get(tx, "SELECT value FROM keel_meta WHERE key = 'metric_seq'");
+        _nextSeq = _storedSeq = Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    private void AfterBatch(SqliteConnection connection, SqliteTransaction tx)
+    {
+        if (_nextSeq != _storedSeq)
+        {
+            var cmd = _statements.Get(tx, "UPDATE keel_meta SET value = $v WHERE key = 'metric_seq'");
+            cmd.Parameters.AddWithValue("$v", _nextSeq);
+            cmd.ExecuteNonQuery();
+        }
+    }
+
+    private SqliteConnection OpenRead()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        return connection;
+    }
+
+    private static void Pragma(SqliteConnection connection, string sql)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+
+    private static long ParseExperimentId(string? experimentId)
+    {
+        if (string.IsNullOrEmpty(experimentId))
+        {
+            throw KeelException.InvalidParameter("Missing value for required parameter 'experiment_id'.");
+        }
+
+        if (!long.TryParse(experimentId, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+        {
+            throw KeelException.NotFound($"No Experiment with id={experimentId} exists");
+        }
+
+        return id;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _writes.DisposeAsync().ConfigureAwait(false);
+        _statements.Dispose();
+        _writer.Dispose();
+        SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 }

@@ -1,5 +1,12 @@
 -- Keel schema version 1: tracking. Internal integer keys (run_key, dataset_key) keep child tables
 -- small; public ids (experiment_id, run_uuid) are what the API shows.
+-- Counters shared by every process that opens the database (e.g. the next metric seq).
+CREATE TABLE keel_meta (
+    key   TEXT    PRIMARY KEY,
+    value INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO keel_meta (key, value) VALUES ('metric_seq', 1);
+
 CREATE TABLE experiments (
     experiment_id     INTEGER PRIMARY KEY,
     name              TEXT    NOT NULL UNIQUE,

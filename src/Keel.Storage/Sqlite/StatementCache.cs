@@ -1,0 +1,36 @@
+using Microsoft.Data.Sqlite;
+
+namespace Keel.Storage.Sqlite;
+
+/// <summary>
+/// Prepared statements of the writer connection, reused across writes (Microsoft.Data.Sqlite keeps
+/// a command's compiled statement while its text is unchanged). Only the writer thread uses it.
+/// </summary>
+internal sealed class StatementCache(SqliteConnection connection) : IDisposable
+{
+    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+
+    public SqliteCommand Get(SqliteTransaction transaction, string sql)
+    {
+        if (!_commands.TryGetValue(sql, out var cmd))
+        {
+            cmd = connection.CreateCommand();
+            cmd.CommandText = sql;
+            _commands[sql] = cmd;
+        }
+
+        cmd.Transaction = transaction;
+        cmd.Parameters.Clear();
+        return cmd;
+    }
+
+    public void Dispose()
+    {
+        foreach (var cmd in _commands.Values)
+        {
+            cmd.Dispose();
+        }
+
+        _commands.Clear();
+    }
+}

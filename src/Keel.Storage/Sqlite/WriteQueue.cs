@@ -1,0 +1,166 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+
+namespace Keel.Storage.Sqlite;
+
+/// <summary>
+/// Group commit for SQLite: one writer connection drains queued writes and commits many of them in
+/// one transaction (one fsync), each inside its own SAVEPOINT so a failing write rolls back alone.
+/// A write's task completes only after the COMMIT that contains it returned, so every
+/// acknowledged write is durable (WAL + synchronous=FULL).
+/// </summary>
+internal sealed class WriteQueue : IAsyncDisposable
+{
+    private const int MaxBatch = 512;
+    private readonly Channel<WriteOp> _channel = Channel.CreateUnbounded<WriteOp>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SqliteConnection _connection;
+    private readonly Action<SqliteConnection, SqliteTransaction>? _beforeBatch;
+    private readonly Action<SqliteConnection, SqliteTransaction>? _afterBatch;
+    private readonly Task _loop;
+
+    public WriteQueue(
+        SqliteConnection connection,
+        Action<SqliteConnection, SqliteTransaction>? beforeBatch,
+        Action<SqliteConnection, SqliteTransaction>? afterBatch)
+    {
+        _connection = connection;
+        _beforeBatch = beforeBatch;
+        _afterBatch = afterBatch;
+        _loop = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+    }
+
+    /// <summary>Queues a write and waits until it is committed (or failed).</summary>
+    public Task<T> ExecuteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> write, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var op = new WriteOp<T>(write);
+        if (!_channel.Writer.TryWrite(op))
+        {
+            throw new ObjectDisposedException(nameof(WriteQueue));
+        }
+
+        // Cancellation does not withdraw a queued write: once queued it is either committed or failed.
+        return op.Task;
+    }
+
+    public Task ExecuteAsync(Action<SqliteConnection, SqliteTransaction> write, CancellationToken cancellationToken) =>
+        ExecuteAsync<bool>((c, t) => { write(c, t); return true; }, cancellationToken);
+
+    private async Task RunAsync()
+    {
+        var batch = new List<WriteOp>(MaxBatch);
+        var reader = _channel.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (batch.Count < MaxBatch && reader.TryRead(out var op))
+            {
+                batch.Add(op);
+            }
+
+            if (batch.Count > 0)
+            {
+                CommitBatch(batch);
+                batch.Clear();
+            }
+        }
+    }
+
+    private void CommitBatch(List<WriteOp> batch)
+    {
+        SqliteTransaction? tx = null;
+        try
+        {
+            tx = _connection.BeginTransaction(deferred: false);
+            _beforeBatch?.Invoke(_connection, tx);
+            using var savepoint = _connection.CreateCommand();
+            savepoint.Transaction = tx;
+            foreach (var op in batch)
+            {
+                savepoint.CommandText = "SAVEPOINT w";
+                savepoint.ExecuteNonQuery();
+                try
+                {
+                    op.Run(_connection, tx);
+                    savepoint.CommandText = "RELEASE w";
+                    savepoint.ExecuteNonQuery();
+                }
+                catch (Exception e)
+                {
+                    op.Error = e;
+                    savepoint.CommandText = "ROLLBACK TO w";
+                    savepoint.ExecuteNonQuery();
+                    savepoint.CommandText = "RELEASE w";
+                    savepoint.ExecuteNonQuery();
+                }
+            }
+
+            _afterBatch?.Invoke(_connection, tx);
+            tx.Commit();
+        }
+        catch (Exception e)
+        {
+            try
+            {
+                tx?.Rollback();
+            }
+            catch (SqliteException)
+            {
+                // The transaction is already gone; the original error is what matters.
+            }
+
+            foreach (var op in batch)
+            {
+                op.Error ??= e;
+                op.Committed = false;
+            }
+        }
+        finally
+        {
+            tx?.Dispose();
+        }
+
+        foreach (var op in batch)
+        {
+            op.Complete();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _channel.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+    }
+
+    private abstract class WriteOp
+    {
+        public Exception? Error { get; set; }
+
+        public bool Committed { get; set; } = true;
+
+        public abstract void Run(SqliteConnection connection, SqliteTransaction transaction);
+
+        public abstract void Complete();
+    }
+
+    private sealed class WriteOp<T>(Func<SqliteConnection, SqliteTransaction, T> write) : WriteOp
+    {
+        private readonly TaskCompletionSource<T> _tcs = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T _result = default!;
+
+        public Task<T> Task => _tcs.Task;
+
+        public override void Run(SqliteConnection connection, SqliteTransaction transaction) => _result = write(connection, transaction);
+
+        public override void Complete()
+        {
+            if (Error is not null)
+            {
+                _tcs.TrySetException(Error);
+            }
+            else
+            {
+                _tcs.TrySetResult(_result);
+            }
+        }
+    }
+}
