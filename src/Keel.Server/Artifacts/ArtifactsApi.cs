@@ -1,4 +1,5 @@
 using Keel.Core.Artifacts;
+using Keel.Core.Errors;
 using Keel.Core.Protocol;
 using Keel.Server.Infrastructure;
 using Microsoft.AspNetCore.Http.Features;
@@ -31,6 +32,7 @@ internal static class ArtifactsApi
             app.MapGet(prefix + "/artifacts/{**path}", DownloadAsync);
             app.MapPut(prefix + "/artifacts/{**path}", (HttpContext context, IArtifactStore store) => UploadAsync(context, store, options));
             app.MapDelete(prefix + "/artifacts/{**path}", DeleteAsync);
+            app.MapMethods(prefix + "/artifacts/{**path}", ["POST", "PATCH"], MethodNotAllowedAsync);
         }
 
         app.MapRunArtifactsApi();
@@ -82,6 +84,13 @@ internal static class ArtifactsApi
         }
 
         return Json.Empty();
+    }
+
+    /// <summary>Other methods get a JSON 405 rather than routing's empty one.</summary>
+    private static Task MethodNotAllowedAsync(HttpContext context)
+    {
+        context.Response.Headers.Allow = "GET, PUT, DELETE";
+        return ErrorHandling.WriteAsync(context, ErrorCode.EndpointNotFound, $"The artifact proxy does not support {context.Request.Method}; use GET, PUT or DELETE.", StatusCodes.Status405MethodNotAllowed);
     }
 
     /// <summary><c>DELETE .../mlflow-artifacts/artifacts/&lt;path&gt;</c>: removes a file or a folder tree.</summary>
