@@ -104,6 +104,19 @@ public sealed partial class SqliteTrackingStore : ITrackingStore, IAsyncDisposab
         }
     }
 
+    /// <summary>Runs a write on the shared group-commit writer (used by the registry store).</summary>
+    internal Task<T> WriteAsync<T>(Func<SqliteTransaction, T> write, CancellationToken cancellationToken) =>
+        _writes.ExecuteAsync((_, tx) => write(tx), cancellationToken);
+
+    /// <summary>A cached statement of the writer connection; only valid inside a write.</summary>
+    internal SqliteCommand Statement(SqliteTransaction tx, string sql) => _statements.Get(tx, sql);
+
+    /// <summary>A pooled read connection.</summary>
+    internal SqliteConnection OpenReadConnection() => OpenRead();
+
+    /// <summary>Unix milliseconds from the store's clock.</summary>
+    internal long NowMilliseconds() => Now();
+
     private SqliteConnection OpenRead()
     {
         var connection = new SqliteConnection(_connectionString);
