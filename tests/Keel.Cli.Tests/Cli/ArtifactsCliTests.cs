@@ -96,6 +96,27 @@ public sealed class ArtifactsCliTests(KeelServerFixture server) : IDisposable
     }
 
     [Fact]
+    public async Task Download_DestinationAsThirdArgument_AsInTheReadme()
+    {
+        var runId = await NewRunAsync();
+        await CliRun.AgainstAsync(server, "artifacts", "upload", runId, await LocalTreeAsync());
+        var dest = Path.Combine(_local, "positional");
+
+        var result = await CliRun.AgainstAsync(server, "artifacts", "download", runId, "model", dest);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.True(File.Exists(Path.Combine(dest, "model", "weights.bin")));
+    }
+
+    [Fact]
+    public async Task Download_DestinationTwice_IsAUsageError()
+    {
+        var result = await CliRun.AgainstAsync(server, "artifacts", "download", new string('e', 32), "model", _local, "--dest", _local);
+
+        CliRun.AssertOneLineError(result, ExitCodes.Failure, "destination once");
+    }
+
+    [Fact]
     public async Task DownloadEverything_WithoutPath()
     {
         var runId = await NewRunAsync();
