@@ -25,18 +25,7 @@ internal static class ArtifactsDownloadCommand
 
             var destination = Path.GetFullPath(positional ?? option ?? ".");
             var files = await ctx.Client.DownloadRunArtifactsAsync(ctx.Parse.GetValue(runId)!, ctx.Parse.GetValue(path), destination, ct).ConfigureAwait(false);
-            if (ctx.Output.Json)
-            {
-                ctx.Output.WriteJson(new { Destination = destination, Files = files });
-                return;
-            }
-
-            foreach (var file in files)
-            {
-                ctx.Output.WriteLine(file);
-            }
-
-            ctx.Output.WriteLine($"Downloaded {files.Count} file{(files.Count == 1 ? string.Empty : "s")} to {destination}.");
+            ctx.Output.WriteResult(new { Destination = destination, Files = files }, r => ctx.Output.WritePathsAndSummary(r.Files, "Downloaded", $"to {r.Destination}"));
         });
         return command;
     }

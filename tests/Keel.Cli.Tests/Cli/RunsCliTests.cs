@@ -45,7 +45,7 @@ public sealed class RunsCliTests(KeelServerFixture server)
 
         Assert.Equal(0, result.ExitCode);
         var ids = result.Json().EnumerateArray().Select(r => r.GetProperty("info").GetProperty("run_id").GetString()).Order();
-        Assert.Equal([seed.RunA, seed.RunB], ids.ToArray().Order());
+        Assert.Equal(new[] { seed.RunA, seed.RunB }.Order(), ids);
         var a = Assert.Single(result.Json().EnumerateArray(), r => r.GetProperty("info").GetProperty("run_id").GetString() == seed.RunA);
         Assert.Equal("FINISHED", a.GetProperty("info").GetProperty("status").GetString());
     }
