@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using Keel.Cli.Infrastructure;
-using Spectre.Console;
 using Keel.Client;
+using Spectre.Console;
 using FileInfo = Keel.Core.Protocol.FileInfo;
 
 namespace Keel.Cli.Artifacts;

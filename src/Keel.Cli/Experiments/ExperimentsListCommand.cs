@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Keel.Cli.Infrastructure;
-using Spectre.Console;
 using Keel.Core.Tracking;
+using Spectre.Console;
 
 namespace Keel.Cli.Experiments;
 

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using Keel.Cli.Infrastructure;
-using Spectre.Console;
 using Keel.Client;
 using Keel.Core.Tracking;
+using Spectre.Console;
 
 namespace Keel.Cli.Runs;
 
