@@ -82,6 +82,19 @@ public sealed class ExperimentsCliTests(KeelServerFixture server)
     }
 
     [Fact]
+    public async Task List_Filter_IsPassedToTheServer()
+    {
+        var prefix = KeelServerFixture.UniqueName("cli-filter");
+        await CliRun.AgainstAsync(server, "experiments", "create", prefix + "-a");
+        await CliRun.AgainstAsync(server, "experiments", "create", KeelServerFixture.UniqueName("cli-other"));
+
+        var result = await CliRun.AgainstAsync(server, "experiments", "list", "--filter", $"name LIKE '{prefix}%'", "--json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal([prefix + "-a"], result.Json().EnumerateArray().Select(e => e.GetProperty("name").GetString()));
+    }
+
+    [Fact]
     public async Task List_MaxResults_LimitsTheRows()
     {
         await CliRun.AgainstAsync(server, "experiments", "create", KeelServerFixture.UniqueName("cli-max"));
