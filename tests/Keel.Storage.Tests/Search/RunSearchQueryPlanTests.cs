@@ -1,0 +1,111 @@
+using Keel.Core.Tracking;
+using Keel.Storage.Sql.Search;
+using Microsoft.Data.Sqlite;
+
+namespace Keel.Storage.Tests.Search;
+
+/// <summary>Checks index use on 10,000 runs with 5 params and 5 metrics each (plans only; no timings).</summary>
+public sealed class RunSearchQueryPlanTests : IDisposable
+{
+    private const int Runs = 10_000;
+    private readonly SearchDatabase _db = new();
+
+    public RunSearchQueryPlanTests()
+    {
+        _db.Execute("INSERT INTO experiments VALUES (1, 'e', '/a', 'active', 0, 0)");
+        using var tx = _db.Connection.BeginTransaction();
+        using var run = Command(
+            "INSERT INTO runs (run_key, run_uuid, experiment_id, name, user_id, status, start_time, artifact_uri) " +
+            "VALUES ($k, $u, 1, 'n', 'u', 'FINISHED', $s, '/a')", "$k", "$u", "$s");
+        using var param = Command("INSERT INTO params VALUES ($k, $key, $v)", "$k", "$key", "$v");
+        using var metric = Command("INSERT INTO latest_metrics VALUES ($k, $key, $v, 0, 0, 0, 0)", "$k", "$key", "$v");
+        var random = new Random(7);
+        for (var i = 1; i <= Runs; i++)
+        {
+            Run(run, i, i.ToString("x32", System.Globalization.CultureInfo.InvariantCulture), 1000L * i);
+            for (var j = 0; j < 5; j++)
+            {
+                Run(param, i, "p" + j, "v" + random.Next(100));
+                Run(metric, i, "m" + j, random.NextDouble());
+            }
+        }
+
+        tx.Commit();
+    }
+
+    public void Dispose() => _db.Dispose();
+
+    private static void Run(SqliteCommand command, params object[] values)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            command.Parameters[i].Value = values[i];
+        }
+
+        command.ExecuteNonQuery();
+    }
+
+    private SqliteCommand Command(string sql, params string[] names)
+    {
+        var command = _db.Connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var name in names)
+        {
+            command.Parameters.Add(new SqliteParameter { ParameterName = name });
+        }
+
+        return command;
+    }
+
+    [Fact]
+    public void MetricFilterAndMetricOrder_WalkTheMetricIndex_AndProbeByPrimaryKey()
+    {
+        var text = RunSearchSql.Build([1], "metrics.m1 > 0.5", ViewType.ActiveOnly, ["metrics.m2 DESC"], 100, 0, SqlDialect.Sqlite);
+        var plan = _db.QueryPlan(text);
+
+        Assert.Contains(plan, line => line.Contains("COVERING INDEX ix_latest_metrics_key_nan_value (key=? AND is_nan=?)", StringComparison.Ordinal));
+        Assert.Contains(plan, line => line.Contains("SEARCH r USING INTEGER PRIMARY KEY", StringComparison.Ordinal));
+        Assert.Contains(plan, line => line.Contains("SEARCH f0", StringComparison.Ordinal) && line.Contains("PRIMARY KEY (run_key=? AND key=?)", StringComparison.Ordinal));
+        // The first arm sorts only the tie-break terms, not every run.
+        Assert.Contains(plan, line => line.Contains("TEMP B-TREE FOR LAST", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, line => line.StartsWith("SCAN latest_metrics", StringComparison.Ordinal) || line.StartsWith("SCAN r", StringComparison.Ordinal));
+
+        var page = _db.Query(text);
+        Assert.Equal(100, page.Count);
+    }
+
+    [Fact]
+    public void DefaultOrder_WalksTheRunsIndex_WithoutSorting()
+    {
+        var text = RunSearchSql.Build([1], "metrics.m1 > 0.5 AND params.p1 LIKE 'v1%'", ViewType.ActiveOnly, null, 100, 0, SqlDialect.Sqlite);
+        var plan = _db.QueryPlan(text);
+
+        Assert.Contains(plan, line => line.Contains("SEARCH r USING INDEX ix_runs_experiment_start", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, line => line.Contains("TEMP B-TREE", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, line => line.Contains("value>?", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void MetricOrder_FirstPage_MatchesAFullSortInMemory()
+    {
+        var text = RunSearchSql.Build([1], "metrics.m1 > 0.5", ViewType.ActiveOnly, ["metrics.m2 DESC"], 100, 0, SqlDialect.Sqlite);
+        var page = _db.Query(text);
+
+        var expected = new List<(long Key, double M2)>();
+        using (var command = _db.Connection.CreateCommand())
+        {
+            command.CommandText =
+                "SELECT a.run_key, b.value FROM latest_metrics a JOIN latest_metrics b ON b.run_key = a.run_key AND b.key = 'm2' " +
+                "WHERE a.key = 'm1' AND a.value > 0.5";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                expected.Add((reader.GetInt64(0), reader.GetDouble(1)));
+            }
+        }
+
+        // start_time grows with run_key here, so the tie-break start_time DESC is run_key DESC.
+        var top = expected.OrderByDescending(e => e.M2).ThenByDescending(e => e.Key).Take(100).Select(e => e.Key);
+        Assert.Equal(top, page);
+    }
+}
