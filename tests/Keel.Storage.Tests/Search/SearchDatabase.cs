@@ -13,6 +13,8 @@ internal sealed class SearchDatabase : IDisposable
         _path = Path.Combine(Path.GetTempPath(), $"keel-search-{Guid.NewGuid():N}.db");
         Connection = new SqliteConnection($"Data Source={_path};Pooling=False");
         Connection.Open();
+        // A throwaway database: no need to wait for the disk.
+        Execute("PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF;");
         foreach (var script in MigrationScripts())
         {
             Execute(script);
