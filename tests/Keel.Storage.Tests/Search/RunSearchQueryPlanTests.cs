@@ -37,6 +37,17 @@ public sealed class RunSearchQueryPlanTests(TenThousandRunsFixture data) : IClas
     }
 
     [Fact]
+    public void ParamEquality_CollectsTheMatchingRunsFromTheKeyValueIndex()
+    {
+        var text = RunSearchSql.Build([1], "params.p1 = 'v5'", ViewType.ActiveOnly, ["params.p2"], 100, 0, SqlDialect.Sqlite);
+        var plan = _db.QueryPlan(text);
+
+        Assert.Contains(plan, line => line.Contains("ix_params_key_value (key=? AND value=?)", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, line => line.StartsWith("SCAN params", StringComparison.Ordinal));
+        Assert.NotEmpty(_db.Query(text));
+    }
+
+    [Fact]
     public void MetricOrder_FirstPage_MatchesAFullSortInMemory()
     {
         var text = RunSearchSql.Build([1], "metrics.m1 > 0.5", ViewType.ActiveOnly, ["metrics.m2 DESC"], 100, 0, SqlDialect.Sqlite);

@@ -86,17 +86,23 @@ internal static class RunSearchSql
         var restTerms = string.Join(", ", rest);
         var conditions = string.Join("\n    AND ", where);
 
+        // In the arms driven by o0, probes correlate on o0.run_key (equal to r.run_key) so the database
+        // can reject a candidate before it looks the run up. Safe to rewrite: values are never in the text.
+        var drivenConditions = conditions
+            .Replace("= r.run_key", "= o0.run_key", StringComparison.Ordinal)
+            .Replace("r.run_key IN (", "o0.run_key IN (", StringComparison.Ordinal);
+
         var arms = new List<string>();
         var valueFilter = isMetric ? $" AND o0.is_nan = 0" : "";
         arms.Add(
             $"SELECT r.run_key FROM {table} o0 CROSS JOIN runs r\n{joins}" +
-            $"  WHERE o0.key = {key}{valueFilter} AND r.run_key = o0.run_key\n    AND {conditions}\n" +
+            $"  WHERE o0.key = {key}{valueFilter} AND r.run_key = o0.run_key\n    AND {drivenConditions}\n" +
             $"  ORDER BY o0.value{(first.Ascending ? "" : " DESC")}, {restTerms} LIMIT {n}");
         if (isMetric)
         {
             arms.Add(
                 $"SELECT r.run_key FROM {table} o0 CROSS JOIN runs r\n{joins}" +
-                $"  WHERE o0.key = {key} AND o0.is_nan = 1 AND r.run_key = o0.run_key\n    AND {conditions}\n" +
+                $"  WHERE o0.key = {key} AND o0.is_nan = 1 AND r.run_key = o0.run_key\n    AND {drivenConditions}\n" +
                 $"  ORDER BY {restTerms} LIMIT {n}");
         }
 
@@ -120,9 +126,14 @@ internal static class RunSearchSql
         return sql;
     }
 
+    // Probes come in two shapes. Equality is usually selective, so "run_key IN (subquery)" lets the
+    // database collect the few matching runs once from the (key, value) index. Ranges, LIKE and !=
+    // usually match many runs, so a correlated EXISTS seeks the child table's (run_key, key) primary
+    // key per candidate run and the scan stops as soon as a page is full.
     private static string Condition(SearchSqlWriter w, SearchClause clause, int index)
     {
         var alias = "f" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var equality = clause.Comparator == SearchComparator.Equal;
         switch (clause.EntityType)
         {
             case SearchEntityType.Attribute:
@@ -133,6 +144,11 @@ internal static class RunSearchSql
             case SearchEntityType.Metric:
                 var key = w.Add(clause.Key);
                 var number = w.Add(((NumberSearchValue)clause.Value).Value);
+                if (equality)
+                {
+                    return $"r.run_key IN (SELECT {alias}.run_key FROM latest_metrics {alias} WHERE {alias}.key = {key} AND {alias}.is_nan = 0 AND {alias}.value = {number})";
+                }
+
                 var isNan = w.Probe(alias + ".is_nan");
                 var value = w.Probe(alias + ".value");
                 var test = clause.Comparator == SearchComparator.NotEqual
@@ -142,7 +158,9 @@ internal static class RunSearchSql
             case SearchEntityType.Param or SearchEntityType.Tag:
                 var table = TableOf(clause.EntityType);
                 var k = w.Add(clause.Key);
-                return $"EXISTS (SELECT 1 FROM {table} {alias} WHERE {alias}.run_key = r.run_key AND {alias}.key = {k} AND {w.CompareText(w.Probe(alias + ".value"), clause.Comparator, clause.Value)})";
+                return equality
+                    ? $"r.run_key IN (SELECT {alias}.run_key FROM {table} {alias} WHERE {alias}.key = {k} AND {w.CompareText(alias + ".value", clause.Comparator, clause.Value)})"
+                    : $"EXISTS (SELECT 1 FROM {table} {alias} WHERE {alias}.run_key = r.run_key AND {alias}.key = {k} AND {w.CompareText(w.Probe(alias + ".value"), clause.Comparator, clause.Value)})";
             default:
                 return DatasetCondition(w, clause, alias);
         }
