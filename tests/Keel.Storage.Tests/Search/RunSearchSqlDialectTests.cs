@@ -30,12 +30,22 @@ public class RunSearchSqlDialectTests
     }
 
     [Fact]
-    public void PostgreSql_EverySubqueryInFromHasAnAlias()
+    public void PostgreSql_OrdersByMetricInOneSortedSelect_NaNThenMissingLast()
     {
         var text = RunSearchSql.Build([1], null, ViewType.ActiveOnly, ["metrics.m"], 10, 0, SqlDialect.PostgreSql);
-        Assert.Contains(") g0", text.Sql, StringComparison.Ordinal);
-        Assert.Contains(") g2", text.Sql, StringComparison.Ordinal);
-        Assert.Contains(") page", text.Sql, StringComparison.Ordinal);
+        Assert.DoesNotContain("UNION", text.Sql, StringComparison.Ordinal);
+        Assert.Contains("LEFT JOIN latest_metrics o0", text.Sql, StringComparison.Ordinal);
+        Assert.Contains("CASE WHEN o0.run_key IS NULL THEN 2 WHEN o0.is_nan = 1 THEN 1 ELSE 0 END, o0.value, r.start_time DESC, r.run_uuid", text.Sql, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Sqlite_OrdersByMetricArmByArm()
+    {
+        var text = RunSearchSql.Build([1], null, ViewType.ActiveOnly, ["metrics.m DESC"], 10, 0, SqlDialect.Sqlite);
+        Assert.Contains("o0.is_nan = 0", text.Sql, StringComparison.Ordinal);
+        Assert.Contains("o0.is_nan = 1", text.Sql, StringComparison.Ordinal);
+        Assert.Contains("NOT EXISTS", text.Sql, StringComparison.Ordinal);
+        Assert.Equal(2, text.Sql.Split("UNION ALL").Length - 1);
     }
 
     [Fact]

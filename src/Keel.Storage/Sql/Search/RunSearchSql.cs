@@ -45,7 +45,9 @@ internal static class RunSearchSql
             where.Add(Condition(w, parsedFilter.Clauses[i], i));
         }
 
-        var sql = parsedOrder.Count > 0 && parsedOrder[0].EntityType != SearchEntityType.Attribute
+        // The arm-by-arm plan relies on SQLite running UNION ALL arms left to right; PostgreSQL may run
+        // them in parallel, so it gets the single sorted SELECT.
+        var sql = dialect == SqlDialect.Sqlite && parsedOrder.Count > 0 && parsedOrder[0].EntityType != SearchEntityType.Attribute
             ? DrivenByFirstKey(w, parsedOrder, where, limit, offset)
             : Simple(w, parsedOrder, where, limit, offset);
         return w.ToCommand(sql);
@@ -69,9 +71,9 @@ internal static class RunSearchSql
     // When the first order_by entry is a metric, param or tag, MLflow's order is: runs with a value
     // (by value), then runs whose metric is NaN, then runs without the key. Each group is one arm
     // that walks the (key, [is_nan,] value) index in order and stops after offset + limit rows; the
-    // arms are concatenated in that order (UNION ALL evaluates its arms left to right and the outer
+    // arms are concatenated in that order (SQLite evaluates UNION ALL arms left to right and the outer
     // LIMIT stops before later arms are read), so a page near the top touches only a page of rows
-    // instead of sorting every run.
+    // instead of sorting every run. Tests page across the arm boundaries to hold SQLite to this.
     private static StringBuilder DrivenByFirstKey(SearchSqlWriter w, IReadOnlyList<OrderByClause> order, List<string> where, int limit, long offset)
     {
         var first = order[0];
