@@ -14,6 +14,9 @@ namespace Keel.Storage.Sql.Search;
 /// ordering puts, per order_by entry, values first, then NaN (metrics), then runs without the key,
 /// in either direction; ties break on <c>start_time DESC</c> (unless ordered by it) then <c>run_uuid</c>.
 /// A NaN metric (stored as <c>is_nan = 1</c>) satisfies only <c>!=</c>, as in IEEE arithmetic.
+/// Text comparisons are case-sensitive except ILIKE; LIKE patterns have no escape character.
+/// On SQLite, LIKE runs as GLOB (case-sensitive) and ILIKE as SQLite's LIKE (ASCII case folding).
+/// Uses ix_latest_metrics_key_nan_value from migration 0002.
 /// </remarks>
 internal static class RunSearchSql
 {
