@@ -37,6 +37,16 @@ public sealed class RunSearchQueryPlanTests(TenThousandRunsFixture data) : IClas
     }
 
     [Fact]
+    public void OrderByRunName_WalksTheNameIndex()
+    {
+        var text = RunSearchSql.Build([1], "metrics.m1 > 0.5", ViewType.ActiveOnly, ["attributes.run_name"], 100, 0, SqlDialect.Sqlite);
+        var plan = _db.QueryPlan(text);
+
+        Assert.Contains(plan, line => line.Contains("SEARCH r USING INDEX ix_runs_experiment_name", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, line => line.Contains("USE TEMP B-TREE FOR ORDER BY", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void ParamEquality_CollectsTheMatchingRunsFromTheKeyValueIndex()
     {
         var text = RunSearchSql.Build([1], "params.p1 = 'v5'", ViewType.ActiveOnly, ["params.p2"], 100, 0, SqlDialect.Sqlite);
