@@ -159,13 +159,13 @@ internal static class RunSearchSql
                 var test = clause.Comparator == SearchComparator.NotEqual
                     ? $"({isNan} = 1 OR {value} <> {number})"
                     : $"{isNan} = 0 AND {value} {SearchSqlWriter.Operator(clause.Comparator)} {number}";
-                return $"EXISTS (SELECT 1 FROM latest_metrics {alias} WHERE {alias}.run_key = r.run_key AND {alias}.key = {key} AND {test})";
+                return $"EXISTS (SELECT 1 FROM latest_metrics {alias} WHERE {alias}.run_key = r.run_key AND {alias}.key = {key} AND {test}{w.ProbeEnd})";
             case SearchEntityType.Param or SearchEntityType.Tag:
                 var table = TableOf(clause.EntityType);
                 var k = w.Add(clause.Key);
                 return equality
                     ? $"r.run_key IN (SELECT {alias}.run_key FROM {table} {alias} WHERE {alias}.key = {k} AND {w.CompareText(alias + ".value", clause.Comparator, clause.Value)})"
-                    : $"EXISTS (SELECT 1 FROM {table} {alias} WHERE {alias}.run_key = r.run_key AND {alias}.key = {k} AND {w.CompareText(w.Probe(alias + ".value"), clause.Comparator, clause.Value)})";
+                    : $"EXISTS (SELECT 1 FROM {table} {alias} WHERE {alias}.run_key = r.run_key AND {alias}.key = {k} AND {w.CompareText(w.Probe(alias + ".value"), clause.Comparator, clause.Value)}{w.ProbeEnd})";
             default:
                 return DatasetCondition(w, clause, alias);
         }
