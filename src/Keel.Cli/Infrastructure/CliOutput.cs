@@ -11,7 +11,10 @@ namespace Keel.Cli.Infrastructure;
 /// </summary>
 public sealed class CliOutput
 {
-    /// <summary>Width used when stdout is not a terminal, so piped tables are never wrapped.</summary>
+    /// <summary>
+    /// Tables are never wrapped inside cells (ids and timestamps stay whole); a line longer than the
+    /// terminal is wrapped by the terminal, as kubectl's and docker's tables are.
+    /// </summary>
     private const int UnboundedWidth = 4096;
 
     private static readonly JsonSerializerOptions IndentedJson = new(KeelJson.Options) { WriteIndented = true };
@@ -91,7 +94,7 @@ public sealed class CliOutput
             ColorSystem = UseColor ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
             Interactive = InteractionSupport.No,
         });
-        console.Profile.Width = UseColor && !System.Console.IsOutputRedirected ? System.Console.WindowWidth : UnboundedWidth;
+        console.Profile.Width = UnboundedWidth;
         return console;
     }
 
@@ -103,6 +106,7 @@ public sealed class CliOutput
         {
             table.AddColumn(new TableColumn(new Text(column, new Style(decoration: Decoration.Bold))));
         }
+
 
         return table;
     }

@@ -24,7 +24,10 @@ public sealed class CliSettings
     /// <value>The <see cref="KeelClientOptions"/> defaults.</value>
     public KeelClientOptions ClientOptions { get; init; } = new();
 
-    /// <summary>Whether output is styled with ANSI colours: only on a real terminal and when NO_COLOR is unset.</summary>
-    internal bool UseColor =>
-        ReferenceEquals(Out, Console.Out) && !Console.IsOutputRedirected && string.IsNullOrEmpty(GetEnvironmentVariable("NO_COLOR"));
+    /// <summary>Forces ANSI colours on or off; null decides by itself.</summary>
+    /// <value>null: colours only when <see cref="Out"/> is the console, stdout is a terminal and NO_COLOR is unset.</value>
+    public bool? Color { get; init; }
+
+    internal bool UseColor => Color
+        ?? (ReferenceEquals(Out, Console.Out) && !Console.IsOutputRedirected && string.IsNullOrEmpty(GetEnvironmentVariable("NO_COLOR")));
 }

@@ -133,6 +133,20 @@ public sealed class RunsCliTests(KeelServerFixture server)
     }
 
     [Fact]
+    public async Task Compare_OnAColourTerminal_HighlightsOnlyDifferingValues()
+    {
+        var seed = await SeedAsync();
+
+        var result = await CliRun.RunAsync(["runs", "compare", seed.RunA, seed.RunB, "--tracking-uri", server.BaseAddress.AbsoluteUri], color: true);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var lr = Assert.Single(result.Lines, l => l.Contains("lr", StringComparison.Ordinal) && l.Contains("0.05", StringComparison.Ordinal));
+        var depth = Assert.Single(result.Lines, l => l.Contains("depth", StringComparison.Ordinal));
+        Assert.Contains("\u001b[", lr, StringComparison.Ordinal);
+        Assert.DoesNotContain("\u001b[", depth, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Compare_OnlyDiff_HidesEqualRows()
     {
         var seed = await SeedAsync();

@@ -23,7 +23,7 @@ public static class CliRun
         RunAsync([.. args, "--tracking-uri", server.BaseAddress.AbsoluteUri]);
 
     /// <summary>Runs <c>keel args</c> with the given environment.</summary>
-    public static async Task<CliResult> RunAsync(string[] args, IReadOnlyDictionary<string, string>? environment = null, KeelClientOptions? clientOptions = null)
+    public static async Task<CliResult> RunAsync(string[] args, IReadOnlyDictionary<string, string>? environment = null, KeelClientOptions? clientOptions = null, bool? color = null)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
@@ -33,6 +33,7 @@ public static class CliRun
             Error = stderr,
             GetEnvironmentVariable = name => environment is not null && environment.TryGetValue(name, out var v) ? v : null,
             ClientOptions = clientOptions ?? new KeelClientOptions { MaxRetryAttempts = 0 },
+            Color = color,
         };
         var code = await KeelCli.RunAsync(args, settings, TestContext.Current.CancellationToken);
         return new CliResult(code, stdout.ToString(), stderr.ToString());
