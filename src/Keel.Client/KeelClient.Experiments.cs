@@ -20,7 +20,7 @@ public sealed partial class KeelClient
     {
         var response = await GetJsonAsync<GetExperimentResponse>(
             "experiments/get", QueryString.Of("experiment_id", experimentId), cancellationToken).ConfigureAwait(false);
-        return response.Experiment;
+        return Normalize.Experiment(response.Experiment);
     }
 
     /// <summary>Gets an experiment by its name.</summary>
@@ -28,7 +28,7 @@ public sealed partial class KeelClient
     {
         var response = await GetJsonAsync<GetExperimentResponse>(
             "experiments/get-by-name", QueryString.Of("experiment_name", name), cancellationToken).ConfigureAwait(false);
-        return response.Experiment;
+        return Normalize.Experiment(response.Experiment);
     }
 
     /// <summary>One page of experiments matching the query.</summary>
@@ -37,7 +37,7 @@ public sealed partial class KeelClient
         ArgumentNullException.ThrowIfNull(query);
         var request = new SearchExperimentsRequest(query.MaxResults, query.PageToken, query.Filter, query.OrderBy, query.ViewType);
         var response = await PostJsonAsync<SearchExperimentsRequest, SearchExperimentsResponse>("experiments/search", request, cancellationToken).ConfigureAwait(false);
-        return new PagedResult<Experiment>(response.Experiments ?? [], EmptyToNull(response.NextPageToken));
+        return new PagedResult<Experiment>((response.Experiments ?? []).Select(Normalize.Experiment).ToList(), EmptyToNull(response.NextPageToken));
     }
 
     /// <summary>Every experiment matching the query, fetching page after page as it is enumerated.</summary>

@@ -13,7 +13,7 @@ public sealed partial class KeelClient
         ArgumentNullException.ThrowIfNull(command);
         var request = new CreateRunRequest(command.ExperimentId, command.UserId, command.RunName, command.StartTime, command.Tags);
         var response = await PostJsonAsync<CreateRunRequest, RunResponse>("runs/create", request, cancellationToken).ConfigureAwait(false);
-        return response.Run;
+        return Normalize.Run(response.Run);
     }
 
     /// <summary>Starts a run in an experiment; the server picks the start time when none is given.</summary>
@@ -24,7 +24,7 @@ public sealed partial class KeelClient
     public async Task<Run> GetRunAsync(string runId, CancellationToken cancellationToken = default)
     {
         var response = await GetJsonAsync<RunResponse>("runs/get", QueryString.Of("run_id", runId), cancellationToken).ConfigureAwait(false);
-        return response.Run;
+        return Normalize.Run(response.Run);
     }
 
     /// <summary>Changes a run's status, end time or name; null leaves a field unchanged.</summary>
@@ -49,7 +49,7 @@ public sealed partial class KeelClient
         ArgumentNullException.ThrowIfNull(query);
         var request = new SearchRunsRequest(query.ExperimentIds, query.Filter, query.ViewType, query.MaxResults, query.OrderBy, query.PageToken);
         var response = await PostJsonAsync<SearchRunsRequest, SearchRunsResponse>("runs/search", request, cancellationToken).ConfigureAwait(false);
-        return new PagedResult<Run>(response.Runs ?? [], EmptyToNull(response.NextPageToken));
+        return new PagedResult<Run>((response.Runs ?? []).Select(Normalize.Run).ToList(), EmptyToNull(response.NextPageToken));
     }
 
     /// <summary>Every run matching the query, fetching page after page as it is enumerated.</summary>

@@ -42,7 +42,7 @@ internal static class RunsShowCommand
         Section(output, "Metrics", ["Key", "Value", "Step", "Timestamp (UTC)"], run.Data.Metrics.OrderBy(m => m.Key, StringComparer.Ordinal)
             .Select(m => new[] { m.Key, Formats.Number(m.Value), m.Step.ToString(System.Globalization.CultureInfo.InvariantCulture), Formats.Time(m.Timestamp) }));
         Section(output, "Tags", ["Key", "Value"], run.Data.Tags.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => new[] { t.Key, t.Value }));
-        Section(output, "Inputs", ["Dataset", "Digest", "Source type", "Context"], (run.Inputs?.DatasetInputs ?? []).Select(d => new[]
+        Section(output, "Inputs", ["Dataset", "Digest", "Source type", "Context"], run.Inputs.DatasetInputs.Select(d => new[]
         {
             d.Dataset.Name, d.Dataset.Digest, d.Dataset.SourceType,
             d.Tags.FirstOrDefault(t => t.Key == "mlflow.data.context")?.Value ?? string.Empty,
