@@ -15,7 +15,7 @@ public static class AndersonDarling
 {
     private static readonly double[] B0 = [0.675, 1.281, 1.645, 1.96, 2.326, 2.573, 3.085];
     private static readonly double[] B1 = [-0.245, 0.25, 0.678, 1.149, 1.822, 2.364, 3.615];
-    private static readonly double[] B2 = [-0.105, -0.305, -0.362, -0.396, -0.391, -0.357, -0.154];
+    private static readonly double[] B2 = [-0.105, -0.305, -0.362, -0.391, -0.396, -0.345, -0.154];
     private static readonly double[] Sig = [0.25, 0.1, 0.05, 0.025, 0.01, 0.005, 0.001];
 
     /// <summary>Two-sample test on raw samples (NaN dropped).</summary>
