@@ -11,6 +11,7 @@ public static class KeelCli
     {
         var root = new RootCommand("Keel: MLOps for .NET - tracking, registry, training, serving and monitoring.");
         root.Subcommands.Add(ServerCommand.Create());
+        root.Subcommands.Add(Drift.DriftCommand.Create());
         return root;
     }
 
