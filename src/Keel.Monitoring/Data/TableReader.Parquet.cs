@@ -58,7 +58,7 @@ public static partial class TableReader
     private static async Task<TableColumn> ReadFieldAsync(ParquetRowGroupReader rg, DataField field, int n, CancellationToken ct)
     {
         var t = Nullable.GetUnderlyingType(field.ClrType) ?? field.ClrType;
-        if (t == typeof(string))
+        if (t == typeof(string) || t == typeof(ReadOnlyMemory<char>))
         {
             var buf = new string?[n];
             await rg.ReadAsync(field, buf.AsMemory(), null, ct).ConfigureAwait(false);
