@@ -28,7 +28,7 @@ public static class Samples
             }
         }
 
-        Array.Sort(result);
+        RadixSort.Sort(result);
         return result;
     }
 
