@@ -35,10 +35,7 @@ public static partial class DriftAnalyzer
         {
             var counts = CountsOfSortedNumbers(a, b, refSide.Missing, curSide.Missing);
             outcome = Run(() => method.CategoricalTest!(counts));
-            if (auto || method.SupportsCategorical)
-            {
-                chart = CategoryChart(counts);
-            }
+            chart = CategoryChart(counts);
         }
 
         return WithOutcome(result with { Chart = chart }, method, threshold, auto, outcome);
@@ -112,25 +109,13 @@ public static partial class DriftAnalyzer
         var labels = new List<string>();
         var rc = new List<long>();
         var cc = new List<long>();
-        int i = 0, j = 0;
-        while (i < a.Length || j < b.Length)
+        Ranks.ForEachTieGroup(a, b, (_, countA, countB, firstA, firstB) =>
         {
-            double v = j >= b.Length || (i < a.Length && a[i] <= b[j]) ? a[i] : b[j];
-            int i0 = i, j0 = j;
-            while (i < a.Length && a[i] == v)
-            {
-                i++;
-            }
-
-            while (j < b.Length && b[j] == v)
-            {
-                j++;
-            }
-
+            double v = countA > 0 ? a[firstA] : b[firstB];
             labels.Add(v.ToString("R", CultureInfo.InvariantCulture));
-            rc.Add(i - i0);
-            cc.Add(j - j0);
-        }
+            rc.Add(countA);
+            cc.Add(countB);
+        });
 
         return new CategoryCounts([.. labels], [.. rc], [.. cc], refMissing, curMissing);
     }

@@ -50,20 +50,8 @@ public sealed record PredictionStatistics(long Count, double Mean, double Std, d
             q[Name(level)] = Quantile(sorted, level);
         }
 
-        double mean = 0;
-        foreach (double v in sorted)
-        {
-            mean += v;
-        }
-
-        mean /= sorted.Length;
-        double ss = 0;
-        foreach (double v in sorted)
-        {
-            ss += (v - mean) * (v - mean);
-        }
-
-        return new PredictionStatistics(sorted.Length, mean, Math.Sqrt(ss / sorted.Length), sorted[0], sorted[^1], q);
+        var (mean, std) = Keel.Monitoring.Statistics.Samples.MeanAndPopulationStd(sorted);
+        return new PredictionStatistics(sorted.Length, mean, std, sorted[0], sorted[^1], q);
     }
 
     /// <summary>numpy's default (linear) quantile of sorted values.</summary>

@@ -89,62 +89,63 @@ public static partial class KolmogorovSmirnov
     {
         int n1 = a.Length, n2 = b.Length;
         int i = 0, j = 0;
-        double maxA = double.NegativeInfinity, maxB = double.NegativeInfinity, minA = double.PositiveInfinity, minB = double.PositiveInfinity;
-        double maxLocA = 0, maxLocB = 0, minLocA = 0, minLocB = 0;
+        Extremes inA = Extremes.Empty, inB = Extremes.Empty;
         while (i < n1 || j < n2)
         {
             double v = j >= n2 || (i < n1 && a[i] <= b[j]) ? a[i] : b[j];
-            bool inA = false, inB = false;
+            bool fromA = false, fromB = false;
             while (i < n1 && a[i] == v)
             {
                 i++;
-                inA = true;
+                fromA = true;
             }
 
             while (j < n2 && b[j] == v)
             {
                 j++;
-                inB = true;
+                fromB = true;
             }
 
             double diff = i / (double)n1 - j / (double)n2;
-            if (inA)
+            if (fromA)
             {
-                if (diff > maxA)
-                {
-                    maxA = diff;
-                    maxLocA = v;
-                }
-
-                if (diff < minA)
-                {
-                    minA = diff;
-                    minLocA = v;
-                }
+                inA.Update(diff, v);
             }
 
-            if (inB)
+            if (fromB)
             {
-                if (diff > maxB)
-                {
-                    maxB = diff;
-                    maxLocB = v;
-                }
-
-                if (diff < minB)
-                {
-                    minB = diff;
-                    minLocB = v;
-                }
+                inB.Update(diff, v);
             }
         }
 
-        double maxS = maxA >= maxB ? maxA : maxB;
-        double maxLoc = maxA >= maxB ? maxLocA : maxLocB;
-        double minDiff = minA <= minB ? minA : minB;
-        double minLoc = minA <= minB ? minLocA : minLocB;
+        // argmax/argmin over [sorted a, sorted b]: on equal values the reference position comes first.
+        var (maxS, maxLoc) = inA.Max >= inB.Max ? (inA.Max, inA.MaxAt) : (inB.Max, inB.MaxAt);
+        var (minDiff, minLoc) = inA.Min <= inB.Min ? (inA.Min, inA.MinAt) : (inB.Min, inB.MinAt);
         double minS = Math.Clamp(-minDiff, 0.0, 1.0);
         return minS > maxS ? (minS, minLoc, -1) : (maxS, maxLoc, 1);
+    }
+
+    /// <summary>First positions of the largest and smallest ECDF difference among one sample's values.</summary>
+    private struct Extremes
+    {
+        public double Max, MaxAt, Min, MinAt;
+
+        public static Extremes Empty => new() { Max = double.NegativeInfinity, Min = double.PositiveInfinity };
+
+        public void Update(double diff, double at)
+        {
+            if (diff > Max)
+            {
+                Max = diff;
+                MaxAt = at;
+            }
+
+            if (diff < Min)
+            {
+                Min = diff;
+                MinAt = at;
+            }
+        }
     }
 
     /// <summary>

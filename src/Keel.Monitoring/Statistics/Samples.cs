@@ -64,11 +64,14 @@ public static class Samples
     }
 
     /// <summary>Population standard deviation (numpy <c>std</c> with ddof=0).</summary>
-    public static double PopulationStd(ReadOnlySpan<double> values)
+    public static double PopulationStd(ReadOnlySpan<double> values) => MeanAndPopulationStd(values).Std;
+
+    /// <summary>Mean and population standard deviation (two passes); NaN for an empty span.</summary>
+    public static (double Mean, double Std) MeanAndPopulationStd(ReadOnlySpan<double> values)
     {
         if (values.Length == 0)
         {
-            return double.NaN;
+            return (double.NaN, double.NaN);
         }
 
         double mean = 0;
@@ -85,7 +88,7 @@ public static class Samples
             ss += d * d;
         }
 
-        return Math.Sqrt(ss / values.Length);
+        return (mean, Math.Sqrt(ss / values.Length));
     }
 
     /// <summary>Number of distinct values in a sorted span.</summary>

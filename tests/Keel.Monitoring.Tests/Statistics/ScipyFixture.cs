@@ -63,6 +63,19 @@ internal static class Tolerance
     /// <summary>Exact-method p-values: rel 1e-9.</summary>
     public static void ExactPValue(double expected, double actual, string what) => Check(expected, actual, 1e-15, 1e-9, what);
 
+    /// <summary>p-value tolerance by method: exact (rel 1e-9) or not (rel 1e-6).</summary>
+    public static void PValue(double expected, double actual, bool exact, string what)
+    {
+        if (exact)
+        {
+            ExactPValue(expected, actual, what);
+        }
+        else
+        {
+            PValue(expected, actual, what);
+        }
+    }
+
     public static void Check(double expected, double actual, double abs, double rel, string what)
     {
         if (double.IsNaN(expected) || double.IsInfinity(expected))
