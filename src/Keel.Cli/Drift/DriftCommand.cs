@@ -17,16 +17,16 @@ internal static class DriftCommand
 
     public static Command Create()
     {
-        var reference = Single("--reference", "Reference data (.csv or .parquet), e.g. the training data.");
-        var current = Single("--current", "Current data (.csv or .parquet), e.g. recent production inputs.");
-        var columns = Many("--columns", "Columns to compare (space or comma separated); default: all.");
-        var tests = Many("--test", "Per-column test and optional threshold: COLUMN=TEST[:THRESHOLD], e.g. age=ks or city=psi:0.2.");
-        var correction = Single("--correction", "Multiple-testing correction: none (default), bonferroni, bh.");
-        var share = Single("--drift-share", "Share of drifted columns at which the dataset drifts (default 0.5).");
-        var json = Single("--json", "Write the full report as JSON to this file.");
-        var html = Single("--html", "Write a self-contained HTML report to this file.");
-        var refFilter = Many("--reference-filter", "Keep reference rows matching 'COLUMN OP VALUE' (OP: < <= > >= == !=); repeatable.");
-        var curFilter = Many("--current-filter", "Keep current rows matching 'COLUMN OP VALUE'; repeatable.");
+        var reference = Single("--reference", "FILE", "Reference data (.csv or .parquet), e.g. the training data.");
+        var current = Single("--current", "FILE", "Current data (.csv or .parquet), e.g. recent production inputs.");
+        var columns = Many("--columns", "COLUMN", "Columns to compare (space or comma separated); default: all.");
+        var tests = Many("--test", "COLUMN=TEST[:THRESHOLD]", "Per-column test and optional threshold: COLUMN=TEST[:THRESHOLD], e.g. age=ks or city=psi:0.2.");
+        var correction = Single("--correction", "none|bonferroni|bh", "Multiple-testing correction: none (default), bonferroni, bh.");
+        var share = Single("--drift-share", "SHARE", "Share of drifted columns at which the dataset drifts (default 0.5).");
+        var json = Single("--json", "FILE", "Write the full report as JSON to this file.");
+        var html = Single("--html", "FILE", "Write a self-contained HTML report to this file.");
+        var refFilter = Many("--reference-filter", "EXPR", "Keep reference rows matching 'COLUMN OP VALUE' (OP: < <= > >= == !=); repeatable.");
+        var curFilter = Many("--current-filter", "EXPR", "Keep current rows matching 'COLUMN OP VALUE'; repeatable.");
         var command = new Command("drift", "Detect data drift between a reference and a current dataset.")
         {
             reference, current, columns, tests, correction, share, json, html, refFilter, curFilter,
@@ -108,11 +108,12 @@ internal static class DriftCommand
         return options;
     }
 
-    private static Option<string?> Single(string name, string description) =>
-        new(name) { Description = description, Arity = ArgumentArity.ZeroOrOne };
+    // Values are strings validated in the action, so that every bad input exits 2 with one line.
+    private static Option<string?> Single(string name, string helpName, string description) =>
+        new(name) { Description = description, HelpName = helpName, Arity = ArgumentArity.ZeroOrOne };
 
-    private static Option<string[]?> Many(string name, string description) =>
-        new(name) { Description = description, Arity = ArgumentArity.ZeroOrMore, AllowMultipleArgumentsPerToken = true };
+    private static Option<string[]?> Many(string name, string helpName, string description) =>
+        new(name) { Description = description, HelpName = helpName, Arity = ArgumentArity.ZeroOrMore, AllowMultipleArgumentsPerToken = true };
 
     private static string Required(string? value, string option) =>
         string.IsNullOrWhiteSpace(value) ? throw KeelException.InvalidParameter($"{option} FILE is required.") : value;
