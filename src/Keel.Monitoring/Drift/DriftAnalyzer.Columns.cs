@@ -120,9 +120,18 @@ public static partial class DriftAnalyzer
         return new CategoryCounts([.. labels], [.. rc], [.. cc], refMissing, curMissing);
     }
 
+    /// <summary>
+    /// Histogram over the 0.5%–99.5% range of both samples with open-ended outer bins, so a few
+    /// extreme values do not squash the chart into one bar (outliers land in the outer bins).
+    /// </summary>
     private static ColumnChart NumericChart(double[] a, double[] b, int bins)
     {
-        double min = Math.Min(a[0], b[0]), max = Math.Max(a[^1], b[^1]);
+        double min = Math.Min(At(a, 0.005), At(b, 0.005)), max = Math.Max(At(a, 0.995), At(b, 0.995));
+        if (!(max > min))
+        {
+            (min, max) = (Math.Min(a[0], b[0]), Math.Max(a[^1], b[^1]));
+        }
+
         var edges = Binning.EqualWidthEdges(min, max, bins);
         var rc = new long[bins];
         var cc = new long[bins];
@@ -131,11 +140,18 @@ public static partial class DriftAnalyzer
         var labels = new string[bins];
         for (int k = 0; k < bins; k++)
         {
-            labels[k] = edges[k].ToString("G4", CultureInfo.InvariantCulture);
+            labels[k] = (k == 0 ? "<" : "") + edges[k + (k == 0 ? 1 : 0)].ToString("G4", CultureInfo.InvariantCulture);
+        }
+
+        if (bins > 1)
+        {
+            labels[^1] = "≥" + edges[bins - 1].ToString("G4", CultureInfo.InvariantCulture);
         }
 
         return new ColumnChart(labels, rc, cc, edges);
     }
+
+    private static double At(double[] sorted, double level) => sorted[(int)Math.Round(level * (sorted.Length - 1))];
 
     private static ColumnChart CategoryChart(CategoryCounts counts)
     {
