@@ -32,6 +32,24 @@ internal static partial class ModelMetadataJson
         }
 
         var properties = Properties(root, "keel-model.json", problems);
+        var formatVersion = ModelMetadata.CurrentFormatVersion;
+
+        // The version decides how to read everything else: check it first, and read nothing of a
+        // format this Keel does not know.
+        if (properties.TryGetValue("format_version", out var format))
+        {
+            if (format.ValueKind != JsonValueKind.Number || !format.TryGetInt32(out formatVersion))
+            {
+                problems.Add("format_version", "must be an integer");
+            }
+            else if (formatVersion != ModelMetadata.CurrentFormatVersion)
+            {
+                // A newer format may mean anything; refuse it whole rather than half-read it.
+                problems.Add("format_version", $"unsupported format version {formatVersion}; this Keel reads version {ModelMetadata.CurrentFormatVersion}");
+                return null;
+            }
+        }
+
         foreach (var name in properties.Keys)
         {
             if (!RootProperties.Contains(name))
@@ -45,21 +63,6 @@ internal static partial class ModelMetadataJson
             if (!properties.ContainsKey(name))
             {
                 problems.Add(name, "is required");
-            }
-        }
-
-        var formatVersion = ModelMetadata.CurrentFormatVersion;
-        if (properties.TryGetValue("format_version", out var format))
-        {
-            if (format.ValueKind != JsonValueKind.Number || !format.TryGetInt32(out formatVersion))
-            {
-                problems.Add("format_version", "must be an integer");
-            }
-            else if (formatVersion != ModelMetadata.CurrentFormatVersion)
-            {
-                // A newer format may mean anything; refuse it whole rather than half-read it.
-                problems.Add("format_version", $"unsupported format version {formatVersion}; this Keel reads version {ModelMetadata.CurrentFormatVersion}");
-                return null;
             }
         }
 
