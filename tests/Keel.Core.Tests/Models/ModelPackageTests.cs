@@ -85,6 +85,20 @@ public sealed class ModelPackageTests : IDisposable
 
     private static string Json(Dictionary<string, object?> root) => JsonSerializer.Serialize(root);
 
+    private static Dictionary<string, object?> Column(string name, string type) => new() { ["name"] = name, ["type"] = type };
+
+    private static Dictionary<string, object?> SignatureJson(params object[] inputs) =>
+        new() { ["inputs"] = inputs, ["outputs"] = new object[] { Column("y", "float") } };
+
+    /// <summary>Writes the sample descriptor with one field replaced and returns the refusal's message.</summary>
+    private async Task<string> RefusedWithAsync(string field, object? value)
+    {
+        var json = SampleJson();
+        json[field] = value;
+        WriteDescriptor(Json(json));
+        return (await ReadRefusedAsync()).Message;
+    }
+
     [Fact]
     public async Task WriteThenRead_RoundTripsEveryField()
     {
@@ -178,11 +192,7 @@ public sealed class ModelPackageTests : IDisposable
         json["hyperparameters"] = new Dictionary<string, object?> { ["nested"] = new Dictionary<string, object?> { ["a"] = 1 } };
         json["training_metrics"] = new Dictionary<string, object?> { ["auc"] = "high" };
         json["data_schema"] = new Dictionary<string, object?> { ["age"] = "float64" };
-        json["signature"] = new Dictionary<string, object?>
-        {
-            ["inputs"] = new[] { new Dictionary<string, object?> { ["name"] = "", ["type"] = "double" } },
-            ["outputs"] = Array.Empty<object>(),
-        };
+        json["signature"] = new Dictionary<string, object?> { ["inputs"] = new[] { Column("", "double") }, ["outputs"] = Array.Empty<object>() };
         WriteDescriptor(Json(json));
 
         var error = await ReadRefusedAsync();
@@ -275,38 +285,30 @@ public sealed class ModelPackageTests : IDisposable
     [Fact]
     public async Task Read_TypedObjectAsHyperparameterValue_IsRefused()
     {
-        var json = SampleJson();
-        json["hyperparameters"] = new Dictionary<string, object?>
+        var message = await RefusedWithAsync("hyperparameters", new Dictionary<string, object?>
         {
             ["trainer"] = new Dictionary<string, object?> { ["$type"] = "System.Diagnostics.Process, System", ["StartInfo"] = new Dictionary<string, object?> { ["FileName"] = "/bin/sh" } },
             ["list"] = new[] { 1, 2 },
             ["nothing"] = null,
-        };
-        WriteDescriptor(Json(json));
+        });
 
-        var error = await ReadRefusedAsync();
-
-        Assert.Contains("hyperparameters['trainer']: must be a string, a number or a boolean", error.Message, StringComparison.Ordinal);
-        Assert.Contains("hyperparameters['list']", error.Message, StringComparison.Ordinal);
-        Assert.Contains("hyperparameters['nothing']", error.Message, StringComparison.Ordinal);
+        Assert.Contains("hyperparameters['trainer']: must be a string, a number or a boolean", message, StringComparison.Ordinal);
+        Assert.Contains("hyperparameters['list']", message, StringComparison.Ordinal);
+        Assert.Contains("hyperparameters['nothing']", message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Read_DollarTypeInASignatureColumn_IsRefused()
     {
-        var json = SampleJson();
-        json["signature"] = new Dictionary<string, object?>
-        {
-            ["$type"] = "Keel.Core.Models.ModelSignature, Keel.Core",
-            ["inputs"] = new[] { new Dictionary<string, object?> { ["$type"] = "System.Object", ["name"] = "x", ["type"] = "double" } },
-            ["outputs"] = new[] { new Dictionary<string, object?> { ["name"] = "y", ["type"] = "float" } },
-        };
-        WriteDescriptor(Json(json));
+        var typedColumn = Column("x", "double");
+        typedColumn["$type"] = "System.Object";
+        var signature = SignatureJson(typedColumn);
+        signature["$type"] = "Keel.Core.Models.ModelSignature, Keel.Core";
 
-        var error = await ReadRefusedAsync();
+        var message = await RefusedWithAsync("signature", signature);
 
-        Assert.Contains("signature.$type: unknown property", error.Message, StringComparison.Ordinal);
-        Assert.Contains("signature.inputs[0].$type: unknown property", error.Message, StringComparison.Ordinal);
+        Assert.Contains("signature.$type: unknown property", message, StringComparison.Ordinal);
+        Assert.Contains("signature.inputs[0].$type: unknown property", message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -319,17 +321,8 @@ public sealed class ModelPackageTests : IDisposable
     [InlineData("")]
     public async Task Read_ColumnTypeOutsideTheFixedSet_IsRefused(string type)
     {
-        var json = SampleJson();
-        json["signature"] = new Dictionary<string, object?>
-        {
-            ["inputs"] = new[] { new Dictionary<string, object?> { ["name"] = "x", ["type"] = type } },
-            ["outputs"] = new[] { new Dictionary<string, object?> { ["name"] = "y", ["type"] = "float" } },
-        };
-        WriteDescriptor(Json(json));
-
-        var error = await ReadRefusedAsync();
-
-        Assert.Contains("signature.inputs[0].type: type must be one of", error.Message, StringComparison.Ordinal);
+        var message = await RefusedWithAsync("signature", SignatureJson(Column("x", type)));
+        Assert.Contains("signature.inputs[0].type: type must be one of", message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -343,15 +336,8 @@ public sealed class ModelPackageTests : IDisposable
     [Fact]
     public async Task Read_DuplicateColumnNames_AreRefused()
     {
-        var json = SampleJson();
-        json["signature"] = new Dictionary<string, object?>
-        {
-            ["inputs"] = new[] { new Dictionary<string, object?> { ["name"] = "x", ["type"] = "double" }, new Dictionary<string, object?> { ["name"] = "x", ["type"] = "long" } },
-            ["outputs"] = new[] { new Dictionary<string, object?> { ["name"] = "y", ["type"] = "float" } },
-        };
-        WriteDescriptor(Json(json));
-        var error = await ReadRefusedAsync();
-        Assert.Contains("duplicate column name 'x'", error.Message, StringComparison.Ordinal);
+        var message = await RefusedWithAsync("signature", SignatureJson(Column("x", "double"), Column("x", "long")));
+        Assert.Contains("duplicate column name 'x'", message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -360,12 +346,9 @@ public sealed class ModelPackageTests : IDisposable
     [InlineData("\"26/11/2026\"")]
     public async Task Read_BadTimestamp_IsRefused(string value)
     {
-        var json = SampleJson();
         using var parsed = JsonDocument.Parse(value);
-        json["created_at"] = parsed.RootElement.Clone();
-        WriteDescriptor(Json(json));
-        var error = await ReadRefusedAsync();
-        Assert.Contains("created_at: must be an ISO 8601 date and time", error.Message, StringComparison.Ordinal);
+        var message = await RefusedWithAsync("created_at", parsed.RootElement.Clone());
+        Assert.Contains("created_at: must be an ISO 8601 date and time", message, StringComparison.Ordinal);
     }
 
     [Theory]
