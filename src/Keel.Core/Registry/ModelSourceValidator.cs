@@ -139,6 +139,11 @@ public static partial class ModelSourceValidator
 
     private static string ValidateProxied(string source)
     {
+        if (!source.StartsWith(ArtifactsPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            throw Refuse(source, "expected mlflow-artifacts:/<path>");
+        }
+
         // Keel hands out mlflow-artifacts:/<path>; the authority form (mlflow-artifacts://host/...)
         // is refused with every other double slash.
         if (source.Length > ArtifactsPrefix.Length && source[ArtifactsPrefix.Length] == '/')
