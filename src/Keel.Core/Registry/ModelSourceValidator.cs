@@ -266,6 +266,11 @@ public static partial class ModelSourceValidator
             throw KeelException.InvalidParameter("encoded '?', '#', ';' and '%' are not allowed");
         }
 
+        if (normalized.Length > 0 && char.IsWhiteSpace(normalized[^1]))
+        {
+            throw KeelException.InvalidParameter("a path must not end with whitespace");
+        }
+
         return normalized;
     }
 

@@ -232,6 +232,8 @@ public sealed class ModelSourceValidatorTests
     [InlineData("mlflow-artifacts:abc/def")]
     [InlineData("mlflow-artifacts")]
     [InlineData("mlflow-artifacts:/1/model%3Fx")]
+    [InlineData("mlflow-artifacts:/1/model%20")]
+    [InlineData("runs:/" + RunId + "/model%09")]
     [InlineData("mlflow-artifacts:/1/model%23x")]
     [InlineData("//proc/self/root/etc")]
     [InlineData("/etc/passwd")]
