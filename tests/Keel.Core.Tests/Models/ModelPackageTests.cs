@@ -491,6 +491,22 @@ public sealed class ModelPackageTests : IDisposable
     }
 
     [Fact]
+    public async Task Read_FilesWithAByteOrderMark_AreAccepted()
+    {
+        await WriteSampleAsync();
+        foreach (var name in new[] { ModelPackage.MetadataFileName, ModelPackage.InputExampleFileName })
+        {
+            var text = await File.ReadAllTextAsync(_dir.File(name), TestContext.Current.CancellationToken);
+            await File.WriteAllTextAsync(_dir.File(name), text, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), TestContext.Current.CancellationToken);
+        }
+
+        var read = await ModelPackage.ReadAsync(_dir.Path, TestContext.Current.CancellationToken);
+
+        Assert.Equal("churn", read.Metadata.Name);
+        Assert.Equal(JsonValueKind.Object, read.InputExample.ValueKind);
+    }
+
+    [Fact]
     public async Task Write_OverAnExistingPackage_ReplacesIt()
     {
         await WriteSampleAsync();
