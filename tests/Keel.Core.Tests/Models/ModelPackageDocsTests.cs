@@ -46,7 +46,7 @@ public sealed partial class ModelPackageDocsTests
     {
         using var dir = new PackageDirectory();
         using var zip = new MemoryStream([1]);
-        await ModelPackage.WriteAsync(dir.Path, ModelPackageTests.Sample(), zip, "{}", TestContext.Current.CancellationToken);
+        await ModelPackage.WriteAsync(dir.Path, ModelPackageTestBase.Sample(), zip, "{}", TestContext.Current.CancellationToken);
         using var written = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(dir.File(ModelPackage.MetadataFileName), TestContext.Current.CancellationToken));
         using var documented = System.Text.Json.JsonDocument.Parse(DocExamples()[0]);
 
