@@ -80,7 +80,8 @@ public static partial class ModelSourceValidator
         }
         catch (KeelException error) when (!error.Message.StartsWith("Invalid model version source", StringComparison.Ordinal))
         {
-            throw Refuse(source, error.Message.TrimEnd('.'));
+            // A path or URI helper refused a part; say which source it was, and keep its reason.
+            throw new KeelException(error.Code, Refuse(source, error.Message.TrimEnd('.')).Message, error);
         }
     }
 

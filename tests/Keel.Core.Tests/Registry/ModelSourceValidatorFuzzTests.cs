@@ -80,16 +80,16 @@ public sealed class ModelSourceValidatorFuzzTests
                 builder.Append(Pieces[random.Next(Pieces.Length)]);
             }
 
-            var problem = ModelUri.TryParse(builder.ToString(), out var parsed);
-            if (problem is null)
+            var text = builder.ToString();
+            if (ModelUri.TryParse(text, out var parsed))
             {
-                Assert.NotNull(parsed);
                 Assert.Equal(parsed, ModelUri.Parse(parsed.ToString()));
                 Assert.DoesNotContain('/', parsed.Name);
             }
             else
             {
                 Assert.Null(parsed);
+                Assert.Equal(ErrorCode.InvalidParameterValue, Assert.Throws<KeelException>(() => ModelUri.Parse(text)).Code);
             }
         }
     }

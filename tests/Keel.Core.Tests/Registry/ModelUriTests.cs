@@ -105,6 +105,8 @@ public sealed class ModelUriTests
         var error = Assert.Throws<KeelException>(() => ModelUri.Parse(uri));
         Assert.Equal(ErrorCode.InvalidParameterValue, error.Code);
         Assert.False(string.IsNullOrWhiteSpace(error.Message));
+        Assert.False(ModelUri.TryParse(uri, out var parsed));
+        Assert.Null(parsed);
     }
 
     [Fact]
