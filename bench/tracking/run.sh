@@ -41,7 +41,7 @@ tool=(dotnet "$root/bench/Keel.Tracking.Bench/bin/Release/net10.0/keel-tracking-
 
 mkdir -p "$WORK"
 : >"$results"
-echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GB; load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GB; load $(cut -d' ' -f1-3 /proc/loadavg); CPU pressure $(grep some /proc/pressure/cpu 2>/dev/null)"
 echo "== work folder $WORK ($(df -T "$WORK" | awk 'NR==2 {print $2}'))"
 
 search_runs=$SEARCH_RUNS
@@ -71,19 +71,28 @@ new_run() {
     python3 -c 'import json,sys; print(json.load(sys.stdin)["run"]["info"]["run_id"])'
 }
 
+# CPU time (user + system, in clock ticks) the server process has used so far.
+server_ticks() { awk '{print $14 + $15}' "/proc/$server/stat"; }
+# "some" CPU pressure over the last 60 s: the share of time runnable tasks waited for a core.
+cpu_pressure() { awk '/^some/ {sub("avg60=", "", $3); print $3}' /proc/pressure/cpu 2>/dev/null || echo n/a; }
+
 # wrk_run LABEL SCRIPT CONNECTIONS METRICS_PER_REQUEST KEY
 wrk_run() {
-  local label=$1 script=$2 c=$3 per=$4 key=$5 run threads line requests non2xx stored
+  local label=$1 script=$2 c=$3 per=$4 key=$5 run threads line requests non2xx stored t0 t1 cpu_us
   run=$(new_run)
   threads=$((c < 2 ? 1 : 2))
+  t0=$(server_ticks)
   line=$(KEEL_RUN_ID=$run wrk -t"$threads" -c"$c" -d"$DURATION" --latency -s "bench/tracking/$script" "$url" | grep '^RESULT')
+  t1=$(server_ticks)
   requests=$(sed -E 's/.*requests=([0-9]+).*/\1/' <<<"$line")
   non2xx=$(sed -E 's/.*non2xx=([0-9]+).*/\1/' <<<"$line")
   stored=0
   for k in $key; do
     stored=$((stored + $("${tool[@]}" count --url "$url" --run-id "$run" --key "$k")))
   done
-  echo "$label c=$c ${line#RESULT } metrics_per_request=$per acked_metrics=$(((requests - non2xx) * per)) stored_metrics=$stored" | tee -a "$results"
+  # Server CPU per request: with N cores, N * 1e6 / cpu_us_per_request bounds requests/s on an idle machine.
+  cpu_us=$(awk -v d=$((t1 - t0)) -v n="$requests" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.1f", n ? d / hz * 1e6 / n : 0}')
+  echo "$label c=$c ${line#RESULT } metrics_per_request=$per acked_metrics=$(((requests - non2xx) * per)) stored_metrics=$stored server_cpu_us_per_request=$cpu_us cpu_pressure_avg60=$(cpu_pressure)" | tee -a "$results"
 }
 
 if ! skip write; then
@@ -118,6 +127,6 @@ for p in ${history_points//,/ }; do
 done
 
 echo
-echo "== summary: medians of $REPEATS runs (load at end: $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "== summary: medians of $REPEATS runs (load at end: $(cut -d' ' -f1-3 /proc/loadavg); CPU pressure $(grep some /proc/pressure/cpu 2>/dev/null))"
 python3 bench/tracking/summarize.py "$results"
 echo "raw results: $results"

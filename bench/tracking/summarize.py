@@ -54,10 +54,14 @@ for key in sorted(groups, key=lambda k: (order[k[0]],) + tuple(str(x).rjust(12) 
         print(f"{'log-metric ' + str(c) + ' conn (req/s)':<44} {rps:>14,.0f} {n:>5}  {target}")
         print(f"{'   p50 / p99 latency (ms)':<44} {p50:>6.2f} /{p99:>6.2f} {n:>5}")
         print(f"{'   errors / non-2xx; stored >= acked':<44} {int(sum(r['errors'] for r in rows)):>6} /{int(sum(r['non2xx'] for r in rows)):>6} {n:>5}  durable: {durable}")
+        cpu = med(rows, "server_cpu_us_per_request")
+        print(f"{'   server CPU us/request (2 cores => cap)':<44} {cpu:>6.1f} ={2e6 / cpu if cpu else 0:>7,.0f} {n:>5}")
     elif key[0] == "log-batch":
         mps = statistics.median(r["rps"] * r["metrics_per_request"] for r in rows)
         print(f"{'log-batch 1000/request, ' + str(key[1]) + ' conn (metrics/s)':<44} {mps:>14,.0f} {n:>5}  >= 500000: {verdict(mps >= 500000)}")
         print(f"{'   requests/s; p50 / p99 (ms)':<44} {med(rows, 'rps'):>6.1f}; {med(rows, 'p50_ms'):.0f} / {med(rows, 'p99_ms'):.0f} {n:>3}  durable: {durable}")
+        cpu = med(rows, "server_cpu_us_per_request")
+        print(f"{'   server CPU ms/request (2 cores => metrics/s cap)':<44} {cpu / 1000:>6.2f} ={2e9 / cpu if cpu else 0:>7,.0f} {n:>5}")
     elif key[0] == "search":
         p50 = med(rows, "p50_ms")
         limit = 30 if key[1] <= 10000 else 100
