@@ -1,17 +1,227 @@
 using Keel.Core.Artifacts;
+using Keel.Core.Errors;
+using ArtifactFileInfo = Keel.Core.Protocol.FileInfo;
 
 namespace Keel.Storage.Artifacts;
 
-/// <summary>Artifacts in a local folder. (Being written in the artifacts work item.)</summary>
-public sealed class LocalArtifactStore(string root) : IArtifactStore
+/// <summary>
+/// Artifacts in a local folder. Every path goes through <see cref="ArtifactPath.Normalize"/> and is
+/// then resolved on disk with every symbolic link followed; anything that lands outside the root
+/// is refused. Writes go to a hidden temporary file in the target folder, are flushed to disk and
+/// renamed over the final name, so a crash never leaves a partial file under that name.
+/// </summary>
+public sealed class LocalArtifactStore : IArtifactStore
 {
-    public string RootUri { get; } = new Uri(Path.GetFullPath(root)).AbsoluteUri;
+    private const int CopyBufferSize = 81920;
+    private readonly string _root;
+    private string? _realRoot;
 
-    public Task<IReadOnlyList<Core.Protocol.FileInfo>> ListAsync(string path, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    /// <summary>Creates a store over <paramref name="root"/>; the folder is created on first write.</summary>
+    public LocalArtifactStore(string root)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(root);
+        _root = Path.GetFullPath(root);
+        RootUri = new Uri(_root).AbsoluteUri;
+    }
 
-    public Task<Stream> OpenReadAsync(string path, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    /// <inheritdoc />
+    public string RootUri { get; }
 
-    public Task WriteAsync(string path, Stream content, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    /// <summary>The absolute root folder.</summary>
+    public string RootPath => _root;
 
-    public Task DeleteAsync(string path, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ArtifactFileInfo>> ListAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var relative = ArtifactPath.Normalize(path);
+        var directory = Locate(relative);
+        var entries = new List<ArtifactFileInfo>();
+        if (!Directory.Exists(directory))
+        {
+            return Task.FromResult<IReadOnlyList<ArtifactFileInfo>>(entries);
+        }
+
+        var realRoot = RealRoot();
+        foreach (var entry in new DirectoryInfo(directory).EnumerateFileSystemInfos())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (entry.Name.StartsWith(ArtifactPath.TempPrefix, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            var childPath = ArtifactPath.Combine(relative, entry.Name);
+            if (entry.LinkTarget is not null)
+            {
+                // A link is listed as what it points to, and only when that stays inside the root.
+                var target = ConfinedPath.Resolve(entry.FullName);
+                if (!ConfinedPath.IsWithin(target, realRoot))
+                {
+                    continue;
+                }
+
+                if (Directory.Exists(target))
+                {
+                    entries.Add(new ArtifactFileInfo(childPath, true));
+                }
+                else if (File.Exists(target))
+                {
+                    entries.Add(new ArtifactFileInfo(childPath, false, new FileInfo(target).Length));
+                }
+
+                continue;
+            }
+
+            entries.Add(entry is FileInfo file
+                ? new ArtifactFileInfo(childPath, false, file.Length)
+                : new ArtifactFileInfo(childPath, true));
+        }
+
+        entries.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
+        return Task.FromResult<IReadOnlyList<ArtifactFileInfo>>(entries);
+    }
+
+    /// <inheritdoc />
+    public Task<Stream> OpenReadAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var relative = RequireFilePath(path);
+        var full = Locate(relative);
+        if (Directory.Exists(full))
+        {
+            throw KeelException.InvalidParameter($"Artifact '{relative}' is a directory; list it instead of downloading it.");
+        }
+
+        if (!File.Exists(full))
+        {
+            throw KeelException.NotFound($"Artifact '{relative}' does not exist.");
+        }
+
+        try
+        {
+            Stream stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, CopyBufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            return Task.FromResult(stream);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw KeelException.NotFound($"Artifact '{relative}' does not exist.");
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task WriteAsync(string path, Stream content, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var relative = RequireFilePath(path);
+        var full = Locate(relative);
+        if (Directory.Exists(full))
+        {
+            throw KeelException.InvalidParameter($"Artifact '{relative}' is a directory; it cannot be overwritten by a file.");
+        }
+
+        var directory = Path.GetDirectoryName(full)!;
+        CreateDirectory(directory, relative);
+        var temp = Path.Join(directory, ArtifactPath.TempPrefix + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, CopyBufferSize, FileOptions.Asynchronous);
+            await using (stream.ConfigureAwait(false))
+            {
+                await content.CopyToAsync(stream, CopyBufferSize, cancellationToken).ConfigureAwait(false);
+                await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+
+                // fsync before the rename: after a crash the final name holds either the old or the
+                // complete new content, never a file whose data never reached the disk.
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, full, overwrite: true);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public Task DeleteAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var relative = ArtifactPath.Normalize(path);
+        if (relative.Length == 0)
+        {
+            throw KeelException.InvalidParameter("Invalid path: the artifact root cannot be deleted.");
+        }
+
+        var full = Locate(relative);
+        if (Directory.Exists(full))
+        {
+            // Recursive delete removes links inside the tree without following them.
+            Directory.Delete(full, recursive: true);
+        }
+        else if (File.Exists(full))
+        {
+            File.Delete(full);
+        }
+        else
+        {
+            throw KeelException.NotFound($"Artifact '{relative}' does not exist.");
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The real on-disk path for a normalised relative path, refused when it (or any link on the
+    /// way) resolves outside the root.
+    /// </summary>
+    internal string Locate(string relative)
+    {
+        var realRoot = RealRoot();
+        var lexical = relative.Length == 0 ? realRoot : Path.Join(realRoot, relative.Replace('/', Path.DirectorySeparatorChar));
+        var real = ConfinedPath.Resolve(lexical);
+        if (!ConfinedPath.IsWithin(real, realRoot))
+        {
+            throw KeelException.InvalidParameter("Invalid path: it resolves outside the artifact root.");
+        }
+
+        return real;
+    }
+
+    private string RealRoot() => _realRoot ??= ConfinedPath.Resolve(_root);
+
+    private static string RequireFilePath(string path)
+    {
+        var relative = ArtifactPath.Normalize(path);
+        return relative.Length == 0
+            ? throw KeelException.InvalidParameter("Invalid path: an artifact path is required.")
+            : relative;
+    }
+
+    private static void CreateDirectory(string directory, string relative)
+    {
+        try
+        {
+            Directory.CreateDirectory(directory);
+        }
+        catch (IOException)
+        {
+            throw KeelException.InvalidParameter($"Cannot write artifact '{relative}': a parent of it is a file.");
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // Best effort: a leftover temporary file is hidden from listings and never served.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // Same as above.
+        }
+    }
 }
