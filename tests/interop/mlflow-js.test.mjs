@@ -351,3 +351,46 @@ test('Runs.search with max_results above 50000 fails with INVALID_PARAMETER_VALU
   const experimentId = await newExperiment();
   await expectMlflowError(Runs.search({ experiment_ids: [experimentId], max_results: 50001 }), 400, 'INVALID_PARAMETER_VALUE');
 });
+
+test('Runs.search filters by metric, param and tag and orders by a metric', async () => {
+  const experimentId = await newExperiment();
+  const t0 = Date.now();
+  const accs = [0.91, 0.42, 0.77, 0.65, 0.13];
+  const runIds = [];
+  for (const [i, acc] of accs.entries()) {
+    const run = await newRun(experimentId, { start_time: t0 + i });
+    await Runs.logBatch({
+      run_id: run.info.run_id,
+      metrics: [{ key: 'acc', value: acc, timestamp: t0, step: 0 }],
+      params: [{ key: 'model', value: i % 2 ? 'tree' : 'linear' }],
+      tags: [{ key: 'parity', value: i % 2 ? 'odd' : 'even' }],
+    });
+    runIds.push(run.info.run_id);
+  }
+  const accOf = (r) => r.data.metrics.find((m) => m.key === 'acc').value;
+
+  const byMetric = await Runs.search({ experiment_ids: [experimentId], filter: 'metrics.acc > 0.5', order_by: ['metrics.acc DESC'] });
+  assert.deepEqual(byMetric.runs.map(accOf), [0.91, 0.77, 0.65]);
+
+  const ascending = await Runs.search({ experiment_ids: [experimentId], order_by: ['metrics.acc ASC'], max_results: 2 });
+  assert.deepEqual(ascending.runs.map(accOf), [0.13, 0.42]);
+  assert.ok(ascending.next_page_token);
+  const rest = await Runs.search({ experiment_ids: [experimentId], order_by: ['metrics.acc ASC'], max_results: 10, page_token: ascending.next_page_token });
+  assert.deepEqual(rest.runs.map(accOf), [0.65, 0.77, 0.91]);
+
+  const byParamAndTag = await Runs.search({
+    experiment_ids: [experimentId],
+    filter: "params.model = 'linear' and tags.parity = 'even' and metrics.acc < 0.9",
+    order_by: ['metrics.acc DESC'],
+  });
+  assert.deepEqual(byParamAndTag.runs.map((r) => r.info.run_id), [runIds[2], runIds[4]]);
+
+  await expectMlflowError(Runs.search({ experiment_ids: [experimentId], filter: 'metrics.acc >>> 1' }), 400, 'INVALID_PARAMETER_VALUE');
+});
+
+test('experiments/search (through the client transport) filters by name', async () => {
+  const name = unique('js-filter');
+  const { experiment_id } = await Experiments.create({ name });
+  const page = await Experiments.req('post', '/search', { filter: `name = '${name}'`, max_results: 10 });
+  assert.deepEqual(page.experiments.map((e) => e.experiment_id), [experiment_id]);
+});
