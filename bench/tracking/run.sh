@@ -11,7 +11,8 @@
 # Environment knobs (defaults in brackets): REPEATS [3], DURATION [10s], PORT [5077],
 # CONNECTIONS ["1 8 64"], BATCH_CONNECTIONS ["8"], SEARCH_RUNS [10000,100000],
 # HISTORY_POINTS [100000,1000000], SEARCH_REPS [200], HISTORY_REPS [5], WORK [mktemp -d under /var/tmp],
-# SKIP ("search", "history", "write", space separated, to leave parts out).
+# SKIP ("search", "history", "write", space separated, to leave parts out),
+# SEED_FROM (a previous WORK folder: copy its seeded databases instead of seeding again).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -48,22 +49,50 @@ search_runs=$SEARCH_RUNS
 history_points=$HISTORY_POINTS
 if skip search; then search_runs=""; fi
 if skip history; then history_points=""; fi
-echo "== seed (not measured): runs=${search_runs:-none} history=${history_points:-none}"
-"${tool[@]}" seed --db "$WORK/keel.db" --artifacts "$WORK/artifacts" --runs "$search_runs" --history "$history_points" --out "$WORK/seed.json"
 
-echo "== start server on $url"
-(cd "$WORK" && exec dotnet "$keel" server --port "$PORT" --backend-store-uri "sqlite:///$WORK/keel.db" --artifacts-uri "$WORK/artifacts" >"$WORK/server.log" 2>&1) &
-server=$!
-trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true' EXIT
-deadline=$((SECONDS + 60))
-until curl -fs "$url/health" >/dev/null 2>&1; do
-  if ((SECONDS > deadline)) || ! kill -0 $server 2>/dev/null; then
-    echo "server did not start:" >&2
-    cat "$WORK/server.log" >&2
-    exit 1
+# Databases: keel.db holds the write runs and the metric histories; every search size gets its own
+# database (search-N.db) so "search over N runs" means a store holding N runs, not N runs among
+# the other sizes' runs (see docs/benchmarks-tracking.md for what sharing one store does).
+if [ -n "${SEED_FROM:-}" ]; then
+  echo "== reuse seeded databases from $SEED_FROM (not measured)"
+  cp "$SEED_FROM"/*.db "$SEED_FROM"/seed*.json "$WORK"/
+  cp "$SEED_FROM"/*.db-wal "$WORK"/ 2>/dev/null || true
+else
+  echo "== seed (not measured): history=${history_points:-none}; search runs=${search_runs:-none}"
+  "${tool[@]}" seed --db "$WORK/keel.db" --artifacts "$WORK/artifacts" --history "$history_points" --out "$WORK/seed.json"
+  for n in ${search_runs//,/ }; do
+    "${tool[@]}" seed --db "$WORK/search-$n.db" --artifacts "$WORK/artifacts" --runs "$n" --out "$WORK/seed-search-$n.json"
+  done
+fi
+
+server=""
+stop_server() {
+  if [ -n "$server" ]; then
+    kill "$server" 2>/dev/null || true
+    wait "$server" 2>/dev/null || true
+    server=""
   fi
-  sleep 0.2
-done
+}
+trap stop_server EXIT
+
+# start_server DB: runs `keel server` (Release) on $PORT over the given database and waits for /health.
+start_server() {
+  stop_server
+  echo "== start server on $url over $(basename "$1")"
+  (cd "$WORK" && exec dotnet "$keel" server --port "$PORT" --backend-store-uri "sqlite:///$1" --artifacts-uri "$WORK/artifacts" >>"$WORK/server.log" 2>&1) &
+  server=$!
+  local deadline=$((SECONDS + 60))
+  until curl -fs "$url/health" >/dev/null 2>&1; do
+    if ((SECONDS > deadline)) || ! kill -0 "$server" 2>/dev/null; then
+      echo "server did not start:" >&2
+      cat "$WORK/server.log" >&2
+      exit 1
+    fi
+    sleep 0.2
+  done
+}
+
+start_server "$WORK/keel.db"
 
 new_run() {
   curl -fs -X POST "$url/api/2.0/mlflow/runs/create" -H 'Content-Type: application/json' \
@@ -112,19 +141,25 @@ if ! skip write; then
   done
 fi
 
-for n in ${search_runs//,/ }; do
-  for ((i = 1; i <= REPEATS; i++)); do
-    "${tool[@]}" search --url "$url" --seed "$WORK/seed.json" --runs "$n" --reps "$SEARCH_REPS" | sed "s/^RESULT //" | tee -a "$results"
-  done
-done
-
 for p in ${history_points//,/ }; do
   for mode in raw parse; do
     for ((i = 1; i <= REPEATS; i++)); do
-      "${tool[@]}" history --url "$url" --seed "$WORK/seed.json" --points "$p" --reps "$HISTORY_REPS" --mode "$mode" | sed "s/^RESULT //" | tee -a "$results"
+      t0=$(server_ticks)
+      line=$("${tool[@]}" history --url "$url" --seed "$WORK/seed.json" --points "$p" --reps "$HISTORY_REPS" --mode "$mode" | sed "s/^RESULT //")
+      t1=$(server_ticks)
+      # Server CPU per full fetch (the untimed warm-up fetch included, hence reps + 1).
+      echo "$line server_cpu_ms_per_fetch=$(awk -v d=$((t1 - t0)) -v r="$HISTORY_REPS" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.0f", d / hz * 1000 / (r + 1)}') cpu_pressure_avg60=$(cpu_pressure)" | tee -a "$results"
     done
   done
 done
+
+for n in ${search_runs//,/ }; do
+  start_server "$WORK/search-$n.db"
+  for ((i = 1; i <= REPEATS; i++)); do
+    "${tool[@]}" search --url "$url" --seed "$WORK/seed-search-$n.json" --runs "$n" --reps "$SEARCH_REPS" | sed "s/^RESULT //" | sed "s/\$/ cpu_pressure_avg60=$(cpu_pressure)/" | tee -a "$results"
+  done
+done
+stop_server
 
 echo
 echo "== summary: medians of $REPEATS runs (load at end: $(cut -d' ' -f1-3 /proc/loadavg); CPU pressure $(grep some /proc/pressure/cpu 2>/dev/null))"

@@ -71,3 +71,5 @@ for key in sorted(groups, key=lambda k: (order[k[0]],) + tuple(str(x).rjust(12) 
         limit = 150 if key[1] <= 100000 else 1500
         label = f"history {key[1]:,} pts, {key[2]} (ms)"
         print(f"{label:<44} {ms:>14.1f} {n:>5}  < {limit} ms: {verdict(ms < limit)}")
+        if key[2] == "raw" and all("server_cpu_ms_per_fetch" in r for r in rows):
+            print(f"{'   server CPU ms per full fetch':<44} {med(rows, 'server_cpu_ms_per_fetch'):>14.0f} {n:>5}")
