@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+"""Medians of the RESULT lines bench/tracking/run.sh collected, next to Keel's targets."""
+import statistics
+import sys
+from collections import defaultdict
+
+
+def fields(line):
+    out = {}
+    for token in line.split():
+        if "=" in token:
+            k, v = token.split("=", 1)
+            try:
+                out[k] = float(v)
+            except ValueError:
+                out[k] = v
+    return out
+
+
+groups = defaultdict(list)
+for line in open(sys.argv[1], encoding="utf-8"):
+    words = line.split()
+    if not words:
+        continue
+    f = fields(line)
+    if words[0] in ("log-metric", "log-batch"):
+        groups[(words[0], int(f["c"]))].append(f)
+    elif words[0] == "search":
+        groups[("search", int(f["runs"]))].append(f)
+    elif words[0] == "history":
+        groups[("history", int(f["points"]), f["mode"])].append(f)
+
+
+def med(rows, key):
+    return statistics.median(r[key] for r in rows)
+
+
+def verdict(ok):
+    return "PASS" if ok else "MISS"
+
+
+print(f"{'measurement':<44} {'median':>14} {'runs':>5}  target")
+order = {"log-metric": 0, "log-batch": 1, "search": 2, "history": 3}
+for key in sorted(groups, key=lambda k: (order[k[0]],) + tuple(str(x).rjust(12) for x in k[1:])):
+    rows = groups[key]
+    n = len(rows)
+    durable = all(r["stored_metrics"] >= r["acked_metrics"] for r in rows) if key[0] in ("log-metric", "log-batch") else None
+    if key[0] == "log-metric":
+        c = key[1]
+        rps, p50, p99 = med(rows, "rps"), med(rows, "p50_ms"), med(rows, "p99_ms")
+        target = ""
+        if c == 64:
+            target = f">= 20000 req/s and p99 < 10 ms: {verdict(rps >= 20000 and p99 < 10)} (req/s {verdict(rps >= 20000)}, p99 {verdict(p99 < 10)})"
+        print(f"{'log-metric ' + str(c) + ' conn (req/s)':<44} {rps:>14,.0f} {n:>5}  {target}")
+        print(f"{'   p50 / p99 latency (ms)':<44} {p50:>6.2f} /{p99:>6.2f} {n:>5}")
+        print(f"{'   errors / non-2xx; stored >= acked':<44} {int(sum(r['errors'] for r in rows)):>6} /{int(sum(r['non2xx'] for r in rows)):>6} {n:>5}  durable: {durable}")
+        cpu = med(rows, "server_cpu_us_per_request")
+        print(f"{'   server CPU us/request (2 cores => cap)':<44} {cpu:>6.1f} ={2e6 / cpu if cpu else 0:>7,.0f} {n:>5}")
+    elif key[0] == "log-batch":
+        mps = statistics.median(r["rps"] * r["metrics_per_request"] for r in rows)
+        print(f"{'log-batch 1000/request, ' + str(key[1]) + ' conn (metrics/s)':<44} {mps:>14,.0f} {n:>5}  >= 500000: {verdict(mps >= 500000)}")
+        print(f"{'   requests/s; p50 / p99 (ms)':<44} {med(rows, 'rps'):>6.1f}; {med(rows, 'p50_ms'):.0f} / {med(rows, 'p99_ms'):.0f} {n:>3}  durable: {durable}")
+        cpu = med(rows, "server_cpu_us_per_request")
+        print(f"{'   server CPU ms/request (2 cores => metrics/s cap)':<44} {cpu / 1000:>6.2f} ={2e9 / cpu if cpu else 0:>7,.0f} {n:>5}")
+    elif key[0] == "search":
+        p50 = med(rows, "p50_ms")
+        limit = 30 if key[1] <= 10000 else 100
+        print(f"{'search ' + format(key[1], ',') + ' runs, filter+order_by, 100 (p50 ms)':<44} {p50:>14.1f} {n:>5}  < {limit} ms: {verdict(p50 < limit)}")
+    elif key[0] == "history":
+        ms = med(rows, "median_ms")
+        limit = 150 if key[1] <= 100000 else 1500
+        label = f"history {key[1]:,} pts, {key[2]} (ms)"
+        print(f"{label:<44} {ms:>14.1f} {n:>5}  < {limit} ms: {verdict(ms < limit)}")
+        if key[2] == "raw" and all("server_cpu_ms_per_fetch" in r for r in rows):
+            print(f"{'   server CPU ms per full fetch':<44} {med(rows, 'server_cpu_ms_per_fetch'):>14.0f} {n:>5}")
