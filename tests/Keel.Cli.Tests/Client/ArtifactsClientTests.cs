@@ -121,6 +121,23 @@ public sealed class ArtifactsClientTests(KeelServerFixture server) : IDisposable
     }
 
     [Fact]
+    public async Task ArtifactNamesWithSpacesParenthesesAndUnicode_RoundTrip()
+    {
+        var (client, run) = await NewRunAsync();
+        using var _ = client;
+        var source = Directory.CreateDirectory(Path.Combine(_local, "odd dir")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(source, "report 1 (é).txt"), "odd", _ct);
+
+        var uploaded = await client.UploadRunArtifactsAsync(run.RunId, source, "my plots", _ct);
+        var listed = await client.ListArtifactsAsync(run.RunId, "my plots", _ct);
+        var downloaded = await client.DownloadRunArtifactsAsync(run.RunId, "my plots/report 1 (é).txt", Path.Combine(_local, "back"), _ct);
+
+        Assert.Equal(["my plots/report 1 (é).txt"], uploaded);
+        Assert.Equal("my plots/report 1 (é).txt", Assert.Single(listed).Path);
+        Assert.Equal("odd", await File.ReadAllTextAsync(Assert.Single(downloaded), _ct));
+    }
+
+    [Fact]
     public async Task DownloadRunArtifacts_MissingPath_ThrowsResourceDoesNotExist()
     {
         var (client, run) = await NewRunAsync();
