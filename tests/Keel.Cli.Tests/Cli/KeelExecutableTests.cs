@@ -58,7 +58,7 @@ public sealed class KeelExecutableTests(KeelServerFixture server)
     }
 
     [Fact]
-    public async Task Server_PrintsItsListeningAddress_AndServesHealth()
+    public async Task Server_PrintsItsListeningAddress_ServesHealth_AndStopsCleanlyOnCtrlC()
     {
         var data = Directory.CreateTempSubdirectory("keel-exe-server-").FullName;
         var info = KeelProcess.StartInfo(["server", "--port", "0", "--backend-store-uri", $"sqlite:///{data}/keel.db", "--artifacts-uri", Path.Combine(data, "artifacts")]);
@@ -71,11 +71,26 @@ public sealed class KeelExecutableTests(KeelServerFixture server)
 
             Assert.Matches(@"^http://127\.0\.0\.1:\d+$", address);
             Assert.Equal("OK", health.Trim());
+
+            // Ctrl+C is SIGINT: the server shuts down gracefully and exits 0.
+            using (var interrupt = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await interrupt.WaitForExitAsync(TestContext.Current.CancellationToken);
+            }
+
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+            deadline.CancelAfter(TimeSpan.FromSeconds(30));
+            await process.WaitForExitAsync(deadline.Token);
+            Assert.Equal(0, process.ExitCode);
         }
         finally
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+            }
+
             Directory.Delete(data, recursive: true);
         }
     }
