@@ -21,27 +21,35 @@ await using (var database = new SqliteTrackingStore(options.DatabasePath, Path.C
 
     var report = new LatencyReport(options.Repetitions);
     var random = new Random(42);
-    await report.MeasureAsync("search models: name LIKE '%42%', 100 results", 20,
+    await report.MeasureAsync("search models: name LIKE '%42%', 100 results",
         () => store.SearchRegisteredModelsAsync("name LIKE '%42%'", 100, null, null));
-    await report.MeasureAsync("search models: name LIKE 'model-004%' (prefix), 100 results", 20,
+    await report.MeasureAsync("search models: name LIKE 'model-004%' (prefix), 100 results",
         () => store.SearchRegisteredModelsAsync("name LIKE 'model-004%'", 100, null, null));
-    await report.MeasureAsync("search models: default order, 100 results", 20,
+    using (var sqlOnly = new SearchSqlOnly(options.DatabasePath))
+    {
+        await report.MeasureAsync("search SQL only: name LIKE '%42%', 100 names",
+            () => sqlOnly.ModelNamesAsync("name LIKE '%42%'", 100));
+        await report.MeasureAsync("search SQL only: name LIKE 'model-004%', 100 names",
+            () => sqlOnly.ModelNamesAsync("name LIKE 'model-004%'", 100));
+    }
+
+    await report.MeasureAsync("search models: default order, 100 results",
         () => store.SearchRegisteredModelsAsync(null, 100, null, null));
-    await report.MeasureAsync("search versions: name = one model", 5,
+    await report.MeasureAsync("search versions: name = one model",
         () => store.SearchModelVersionsAsync($"name = '{Seeder.ModelName(random.Next(options.Models))}'", 100, null, null));
-    await report.MeasureAsync("search versions: default order, 100 results", 20,
+    await report.MeasureAsync("search versions: default order, 100 results",
         () => store.SearchModelVersionsAsync(null, 100, null, null));
-    await report.MeasureAsync("alias resolution: GetModelVersionByAliasAsync", 1,
+    await report.MeasureAsync("alias resolution: GetModelVersionByAliasAsync",
         () => store.GetModelVersionByAliasAsync(Seeder.ModelName(random.Next(options.Models)), Seeder.Alias, default));
 
     if (options.Server is { } server)
     {
         using var http = new HttpClient { BaseAddress = server };
-        await report.MeasureAsync("HTTP search models: name LIKE '%42%', 100 results", 20,
+        await report.MeasureAsync("HTTP search models: name LIKE '%42%', 100 results",
             () => http.GetStringAsync("api/2.0/mlflow/registered-models/search?max_results=100&filter=" + Uri.EscapeDataString("name LIKE '%42%'")));
-        await report.MeasureAsync("HTTP search models: name LIKE 'model-004%', 100 results", 20,
+        await report.MeasureAsync("HTTP search models: name LIKE 'model-004%', 100 results",
             () => http.GetStringAsync("api/2.0/mlflow/registered-models/search?max_results=100&filter=" + Uri.EscapeDataString("name LIKE 'model-004%'")));
-        await report.MeasureAsync("HTTP alias resolution: registered-models/alias", 1,
+        await report.MeasureAsync("HTTP alias resolution: registered-models/alias",
             () => http.GetStringAsync($"api/2.0/mlflow/registered-models/alias?name={Seeder.ModelName(random.Next(options.Models))}&alias={Seeder.Alias}"));
     }
 
