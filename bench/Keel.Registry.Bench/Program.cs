@@ -27,6 +27,11 @@ await using (var database = new SqliteTrackingStore(options.DatabasePath, Path.C
         () => store.SearchRegisteredModelsAsync("name LIKE 'model-004%'", 100, null, null));
     using (var sqlOnly = new SearchSqlOnly(options.DatabasePath))
     {
+        foreach (var (filter, versions) in new[] { ("name LIKE '%42%'", false), ("name LIKE 'model-004%'", false), ((string?)null, true), ("name = 'model-00042'", true) })
+        {
+            Console.WriteLine($"plan ({(versions ? "versions" : "models")}, {filter ?? "no filter"}): {string.Join("; ", sqlOnly.Plan(filter, versions))}");
+        }
+
         await report.MeasureAsync("search SQL only: name LIKE '%42%', 100 names",
             () => sqlOnly.ModelNamesAsync("name LIKE '%42%'", 100));
         await report.MeasureAsync("search SQL only: name LIKE 'model-004%', 100 names",

@@ -14,6 +14,9 @@ internal sealed class SearchSqlOnly : IDisposable
         typeof(SqlDialect).Assembly.GetType("Keel.Storage.Sql.Search.RegistrySearchSql", throwOnError: true)!
             .GetMethod("BuildModelSearch", BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)!;
 
+    private static readonly MethodInfo BuildVersionSearch =
+        BuildModelSearch.DeclaringType!.GetMethod("BuildVersionSearch", BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)!;
+
     private readonly SqliteConnection _connection;
 
     public SearchSqlOnly(string databasePath)
@@ -42,6 +45,28 @@ internal sealed class SearchSqlOnly : IDisposable
         }
 
         return Task.FromResult(Math.Min(count, limit));
+    }
+
+    /// <summary>SQLite's plan for a registered model (or, with <paramref name="versions"/>, model version) search.</summary>
+    public IEnumerable<string> Plan(string? filter, bool versions)
+    {
+        var build = versions ? BuildVersionSearch : BuildModelSearch;
+        var text = (SqlCommandText)build.Invoke(null, [filter, null, 101, 0L, SqlDialect.Sqlite])!;
+        using var command = _connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + text.Sql;
+        foreach (var (name, value) in text.Parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        using var reader = command.ExecuteReader();
+        var lines = new List<string>();
+        while (reader.Read())
+        {
+            lines.Add(reader.GetString(3));
+        }
+
+        return lines;
     }
 
     public void Dispose() => _connection.Dispose();

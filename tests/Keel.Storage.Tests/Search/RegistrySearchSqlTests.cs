@@ -163,7 +163,7 @@ public sealed class RegistrySearchSqlTests : IDisposable
         Assert.Contains("v.run_id IN (@p", versions.Sql, StringComparison.Ordinal);
         Assert.Contains("v.version >= @p", versions.Sql, StringComparison.Ordinal);
         Assert.Contains("ORDER BY v.last_updated_time DESC, v.name, v.version DESC", versions.Sql, StringComparison.Ordinal);
-        Assert.Contains(2L, versions.Parameters.Select(p => p.Value));
+        Assert.Contains(versions.Parameters, p => p.Value is long or double && Convert.ToDouble(p.Value, System.Globalization.CultureInfo.InvariantCulture) == 2);
     }
 
     [Fact]
