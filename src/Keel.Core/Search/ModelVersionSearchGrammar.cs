@@ -6,10 +6,8 @@ namespace Keel.Core.Search;
 /// (numeric) and <c>tags.&lt;key&gt;</c>; order_by <c>name</c>, <c>version_number</c>,
 /// <c>creation_timestamp</c>, <c>last_updated_timestamp</c>.
 /// </summary>
-internal sealed class ModelVersionSearchGrammar : RegistrySearchGrammar
+internal sealed class ModelVersionSearchGrammar() : RegistrySearchGrammar("model versions", Filter, Order, orderByAcceptsPrefix: true)
 {
-    public static readonly ModelVersionSearchGrammar Instance = new();
-
     private static readonly SearchComparator[] StringsAndIn = [.. Strings, SearchComparator.In];
 
     private static readonly Dictionary<string, string> Filter = new(StringComparer.Ordinal)
@@ -28,13 +26,8 @@ internal sealed class ModelVersionSearchGrammar : RegistrySearchGrammar
         [RegistrySearchKeys.LastUpdatedTimestamp] = RegistrySearchKeys.LastUpdatedTimestamp,
     };
 
-    protected override string What => "model versions";
-
-    protected override IReadOnlyDictionary<string, string> FilterAttributes => Filter;
-
-    protected override IReadOnlyDictionary<string, string> OrderAttributes => Order;
-
-    protected override bool OrderByAcceptsPrefix => true;
+    // Declared after the tables it reads: static fields initialise in order.
+    public static readonly ModelVersionSearchGrammar Instance = new();
 
     public override bool IsNumeric(SearchEntityType entity, string key) =>
         entity == SearchEntityType.Attribute && key == RegistrySearchKeys.VersionNumber;

@@ -6,10 +6,8 @@ namespace Keel.Core.Search;
 /// filter on <c>name</c> and <c>tags.&lt;key&gt;</c>; order_by <c>name</c>, <c>timestamp</c> or
 /// <c>last_updated_timestamp</c> (both the last update time), bare names only.
 /// </summary>
-internal sealed class RegisteredModelSearchGrammar : RegistrySearchGrammar
+internal sealed class RegisteredModelSearchGrammar() : RegistrySearchGrammar("registered models", Filter, Order, orderByAcceptsPrefix: false)
 {
-    public static readonly RegisteredModelSearchGrammar Instance = new();
-
     private static readonly Dictionary<string, string> Filter = new(StringComparer.Ordinal)
     {
         [RegistrySearchKeys.Name] = RegistrySearchKeys.Name,
@@ -22,11 +20,6 @@ internal sealed class RegisteredModelSearchGrammar : RegistrySearchGrammar
         [RegistrySearchKeys.LastUpdatedTimestamp] = RegistrySearchKeys.LastUpdatedTimestamp,
     };
 
-    protected override string What => "registered models";
-
-    protected override IReadOnlyDictionary<string, string> FilterAttributes => Filter;
-
-    protected override IReadOnlyDictionary<string, string> OrderAttributes => Order;
-
-    protected override bool OrderByAcceptsPrefix => false;
+    // Declared after the tables it reads: static fields initialise in order.
+    public static readonly RegisteredModelSearchGrammar Instance = new();
 }

@@ -4,40 +4,30 @@ namespace Keel.Core.Search;
 /// What both registry searches share: identifiers are <c>[attribute.]key</c> or <c>tag(s).key</c>;
 /// order_by takes attributes only; tags compare as strings with = != LIKE ILIKE.
 /// </summary>
-internal abstract class RegistrySearchGrammar : SearchGrammar
+/// <param name="what">What is being searched, for messages: "registered models" or "model versions".</param>
+/// <param name="filterAttributes">Filterable attribute spellings mapped to canonical keys.</param>
+/// <param name="orderAttributes">Orderable attribute spellings mapped to canonical keys.</param>
+/// <param name="orderByAcceptsPrefix">True when order_by accepts an <c>attribute.</c> prefix.</param>
+internal abstract class RegistrySearchGrammar(
+    string what,
+    IReadOnlyDictionary<string, string> filterAttributes,
+    IReadOnlyDictionary<string, string> orderAttributes,
+    bool orderByAcceptsPrefix) : SearchGrammar
 {
-    /// <summary>What is being searched, for messages: "registered models" or "model versions".</summary>
-    protected abstract string What { get; }
-
-    /// <summary>Filterable attribute spellings mapped to canonical keys.</summary>
-    protected abstract IReadOnlyDictionary<string, string> FilterAttributes { get; }
-
-    /// <summary>Orderable attribute spellings mapped to canonical keys.</summary>
-    protected abstract IReadOnlyDictionary<string, string> OrderAttributes { get; }
-
-    /// <summary>True when order_by accepts an <c>attribute.</c> prefix.</summary>
-    protected abstract bool OrderByAcceptsPrefix { get; }
-
     public override (SearchEntityType Entity, string Key) Resolve(in SearchToken token, bool forOrderBy, SearchErrors errors)
     {
-        var entity = token.Entity switch
-        {
-            null or "attribute" => SearchEntityType.Attribute,
-            "tag" or "tags" => SearchEntityType.Tag,
-            _ => throw errors.At(token, $"invalid entity type '{token.Entity}'. Valid entity types are attribute, tag and tags."),
-        };
-
+        var entity = AttributeOrTag(token, errors);
         var key = token.Value;
         if (forOrderBy)
         {
-            if (entity == SearchEntityType.Tag || (token.Entity is not null && !OrderByAcceptsPrefix))
+            if (entity == SearchEntityType.Tag || (token.Entity is not null && !orderByAcceptsPrefix))
             {
-                throw errors.At(token, $"invalid order_by key '{token.Text}'; {What} can be ordered by {List(OrderAttributes.Keys)}.");
+                throw errors.At(token, $"invalid order_by key '{token.Text}'; {what} can be ordered by {List(orderAttributes.Keys)}.");
             }
 
-            return OrderAttributes.TryGetValue(key, out var orderKey)
+            return orderAttributes.TryGetValue(key, out var orderKey)
                 ? (entity, orderKey)
-                : throw errors.At(token, $"invalid order_by key '{key}'; {What} can be ordered by {List(OrderAttributes.Keys)}.");
+                : throw errors.At(token, $"invalid order_by key '{key}'; {what} can be ordered by {List(orderAttributes.Keys)}.");
         }
 
         if (entity == SearchEntityType.Tag)
@@ -45,9 +35,9 @@ internal abstract class RegistrySearchGrammar : SearchGrammar
             return key.Length == 0 ? throw errors.At(token, "the key is empty.") : (entity, key);
         }
 
-        return FilterAttributes.TryGetValue(key, out var canonical)
+        return filterAttributes.TryGetValue(key, out var canonical)
             ? (entity, canonical)
-            : throw errors.At(token, $"invalid attribute key '{key}'. Valid keys are {List(FilterAttributes.Keys)}.");
+            : throw errors.At(token, $"invalid attribute key '{key}'. Valid keys are {List(filterAttributes.Keys)}.");
     }
 
     public override bool IsNumeric(SearchEntityType entity, string key) => false;
