@@ -16,13 +16,25 @@ internal static class ErrorReporter
     {
         UsageException e => (ExitCodes.Failure, e.Message),
         KeelException e => (ExitCodes.Failure, $"{e.Message} ({e.Code.ToWireName()})"),
-        HttpRequestException e => (ExitCodes.Unreachable, $"cannot reach the tracking server: {e.Message}"),
+        HttpRequestException e => (ExitCodes.Unreachable, $"cannot reach the tracking server: {WithCause(e)}"),
         TaskCanceledException e when e.InnerException is TimeoutException => (ExitCodes.Unreachable, "the tracking server did not answer in time."),
         OperationCanceledException => (ExitCodes.Cancelled, "cancelled."),
         FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or IOException => (ExitCodes.Failure, exception.Message),
         ArgumentException e => (ExitCodes.Failure, e.Message),
         _ => (ExitCodes.InternalError, $"unexpected {exception.GetType().Name}: {exception.Message}"),
     };
+
+    /// <summary>.NET's "see inner exception" messages (TLS, proxies) are useless alone: add the innermost cause.</summary>
+    private static string WithCause(Exception e)
+    {
+        var root = e;
+        while (root.InnerException is { } inner)
+        {
+            root = inner;
+        }
+
+        return ReferenceEquals(root, e) || e.Message.Contains(root.Message, StringComparison.Ordinal) ? e.Message : $"{e.Message.TrimEnd('.')}: {root.Message}";
+    }
 
     /// <summary>Collapses line breaks, tabs and runs of blanks into single spaces.</summary>
     public static string OneLine(string text) => string.Join(' ', text.Split((char[])[' ', '\t', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries));
