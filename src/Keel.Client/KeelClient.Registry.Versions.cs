@@ -57,10 +57,24 @@ public sealed partial class KeelClient
         AllPagesAsync((token, ct) => SearchModelVersionsAsync(filter, pageSize, orderBy, token, ct), cancellationToken);
 
     /// <summary>Every version of one registered model, oldest first.</summary>
+    /// <remarks>
+    /// Asks the server for <c>name = '...'</c>. A server whose registry search takes no filter yet
+    /// refuses that with INVALID_PARAMETER_VALUE (the filter itself is always well-formed); then
+    /// every version is fetched and the model's are picked here.
+    /// </remarks>
     public async Task<IReadOnlyList<ModelVersion>> ListModelVersionsAsync(string name, CancellationToken cancellationToken = default)
     {
-        var versions = await SearchAllModelVersionsAsync(NameFilter(name), cancellationToken: cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
-        return versions.OrderBy(v => long.Parse(v.Version, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        List<ModelVersion> versions;
+        try
+        {
+            versions = await SearchAllModelVersionsAsync(NameFilter(name), cancellationToken: cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Core.Errors.KeelException e) when (e.Code == Core.Errors.ErrorCode.InvalidParameterValue)
+        {
+            versions = await SearchAllModelVersionsAsync(cancellationToken: cancellationToken).Where(v => v.Name == name).ToListAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return versions.Where(v => v.Name == name).OrderBy(v => long.Parse(v.Version, System.Globalization.CultureInfo.InvariantCulture)).ToList();
     }
 
     /// <summary>

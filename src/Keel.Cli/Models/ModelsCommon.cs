@@ -33,6 +33,20 @@ internal static class ModelsCommon
 
     public static Option<string?> AliasOption(string description) => new("--alias", "-a") { Description = description };
 
+    /// <summary>The run id of a <c>runs:/&lt;id&gt;/path</c> source (as MLflow's register_model fills run_id), else null.</summary>
+    public static string? RunOf(string source)
+    {
+        if (!source.StartsWith("runs:/", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var rest = source["runs:/".Length..];
+        var slash = rest.IndexOf('/', StringComparison.Ordinal);
+        var id = slash < 0 ? rest : rest[..slash];
+        return id.Length == 0 ? null : id;
+    }
+
     /// <summary>The user: $KEEL_USER, else the client's user (the OS user); with the <c>--reason</c> as comment.</summary>
     public static Actor Actor(GlobalOptions globals, ApiCommandContext ctx, string? reason)
     {

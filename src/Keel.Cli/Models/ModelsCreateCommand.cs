@@ -35,7 +35,7 @@ internal static class ModelsCreateCommand
             ModelVersion? version = null;
             if (src is not null)
             {
-                version = await ctx.Client.CreateModelVersionAsync(new CreateModelVersionCommand(modelName, src, ctx.Parse.GetValue(runId), null, null, null, null), actor, ct).ConfigureAwait(false);
+                version = await ctx.Client.CreateModelVersionAsync(new CreateModelVersionCommand(modelName, src, ctx.Parse.GetValue(runId) ?? ModelsCommon.RunOf(src), null, null, null, null), actor, ct).ConfigureAwait(false);
                 model = await ctx.Client.GetRegisteredModelAsync(modelName, ct).ConfigureAwait(false);
             }
 

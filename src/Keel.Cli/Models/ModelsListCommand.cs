@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Keel.Cli.Infrastructure;
+using Keel.Core.Models;
 using Keel.Core.Registry;
 using Spectre.Console;
 
@@ -37,7 +38,7 @@ internal static class ModelsListCommand
         foreach (var model in models)
         {
             var latest = model.LatestVersions
-                .OrderBy(v => ModelStages.TryParse(v.CurrentStage, out var s) ? -(int)s : 0)
+                .OrderBy(v => Rank(v.CurrentStage))
                 .Select(v => $"{ModelsFormat.Stage(v.CurrentStage)}: {v.Version}");
             var aliases = model.Aliases.Select(a => $"@{a.Alias} → {a.Version}");
             table.AddRow(
@@ -49,4 +50,9 @@ internal static class ModelsListCommand
 
         return table;
     }
+
+    /// <summary>Production first, then staging, development, archived.</summary>
+    private static int Rank(string stage) => ModelStages.TryParse(stage, out var s)
+        ? s switch { ModelStage.Production => 0, ModelStage.Staging => 1, ModelStage.Development => 2, _ => 3 }
+        : 4;
 }

@@ -27,7 +27,8 @@ internal static class ModelsRegisterCommand
             var actor = ModelsCommon.Actor(globals, ctx, ctx.Parse.GetValue(reason));
             var created = await EnsureModelAsync(ctx, modelName, actor, ct).ConfigureAwait(false);
             var versionTags = Formats.ParseTags(ctx.Parse.GetValue(tags)).Select(t => new ModelVersionTag(t.Key, t.Value)).ToList();
-            var command = new CreateModelVersionCommand(modelName, ctx.Parse.GetValue(source)!, ctx.Parse.GetValue(runId), versionTags.Count == 0 ? null : versionTags, null, ctx.Parse.GetValue(description), null);
+            var src = ctx.Parse.GetValue(source)!;
+            var command = new CreateModelVersionCommand(modelName, src, ctx.Parse.GetValue(runId) ?? ModelsCommon.RunOf(src), versionTags.Count == 0 ? null : versionTags, null, ctx.Parse.GetValue(description), null);
             var version = await ctx.Client.CreateModelVersionAsync(command, actor, ct).ConfigureAwait(false);
             ctx.Output.WriteResult(version, v =>
             {
