@@ -474,6 +474,33 @@ public sealed class ModelsCommandTests(KeelServerFixture server)
     }
 
     [Fact]
+    public async Task Lineage_KeelPackage_ShowsTheSignatureAndKeelVersion()
+    {
+        using var client = server.CreateClient();
+        var runId = await RegistrySeed.RunAsync(client, _ct);
+        var folder = Directory.CreateTempSubdirectory("keel-pkg-").FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(folder, "keel-model.json"), """
+                {"keel_version": "9.9.9", "signature": {"inputs": [{"name": "age", "type": "double"}, {"name": "income", "type": "float"}], "outputs": [{"name": "score", "type": "float"}]}}
+                """, _ct);
+            await client.UploadRunArtifactsAsync(runId, folder, "model", _ct);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
+        var name = KeelServerFixture.UniqueName("cli-pkg");
+        await OkAsync("models", "register", name, $"runs:/{runId}/model");
+
+        var result = await OkAsync("models", "lineage", $"models:/{name}/1");
+
+        Assert.Matches(@"^Signature\s+inputs: age \(double\), income \(float\) → outputs: score \(float\)$", Row(result, "Signature"));
+        Assert.Matches(@"^Keel version\s+9\.9\.9$", Row(result, "Keel version"));
+    }
+
+    [Fact]
     public async Task Lineage_VersionWithoutRun_SaysNothingWasRecorded()
     {
         var (name, _) = await SeedAsync(0);
