@@ -48,6 +48,35 @@ public class FalseAlarmTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Chi_square_as_written_is_anti_conservative_even_when_sizes_are_equal()
+    {
+        // f_exp = reference counts treats a noisy sample as the truth (measured 27%, cf. the fixture's 28%).
+        var sim = new Simulation(4711);
+        var method = DriftMethods.Get("chisquare_spec");
+        int flagged = 0;
+        for (int i = 0; i < Pairs; i++)
+        {
+            var counts = CategoryCounts.From(sim.Categories(200, FourCategories), sim.Categories(200, FourCategories));
+            if (method.CategoricalTest!(counts).PValue < Alpha)
+            {
+                flagged++;
+            }
+        }
+
+        double rate = flagged / (double)Pairs;
+        output.WriteLine($"chisquare_spec 200 vs 200: {rate:P2}");
+        Assert.True(rate > 0.2, $"expected an excess of false alarms, got {rate:P2}");
+    }
+
+    [Fact]
+    public void Chi_square_homogeneity_on_binary_data_with_yates_is_conservative()
+    {
+        double rate = CategoricalRate("chisquare", Binary, seed: 778);
+        output.WriteLine($"chisquare (2x2, Yates): {rate:P2}");
+        Assert.InRange(rate, 0.0, 0.065);
+    }
+
+    [Fact]
     public void Goodness_of_fit_chi_square_is_anti_conservative_as_documented()
     {
         // The specification's variant treats reference shares as exact; with n_cur much larger than
