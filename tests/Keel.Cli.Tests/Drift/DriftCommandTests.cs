@@ -59,6 +59,7 @@ public sealed class DriftCommandTests : IDisposable
         Assert.Contains("ks", output, StringComparison.Ordinal);
         Assert.Contains("chisquare", output, StringComparison.Ordinal);
         Assert.Contains("date/time column skipped", output, StringComparison.Ordinal);
+        Assert.Contains("8/8", output, StringComparison.Ordinal); // every 50th x is empty on both sides
     }
 
     [Fact]
