@@ -17,15 +17,20 @@ switch (args.Length > 0 ? args[0] : string.Empty)
     case "digest":
         var bytes = new FileInfo(args[1]).Length;
         var best = double.MaxValue;
+        var bestCpu = double.MaxValue;
         string digest = string.Empty;
         for (var i = 0; i < 3; i++)
         {
             var clock = Stopwatch.StartNew();
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             digest = await DataDigest.ComputeAsync(args[1]);
             best = Math.Min(best, clock.Elapsed.TotalSeconds);
+            bestCpu = Math.Min(bestCpu, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);
         }
 
-        Console.WriteLine(string.Create(inv, $"{bytes / 1e6:F0} MB in {best:F3} s = {bytes / 1e6 / best:F0} MB/s  {digest}"));
+        // CPU time tells the hash's own speed on a shared machine; wall time includes waiting for a core.
+        Console.WriteLine(string.Create(inv,
+            $"{bytes / 1e6:F0} MB: wall {best:F3} s = {bytes / 1e6 / best:F0} MB/s; CPU {bestCpu:F3} s = {bytes / 1e6 / bestCpu:F0} MB/s per CPU-second  {digest}"));
         break;
     case "bare":
         Bare(args[1]);
