@@ -44,14 +44,12 @@ public sealed partial class TrainingRunner
             throw KeelException.InvalidParameter($"data.path: '{data.Path}' does not exist.");
         }
 
-        if (!data.Path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
-        {
-            throw KeelException.InvalidParameter($"data.path: '{data.Path}': only CSV files are read (Parquet is not supported yet).");
-        }
-
+        var parquet = data.Path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase);
         var digest = await DataDigest.ComputeAsync(data.Path, cancellationToken).ConfigureAwait(false);
         Lap(timings, "hash", clock);
-        var table = await CsvDataLoader.LoadAsync(data.Path, data.Types, cancellationToken).ConfigureAwait(false);
+        var table = parquet
+            ? await ParquetDataLoader.LoadAsync(data.Path, data.Types, cancellationToken).ConfigureAwait(false)
+            : await CsvDataLoader.LoadAsync(data.Path, data.Types, cancellationToken).ConfigureAwait(false);
         Lap(timings, "load", clock);
 
         var features = CheckColumns(pipeline, table);

@@ -135,6 +135,30 @@ public class TrainingRunnerTests
     }
 
     [Fact]
+    public async Task Run_RandomSweep_EachTrialInRangeAndTheBestChosenByTheMetric()
+    {
+        const string yaml = """
+            name: cancer
+            data: {path: breast_cancer_wdbc.csv, target: target, task: binary, drop: [diagnosis]}
+            trainer: {name: LbfgsLogisticRegression}
+            sweep:
+              method: random
+              trials: 3
+              metric: log_loss
+              params:
+                l2_regularization: {min: 0.001, max: 10, log: true}
+            """;
+
+        var result = await RunAsync(yaml);
+
+        Assert.Equal(3, result.SweepTrials.Count);
+        Assert.All(result.SweepTrials, t => Assert.InRange(t.Parameters["l2_regularization"], 0.001, 10));
+        var best = result.SweepTrials.MinBy(t => t.ValidationMetrics[MetricNames.LogLoss])!;
+        Assert.Equal(best.Index, result.BestTrial);
+        Assert.Equal(best.ValidationMetrics, result.Metrics["validation"]);
+    }
+
+    [Fact]
     public async Task Run_ColumnsMissingFromTheData_AreAllReported()
     {
         const string yaml = """
