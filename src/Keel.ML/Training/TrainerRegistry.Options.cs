@@ -9,10 +9,7 @@ public static partial class TrainerRegistry
     private static T Tree<T>(IReadOnlyDictionary<string, double> p, int seed)
         where T : BoostedTreeOptions, new()
     {
-        var options = Base<T>(seed);
-        options.NumberOfTrees = Int(p, Trees, options.NumberOfTrees);
-        options.NumberOfLeaves = Int(p, Leaves, options.NumberOfLeaves);
-        options.MinimumExampleCountPerLeaf = Int(p, MinLeaf, options.MinimumExampleCountPerLeaf);
+        var options = Forest<T>(p, seed);
         options.LearningRate = Real(p, LearningRate, options.LearningRate);
         return options;
     }
@@ -20,109 +17,62 @@ public static partial class TrainerRegistry
     private static T Forest<T>(IReadOnlyDictionary<string, double> p, int seed)
         where T : TreeOptions, new()
     {
-        var options = Base<T>(seed);
+        var options = new T { LabelColumnName = LabelColumn, FeatureColumnName = FeaturesColumn, Seed = seed, NumberOfThreads = 1 };
         options.NumberOfTrees = Int(p, Trees, options.NumberOfTrees);
         options.NumberOfLeaves = Int(p, Leaves, options.NumberOfLeaves);
         options.MinimumExampleCountPerLeaf = Int(p, MinLeaf, options.MinimumExampleCountPerLeaf);
         return options;
     }
 
-    private static T Base<T>(int seed)
-        where T : TreeOptions, new() => new()
-        {
-            LabelColumnName = LabelColumn,
-            FeatureColumnName = FeaturesColumn,
-            Seed = seed,
-            NumberOfThreads = 1,
-        };
-
+    // The option classes of one family share no usable base type (their bases are nested in
+    // generic trainer bases), so each is filled in one initializer from values read once.
     private static LightGbmBinaryTrainer.Options GbmBinary(IReadOnlyDictionary<string, double> p, int seed)
     {
-        var o = new LightGbmBinaryTrainer.Options { LabelColumnName = LabelColumn, FeatureColumnName = FeaturesColumn, Seed = seed, NumberOfThreads = 1, Deterministic = true, Silent = true };
-        o.NumberOfIterations = Int(p, Iterations, o.NumberOfIterations);
-        o.NumberOfLeaves = NullableInt(p, Leaves, o.NumberOfLeaves);
-        o.MinimumExampleCountPerLeaf = NullableInt(p, MinLeaf, o.MinimumExampleCountPerLeaf);
-        o.LearningRate = NullableReal(p, LearningRate, o.LearningRate);
-        return o;
+        var (iterations, leaves, minLeaf, rate) = GbmValues(p);
+        return new() { LabelColumnName = LabelColumn, FeatureColumnName = FeaturesColumn, Seed = seed, NumberOfThreads = 1, Deterministic = true, Silent = true, NumberOfIterations = iterations, NumberOfLeaves = leaves, MinimumExampleCountPerLeaf = minLeaf, LearningRate = rate };
     }
 
     private static LightGbmMulticlassTrainer.Options GbmMulticlass(IReadOnlyDictionary<string, double> p, int seed)
     {
-        var o = new LightGbmMulticlassTrainer.Options { LabelColumnName = LabelColumn, FeatureColumnName = FeaturesColumn, Seed = seed, NumberOfThreads = 1, Deterministic = true, Silent = true };
-        o.NumberOfIterations = Int(p, Iterations, o.NumberOfIterations);
-        o.NumberOfLeaves = NullableInt(p, Leaves, o.NumberOfLeaves);
-        o.MinimumExampleCountPerLeaf = NullableInt(p, MinLeaf, o.MinimumExampleCountPerLeaf);
-        o.LearningRate = NullableReal(p, LearningRate, o.LearningRate);
-        return o;
+        var (iterations, leaves, minLeaf, rate) = GbmValues(p);
+        return new() { LabelColumnName = LabelColumn, FeatureColumnName = FeaturesColumn, Seed = seed, NumberOfThreads = 1, Deterministic = true, Silent = true, NumberOfIterations = iterations, NumberOfLeaves = leaves, MinimumExampleCountPerLeaf = minLeaf, LearningRate = rate };
     }
 
     private static LightGbmRegressionTrainer.Options GbmRegression(IReadOnlyDictionary<string, double> p, int seed)
     {
-        var o = new LightGbmRegressionTrainer.Options { LabelColumnName = LabelColumn, FeatureColumnName = FeaturesColumn, Seed = seed, NumberOfThreads = 1, Deterministic = true, Silent = true };
-        o.NumberOfIterations = Int(p, Iterations, o.NumberOfIterations);
-        o.NumberOfLeaves = NullableInt(p, Leaves, o.NumberOfLeaves);
-        o.MinimumExampleCountPerLeaf = NullableInt(p, MinLeaf, o.MinimumExampleCountPerLeaf);
-        o.LearningRate = NullableReal(p, LearningRate, o.LearningRate);
-        return o;
+        var (iterations, leaves, minLeaf, rate) = GbmValues(p);
+        return new() { LabelColumnName = LabelColumn, FeatureColumnName = FeaturesColumn, Seed = seed, NumberOfThreads = 1, Deterministic = true, Silent = true, NumberOfIterations = iterations, NumberOfLeaves = leaves, MinimumExampleCountPerLeaf = minLeaf, LearningRate = rate };
     }
 
-    private static SdcaLogisticRegressionBinaryTrainer.Options SdcaBinary(IReadOnlyDictionary<string, double> p) => new()
-    {
-        LabelColumnName = LabelColumn,
-        FeatureColumnName = FeaturesColumn,
-        NumberOfThreads = 1,
-        L1Regularization = NullableSingle(p, L1),
-        L2Regularization = NullableSingle(p, L2),
-        MaximumNumberOfIterations = NullableInt(p, MaxIterations, null),
-    };
+    /// <summary>LightGBM values; null leaves ML.NET's automatic choice. 100 iterations is ML.NET's default.</summary>
+    private static (int Iterations, int? Leaves, int? MinLeaf, double? Rate) GbmValues(IReadOnlyDictionary<string, double> p) =>
+        (Int(p, Iterations, 100), NullableInt(p, Leaves, null), NullableInt(p, MinLeaf, null), NullableReal(p, LearningRate, null));
 
-    private static SdcaMaximumEntropyMulticlassTrainer.Options SdcaMulticlass(IReadOnlyDictionary<string, double> p) => new()
-    {
-        LabelColumnName = LabelColumn,
-        FeatureColumnName = FeaturesColumn,
-        NumberOfThreads = 1,
-        L1Regularization = NullableSingle(p, L1),
-        L2Regularization = NullableSingle(p, L2),
-        MaximumNumberOfIterations = NullableInt(p, MaxIterations, null),
-    };
+    private static SdcaLogisticRegressionBinaryTrainer.Options SdcaBinary(IReadOnlyDictionary<string, double> p) =>
+        new() { LabelColumnName = LabelColumn, FeatureColumnName = FeaturesColumn, NumberOfThreads = 1, L1Regularization = NullableSingle(p, L1), L2Regularization = NullableSingle(p, L2), MaximumNumberOfIterations = NullableInt(p, MaxIterations, null) };
 
-    private static SdcaRegressionTrainer.Options SdcaRegression(IReadOnlyDictionary<string, double> p) => new()
-    {
-        LabelColumnName = LabelColumn,
-        FeatureColumnName = FeaturesColumn,
-        NumberOfThreads = 1,
-        L1Regularization = NullableSingle(p, L1),
-        L2Regularization = NullableSingle(p, L2),
-        MaximumNumberOfIterations = NullableInt(p, MaxIterations, null),
-    };
+    private static SdcaMaximumEntropyMulticlassTrainer.Options SdcaMulticlass(IReadOnlyDictionary<string, double> p) =>
+        new() { LabelColumnName = LabelColumn, FeatureColumnName = FeaturesColumn, NumberOfThreads = 1, L1Regularization = NullableSingle(p, L1), L2Regularization = NullableSingle(p, L2), MaximumNumberOfIterations = NullableInt(p, MaxIterations, null) };
+
+    private static SdcaRegressionTrainer.Options SdcaRegression(IReadOnlyDictionary<string, double> p) =>
+        new() { LabelColumnName = LabelColumn, FeatureColumnName = FeaturesColumn, NumberOfThreads = 1, L1Regularization = NullableSingle(p, L1), L2Regularization = NullableSingle(p, L2), MaximumNumberOfIterations = NullableInt(p, MaxIterations, null) };
 
     private static LbfgsLogisticRegressionBinaryTrainer.Options LbfgsBinary(IReadOnlyDictionary<string, double> p)
     {
-        var o = new LbfgsLogisticRegressionBinaryTrainer.Options { LabelColumnName = LabelColumn, FeatureColumnName = FeaturesColumn, NumberOfThreads = 1 };
-        o.L1Regularization = Single(p, L1, o.L1Regularization);
-        o.L2Regularization = Single(p, L2, o.L2Regularization);
-        o.OptimizationTolerance = Single(p, Tolerance, o.OptimizationTolerance);
-        o.MaximumNumberOfIterations = Int(p, MaxIterations, o.MaximumNumberOfIterations);
-        return o;
+        var d = new LbfgsLogisticRegressionBinaryTrainer.Options();
+        return new() { LabelColumnName = LabelColumn, FeatureColumnName = FeaturesColumn, NumberOfThreads = 1, L1Regularization = Single(p, L1, d.L1Regularization), L2Regularization = Single(p, L2, d.L2Regularization), OptimizationTolerance = Single(p, Tolerance, d.OptimizationTolerance), MaximumNumberOfIterations = Int(p, MaxIterations, d.MaximumNumberOfIterations) };
     }
 
     private static LbfgsMaximumEntropyMulticlassTrainer.Options LbfgsMulticlass(IReadOnlyDictionary<string, double> p)
     {
-        var o = new LbfgsMaximumEntropyMulticlassTrainer.Options { LabelColumnName = LabelColumn, FeatureColumnName = FeaturesColumn, NumberOfThreads = 1 };
-        o.L1Regularization = Single(p, L1, o.L1Regularization);
-        o.L2Regularization = Single(p, L2, o.L2Regularization);
-        o.OptimizationTolerance = Single(p, Tolerance, o.OptimizationTolerance);
-        o.MaximumNumberOfIterations = Int(p, MaxIterations, o.MaximumNumberOfIterations);
-        return o;
+        var d = new LbfgsMaximumEntropyMulticlassTrainer.Options();
+        return new() { LabelColumnName = LabelColumn, FeatureColumnName = FeaturesColumn, NumberOfThreads = 1, L1Regularization = Single(p, L1, d.L1Regularization), L2Regularization = Single(p, L2, d.L2Regularization), OptimizationTolerance = Single(p, Tolerance, d.OptimizationTolerance), MaximumNumberOfIterations = Int(p, MaxIterations, d.MaximumNumberOfIterations) };
     }
 
     private static OnlineGradientDescentTrainer.Options Ogd(IReadOnlyDictionary<string, double> p)
     {
-        var o = new OnlineGradientDescentTrainer.Options { LabelColumnName = LabelColumn, FeatureColumnName = FeaturesColumn };
-        o.LearningRate = Single(p, LearningRate, o.LearningRate);
-        o.NumberOfIterations = Int(p, Iterations, o.NumberOfIterations);
-        o.L2Regularization = Single(p, L2, o.L2Regularization);
-        return o;
+        var d = new OnlineGradientDescentTrainer.Options();
+        return new() { LabelColumnName = LabelColumn, FeatureColumnName = FeaturesColumn, LearningRate = Single(p, LearningRate, d.LearningRate), NumberOfIterations = Int(p, Iterations, d.NumberOfIterations), L2Regularization = Single(p, L2, d.L2Regularization) };
     }
 
     private static int? NullableInt(IReadOnlyDictionary<string, double> p, HyperParameterSpec spec, int? fallback) =>
