@@ -85,7 +85,10 @@ public sealed class ModelScorer
         return Score(rows);
     }
 
-    /// <summary>Scores rows given as column-name-to-JSON-value maps (null or absent = missing is refused: every input must be named).</summary>
+    /// <summary>
+    /// Scores rows given as column-name-to-JSON-value maps. Every input of the signature must be
+    /// named in every row (JSON null = a missing value); unknown names and wrong JSON types are refused.
+    /// </summary>
     /// <exception cref="KeelException">INVALID_PARAMETER_VALUE listing every problem with the rows.</exception>
     public IReadOnlyList<ModelPrediction> Score(IReadOnlyList<IReadOnlyDictionary<string, JsonElement>> rows)
     {

@@ -30,14 +30,13 @@ public static partial class PipelineParser
         catch (YamlException error)
         {
             problems.AddAt(error.Start.Line, "yaml", $"not valid YAML ({error.Message})");
-            problems.ThrowIfAny(sourcePath);
+            throw problems.ToException(sourcePath);
         }
 
         if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
         {
             problems.AddAt(1, "pipeline", "expected one YAML document holding a mapping (name:, data:, trainer: ...)");
-            problems.ThrowIfAny(sourcePath);
-            throw new InvalidOperationException("unreachable");
+            throw problems.ToException(sourcePath);
         }
 
         var reader = new YamlReader(problems);

@@ -17,13 +17,16 @@ internal sealed class YamlProblems
 
     public void ThrowIfAny(string? sourcePath)
     {
-        if (_messages.Count == 0)
+        if (_messages.Count > 0)
         {
-            return;
+            throw ToException(sourcePath);
         }
+    }
 
+    public KeelException ToException(string? sourcePath)
+    {
         var where = sourcePath is null ? "pipeline" : $"pipeline '{sourcePath}'";
-        throw KeelException.InvalidParameter(
+        return KeelException.InvalidParameter(
             $"Invalid {where}: {_messages.Count} problem(s):" + Environment.NewLine + string.Join(Environment.NewLine, _messages));
     }
 }

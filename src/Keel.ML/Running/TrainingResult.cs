@@ -27,14 +27,6 @@ public sealed record DatasetInfo(
 /// <param name="Method"><c>random</c>, <c>stratified</c> or <c>time:&lt;column&gt;</c>.</param>
 public sealed record SplitSizes(int Train, int Validation, int Test, string Method);
 
-/// <summary>A threshold from the pipeline checked against the test metrics.</summary>
-/// <param name="Metric">The metric name.</param>
-/// <param name="Value">Its value on the test split (NaN when undefined).</param>
-/// <param name="Min">The floor, or null.</param>
-/// <param name="Max">The ceiling, or null.</param>
-/// <param name="Passed">Whether the value lies within the bounds.</param>
-public sealed record ThresholdCheck(string Metric, double Value, double? Min, double? Max, bool Passed);
-
 /// <summary>
 /// Everything a training run produced, for <c>keel train</c> to log to tracking and register.
 /// Metric keys are MLflow's names; split keys are <c>train</c>, <c>validation</c>, <c>test</c>

@@ -152,7 +152,7 @@ public sealed partial class TrainingRunner
             TestPredictions = testPredictions,
             SweepTrials = sweep?.Trials ?? [],
             BestTrial = sweep?.BestIndex,
-            ThresholdChecks = CheckThresholds(pipeline.Thresholds, metrics["test"]),
+            ThresholdChecks = MetricGate.Check(pipeline.Thresholds, metrics["test"]),
             OutputDirectory = options.OutputDirectory,
             PackageDirectory = packageDirectory,
             Metadata = metadata,
@@ -194,12 +194,4 @@ public sealed partial class TrainingRunner
         ["split_test"] = pipeline.Split.Test,
         ["split_method"] = SplitMethod(pipeline.Split, pipeline.Data.Task),
     };
-
-    private static List<ThresholdCheck> CheckThresholds(IReadOnlyDictionary<string, MetricThreshold> thresholds, IReadOnlyDictionary<string, double> test) =>
-        thresholds.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t =>
-        {
-            var value = test.GetValueOrDefault(t.Key, double.NaN);
-            var passed = !double.IsNaN(value) && (t.Value.Min is not { } min || value >= min) && (t.Value.Max is not { } max || value <= max);
-            return new ThresholdCheck(t.Key, value, t.Value.Min, t.Value.Max, passed);
-        }).ToList();
 }
