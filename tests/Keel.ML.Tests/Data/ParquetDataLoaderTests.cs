@@ -20,7 +20,8 @@ public class ParquetDataLoaderTests
     [Fact]
     public async Task LoadAsync_FlatColumns_InferredLikeCsv_NullsMissing()
     {
-        var path = Path.Combine(TestData.NewTempDirectory(), "rows.parquet");
+        var directory = TestData.NewTempDirectory();
+        var path = Path.Combine(directory, "rows.parquet");
         Row[] rows =
         [
             new() { Amount = 1.5, Home = "rent", When = new DateTime(2001, 1, 2, 3, 4, 0, DateTimeKind.Utc), Count = 1 },
@@ -33,6 +34,7 @@ public class ParquetDataLoaderTests
         }
 
         var table = await ParquetDataLoader.LoadAsync(path);
+        Directory.Delete(directory, recursive: true);
 
         Assert.Equal(3, table.RowCount);
         Assert.Equal(ColumnKind.Numeric, table["Amount"].Kind);

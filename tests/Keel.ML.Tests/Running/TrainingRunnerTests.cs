@@ -8,8 +8,10 @@ using Keel.ML.Running;
 
 namespace Keel.ML.Tests.Running;
 
-public class TrainingRunnerTests
+public sealed class TrainingRunnerTests : IDisposable
 {
+    private readonly List<string> _directories = [];
+
     private const string Credit = """
         name: credit
         data:
@@ -33,13 +35,25 @@ public class TrainingRunnerTests
 
     private static readonly DateTimeOffset Now = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
 
-    private static Task<TrainingResult> RunAsync(string yaml, string? runId = null) =>
-        new TrainingRunner(new FixedTime(Now)).RunAsync(new TrainingRunOptions
+    public void Dispose()
+    {
+        foreach (var directory in _directories)
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private Task<TrainingResult> RunAsync(string yaml)
+    {
+        var output = TestData.NewTempDirectory();
+        _directories.Add(output);
+        return new TrainingRunner(new FixedTime(Now)).RunAsync(new TrainingRunOptions
         {
             Pipeline = PipelineParser.Parse(yaml, TestData.PipelinePath),
-            OutputDirectory = TestData.NewTempDirectory(),
-            RunId = runId ?? "0123456789abcdef0123456789abcdef",
+            OutputDirectory = output,
+            RunId = "0123456789abcdef0123456789abcdef",
         });
+    }
 
     [Fact]
     public async Task Run_CreditWithSweep_ReturnsACompleteResult()
@@ -111,6 +125,39 @@ public class TrainingRunnerTests
         Assert.Equal("residuals.png", result.PlotFileName);
         Assert.Null(result.ConfusionMatrix);
         Assert.True(result.Metrics["test"][MetricNames.R2] > 0.3);
+
+        // Served rows (with the date as ISO text) are featurised exactly as training rows.
+        var scorer = await ModelScorer.LoadAsync(result.PackageDirectory);
+        var predictions = scorer.Score(ExampleRows(result.PackageDirectory));
+        for (var i = 0; i < predictions.Count; i++)
+        {
+            Assert.Equal(result.TestPredictions.PredictedValue[i], predictions[i].Value!.Value, 1e-5);
+        }
+    }
+
+    [Fact]
+    public async Task Run_Multiclass_ConfusionMatrixIsSquare_AndTheScorerNamesClasses()
+    {
+        const string yaml = """
+            name: home
+            data: {path: credit_data_600.csv, target: Home, task: multiclass}
+            split: {train: 0.7, validation: 0.1, test: 0.2}
+            trainer: {name: LightGbm, params: {number_of_iterations: 30}}
+            """;
+
+        var result = await RunAsync(yaml);
+
+        var k = result.Classes.Count;
+        Assert.True(k >= 3);
+        Assert.All(result.ConfusionMatrix!.Counts, row => Assert.Equal(k, row.Length));
+        Assert.Equal(result.Splits.Test, result.ConfusionMatrix.Counts.Sum(r => r.Sum()));
+        Assert.Null(result.Plot);
+        var scorer = await ModelScorer.LoadAsync(result.PackageDirectory);
+        var predictions = scorer.Score(ExampleRows(result.PackageDirectory));
+        for (var i = 0; i < predictions.Count; i++)
+        {
+            Assert.Equal(result.Classes[result.TestPredictions.PredictedClass[i]], predictions[i].Label);
+        }
     }
 
     [Fact]
@@ -181,13 +228,7 @@ public class TrainingRunnerTests
     {
         var result = await RunAsync(Credit);
         var scorer = await ModelScorer.LoadAsync(result.PackageDirectory);
-        var example = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(result.PackageDirectory, ModelPackage.InputExampleFileName))).RootElement;
-        var columns = example.GetProperty("columns").EnumerateArray().Select(c => c.GetString()!).ToArray();
-        var rows = example.GetProperty("data").EnumerateArray()
-            .Select(r => (IReadOnlyDictionary<string, JsonElement>)columns.Zip(r.EnumerateArray()).ToDictionary(p => p.First, p => p.Second))
-            .ToList();
-
-        var predictions = scorer.Score(rows);
+        var predictions = scorer.Score(ExampleRows(result.PackageDirectory));
 
         Assert.Equal(5, predictions.Count);
         for (var i = 0; i < predictions.Count; i++)
@@ -203,6 +244,16 @@ public class TrainingRunnerTests
         Assert.Contains("row 0: Seniority: expected a number (double), got a string", error.Message);
         Assert.Contains("row 0: Home: expected a string, got a number", error.Message);
         Assert.Contains("row 0: Income: missing", error.Message);
+    }
+
+    /// <summary>The package's input example (split orientation) as row objects.</summary>
+    private static List<IReadOnlyDictionary<string, JsonElement>> ExampleRows(string packageDirectory)
+    {
+        var example = JsonDocument.Parse(File.ReadAllText(Path.Combine(packageDirectory, ModelPackage.InputExampleFileName))).RootElement;
+        var columns = example.GetProperty("columns").EnumerateArray().Select(c => c.GetString()!).ToArray();
+        return example.GetProperty("data").EnumerateArray()
+            .Select(r => (IReadOnlyDictionary<string, JsonElement>)columns.Zip(r.EnumerateArray()).ToDictionary(p => p.First, p => p.Second))
+            .ToList();
     }
 
     private sealed class FixedTime(DateTimeOffset now) : TimeProvider
