@@ -1,5 +1,7 @@
 using System.Text.Json;
+using Keel.Core.Errors;
 using Keel.Core.Models;
+using Microsoft.ML;
 using Keel.ML.Data;
 using Keel.ML.Pipeline;
 using Keel.ML.Training;
@@ -15,6 +17,9 @@ public static class ModelPackageWriter
 {
     /// <summary>The framework name written into <c>keel-model.json</c>.</summary>
     public const string Framework = "ML.NET 5.0.1";
+
+    /// <summary>The optional ONNX export's file name in the package.</summary>
+    public const string OnnxFileName = "model.onnx";
 
     /// <summary>The most rows copied into <c>input_example.json</c>.</summary>
     public const int ExampleRows = 5;
@@ -77,7 +82,29 @@ public static class ModelPackageWriter
         await ModelPackage.WriteAsync(directory, metadata, zip, InputExample(model.Features, exampleRows), cancellationToken).ConfigureAwait(false);
         var descriptor = new TaskDescriptor(model.Task, target, model.Label.Classes);
         await File.WriteAllTextAsync(Path.Combine(directory, TaskDescriptor.FileName), descriptor.ToJson(), cancellationToken).ConfigureAwait(false);
+        if (info.ExportOnnx)
+        {
+            await ExportOnnxAsync(Path.Combine(directory, OnnxFileName), context, model, exampleRows, cancellationToken).ConfigureAwait(false);
+        }
+
         return metadata;
+    }
+
+    /// <summary>Converts featurisation and predictor to ONNX (ML.NET's converter).</summary>
+    /// <exception cref="KeelException">INVALID_PARAMETER_VALUE when a transform or trainer has no ONNX form.</exception>
+    private static async Task ExportOnnxAsync(string path, KeelMLContext context, TrainedModel model, TabularData rows, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        try
+        {
+            context.MLContext.Model.ConvertToOnnx(model.Transformer, ViewBuilder.Build(rows, model.Features, null, null), buffer);
+        }
+        catch (Exception error) when (error is NotSupportedException or InvalidOperationException or ArgumentException)
+        {
+            throw new KeelException(ErrorCode.InvalidParameterValue, $"onnx: this model ({model.Trainer}) cannot be exported to ONNX: {error.Message}", error);
+        }
+
+        await File.WriteAllBytesAsync(path, buffer.ToArray(), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The signature: the inputs with their types, and the outputs of the task.</summary>

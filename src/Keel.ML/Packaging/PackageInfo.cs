@@ -44,4 +44,8 @@ public sealed class PackageInfo
     /// <summary>Extra scalar hyper-parameters (seed, split ...) merged with the trainer's.</summary>
     /// <value>Empty.</value>
     public IReadOnlyDictionary<string, ScalarValue> ExtraHyperparameters { get; init; } = new Dictionary<string, ScalarValue>();
+
+    /// <summary>Whether to also write <c>model.onnx</c>.</summary>
+    /// <value>False.</value>
+    public bool ExportOnnx { get; init; }
 }

@@ -58,6 +58,10 @@ public sealed record PipelineDefinition
     /// <summary>Where to register the model, or null when it is not registered.</summary>
     public RegistrationSection? Registration { get; init; }
 
+    /// <summary>Whether the package also gets <c>model.onnx</c> (ONNX export of featurisation and predictor).</summary>
+    /// <value>False.</value>
+    public bool Onnx { get; init; }
+
     /// <summary>The file the pipeline was read from, or null.</summary>
     public string? SourcePath { get; init; }
 }

@@ -40,7 +40,7 @@ public static partial class PipelineParser
         }
 
         var reader = new YamlReader(problems);
-        reader.CheckKeys(root, string.Empty, "name", "experiment", "data", "split", "trainer", "sweep", "thresholds", "registration");
+        reader.CheckKeys(root, string.Empty, "name", "experiment", "data", "split", "trainer", "sweep", "thresholds", "registration", "onnx");
         var name = reader.String(root, "name", string.Empty, required: true);
         var experiment = reader.String(root, "experiment", string.Empty, required: false) ?? name;
         var data = ReadData(reader, root, sourcePath);
@@ -50,6 +50,7 @@ public static partial class PipelineParser
         var sweep = ReadSweep(reader, root, task, data is null ? null : trainer, split);
         var thresholds = ReadThresholds(reader, root, task);
         var registration = ReadRegistration(reader, root);
+        var onnx = reader.Boolean(root, "onnx", string.Empty) ?? false;
 
         problems.ThrowIfAny(sourcePath);
         return new PipelineDefinition
@@ -62,6 +63,7 @@ public static partial class PipelineParser
             Sweep = sweep,
             Thresholds = thresholds,
             Registration = registration,
+            Onnx = onnx,
             SourcePath = sourcePath,
         };
     }

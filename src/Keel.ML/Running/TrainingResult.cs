@@ -97,6 +97,9 @@ public sealed record TrainingResult
     /// <summary>The model package directory (<c>OutputDirectory/model</c>).</summary>
     public required string PackageDirectory { get; init; }
 
+    /// <summary>The package's <c>model.onnx</c> when the pipeline asked for it (<c>onnx: true</c>), else null.</summary>
+    public string? OnnxPath { get; init; }
+
     /// <summary>The package's <c>keel-model.json</c> contents.</summary>
     public required ModelMetadata Metadata { get; init; }
 

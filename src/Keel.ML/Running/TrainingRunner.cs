@@ -119,6 +119,7 @@ public sealed partial class TrainingRunner
                 ValidationMetrics = metrics.GetValueOrDefault("validation") ?? metrics["test"],
                 PerformanceThresholds = ThresholdMap(pipeline.Thresholds),
                 ExtraHyperparameters = RunParameters(pipeline),
+                ExportOnnx = pipeline.Onnx,
             },
             test.Table.RowCount > 0 ? test.Table : train.Table,
             cancellationToken).ConfigureAwait(false);
@@ -155,6 +156,7 @@ public sealed partial class TrainingRunner
             ThresholdChecks = MetricGate.Check(pipeline.Thresholds, metrics["test"]),
             OutputDirectory = options.OutputDirectory,
             PackageDirectory = packageDirectory,
+            OnnxPath = pipeline.Onnx ? Path.Combine(packageDirectory, ModelPackageWriter.OnnxFileName) : null,
             Metadata = metadata,
             Timings = timings,
         };

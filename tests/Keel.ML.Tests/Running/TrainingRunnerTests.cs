@@ -206,6 +206,24 @@ public sealed class TrainingRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_OnnxTrue_WritesModelOnnxIntoThePackage()
+    {
+        const string yaml = """
+            name: cancer
+            data: {path: breast_cancer_wdbc.csv, target: target, task: binary, drop: [diagnosis]}
+            trainer: {name: FastTree, params: {number_of_trees: 10}}
+            onnx: true
+            """;
+
+        var result = await RunAsync(yaml);
+
+        Assert.Equal(Path.Combine(result.PackageDirectory, "model.onnx"), result.OnnxPath);
+        Assert.True(new FileInfo(result.OnnxPath!).Length > 1000);
+        // The package itself still reads back.
+        Assert.NotNull(await ModelScorer.LoadAsync(result.PackageDirectory));
+    }
+
+    [Fact]
     public async Task Run_ColumnsMissingFromTheData_AreAllReported()
     {
         const string yaml = """
