@@ -15,12 +15,8 @@ public sealed partial class SqliteRegistryStore
         var offset = PageToken.ToOffset(pageToken);
         var sql = RegistrySearchSql.BuildModelSearch(filter, orderBy, maxResults + 1, offset, SqlDialect.Sqlite);
         using var connection = database.OpenReadConnection();
-        var names = Query(connection, sql, r => r.GetString(0));
-        var more = names.Count > maxResults;
-        if (more)
-        {
-            names.RemoveAt(names.Count - 1);
-        }
+        var names = SqliteQueries.Query(connection, sql, r => r.GetString(0));
+        var more = SqliteQueries.TrimToPage(names, maxResults);
 
         var byName = LoadModels(connection, names).ToDictionary(m => m.Name, StringComparer.Ordinal);
         return Task.FromResult(new PagedResult<RegisteredModel>(
@@ -34,12 +30,8 @@ public sealed partial class SqliteRegistryStore
         var offset = PageToken.ToOffset(pageToken);
         var sql = RegistrySearchSql.BuildVersionSearch(filter, orderBy, maxResults + 1, offset, SqlDialect.Sqlite);
         using var connection = database.OpenReadConnection();
-        var keys = Query(connection, sql, r => (Name: r.GetString(0), Version: r.GetInt64(1)));
-        var more = keys.Count > maxResults;
-        if (more)
-        {
-            keys.RemoveAt(keys.Count - 1);
-        }
+        var keys = SqliteQueries.Query(connection, sql, r => (Name: r.GetString(0), Version: r.GetInt64(1)));
+        var more = SqliteQueries.TrimToPage(keys, maxResults);
 
         var versions = new List<ModelVersion>(keys.Count);
         foreach (var chunk in keys.Chunk(400))
@@ -99,12 +91,8 @@ public sealed partial class SqliteRegistryStore
             + " ORDER BY event_id LIMIT $limit OFFSET $offset",
             parameters);
         using var connection = database.OpenReadConnection();
-        var events = Query(connection, sql, ReadEvent);
-        var more = events.Count > query.MaxResults;
-        if (more)
-        {
-            events.RemoveAt(events.Count - 1);
-        }
+        var events = SqliteQueries.Query(connection, sql, ReadEvent);
+        var more = SqliteQueries.TrimToPage(events, query.MaxResults);
 
         return Task.FromResult(new PagedResult<RegistryEvent>(events, more ? PageToken.FromOffset(offset + events.Count) : null));
     }
@@ -121,25 +109,6 @@ public sealed partial class SqliteRegistryStore
         r.GetInt64(8),
         r.IsDBNull(9) ? null : r.GetString(9),
         r.GetInt64(10) != 0);
-
-    private static List<T> Query<T>(SqliteConnection connection, SqlCommandText sql, Func<SqliteDataReader, T> map)
-    {
-        using var cmd = connection.CreateCommand();
-        cmd.CommandText = sql.Sql;
-        foreach (var (name, value) in sql.Parameters)
-        {
-            cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-
-        var list = new List<T>();
-        using var reader = cmd.ExecuteReader();
-        while (reader.Read())
-        {
-            list.Add(map(reader));
-        }
-
-        return list;
-    }
 
     /// <summary>Registered models with tags, aliases and the latest version per stage.</summary>
     private static List<RegisteredModel> LoadModels(SqliteConnection connection, IReadOnlyList<string> names)
