@@ -85,7 +85,7 @@ public sealed partial class KeelClient
     public async Task<ModelVersion> TransitionStageAsync(string name, string version, string stage, bool archiveExistingVersions, Actor actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        var request = new TransitionModelVersionStageRequest(name, version, stage, archiveExistingVersions, actor.Comment);
+        var request = new TransitionModelVersionStageRequest(name, version, stage, archiveExistingVersions, actor.Comment, actor.Force ? true : null);
         var response = await SendRegistryJsonAsync<ModelVersionResponse>(HttpMethod.Post, MlflowPath("model-versions/transition-stage"), request, actor, commentInBody: true, cancellationToken).ConfigureAwait(false);
         return response.ModelVersion;
     }

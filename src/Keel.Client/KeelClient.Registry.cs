@@ -82,7 +82,7 @@ public sealed partial class KeelClient
     public Task SetAliasAsync(string name, string alias, string version, Actor actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        return SendRegistryAsync(HttpMethod.Post, MlflowPath("registered-models/alias"), new SetRegisteredModelAliasRequest(name, alias, version, actor.Comment), actor, commentInBody: true, cancellationToken);
+        return SendRegistryAsync(HttpMethod.Post, MlflowPath("registered-models/alias"), new SetRegisteredModelAliasRequest(name, alias, version, actor.Comment, actor.Force ? true : null), actor, commentInBody: true, cancellationToken);
     }
 
     /// <summary>Removes an alias; removing one that does not exist is not an error (as MLflow).</summary>

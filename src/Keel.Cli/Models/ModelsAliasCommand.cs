@@ -14,13 +14,14 @@ internal static class ModelsAliasCommand
         var version = ModelsCommon.VersionArgument("The version to point the alias at (leave out with --delete, or when MODEL is a models:/ URI).");
         var delete = new Option<bool>("--delete") { Description = "Remove the alias instead." };
         var reason = ModelsCommon.ReasonOption();
-        var command = new Command("alias", "Point an alias (e.g. champion) at a version, or remove it with --delete.") { model, alias, version, delete, reason };
+        var force = ModelsCommon.ForceOption();
+        var command = new Command("alias", "Point an alias (e.g. champion) at a version, or remove it with --delete.") { model, alias, version, delete, reason, force };
         var json = command.AddJsonOption();
         command.SetApiAction(globals, json, async (ctx, ct) =>
         {
             var reference = ModelReference.Parse(ctx.Parse.GetValue(model)!);
             var aliasName = AliasValidator.Validate(ctx.Parse.GetValue(alias));
-            var actor = ModelsCommon.Actor(globals, ctx, ctx.Parse.GetValue(reason));
+            var actor = ModelsCommon.Actor(globals, ctx, ctx.Parse.GetValue(reason)) with { Force = ctx.Parse.GetValue(force) };
             if (ctx.Parse.GetValue(delete))
             {
                 if (ctx.Parse.GetValue(version) is not null || reference.Uri is not null)

@@ -48,6 +48,12 @@ internal static class ModelsCommon
     }
 
     /// <summary>The user: $KEEL_USER, else the client's user (the OS user); with the <c>--reason</c> as comment.</summary>
+    /// <summary><c>--force</c>: promote into production although the version's validation gates failed.</summary>
+    public static Option<bool> ForceOption() => new("--force")
+    {
+        Description = "Promote into production (stage, or the production/champion alias) although the version's validation gates failed; needs --reason, which the audit trail keeps.",
+    };
+
     public static Actor Actor(GlobalOptions globals, ApiCommandContext ctx, string? reason)
     {
         var user = globals.Settings.GetEnvironmentVariable(UserVariable);

@@ -14,7 +14,8 @@ internal static class ModelsPromoteCommand
         stage.Required = true;
         var archive = new Option<bool>("--archive-existing") { Description = "Move the versions now in that stage (staging or production) to archived." };
         var reason = ModelsCommon.ReasonOption();
-        var command = new Command("promote", "Move a version to a stage (development, staging, production, archived).") { model, version, stage, archive, reason };
+        var force = ModelsCommon.ForceOption();
+        var command = new Command("promote", "Move a version to a stage (development, staging, production, archived).") { model, version, stage, archive, reason, force };
         var json = command.AddJsonOption();
         command.SetApiAction(globals, json, async (ctx, ct) =>
         {
@@ -25,7 +26,7 @@ internal static class ModelsPromoteCommand
             var displaced = archiveExisting && target is "Staging" or "Production"
                 ? (await ctx.Client.ListModelVersionsAsync(before.Name, ct).ConfigureAwait(false)).Where(v => v.CurrentStage == target && v.Version != before.Version).Select(v => v.Version).ToList()
                 : [];
-            var actor = ModelsCommon.Actor(globals, ctx, ctx.Parse.GetValue(reason));
+            var actor = ModelsCommon.Actor(globals, ctx, ctx.Parse.GetValue(reason)) with { Force = ctx.Parse.GetValue(force) };
             var after = await ctx.Client.TransitionStageAsync(before.Name, before.Version, target, archiveExisting, actor, ct).ConfigureAwait(false);
             ctx.Output.WriteResult(new PromoteResult(after, before.CurrentStage, after.CurrentStage, displaced), r =>
             {

@@ -17,7 +17,7 @@ internal static class PromotionGuard
     public static readonly IReadOnlySet<string> ProductionAliases = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "production", "champion" };
 
     /// <summary>Checks a promotion; returns the actor to record (the comment marked as forced when it was).</summary>
-    public static async Task<Actor> CheckAsync(IRegistryStore store, string name, string version, bool intoProduction, bool force, Actor actor, CancellationToken cancellationToken)
+    public static async Task<Actor> CheckAsync(IRegistryStore store, string name, string version, bool intoProduction, Actor actor, CancellationToken cancellationToken)
     {
         if (!intoProduction)
         {
@@ -31,7 +31,7 @@ internal static class PromotionGuard
             return actor;
         }
 
-        if (!force)
+        if (!actor.Force)
         {
             throw KeelException.InvalidParameter(
                 $"Version {version} of '{name}' failed its validation gates ({status}). To promote it anyway, pass force=true with a comment giving the reason.");

@@ -614,4 +614,26 @@ public sealed class ModelsCommandTests(KeelServerFixture server)
 
         Assert.Equal("""{"name":"m","alias":"champion","version":"2"}""", json);
     }
+
+    [Fact]
+    public async Task Promote_VersionThatFailedItsGates_NeedsForceAndAReason()
+    {
+        var (name, _) = await SeedAsync(1);
+        using (var client = server.CreateClient())
+        {
+            await client.SetModelVersionTagAsync(name, "1", new ModelVersionTag("keel.validation.status", "failed: 1 of 2 checks"), new Actor(User), _ct);
+        }
+
+        var refused = await Keel("models", "promote", name, "1", "--stage", "production");
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("failed its validation gates", refused.Error, StringComparison.Ordinal);
+
+        var noReason = await Keel("models", "alias", name, "champion", "1", "--force");
+        Assert.NotEqual(0, noReason.ExitCode);
+
+        await OkAsync("models", "promote", name, "1", "--stage", "production", "--force", "--reason", "approved by the risk team");
+        var history = await OkAsync("models", "history", name, "--json");
+        Assert.Contains("approved by the risk team", history.Out, StringComparison.Ordinal);
+        Assert.Contains("forced past failed gates", history.Out, StringComparison.Ordinal);
+    }
 }
