@@ -9,8 +9,14 @@ if (args.Length > 0 && args[0] == "--quick")
     stats.Setup();
     var report = new ReportBenchmarks();
     report.Setup();
+    var baseline = BenchData.Normal(1_000_000, 9);
+    var sortedA = Keel.Monitoring.Statistics.Samples.SortedWithoutNaN(BenchData.Normal(1_000_000, 1));
+    var sortedB = Keel.Monitoring.Statistics.Samples.SortedWithoutNaN(BenchData.Normal(1_000_000, 2, 0.001));
     foreach (var (name, action) in new (string, Action)[]
     {
+        ("Baseline: Array.Sort of 1M doubles (copy + sort)", () => Array.Sort(baseline.ToArray())),
+        ("Samples.SortedWithoutNaN 1M (radix)", () => Keel.Monitoring.Statistics.Samples.SortedWithoutNaN(baseline)),
+        ("KS on pre-sorted 1M vs 1M (merge pass + p-value)", () => Keel.Monitoring.Statistics.KolmogorovSmirnov.TwoSampleSorted(sortedA, sortedB)),
         ("KS 1M vs 1M", () => stats.KolmogorovSmirnov_1M_vs_1M()),
         ("Wasserstein 1M vs 1M", () => stats.Wasserstein_1M_vs_1M()),
         ("Report 100k x 60", () => report.Report_100k_x_60_columns()),

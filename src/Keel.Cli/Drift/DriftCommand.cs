@@ -59,9 +59,15 @@ internal static class DriftCommand
                 await Console.Error.WriteLineAsync("error: " + OneLine(ex.Message)).ConfigureAwait(false);
                 return Error;
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            catch (OperationCanceledException)
             {
-                await Console.Error.WriteLineAsync("error: " + OneLine(ex.Message)).ConfigureAwait(false);
+                await Console.Error.WriteLineAsync("error: cancelled").ConfigureAwait(false);
+                return Error;
+            }
+            catch (Exception ex)
+            {
+                // Anything unexpected must still exit 2, never 1 (which means "drift").
+                await Console.Error.WriteLineAsync($"error: {ex.GetType().Name}: {OneLine(ex.Message)}").ConfigureAwait(false);
                 return Error;
             }
         });

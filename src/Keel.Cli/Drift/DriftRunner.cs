@@ -91,7 +91,7 @@ internal static class DriftRunner
 
     private static void Print(IAnsiConsole console, DriftReport report, List<string> skipped)
     {
-        var table = new Spectre.Console.Table().AddColumns("column", "test", "statistic", "p-value / distance", "threshold", "drifted");
+        var table = new Spectre.Console.Table().AddColumns("column", "test", "statistic", "p-value / distance", "threshold", "drifted", "missing ref/cur");
         foreach (var c in report.Columns)
         {
             string value = c.MethodKind == DriftMethodKind.PValue ? N(c.AdjustedPValue ?? c.PValue) : N(c.Statistic);
@@ -104,7 +104,8 @@ internal static class DriftRunner
                 ColumnStatus.MissingInCurrent => "n/a (absent from current)",
                 _ => "n/a (no values)",
             };
-            table.AddRow(Markup.Escape(c.Column), Markup.Escape(c.Test ?? "-"), N(c.Statistic), value, N(c.Threshold), verdict);
+            string missing = $"{c.Reference?.Missing.ToString(CultureInfo.InvariantCulture) ?? "-"}/{c.Current?.Missing.ToString(CultureInfo.InvariantCulture) ?? "-"}";
+            table.AddRow(Markup.Escape(c.Column), Markup.Escape(c.Test ?? "-"), N(c.Statistic), value, N(c.Threshold), verdict, missing);
         }
 
         console.Write(table);

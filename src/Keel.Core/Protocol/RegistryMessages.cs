@@ -26,7 +26,7 @@ public sealed record SetRegisteredModelTagRequest(string? Name, string? Key, str
 
 public sealed record DeleteRegisteredModelTagRequest(string? Name, string? Key);
 
-public sealed record SetRegisteredModelAliasRequest(string? Name, string? Alias, string? Version, string? Comment = null);
+public sealed record SetRegisteredModelAliasRequest(string? Name, string? Alias, string? Version, string? Comment = null, bool? Force = null);
 
 public sealed record DeleteRegisteredModelAliasRequest(string? Name, string? Alias, string? Comment = null);
 
@@ -44,7 +44,7 @@ public sealed record UpdateModelVersionRequest(string? Name, string? Version, st
 
 public sealed record ModelVersionKeyRequest(string? Name, string? Version, string? Comment = null);
 
-public sealed record TransitionModelVersionStageRequest(string? Name, string? Version, string? Stage, bool? ArchiveExistingVersions = null, string? Comment = null);
+public sealed record TransitionModelVersionStageRequest(string? Name, string? Version, string? Stage, bool? ArchiveExistingVersions = null, string? Comment = null, bool? Force = null);
 
 public sealed record SetModelVersionTagRequest(string? Name, string? Version, string? Key, string? Value);
 

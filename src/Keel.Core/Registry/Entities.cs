@@ -40,7 +40,8 @@ public sealed record RegisteredModel(
 /// <summary>Who makes a registry change and why; every change is recorded with it.</summary>
 /// <param name="User">The authenticated user, else the user the client names, else "anonymous".</param>
 /// <param name="Comment">An optional reason, kept in the audit trail.</param>
-public sealed record Actor(string User, string? Comment = null)
+/// <param name="Force">Asks to promote into production although the version's validation gates failed; needs a comment.</param>
+public sealed record Actor(string User, string? Comment = null, bool Force = false)
 {
     /// <summary>An actor for changes nobody named.</summary>
     public static Actor Anonymous { get; } = new("anonymous");

@@ -48,7 +48,12 @@ public static partial class DriftAnalyzer
         var curSide = new SideSummary(counts.CurrentTotal, counts.CurrentMissing, counts.CurrentCounts.Count(c => c > 0));
         var result = new ColumnDriftResult
         {
-            Column = name, Kind = ColumnKind.Categorical, Status = ColumnStatus.Tested, Reference = refSide, Current = curSide, Chart = CategoryChart(counts),
+            Column = name,
+            Kind = ColumnKind.Categorical,
+            Status = ColumnStatus.Tested,
+            Reference = refSide,
+            Current = curSide,
+            Chart = CategoryChart(counts),
         };
         if (counts.ReferenceTotal == 0 || counts.CurrentTotal == 0)
         {

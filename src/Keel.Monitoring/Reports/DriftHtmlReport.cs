@@ -31,9 +31,9 @@ public static class DriftHtmlReport
         sb.Append("<h1>").Append(E(title)).Append("</h1>");
         Summary(sb, report);
         sb.Append("<p class=\"legend\">Legend:<span style=\"background:#4c78a8\"></span>reference<span style=\"background:#f58518\"></span>current</p>");
-        foreach (var c in report.Columns)
+        for (int i = 0; i < report.Columns.Count; i++)
         {
-            Column(sb, c);
+            Column(sb, report.Columns[i], i);
         }
 
         sb.Append("</body></html>");
@@ -50,9 +50,10 @@ public static class DriftHtmlReport
         sb.Append("<p>Reference rows: ").Append(r.ReferenceRows).Append(". Current rows: ").Append(r.CurrentRows)
           .Append(". Multiple-testing correction: ").Append(E(r.Correction.ToString())).Append(".</p>");
         sb.Append("<table><tr><th>Column</th><th>Type</th><th>Test</th><th>Statistic</th><th>p-value / distance</th><th>Threshold</th><th>Drifted</th><th>Missing (ref / cur)</th><th>Note</th></tr>");
-        foreach (var c in r.Columns)
+        for (int i = 0; i < r.Columns.Count; i++)
         {
-            sb.Append("<tr><td><a href=\"#col-").Append(Anchor(c.Column)).Append("\">").Append(E(c.Column)).Append("</a></td><td>")
+            var c = r.Columns[i];
+            sb.Append("<tr><td><a href=\"#col-").Append(Anchor(c.Column, i)).Append("\">").Append(E(c.Column)).Append("</a></td><td>")
               .Append(c.Kind == ColumnKind.Numeric ? "numeric" : "categorical").Append("</td><td>").Append(E(c.Test ?? "-")).Append("</td><td>")
               .Append(N(c.Statistic)).Append("</td><td>").Append(N(c.MethodKind == DriftMethodKind.PValue ? c.AdjustedPValue ?? c.PValue : c.Statistic)).Append("</td><td>")
               .Append(N(c.Threshold)).Append("</td><td class=\"").Append(VerdictClass(c)).Append("\">").Append(VerdictText(c)).Append("</td><td>")
@@ -63,9 +64,9 @@ public static class DriftHtmlReport
         sb.Append("</table>");
     }
 
-    private static void Column(StringBuilder sb, ColumnDriftResult c)
+    private static void Column(StringBuilder sb, ColumnDriftResult c, int index)
     {
-        sb.Append("<section id=\"col-").Append(Anchor(c.Column)).Append("\"><h2>").Append(E(c.Column)).Append(" <span class=\"").Append(VerdictClass(c)).Append("\">")
+        sb.Append("<section id=\"col-").Append(Anchor(c.Column, index)).Append("\"><h2>").Append(E(c.Column)).Append(" <span class=\"").Append(VerdictClass(c)).Append("\">")
           .Append(VerdictText(c)).Append("</span></h2><p>").Append(E(c.Test ?? "no test")).Append(c.AutoSelected ? " (chosen automatically)" : "")
           .Append(c.Statistic is null ? "" : $"; statistic {N(c.Statistic)}").Append(c.PValue is null ? "" : $"; p-value {N(c.PValue)}")
           .Append(c.AdjustedPValue is { } adj && adj != c.PValue ? $" (adjusted {N(adj)})" : "")
@@ -135,9 +136,10 @@ public static class DriftHtmlReport
 
     private static string Truncate(string s) => s.Length <= 14 ? s : s[..13] + "…";
 
-    private static string Anchor(string s)
+    /// <summary>A readable, unique fragment id: the column position plus its ASCII letters and digits.</summary>
+    private static string Anchor(string s, int index)
     {
-        var sb = new StringBuilder(s.Length);
+        var sb = new StringBuilder(s.Length + 4).Append(index.ToString(CultureInfo.InvariantCulture)).Append('-');
         foreach (char ch in s)
         {
             sb.Append(char.IsAsciiLetterOrDigit(ch) ? ch : '-');

@@ -106,7 +106,8 @@ internal static class RegistryApi
             var name = RegistryRequests.ModelName(req.Name);
             var alias = AliasValidator.Validate(req.Alias);
             var version = TrackingValidator.Required(req.Version, "version");
-            await store.SetAliasAsync(name, alias, version, http.Actor(req.Comment), http.HttpContext.RequestAborted).ConfigureAwait(false);
+            var actor = await PromotionGuard.CheckAsync(store, name, version, PromotionGuard.ProductionAliases.Contains(alias), http.Actor(req.Comment) with { Force = req.Force ?? false }, http.HttpContext.RequestAborted).ConfigureAwait(false);
+            await store.SetAliasAsync(name, alias, version, actor, http.HttpContext.RequestAborted).ConfigureAwait(false);
             return Json.Empty();
         });
 
@@ -184,7 +185,8 @@ internal static class RegistryApi
             var name = RegistryRequests.ModelName(req.Name);
             var version = TrackingValidator.Required(req.Version, "version");
             var stage = WireStage(TrackingValidator.Required(req.Stage, "stage"));
-            var result = await store.TransitionStageAsync(name, version, stage, req.ArchiveExistingVersions ?? false, http.Actor(req.Comment), http.HttpContext.RequestAborted).ConfigureAwait(false);
+            var actor = await PromotionGuard.CheckAsync(store, name, version, stage == "Production", http.Actor(req.Comment) with { Force = req.Force ?? false }, http.HttpContext.RequestAborted).ConfigureAwait(false);
+            var result = await store.TransitionStageAsync(name, version, stage, req.ArchiveExistingVersions ?? false, actor, http.HttpContext.RequestAborted).ConfigureAwait(false);
             return Json.Ok(new ModelVersionResponse(result));
         });
 

@@ -15,12 +15,8 @@ public sealed partial class SqliteRegistryStore
         var offset = PageToken.ToOffset(pageToken);
         var sql = RegistrySearchSql.BuildModelSearch(filter, orderBy, maxResults + 1, offset, SqlDialect.Sqlite);
         using var connection = database.OpenReadConnection();
-        var names = Query(connection, sql, r => r.GetString(0));
-        var more = names.Count > maxResults;
-        if (more)
-        {
-            names.RemoveAt(names.Count - 1);
-        }
+        var names = SqliteQueries.Query(connection, sql, r => r.GetString(0));
+        var more = SqliteQueries.TrimToPage(names, maxResults);
 
         var byName = LoadModels(connection, names).ToDictionary(m => m.Name, StringComparer.Ordinal);
         return Task.FromResult(new PagedResult<RegisteredModel>(
@@ -34,18 +30,20 @@ public sealed partial class SqliteRegistryStore
         var offset = PageToken.ToOffset(pageToken);
         var sql = RegistrySearchSql.BuildVersionSearch(filter, orderBy, maxResults + 1, offset, SqlDialect.Sqlite);
         using var connection = database.OpenReadConnection();
-        var keys = Query(connection, sql, r => (Name: r.GetString(0), Version: r.GetInt64(1)));
-        var more = keys.Count > maxResults;
-        if (more)
-        {
-            keys.RemoveAt(keys.Count - 1);
-        }
+        var keys = SqliteQueries.Query(connection, sql, r => (Name: r.GetString(0), Version: r.GetInt64(1)));
+        var more = SqliteQueries.TrimToPage(keys, maxResults);
 
         var versions = new List<ModelVersion>(keys.Count);
-        foreach (var group in keys.GroupBy(k => k.Name))
+        foreach (var chunk in keys.Chunk(400))
         {
-            var numbers = string.Join(',', group.Select(k => k.Version));
-            versions.AddRange(LoadVersions(connection, $"v.name = $n AND v.version IN ({numbers})", p => p.AddWithValue("$n", group.Key)));
+            var pairs = string.Join(',', chunk.Select((_, i) => $"($k{i}, {chunk[i].Version})"));
+            versions.AddRange(LoadVersions(connection, $"(v.name, v.version) IN (VALUES {pairs})", p =>
+            {
+                for (var i = 0; i < chunk.Length; i++)
+                {
+                    p.AddWithValue("$k" + i.ToString(CultureInfo.InvariantCulture), chunk[i].Name);
+                }
+            }));
         }
 
         var index = versions.ToDictionary(v => (v.Name, long.Parse(v.Version, CultureInfo.InvariantCulture)));
@@ -93,12 +91,8 @@ public sealed partial class SqliteRegistryStore
             + " ORDER BY event_id LIMIT $limit OFFSET $offset",
             parameters);
         using var connection = database.OpenReadConnection();
-        var events = Query(connection, sql, ReadEvent);
-        var more = events.Count > query.MaxResults;
-        if (more)
-        {
-            events.RemoveAt(events.Count - 1);
-        }
+        var events = SqliteQueries.Query(connection, sql, ReadEvent);
+        var more = SqliteQueries.TrimToPage(events, query.MaxResults);
 
         return Task.FromResult(new PagedResult<RegistryEvent>(events, more ? PageToken.FromOffset(offset + events.Count) : null));
     }
@@ -115,25 +109,6 @@ public sealed partial class SqliteRegistryStore
         r.GetInt64(8),
         r.IsDBNull(9) ? null : r.GetString(9),
         r.GetInt64(10) != 0);
-
-    private static List<T> Query<T>(SqliteConnection connection, SqlCommandText sql, Func<SqliteDataReader, T> map)
-    {
-        using var cmd = connection.CreateCommand();
-        cmd.CommandText = sql.Sql;
-        foreach (var (name, value) in sql.Parameters)
-        {
-            cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-
-        var list = new List<T>();
-        using var reader = cmd.ExecuteReader();
-        while (reader.Read())
-        {
-            list.Add(map(reader));
-        }
-
-        return list;
-    }
 
     /// <summary>Registered models with tags, aliases and the latest version per stage.</summary>
     private static List<RegisteredModel> LoadModels(SqliteConnection connection, IReadOnlyList<string> names)
@@ -207,18 +182,25 @@ public sealed partial class SqliteRegistryStore
             return rows;
         }
 
-        var names = rows.Select(r => r.Name).Distinct().ToList();
-        var inList = string.Join(',', names.Select((_, i) => "$q" + i.ToString(CultureInfo.InvariantCulture)));
-        void Bind(SqliteParameterCollection p)
+        // Tags and aliases of exactly these versions, in chunks that stay under SQLite's parameter limit.
+        var tags = new Dictionary<string, List<ModelVersionTag>>(StringComparer.Ordinal);
+        var aliases = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var chunk in rows.Chunk(400))
         {
-            for (var i = 0; i < names.Count; i++)
+            var pairs = string.Join(',', chunk.Select((_, i) => $"($q{i}, $w{i})"));
+            void Bind(SqliteParameterCollection p)
             {
-                p.AddWithValue("$q" + i.ToString(CultureInfo.InvariantCulture), names[i]);
+                for (var i = 0; i < chunk.Length; i++)
+                {
+                    p.AddWithValue("$q" + i.ToString(CultureInfo.InvariantCulture), chunk[i].Name);
+                    p.AddWithValue("$w" + i.ToString(CultureInfo.InvariantCulture), long.Parse(chunk[i].Version, CultureInfo.InvariantCulture));
+                }
             }
+
+            Merge(tags, GroupBy(connection, $"SELECT name || '/' || version, key, value FROM model_version_tags WHERE (name, version) IN (VALUES {pairs}) ORDER BY key", Bind, r => new ModelVersionTag(r.GetString(1), r.GetString(2))));
+            Merge(aliases, GroupBy(connection, $"SELECT name || '/' || version, alias FROM registered_model_aliases WHERE (name, version) IN (VALUES {pairs}) ORDER BY alias", Bind, r => r.GetString(1)));
         }
 
-        var tags = GroupBy(connection, $"SELECT name || '/' || version, key, value FROM model_version_tags WHERE name IN ({inList}) ORDER BY key", Bind, r => new ModelVersionTag(r.GetString(1), r.GetString(2)));
-        var aliases = GroupBy(connection, $"SELECT name || '/' || version, alias FROM registered_model_aliases WHERE name IN ({inList}) ORDER BY alias", Bind, r => r.GetString(1));
         return rows.Select(v =>
         {
             var key = v.Name + "/" + v.Version;
@@ -228,6 +210,14 @@ public sealed partial class SqliteRegistryStore
                 Aliases = aliases.TryGetValue(key, out var a) ? a : [],
             };
         }).ToList();
+    }
+
+    private static void Merge<T>(Dictionary<string, List<T>> into, Dictionary<string, List<T>> from)
+    {
+        foreach (var (key, list) in from)
+        {
+            into[key] = list;
+        }
     }
 
     private static Dictionary<string, List<T>> GroupBy<T>(SqliteConnection connection, string sql, Action<SqliteParameterCollection> bind, Func<SqliteDataReader, T> map)

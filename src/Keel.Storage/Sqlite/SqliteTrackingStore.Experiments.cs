@@ -67,27 +67,8 @@ public sealed partial class SqliteTrackingStore
         var offset = PageToken.ToOffset(query.PageToken);
         var sql = ExperimentSearchSql.Build(query.Filter, query.ViewType, query.OrderBy, query.MaxResults + 1, offset, SqlDialect.Sqlite);
         using var connection = OpenRead();
-        var ids = new List<long>();
-        using (var cmd = connection.CreateCommand())
-        {
-            cmd.CommandText = sql.Sql;
-            foreach (var (key, value) in sql.Parameters)
-            {
-                cmd.Parameters.AddWithValue(key, value ?? DBNull.Value);
-            }
-
-            using var reader = cmd.ExecuteReader();
-            while (reader.Read())
-            {
-                ids.Add(reader.GetInt64(0));
-            }
-        }
-
-        var more = ids.Count > query.MaxResults;
-        if (more)
-        {
-            ids.RemoveAt(ids.Count - 1);
-        }
+        var ids = SqliteQueries.Query(connection, sql, r => r.GetInt64(0));
+        var more = SqliteQueries.TrimToPage(ids, query.MaxResults);
 
         var byId = LoadExperiments(connection, $"e.experiment_id IN ({string.Join(',', ids)})", _ => { }).ToDictionary(e => e.ExperimentId);
         var page = ids.Select(i => byId[i.ToString(CultureInfo.InvariantCulture)]).ToList();

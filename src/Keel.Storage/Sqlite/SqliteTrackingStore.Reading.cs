@@ -77,27 +77,8 @@ public sealed partial class SqliteTrackingStore
         var offset = PageToken.ToOffset(query.PageToken);
         var sql = RunSearchSql.Build(experimentIds, query.Filter, query.ViewType, query.OrderBy, query.MaxResults + 1, offset, SqlDialect.Sqlite);
         using var connection = OpenRead();
-        var keys = new List<long>();
-        using (var cmd = connection.CreateCommand())
-        {
-            cmd.CommandText = sql.Sql;
-            foreach (var (name, value) in sql.Parameters)
-            {
-                cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
-            }
-
-            using var reader = cmd.ExecuteReader();
-            while (reader.Read())
-            {
-                keys.Add(reader.GetInt64(0));
-            }
-        }
-
-        var more = keys.Count > query.MaxResults;
-        if (more)
-        {
-            keys.RemoveAt(keys.Count - 1);
-        }
+        var keys = SqliteQueries.Query(connection, sql, r => r.GetInt64(0));
+        var more = SqliteQueries.TrimToPage(keys, query.MaxResults);
 
         var byKey = keys.Count == 0
             ? []

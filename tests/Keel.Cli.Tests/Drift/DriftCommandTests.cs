@@ -59,6 +59,7 @@ public sealed class DriftCommandTests : IDisposable
         Assert.Contains("ks", output, StringComparison.Ordinal);
         Assert.Contains("chisquare", output, StringComparison.Ordinal);
         Assert.Contains("date/time column skipped", output, StringComparison.Ordinal);
+        Assert.Contains("8/8", output, StringComparison.Ordinal); // every 50th x is empty on both sides
     }
 
     [Fact]
@@ -90,6 +91,36 @@ public sealed class DriftCommandTests : IDisposable
         var (exit, output, err) = await Keel("drift", "--reference", both, "--current", both, "--reference-filter", "date<2001-03-01", "--current-filter", "date>=2001-06-01", "--columns", "x");
         Assert.True(exit == 1, err + output);
         Assert.Contains("1 of 1 columns drifted", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Parquet_reference_is_compared_with_csv_current()
+    {
+        var random = new Random(5);
+        var values = Enumerable.Range(0, 300).Select(_ => (double?)random.NextDouble()).ToArray();
+        var cities = Enumerable.Range(0, 300).Select(i => i % 3 == 0 ? "a" : "b").ToArray();
+        var parquet = Path.Combine(_dir, "ref.parquet");
+        var x = new Parquet.Schema.DataField<double?>("x");
+        var city = new Parquet.Schema.DataField<string>("city");
+        await using (var file = File.Create(parquet))
+        {
+            await using var writer = await Parquet.ParquetWriter.CreateAsync(new Parquet.Schema.ParquetSchema(x, city), file, cancellationToken: TestContext.Current.CancellationToken);
+            using var rg = writer.CreateRowGroup();
+            await rg.WriteAsync<double>(x, values.AsMemory(), cancellationToken: TestContext.Current.CancellationToken);
+            await rg.WriteAsync(city, cities);
+        }
+
+        var csv = new StringBuilder("x,city\n");
+        for (int i = 0; i < 300; i++)
+        {
+            csv.Append((random.NextDouble() + 0.5).ToString("R", CultureInfo.InvariantCulture)).Append(',').Append(cities[i]).Append('\n');
+        }
+
+        var current = Path.Combine(_dir, "cur.csv");
+        await File.WriteAllTextAsync(current, csv.ToString(), TestContext.Current.CancellationToken);
+        var (exit, output, err) = await Keel("drift", "--reference", parquet, "--current", current, "--drift-share", "0.5");
+        Assert.True(exit == 1, err + output);
+        Assert.Contains("1 of 2 columns drifted", output, StringComparison.Ordinal);
     }
 
     [Theory]

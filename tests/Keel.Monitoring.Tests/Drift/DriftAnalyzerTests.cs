@@ -31,6 +31,14 @@ public class DriftAnalyzerTests
             var chosen = TestSelection.Choose(ColumnKind.Numeric, (long)ScipyFixture.Number(e["n_reference_after_dropna"]), (int)ScipyFixture.Number(e["n_unique_combined"])).Name;
             Assert.Equal(evidently, chosen);
         }
+
+        foreach (var id in ScipyFixture.Ids("categorical"))
+        {
+            var e = ScipyFixture.Case(id)["expected"]!;
+            string evidently = (string)e["peer_values"]!["evidently_default_stattest"]!;
+            var chosen = TestSelection.Choose(ColumnKind.Categorical, (long)ScipyFixture.Number(e["n_reference_after_dropna"]), e["categories"]!.AsArray().Count).Name;
+            Assert.Equal(evidently, chosen);
+        }
     }
 
     [Fact]

@@ -48,24 +48,28 @@ public class FalseAlarmTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Chi_square_as_written_is_anti_conservative_even_when_sizes_are_equal()
+    {
+        // f_exp = reference counts treats a noisy sample as the truth (measured 27%, cf. the fixture's 28%).
+        double rate = CategoricalRate("chisquare_spec", FourCategories, seed: 4711, sizes: [(200, 200)]);
+        output.WriteLine($"chisquare_spec 200 vs 200: {rate:P2}");
+        Assert.True(rate > 0.2, $"expected an excess of false alarms, got {rate:P2}");
+    }
+
+    [Fact]
+    public void Chi_square_homogeneity_on_binary_data_with_yates_is_conservative()
+    {
+        double rate = CategoricalRate("chisquare", Binary, seed: 778);
+        output.WriteLine($"chisquare (2x2, Yates): {rate:P2}");
+        Assert.InRange(rate, 0.0, 0.065);
+    }
+
+    [Fact]
     public void Goodness_of_fit_chi_square_is_anti_conservative_as_documented()
     {
         // The specification's variant treats reference shares as exact; with n_cur much larger than
         // n_ref it raises far too many alarms. Kept by name for comparison only.
-        var sim = new Simulation(31337);
-        var method = DriftMethods.Get("chisquare_gof");
-        int flagged = 0;
-        const int pairs = 500;
-        for (int i = 0; i < pairs; i++)
-        {
-            var counts = CategoryCounts.From(sim.Categories(300, FourCategories), sim.Categories(3000, FourCategories));
-            if (method.CategoricalTest!(counts).PValue < Alpha)
-            {
-                flagged++;
-            }
-        }
-
-        double rate = flagged / (double)pairs;
+        double rate = CategoricalRate("chisquare_gof", FourCategories, seed: 31337, sizes: [(300, 3000)], pairs: 500);
         output.WriteLine($"chisquare_gof 300 vs 3000: {rate:P2}");
         Assert.True(rate > 0.3, $"expected the documented excess of false alarms, got {rate:P2}");
     }
@@ -88,14 +92,15 @@ public class FalseAlarmTests(ITestOutputHelper output)
         return flagged / (double)Pairs;
     }
 
-    internal static double CategoricalRate(string test, double[] probabilities, int seed)
+    internal static double CategoricalRate(string test, double[] probabilities, int seed, (int Ref, int Cur)[]? sizes = null, int pairs = Pairs)
     {
+        sizes ??= Sizes;
         var sim = new Simulation(seed);
         var method = DriftMethods.Get(test);
         int flagged = 0;
-        for (int i = 0; i < Pairs; i++)
+        for (int i = 0; i < pairs; i++)
         {
-            var (nr, nc) = Sizes[i % Sizes.Length];
+            var (nr, nc) = sizes[i % sizes.Length];
             var counts = CategoryCounts.From(sim.Categories(nr, probabilities), sim.Categories(nc, probabilities));
             if (method.CategoricalTest!(counts).PValue < Alpha)
             {
@@ -103,6 +108,6 @@ public class FalseAlarmTests(ITestOutputHelper output)
             }
         }
 
-        return flagged / (double)Pairs;
+        return flagged / (double)pairs;
     }
 }

@@ -29,8 +29,8 @@ public class DriftReportWriterTests
         int summary = html.IndexOf("class=\"verdict", StringComparison.Ordinal);
         int firstSection = html.IndexOf("<section", StringComparison.Ordinal);
         Assert.InRange(summary, 0, firstSection);
-        int shiftSection = html.IndexOf("<section id=\"col-shift-b-\"", StringComparison.Ordinal);
-        int calmSection = html.IndexOf("<section id=\"col-calm\"", StringComparison.Ordinal);
+        int shiftSection = html.IndexOf("-shift-b-\"><h2>", StringComparison.Ordinal);
+        int calmSection = html.IndexOf("-calm\"><h2>", StringComparison.Ordinal);
         Assert.InRange(shiftSection, firstSection, calmSection);
         Assert.Equal(3, html.Split("<svg").Length - 1);
     }

@@ -247,3 +247,42 @@ public sealed class RegistryApiTests(KeelApiFactory factory) : IClassFixture<Kee
         Assert.Equal("RESOURCE_DOES_NOT_EXIST", (await _client.ApiGetAsync("/api/2.0/keel/registry/resolve?uri=models%3A%2Fnobody%2F1")).ErrorCode);
     }
 }
+
+public sealed class PromotionGuardApiTests(KeelApiFactory factory) : IClassFixture<KeelApiFactory>
+{
+    private readonly HttpClient _client = factory.CreateClient();
+
+    private async Task<string> ModelWithFailedVersionAsync()
+    {
+        var name = "gated-" + Guid.NewGuid().ToString("N")[..8];
+        await _client.ApiPostAsync("registered-models/create", new { name });
+        await _client.ApiPostAsync("model-versions/create", new { name, source = "mlflow-artifacts:/m/1" });
+        await _client.ApiPostAsync("model-versions/set-tag", new { name, version = "1", key = "keel.validation.status", value = "failed: 1 of 3 checks" });
+        return name;
+    }
+
+    [Fact]
+    public async Task FailedGates_BlockProductionStageAndChampionAlias()
+    {
+        var name = await ModelWithFailedVersionAsync();
+        var stage = await _client.ApiPostAsync("model-versions/transition-stage", new { name, version = "1", stage = "Production" });
+        Assert.Equal(400, stage.Status);
+        Assert.Contains("failed its validation gates", stage["message"].GetString(), StringComparison.Ordinal);
+        Assert.Equal("INVALID_PARAMETER_VALUE", (await _client.ApiPostAsync("registered-models/alias", new { name, alias = "champion", version = "1" })).ErrorCode);
+        Assert.Equal(200, (await _client.ApiPostAsync("model-versions/transition-stage", new { name, version = "1", stage = "Staging" })).Status);
+        Assert.Equal(200, (await _client.ApiPostAsync("registered-models/alias", new { name, alias = "challenger", version = "1" })).Status);
+    }
+
+    [Fact]
+    public async Task ForcingNeedsAReason_WhichTheAuditTrailKeeps()
+    {
+        var name = await ModelWithFailedVersionAsync();
+        Assert.Equal("INVALID_PARAMETER_VALUE", (await _client.ApiPostAsync("model-versions/transition-stage", new { name, version = "1", stage = "Production", force = true })).ErrorCode);
+        var forced = await _client.ApiPostAsync("model-versions/transition-stage", new { name, version = "1", stage = "Production", force = true, comment = "hotfix approved by risk team" });
+        Assert.Equal(200, forced.Status);
+        var events = await _client.ApiGetAsync($"/api/2.0/keel/registry/events?name={name}");
+        var last = events["events"].EnumerateArray().Last();
+        Assert.Contains("forced past failed gates", last.GetProperty("comment").GetString(), StringComparison.Ordinal);
+        Assert.Contains("hotfix approved by risk team", last.GetProperty("comment").GetString(), StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,77 @@
+using System.Text.Json;
+using Keel.Core.Errors;
+using Keel.ML.Pipeline;
+
+namespace Keel.ML.Packaging;
+
+/// <summary>
+/// <c>keel-ml.json</c>, written next to <c>keel-model.json</c>: what the scorer needs beyond the
+/// signature — the task, the target and the class names (binary: [negative, positive]).
+/// </summary>
+/// <param name="Task">binary, multiclass or regression.</param>
+/// <param name="Target">The target column the model predicts.</param>
+/// <param name="Classes">Class names in label order; empty for regression.</param>
+public sealed record TaskDescriptor(MLTask Task, string Target, IReadOnlyList<string> Classes)
+{
+    /// <summary>The file name.</summary>
+    public const string FileName = "keel-ml.json";
+
+    private const int MaxBytes = 1 << 20;
+
+    internal string ToJson()
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("task", Task.ToString().ToLowerInvariant());
+            writer.WriteString("target", Target);
+            writer.WriteStartArray("classes");
+            foreach (var name in Classes)
+            {
+                writer.WriteStringValue(name);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    internal static async Task<TaskDescriptor> ReadAsync(string directory, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(directory, FileName);
+        var info = new FileInfo(path);
+        if (!info.Exists || info.LinkTarget is not null || info.Length > MaxBytes)
+        {
+            throw KeelException.InvalidParameter($"Invalid model package: {FileName}: missing, a link, or larger than {MaxBytes} bytes.");
+        }
+
+        var bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var document = JsonDocument.Parse(bytes);
+            var root = document.RootElement;
+            MLTask? task = root.GetProperty("task").GetString() switch
+            {
+                "binary" => MLTask.Binary,
+                "multiclass" => MLTask.Multiclass,
+                "regression" => MLTask.Regression,
+                _ => null,
+            };
+            var classes = root.GetProperty("classes").EnumerateArray().Select(e => e.GetString() ?? string.Empty).ToArray();
+            var target = root.GetProperty("target").GetString() ?? string.Empty;
+            if (task is null || (task != MLTask.Regression && classes.Length < 2))
+            {
+                throw KeelException.InvalidParameter($"Invalid model package: {FileName}: unknown task or fewer than two classes.");
+            }
+
+            return new TaskDescriptor(task.Value, target, classes);
+        }
+        catch (Exception error) when (error is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            throw KeelException.InvalidParameter($"Invalid model package: {FileName}: {error.Message}");
+        }
+    }
+}

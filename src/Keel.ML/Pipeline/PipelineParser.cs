@@ -1,0 +1,249 @@
+using Keel.ML.Evaluation;
+using Keel.ML.Training;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Keel.ML.Pipeline;
+
+/// <summary>
+/// Reads <c>pipeline.yaml</c> (format in <c>docs/pipelines.md</c>). Everything is checked before
+/// any work starts, and every problem is reported at once, each as <c>line N: key: expected ...</c>.
+/// </summary>
+public static partial class PipelineParser
+{
+    private const double FractionTolerance = 1e-9;
+
+    /// <summary>Parses and validates pipeline text.</summary>
+    /// <param name="yamlText">The YAML text.</param>
+    /// <param name="sourcePath">The file it came from; relative data paths are resolved against its directory.</param>
+    /// <returns>The definition, with <see cref="DataSection.Path"/> resolved.</returns>
+    /// <exception cref="Keel.Core.Errors.KeelException">INVALID_PARAMETER_VALUE listing every problem.</exception>
+    public static PipelineDefinition Parse(string yamlText, string? sourcePath = null)
+    {
+        ArgumentNullException.ThrowIfNull(yamlText);
+        var problems = new YamlProblems();
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yamlText));
+        }
+        catch (YamlException error)
+        {
+            problems.AddAt(error.Start.Line, "yaml", $"not valid YAML ({error.Message})");
+            throw problems.ToException(sourcePath);
+        }
+
+        if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            problems.AddAt(1, "pipeline", "expected one YAML document holding a mapping (name:, data:, trainer: ...)");
+            throw problems.ToException(sourcePath);
+        }
+
+        var reader = new YamlReader(problems);
+        reader.CheckKeys(root, string.Empty, "name", "experiment", "data", "split", "trainer", "sweep", "thresholds", "registration", "onnx");
+        var name = reader.String(root, "name", string.Empty, required: true);
+        var experiment = reader.String(root, "experiment", string.Empty, required: false) ?? name;
+        var data = ReadData(reader, root, sourcePath);
+        var task = data?.Task ?? MLTask.Binary;
+        var split = ReadSplit(reader, root, task);
+        var trainer = ReadTrainer(reader, root, data?.Task);
+        var sweep = ReadSweep(reader, root, task, data is null ? null : trainer, split);
+        var thresholds = ReadThresholds(reader, root, task);
+        var registration = ReadRegistration(reader, root);
+        var onnx = reader.Boolean(root, "onnx", string.Empty) ?? false;
+
+        problems.ThrowIfAny(sourcePath);
+        return new PipelineDefinition
+        {
+            Name = name!,
+            Experiment = experiment!,
+            Data = data!,
+            Split = split,
+            Trainer = trainer!,
+            Sweep = sweep,
+            Thresholds = thresholds,
+            Registration = registration,
+            Onnx = onnx,
+            SourcePath = sourcePath,
+        };
+    }
+
+    /// <summary>Reads and parses a pipeline file.</summary>
+    public static async Task<PipelineDefinition> ParseFileAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
+        return Parse(text, Path.GetFullPath(path));
+    }
+
+    private static DataSection? ReadData(YamlReader reader, YamlMappingNode root, string? sourcePath)
+    {
+        var map = reader.Map(root, "data", string.Empty, required: true);
+        if (map is null)
+        {
+            return null;
+        }
+
+        reader.CheckKeys(map, "data", "path", "target", "task", "positive_class", "label", "columns", "drop", "types");
+        var path = reader.String(map, "path", "data", required: true);
+        var target = reader.String(map, "target", "data", required: true);
+        var taskText = reader.String(map, "task", "data", required: true);
+        MLTask? task = taskText switch
+        {
+            "binary" => MLTask.Binary,
+            "multiclass" => MLTask.Multiclass,
+            "regression" => MLTask.Regression,
+            _ => null,
+        };
+        if (taskText is not null && task is null)
+        {
+            reader.Problems.Add(YamlReader.Get(map, "task"), "data.task", "expected binary, multiclass or regression");
+        }
+
+        var positive = YamlReader.Get(map, "positive_class") is YamlScalarNode { Value: { Length: > 0 } p } ? p : null;
+        var label = ReadLabel(reader, map, task);
+        var types = new Dictionary<string, ColumnKind>(StringComparer.Ordinal);
+        if (reader.Map(map, "types", "data", required: false) is { } typeMap)
+        {
+            foreach (var (key, value) in typeMap.Children)
+            {
+                var column = (key as YamlScalarNode)?.Value ?? string.Empty;
+                ColumnKind? kind = (value as YamlScalarNode)?.Value switch
+                {
+                    "numeric" => ColumnKind.Numeric,
+                    "categorical" => ColumnKind.Categorical,
+                    "text" => ColumnKind.Text,
+                    "datetime" => ColumnKind.DateTime,
+                    _ => null,
+                };
+                if (kind is null)
+                {
+                    reader.Problems.Add(value, $"data.types.{column}", "expected numeric, categorical, text or datetime");
+                }
+                else
+                {
+                    types[column] = kind.Value;
+                }
+            }
+        }
+
+        if (path is null || target is null || task is null)
+        {
+            return null;
+        }
+
+        var baseDirectory = sourcePath is null ? Directory.GetCurrentDirectory() : Path.GetDirectoryName(Path.GetFullPath(sourcePath))!;
+        return new DataSection
+        {
+            Path = Path.GetFullPath(Path.Combine(baseDirectory, path)),
+            Target = target,
+            Task = task.Value,
+            PositiveClass = positive,
+            Label = label,
+            Columns = reader.Strings(map, "columns", "data"),
+            Drop = reader.Strings(map, "drop", "data"),
+            Types = types,
+        };
+    }
+
+    private static LabelRule? ReadLabel(YamlReader reader, YamlMappingNode data, MLTask? task)
+    {
+        var map = reader.Map(data, "label", "data", required: false);
+        if (map is null)
+        {
+            return null;
+        }
+
+        reader.CheckKeys(map, "data.label", "column", "greater_than");
+        var column = reader.String(map, "column", "data.label", required: true);
+        var bound = reader.Number(map, "greater_than", "data.label");
+        if (YamlReader.Get(map, "greater_than") is null)
+        {
+            reader.Problems.Add(map, "data.label.greater_than", "missing; expected a number");
+        }
+
+        if (task is not null and not MLTask.Binary)
+        {
+            reader.Problems.Add(map, "data.label", "expected only with task: binary (it derives a true/false label)");
+        }
+
+        return column is null || bound is null ? null : new LabelRule(column, bound.Value);
+    }
+
+    private static SplitSection ReadSplit(YamlReader reader, YamlMappingNode root, MLTask task)
+    {
+        var classification = task != MLTask.Regression;
+        var map = reader.Map(root, "split", string.Empty, required: false);
+        if (map is null)
+        {
+            return new SplitSection { Stratified = classification };
+        }
+
+        reader.CheckKeys(map, "split", "train", "validation", "test", "seed", "stratified", "time_column");
+        var defaults = new SplitSection();
+        var train = Fraction(reader, map, "train") ?? defaults.Train;
+        var validation = Fraction(reader, map, "validation") ?? defaults.Validation;
+        var test = Fraction(reader, map, "test") ?? defaults.Test;
+        if (Math.Abs(train + validation + test - 1) > FractionTolerance)
+        {
+            reader.Problems.Add(map, "split", $"expected train + validation + test = 1, found {train} + {validation} + {test} = {train + validation + test}");
+        }
+
+        if (train <= 0 || test <= 0)
+        {
+            reader.Problems.Add(map, "split", "expected train and test fractions above 0");
+        }
+
+        var stratified = reader.Boolean(map, "stratified", "split");
+        var timeColumn = reader.String(map, "time_column", "split", required: false);
+        if (stratified == true && !classification)
+        {
+            reader.Problems.Add(YamlReader.Get(map, "stratified"), "split.stratified", "expected false for regression (only classes can be stratified)");
+        }
+
+        if (stratified == true && timeColumn is not null)
+        {
+            reader.Problems.Add(YamlReader.Get(map, "stratified"), "split.stratified", "expected false with time_column (a time split keeps time order)");
+        }
+
+        return new SplitSection
+        {
+            Train = train,
+            Validation = validation,
+            Test = test,
+            Seed = reader.Integer(map, "seed", "split") ?? defaults.Seed,
+            Stratified = stratified ?? (classification && timeColumn is null),
+            TimeColumn = timeColumn,
+        };
+    }
+
+    private static double? Fraction(YamlReader reader, YamlMappingNode map, string key)
+    {
+        var value = reader.Number(map, key, "split");
+        if (value is < 0 or > 1)
+        {
+            reader.Problems.Add(YamlReader.Get(map, key), "split." + key, "expected a fraction between 0 and 1");
+            return null;
+        }
+
+        return value;
+    }
+
+    private static TrainerSpec? FindTrainer(YamlReader reader, YamlMappingNode map, string? name, MLTask? task)
+    {
+        if (name is null || task is null)
+        {
+            return null;
+        }
+
+        var spec = TrainerRegistry.Find(task.Value, name);
+        if (spec is null)
+        {
+            reader.Problems.Add(YamlReader.Get(map, "name"), "trainer.name",
+                $"unknown trainer '{name}' for task {task.Value.ToString().ToLowerInvariant()}; expected one of {TrainerRegistry.NamesFor(task.Value)}");
+        }
+
+        return spec;
+    }
+
+    private static string MetricList(MLTask task) => string.Join(", ", MetricNames.For(task));
+}

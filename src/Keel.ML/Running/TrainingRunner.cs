@@ -1,0 +1,199 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Keel.Core.Errors;
+using Keel.Core.Models;
+using Keel.ML.Data;
+using Keel.ML.Evaluation;
+using Keel.ML.Packaging;
+using Keel.ML.Pipeline;
+using Keel.ML.Training;
+
+namespace Keel.ML.Running;
+
+/// <summary>
+/// Runs a parsed pipeline end to end — digest, load, check columns, split, train (or sweep),
+/// evaluate every split, importance, plot, package — and returns a <see cref="TrainingResult"/>.
+/// It talks to no tracking server or registry: <c>keel train</c> logs and registers the result.
+/// </summary>
+public sealed partial class TrainingRunner
+{
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates a runner.</summary>
+    /// <param name="timeProvider">The clock for the package's <c>created_at</c>.</param>
+    /// <value><see cref="TimeProvider.System"/>.</value>
+    public TrainingRunner(TimeProvider? timeProvider = null) => _time = timeProvider ?? TimeProvider.System;
+
+    /// <summary>Runs <paramref name="pipeline"/>, writing into <paramref name="outputDirectory"/>.</summary>
+    /// <exception cref="KeelException">INVALID_PARAMETER_VALUE when the data does not fit the pipeline (every problem listed).</exception>
+    public Task<TrainingResult> RunAsync(PipelineDefinition pipeline, string outputDirectory, CancellationToken cancellationToken = default) =>
+        RunAsync(new TrainingRunOptions { Pipeline = pipeline, OutputDirectory = outputDirectory }, cancellationToken);
+
+    /// <summary>Runs the pipeline described by <paramref name="options"/>.</summary>
+    /// <exception cref="KeelException">INVALID_PARAMETER_VALUE when the data does not fit the pipeline (every problem listed).</exception>
+    public async Task<TrainingResult> RunAsync(TrainingRunOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var pipeline = options.Pipeline;
+        var data = pipeline.Data;
+        var timings = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
+        var clock = Stopwatch.StartNew();
+
+        if (!File.Exists(data.Path))
+        {
+            throw KeelException.InvalidParameter($"data.path: '{data.Path}' does not exist.");
+        }
+
+        var parquet = data.Path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase);
+        var digest = await DataDigest.ComputeAsync(data.Path, cancellationToken).ConfigureAwait(false);
+        Lap(timings, "hash", clock);
+        var table = parquet
+            ? await ParquetDataLoader.LoadAsync(data.Path, data.Types, cancellationToken).ConfigureAwait(false)
+            : await CsvDataLoader.LoadAsync(data.Path, data.Types, cancellationToken).ConfigureAwait(false);
+        Lap(timings, "load", clock);
+
+        var features = CheckColumns(pipeline, table);
+        var label = LabelEncoding.Create(data, table);
+        var classOf = label.ClassOf(table, data.Target);
+        var kept = Enumerable.Range(0, table.RowCount).Where(i => classOf[i] is not null).ToArray();
+        var rows = kept.Length == table.RowCount ? table : table.Take(kept);
+        var classes = kept.Length == table.RowCount ? classOf : kept.Select(i => classOf[i]).ToArray();
+        var split = DataSplitter.For(rows, pipeline.Split, data.Task == MLTask.Regression ? null : classes);
+        var all = new TrainingData(rows, features, label, label.Rule?.Column ?? data.Target);
+        var train = all.WithTable(rows.Take(split.Train));
+        var validation = all.WithTable(rows.Take(split.Validation));
+        var test = all.WithTable(rows.Take(split.Test));
+        Lap(timings, "split", clock);
+
+        var context = new KeelMLContext(pipeline.Split.Seed);
+        TrainedModel model;
+        SweepResult? sweep = null;
+        if (pipeline.Sweep is not null)
+        {
+            sweep = context.Trainers.Sweep(train, validation, pipeline.Trainer, pipeline.Sweep);
+            model = sweep.BestModel;
+        }
+        else
+        {
+            model = context.Trainers.Fit(train, pipeline.Trainer.Name, pipeline.Trainer.Parameters);
+        }
+
+        Lap(timings, "train", clock);
+
+        var metrics = new Dictionary<string, IReadOnlyDictionary<string, double>>(StringComparer.Ordinal)
+        {
+            ["train"] = context.Evaluation.Evaluate(model, train),
+        };
+        if (validation.Table.RowCount > 0)
+        {
+            metrics["validation"] = context.Evaluation.Evaluate(model, validation);
+        }
+
+        var testPredictions = context.Evaluation.Predict(model, test);
+        metrics["test"] = MetricsCalculator.Compute(testPredictions, label.Classes.Count);
+        var confusion = EvaluationCatalog.Confusion(testPredictions, label);
+        var plot = EvaluationPlots.Render(testPredictions, $"{pipeline.Name}: test split");
+        Lap(timings, "evaluate", clock);
+
+        var importance = options.ComputeImportance
+            ? context.Evaluation.PermutationImportance(model, validation.Table.RowCount > 0 ? validation : test)
+            : [];
+        Lap(timings, "importance", clock);
+
+        Directory.CreateDirectory(options.OutputDirectory);
+        var packageDirectory = Path.Combine(options.OutputDirectory, "model");
+        var metadata = await ModelPackageWriter.WriteAsync(
+            packageDirectory,
+            context,
+            model,
+            data.Label?.Column ?? data.Target,
+            new PackageInfo
+            {
+                Id = options.RunId,
+                Name = pipeline.Registration?.ModelName ?? pipeline.Name,
+                CreatedBy = options.CreatedBy,
+                CreatedAt = _time.GetUtcNow(),
+                TrainingDataHash = digest,
+                DataSchema = table.Schema(),
+                TrainingMetrics = metrics["train"],
+                ValidationMetrics = metrics.GetValueOrDefault("validation") ?? metrics["test"],
+                PerformanceThresholds = ThresholdMap(pipeline.Thresholds),
+                ExtraHyperparameters = RunParameters(pipeline),
+                ExportOnnx = pipeline.Onnx,
+            },
+            test.Table.RowCount > 0 ? test.Table : train.Table,
+            cancellationToken).ConfigureAwait(false);
+
+        var plotName = plot is null ? null : data.Task == MLTask.Binary ? "roc_curve.png" : "residuals.png";
+        if (plot is not null)
+        {
+            await File.WriteAllBytesAsync(Path.Combine(options.OutputDirectory, plotName!), plot, cancellationToken).ConfigureAwait(false);
+        }
+
+        await File.WriteAllTextAsync(Path.Combine(options.OutputDirectory, "metrics.json"), JsonSerializer.Serialize(metrics), cancellationToken).ConfigureAwait(false);
+        Lap(timings, "package", clock);
+
+        return new TrainingResult
+        {
+            Pipeline = pipeline,
+            RunId = options.RunId,
+            Seed = pipeline.Split.Seed,
+            Data = new DatasetInfo(data.Path, digest, table.RowCount, table.RowCount - kept.Length, table.Schema(),
+                table.Columns.ToDictionary(c => c.Name, c => c.Kind, StringComparer.Ordinal)),
+            Splits = new SplitSizes(split.Train.Length, split.Validation.Length, split.Test.Length, SplitMethod(pipeline.Split, data.Task)),
+            Trainer = model.Trainer,
+            Hyperparameters = model.Parameters,
+            Features = features,
+            Classes = label.Classes,
+            Metrics = metrics,
+            ConfusionMatrix = confusion,
+            FeatureImportance = importance,
+            Plot = plot,
+            PlotFileName = plotName,
+            TestPredictions = testPredictions,
+            SweepTrials = sweep?.Trials ?? [],
+            BestTrial = sweep?.BestIndex,
+            ThresholdChecks = MetricGate.Check(pipeline.Thresholds, metrics["test"]),
+            OutputDirectory = options.OutputDirectory,
+            PackageDirectory = packageDirectory,
+            OnnxPath = pipeline.Onnx ? Path.Combine(packageDirectory, ModelPackageWriter.OnnxFileName) : null,
+            Metadata = metadata,
+            Timings = timings,
+        };
+    }
+
+    private static void Lap(Dictionary<string, TimeSpan> timings, string phase, Stopwatch clock)
+    {
+        timings[phase] = clock.Elapsed;
+        clock.Restart();
+    }
+
+    private static string SplitMethod(SplitSection split, MLTask task) =>
+        split.TimeColumn is not null ? "time:" + split.TimeColumn
+        : split.Stratified && task != MLTask.Regression ? "stratified" : "random";
+
+    private static Dictionary<string, double> ThresholdMap(IReadOnlyDictionary<string, MetricThreshold> thresholds)
+    {
+        var map = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var (metric, bound) in thresholds)
+        {
+            if ((MetricNames.HigherIsBetter(metric) ? bound.Min ?? bound.Max : bound.Max ?? bound.Min) is { } value)
+            {
+                map[metric] = value;
+            }
+        }
+
+        return map;
+    }
+
+    private static Dictionary<string, ScalarValue> RunParameters(PipelineDefinition pipeline) => new(StringComparer.Ordinal)
+    {
+        ["seed"] = pipeline.Split.Seed,
+        ["task"] = pipeline.Data.Task.ToString().ToLowerInvariant(),
+        ["target"] = pipeline.Data.Target,
+        ["split_train"] = pipeline.Split.Train,
+        ["split_validation"] = pipeline.Split.Validation,
+        ["split_test"] = pipeline.Split.Test,
+        ["split_method"] = SplitMethod(pipeline.Split, pipeline.Data.Task),
+    };
+}
