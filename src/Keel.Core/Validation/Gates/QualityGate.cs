@@ -112,12 +112,7 @@ public static class QualityGate
                 + "but this profile was not computed against the training profile, so their share is unknown.");
         }
 
-        var share = Share(n, now.Count);
-        var passed = share <= bound + ShareSlack;
-        return new QualityCheck(trained.Name, QualityCheckKind.OutOfRangeShare, share, bound,
-            passed ? GateOutcome.Passed : GateOutcome.Failed,
-            $"Column '{trained.Name}' has {n} of {now.Count} values ({Percent(share)}) outside the training range {range}"
-            + (passed ? "." : $"; more than the tolerance of {Percent(bound)}."));
+        return ShareOfValues(trained.Name, QualityCheckKind.OutOfRangeShare, n, now.Count, bound, $"outside the training range {range}");
     }
 
     private static QualityCheck Unseen(ColumnProfile trained, ColumnProfile now, QualityOptions options)
@@ -142,11 +137,16 @@ public static class QualityGate
                 $"Column '{trained.Name}': the current profile's category list is truncated and was not computed against the training profile, so the share of unseen categories is unknown.");
         }
 
-        var share = Share(n, now.Count);
+        return ShareOfValues(trained.Name, QualityCheckKind.UnseenCategoryShare, n, now.Count, bound, "in categories unseen in training");
+    }
+
+    private static QualityCheck ShareOfValues(string column, QualityCheckKind kind, long part, long whole, double bound, string what)
+    {
+        var share = Share(part, whole);
         var passed = share <= bound + ShareSlack;
-        return new QualityCheck(trained.Name, QualityCheckKind.UnseenCategoryShare, share, bound,
+        return new QualityCheck(column, kind, share, bound,
             passed ? GateOutcome.Passed : GateOutcome.Failed,
-            $"Column '{trained.Name}' has {n} of {now.Count} values ({Percent(share)}) in categories unseen in training"
+            $"Column '{column}' has {part} of {whole} values ({Percent(share)}) {what}"
             + (passed ? "." : $"; more than the tolerance of {Percent(bound)}."));
     }
 
