@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Keel.Core.Errors;
 
 namespace Keel.Core.Validation.Gates;
@@ -41,6 +42,7 @@ public sealed record MetricThreshold(string Metric)
     public bool? GreaterIsBetter { get; init; }
 
     /// <summary>Whether this threshold compares against a champion.</summary>
+    [JsonIgnore]
     public bool HasChangeThreshold => MinAbsoluteChange is not null || MinRelativeChange is not null;
 
     /// <summary>

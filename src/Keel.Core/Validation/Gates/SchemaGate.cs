@@ -20,7 +20,23 @@ public static class SchemaGate
         return Validate(signature.Inputs, incoming, options);
     }
 
-    /// <summary>Validates incoming columns against expected columns (e.g. a model's <c>data_schema</c>).</summary>
+    /// <summary>
+    /// The specification's <c>validate_data_schema(model_metadata, new_data)</c>: validates
+    /// incoming columns against the model's <c>data_schema</c> (the training data's columns, in
+    /// their stored order), or against the signature's inputs when the package has no data schema.
+    /// </summary>
+    /// <param name="metadata">The model package's descriptor.</param>
+    /// <param name="incoming">The data set's columns: name to type.</param>
+    /// <param name="options">Options; null for the defaults.</param>
+    public static SchemaGateResult ValidateDataSchema(ModelMetadata metadata, IReadOnlyDictionary<string, ColumnType> incoming, SchemaOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        return metadata.DataSchema.Count == 0
+            ? Validate(metadata.Signature, incoming, options)
+            : Validate(metadata.DataSchema.Select(p => new ColumnSpec(p.Key, p.Value)).ToList(), incoming, options);
+    }
+
+    /// <summary>Validates incoming columns against expected columns.</summary>
     /// <param name="expected">The columns the model expects, in order.</param>
     /// <param name="incoming">The data set's columns: name to type.</param>
     /// <param name="options">Options; null for the defaults.</param>

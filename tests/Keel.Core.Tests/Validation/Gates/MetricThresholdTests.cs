@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Keel.Core.Errors;
+using Keel.Core.Json;
 using Keel.Core.Validation.Gates;
 
 namespace Keel.Core.Tests.Validation.Gates;
@@ -70,5 +72,15 @@ public class MetricThresholdTests
         Assert.Equal(["accuracy", "custom", "log_loss"], thresholds.Select(t => t.Metric));
         Assert.Equal([true, true, false], thresholds.Select(t => t.GreaterIsBetter!.Value));
         Assert.Equal([0.8, 3, 0.4], thresholds.Select(t => t.Threshold!.Value));
+    }
+
+    [Fact]
+    public void Json_ReadsMlflowStyleSnakeCase()
+    {
+        var threshold = JsonSerializer.Deserialize<MetricThreshold>(
+            """{"metric": "custom_l1_loss", "threshold": 0.3, "min_relative_change": 0.05, "greater_is_better": false}""", KeelJson.Options)!;
+
+        Assert.Equal(new MetricThreshold("custom_l1_loss") { Threshold = 0.3, MinRelativeChange = 0.05, GreaterIsBetter = false }, threshold);
+        Assert.Empty(threshold.Problems());
     }
 }

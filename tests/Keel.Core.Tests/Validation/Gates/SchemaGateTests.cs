@@ -76,4 +76,30 @@ public class SchemaGateTests
 
         Assert.Equal(("schema", "x", "type", "string", "double", GateOutcome.Failed), (check.Gate, check.Subject, check.Check, check.Value, check.Bound, check.Outcome));
     }
+
+    [Fact]
+    public void ValidateDataSchema_UsesDataSchema_OrSignatureWhenEmpty()
+    {
+        var metadata = new ModelMetadata
+        {
+            Id = "m-1",
+            Name = "churn",
+            Version = "1",
+            Algorithm = "FastTree",
+            Framework = "ML.NET",
+            CreatedAt = DateTimeOffset.UnixEpoch,
+            CreatedBy = "test",
+            Signature = Signature,
+            DataSchema = new Dictionary<string, ColumnType> { ["age"] = ColumnType.Double, ["churn"] = ColumnType.Boolean },
+        };
+        var incoming = Columns(("age", ColumnType.Double), ("visits", ColumnType.Long), ("city", ColumnType.String));
+
+        var bySchema = SchemaGate.ValidateDataSchema(metadata, incoming);
+        var bySignature = SchemaGate.ValidateDataSchema(metadata with { DataSchema = new Dictionary<string, ColumnType>() }, incoming);
+
+        Assert.Equal(["churn"], bySchema.MissingColumns);
+        Assert.Equal(["city", "visits"], bySchema.ExtraColumns);
+        Assert.True(bySignature.Passed);
+        Assert.Empty(bySignature.Issues);
+    }
 }
