@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Keel.Cli.Infrastructure;
 using Keel.Core.Errors;
 using Keel.Monitoring.Data;
 using Keel.Monitoring.Drift;
@@ -15,8 +16,9 @@ internal static class DriftCommand
 {
     public const int NoDrift = 0, DriftDetected = 1, Error = 2;
 
-    public static Command Create()
+    public static Command Create(CliSettings? settings = null)
     {
+        settings ??= new CliSettings();
         var reference = Single("--reference", "FILE", "Reference data (.csv or .parquet), e.g. the training data.");
         var current = Single("--current", "FILE", "Current data (.csv or .parquet), e.g. recent production inputs.");
         var columns = Many("--columns", "COLUMN", "Columns to compare (space or comma separated); default: all.");
@@ -51,23 +53,23 @@ internal static class DriftCommand
                     JsonPath = Optional(parse, json),
                     HtmlPath = Optional(parse, html),
                 };
-                var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+                var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(settings.Out) });
                 return await DriftRunner.RunAsync(request, console, ct).ConfigureAwait(false);
             }
             catch (KeelException ex)
             {
-                await Console.Error.WriteLineAsync("error: " + OneLine(ex.Message)).ConfigureAwait(false);
+                await settings.Error.WriteLineAsync("error: " + OneLine(ex.Message)).ConfigureAwait(false);
                 return Error;
             }
             catch (OperationCanceledException)
             {
-                await Console.Error.WriteLineAsync("error: cancelled").ConfigureAwait(false);
+                await settings.Error.WriteLineAsync("error: cancelled").ConfigureAwait(false);
                 return Error;
             }
             catch (Exception ex)
             {
                 // Anything unexpected must still exit 2, never 1 (which means "drift").
-                await Console.Error.WriteLineAsync($"error: {ex.GetType().Name}: {OneLine(ex.Message)}").ConfigureAwait(false);
+                await settings.Error.WriteLineAsync($"error: {ex.GetType().Name}: {OneLine(ex.Message)}").ConfigureAwait(false);
                 return Error;
             }
         });
