@@ -20,7 +20,7 @@ internal static class TrainTracking
     private const int MaxParamsPerBatch = 100;
     private const int MaxMetricsPerBatch = 1000;
 
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     /// <summary>The experiment's id, creating it when missing.</summary>
     public static async Task<string> EnsureExperimentAsync(ITrackingStore store, string name, CancellationToken cancellationToken)
