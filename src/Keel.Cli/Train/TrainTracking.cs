@@ -164,16 +164,35 @@ internal static class TrainTracking
         {
             ["mlflow_colspec"] = result.Data.Schema.Select(c => new Dictionary<string, string> { ["name"] = c.Key, ["type"] = c.Value.ToString().ToLowerInvariant() }).ToList(),
         };
-        var profile = new Dictionary<string, int> { ["num_rows"] = result.Data.RowCount, ["num_elements"] = result.Data.RowCount * result.Data.Schema.Count };
+        var profile = new Dictionary<string, object>
+        {
+            ["num_rows"] = result.Data.RowCount,
+            ["num_elements"] = result.Data.RowCount * result.Data.Schema.Count,
+            ["sha256"] = result.Data.Digest,
+        };
         var dataset = new Dataset(
             Path.GetFileNameWithoutExtension(result.Data.Path),
-            result.Data.Digest,
+            ShortDigest(result.Data.Digest),
             "local",
             JsonSerializer.Serialize(new Dictionary<string, string> { ["uri"] = new Uri(result.Data.Path).AbsoluteUri }),
             JsonSerializer.Serialize(schema),
             JsonSerializer.Serialize(profile));
         return new DatasetInput([new InputTag("mlflow.data.context", "training")], dataset);
     }
+
+    /// <summary>
+    /// MLflow caps a dataset digest at 36 characters (its own digests are 8 hex digits), so the
+    /// dataset input carries the first 32 hex digits of the SHA-256; the full <c>sha256:&lt;64 hex&gt;</c>
+    /// is the run's <c>keel.data.digest</c> tag and the dataset profile's <c>sha256</c>.
+    /// </summary>
+    public static string ShortDigest(string digest)
+    {
+        var hex = digest.StartsWith("sha256:", StringComparison.Ordinal) ? digest["sha256:".Length..] : digest;
+        return hex.Length > ShortDigestLength ? hex[..ShortDigestLength] : hex;
+    }
+
+    /// <summary>Hex digits of the SHA-256 kept in the dataset input's digest.</summary>
+    public const int ShortDigestLength = 32;
 
     public static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 

@@ -42,8 +42,9 @@ public sealed class TrainCommandTests(KeelServerFixture server) : IDisposable
         Assert.StartsWith("ML.NET", tags["keel.mlnet_version"], StringComparison.Ordinal);
         Assert.Contains(".NET", tags["keel.dotnet_version"], StringComparison.Ordinal);
         var input = Assert.Single(run.Inputs.DatasetInputs);
-        Assert.Matches("^sha256:[0-9a-f]{64}$", input.Dataset.Digest);
-        Assert.Equal(input.Dataset.Digest, tags["keel.data.digest"]);
+        Assert.Matches("^sha256:[0-9a-f]{64}$", tags["keel.data.digest"]);
+        Assert.Equal(tags["keel.data.digest"]["sha256:".Length..][..32], input.Dataset.Digest);
+        Assert.Contains(tags["keel.data.digest"], input.Dataset.Profile, StringComparison.Ordinal);
         Assert.Contains("\"mean_radius\"", input.Dataset.Schema, StringComparison.Ordinal);
         Assert.Contains(input.Tags, t => t.Key == "mlflow.data.context" && t.Value == "training");
         var root = (await client.ListArtifactsAsync(run.Info.RunId, cancellationToken: _ct)).Select(f => f.Path).ToHashSet();
