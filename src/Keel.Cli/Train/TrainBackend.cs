@@ -15,16 +15,29 @@ namespace Keel.Cli.Train;
 internal sealed class TrainBackend : IAsyncDisposable
 {
     private readonly Func<string, Stream, CancellationToken, Task> _write;
+    private readonly Func<string, string, CancellationToken, Task> _logModel;
     private readonly IAsyncDisposable _owned;
 
-    private TrainBackend(string description, ITrackingStore tracking, IRegistryStore registry, Func<string, Stream, CancellationToken, Task> write, IAsyncDisposable owned)
+    private TrainBackend(
+        string description,
+        ITrackingStore tracking,
+        IRegistryStore registry,
+        Func<string, Stream, CancellationToken, Task> write,
+        Func<string, string, CancellationToken, Task>? logModel,
+        IAsyncDisposable owned)
     {
         Description = description;
         Tracking = tracking;
         Registry = registry;
         _write = write;
         _owned = owned;
+
+        // Without a server, write what runs/log-model would: the run's model history tag (a new run has none yet).
+        _logModel = logModel ?? ((runId, modelJson, ct) => tracking.SetTagAsync(runId, new RunTag(LoggedModelsTag, "[" + modelJson + "]"), ct));
     }
+
+    /// <summary>MLflow's tag holding a run's logged models (what <c>runs/log-model</c> appends to).</summary>
+    public const string LoggedModelsTag = "mlflow.log-model.history";
 
     /// <summary>The server URL or the SQLite file, for the summary.</summary>
     public string Description { get; }
@@ -35,14 +48,14 @@ internal sealed class TrainBackend : IAsyncDisposable
 
     /// <summary>A backend over a tracking server.</summary>
     public static TrainBackend ForServer(KeelClient client) =>
-        new(client.BaseAddress.AbsoluteUri, client, client, client.UploadArtifactAsync, new DisposableAdapter(client));
+        new(client.BaseAddress.AbsoluteUri, client, client, client.UploadArtifactAsync, client.LogModelAsync, new DisposableAdapter(client));
 
     /// <summary>A backend over a local SQLite database and artifact folder.</summary>
     public static TrainBackend ForLocal(string databasePath, string artifactRoot)
     {
         var tracking = new SqliteTrackingStore(databasePath, artifactRoot, TimeProvider.System);
         var artifacts = new LocalArtifactStore(artifactRoot);
-        return new TrainBackend("sqlite:///" + tracking.DatabasePath, tracking, new SqliteRegistryStore(tracking), artifacts.WriteAsync, tracking);
+        return new TrainBackend("sqlite:///" + tracking.DatabasePath, tracking, new SqliteRegistryStore(tracking), artifacts.WriteAsync, null, tracking);
     }
 
     /// <summary>Writes one artifact of <paramref name="run"/> at <paramref name="artifactPath"/> (relative to the run's artifact root).</summary>
@@ -77,6 +90,9 @@ internal sealed class TrainBackend : IAsyncDisposable
 
         return written;
     }
+
+    /// <summary>Records a logged model (MLflow's <c>runs/log-model</c>) for <paramref name="runId"/>.</summary>
+    public Task LogModelAsync(string runId, string modelJson, CancellationToken cancellationToken) => _logModel(runId, modelJson, cancellationToken);
 
     public ValueTask DisposeAsync() => _owned.DisposeAsync();
 

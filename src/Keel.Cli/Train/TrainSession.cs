@@ -71,6 +71,7 @@ internal sealed class TrainSession(CliSettings settings, CliOutput output, Pipel
         await TrainTracking.LogResultAsync(backend.Tracking, runId, result, now, cancellationToken).ConfigureAwait(false);
         var children = await TrainTracking.LogSweepAsync(backend.Tracking, run, result, user, now, cancellationToken).ConfigureAwait(false);
         var artifacts = await TrainTracking.LogArtifactsAsync(backend, run.Info, result, cancellationToken).ConfigureAwait(false);
+        await backend.LogModelAsync(runId, TrainTracking.ModelJson(result, runId, TimeProvider.System.GetUtcNow()), cancellationToken).ConfigureAwait(false);
 
         var gates = result.ThresholdChecks.Select(GateResult.From).ToList();
         foreach (var gate in gates.Where(g => !g.Passed))

@@ -94,6 +94,37 @@ internal static class TrainTracking
         return written;
     }
 
+    /// <summary>
+    /// The log-model record of the package at <c>model/</c>: MLflow's MLmodel fields with a <c>keel</c>
+    /// flavour naming the package files.
+    /// </summary>
+    public static string ModelJson(TrainingResult result, string runId, DateTimeOffset now)
+    {
+        var keel = new Dictionary<string, object?>
+        {
+            ["keel_version"] = result.Metadata.KeelVersion,
+            ["framework"] = result.Metadata.Framework,
+            ["algorithm"] = result.Metadata.Algorithm,
+            ["model_file"] = "model.zip",
+            ["descriptor"] = "keel-model.json",
+            ["input_example"] = "input_example.json",
+        };
+        if (result.OnnxPath is not null)
+        {
+            keel["onnx_file"] = Path.GetFileName(result.OnnxPath);
+        }
+
+        var model = new Dictionary<string, object?>
+        {
+            ["run_id"] = runId,
+            ["artifact_path"] = "model",
+            ["utc_time_created"] = now.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture),
+            ["model_uuid"] = result.Metadata.Id,
+            ["flavors"] = new Dictionary<string, object?> { ["keel"] = keel },
+        };
+        return JsonSerializer.Serialize(model);
+    }
+
     /// <summary>One child run per sweep trial (tag <c>mlflow.parentRunId</c>), with its parameters and validation metrics.</summary>
     public static async Task<IReadOnlyList<string>> LogSweepAsync(ITrackingStore store, Run parent, TrainingResult result, string user, long timestamp, CancellationToken cancellationToken)
     {

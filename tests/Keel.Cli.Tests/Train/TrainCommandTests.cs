@@ -41,6 +41,8 @@ public sealed class TrainCommandTests(KeelServerFixture server) : IDisposable
         Assert.Equal(pipeline, tags["mlflow.source.name"]);
         Assert.StartsWith("ML.NET", tags["keel.mlnet_version"], StringComparison.Ordinal);
         Assert.Contains(".NET", tags["keel.dotnet_version"], StringComparison.Ordinal);
+        Assert.Contains("\"artifact_path\":\"model\"", tags["mlflow.log-model.history"], StringComparison.Ordinal);
+        Assert.Contains("\"keel\":", tags["mlflow.log-model.history"], StringComparison.Ordinal);
         var input = Assert.Single(run.Inputs.DatasetInputs);
         Assert.Matches("^sha256:[0-9a-f]{64}$", tags["keel.data.digest"]);
         Assert.Equal(tags["keel.data.digest"]["sha256:".Length..][..32], input.Dataset.Digest);
@@ -132,5 +134,48 @@ public sealed class TrainCommandTests(KeelServerFixture server) : IDisposable
         Assert.Equal("Staging", version.CurrentStage);
         var experimentId = json.GetProperty("experiment_id").GetString()!;
         Assert.True(File.Exists(Path.Combine(artifacts, experimentId, runId, "artifacts", "model", "model.zip")));
+    }
+
+    [Fact]
+    public async Task Train_DataDoesNotFitThePipeline_Exit2_RunMarkedFailed()
+    {
+        var name = KeelServerFixture.UniqueName("train-bad-data");
+        var pipeline = _pipelines.Write(name, name);
+        await File.WriteAllTextAsync(pipeline, (await File.ReadAllTextAsync(pipeline, _ct)).Replace("drop: [diagnosis]", "drop: [diagnosis, no_such_column]", StringComparison.Ordinal), _ct);
+
+        var result = await CliRun.AgainstAsync(server, "train", pipeline);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("no_such_column", result.Error, StringComparison.Ordinal);
+        using var client = server.CreateClient();
+        var experiment = await client.GetExperimentByNameAsync(name, _ct);
+        var run = Assert.Single((await client.SearchRunsAsync(new RunSearchQuery([experiment.ExperimentId]), _ct)).Items);
+        Assert.Equal(RunStatus.Failed, run.Info.Status);
+    }
+
+    [Fact]
+    public async Task Train_TrackingUriFromEnvironment_UsesTheServer()
+    {
+        var name = KeelServerFixture.UniqueName("train-env");
+        var pipeline = _pipelines.Write(name, name);
+
+        var result = await CliRun.RunAsync(["train", pipeline, "--no-register", "--json"], new Dictionary<string, string> { ["MLFLOW_TRACKING_URI"] = server.BaseAddress.AbsoluteUri });
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(server.BaseAddress.AbsoluteUri, result.Json().GetProperty("backend").GetString());
+        Assert.False(result.Json().TryGetProperty("registration", out _));
+        using var client = server.CreateClient();
+        Assert.Equal(RunStatus.Finished, (await client.GetRunAsync(result.Json().GetProperty("run_id").GetString()!, _ct)).Info.Status);
+    }
+
+    [Fact]
+    public async Task Train_ServerAndLocalStoreBothNamed_Exit2()
+    {
+        var pipeline = _pipelines.Write("both", "both");
+
+        var result = await CliRun.AgainstAsync(server, "train", pipeline, "--backend-store-uri", "sqlite:///" + Path.Combine(_pipelines.Directory, "x.db"));
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("either --tracking-uri", result.Error, StringComparison.Ordinal);
     }
 }
