@@ -18,10 +18,19 @@ internal sealed class TrainSession(CliSettings settings, CliOutput output, Pipel
     /// <summary>Whether to register the model (when the pipeline has a registration section).</summary>
     public bool Register { get; init; } = true;
 
-    public Task<int> RunAsync(TrainStore store, CancellationToken cancellationToken) =>
-        _progress.RunAsync(() => TrainAsync(store, cancellationToken));
+    /// <summary>Trains under the progress display, then prints the summary (after the spinner is gone).</summary>
+    public async Task<int> RunAsync(TrainStore store, CancellationToken cancellationToken)
+    {
+        var summary = await _progress.RunAsync(() => TrainAsync(store, cancellationToken)).ConfigureAwait(false);
+        output.WriteResult(summary, s =>
+        {
+            output.WriteLine(string.Empty);
+            s.Write(output);
+        });
+        return summary.ExitCode;
+    }
 
-    private async Task<int> TrainAsync(TrainStore store, CancellationToken cancellationToken)
+    private async Task<TrainSummary> TrainAsync(TrainStore store, CancellationToken cancellationToken)
     {
         var backend = store.Open();
         await using (backend.ConfigureAwait(false))
@@ -37,12 +46,7 @@ internal sealed class TrainSession(CliSettings settings, CliOutput output, Pipel
             {
                 var summary = await TrainRunAsync(backend, run, directory, user, cancellationToken).ConfigureAwait(false);
                 await backend.Tracking.UpdateRunAsync(run.Info.RunId, RunStatus.Finished, Now(), null, CancellationToken.None).ConfigureAwait(false);
-                output.WriteResult(summary, s =>
-                {
-                    output.WriteLine(string.Empty);
-                    s.Write(output);
-                });
-                return summary.ExitCode;
+                return summary;
             }
             catch
             {
