@@ -166,10 +166,11 @@ internal static class TrainTracking
             new("split_train", Format(pipeline.Split.Train)),
             new("split_validation", Format(pipeline.Split.Validation)),
             new("split_test", Format(pipeline.Split.Test)),
-            new("train_rows", result.Splits.Train.ToString(CultureInfo.InvariantCulture)),
-            new("validation_rows", result.Splits.Validation.ToString(CultureInfo.InvariantCulture)),
-            new("test_rows", result.Splits.Test.ToString(CultureInfo.InvariantCulture)),
+            new("train_size", result.Splits.Train.ToString(CultureInfo.InvariantCulture)),
+            new("validation_size", result.Splits.Validation.ToString(CultureInfo.InvariantCulture)),
+            new("test_size", result.Splits.Test.ToString(CultureInfo.InvariantCulture)),
             new("data_rows", result.Data.RowCount.ToString(CultureInfo.InvariantCulture)),
+            new("data_hash", result.Data.Digest),
         ]);
         if (pipeline.Sweep is { } sweep)
         {
@@ -182,9 +183,12 @@ internal static class TrainTracking
         return list;
     }
 
-    /// <summary>Every split's metrics as <c>&lt;split&gt;_&lt;metric&gt;</c>; undefined values (NaN) are skipped.</summary>
+    /// <summary>
+    /// Every split's metrics as <c>&lt;prefix&gt;_&lt;metric&gt;</c> with MLflow autolog's prefixes:
+    /// <c>training_</c>, <c>validation_</c>, <c>test_</c>. Undefined values (NaN) are skipped.
+    /// </summary>
     public static List<Metric> Metrics(IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> splits, long timestamp) =>
-        splits.SelectMany(s => s.Value.Where(m => double.IsFinite(m.Value)).Select(m => new Metric($"{s.Key}_{m.Key}", m.Value, timestamp, 0)))
+        splits.SelectMany(s => s.Value.Where(m => double.IsFinite(m.Value)).Select(m => new Metric($"{Prefix(s.Key)}_{m.Key}", m.Value, timestamp, 0)))
             .OrderBy(m => m.Key, StringComparer.Ordinal)
             .ToList();
 
@@ -224,6 +228,9 @@ internal static class TrainTracking
 
     /// <summary>Hex digits of the SHA-256 kept in the dataset input's digest.</summary>
     public const int ShortDigestLength = 32;
+
+    /// <summary>The metric prefix of a runner split key (<c>train</c> is logged as MLflow's <c>training</c>).</summary>
+    public static string Prefix(string split) => split == "train" ? "training" : split;
 
     public static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 

@@ -33,10 +33,11 @@ public sealed class TrainCommandTests(KeelServerFixture server) : IDisposable
         Assert.Equal("SdcaLogisticRegression", parameters["trainer"]);
         Assert.Equal("7", parameters["seed"]);
         Assert.Equal("stratified", parameters["split_method"]);
-        Assert.Equal(569, int.Parse(parameters["train_rows"]) + int.Parse(parameters["validation_rows"]) + int.Parse(parameters["test_rows"]));
+        Assert.Equal(569, int.Parse(parameters["train_size"]) + int.Parse(parameters["validation_size"]) + int.Parse(parameters["test_size"]));
         var metrics = run.Data.Metrics.Select(m => m.Key).ToHashSet();
-        Assert.Superset(new HashSet<string> { "validation_accuracy_score", "validation_roc_auc", "test_accuracy_score", "test_roc_auc", "test_log_loss", "train_accuracy_score" }, metrics);
+        Assert.Superset(new HashSet<string> { "validation_accuracy_score", "validation_roc_auc", "test_accuracy_score", "test_roc_auc", "test_log_loss", "training_accuracy_score" }, metrics);
         var tags = run.Data.Tags.ToDictionary(t => t.Key, t => t.Value);
+        Assert.Equal(tags["keel.data.digest"], parameters["data_hash"]);
         Assert.Equal(name, tags["keel.pipeline"]);
         Assert.Equal(pipeline, tags["mlflow.source.name"]);
         Assert.StartsWith("ML.NET", tags["keel.mlnet_version"], StringComparison.Ordinal);
