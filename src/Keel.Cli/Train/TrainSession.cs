@@ -48,9 +48,9 @@ internal sealed class TrainSession(CliSettings settings, CliOutput output, Pipel
                 await backend.Tracking.UpdateRunAsync(run.Info.RunId, RunStatus.Finished, Now(), null, CancellationToken.None).ConfigureAwait(false);
                 return summary;
             }
-            catch
+            catch (Exception e)
             {
-                await backend.Tracking.UpdateRunAsync(run.Info.RunId, RunStatus.Failed, Now(), null, CancellationToken.None).ConfigureAwait(false);
+                await EndRunAsync(backend.Tracking, run.Info.RunId, e is OperationCanceledException ? RunStatus.Killed : RunStatus.Failed).ConfigureAwait(false);
                 throw;
             }
             finally
@@ -111,6 +111,19 @@ internal sealed class TrainSession(CliSettings settings, CliOutput output, Pipel
             registration,
             directory,
             result.ThresholdsPassed ? TrainCommand.Passed : TrainCommand.GateFailed);
+    }
+
+    /// <summary>Marks the run ended; a store that cannot be reached must not hide the error that ended it.</summary>
+    private static async Task EndRunAsync(ITrackingStore tracking, string runId, RunStatus status)
+    {
+        try
+        {
+            await tracking.UpdateRunAsync(runId, status, Now(), null, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is HttpRequestException or Core.Errors.KeelException or TaskCanceledException)
+        {
+            // The original failure is reported; the run stays RUNNING on a store we cannot reach.
+        }
     }
 
     private static long Now() => TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
