@@ -179,4 +179,35 @@ public sealed class TrainCommandTests(KeelServerFixture server) : IDisposable
         Assert.True(result.ExitCode == 2, result.ToString());
         Assert.Contains("either --tracking-uri", result.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Train_Regression_LocalStore_LogsResidualPlotAndErrorMetrics()
+    {
+        var name = KeelServerFixture.UniqueName("train-regression");
+        var path = Path.Combine(_pipelines.Directory, name + ".yaml");
+        await File.WriteAllTextAsync(path, $"""
+            name: {name}
+            data:
+              path: {TrainPipelines.BreastCancerCsv}
+              target: mean_area
+              task: regression
+              drop: [diagnosis, mean_radius, mean_perimeter, worst_area, worst_radius, worst_perimeter]
+            trainer:
+              name: FastTree
+              params:
+                number_of_trees: 5
+                number_of_leaves: 4
+            """, _ct);
+        var store = Path.Combine(_pipelines.Directory, "regression-store");
+
+        var result = await CliRun.RunAsync(["train", path, "--backend-store-uri", "sqlite:///" + Path.Combine(store, "keel.db"), "--artifacts-uri", Path.Combine(store, "artifacts"), "--json"]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var json = result.Json();
+        Assert.False(json.TryGetProperty("registration", out _));
+        var runFolder = Path.Combine(store, "artifacts", json.GetProperty("experiment_id").GetString()!, json.GetProperty("run_id").GetString()!, "artifacts");
+        Assert.True(File.Exists(Path.Combine(runFolder, "plots", "residuals.png")));
+        Assert.False(File.Exists(Path.Combine(runFolder, "confusion_matrix.json")));
+        Assert.True(json.GetProperty("metrics").GetProperty("test").TryGetProperty("root_mean_squared_error", out _));
+    }
 }
