@@ -109,7 +109,7 @@ internal sealed class TrainSession(CliSettings settings, CliOutput output, Pipel
             children,
             artifacts,
             registration,
-            directory,
+            OutputDirectory is null ? null : directory,
             result.ThresholdsPassed ? TrainCommand.Passed : TrainCommand.GateFailed);
     }
 

@@ -20,7 +20,7 @@ internal sealed record TrainSummary(
     IReadOnlyList<string> ChildRunIds,
     IReadOnlyList<string> Artifacts,
     RegistrationResult? Registration,
-    string OutputDirectory,
+    string? OutputDirectory,
     int ExitCode)
 {
     public void Write(CliOutput output)
