@@ -1,0 +1,107 @@
+using Keel.Client;
+using Keel.Core.Artifacts;
+using Keel.Core.Registry;
+using Keel.Core.Tracking;
+using Keel.Storage.Artifacts;
+using Keel.Storage.Sqlite;
+
+namespace Keel.Cli.Train;
+
+/// <summary>
+/// Where <c>keel train</c> logs and registers: a tracking server through <see cref="KeelClient"/>,
+/// or the embedded SQLite store and artifact folder opened in-process. Both speak the same store
+/// interfaces; only artifact upload differs.
+/// </summary>
+internal sealed class TrainBackend : IAsyncDisposable
+{
+    private readonly Func<string, Stream, CancellationToken, Task> _write;
+    private readonly Func<string, string, CancellationToken, Task> _logModel;
+    private readonly IAsyncDisposable _owned;
+
+    private TrainBackend(
+        string description,
+        ITrackingStore tracking,
+        IRegistryStore registry,
+        Func<string, Stream, CancellationToken, Task> write,
+        Func<string, string, CancellationToken, Task>? logModel,
+        IAsyncDisposable owned)
+    {
+        Description = description;
+        Tracking = tracking;
+        Registry = registry;
+        _write = write;
+        _owned = owned;
+
+        // Without a server, write what runs/log-model would: the run's model history tag (a new run has none yet).
+        _logModel = logModel ?? ((runId, modelJson, ct) => tracking.SetTagAsync(runId, new RunTag(LoggedModelsTag, "[" + modelJson + "]"), ct));
+    }
+
+    /// <summary>MLflow's tag holding a run's logged models (what <c>runs/log-model</c> appends to).</summary>
+    public const string LoggedModelsTag = "mlflow.log-model.history";
+
+    /// <summary>The server URL or the SQLite file, for the summary.</summary>
+    public string Description { get; }
+
+    public ITrackingStore Tracking { get; }
+
+    public IRegistryStore Registry { get; }
+
+    /// <summary>A backend over a tracking server.</summary>
+    public static TrainBackend ForServer(KeelClient client) =>
+        new(client.BaseAddress.AbsoluteUri, client, client, client.UploadArtifactAsync, client.LogModelAsync, new DisposableAdapter(client));
+
+    /// <summary>A backend over a local SQLite database and artifact folder.</summary>
+    public static TrainBackend ForLocal(string databasePath, string artifactRoot)
+    {
+        var tracking = new SqliteTrackingStore(databasePath, artifactRoot, TimeProvider.System);
+        var artifacts = new LocalArtifactStore(artifactRoot);
+        return new TrainBackend("sqlite:///" + tracking.DatabasePath, tracking, new SqliteRegistryStore(tracking), artifacts.WriteAsync, null, tracking);
+    }
+
+    /// <summary>Writes one artifact of <paramref name="run"/> at <paramref name="artifactPath"/> (relative to the run's artifact root).</summary>
+    public async Task UploadAsync(RunInfo run, string artifactPath, Stream content, CancellationToken cancellationToken)
+    {
+        var root = ArtifactUris.IsProxied(run.ArtifactUri) ? ArtifactUris.ToRelativePath(run.ArtifactUri) : KeelClient.RunArtifactsProxyPath(run);
+        await _write(root.TrimEnd('/') + "/" + artifactPath, content, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Uploads a local file to <paramref name="artifactPath"/>.</summary>
+    public async Task UploadFileAsync(RunInfo run, string artifactPath, string file, CancellationToken cancellationToken)
+    {
+        var stream = File.OpenRead(file);
+        await using (stream.ConfigureAwait(false))
+        {
+            await UploadAsync(run, artifactPath, stream, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Uploads every file under <paramref name="directory"/> below <paramref name="artifactPath"/>; returns the paths written.</summary>
+    public async Task<IReadOnlyList<string>> UploadDirectoryAsync(RunInfo run, string artifactPath, string directory, CancellationToken cancellationToken)
+    {
+        var files = Directory.GetFiles(directory, "*", SearchOption.AllDirectories);
+        Array.Sort(files, StringComparer.Ordinal);
+        var written = new List<string>(files.Length);
+        foreach (var file in files)
+        {
+            var target = artifactPath + "/" + Path.GetRelativePath(directory, file).Replace(Path.DirectorySeparatorChar, '/');
+            await UploadFileAsync(run, target, file, cancellationToken).ConfigureAwait(false);
+            written.Add(target);
+        }
+
+        return written;
+    }
+
+    /// <summary>Records a logged model (MLflow's <c>runs/log-model</c>) for <paramref name="runId"/>.</summary>
+    public Task LogModelAsync(string runId, string modelJson, CancellationToken cancellationToken) => _logModel(runId, modelJson, cancellationToken);
+
+    public ValueTask DisposeAsync() => _owned.DisposeAsync();
+
+    private sealed class DisposableAdapter(IDisposable inner) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync()
+        {
+            inner.Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
+}

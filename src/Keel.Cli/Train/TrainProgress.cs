@@ -1,0 +1,73 @@
+using Keel.Cli.Infrastructure;
+using Spectre.Console;
+
+namespace Keel.Cli.Train;
+
+/// <summary>
+/// Progress of <c>keel train</c>: a Spectre.Console spinner on an interactive terminal, plain
+/// <c>==&gt; step</c> lines otherwise (captured by tests), nothing with <c>--json</c>.
+/// </summary>
+internal sealed class TrainProgress
+{
+    private readonly CliOutput _output;
+    private readonly bool _interactive;
+    private StatusContext? _status;
+
+    public TrainProgress(CliOutput output)
+    {
+        _output = output;
+        _interactive = output.UseColor && !output.Json;
+    }
+
+    /// <summary>Runs <paramref name="body"/> under a spinner (interactive) or directly.</summary>
+    public async Task<T> RunAsync<T>(Func<Task<T>> body)
+    {
+        if (!_interactive)
+        {
+            return await body().ConfigureAwait(false);
+        }
+
+        return await AnsiConsole.Status().StartAsync("starting", async ctx =>
+        {
+            _status = ctx;
+            return await body().ConfigureAwait(false);
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary>Announces a step.</summary>
+    public void Step(string text)
+    {
+        if (_output.Json)
+        {
+            return;
+        }
+
+        if (_status is not null)
+        {
+            _status.Status(Markup.Escape(text));
+            AnsiConsole.MarkupLine("[grey]==>[/] " + Markup.Escape(text));
+        }
+        else
+        {
+            _output.WriteLine("==> " + text);
+        }
+    }
+
+    /// <summary>Prints a detail line under the current step.</summary>
+    public void Detail(string text)
+    {
+        if (_output.Json)
+        {
+            return;
+        }
+
+        if (_status is not null)
+        {
+            AnsiConsole.MarkupLine("    " + Markup.Escape(text));
+        }
+        else
+        {
+            _output.WriteLine("    " + text);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+using System.Globalization;
+using Keel.Cli.Infrastructure;
+using Keel.ML.Running;
+using Spectre.Console;
+
+namespace Keel.Cli.Train;
+
+/// <summary>What <c>keel train</c> prints at the end (a table, or this record as JSON with <c>--json</c>).</summary>
+internal sealed record TrainSummary(
+    string RunId,
+    string ExperimentId,
+    string Experiment,
+    string Backend,
+    string DataDigest,
+    int Seed,
+    SplitSizes Splits,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> Metrics,
+    IReadOnlyList<GateResult> Gates,
+    bool GatesPassed,
+    IReadOnlyList<string> ChildRunIds,
+    IReadOnlyList<string> Artifacts,
+    RegistrationResult? Registration,
+    string? OutputDirectory,
+    int ExitCode)
+{
+    public void Write(CliOutput output)
+    {
+        var facts = CliOutput.NewTable("Field", "Value");
+        void Row(string field, string value) => facts.AddRow(CliOutput.Cell(field), CliOutput.Cell(value));
+        Row("run", RunId);
+        Row("experiment", $"{Experiment} ({ExperimentId})");
+        Row("store", Backend);
+        Row("data digest", DataDigest);
+        Row("splits", $"train {Splits.Train}, validation {Splits.Validation}, test {Splits.Test} ({Splits.Method}, seed {Seed})");
+        if (ChildRunIds.Count > 0)
+        {
+            Row("sweep", $"{ChildRunIds.Count} child runs");
+        }
+
+        Row("gates", Gates.Count == 0 ? "none" : GatesPassed ? "passed" : "failed");
+        Row("model", Registration is null ? "not registered" : $"{Registration.Name} version {Registration.Version}");
+        if (Registration is not null && (Registration.RequestedAlias ?? Registration.RequestedStage) is not null)
+        {
+            var requested = string.Join(", ", new[] { Registration.RequestedAlias is { } a ? "@" + a : null, Registration.RequestedStage }.Where(s => s is not null));
+            Row("alias/stage", Registration.Applied ? requested : $"{requested} not applied (a gate failed)");
+        }
+
+        Row("exit code", ExitCode.ToString(CultureInfo.InvariantCulture));
+        output.Write(facts);
+
+        var splits = new[] { "validation", "test" }.Where(Metrics.ContainsKey).ToArray();
+        var metrics = CliOutput.NewTable(["metric", .. splits]);
+        foreach (var name in splits.SelectMany(s => Metrics[s].Keys).Distinct().Order(StringComparer.Ordinal))
+        {
+            metrics.AddRow([CliOutput.Cell(name), .. splits.Select(s => CliOutput.Cell(Metrics[s].TryGetValue(name, out var v) ? Number(v) : "-"))]);
+        }
+
+        output.WriteLine(string.Empty);
+        output.Write(metrics);
+        if (Gates.Count > 0)
+        {
+            var gates = CliOutput.NewTable("gate", "value", "min", "max", "result");
+            foreach (var gate in Gates)
+            {
+                gates.AddRow(
+                    CliOutput.Cell("test_" + gate.Metric),
+                    CliOutput.Cell(Number(gate.Value)),
+                    CliOutput.Cell(gate.Min is { } min ? Number(min) : "-"),
+                    CliOutput.Cell(gate.Max is { } max ? Number(max) : "-"),
+                    CliOutput.Cell(gate.Passed ? "passed" : "FAILED"));
+            }
+
+            output.WriteLine(string.Empty);
+            output.Write(gates);
+        }
+    }
+
+    private static string Number(double value) => double.IsNaN(value) ? "undefined" : value.ToString("0.####", CultureInfo.InvariantCulture);
+}
