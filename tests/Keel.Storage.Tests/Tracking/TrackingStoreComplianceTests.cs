@@ -294,6 +294,29 @@ public abstract class TrackingStoreComplianceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LogBatch_IgnoresDuplicatesInsideTheBatchAndAgainstStoredPoints_AndKeepsTheLatest()
+    {
+        var runId = await NewRunAsync();
+        await Store.LogBatchAsync(runId, [new Metric("b", 1, 10, 1), new Metric("b", 2, 20, 2)], [], []);
+        await Store.LogBatchAsync(
+            runId,
+            [
+                new Metric("b", 1, 10, 1),   // stored already: ignored
+                new Metric("b", 3, 30, 3),   // newer: appended
+                new Metric("b", 3, 30, 3),   // repeat inside the batch: ignored
+                new Metric("b", 1.5, 15, 1), // older but new: kept, does not become the latest
+                new Metric("c", 7, 5, 0),
+            ],
+            [],
+            []);
+        var history = await Store.GetMetricHistoryAsync(runId, "b", int.MaxValue, null);
+        Assert.Equal([new Metric("b", 1, 10, 1), new Metric("b", 1.5, 15, 1), new Metric("b", 2, 20, 2), new Metric("b", 3, 30, 3)], history.Items);
+        var latest = (await Store.GetRunAsync(runId)).Data.Metrics.ToDictionary(m => m.Key);
+        Assert.Equal(new Metric("b", 3, 30, 3), latest["b"]);
+        Assert.Equal(new Metric("c", 7, 5, 0), latest["c"]);
+    }
+
+    [Fact]
     public async Task Metrics_NaNAndInfinities_AreStoredAsMlflowDoes()
     {
         var runId = await NewRunAsync();
