@@ -1,0 +1,126 @@
+using System.Collections.Concurrent;
+using Keel.Core.Artifacts;
+using Keel.Core.Errors;
+using Keel.Core.Registry;
+using Keel.Core.Tracking;
+
+namespace Keel.Server.Serving;
+
+/// <summary>
+/// The models this server serves: a thread-safe map from name to the current
+/// <see cref="ServedModel"/>. Loads from a package directory, or from the registry (a
+/// <c>models:/</c> URI resolved to a version whose package is copied from the artifact store into a
+/// local cache). <see cref="Publish"/> is the one place a name's model is replaced.
+/// </summary>
+public sealed class ServedModelRegistry
+{
+    private readonly ConcurrentDictionary<string, ServedModel> _models = new(StringComparer.Ordinal);
+    private readonly string _cacheRoot;
+
+    /// <summary>Creates an empty registry that caches downloaded packages under <paramref name="cacheRoot"/>.</summary>
+    public ServedModelRegistry(string cacheRoot) => _cacheRoot = cacheRoot;
+
+    /// <summary>The served models, by name.</summary>
+    public IReadOnlyList<ServedModel> All => _models.Values.OrderBy(m => m.Name, StringComparer.Ordinal).ToArray();
+
+    /// <summary>The model served under <paramref name="name"/>, if any.</summary>
+    public bool TryGet(string name, out ServedModel model) => _models.TryGetValue(name, out model!);
+
+    /// <summary>Makes <paramref name="model"/> the one served under its name (replacing any other).</summary>
+    public void Publish(ServedModel model) => _models[model.Name] = model;
+
+    /// <summary>Stops serving <paramref name="name"/>; false when it was not served.</summary>
+    public bool Remove(string name) => _models.TryRemove(name, out _);
+
+    /// <summary>Loads and warms the package in <paramref name="directory"/> and serves it as <paramref name="name"/>.</summary>
+    public async Task<ServedModel> LoadDirectoryAsync(string name, string directory, CancellationToken cancellationToken = default)
+    {
+        CheckName(name);
+        var model = await ServedModel.LoadAsync(name, directory, cancellationToken: cancellationToken).ConfigureAwait(false);
+        Publish(model);
+        return model;
+    }
+
+    /// <summary>
+    /// Resolves <paramref name="modelUri"/> (<c>models:/name/3</c>, <c>@alias</c>, stage, latest),
+    /// copies the version's package from the artifact store to the cache, loads and warms it and
+    /// serves it as <paramref name="name"/>.
+    /// </summary>
+    public async Task<ServedModel> LoadFromRegistryAsync(
+        string name, string modelUri, IRegistryStore registry, ITrackingStore tracking, IArtifactStore artifacts, CancellationToken cancellationToken = default)
+    {
+        CheckName(name);
+        var version = await registry.ResolveAsync(modelUri, cancellationToken).ConfigureAwait(false);
+        var source = await ArtifactPathOfAsync(version.Source, tracking, cancellationToken).ConfigureAwait(false);
+        var target = Path.Combine(_cacheRoot, Guid.NewGuid().ToString("N"));
+        var copied = await CopyAsync(artifacts, source, target, cancellationToken).ConfigureAwait(false);
+        if (copied == 0)
+        {
+            throw KeelException.InvalidParameter($"Model version {version.Name}/{version.Version} has no files at its source '{version.Source}'.");
+        }
+
+        var model = await ServedModel.LoadAsync(name, target, version.Version, modelUri, cancellationToken).ConfigureAwait(false);
+        Publish(model);
+        return model;
+    }
+
+    /// <summary>Maps a version source (<c>runs:/id/path</c> or <c>mlflow-artifacts:/path</c>) to a path in the artifact store.</summary>
+    internal static async Task<string> ArtifactPathOfAsync(string source, ITrackingStore tracking, CancellationToken cancellationToken)
+    {
+        const string RunsPrefix = "runs:/";
+        if (source.StartsWith(RunsPrefix, StringComparison.Ordinal))
+        {
+            var rest = source[RunsPrefix.Length..].TrimStart('/');
+            var slash = rest.IndexOf('/', StringComparison.Ordinal);
+            var runId = slash < 0 ? rest : rest[..slash];
+            var path = slash < 0 ? string.Empty : rest[(slash + 1)..];
+            var run = await tracking.GetRunAsync(runId, cancellationToken).ConfigureAwait(false);
+            var root = ArtifactUris.ToRelativePath(run.Info.ArtifactUri);
+            return path.Length == 0 ? root : ArtifactPath.Normalize(root + "/" + path);
+        }
+
+        if (ArtifactUris.IsProxied(source))
+        {
+            return ArtifactUris.ToRelativePath(source);
+        }
+
+        throw KeelException.InvalidParameter($"Cannot serve a model whose source is '{source}': only runs:/ and mlflow-artifacts:/ sources are read through the artifact store.");
+    }
+
+    private static async Task<int> CopyAsync(IArtifactStore artifacts, string path, string target, CancellationToken cancellationToken)
+    {
+        var count = 0;
+        Directory.CreateDirectory(target);
+        foreach (var entry in await artifacts.ListAsync(path, cancellationToken).ConfigureAwait(false))
+        {
+            var fileName = Path.GetFileName(entry.Path.TrimEnd('/'));
+            if (entry.IsDir)
+            {
+                count += await CopyAsync(artifacts, entry.Path, Path.Combine(target, fileName), cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            var input = await artifacts.OpenReadAsync(entry.Path, cancellationToken).ConfigureAwait(false);
+            await using (input.ConfigureAwait(false))
+            {
+                var output = File.Create(Path.Combine(target, fileName));
+                await using (output.ConfigureAwait(false))
+                {
+                    await input.CopyToAsync(output, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            count++;
+        }
+
+        return count;
+    }
+
+    private static void CheckName(string name)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 256 || name.Any(c => char.IsControl(c) || c == '/'))
+        {
+            throw KeelException.InvalidParameter("name: must be 1 to 256 characters, without '/' or control characters.");
+        }
+    }
+}
