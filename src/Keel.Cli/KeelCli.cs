@@ -25,6 +25,7 @@ public static class KeelCli
         root.Subcommands.Add(ArtifactsCommand.Create(globals));
         root.Subcommands.Add(Drift.DriftCommand.Create());
         root.Subcommands.Add(Models.ModelsCommand.Create(globals));
+        root.Subcommands.Add(Serve.ServeCommand.Create(globals));
         return root;
     }
 
