@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Keel.Cli.Infrastructure;
+using Keel.Cli.Models;
 using Keel.Cli.Server;
 using Keel.Client;
 using Keel.Core.Registry;
@@ -57,13 +58,10 @@ internal static class ServeCommand
     {
         string runId;
         string path;
-        const string RunsPrefix = "runs:/";
-        if (version.Source.StartsWith(RunsPrefix, StringComparison.Ordinal))
+        if (ModelsCommon.RunOf(version.Source) is { } sourceRun)
         {
-            var rest = version.Source[RunsPrefix.Length..].Trim('/');
-            var slash = rest.IndexOf('/', StringComparison.Ordinal);
-            runId = slash < 0 ? rest : rest[..slash];
-            path = slash < 0 ? string.Empty : rest[(slash + 1)..];
+            runId = sourceRun;
+            path = version.Source["runs:/".Length..][sourceRun.Length..].Trim('/');
         }
         else if (version.RunId is { Length: > 0 } id && version.Source.StartsWith("mlflow-artifacts:", StringComparison.OrdinalIgnoreCase))
         {

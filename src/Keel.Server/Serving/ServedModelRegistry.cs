@@ -3,6 +3,7 @@ using Keel.Core.Artifacts;
 using Keel.Core.Errors;
 using Keel.Core.Registry;
 using Keel.Core.Tracking;
+using Keel.Server.Registry;
 
 namespace Keel.Server.Serving;
 
@@ -51,7 +52,7 @@ public sealed class ServedModelRegistry
     {
         CheckName(name);
         var version = await registry.ResolveAsync(modelUri, cancellationToken).ConfigureAwait(false);
-        var source = await ArtifactPathOfAsync(version.Source, tracking, cancellationToken).ConfigureAwait(false);
+        var source = await ArtifactPathOfAsync(version, tracking, cancellationToken).ConfigureAwait(false);
         var target = Path.Combine(_cacheRoot, Guid.NewGuid().ToString("N"));
         var copied = await CopyAsync(artifacts, source, target, cancellationToken).ConfigureAwait(false);
         if (copied == 0)
@@ -64,27 +65,13 @@ public sealed class ServedModelRegistry
         return model;
     }
 
-    /// <summary>Maps a version source (<c>runs:/id/path</c> or <c>mlflow-artifacts:/path</c>) to a path in the artifact store.</summary>
-    internal static async Task<string> ArtifactPathOfAsync(string source, ITrackingStore tracking, CancellationToken cancellationToken)
+    /// <summary>The version's package as a path in the artifact store (runs:/ sources through the run's artifact URI).</summary>
+    private static async Task<string> ArtifactPathOfAsync(ModelVersion version, ITrackingStore tracking, CancellationToken cancellationToken)
     {
-        const string RunsPrefix = "runs:/";
-        if (source.StartsWith(RunsPrefix, StringComparison.Ordinal))
-        {
-            var rest = source[RunsPrefix.Length..].TrimStart('/');
-            var slash = rest.IndexOf('/', StringComparison.Ordinal);
-            var runId = slash < 0 ? rest : rest[..slash];
-            var path = slash < 0 ? string.Empty : rest[(slash + 1)..];
-            var run = await tracking.GetRunAsync(runId, cancellationToken).ConfigureAwait(false);
-            var root = ArtifactUris.ToRelativePath(run.Info.ArtifactUri);
-            return path.Length == 0 ? root : ArtifactPath.Normalize(root + "/" + path);
-        }
-
-        if (ArtifactUris.IsProxied(source))
-        {
-            return ArtifactUris.ToRelativePath(source);
-        }
-
-        throw KeelException.InvalidParameter($"Cannot serve a model whose source is '{source}': only runs:/ and mlflow-artifacts:/ sources are read through the artifact store.");
+        var uri = await RegistryApi.DownloadUriAsync(version, tracking, cancellationToken).ConfigureAwait(false);
+        return ArtifactUris.IsProxied(uri)
+            ? ArtifactUris.ToRelativePath(uri)
+            : throw KeelException.InvalidParameter($"Cannot serve model version {version.Name}/{version.Version}: its files at '{uri}' are not under the artifact store's mlflow-artifacts:/ root.");
     }
 
     private static async Task<int> CopyAsync(IArtifactStore artifacts, string path, string target, CancellationToken cancellationToken)
