@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Keel.Core.Json;
 using Keel.ML.Packaging;
 
 namespace Keel.Server.Serving;
@@ -38,7 +39,7 @@ internal static class ScoringResponses
     };
 
     public static IResult Json(JsonNode node, int status = 200) =>
-        Results.Content(node.ToJsonString(), "application/json", statusCode: status);
+        Results.Content(node.ToJsonString(KeelJson.Options), "application/json", statusCode: status);
 
     private static JsonArray Columns(IReadOnlyList<Keel.Core.Models.ColumnSpec> columns)
     {
