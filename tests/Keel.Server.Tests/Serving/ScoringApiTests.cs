@@ -84,6 +84,41 @@ public sealed class ScoringApiTests(ServingFixture fixture)
     }
 
     [Fact]
+    public async Task Csv_RowOfWrongLengthAndTextInANumericColumn_Is400NamingBoth()
+    {
+        var header = string.Join(',', fixture.Columns);
+        var good = string.Join(',', fixture.Columns.Select((_, i) => i == 0 ? "abc" : "1.5"));
+        var bad = good.Replace("abc,", string.Empty, StringComparison.Ordinal);
+        var csvShape = await fixture.PostAsync(Invocations, $"{header}\n{good}\n{bad}\n", "text/csv");
+        Assert.Equal(400, csvShape.Status);
+        Assert.Equal("BAD_REQUEST", csvShape.ErrorCode);
+        Assert.Contains("row 1: has 29 fields, the header has 30", csvShape["message"].GetString(), StringComparison.Ordinal);
+
+        var csvType = await fixture.PostAsync(Invocations, $"{header}\n{good}\n", "text/csv");
+        Assert.Equal(400, csvType.Status);
+        Assert.Equal("INVALID_PARAMETER_VALUE", csvType.ErrorCode);
+        Assert.Contains($"row 0: {fixture.Columns[0]}: expected a number", csvType["message"].GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Csv_Empty_Is400()
+    {
+        var answer = await fixture.PostAsync(Invocations, string.Empty, "text/csv");
+        Assert.Equal(400, answer.Status);
+        Assert.Equal("BAD_REQUEST", answer.ErrorCode);
+    }
+
+    [Fact]
+    public async Task UnknownColumn_Is400NamingIt()
+    {
+        var records = fixture.Records();
+        records[0]["shoe_size"] = JsonSerializer.SerializeToElement(42);
+        var answer = await fixture.PostAsync(Invocations, Json(new { dataframe_records = records }));
+        Assert.Equal(400, answer.Status);
+        Assert.Contains("row 0: shoe_size: not an input of this model", answer["message"].GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Ping_ReadyModel_Is200()
     {
         using var response = await fixture.Client.GetAsync("/serving/bc/ping");
