@@ -28,10 +28,55 @@ public sealed class ServedModelRegistry
     public bool TryGet(string name, out ServedModel model) => _models.TryGetValue(name, out model!);
 
     /// <summary>Makes <paramref name="model"/> the one served under its name (replacing any other).</summary>
-    public void Publish(ServedModel model) => _models[model.Name] = model;
+    public void Publish(ServedModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ServedModel? previous = null;
+        _models.AddOrUpdate(model.Name, model, (_, old) =>
+        {
+            previous = old;
+            return model;
+        });
+        if (previous is not null && !ReferenceEquals(previous, model))
+        {
+            DeleteCachedPackage(previous);
+        }
+    }
 
     /// <summary>Stops serving <paramref name="name"/>; false when it was not served.</summary>
-    public bool Remove(string name) => _models.TryRemove(name, out _);
+    public bool Remove(string name)
+    {
+        if (!_models.TryRemove(name, out var model))
+        {
+            return false;
+        }
+
+        DeleteCachedPackage(model);
+        return true;
+    }
+
+    /// <summary>A package this registry downloaded is deleted once its model is no longer served (the model itself is in memory).</summary>
+    private void DeleteCachedPackage(ServedModel model)
+    {
+        var cache = Path.GetFullPath(_cacheRoot) + Path.DirectorySeparatorChar;
+        if (!Path.GetFullPath(model.PackageDirectory).StartsWith(cache, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        try
+        {
+            Directory.Delete(model.PackageDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: the cache folder is under the temp directory.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // Best effort, as above.
+        }
+    }
 
     /// <summary>Loads and warms the package in <paramref name="directory"/> and serves it as <paramref name="name"/>.</summary>
     public async Task<ServedModel> LoadDirectoryAsync(string name, string directory, CancellationToken cancellationToken = default)

@@ -19,7 +19,7 @@ public static class ServingApp
         builder.WebHost.UseKestrel(k => k.AddServerHeader = false);
         builder.WebHost.UseUrls(urls);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        var models = new ServedModelRegistry(Path.GetDirectoryName(model.PackageDirectory) ?? model.PackageDirectory);
+        var models = new ServedModelRegistry(Path.Combine(Path.GetTempPath(), "keel-serving", Guid.NewGuid().ToString("N")));
         models.Publish(model);
         builder.Services.AddSingleton(models);
 

@@ -245,7 +245,10 @@ public sealed class ScoringApiTests(ServingFixture fixture)
         var list = await client.ApiGetAsync("/api/2.0/keel/serving/models");
         Assert.Contains(list["models"].EnumerateArray(), m => m.GetProperty("name").GetString() == "from-registry");
 
+        Assert.True(fixture.Factory.Services.GetRequiredService<Keel.Server.Serving.ServedModelRegistry>().TryGet("from-registry", out var served));
+        Assert.True(File.Exists(Path.Combine(served.PackageDirectory, "model.zip")));
         Assert.Equal(200, (await client.ApiSendAsync(HttpMethod.Delete, "/api/2.0/keel/serving/models/from-registry")).Status);
+        Assert.False(Directory.Exists(served.PackageDirectory));
         Assert.Equal(404, (await fixture.PostAsync("/serving/from-registry/invocations", Json(new { instances = fixture.Rows }))).Status);
     }
 
