@@ -26,6 +26,7 @@ public static class KeelCli
         root.Subcommands.Add(Drift.DriftCommand.Create(settings));
         root.Subcommands.Add(Models.ModelsCommand.Create(globals));
         root.Subcommands.Add(Train.TrainCommand.Create(globals));
+        root.Subcommands.Add(Serve.ServeCommand.Create(globals));
         return root;
     }
 

@@ -4,6 +4,7 @@ using Keel.Core.Tracking;
 using Keel.Server.Artifacts;
 using Keel.Server.Infrastructure;
 using Keel.Server.Registry;
+using Keel.Server.Serving;
 using Keel.Server.Tracking;
 using Keel.Storage;
 
@@ -32,6 +33,7 @@ public static class KeelServerApp
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddKeelStorage(options.BackendStoreUri, options.ArtifactsUri);
+        builder.Services.AddServing(Path.Combine(Path.GetTempPath(), "keel-serving", Guid.NewGuid().ToString("N")));
 
         var app = builder.Build();
 
@@ -46,6 +48,7 @@ public static class KeelServerApp
         app.MapArtifactsApi();
         app.MapRegistryApi();
         app.MapKeelRegistryApi();
+        app.MapServingApi();
         return app;
     }
 }

@@ -1,0 +1,348 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Keel.Core.Errors;
+using Keel.Core.Models;
+using Keel.ML.Packaging;
+using Keel.Server.Infrastructure;
+
+namespace Keel.Server.Serving;
+
+/// <summary>
+/// The Open Inference Protocol v2 (KServe) REST endpoints for the served models: health, server
+/// and model metadata, model readiness and <c>infer</c> with tensors (one per column, or one 2-D
+/// tensor in signature column order). Errors are <c>{"error": "..."}</c>.
+/// </summary>
+internal static class OpenInferenceApi
+{
+    private static readonly string[] NumericTypes = ["FP64", "FP32", "FP16", "INT64", "INT32", "INT16", "INT8", "UINT64", "UINT32", "UINT16", "UINT8"];
+
+    public static void MapOpenInferenceApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/v2/health/live", () => ScoringResponses.Json(new JsonObject { ["live"] = true }));
+        app.MapGet("/v2/health/ready", (ServedModelRegistry models) =>
+        {
+            var ready = models.All.All(m => m.Ready);
+            return ScoringResponses.Json(new JsonObject { ["ready"] = ready }, ready ? 200 : 503);
+        });
+        app.MapGet("/v2", () => ScoringResponses.Json(new JsonObject
+        {
+            ["name"] = "keel",
+            ["version"] = HealthApi.Version,
+            ["extensions"] = new JsonArray(),
+        }));
+
+        foreach (var prefix in new[] { "/v2/models/{name}", "/v2/models/{name}/versions/{version}" })
+        {
+            app.MapGet(prefix, (string name, string? version, ServedModelRegistry models) =>
+                Guard(() => Metadata(Find(models, name, version))));
+            app.MapGet(prefix + "/ready", (string name, string? version, ServedModelRegistry models) =>
+                Guard(() =>
+                {
+                    var model = Find(models, name, version);
+                    return ScoringResponses.Json(new JsonObject { ["name"] = model.Name, ["ready"] = model.Ready }, model.Ready ? 200 : 503);
+                }));
+            app.MapPost(prefix + "/infer", async (string name, string? version, HttpRequest request, ServedModelRegistry models) =>
+            {
+                try
+                {
+                    var model = Find(models, name, version);
+                    var body = await ServingApi.ReadJsonAsync(request).ConfigureAwait(false);
+                    return Infer(model, body);
+                }
+                catch (KeelException e)
+                {
+                    return Error(e);
+                }
+            });
+        }
+    }
+
+    /// <summary>Scores an infer request: rows from the input tensors, outputs as tensors, the request id echoed.</summary>
+    internal static IResult Infer(ServedModel model, JsonElement body)
+    {
+        if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("inputs", out var inputs) || inputs.ValueKind != JsonValueKind.Array || inputs.GetArrayLength() == 0)
+        {
+            throw ScoringInput.Bad("The infer request must be a JSON object with a non-empty 'inputs' array of tensors.");
+        }
+
+        string? id = null;
+        if (body.TryGetProperty("id", out var idElement))
+        {
+            id = idElement.ValueKind == JsonValueKind.String ? idElement.GetString() : throw ScoringInput.Bad("id: must be a string.");
+        }
+
+        var tensors = ReadTensors(inputs, out var problems);
+        var columns = model.Signature.Inputs;
+        List<IReadOnlyDictionary<string, JsonElement>> rows = [];
+        if (problems.Count == 0)
+        {
+            rows = tensors.Count == 1 && tensors[0].Shape.Length == 2 && columns.All(c => c.Name != tensors[0].Name)
+                ? Matrix(tensors[0], columns, problems)
+                : Tabular(tensors, columns, problems);
+        }
+
+        if (problems.Count > 0)
+        {
+            throw ScoringInput.Bad(problems);
+        }
+
+        var predictions = model.Predict(rows);
+        var response = new JsonObject
+        {
+            ["model_name"] = model.Name,
+            ["model_version"] = model.Version,
+        };
+        if (id is not null)
+        {
+            response["id"] = id;
+        }
+
+        response["outputs"] = Outputs(predictions);
+        return ScoringResponses.Json(response);
+    }
+
+    private sealed record Tensor(string Name, long[] Shape, string Datatype, JsonElement[] Data);
+
+    private static List<Tensor> ReadTensors(JsonElement inputs, out List<string> problems)
+    {
+        problems = [];
+        var tensors = new List<Tensor>();
+        var i = 0;
+        foreach (var input in inputs.EnumerateArray())
+        {
+            var where = $"inputs[{i++}]";
+            if (input.ValueKind != JsonValueKind.Object)
+            {
+                problems.Add($"{where}: must be a tensor object with name, shape, datatype and data");
+                continue;
+            }
+
+            var name = input.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()! : null;
+            var datatype = input.TryGetProperty("datatype", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString()! : null;
+            long[]? shape = null;
+            if (input.TryGetProperty("shape", out var s) && s.ValueKind == JsonValueKind.Array
+                && s.EnumerateArray().All(x => x.ValueKind == JsonValueKind.Number && x.TryGetInt64(out var v) && v >= 0))
+            {
+                shape = s.EnumerateArray().Select(x => x.GetInt64()).ToArray();
+            }
+
+            var data = new List<JsonElement>();
+            var hasData = input.TryGetProperty("data", out var dataElement) && dataElement.ValueKind == JsonValueKind.Array;
+            if (hasData)
+            {
+                Flatten(dataElement, data);
+            }
+
+            var label = name is null ? where : $"{where} ({name})";
+            if (name is null)
+            {
+                problems.Add($"{where}: name is required");
+            }
+
+            if (datatype is null)
+            {
+                problems.Add($"{label}: datatype is required");
+            }
+
+            if (shape is null || shape.Length is 0 or > 2)
+            {
+                problems.Add($"{label}: shape must be [n] or [n, k] with non-negative sizes");
+            }
+
+            if (!hasData)
+            {
+                problems.Add($"{label}: data must be an array");
+            }
+            else if (shape is { Length: 1 or 2 } && shape.Aggregate(1L, (a, b) => a * b) != data.Count)
+            {
+                problems.Add($"{label}: shape [{string.Join(", ", shape)}] needs {shape.Aggregate(1L, (a, b) => a * b)} values, data has {data.Count}");
+            }
+
+            if (name is not null && datatype is not null && shape is { Length: 1 or 2 } && hasData)
+            {
+                tensors.Add(new Tensor(name, shape, datatype.ToUpperInvariant(), data.ToArray()));
+            }
+        }
+
+        return tensors;
+    }
+
+    private static void Flatten(JsonElement element, List<JsonElement> into)
+    {
+        foreach (var item in element.EnumerateArray())
+        {
+            if (item.ValueKind == JsonValueKind.Array)
+            {
+                Flatten(item, into);
+            }
+            else
+            {
+                into.Add(item);
+            }
+        }
+    }
+
+    /// <summary>One tensor per column: shape [n] or [n, 1], all with the same n.</summary>
+    private static List<IReadOnlyDictionary<string, JsonElement>> Tabular(List<Tensor> tensors, IReadOnlyList<ColumnSpec> columns, List<string> problems)
+    {
+        var count = tensors[0].Shape[0];
+        foreach (var tensor in tensors)
+        {
+            if (tensor.Shape.Length == 2 && tensor.Shape[1] != 1)
+            {
+                problems.Add($"input {tensor.Name}: a column tensor must have shape [n] or [n, 1], got [{string.Join(", ", tensor.Shape)}]");
+            }
+
+            if (tensor.Shape[0] != count)
+            {
+                problems.Add($"input {tensor.Name}: has {tensor.Shape[0]} rows, input {tensors[0].Name} has {count}");
+            }
+
+            var column = columns.FirstOrDefault(c => c.Name == tensor.Name);
+            if (column is not null && !Fits(tensor.Datatype, column.Type))
+            {
+                problems.Add($"input {tensor.Name}: datatype {tensor.Datatype} does not fit column type {column.Type.ToString().ToLowerInvariant()} (expected {Datatype(column.Type)})");
+            }
+        }
+
+        foreach (var column in columns)
+        {
+            if (tensors.All(t => t.Name != column.Name))
+            {
+                problems.Add($"input {column.Name}: missing (the model needs every signature column)");
+            }
+        }
+
+        var rows = new List<IReadOnlyDictionary<string, JsonElement>>();
+        if (problems.Count > 0)
+        {
+            return rows;
+        }
+
+        for (var r = 0; r < count; r++)
+        {
+            var row = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+            foreach (var tensor in tensors)
+            {
+                row[tensor.Name] = Value(tensor.Data[r], tensor.Datatype);
+            }
+
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
+    /// <summary>One 2-D tensor [n, k], k = the number of signature columns, in signature order.</summary>
+    private static List<IReadOnlyDictionary<string, JsonElement>> Matrix(Tensor tensor, IReadOnlyList<ColumnSpec> columns, List<string> problems)
+    {
+        var rows = new List<IReadOnlyDictionary<string, JsonElement>>();
+        if (tensor.Shape[1] != columns.Count)
+        {
+            problems.Add($"input {tensor.Name}: a 2-D tensor must have one column per signature input ({columns.Count}), got shape [{string.Join(", ", tensor.Shape)}]");
+            return rows;
+        }
+
+        for (var r = 0; r < tensor.Shape[0]; r++)
+        {
+            var row = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+            for (var c = 0; c < columns.Count; c++)
+            {
+                row[columns[c].Name] = Value(tensor.Data[(r * columns.Count) + c], tensor.Datatype);
+            }
+
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
+    private static JsonElement Value(JsonElement value, string datatype) =>
+        datatype == "BOOL" && value.ValueKind is JsonValueKind.True or JsonValueKind.False
+            ? JsonSerializer.SerializeToElement(value.GetBoolean() ? "true" : "false")
+            : value;
+
+    private static bool Fits(string datatype, ColumnType type) => type switch
+    {
+        ColumnType.Double or ColumnType.Float or ColumnType.Long or ColumnType.Integer => Array.IndexOf(NumericTypes, datatype) >= 0,
+        ColumnType.Boolean => datatype is "BOOL" or "BYTES",
+        _ => datatype == "BYTES",
+    };
+
+    private static string Datatype(ColumnType type) => type switch
+    {
+        ColumnType.Double => "FP64",
+        ColumnType.Float => "FP32",
+        ColumnType.Long => "INT64",
+        ColumnType.Integer => "INT32",
+        ColumnType.Boolean => "BOOL",
+        _ => "BYTES",
+    };
+
+    private static JsonArray Outputs(IReadOnlyList<ModelPrediction> predictions)
+    {
+        var n = predictions.Count;
+        if (n > 0 && predictions[0].Label is null)
+        {
+            return [OutputTensor("prediction", "FP64", n, predictions.Select(p => JsonValue.Create(p.Value)))];
+        }
+
+        return
+        [
+            OutputTensor("predicted_label", "BYTES", n, predictions.Select(p => JsonValue.Create(p.Label))),
+            OutputTensor("probability", "FP64", n, predictions.Select(p => JsonValue.Create(p.Probability))),
+        ];
+    }
+
+    private static JsonObject OutputTensor(string name, string datatype, int n, IEnumerable<JsonValue?> data) => new()
+    {
+        ["name"] = name,
+        ["datatype"] = datatype,
+        ["shape"] = new JsonArray(n),
+        ["data"] = new JsonArray(data.Select(v => (JsonNode?)v).ToArray()),
+    };
+
+    private static IResult Metadata(ServedModel model) => ScoringResponses.Json(new JsonObject
+    {
+        ["name"] = model.Name,
+        ["versions"] = new JsonArray(model.Version),
+        ["platform"] = "mlnet",
+        ["inputs"] = TensorMetadata(model.Signature.Inputs),
+        ["outputs"] = TensorMetadata(model.Signature.Outputs),
+    });
+
+    private static JsonArray TensorMetadata(IReadOnlyList<ColumnSpec> columns) =>
+        new(columns.Select(c => (JsonNode)new JsonObject
+        {
+            ["name"] = c.Name,
+            ["datatype"] = Datatype(c.Type),
+            ["shape"] = new JsonArray(-1),
+        }).ToArray());
+
+    private static ServedModel Find(ServedModelRegistry models, string name, string? version)
+    {
+        if (!models.TryGet(name, out var model))
+        {
+            throw KeelException.NotFound($"Model '{name}' is not being served.");
+        }
+
+        return version is null || version == model.Version
+            ? model
+            : throw KeelException.NotFound($"Model '{name}' version '{version}' is not being served (serving version {model.Version}).");
+    }
+
+    private static IResult Guard(Func<IResult> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (KeelException e)
+        {
+            return Error(e);
+        }
+    }
+
+    private static IResult Error(KeelException e) =>
+        ScoringResponses.Json(new JsonObject { ["error"] = e.Message }, e.Code.ToHttpStatus());
+}

@@ -1,0 +1,382 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Keel.Core.Errors;
+using Keel.Core.Models;
+
+namespace Keel.Server.Serving;
+
+/// <summary>
+/// Turns MLflow scoring bodies into rows (column name to JSON value): <c>dataframe_split</c>,
+/// <c>dataframe_records</c>, <c>instances</c>, <c>inputs</c> (plus optional <c>params</c>) and
+/// <c>text/csv</c> with a header. Shape problems are BAD_REQUEST listing every problem; the
+/// scorer then checks names and types against the signature.
+/// </summary>
+internal static class ScoringInput
+{
+    private const int MaxReported = 50;
+    private static readonly string[] Formats = ["dataframe_split", "dataframe_records", "instances", "inputs"];
+
+    /// <summary>Parses an MLflow JSON body (<paramref name="requireWrapper"/> false also takes a bare split object, as in input_example.json).</summary>
+    public static List<IReadOnlyDictionary<string, JsonElement>> ParseMlflow(JsonElement body, IReadOnlyList<ColumnSpec> inputs, bool requireWrapper = true)
+    {
+        var problems = new List<string>();
+        var rows = new List<IReadOnlyDictionary<string, JsonElement>>();
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            throw Bad($"The request body must be a JSON object with one of the keys {string.Join(", ", Formats)}.");
+        }
+
+        if (!requireWrapper && body.TryGetProperty("columns", out _))
+        {
+            Split(body, inputs, rows, problems);
+            return Finish(rows, problems);
+        }
+
+        string? format = null;
+        JsonElement payload = default;
+        foreach (var property in body.EnumerateObject())
+        {
+            if (Array.IndexOf(Formats, property.Name) >= 0)
+            {
+                if (format is not null)
+                {
+                    problems.Add($"only one of {string.Join(", ", Formats)} may be given, got {format} and {property.Name}");
+                }
+
+                format = property.Name;
+                payload = property.Value;
+            }
+            else if (property.Name == "params")
+            {
+                if (property.Value.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
+                {
+                    problems.Add("params: must be a JSON object");
+                }
+            }
+            else
+            {
+                problems.Add($"{property.Name}: not a recognised key (expected one of {string.Join(", ", Formats)}, and optionally params)");
+            }
+        }
+
+        if (format is null)
+        {
+            problems.Add($"the body must have one of the keys {string.Join(", ", Formats)}");
+        }
+        else if (problems.Count == 0)
+        {
+            switch (format)
+            {
+                case "dataframe_split":
+                    Split(payload, inputs, rows, problems);
+                    break;
+                case "dataframe_records":
+                    Records(payload, "dataframe_records", inputs, rows, problems);
+                    break;
+                default:
+                    if (payload.ValueKind == JsonValueKind.Object)
+                    {
+                        Columnar(payload, format, rows, problems);
+                    }
+                    else
+                    {
+                        Records(payload, format, inputs, rows, problems);
+                    }
+
+                    break;
+            }
+        }
+
+        return Finish(rows, problems);
+    }
+
+    /// <summary>Parses CSV with a header row; cells of numeric signature columns become numbers when they parse, empty cells null.</summary>
+    public static List<IReadOnlyDictionary<string, JsonElement>> ParseCsv(string text, IReadOnlyList<ColumnSpec> inputs)
+    {
+        var records = ReadCsv(text);
+        if (records.Count == 0)
+        {
+            throw Bad("The CSV body is empty: expected a header row and at least one data row.");
+        }
+
+        var header = records[0];
+        var problems = new List<string>();
+        var rows = new List<IReadOnlyDictionary<string, JsonElement>>();
+        for (var r = 1; r < records.Count; r++)
+        {
+            var record = records[r];
+            if (record.Count != header.Count)
+            {
+                problems.Add($"row {r - 1}: has {record.Count} fields, the header has {header.Count}");
+                continue;
+            }
+
+            var row = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+            for (var c = 0; c < header.Count; c++)
+            {
+                row[header[c]] = CsvCell(record[c], inputs.FirstOrDefault(i => i.Name == header[c])?.Type);
+            }
+
+            rows.Add(row);
+        }
+
+        return Finish(rows, problems);
+    }
+
+    /// <summary>A BAD_REQUEST naming <paramref name="problems"/> (at most 50, then a count).</summary>
+    public static KeelException Bad(IReadOnlyList<string> problems) =>
+        Bad("Invalid input: " + string.Join("; ", problems.Take(MaxReported)) + (problems.Count > MaxReported ? $"; and {problems.Count - MaxReported} more" : string.Empty) + ".");
+
+    public static KeelException Bad(string message) => new(ErrorCode.BadRequest, message);
+
+    private static List<IReadOnlyDictionary<string, JsonElement>> Finish(List<IReadOnlyDictionary<string, JsonElement>> rows, List<string> problems)
+    {
+        if (problems.Count > 0)
+        {
+            throw Bad(problems);
+        }
+
+        if (rows.Count == 0)
+        {
+            throw Bad("The input has no rows: send at least one row to score.");
+        }
+
+        return rows;
+    }
+
+    private static void Split(JsonElement split, IReadOnlyList<ColumnSpec> inputs, List<IReadOnlyDictionary<string, JsonElement>> rows, List<string> problems)
+    {
+        if (split.ValueKind != JsonValueKind.Object)
+        {
+            problems.Add("dataframe_split: must be an object with columns and data");
+            return;
+        }
+
+        string[] columns;
+        if (split.TryGetProperty("columns", out var columnsElement))
+        {
+            if (columnsElement.ValueKind != JsonValueKind.Array || columnsElement.EnumerateArray().Any(c => c.ValueKind != JsonValueKind.String))
+            {
+                problems.Add("dataframe_split.columns: must be an array of column names");
+                return;
+            }
+
+            columns = columnsElement.EnumerateArray().Select(c => c.GetString()!).ToArray();
+        }
+        else
+        {
+            columns = inputs.Select(i => i.Name).ToArray();
+        }
+
+        if (!split.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Array)
+        {
+            problems.Add("dataframe_split.data: must be an array of rows (arrays of values)");
+            return;
+        }
+
+        var r = 0;
+        foreach (var item in data.EnumerateArray())
+        {
+            Positional(item, $"dataframe_split.data[{r}]", columns, rows, problems);
+            r++;
+        }
+    }
+
+    private static void Records(JsonElement array, string format, IReadOnlyList<ColumnSpec> inputs, List<IReadOnlyDictionary<string, JsonElement>> rows, List<string> problems)
+    {
+        if (array.ValueKind != JsonValueKind.Array)
+        {
+            problems.Add($"{format}: must be an array of rows");
+            return;
+        }
+
+        var columns = inputs.Select(i => i.Name).ToArray();
+        var r = 0;
+        foreach (var item in array.EnumerateArray())
+        {
+            var where = $"{format}[{r}]";
+            if (item.ValueKind == JsonValueKind.Object)
+            {
+                var row = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+                foreach (var property in item.EnumerateObject())
+                {
+                    row[property.Name] = property.Value;
+                }
+
+                rows.Add(row);
+            }
+            else if (item.ValueKind == JsonValueKind.Array && format != "dataframe_records")
+            {
+                Positional(item, where, columns, rows, problems);
+            }
+            else
+            {
+                problems.Add($"{where}: expected {(format == "dataframe_records" ? "an object" : "an object or an array")}, got {Describe(item)}");
+            }
+
+            r++;
+        }
+    }
+
+    private static void Positional(JsonElement item, string where, string[] columns, List<IReadOnlyDictionary<string, JsonElement>> rows, List<string> problems)
+    {
+        if (item.ValueKind != JsonValueKind.Array)
+        {
+            problems.Add($"{where}: expected an array of values, got {Describe(item)}");
+            return;
+        }
+
+        var length = item.GetArrayLength();
+        if (length != columns.Length)
+        {
+            problems.Add($"{where}: has {length} values, expected {columns.Length} (one per column)");
+            return;
+        }
+
+        var row = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        var c = 0;
+        foreach (var value in item.EnumerateArray())
+        {
+            row[columns[c++]] = value;
+        }
+
+        rows.Add(row);
+    }
+
+    private static void Columnar(JsonElement columns, string format, List<IReadOnlyDictionary<string, JsonElement>> rows, List<string> problems)
+    {
+        int? count = null;
+        var arrays = new List<(string Name, JsonElement[] Values)>();
+        foreach (var property in columns.EnumerateObject())
+        {
+            if (property.Value.ValueKind != JsonValueKind.Array)
+            {
+                problems.Add($"{format}.{property.Name}: expected an array of values, got {Describe(property.Value)}");
+                continue;
+            }
+
+            var values = property.Value.EnumerateArray().ToArray();
+            count ??= values.Length;
+            if (values.Length != count)
+            {
+                problems.Add($"{format}.{property.Name}: has {values.Length} values, other columns have {count}");
+                continue;
+            }
+
+            arrays.Add((property.Name, values));
+        }
+
+        if (problems.Count > 0 || count is null)
+        {
+            return;
+        }
+
+        for (var r = 0; r < count; r++)
+        {
+            var row = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+            foreach (var (name, values) in arrays)
+            {
+                row[name] = values[r];
+            }
+
+            rows.Add(row);
+        }
+    }
+
+    private static JsonElement CsvCell(string cell, ColumnType? type)
+    {
+        if (cell.Length == 0)
+        {
+            return JsonSerializer.SerializeToElement<string?>(null);
+        }
+
+        if (type is ColumnType.Double or ColumnType.Float or ColumnType.Long or ColumnType.Integer
+            && double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsFinite(number))
+        {
+            return JsonSerializer.SerializeToElement(number);
+        }
+
+        return JsonSerializer.SerializeToElement(cell);
+    }
+
+    /// <summary>RFC 4180 records: quoted fields with doubled quotes, CRLF or LF line ends; blank lines skipped.</summary>
+    private static List<List<string>> ReadCsv(string text)
+    {
+        var records = new List<List<string>>();
+        var record = new List<string>();
+        var field = new StringBuilder();
+        var quoted = false;
+        var any = false;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var ch = text[i];
+            if (quoted)
+            {
+                if (ch == '"' && i + 1 < text.Length && text[i + 1] == '"')
+                {
+                    field.Append('"');
+                    i++;
+                }
+                else if (ch == '"')
+                {
+                    quoted = false;
+                }
+                else
+                {
+                    field.Append(ch);
+                }
+
+                continue;
+            }
+
+            switch (ch)
+            {
+                case '"':
+                    quoted = true;
+                    any = true;
+                    break;
+                case ',':
+                    record.Add(field.ToString());
+                    field.Clear();
+                    any = true;
+                    break;
+                case '\r':
+                    break;
+                case '\n':
+                    EndRecord();
+                    break;
+                default:
+                    field.Append(ch);
+                    any = true;
+                    break;
+            }
+        }
+
+        EndRecord();
+        return records;
+
+        void EndRecord()
+        {
+            if (any)
+            {
+                record.Add(field.ToString());
+                records.Add(record);
+            }
+
+            record = [];
+            field.Clear();
+            any = false;
+        }
+    }
+
+    private static string Describe(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.Null => "null",
+        _ => "an object",
+    };
+}

@@ -1,0 +1,125 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Keel.Core.Artifacts;
+using Keel.Core.Errors;
+using Keel.Core.Registry;
+using Keel.Core.Tracking;
+using Keel.Server.Infrastructure;
+
+namespace Keel.Server.Serving;
+
+/// <summary>
+/// MLflow's scoring protocol per served model (<c>/serving/{name}/invocations</c>, <c>/ping</c>),
+/// the Open Inference Protocol v2 (<c>/v2/...</c>) and Keel's admin API to load models for serving
+/// (<c>/api/2.0/keel/serving/models</c>).
+/// </summary>
+internal static class ServingApi
+{
+    private const string AdminBase = "/api/2.0/keel/serving/models";
+
+    /// <summary>Registers the served-model registry (packages downloaded to <paramref name="cacheRoot"/>).</summary>
+    public static IServiceCollection AddServing(this IServiceCollection services, string cacheRoot) =>
+        services.AddSingleton(new ServedModelRegistry(cacheRoot));
+
+    public static void MapServingApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/serving/{name}/invocations", (string name, HttpRequest request, ServedModelRegistry models) =>
+            InvokeAsync(Find(models, name), request));
+        app.MapGet("/serving/{name}/ping", (string name, ServedModelRegistry models) => Ping(Find(models, name)));
+
+        app.MapPost(AdminBase, LoadAsync);
+        app.MapGet(AdminBase, (ServedModelRegistry models) =>
+            ScoringResponses.Json(new JsonObject { ["models"] = new JsonArray(models.All.Select(m => (JsonNode)ScoringResponses.Describe(m)).ToArray()) }));
+        app.MapDelete(AdminBase + "/{name}", (string name, ServedModelRegistry models) =>
+            models.Remove(name) ? ScoringResponses.Json(new JsonObject()) : throw NotServed(name));
+
+        app.MapOpenInferenceApi();
+    }
+
+    /// <summary>MLflow's <c>/invocations</c>: JSON (four orientations) or CSV in, <c>{"predictions": [...]}</c> out.</summary>
+    public static async Task<IResult> InvokeAsync(ServedModel model, HttpRequest request)
+    {
+        var mediaType = (request.ContentType ?? string.Empty).Split(';', 2)[0].Trim().ToLowerInvariant();
+        List<IReadOnlyDictionary<string, JsonElement>> rows;
+        switch (mediaType)
+        {
+            case "application/json":
+                rows = ScoringInput.ParseMlflow(await ReadJsonAsync(request).ConfigureAwait(false), model.Signature.Inputs);
+                break;
+            case "text/csv":
+                using (var reader = new StreamReader(request.Body))
+                {
+                    rows = ScoringInput.ParseCsv(await reader.ReadToEndAsync(request.HttpContext.RequestAborted).ConfigureAwait(false), model.Signature.Inputs);
+                }
+
+                break;
+            default:
+                return Unsupported(mediaType);
+        }
+
+        return ScoringResponses.Predictions(model.Predict(rows));
+    }
+
+    /// <summary>MLflow's /ping: 200 once the model is warmed up, 503 before.</summary>
+    public static IResult Ping(ServedModel model) =>
+        model.Ready ? Results.Content("\n", "application/json") : throw new KeelException(ErrorCode.TemporarilyUnavailable, $"Model '{model.Name}' is not ready.");
+
+    public static ServedModel Find(ServedModelRegistry models, string name) =>
+        models.TryGet(name, out var model) ? model : throw NotServed(name);
+
+    /// <summary>Reads the request body as one JSON document; malformed JSON is BAD_REQUEST.</summary>
+    public static async Task<JsonElement> ReadJsonAsync(HttpRequest request)
+    {
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(request.Body, default, request.HttpContext.RequestAborted).ConfigureAwait(false);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException e)
+        {
+            throw ScoringInput.Bad("Malformed JSON request body: " + e.Message);
+        }
+    }
+
+    private static IResult Unsupported(string mediaType) => ScoringResponses.Json(
+        new JsonObject
+        {
+            ["error_code"] = ErrorCode.BadRequest.ToWireName(),
+            ["message"] = $"Unsupported content type '{(mediaType.Length == 0 ? "(none)" : mediaType)}': this predictor only supports application/json (dataframe_split, dataframe_records, instances, inputs) and text/csv.",
+        },
+        StatusCodes.Status415UnsupportedMediaType);
+
+    private static KeelException NotServed(string name) => KeelException.NotFound($"No model named '{name}' is being served.");
+
+    private static async Task<IResult> LoadAsync(HttpRequest request, ServedModelRegistry models, IRegistryStore registry, ITrackingStore tracking, IArtifactStore artifacts)
+    {
+        RequestReading.EnsureJsonContentType(request);
+        var body = await ReadJsonAsync(request).ConfigureAwait(false);
+        var problems = new List<string>();
+        var name = StringField(body, "name", problems);
+        var uri = StringField(body, "model_uri", problems);
+        if (uri is not null && !uri.StartsWith("models:/", StringComparison.Ordinal))
+        {
+            problems.Add("model_uri: must be a models:/ URI (models:/name/3, models:/name@alias, models:/name/Production)");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw KeelException.InvalidParameter(string.Join("; ", problems) + ".");
+        }
+
+        var model = await models.LoadFromRegistryAsync(name!, uri!, registry, tracking, artifacts, request.HttpContext.RequestAborted).ConfigureAwait(false);
+        return ScoringResponses.Json(new JsonObject { ["model"] = ScoringResponses.Describe(model) });
+    }
+
+    private static string? StringField(JsonElement body, string field, List<string> problems)
+    {
+        if (body.ValueKind == JsonValueKind.Object && body.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.String && value.GetString()!.Length > 0)
+        {
+            return value.GetString();
+        }
+
+        problems.Add($"{field}: is required and must be a non-empty string");
+        return null;
+    }
+}
