@@ -11,7 +11,7 @@
 # Environment knobs (defaults in brackets): REPEATS [3], DURATION [10s], PORT [5077],
 # CONNECTIONS ["1 8 64"], BATCH_CONNECTIONS ["8"], SEARCH_RUNS [10000,100000],
 # HISTORY_POINTS [100000,1000000], SEARCH_REPS [200], HISTORY_REPS [5], WORK [mktemp -d under /var/tmp],
-# SKIP ("search", "history", "write", space separated, to leave parts out),
+# SKIP ("search", "history", "write", "build", space separated, to leave parts out),
 # SEED_FROM (a previous WORK folder: copy its seeded databases instead of seeding again),
 # WARMUP [10s] (each wrk script, unrecorded), SEARCH_WARMUP [1000] (unrecorded searches per size).
 set -euo pipefail
@@ -37,9 +37,11 @@ results="$WORK/results.txt"
 skip() { [[ " $SKIP " == *" $1 "* ]]; }
 
 bench/tracking/setup.sh >/dev/null
-echo "== build (Release)"
-dotnet build src/Keel.Cli -c Release --nologo -v q >/dev/null
-dotnet build bench/Keel.Tracking.Bench -c Release --nologo -v q >/dev/null
+if ! skip build; then
+  echo "== build (Release)"
+  dotnet build src/Keel.Cli -c Release --nologo -v q >/dev/null
+  dotnet build bench/Keel.Tracking.Bench -c Release --nologo -v q >/dev/null
+fi
 keel="$root/src/Keel.Cli/bin/Release/net10.0/keel.dll"
 tool=(dotnet "$root/bench/Keel.Tracking.Bench/bin/Release/net10.0/keel-tracking-bench.dll")
 
