@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -35,16 +34,16 @@ internal static class HistoryProfile
             for (var pass = 0; pass <= reps; pass++)
             {
                 // Pass 0 warms the JIT and the page cache; it is not printed.
-                Report(pass > 0, "store.GetMetricHistoryAsync pages only (no JSON)", count, await TimeAsync(async () =>
+                Report(pass > 0, "store.GetMetricHistoryAsync pages only (no JSON)", count, await Measure.TimeAsync(async () =>
                 {
                     await ForEachStorePageAsync(store, runId, seed.HistoryKey, _ => { }, cancellationToken);
                 }));
-                Report(pass > 0, "store pages + JsonSerializer with KeelJson.Options (as the server)", count, await TimeAsync(async () =>
+                Report(pass > 0, "store pages + JsonSerializer with KeelJson.Options (as the server)", count, await Measure.TimeAsync(async () =>
                 {
                     await ForEachStorePageAsync(store, runId, seed.HistoryKey, page =>
                         JsonSerializer.Serialize(Stream.Null, new GetMetricHistoryResponse(page.Items, page.NextPageToken), KeelJson.Options), cancellationToken);
                 }));
-                Report(pass > 0, "store pages + source-generated JsonSerializerContext", count, await TimeAsync(async () =>
+                Report(pass > 0, "store pages + source-generated JsonSerializerContext", count, await Measure.TimeAsync(async () =>
                 {
                     await ForEachStorePageAsync(store, runId, seed.HistoryKey, page =>
                         JsonSerializer.Serialize(Stream.Null, new GetMetricHistoryResponse(page.Items, page.NextPageToken), HistoryJsonContext.Default.GetMetricHistoryResponse), cancellationToken);
@@ -65,13 +64,13 @@ internal static class HistoryProfile
         for (var pass = 0; pass <= reps; pass++)
         {
             Report(pass > 0, "raw reader, 5 columns per point (as the store)", count,
-                Time(() => ReadPages(connection, runKey, seed.HistoryKey, fiveColumns: true, write: false)));
+                Measure.Time(() => ReadPages(connection, runKey, seed.HistoryKey, fiveColumns: true, write: false)));
             Report(pass > 0, "raw reader, 3 columns per point (NaN folded, seq read for the last row only)", count,
-                Time(() => ReadPages(connection, runKey, seed.HistoryKey, fiveColumns: false, write: false)));
+                Measure.Time(() => ReadPages(connection, runKey, seed.HistoryKey, fiveColumns: false, write: false)));
             Report(pass > 0, "raw reader, 3 columns + Utf8JsonWriter straight from the reader", count,
-                Time(() => ReadPages(connection, runKey, seed.HistoryKey, fiveColumns: false, write: true)));
+                Measure.Time(() => ReadPages(connection, runKey, seed.HistoryKey, fiveColumns: false, write: true)));
             Report(pass > 0, "SQLite builds each page's JSON text (json_group_array), one row per page", count,
-                Time(() => SqliteJsonPages(connection, runKey, seed.HistoryKey)));
+                Measure.Time(() => SqliteJsonPages(connection, runKey, seed.HistoryKey)));
         }
 
         return 0;
@@ -224,22 +223,6 @@ internal static class HistoryProfile
         {
             throw new InvalidDataException("No points read.");
         }
-    }
-
-    private static (TimeSpan Wall, TimeSpan Cpu) Time(Action action)
-    {
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-        var sw = Stopwatch.StartNew();
-        action();
-        return (sw.Elapsed, Process.GetCurrentProcess().TotalProcessorTime - cpu);
-    }
-
-    private static async Task<(TimeSpan Wall, TimeSpan Cpu)> TimeAsync(Func<Task> action)
-    {
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-        var sw = Stopwatch.StartNew();
-        await action();
-        return (sw.Elapsed, Process.GetCurrentProcess().TotalProcessorTime - cpu);
     }
 
     private static void Report(bool print, string what, long points, (TimeSpan Wall, TimeSpan Cpu) elapsed)
