@@ -14,7 +14,7 @@ if command -v npm >/dev/null 2>&1 && [ ! -d tests/interop/node_modules/mlflow ];
 fi
 
 dotnet build Keel.slnx -c Release --nologo -v q || { echo "0 passed, 1 failed"; exit 1; }
-dotnet test --solution Keel.slnx -c Release --no-build --results-directory "$results" --report-trx
+dotnet test --solution Keel.slnx -c Release --no-build --results-directory "$results" --report-xunit-trx
 status=$?
 
 python3 - "$results" <<'PY'

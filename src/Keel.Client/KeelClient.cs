@@ -17,7 +17,7 @@ namespace Keel.Client;
 /// that cannot be reached even after the retries surfaces as <see cref="HttpRequestException"/>.
 /// The client is thread-safe; keep one per server.
 /// </remarks>
-public sealed partial class KeelClient : ITrackingStore, IDisposable
+public sealed partial class KeelClient : ITrackingStore, Core.Registry.IRegistryStore, IDisposable
 {
     private const string MlflowApi = "api/2.0/mlflow/";
     private const string ArtifactsProxyApi = "api/2.0/mlflow-artifacts/artifacts";

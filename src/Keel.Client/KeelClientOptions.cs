@@ -40,10 +40,18 @@ public sealed class KeelClientOptions
     /// <value><see cref="TimeProvider.System"/>.</value>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    /// <summary>
+    /// The user registry changes are recorded under (sent as <c>X-Keel-User</c>) when the server
+    /// does not authenticate requests itself. Characters a header cannot carry are sent as '?'.
+    /// </summary>
+    /// <value><see cref="Environment.UserName"/>, or "anonymous" when the OS reports none.</value>
+    public string User { get; set; } = string.IsNullOrWhiteSpace(Environment.UserName) ? "anonymous" : Environment.UserName;
+
     /// <summary>Checks the values; throws <see cref="ArgumentOutOfRangeException"/> naming the first bad one.</summary>
     public void Validate()
     {
         ArgumentNullException.ThrowIfNull(TimeProvider);
+        ArgumentException.ThrowIfNullOrWhiteSpace(User, nameof(User));
         ArgumentOutOfRangeException.ThrowIfNegative(MaxRetryAttempts, nameof(MaxRetryAttempts));
         ArgumentOutOfRangeException.ThrowIfLessThan(BaseDelay, TimeSpan.Zero, nameof(BaseDelay));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxDelay, BaseDelay, nameof(MaxDelay));

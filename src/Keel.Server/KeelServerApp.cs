@@ -1,3 +1,6 @@
+using Keel.Core.Artifacts;
+using Keel.Core.Registry;
+using Keel.Core.Tracking;
 using Keel.Server.Artifacts;
 using Keel.Server.Infrastructure;
 using Keel.Server.Registry;
@@ -31,6 +34,12 @@ public static class KeelServerApp
         builder.Services.AddKeelStorage(options.BackendStoreUri, options.ArtifactsUri);
 
         var app = builder.Build();
+
+        // Open (create, migrate, verify) the stores now: a bad or too-new database must stop the
+        // server at start-up with a clear message, not fail its first requests.
+        app.Services.GetRequiredService<ITrackingStore>();
+        app.Services.GetRequiredService<IRegistryStore>();
+        app.Services.GetRequiredService<IArtifactStore>();
         app.UseKeelErrors();
         app.MapHealthApi();
         app.MapTrackingApi();

@@ -12,12 +12,7 @@ internal sealed class ExperimentSearchGrammar : SearchGrammar
 
     public override (SearchEntityType Entity, string Key) Resolve(in SearchToken token, bool forOrderBy, SearchErrors errors)
     {
-        var entity = token.Entity switch
-        {
-            null or "attribute" => SearchEntityType.Attribute,
-            "tag" or "tags" => SearchEntityType.Tag,
-            _ => throw errors.At(token, $"invalid entity type '{token.Entity}'. Valid entity types are attribute, tag and tags."),
-        };
+        var entity = AttributeOrTag(token, errors);
 
         var key = token.Value;
         if (entity == SearchEntityType.Tag)

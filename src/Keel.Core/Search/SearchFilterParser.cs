@@ -30,6 +30,20 @@ public static class SearchFilterParser
     public static IReadOnlyList<OrderByClause> ParseExperimentOrderBy(IReadOnlyList<string>? orderBy) =>
         ParseOrderBy(orderBy, ExperimentSearchGrammar.Instance);
 
+    /// <summary>Parses a SearchRegisteredModels filter: <c>name</c> and <c>tags.&lt;key&gt;</c> with = != LIKE ILIKE.</summary>
+    public static SearchFilter ParseRegisteredModelFilter(string? filter) => ParseFilter(filter, RegisteredModelSearchGrammar.Instance);
+
+    /// <summary>Parses a SearchModelVersions filter: <c>name</c>, <c>run_id</c>, <c>source_path</c>, <c>version_number</c>, <c>tags.&lt;key&gt;</c>.</summary>
+    public static SearchFilter ParseModelVersionFilter(string? filter) => ParseFilter(filter, ModelVersionSearchGrammar.Instance);
+
+    /// <summary>Parses SearchRegisteredModels order_by entries; <c>timestamp</c> becomes <c>last_updated_timestamp</c>.</summary>
+    public static IReadOnlyList<OrderByClause> ParseRegisteredModelOrderBy(IReadOnlyList<string>? orderBy) =>
+        ParseOrderBy(orderBy, RegisteredModelSearchGrammar.Instance);
+
+    /// <summary>Parses SearchModelVersions order_by entries such as <c>version_number DESC</c>.</summary>
+    public static IReadOnlyList<OrderByClause> ParseModelVersionOrderBy(IReadOnlyList<string>? orderBy) =>
+        ParseOrderBy(orderBy, ModelVersionSearchGrammar.Instance);
+
     private static SearchFilter ParseFilter(string? filter, SearchGrammar grammar)
     {
         if (string.IsNullOrWhiteSpace(filter))

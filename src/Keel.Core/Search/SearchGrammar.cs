@@ -27,6 +27,14 @@ internal abstract class SearchGrammar
     /// <summary>Extra rule for lists, which only some keys accept; null when allowed, else why not.</summary>
     public virtual string? ListNotAllowed(SearchEntityType entity, string key) => null;
 
+    /// <summary>The entity of an experiment or registry identifier: none or <c>attribute</c>, or <c>tag</c>/<c>tags</c>.</summary>
+    protected static SearchEntityType AttributeOrTag(in SearchToken token, SearchErrors errors) => token.Entity switch
+    {
+        null or "attribute" => SearchEntityType.Attribute,
+        "tag" or "tags" => SearchEntityType.Tag,
+        _ => throw errors.At(token, $"invalid entity type '{token.Entity}'. Valid entity types are attribute, tag and tags."),
+    };
+
     /// <summary>Human name of an identifier in messages, e.g. "metric 'acc'".</summary>
     public static string Describe(SearchEntityType entity, string key) => entity switch
     {

@@ -1,4 +1,5 @@
 using Keel.Core.Artifacts;
+using Keel.Core.Errors;
 using Keel.Core.Protocol;
 using Keel.Core.Registry;
 using Keel.Core.Tracking;
@@ -134,6 +135,11 @@ internal static class RegistryApi
             var name = RegistryRequests.ModelName(req.Name);
             var source = ModelSourceValidator.Validate(req.Source, artifacts.RootUri);
             var runId = string.IsNullOrEmpty(req.RunId) ? null : TrackingValidator.ValidateRunId(req.RunId);
+            if (runId is not null && RunOf(source) is { } sourceRun && sourceRun != runId)
+            {
+                throw KeelException.InvalidParameter($"The source names run '{sourceRun}' but run_id is '{runId}'.");
+            }
+
             foreach (var tag in req.Tags ?? [])
             {
                 RegistryRequests.ValidateTag(tag.Key, tag.Value);

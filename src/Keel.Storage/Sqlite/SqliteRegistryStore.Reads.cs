@@ -42,10 +42,16 @@ public sealed partial class SqliteRegistryStore
         }
 
         var versions = new List<ModelVersion>(keys.Count);
-        foreach (var group in keys.GroupBy(k => k.Name))
+        foreach (var chunk in keys.Chunk(400))
         {
-            var numbers = string.Join(',', group.Select(k => k.Version));
-            versions.AddRange(LoadVersions(connection, $"v.name = $n AND v.version IN ({numbers})", p => p.AddWithValue("$n", group.Key)));
+            var pairs = string.Join(',', chunk.Select((_, i) => $"($k{i}, {chunk[i].Version})"));
+            versions.AddRange(LoadVersions(connection, $"(v.name, v.version) IN (VALUES {pairs})", p =>
+            {
+                for (var i = 0; i < chunk.Length; i++)
+                {
+                    p.AddWithValue("$k" + i.ToString(CultureInfo.InvariantCulture), chunk[i].Name);
+                }
+            }));
         }
 
         var index = versions.ToDictionary(v => (v.Name, long.Parse(v.Version, CultureInfo.InvariantCulture)));
@@ -207,18 +213,25 @@ public sealed partial class SqliteRegistryStore
             return rows;
         }
 
-        var names = rows.Select(r => r.Name).Distinct().ToList();
-        var inList = string.Join(',', names.Select((_, i) => "$q" + i.ToString(CultureInfo.InvariantCulture)));
-        void Bind(SqliteParameterCollection p)
+        // Tags and aliases of exactly these versions, in chunks that stay under SQLite's parameter limit.
+        var tags = new Dictionary<string, List<ModelVersionTag>>(StringComparer.Ordinal);
+        var aliases = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var chunk in rows.Chunk(400))
         {
-            for (var i = 0; i < names.Count; i++)
+            var pairs = string.Join(',', chunk.Select((_, i) => $"($q{i}, $w{i})"));
+            void Bind(SqliteParameterCollection p)
             {
-                p.AddWithValue("$q" + i.ToString(CultureInfo.InvariantCulture), names[i]);
+                for (var i = 0; i < chunk.Length; i++)
+                {
+                    p.AddWithValue("$q" + i.ToString(CultureInfo.InvariantCulture), chunk[i].Name);
+                    p.AddWithValue("$w" + i.ToString(CultureInfo.InvariantCulture), long.Parse(chunk[i].Version, CultureInfo.InvariantCulture));
+                }
             }
+
+            Merge(tags, GroupBy(connection, $"SELECT name || '/' || version, key, value FROM model_version_tags WHERE (name, version) IN (VALUES {pairs}) ORDER BY key", Bind, r => new ModelVersionTag(r.GetString(1), r.GetString(2))));
+            Merge(aliases, GroupBy(connection, $"SELECT name || '/' || version, alias FROM registered_model_aliases WHERE (name, version) IN (VALUES {pairs}) ORDER BY alias", Bind, r => r.GetString(1)));
         }
 
-        var tags = GroupBy(connection, $"SELECT name || '/' || version, key, value FROM model_version_tags WHERE name IN ({inList}) ORDER BY key", Bind, r => new ModelVersionTag(r.GetString(1), r.GetString(2)));
-        var aliases = GroupBy(connection, $"SELECT name || '/' || version, alias FROM registered_model_aliases WHERE name IN ({inList}) ORDER BY alias", Bind, r => r.GetString(1));
         return rows.Select(v =>
         {
             var key = v.Name + "/" + v.Version;
@@ -228,6 +241,14 @@ public sealed partial class SqliteRegistryStore
                 Aliases = aliases.TryGetValue(key, out var a) ? a : [],
             };
         }).ToList();
+    }
+
+    private static void Merge<T>(Dictionary<string, List<T>> into, Dictionary<string, List<T>> from)
+    {
+        foreach (var (key, list) in from)
+        {
+            into[key] = list;
+        }
     }
 
     private static Dictionary<string, List<T>> GroupBy<T>(SqliteConnection connection, string sql, Action<SqliteParameterCollection> bind, Func<SqliteDataReader, T> map)

@@ -51,7 +51,7 @@ internal sealed class SearchSqlWriter(SqlDialect dialect)
     public string CompareInteger(string column, SearchComparator comparator, SearchValue value)
     {
         var number = (NumberSearchValue)value;
-        object bound = number.AsInt64 is { } whole ? whole : number.Value;
+        object bound = number.AsInt64 is { } whole ? (object)whole : number.Value;
         return $"{column} {Operator(comparator)} {Add(bound)}";
     }
 
