@@ -130,6 +130,35 @@ internal static class StoreProfile
                 Measure.Time(() => JsonEachBatches(connection, runKey, batches, ref start, ref seq, guarded: true)), "metrics/s");
         }
 
+        // Durable commits of ~1 KB each (a few pages), enough to pass the 1000-page auto-checkpoint
+        // several times: with SQLite's default the committing connection runs the checkpoint;
+        // with wal_autocheckpoint=0 nothing does (a background connection would).
+        Exec(connection, "PRAGMA synchronous=FULL");
+        foreach (var autoCheckpoint in new[] { 1000, 0 })
+        {
+            Exec(connection, $"PRAGMA wal_autocheckpoint={autoCheckpoint}");
+            Exec(connection, "PRAGMA wal_checkpoint(TRUNCATE)");
+            var commits = new List<double>();
+            for (var i = 0; i < 3000; i++)
+            {
+                var sw = Stopwatch.StartNew();
+                using var tx = connection.BeginTransaction();
+                using var cmd = connection.CreateCommand();
+                cmd.Transaction = tx;
+                cmd.CommandText = "INSERT INTO metrics (run_key, key, step, timestamp, seq, value, is_nan) VALUES ($r, $k, $s, 0, $s, 0, 0)";
+                cmd.Parameters.AddWithValue("$r", runKey);
+                cmd.Parameters.AddWithValue("$k", "checkpoint-" + new string('x', 1000));
+                cmd.Parameters.AddWithValue("$s", start++);
+                cmd.ExecuteNonQuery();
+                tx.Commit();
+                commits.Add(sw.Elapsed.TotalMilliseconds);
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"PROFILE 3000 durable commits, wal_autocheckpoint={autoCheckpoint}: p50 {Stats.Median(commits):F3} ms, p99 {Stats.Percentile(commits, 99):F3} ms, p99.9 {Stats.Percentile(commits, 99.9):F3} ms, max {commits.Max():F3} ms"));
+        }
+
+        Exec(connection, "PRAGMA wal_autocheckpoint=1000");
         foreach (var sync in new[] { "FULL", "NORMAL" })
         {
             Exec(connection, $"PRAGMA synchronous={sync}");
