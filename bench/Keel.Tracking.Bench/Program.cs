@@ -5,6 +5,7 @@ using Keel.Tracking.Bench;
 // keel-tracking-bench history --url URL --seed seed.json --points 100000 [--reps 5] [--page 25000]
 // keel-tracking-bench count   --url URL --run-id ID --key loss
 // keel-tracking-bench store-profile --dir /var/tmp/keel-profile   (diagnosis: store and SQL costs without HTTP)
+// keel-tracking-bench history-profile --db COPY.db --seed seed.json --points 1000000   (diagnosis: history paging CPU)
 // Every measuring command prints one "RESULT ..." line that bench/tracking/run.sh aggregates.
 var (command, options) = Options.Parse(args);
 using var cts = new CancellationTokenSource();
@@ -21,5 +22,6 @@ return command switch
     "history" => await HistoryBench.RunAsync(options, cts.Token),
     "count" => await HistoryBench.CountAsync(options, cts.Token),
     "store-profile" => await StoreProfile.RunAsync(options, cts.Token),
+    "history-profile" => await HistoryProfile.RunAsync(options, cts.Token),
     _ => Options.Usage(),
 };

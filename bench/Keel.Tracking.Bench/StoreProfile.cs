@@ -43,7 +43,7 @@ internal static class StoreProfile
         {
             runId = (await store.CreateRunAsync(new CreateRunCommand("0", "bench", "profile", null, null), cancellationToken)).Info.RunId;
             var batch = 0;
-            Report("store.LogBatchAsync, 1000 metrics/call, sequential", batches * 1000, await TimeAsync(async () =>
+            Report("store.LogBatchAsync, 1000 metrics/call, sequential", batches * 1000, await Measure.TimeAsync(async () =>
             {
                 for (var b = 0; b < batches; b++, batch++)
                 {
@@ -51,7 +51,7 @@ internal static class StoreProfile
                 }
             }), "metrics/s");
 
-            Report("store.LogBatchAsync, 1000 metrics/call, 8 in flight", batches * 1000, await TimeAsync(async () =>
+            Report("store.LogBatchAsync, 1000 metrics/call, 8 in flight", batches * 1000, await Measure.TimeAsync(async () =>
             {
                 var tasks = new List<Task>();
                 for (var b = 0; b < batches; b++, batch++)
@@ -70,7 +70,7 @@ internal static class StoreProfile
             foreach (var inFlight in new[] { 1, 64 })
             {
                 var step = 0L;
-                Report($"store.LogMetricAsync, {inFlight} in flight", single / (inFlight == 1 ? 10 : 1), await TimeAsync(async () =>
+                Report($"store.LogMetricAsync, {inFlight} in flight", single / (inFlight == 1 ? 10 : 1), await Measure.TimeAsync(async () =>
                 {
                     var n = single / (inFlight == 1 ? 10 : 1);
                     var tasks = new List<Task>(inFlight);
@@ -113,23 +113,52 @@ internal static class StoreProfile
             // The first pass warms the JIT and the page cache; only the second is printed.
             var print = pass == 1;
             Report(print, "raw SQL as the store: guarded INSERT + latest UPSERT per metric, params re-added", batches * 1000,
-                Time(() => RawBatches(connection, runKey, batches, ref start, ref seq, InsertGuarded, LatestMode.PerMetric, reuseParameters: false)), "metrics/s");
+                Measure.Time(() => RawBatches(connection, runKey, batches, ref start, ref seq, InsertGuarded, LatestMode.PerMetric, reuseParameters: false)), "metrics/s");
             Report(print, "raw SQL as the store, parameters bound once (Value only)", batches * 1000,
-                Time(() => RawBatches(connection, runKey, batches, ref start, ref seq, InsertGuarded, LatestMode.PerMetric, reuseParameters: true)), "metrics/s");
+                Measure.Time(() => RawBatches(connection, runKey, batches, ref start, ref seq, InsertGuarded, LatestMode.PerMetric, reuseParameters: true)), "metrics/s");
             Report(print, "raw, plain INSERT (no NOT EXISTS guard) + latest per metric", batches * 1000,
-                Time(() => RawBatches(connection, runKey, batches, ref start, ref seq, InsertPlain, LatestMode.PerMetric, reuseParameters: true)), "metrics/s");
+                Measure.Time(() => RawBatches(connection, runKey, batches, ref start, ref seq, InsertPlain, LatestMode.PerMetric, reuseParameters: true)), "metrics/s");
             Report(print, "raw, plain INSERT + latest UPSERT once per key per batch", batches * 1000,
-                Time(() => RawBatches(connection, runKey, batches, ref start, ref seq, InsertPlain, LatestMode.PerKey, reuseParameters: true)), "metrics/s");
+                Measure.Time(() => RawBatches(connection, runKey, batches, ref start, ref seq, InsertPlain, LatestMode.PerKey, reuseParameters: true)), "metrics/s");
             Report(print, "raw, plain INSERT only (floor: no latest_metrics)", batches * 1000,
-                Time(() => RawBatches(connection, runKey, batches, ref start, ref seq, InsertPlain, LatestMode.None, reuseParameters: true)), "metrics/s");
+                Measure.Time(() => RawBatches(connection, runKey, batches, ref start, ref seq, InsertPlain, LatestMode.None, reuseParameters: true)), "metrics/s");
             Report(print, "raw, 100-row multi-VALUES INSERT + latest once per key", batches * 1000,
-                Time(() => MultiRowBatches(connection, runKey, batches, ref start, ref seq)), "metrics/s");
+                Measure.Time(() => MultiRowBatches(connection, runKey, batches, ref start, ref seq)), "metrics/s");
             Report(print, "raw, set-based: json_each batch INSERT + latest per key, no guard", batches * 1000,
-                Time(() => JsonEachBatches(connection, runKey, batches, ref start, ref seq, guarded: false)), "metrics/s");
+                Measure.Time(() => JsonEachBatches(connection, runKey, batches, ref start, ref seq, guarded: false)), "metrics/s");
             Report(print, "raw, set-based: json_each batch INSERT with NOT EXISTS guard + latest per key", batches * 1000,
-                Time(() => JsonEachBatches(connection, runKey, batches, ref start, ref seq, guarded: true)), "metrics/s");
+                Measure.Time(() => JsonEachBatches(connection, runKey, batches, ref start, ref seq, guarded: true)), "metrics/s");
         }
 
+        // Durable commits of ~1 KB each (a few pages), enough to pass the 1000-page auto-checkpoint
+        // several times: with SQLite's default the committing connection runs the checkpoint;
+        // with wal_autocheckpoint=0 nothing does (a background connection would).
+        Exec(connection, "PRAGMA synchronous=FULL");
+        foreach (var autoCheckpoint in new[] { 1000, 0 })
+        {
+            Exec(connection, $"PRAGMA wal_autocheckpoint={autoCheckpoint}");
+            Exec(connection, "PRAGMA wal_checkpoint(TRUNCATE)");
+            var commits = new List<double>();
+            for (var i = 0; i < 3000; i++)
+            {
+                var sw = Stopwatch.StartNew();
+                using var tx = connection.BeginTransaction();
+                using var cmd = connection.CreateCommand();
+                cmd.Transaction = tx;
+                cmd.CommandText = "INSERT INTO metrics (run_key, key, step, timestamp, seq, value, is_nan) VALUES ($r, $k, $s, 0, $s, 0, 0)";
+                cmd.Parameters.AddWithValue("$r", runKey);
+                cmd.Parameters.AddWithValue("$k", "checkpoint-" + new string('x', 1000));
+                cmd.Parameters.AddWithValue("$s", start++);
+                cmd.ExecuteNonQuery();
+                tx.Commit();
+                commits.Add(sw.Elapsed.TotalMilliseconds);
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"PROFILE 3000 durable commits, wal_autocheckpoint={autoCheckpoint}: p50 {Stats.Median(commits):F3} ms, p99 {Stats.Percentile(commits, 99):F3} ms, p99.9 {Stats.Percentile(commits, 99.9):F3} ms, max {commits.Max():F3} ms"));
+        }
+
+        Exec(connection, "PRAGMA wal_autocheckpoint=1000");
         foreach (var sync in new[] { "FULL", "NORMAL" })
         {
             Exec(connection, $"PRAGMA synchronous={sync}");
@@ -355,23 +384,6 @@ internal static class StoreProfile
         using var cmd = connection.CreateCommand();
         cmd.CommandText = sql;
         cmd.ExecuteNonQuery();
-    }
-
-    /// <summary>Wall time and this process's CPU time (user + system, all threads) of an action.</summary>
-    private static (TimeSpan Wall, TimeSpan Cpu) Time(Action action)
-    {
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-        var sw = Stopwatch.StartNew();
-        action();
-        return (sw.Elapsed, Process.GetCurrentProcess().TotalProcessorTime - cpu);
-    }
-
-    private static async Task<(TimeSpan Wall, TimeSpan Cpu)> TimeAsync(Func<Task> action)
-    {
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-        var sw = Stopwatch.StartNew();
-        await action();
-        return (sw.Elapsed, Process.GetCurrentProcess().TotalProcessorTime - cpu);
     }
 
     private enum LatestMode

@@ -1,13 +1,25 @@
--- Shared by the tracking wrk scripts: per-thread ids and a machine-readable summary line.
+-- Shared by the tracking wrk scripts: per-thread ids, the run id, and a machine-readable summary.
 local M = {}
 
 local threads = {}
 local counter = 0
 
-function M.setup(thread)
-  thread:set("tid", counter)
-  counter = counter + 1
-  table.insert(threads, thread)
+M.run_id = os.getenv("KEEL_RUN_ID") or error("set KEEL_RUN_ID")
+M.base_ts = os.time() * 1000
+M.headers = { ["Content-Type"] = "application/json" }
+M.tid = 0
+
+-- Sets wrk's setup/init/done globals: each thread gets an id (threads own disjoint step ranges).
+function M.install()
+  setup = function(thread)
+    thread:set("tid", counter)
+    counter = counter + 1
+    table.insert(threads, thread)
+  end
+  init = function(args)
+    M.tid = tonumber(wrk.thread:get("tid")) or 0
+  end
+  done = M.done
 end
 
 -- Prints one line the run script parses:

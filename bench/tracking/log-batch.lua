@@ -3,32 +3,21 @@
 -- Env: KEEL_RUN_ID (a pre-created run).
 package.path = (debug.getinfo(1, "S").source:match("^@?(.*/)") or "./") .. "?.lua;" .. package.path
 local common = require("common")
+common.install()
 
-local run_id = os.getenv("KEEL_RUN_ID") or error("set KEEL_RUN_ID")
 local per_request = 1000
 local keys = 10
-local base_ts = os.time() * 1000
 local n = 0
-local tid = 0
-
-setup = common.setup
-done = common.done
-
-function init(args)
-  tid = tonumber(wrk.thread:get("tid")) or 0
-end
-
-local headers = { ["Content-Type"] = "application/json" }
 local parts = {}
 
 function request()
   n = n + 1
-  local first_step = tid * 1000000000 + n * (per_request / keys)
+  local first_step = common.tid * 1000000000 + n * (per_request / keys)
   for i = 0, per_request - 1 do
     local k = i % keys
-    local s = first_step + (i - k) / keys
-    parts[i + 1] = string.format('{"key":"m%d","value":%.4f,"timestamp":%d,"step":%d}', k, (i % 997) / 997, base_ts + n, s)
+    parts[i + 1] = string.format('{"key":"m%d","value":%.4f,"timestamp":%d,"step":%d}',
+      k, (i % 997) / 997, common.base_ts + n, first_step + (i - k) / keys)
   end
-  local body = '{"run_id":"' .. run_id .. '","metrics":[' .. table.concat(parts, ",") .. ']}'
-  return wrk.format("POST", "/api/2.0/mlflow/runs/log-batch", headers, body)
+  local body = '{"run_id":"' .. common.run_id .. '","metrics":[' .. table.concat(parts, ",") .. ']}'
+  return wrk.format("POST", "/api/2.0/mlflow/runs/log-batch", common.headers, body)
 end

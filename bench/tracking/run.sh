@@ -11,8 +11,9 @@
 # Environment knobs (defaults in brackets): REPEATS [3], DURATION [10s], PORT [5077],
 # CONNECTIONS ["1 8 64"], BATCH_CONNECTIONS ["8"], SEARCH_RUNS [10000,100000],
 # HISTORY_POINTS [100000,1000000], SEARCH_REPS [200], HISTORY_REPS [5], WORK [mktemp -d under /var/tmp],
-# SKIP ("search", "history", "write", space separated, to leave parts out),
-# SEED_FROM (a previous WORK folder: copy its seeded databases instead of seeding again).
+# SKIP ("search", "history", "write", "build", space separated, to leave parts out),
+# SEED_FROM (a previous WORK folder: copy its seeded databases instead of seeding again),
+# WARMUP [10s] (each wrk script, unrecorded), SEARCH_WARMUP [1000] (unrecorded searches per size).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -25,6 +26,8 @@ BATCH_CONNECTIONS=${BATCH_CONNECTIONS:-"8"}
 SEARCH_RUNS=${SEARCH_RUNS:-10000,100000}
 HISTORY_POINTS=${HISTORY_POINTS:-100000,1000000}
 SEARCH_REPS=${SEARCH_REPS:-200}
+SEARCH_WARMUP=${SEARCH_WARMUP:-1000}
+WARMUP=${WARMUP:-10s}
 HISTORY_REPS=${HISTORY_REPS:-5}
 SKIP=${SKIP:-}
 # A disk-backed folder: fsync must be real for the durability figures to mean anything.
@@ -34,9 +37,11 @@ results="$WORK/results.txt"
 skip() { [[ " $SKIP " == *" $1 "* ]]; }
 
 bench/tracking/setup.sh >/dev/null
-echo "== build (Release)"
-dotnet build src/Keel.Cli -c Release --nologo -v q >/dev/null
-dotnet build bench/Keel.Tracking.Bench -c Release --nologo -v q >/dev/null
+if ! skip build; then
+  echo "== build (Release)"
+  dotnet build src/Keel.Cli -c Release --nologo -v q >/dev/null
+  dotnet build bench/Keel.Tracking.Bench -c Release --nologo -v q >/dev/null
+fi
 keel="$root/src/Keel.Cli/bin/Release/net10.0/keel.dll"
 tool=(dotnet "$root/bench/Keel.Tracking.Bench/bin/Release/net10.0/keel-tracking-bench.dll")
 
@@ -126,8 +131,9 @@ wrk_run() {
 
 if ! skip write; then
   echo "== warm-up (not recorded)"
-  KEEL_RUN_ID=$(new_run) wrk -t2 -c8 -d3s -s bench/tracking/log-metric.lua "$url" >/dev/null
-  KEEL_RUN_ID=$(new_run) wrk -t2 -c8 -d3s -s bench/tracking/log-batch.lua "$url" >/dev/null
+  # Long enough for tiered JIT to finish even when other processes starve its background thread.
+  KEEL_RUN_ID=$(new_run) wrk -t2 -c64 -d"$WARMUP" -s bench/tracking/log-metric.lua "$url" >/dev/null
+  KEEL_RUN_ID=$(new_run) wrk -t2 -c8 -d"$WARMUP" -s bench/tracking/log-batch.lua "$url" >/dev/null
 
   for c in $CONNECTIONS; do
     for ((i = 1; i <= REPEATS; i++)); do
@@ -142,6 +148,8 @@ if ! skip write; then
 fi
 
 for p in ${history_points//,/ }; do
+  # Warm-up (not recorded): JIT tiering of the history path.
+  "${tool[@]}" history --url "$url" --seed "$WORK/seed.json" --points "$p" --reps 2 --mode raw >/dev/null
   for mode in raw parse; do
     for ((i = 1; i <= REPEATS; i++)); do
       t0=$(server_ticks)
@@ -155,6 +163,9 @@ done
 
 for n in ${search_runs//,/ }; do
   start_server "$WORK/search-$n.db"
+  # Warm-up (not recorded): with 20 warm-up requests the JIT was still compiling the search path
+  # (36 % of server samples in libclrjit); after ~1000 requests it is done.
+  "${tool[@]}" search --url "$url" --seed "$WORK/seed-search-$n.json" --runs "$n" --reps "$SEARCH_WARMUP" --warmup 0 >/dev/null
   for ((i = 1; i <= REPEATS; i++)); do
     "${tool[@]}" search --url "$url" --seed "$WORK/seed-search-$n.json" --runs "$n" --reps "$SEARCH_REPS" | sed "s/^RESULT //" | sed "s/\$/ cpu_pressure_avg60=$(cpu_pressure)/" | tee -a "$results"
   done

@@ -6,9 +6,12 @@
 // Left out on purpose, because they fail against MLflow itself too:
 //   - Experiments.list: calls GET experiments/list, which MLflow 2 removed (use experiments/search).
 //   - Experiments.setExperimentTag: builds ".../experimentsset-experiment-tag" (no slash).
-// The package has no method for experiments/get-by-name, experiments/search or a run's name;
-// those calls go through the package's own transport, `req(method, path, body)`, which every
-// published method uses, so the HTTP shape (headers, query encoding, error handling) is the client's.
+// The package has no method for experiments/get-by-name or experiments/search: those calls go
+// through the package's own transport, `req(method, path, body)`, which every published method
+// uses, so the HTTP shape (headers, query encoding, error handling) is still the client's. It
+// cannot upload artifacts: that test uploads with a plain PUT to the mlflow-artifacts proxy, as
+// MLflow's own client does, and lists with Artifacts.list. A run is named through the
+// mlflow.runName tag (Runs.create has no run_name).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
@@ -24,7 +27,7 @@ if (!endpoint) {
 }
 
 const client = new MLflow({ endpoint: endpoint.replace(/\/+$/, '') });
-const { Experiments, Runs, Metrics } = client;
+const { Experiments, Runs, Metrics, Artifacts } = client;
 
 // mlflow-js prints every POST body with console.log (lib/mlflow.js, req()); this file logs
 // nothing itself, so drop those lines to keep the test report readable.
@@ -393,4 +396,26 @@ test('experiments/search (through the client transport) filters by name', async 
   const { experiment_id } = await Experiments.create({ name });
   const page = await Experiments.req('post', '/search', { filter: `name = '${name}'`, max_results: 10 });
   assert.deepEqual(page.experiments.map((e) => e.experiment_id), [experiment_id]);
+});
+
+test('Artifacts.list lists a run\'s artifacts (uploaded through the mlflow-artifacts proxy)', async () => {
+  const experimentId = await newExperiment();
+  const run = await newRun(experimentId);
+  const runId = run.info.run_id;
+
+  const empty = await Artifacts.list({ run_id: runId });
+  assert.equal(empty.root_uri, run.info.artifact_uri);
+  assert.deepEqual(empty.files ?? [], []);
+
+  // mlflow-js cannot upload; do it the way MLflow's own client does, with a PUT to the proxy.
+  const upload = await fetch(`${endpoint.replace(/\/+$/, '')}/api/2.0/mlflow-artifacts/artifacts/${experimentId}/${runId}/artifacts/notes/readme.txt`, {
+    method: 'PUT',
+    body: 'hello',
+  });
+  assert.equal(upload.status, 200);
+
+  const top = await Artifacts.list({ run_id: runId });
+  assert.deepEqual(top.files, [{ path: 'notes', is_dir: true }]);
+  const inside = await Artifacts.list({ run_id: runId, path: 'notes' });
+  assert.deepEqual(inside.files, [{ path: 'notes/readme.txt', is_dir: false, file_size: 5 }]);
 });
