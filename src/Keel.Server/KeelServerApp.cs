@@ -33,6 +33,7 @@ public static class KeelServerApp
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddKeelStorage(options.BackendStoreUri, options.ArtifactsUri);
+        builder.Services.AddHostedService<AbandonedUploadSweeper>();
         builder.Services.AddServing(Path.Combine(Path.GetTempPath(), "keel-serving", Guid.NewGuid().ToString("N")));
 
         var app = builder.Build();

@@ -10,7 +10,7 @@ namespace Keel.Storage.Artifacts;
 /// is refused. Writes go to a hidden temporary file in the target folder, are flushed to disk and
 /// renamed over the final name, so a crash never leaves a partial file under that name.
 /// </summary>
-public sealed class LocalArtifactStore : IArtifactStore
+public sealed partial class LocalArtifactStore : IArtifactStore
 {
     private const int CopyBufferSize = 81920;
     private readonly string _root;
