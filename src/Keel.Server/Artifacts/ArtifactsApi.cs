@@ -80,7 +80,15 @@ internal static class ArtifactsApi
         var body = new LengthLimitedStream(context.Request.Body, options.MaxUploadBytes, options.TooLarge);
         await using (body.ConfigureAwait(false))
         {
-            await store.WriteAsync(path, body, context.RequestAborted).ConfigureAwait(false);
+            try
+            {
+                await store.WriteAsync(path, body, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (IOException e) when (context.RequestAborted.IsCancellationRequested)
+            {
+                // The client went away mid-upload: nothing was stored and nobody is left to answer.
+                throw new OperationCanceledException("The client aborted the upload.", e, context.RequestAborted);
+            }
         }
 
         return Json.Empty();

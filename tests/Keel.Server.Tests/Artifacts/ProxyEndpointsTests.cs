@@ -69,6 +69,16 @@ public sealed class ProxyEndpointsTests(ArtifactsAppFactory factory) : IClassFix
     }
 
     [Fact]
+    public async Task Upload_LiteralPercentInName_IsStoredAsSent()
+    {
+        // requests (MLflow's client) sends "100%.txt" as "100%25.txt".
+        var dir = Unique();
+        await HttpAssert.EmptyOk(await _client.PutAsync($"/api/2.0/mlflow-artifacts/artifacts/{dir}/100%25.txt", new StringContent("x"), Ct));
+        Assert.True(File.Exists(Path.Join(factory.ArtifactsPath, dir, "100%.txt")));
+        Assert.Equal("x", await _client.GetStringAsync($"/api/2.0/mlflow-artifacts/artifacts/{dir}/100%25.txt", Ct));
+    }
+
+    [Fact]
     public async Task Upload_ChunkedBodyLargerThanKestrelDefaultLimit_IsAccepted()
     {
         var path = $"/api/2.0/mlflow-artifacts/artifacts/{Unique()}/big.bin";
