@@ -83,7 +83,7 @@ public sealed class ProxyEndpointsTests(ArtifactsAppFactory factory) : IClassFix
     {
         var path = $"/api/2.0/mlflow-artifacts/artifacts/{Unique()}/big.bin";
         var size = 31L * 1024 * 1024;
-        var content = new StreamContent(new ZeroStream(size));
+        var content = new ZeroContent(size);
         var put = await _client.PutAsync(path, content, Ct);
         await HttpAssert.EmptyOk(put);
 
@@ -230,41 +230,22 @@ public sealed class ProxyEndpointsTests(ArtifactsAppFactory factory) : IClassFix
         await HttpAssert.Error(response, HttpStatusCode.MethodNotAllowed, "ENDPOINT_NOT_FOUND");
     }
 
-    /// <summary>A stream of zeros of a given length, read in chunks (sent chunked: no Content-Length).</summary>
-    private sealed class ZeroStream(long length) : Stream
+    /// <summary>Zeros of a given length, sent chunked (no Content-Length).</summary>
+    private sealed class ZeroContent(long length) : HttpContent
     {
-        private long _position;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
         {
-            get => _position;
-            set => throw new NotSupportedException();
+            var chunk = new byte[1024 * 1024];
+            for (var left = length; left > 0; left -= chunk.Length)
+            {
+                await stream.WriteAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, left)));
+            }
         }
 
-        public override int Read(byte[] buffer, int offset, int count)
+        protected override bool TryComputeLength(out long length)
         {
-            var n = (int)Math.Min(count, length - _position);
-            Array.Clear(buffer, offset, n);
-            _position += n;
-            return n;
+            length = 0;
+            return false;
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
