@@ -1,5 +1,6 @@
 using Keel.Core.Artifacts;
 using Keel.Core.Errors;
+using Keel.Core.Registry;
 using Keel.Core.Tracking;
 using Keel.Storage.Artifacts;
 using Keel.Storage.Sqlite;
@@ -25,6 +26,7 @@ public static class StorageServiceCollectionExtensions
                     artifactRoot,
                     sp.GetService<TimeProvider>() ?? TimeProvider.System));
                 services.TryAddSingleton<ITrackingStore>(sp => sp.GetRequiredService<SqliteTrackingStore>());
+                services.TryAddSingleton<IRegistryStore>(sp => new SqliteRegistryStore(sp.GetRequiredService<SqliteTrackingStore>()));
                 break;
             default:
                 throw new KeelException(ErrorCode.InvalidParameterValue, $"Unsupported backend store URI scheme '{backend.Scheme}'. Use sqlite:///path/to/keel.db.");

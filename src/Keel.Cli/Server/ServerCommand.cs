@@ -1,5 +1,8 @@
 using System.CommandLine;
 using Keel.Server;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Keel.Cli.Server;
@@ -11,7 +14,7 @@ internal static class ServerCommand
     {
         var defaults = new KeelServerOptions();
         var host = new Option<string>("--host") { Description = "Interface to bind.", DefaultValueFactory = _ => defaults.Host };
-        var port = new Option<int>("--port", "-p") { Description = "TCP port.", DefaultValueFactory = _ => defaults.Port };
+        var port = new Option<int>("--port", "-p") { Description = "TCP port (0 picks a free one).", DefaultValueFactory = _ => defaults.Port };
         var backend = new Option<string>("--backend-store-uri") { Description = "Database URI, e.g. sqlite:///keel-data/keel.db.", DefaultValueFactory = _ => defaults.BackendStoreUri };
         var artifacts = new Option<string>("--artifacts-uri", "--default-artifact-root") { Description = "Artifact root folder or file:/// URI.", DefaultValueFactory = _ => defaults.ArtifactsUri };
         var command = new Command("server", "Run the Keel tracking server.") { host, port, backend, artifacts };
@@ -24,10 +27,25 @@ internal static class ServerCommand
                 o.BackendStoreUri = parse.GetValue(backend)!;
                 o.ArtifactsUri = parse.GetValue(artifacts)!;
             });
-            await app.StartAsync(ct).ConfigureAwait(false);
-            await app.WaitForShutdownAsync(ct).ConfigureAwait(false);
+            await using (app.ConfigureAwait(false))
+            {
+                await app.StartAsync(ct).ConfigureAwait(false);
+                var output = parse.InvocationConfiguration.Output;
+                foreach (var address in ListeningAddresses(app.Services))
+                {
+                    await output.WriteLineAsync($"Keel server listening on {address}").ConfigureAwait(false);
+                }
+
+                await output.FlushAsync(ct).ConfigureAwait(false);
+                await app.WaitForShutdownAsync(ct).ConfigureAwait(false);
+            }
+
             return 0;
         });
         return command;
     }
+
+    /// <summary>The addresses Kestrel actually bound (with the real port when 0 was asked for).</summary>
+    internal static IReadOnlyCollection<string> ListeningAddresses(IServiceProvider services) =>
+        services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToArray() ?? [];
 }

@@ -143,6 +143,7 @@ public sealed partial class SqliteTrackingStore
             }
 
             var now = Now();
+            _runCache.Clear();
             var cmd = _statements.Get(tx, "UPDATE experiments SET lifecycle_stage = $s, last_update_time = $t WHERE experiment_id = $id");
             cmd.Parameters.AddWithValue("$s", stage);
             cmd.Parameters.AddWithValue("$t", now);

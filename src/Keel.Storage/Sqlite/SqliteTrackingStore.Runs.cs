@@ -102,6 +102,7 @@ public sealed partial class SqliteTrackingStore
     public Task DeleteRunAsync(string runId, CancellationToken cancellationToken = default) =>
         _writes.ExecuteAsync((_, tx) =>
         {
+            _runCache.Remove(runId);
             var cmd = _statements.Get(tx, "UPDATE runs SET lifecycle_stage = 'deleted', deleted_time = $t WHERE run_uuid = $id");
             cmd.Parameters.AddWithValue("$t", Now());
             cmd.Parameters.AddWithValue("$id", runId);
@@ -121,6 +122,7 @@ public sealed partial class SqliteTrackingStore
                 throw KeelException.InvalidParameter($"Cannot restore run {runId}: its experiment is deleted. Restore the experiment first.");
             }
 
+            _runCache.Remove(runId);
             var cmd = _statements.Get(tx, "UPDATE runs SET lifecycle_stage = 'active', deleted_time = NULL WHERE run_uuid = $id");
             cmd.Parameters.AddWithValue("$id", runId);
             cmd.ExecuteNonQuery();
@@ -149,8 +151,16 @@ public sealed partial class SqliteTrackingStore
         return (key, 0);
     }
 
+    /// <summary>A run's key and lifecycle as the writer last saw it.</summary>
+    private readonly record struct RunState(long RunKey, string RunStage, string ExperimentStage);
+
     private (long RunKey, string RunStage, string ExperimentStage) LookupRun(SqliteTransaction tx, string runId)
     {
+        if (_runCache.TryGetValue(runId, out var cached))
+        {
+            return (cached.RunKey, cached.RunStage, cached.ExperimentStage);
+        }
+
         var cmd = _statements.Get(tx, """
             SELECT r.run_key, r.lifecycle_stage, e.lifecycle_stage
             FROM runs r JOIN experiments e ON e.experiment_id = r.experiment_id WHERE r.run_uuid = $id
@@ -162,7 +172,14 @@ public sealed partial class SqliteTrackingStore
             throw RunNotFound(runId);
         }
 
-        return (reader.GetInt64(0), reader.GetString(1), reader.GetString(2));
+        var state = new RunState(reader.GetInt64(0), reader.GetString(1), reader.GetString(2));
+        if (_runCache.Count > 10_000)
+        {
+            _runCache.Clear();
+        }
+
+        _runCache[runId] = state;
+        return (state.RunKey, state.RunStage, state.ExperimentStage);
     }
 
     private static KeelException RunNotFound(string runId) => KeelException.NotFound($"Run '{runId}' not found");

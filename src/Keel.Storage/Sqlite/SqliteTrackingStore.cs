@@ -19,8 +19,10 @@ public sealed partial class SqliteTrackingStore : ITrackingStore, IAsyncDisposab
     private readonly WriteQueue _writes;
     private readonly StatementCache _statements;
     private readonly TimeProvider _time;
+    private readonly Dictionary<string, RunState> _runCache = new(StringComparer.Ordinal);
     private long _nextSeq;
     private long _storedSeq;
+    private long _dataVersion = -1;
 
     /// <summary>Opens (creating and migrating if needed) the database at <paramref name="databasePath"/>.</summary>
     /// <param name="databasePath">The SQLite file.</param>
@@ -50,7 +52,7 @@ public sealed partial class SqliteTrackingStore : ITrackingStore, IAsyncDisposab
         Migrator.Migrate(_writer, Now());
         EnsureDefaultExperiment();
         _statements = new StatementCache(_writer);
-        _writes = new WriteQueue(_writer, BeforeBatch, AfterBatch);
+        _writes = new WriteQueue(_writer, BeforeBatch, AfterBatch, _runCache.Clear);
     }
 
     /// <summary>The database file.</summary>
@@ -78,6 +80,15 @@ public sealed partial class SqliteTrackingStore : ITrackingStore, IAsyncDisposab
 
     private void BeforeBatch(SqliteConnection connection, SqliteTransaction tx)
     {
+        // data_version changes when another connection (another process) committed: our cache
+        // of run states may be stale then.
+        var version = Convert.ToInt64(_statements.Get(tx, "PRAGMA data_version").ExecuteScalar(), CultureInfo.InvariantCulture);
+        if (version != _dataVersion)
+        {
+            _runCache.Clear();
+            _dataVersion = version;
+        }
+
         // Re-read the counter inside the write lock: another process may have written since.
         var cmd = _statements.Get(tx, "SELECT value FROM keel_meta WHERE key = 'metric_seq'");
         _nextSeq = _storedSeq = Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
@@ -92,6 +103,19 @@ public sealed partial class SqliteTrackingStore : ITrackingStore, IAsyncDisposab
             cmd.ExecuteNonQuery();
         }
     }
+
+    /// <summary>Runs a write on the shared group-commit writer (used by the registry store).</summary>
+    internal Task<T> WriteAsync<T>(Func<SqliteTransaction, T> write, CancellationToken cancellationToken) =>
+        _writes.ExecuteAsync((_, tx) => write(tx), cancellationToken);
+
+    /// <summary>A cached statement of the writer connection; only valid inside a write.</summary>
+    internal SqliteCommand Statement(SqliteTransaction tx, string sql) => _statements.Get(tx, sql);
+
+    /// <summary>A pooled read connection.</summary>
+    internal SqliteConnection OpenReadConnection() => OpenRead();
+
+    /// <summary>Unix milliseconds from the store's clock.</summary>
+    internal long NowMilliseconds() => Now();
 
     private SqliteConnection OpenRead()
     {

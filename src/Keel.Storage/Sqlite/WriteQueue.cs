@@ -6,6 +6,8 @@ namespace Keel.Storage.Sqlite;
 /// <summary>
 /// Group commit for SQLite: one writer connection drains queued writes and commits many of them in
 /// one transaction (one fsync), each inside its own SAVEPOINT so a failing write rolls back alone.
+/// Writes run optimistically without savepoints; if one fails, the batch is replayed with one
+/// savepoint per write, so the failure is still isolated.
 /// A write's task completes only after the COMMIT that contains it returned, so every
 /// acknowledged write is durable (WAL + synchronous=FULL).
 /// </summary>
@@ -16,13 +18,16 @@ internal sealed class WriteQueue : IAsyncDisposable
     private readonly SqliteConnection _connection;
     private readonly Action<SqliteConnection, SqliteTransaction>? _beforeBatch;
     private readonly Action<SqliteConnection, SqliteTransaction>? _afterBatch;
+    private readonly Action? _onRollback;
     private readonly Task _loop;
 
     public WriteQueue(
         SqliteConnection connection,
         Action<SqliteConnection, SqliteTransaction>? beforeBatch,
-        Action<SqliteConnection, SqliteTransaction>? afterBatch)
+        Action<SqliteConnection, SqliteTransaction>? afterBatch,
+        Action? onRollback)
     {
+        _onRollback = onRollback;
         _connection = connection;
         _beforeBatch = beforeBatch;
         _afterBatch = afterBatch;
@@ -67,6 +72,28 @@ internal sealed class WriteQueue : IAsyncDisposable
 
     private void CommitBatch(List<WriteOp> batch)
     {
+        // Optimistic pass: no savepoints. Failures are rare; when one happens the whole
+        // transaction is rolled back and the batch is replayed with a savepoint per write.
+        if (!TryCommit(batch, isolateWrites: false))
+        {
+            foreach (var op in batch)
+            {
+                op.Error = null;
+                op.Committed = true;
+            }
+
+            TryCommit(batch, isolateWrites: true);
+        }
+
+        foreach (var op in batch)
+        {
+            op.Complete();
+        }
+    }
+
+    /// <summary>Runs and commits a batch; false when a write failed in the optimistic pass.</summary>
+    private bool TryCommit(List<WriteOp> batch, bool isolateWrites)
+    {
         SqliteTransaction? tx = null;
         try
         {
@@ -76,6 +103,21 @@ internal sealed class WriteQueue : IAsyncDisposable
             savepoint.Transaction = tx;
             foreach (var op in batch)
             {
+                if (!isolateWrites)
+                {
+                    try
+                    {
+                        op.Run(_connection, tx);
+                    }
+                    catch (Exception)
+                    {
+                        Rollback(tx);
+                        return false;
+                    }
+
+                    continue;
+                }
+
                 savepoint.CommandText = "SAVEPOINT w";
                 savepoint.ExecuteNonQuery();
                 try
@@ -91,38 +133,47 @@ internal sealed class WriteQueue : IAsyncDisposable
                     savepoint.ExecuteNonQuery();
                     savepoint.CommandText = "RELEASE w";
                     savepoint.ExecuteNonQuery();
+                    _onRollback?.Invoke();
                 }
             }
 
             _afterBatch?.Invoke(_connection, tx);
             tx.Commit();
+            return true;
         }
         catch (Exception e)
         {
-            try
-            {
-                tx?.Rollback();
-            }
-            catch (SqliteException)
-            {
-                // The transaction is already gone; the original error is what matters.
-            }
-
+            Rollback(tx);
             foreach (var op in batch)
             {
                 op.Error ??= e;
                 op.Committed = false;
             }
+
+            return true;
         }
         finally
         {
             tx?.Dispose();
         }
+    }
 
-        foreach (var op in batch)
+    private void Rollback(SqliteTransaction? tx)
+    {
+        try
         {
-            op.Complete();
+            tx?.Rollback();
         }
+        catch (SqliteException)
+        {
+            // The transaction is already gone; the original error is what matters.
+        }
+        catch (InvalidOperationException)
+        {
+            // Already completed.
+        }
+
+        _onRollback?.Invoke();
     }
 
     public async ValueTask DisposeAsync()

@@ -1,0 +1,35 @@
+using System.CommandLine;
+using Keel.Cli.Infrastructure;
+
+namespace Keel.Cli.Artifacts;
+
+/// <summary><c>keel artifacts upload RUN_ID LOCAL_PATH</c>: a file, or a directory's contents recursively.</summary>
+internal static class ArtifactsUploadCommand
+{
+    public static Command Create(GlobalOptions globals)
+    {
+        var runId = new Argument<string>("run-id") { Description = "The run." };
+        var local = new Argument<string>("local-path") { Description = "File or directory to upload." };
+        var artifactPath = new Option<string?>("--artifact-path", "-a") { Description = "Directory under the run's artifact root to upload into (default: the root)." };
+        var command = new Command("upload", "Upload a file, or a directory's contents, to a run's artifacts.") { runId, local, artifactPath };
+        var json = command.AddJsonOption();
+        command.SetApiAction(globals, json, async (ctx, ct) =>
+        {
+            var id = ctx.Parse.GetValue(runId)!;
+            var uploaded = await ctx.Client.UploadRunArtifactsAsync(id, ctx.Parse.GetValue(local)!, ctx.Parse.GetValue(artifactPath), ct).ConfigureAwait(false);
+            if (ctx.Output.Json)
+            {
+                ctx.Output.WriteJson(new { RunId = id, ArtifactPaths = uploaded });
+                return;
+            }
+
+            foreach (var path in uploaded)
+            {
+                ctx.Output.WriteLine(path);
+            }
+
+            ctx.Output.WriteLine($"Uploaded {uploaded.Count} file{(uploaded.Count == 1 ? string.Empty : "s")} to run {id}.");
+        });
+        return command;
+    }
+}

@@ -1,0 +1,30 @@
+using Keel.Client;
+
+namespace Keel.Cli.Infrastructure;
+
+/// <summary>
+/// What the CLI reads from and writes to outside its arguments. The defaults are the process's
+/// console and environment; tests pass writers and variables of their own.
+/// </summary>
+public sealed class CliSettings
+{
+    /// <summary>Where results go (tables, or JSON with <c>--json</c>).</summary>
+    /// <value><see cref="Console.Out"/>.</value>
+    public TextWriter Out { get; init; } = Console.Out;
+
+    /// <summary>Where errors go, one line each.</summary>
+    /// <value><see cref="Console.Error"/>.</value>
+    public TextWriter Error { get; init; } = Console.Error;
+
+    /// <summary>Reads an environment variable (KEEL_TRACKING_URI, MLFLOW_TRACKING_URI, NO_COLOR).</summary>
+    /// <value><see cref="Environment.GetEnvironmentVariable(string)"/>.</value>
+    public Func<string, string?> GetEnvironmentVariable { get; init; } = Environment.GetEnvironmentVariable;
+
+    /// <summary>Retry and timeout settings of the client the commands use.</summary>
+    /// <value>The <see cref="KeelClientOptions"/> defaults.</value>
+    public KeelClientOptions ClientOptions { get; init; } = new();
+
+    /// <summary>Whether output is styled with ANSI colours: only on a real terminal and when NO_COLOR is unset.</summary>
+    internal bool UseColor =>
+        ReferenceEquals(Out, Console.Out) && !Console.IsOutputRedirected && string.IsNullOrEmpty(GetEnvironmentVariable("NO_COLOR"));
+}

@@ -1,0 +1,204 @@
+using System.Text.Json;
+using Keel.Core.Errors;
+
+namespace Keel.Core.Models;
+
+/// <summary>What <see cref="ModelPackage.ReadAsync"/> found in a package directory.</summary>
+/// <param name="Metadata">The validated descriptor.</param>
+/// <param name="ModelZipPath">The full path of <c>model.zip</c> (a regular file, not a link).</param>
+/// <param name="InputExample">The input example, detached from its document (no disposal needed).</param>
+public sealed record ModelPackageContents(ModelMetadata Metadata, string ModelZipPath, JsonElement InputExample);
+
+/// <summary>
+/// The Keel model package: a directory holding <c>model.zip</c> (the ML.NET model),
+/// <c>keel-model.json</c> (<see cref="ModelMetadata"/>) and <c>input_example.json</c>.
+/// Written by training, read by serving. Reading never instantiates a type named by a file:
+/// the descriptor is mapped by hand onto fixed records, and the model zip is only located.
+/// </summary>
+/// <remarks>The format is documented in <c>docs/model-package.md</c>.</remarks>
+public static class ModelPackage
+{
+    /// <summary>The ML.NET model file.</summary>
+    public const string ModelFileName = "model.zip";
+
+    /// <summary>The descriptor file.</summary>
+    public const string MetadataFileName = "keel-model.json";
+
+    /// <summary>The input example file.</summary>
+    public const string InputExampleFileName = "input_example.json";
+
+    private static readonly JsonDocumentOptions DocumentOptions = new()
+    {
+        MaxDepth = ModelPackageLimits.MaxJsonDepth,
+        CommentHandling = JsonCommentHandling.Disallow,
+        AllowTrailingCommas = false,
+    };
+
+    /// <summary>
+    /// Writes a package into <paramref name="directory"/> (created when missing; files already there
+    /// are replaced). Everything is validated before the first byte is written.
+    /// </summary>
+    /// <param name="directory">The package directory.</param>
+    /// <param name="metadata">The descriptor; must pass the same checks reading applies.</param>
+    /// <param name="modelZip">The ML.NET model, copied from its current position.</param>
+    /// <param name="inputExampleJson">The input example as JSON text (an object or an array).</param>
+    /// <param name="cancellationToken">Cancels the copy.</param>
+    /// <exception cref="KeelException">INVALID_PARAMETER_VALUE listing every problem.</exception>
+    public static async Task WriteAsync(
+        string directory,
+        ModelMetadata metadata,
+        Stream modelZip,
+        string inputExampleJson,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        ArgumentNullException.ThrowIfNull(metadata);
+        ArgumentNullException.ThrowIfNull(modelZip);
+        ArgumentNullException.ThrowIfNull(inputExampleJson);
+
+        var problems = new PackageProblems();
+        ModelMetadataValidator.Collect(metadata, problems);
+        var exampleBytes = System.Text.Encoding.UTF8.GetBytes(inputExampleJson);
+        CheckInputExample(exampleBytes, problems);
+        var descriptor = problems.Count == 0 ? ModelMetadataJson.Write(metadata) : [];
+        if (descriptor.Length > ModelPackageLimits.MaxDescriptorBytes)
+        {
+            problems.Add(MetadataFileName, $"would be {descriptor.Length} bytes; at most {ModelPackageLimits.MaxDescriptorBytes} are allowed");
+        }
+
+        problems.ThrowIfAny("model package");
+
+        Directory.CreateDirectory(directory);
+        var modelPath = Path.Combine(directory, ModelFileName);
+        var stream = new FileStream(modelPath, FileMode.Create, FileAccess.Write, FileShare.None, 81920, useAsync: true);
+        await using (stream.ConfigureAwait(false))
+        {
+            await modelZip.CopyToAsync(stream, cancellationToken).ConfigureAwait(false);
+        }
+
+        await File.WriteAllBytesAsync(Path.Combine(directory, InputExampleFileName), exampleBytes, cancellationToken).ConfigureAwait(false);
+
+        // The descriptor goes last: a package with a descriptor is a complete package.
+        await File.WriteAllBytesAsync(Path.Combine(directory, MetadataFileName), descriptor, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Reads and validates the package in <paramref name="directory"/>. Every problem (missing
+    /// files, oversized files, bad JSON, missing or mistyped fields, unknown format version, types
+    /// outside the fixed set, empty names) is reported at once.
+    /// </summary>
+    /// <exception cref="KeelException">INVALID_PARAMETER_VALUE listing every problem.</exception>
+    public static async Task<ModelPackageContents> ReadAsync(string directory, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        var problems = new PackageProblems();
+        if (!Directory.Exists(directory))
+        {
+            problems.Add("directory", "does not exist");
+            problems.ThrowIfAny("model package");
+        }
+
+        var modelPath = Path.GetFullPath(Path.Combine(directory, ModelFileName));
+        CheckRegularFile(modelPath, ModelFileName, long.MaxValue, problems);
+        var descriptorBytes = await ReadBoundedAsync(directory, MetadataFileName, ModelPackageLimits.MaxDescriptorBytes, problems, cancellationToken).ConfigureAwait(false);
+        var exampleBytes = await ReadBoundedAsync(directory, InputExampleFileName, ModelPackageLimits.MaxInputExampleBytes, problems, cancellationToken).ConfigureAwait(false);
+
+        ModelMetadata? metadata = null;
+        if (descriptorBytes is not null)
+        {
+            metadata = ParseDescriptor(descriptorBytes, problems);
+        }
+
+        JsonElement example = default;
+        if (exampleBytes is not null)
+        {
+            example = CheckInputExample(exampleBytes, problems);
+        }
+
+        problems.ThrowIfAny("model package");
+        return new ModelPackageContents(metadata!, modelPath, example);
+    }
+
+    private static ModelMetadata? ParseDescriptor(byte[] bytes, PackageProblems problems)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(bytes, DocumentOptions);
+            var metadata = ModelMetadataJson.Read(document.RootElement, problems);
+            if (metadata is not null)
+            {
+                ModelMetadataValidator.Collect(metadata, problems);
+            }
+
+            return metadata;
+        }
+        catch (JsonException error)
+        {
+            problems.Add(MetadataFileName, $"is not valid JSON ({error.Message})");
+            return null;
+        }
+    }
+
+    private static JsonElement CheckInputExample(byte[] bytes, PackageProblems problems)
+    {
+        if (bytes.Length > ModelPackageLimits.MaxInputExampleBytes)
+        {
+            problems.Add(InputExampleFileName, $"is {bytes.Length} bytes; at most {ModelPackageLimits.MaxInputExampleBytes} are allowed");
+            return default;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(bytes, DocumentOptions);
+            if (document.RootElement.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array))
+            {
+                problems.Add(InputExampleFileName, "must hold a JSON object or array");
+                return default;
+            }
+
+            return document.RootElement.Clone();
+        }
+        catch (JsonException error)
+        {
+            problems.Add(InputExampleFileName, $"is not valid JSON ({error.Message})");
+            return default;
+        }
+    }
+
+    private static async Task<byte[]?> ReadBoundedAsync(
+        string directory, string fileName, int maxBytes, PackageProblems problems, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(directory, fileName);
+        if (!CheckRegularFile(path, fileName, maxBytes, problems))
+        {
+            return null;
+        }
+
+        return await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static bool CheckRegularFile(string path, string fileName, long maxBytes, PackageProblems problems)
+    {
+        var info = new FileInfo(path);
+        if (!info.Exists)
+        {
+            problems.Add(fileName, "is missing");
+            return false;
+        }
+
+        // A link could point anywhere on the host (/etc/shadow, another tenant's model).
+        if (info.LinkTarget is not null)
+        {
+            problems.Add(fileName, "must be a regular file, not a link");
+            return false;
+        }
+
+        if (info.Length > maxBytes)
+        {
+            problems.Add(fileName, $"is {info.Length} bytes; at most {maxBytes} are allowed");
+            return false;
+        }
+
+        return true;
+    }
+}
