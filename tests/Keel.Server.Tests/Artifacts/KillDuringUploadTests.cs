@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using Keel.Core.Artifacts;
+using Keel.Server.Tests.Infrastructure;
 
 namespace Keel.Server.Tests.Artifacts;
 
@@ -33,24 +34,24 @@ public sealed class KillDuringUploadTests : IDisposable
         var completed = RandomNumberGenerator.GetBytes(2 * 1024 * 1024);
         var runDir = Path.Join(_folder, "artifacts", "1", "run", "artifacts");
 
-        await using (var server = await ServerProcess.StartAsync(_folder, Ct))
+        using (var server = await ServerProcess.StartAsync(_folder))
+        using (var client = Client(server))
         {
-            var put = await server.Client.PutAsync("/api/2.0/mlflow-artifacts/artifacts/1/run/artifacts/done.bin", new ByteArrayContent(completed), Ct);
+            var put = await client.PutAsync("/api/2.0/mlflow-artifacts/artifacts/1/run/artifacts/done.bin", new ByteArrayContent(completed), Ct);
             await HttpAssert.EmptyOk(put);
 
             // Begin a slow chunked upload that never finishes on its own.
             var slow = new SlowContent(ChunkSize);
             using var upload = new HttpRequestMessage(HttpMethod.Put, "/api/2.0/mlflow-artifacts/artifacts/1/run/artifacts/partial.bin") { Content = slow };
-            var sending = server.Client.SendAsync(upload, Ct);
+            var sending = client.SendAsync(upload, Ct);
 
             // Wait until the server has really put bytes on disk in its temporary file.
             var temp = await PollAsync(() => Directory.Exists(runDir)
                 ? Directory.GetFiles(runDir, ArtifactPath.TempPrefix + "*").FirstOrDefault(f => new FileInfo(f).Length >= 4 * ChunkSize)
-                : null, "a temporary upload file with data", server);
+                : null, "a temporary upload file with data");
             Assert.False(File.Exists(Path.Join(runDir, "partial.bin")));
 
-            await server.KillAsync();
-            Assert.True(server.HasExited);
+            server.KillHard();
 
             // Let the client write again: the dead connection makes the request fail.
             slow.Release();
@@ -62,25 +63,29 @@ public sealed class KillDuringUploadTests : IDisposable
             Assert.Equal(completed, await File.ReadAllBytesAsync(Path.Join(runDir, "done.bin"), Ct));
         }
 
-        await using (var restarted = await ServerProcess.StartAsync(_folder, Ct))
+        using (var restarted = await ServerProcess.StartAsync(_folder))
+        using (var client = Client(restarted))
         {
-            var done = await restarted.Client.GetAsync("/api/2.0/mlflow-artifacts/artifacts/1/run/artifacts/done.bin", Ct);
+            var done = await client.GetAsync("/api/2.0/mlflow-artifacts/artifacts/1/run/artifacts/done.bin", Ct);
             Assert.Equal(HttpStatusCode.OK, done.StatusCode);
             Assert.Equal(SHA256.HashData(completed), SHA256.HashData(await done.Content.ReadAsByteArrayAsync(Ct)));
 
-            var partial = await restarted.Client.GetAsync("/api/2.0/mlflow-artifacts/artifacts/1/run/artifacts/partial.bin", Ct);
+            var partial = await client.GetAsync("/api/2.0/mlflow-artifacts/artifacts/1/run/artifacts/partial.bin", Ct);
             await HttpAssert.Error(partial, HttpStatusCode.NotFound, "RESOURCE_DOES_NOT_EXIST");
 
-            using var listing = await HttpAssert.Json(await restarted.Client.GetAsync("/api/2.0/mlflow-artifacts/artifacts?path=1/run/artifacts", Ct));
+            using var listing = await HttpAssert.Json(await client.GetAsync("/api/2.0/mlflow-artifacts/artifacts?path=1/run/artifacts", Ct));
             Assert.Equal($$"""{"files":[{"path":"done.bin","is_dir":false,"file_size":{{completed.Length}}}]}""", listing.RootElement.GetRawText());
 
             // The same name can be uploaded again after the crash.
-            await HttpAssert.EmptyOk(await restarted.Client.PutAsync("/api/2.0/mlflow-artifacts/artifacts/1/run/artifacts/partial.bin", new ByteArrayContent([1, 2, 3]), Ct));
-            Assert.Equal([1, 2, 3], await restarted.Client.GetByteArrayAsync("/api/2.0/mlflow-artifacts/artifacts/1/run/artifacts/partial.bin", Ct));
+            await HttpAssert.EmptyOk(await client.PutAsync("/api/2.0/mlflow-artifacts/artifacts/1/run/artifacts/partial.bin", new ByteArrayContent([1, 2, 3]), Ct));
+            Assert.Equal([1, 2, 3], await client.GetByteArrayAsync("/api/2.0/mlflow-artifacts/artifacts/1/run/artifacts/partial.bin", Ct));
         }
     }
 
-    private static async Task<string> PollAsync(Func<string?> probe, string what, ServerProcess server)
+    private static HttpClient Client(ServerProcess server) =>
+        new() { BaseAddress = server.Address, Timeout = Timeout.InfiniteTimeSpan };
+
+    private static async Task<string> PollAsync(Func<string?> probe, string what)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (true)
@@ -90,9 +95,9 @@ public sealed class KillDuringUploadTests : IDisposable
                 return found;
             }
 
-            if (DateTime.UtcNow > deadline || server.HasExited)
+            if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"Timed out waiting for {what}. Server output:\n{server.Output}");
+                throw new TimeoutException($"Timed out waiting for {what}.");
             }
 
             await Task.Delay(20, Ct);
