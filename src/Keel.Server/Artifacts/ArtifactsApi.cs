@@ -14,6 +14,14 @@ namespace Keel.Server.Artifacts;
 /// </summary>
 internal static class ArtifactsApi
 {
+    /// <summary>
+    /// MLflow's client falls back to a single PUT when the answer to <c>mpu/create</c> starts with exactly
+    /// this text (<c>_UnsupportedMultipartUploadException.MESSAGE</c>).
+    /// </summary>
+    internal const string MultipartUnsupportedMessage = "Multipart upload is not supported for the current artifact repository";
+
+    private static readonly string[] MultipartSteps = ["create", "complete", "abort"];
+
     public static void MapArtifactsApi(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -33,6 +41,10 @@ internal static class ArtifactsApi
             app.MapPut(prefix + "/artifacts/{**path}", (HttpContext context, IArtifactStore store) => UploadAsync(context, store, options));
             app.MapDelete(prefix + "/artifacts/{**path}", DeleteAsync);
             app.MapMethods(prefix + "/artifacts/{**path}", ["POST", "PATCH"], MethodNotAllowedAsync);
+            foreach (var step in MultipartSteps)
+            {
+                app.MapPost(prefix + "/mpu/" + step + "/{**path}", MultipartNotSupported);
+            }
         }
 
         app.MapRunArtifactsApi();
@@ -93,6 +105,10 @@ internal static class ArtifactsApi
 
         return Json.Empty();
     }
+
+    /// <summary><c>POST .../mlflow-artifacts/mpu/{create,complete,abort}/&lt;path&gt;</c>: NOT_IMPLEMENTED (501).</summary>
+    private static IResult MultipartNotSupported() =>
+        throw new KeelException(ErrorCode.NotImplemented, MultipartUnsupportedMessage + ". Upload each file with one PUT to /api/2.0/mlflow-artifacts/artifacts/<path>.");
 
     /// <summary>Other methods get a JSON 405 rather than routing's empty one.</summary>
     private static Task MethodNotAllowedAsync(HttpContext context)

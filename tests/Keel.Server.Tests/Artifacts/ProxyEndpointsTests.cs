@@ -223,6 +223,23 @@ public sealed class ProxyEndpointsTests(ArtifactsAppFactory factory) : IClassFix
         Assert.Equal("234", await response.Content.ReadAsStringAsync(Ct));
     }
 
+    [Theory]
+    [InlineData("/api/2.0/mlflow-artifacts/mpu/create/1/run/artifacts")]
+    [InlineData("/api/2.0/mlflow-artifacts/mpu/create")]
+    [InlineData("/api/2.0/mlflow-artifacts/mpu/complete/1/run/artifacts")]
+    [InlineData("/ajax-api/2.0/mlflow-artifacts/mpu/abort/x")]
+    public async Task MultipartUpload_IsNotImplementedWithTheMessageMlflowClientsFallBackOn(string url)
+    {
+        var response = await _client.PostAsync(url, new StringContent("""{"path": "big.bin", "num_parts": 3}""", Encoding.UTF8, "application/json"), Ct);
+
+        var message = await HttpAssert.Error(response, HttpStatusCode.NotImplemented, "NOT_IMPLEMENTED");
+        Assert.StartsWith("Multipart upload is not supported for the current artifact repository", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnknownProxyEndpoint_IsEndpointNotFoundJson() =>
+        await HttpAssert.Error(await _client.GetAsync("/api/2.0/mlflow-artifacts/nothing-here", Ct), HttpStatusCode.NotFound, "ENDPOINT_NOT_FOUND");
+
     [Fact]
     public async Task UnsupportedMethod_IsJson405()
     {
