@@ -37,7 +37,7 @@ internal static class ArtifactsApi
         foreach (var prefix in ArtifactRequestPath.ProxyPrefixes)
         {
             app.MapGet(prefix + "/artifacts", ListAsync);
-            app.MapGet(prefix + "/artifacts/{**path}", DownloadAsync);
+            app.MapMethods(prefix + "/artifacts/{**path}", ["GET", "HEAD"], DownloadAsync);
             app.MapPut(prefix + "/artifacts/{**path}", (HttpContext context, IArtifactStore store) => UploadAsync(context, store, options));
             app.MapDelete(prefix + "/artifacts/{**path}", DeleteAsync);
             app.MapMethods(prefix + "/artifacts/{**path}", ["POST", "PATCH"], MethodNotAllowedAsync);
@@ -64,7 +64,7 @@ internal static class ArtifactsApi
         return Json.Ok(new ListProxiedArtifactsResponse(files));
     }
 
-    /// <summary><c>GET .../mlflow-artifacts/artifacts/&lt;path&gt;</c>: the file, as an attachment.</summary>
+    /// <summary><c>GET .../mlflow-artifacts/artifacts/&lt;path&gt;</c>: the file, as an attachment (HEAD: its headers).</summary>
     private static async Task<FileStreamHttpResult> DownloadAsync(HttpContext context, IArtifactStore store)
     {
         var path = ArtifactRequestPath.FromProxyUrl(context, required: true);
@@ -113,7 +113,7 @@ internal static class ArtifactsApi
     /// <summary>Other methods get a JSON 405 rather than routing's empty one.</summary>
     private static Task MethodNotAllowedAsync(HttpContext context)
     {
-        context.Response.Headers.Allow = "GET, PUT, DELETE";
+        context.Response.Headers.Allow = "GET, HEAD, PUT, DELETE";
         return ErrorHandling.WriteAsync(context, ErrorCode.EndpointNotFound, $"The artifact proxy does not support {context.Request.Method}; use GET, PUT or DELETE.", StatusCodes.Status405MethodNotAllowed);
     }
 

@@ -210,6 +210,20 @@ public sealed class ProxyEndpointsTests(ArtifactsAppFactory factory) : IClassFix
     }
 
     [Fact]
+    public async Task Head_ReturnsLengthAndTypeWithoutBody()
+    {
+        var path = $"/api/2.0/mlflow-artifacts/artifacts/{Unique()}/h.txt";
+        await _client.PutAsync(path, new StringContent("12345"), Ct);
+
+        var response = await _client.SendAsync(new HttpRequestMessage(HttpMethod.Head, path), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(5, response.Content.Headers.ContentLength);
+        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync(Ct));
+    }
+
+    [Fact]
     public async Task Download_RangeRequest_ReturnsPartialContent()
     {
         var path = $"/api/2.0/mlflow-artifacts/artifacts/{Unique()}/r.txt";
