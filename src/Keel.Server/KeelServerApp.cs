@@ -1,5 +1,6 @@
 using Keel.Server.Artifacts;
 using Keel.Server.Infrastructure;
+using Keel.Server.Registry;
 using Keel.Server.Tracking;
 using Keel.Storage;
 
@@ -34,6 +35,8 @@ public static class KeelServerApp
         app.MapHealthApi();
         app.MapTrackingApi();
         app.MapArtifactsApi();
+        app.MapRegistryApi();
+        app.MapKeelRegistryApi();
         return app;
     }
 }

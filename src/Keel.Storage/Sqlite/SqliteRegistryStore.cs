@@ -374,9 +374,8 @@ public sealed partial class SqliteRegistryStore(SqliteTrackingStore database) : 
     }
 
     /// <summary>MLflow's canonical stage spelling; INVALID_PARAMETER_VALUE for anything else.</summary>
-    public static string CanonicalStage(string? stage) =>
-        Stages.FirstOrDefault(s => string.Equals(s, stage, StringComparison.OrdinalIgnoreCase))
-        ?? throw KeelException.InvalidParameter($"Invalid Model Version stage: {stage}. Value must be one of None, Staging, Production, Archived.");
+    /// <remarks>Keel's names (development, staging, production, archived) are accepted too.</remarks>
+    public static string CanonicalStage(string? stage) => ModelStages.ToWireName(ModelStages.Parse(stage));
 
     internal static long ParseVersion(string? version) =>
         long.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0

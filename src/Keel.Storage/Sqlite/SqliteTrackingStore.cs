@@ -121,6 +121,11 @@ public sealed partial class SqliteTrackingStore : ITrackingStore, IAsyncDisposab
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
+
+        // A larger page cache and memory-mapped reads keep index scans of big searches in memory.
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "PRAGMA cache_size=-131072; PRAGMA mmap_size=536870912";
+        cmd.ExecuteNonQuery();
         return connection;
     }
 

@@ -55,6 +55,23 @@ public static class ApiClientExtensions
         return await ReadAsync(response);
     }
 
+    public static async Task<ApiAnswer> ApiSendAsync(this HttpClient client, HttpMethod method, string path, object? body = null, string? user = null)
+    {
+        using var request = new HttpRequestMessage(method, path.StartsWith('/') ? path : Base + path);
+        if (body is not null)
+        {
+            request.Content = new StringContent(body as string ?? JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
+        }
+
+        if (user is not null)
+        {
+            request.Headers.Add("X-Keel-User", user);
+        }
+
+        using var response = await client.SendAsync(request);
+        return await ReadAsync(response);
+    }
+
     public static async Task<ApiAnswer> ApiGetAsync(this HttpClient client, string pathAndQuery)
     {
         using var response = await client.GetAsync(pathAndQuery.StartsWith('/') ? pathAndQuery : Base + pathAndQuery);

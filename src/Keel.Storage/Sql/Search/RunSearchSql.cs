@@ -14,6 +14,9 @@ namespace Keel.Storage.Sql.Search;
 /// ordering puts, per order_by entry, values first, then NaN (metrics), then runs without the key,
 /// in either direction; ties break on <c>start_time DESC</c> (unless ordered by it) then <c>run_uuid</c>.
 /// A NaN metric (stored as <c>is_nan = 1</c>) satisfies only <c>!=</c>, as in IEEE arithmetic.
+/// Text comparisons are case-sensitive except ILIKE; LIKE patterns have no escape character.
+/// On SQLite, LIKE runs as GLOB (case-sensitive) and ILIKE as SQLite's LIKE (ASCII case folding).
+/// Uses ix_latest_metrics_key_nan_value from migration 0002.
 /// </remarks>
 internal static class RunSearchSql
 {
@@ -45,7 +48,9 @@ internal static class RunSearchSql
             where.Add(Condition(w, parsedFilter.Clauses[i], i));
         }
 
-        var sql = parsedOrder.Count > 0 && parsedOrder[0].EntityType != SearchEntityType.Attribute
+        // The arm-by-arm plan relies on SQLite running UNION ALL arms left to right; PostgreSQL may run
+        // them in parallel, so it gets the single sorted SELECT.
+        var sql = dialect == SqlDialect.Sqlite && parsedOrder.Count > 0 && parsedOrder[0].EntityType != SearchEntityType.Attribute
             ? DrivenByFirstKey(w, parsedOrder, where, limit, offset)
             : Simple(w, parsedOrder, where, limit, offset);
         return w.ToCommand(sql);
@@ -69,9 +74,9 @@ internal static class RunSearchSql
     // When the first order_by entry is a metric, param or tag, MLflow's order is: runs with a value
     // (by value), then runs whose metric is NaN, then runs without the key. Each group is one arm
     // that walks the (key, [is_nan,] value) index in order and stops after offset + limit rows; the
-    // arms are concatenated in that order (UNION ALL evaluates its arms left to right and the outer
+    // arms are concatenated in that order (SQLite evaluates UNION ALL arms left to right and the outer
     // LIMIT stops before later arms are read), so a page near the top touches only a page of rows
-    // instead of sorting every run.
+    // instead of sorting every run. Tests page across the arm boundaries to hold SQLite to this.
     private static StringBuilder DrivenByFirstKey(SearchSqlWriter w, IReadOnlyList<OrderByClause> order, List<string> where, int limit, long offset)
     {
         var first = order[0];
@@ -86,17 +91,23 @@ internal static class RunSearchSql
         var restTerms = string.Join(", ", rest);
         var conditions = string.Join("\n    AND ", where);
 
+        // In the arms driven by o0, probes correlate on o0.run_key (equal to r.run_key) so the database
+        // can reject a candidate before it looks the run up. Safe to rewrite: values are never in the text.
+        var drivenConditions = conditions
+            .Replace("= r.run_key", "= o0.run_key", StringComparison.Ordinal)
+            .Replace("r.run_key IN (", "o0.run_key IN (", StringComparison.Ordinal);
+
         var arms = new List<string>();
         var valueFilter = isMetric ? $" AND o0.is_nan = 0" : "";
         arms.Add(
             $"SELECT r.run_key FROM {table} o0 CROSS JOIN runs r\n{joins}" +
-            $"  WHERE o0.key = {key}{valueFilter} AND r.run_key = o0.run_key\n    AND {conditions}\n" +
+            $"  WHERE o0.key = {key}{valueFilter} AND r.run_key = o0.run_key\n    AND {drivenConditions}\n" +
             $"  ORDER BY o0.value{(first.Ascending ? "" : " DESC")}, {restTerms} LIMIT {n}");
         if (isMetric)
         {
             arms.Add(
                 $"SELECT r.run_key FROM {table} o0 CROSS JOIN runs r\n{joins}" +
-                $"  WHERE o0.key = {key} AND o0.is_nan = 1 AND r.run_key = o0.run_key\n    AND {conditions}\n" +
+                $"  WHERE o0.key = {key} AND o0.is_nan = 1 AND r.run_key = o0.run_key\n    AND {drivenConditions}\n" +
                 $"  ORDER BY {restTerms} LIMIT {n}");
         }
 
@@ -120,9 +131,14 @@ internal static class RunSearchSql
         return sql;
     }
 
+    // Probes come in two shapes. Equality is usually selective, so "run_key IN (subquery)" lets the
+    // database collect the few matching runs once from the (key, value) index. Ranges, LIKE and !=
+    // usually match many runs, so a correlated EXISTS seeks the child table's (run_key, key) primary
+    // key per candidate run and the scan stops as soon as a page is full.
     private static string Condition(SearchSqlWriter w, SearchClause clause, int index)
     {
         var alias = "f" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var equality = clause.Comparator == SearchComparator.Equal;
         switch (clause.EntityType)
         {
             case SearchEntityType.Attribute:
@@ -133,16 +149,23 @@ internal static class RunSearchSql
             case SearchEntityType.Metric:
                 var key = w.Add(clause.Key);
                 var number = w.Add(((NumberSearchValue)clause.Value).Value);
+                if (equality)
+                {
+                    return $"r.run_key IN (SELECT {alias}.run_key FROM latest_metrics {alias} WHERE {alias}.key = {key} AND {alias}.is_nan = 0 AND {alias}.value = {number})";
+                }
+
                 var isNan = w.Probe(alias + ".is_nan");
                 var value = w.Probe(alias + ".value");
                 var test = clause.Comparator == SearchComparator.NotEqual
                     ? $"({isNan} = 1 OR {value} <> {number})"
                     : $"{isNan} = 0 AND {value} {SearchSqlWriter.Operator(clause.Comparator)} {number}";
-                return $"EXISTS (SELECT 1 FROM latest_metrics {alias} WHERE {alias}.run_key = r.run_key AND {alias}.key = {key} AND {test})";
+                return $"EXISTS (SELECT 1 FROM latest_metrics {alias} WHERE {alias}.run_key = r.run_key AND {alias}.key = {key} AND {test}{w.ProbeEnd})";
             case SearchEntityType.Param or SearchEntityType.Tag:
                 var table = TableOf(clause.EntityType);
                 var k = w.Add(clause.Key);
-                return $"EXISTS (SELECT 1 FROM {table} {alias} WHERE {alias}.run_key = r.run_key AND {alias}.key = {k} AND {w.CompareText(w.Probe(alias + ".value"), clause.Comparator, clause.Value)})";
+                return equality
+                    ? $"r.run_key IN (SELECT {alias}.run_key FROM {table} {alias} WHERE {alias}.key = {k} AND {w.CompareText(alias + ".value", clause.Comparator, clause.Value)})"
+                    : $"EXISTS (SELECT 1 FROM {table} {alias} WHERE {alias}.run_key = r.run_key AND {alias}.key = {k} AND {w.CompareText(w.Probe(alias + ".value"), clause.Comparator, clause.Value)}{w.ProbeEnd})";
             default:
                 return DatasetCondition(w, clause, alias);
         }

@@ -63,6 +63,12 @@ internal sealed class SearchSqlWriter(SqlDialect dialect)
     /// </summary>
     public string Probe(string column) => Dialect == SqlDialect.Sqlite ? "+" + column : column;
 
+    /// <summary>
+    /// Closes a correlated EXISTS probe. On SQLite, LIMIT 1 keeps the probe a subquery (SQLite otherwise
+    /// turns EXISTS into a join it may place after the runs lookup), so a candidate is rejected first.
+    /// </summary>
+    public string ProbeEnd => Dialect == SqlDialect.Sqlite ? " LIMIT 1" : "";
+
     /// <summary>The lifecycle condition for a view type, or null when every stage is wanted.</summary>
     public string? Lifecycle(string column, ViewType viewType) => viewType switch
     {
