@@ -23,6 +23,7 @@ public static class KeelCli
         root.Subcommands.Add(ExperimentsCommand.Create(globals));
         root.Subcommands.Add(RunsCommand.Create(globals));
         root.Subcommands.Add(ArtifactsCommand.Create(globals));
+        root.Subcommands.Add(Drift.DriftCommand.Create());
         return root;
     }
 

@@ -1,4 +1,5 @@
 using Keel.Client.Http;
+using Keel.Core.Paging;
 using Keel.Core.Protocol;
 using FileInfo = Keel.Core.Protocol.FileInfo;
 
@@ -23,17 +24,14 @@ public sealed partial class KeelClient
     /// <param name="cancellationToken">Cancels the requests.</param>
     public async Task<IReadOnlyList<FileInfo>> ListArtifactsAsync(string runId, string? path = null, CancellationToken cancellationToken = default)
     {
-        var files = new List<FileInfo>();
-        string? token = null;
-        do
-        {
-            var page = await ListArtifactsPageAsync(runId, path, token, cancellationToken).ConfigureAwait(false);
-            files.AddRange(page.Files ?? []);
-            token = EmptyToNull(page.NextPageToken);
-        }
-        while (token is not null);
-
-        return files;
+        var pages = AllPagesAsync(
+            async (token, ct) =>
+            {
+                var page = await ListArtifactsPageAsync(runId, path, token, ct).ConfigureAwait(false);
+                return new PagedResult<FileInfo>(page.Files ?? [], EmptyToNull(page.NextPageToken));
+            },
+            cancellationToken);
+        return await pages.ToListAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Lists a directory through the artifact proxy (<c>GET /api/2.0/mlflow-artifacts/artifacts?path=</c>).</summary>

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Keel.Client.Http;
 using Keel.Core.Paging;
 using Keel.Core.Protocol;
@@ -42,25 +41,10 @@ public sealed partial class KeelClient
     }
 
     /// <summary>Every experiment matching the query, fetching page after page as it is enumerated.</summary>
-    public async IAsyncEnumerable<Experiment> SearchAllExperimentsAsync(ExperimentSearchQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<Experiment> SearchAllExperimentsAsync(ExperimentSearchQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var page = query;
-        while (true)
-        {
-            var result = await SearchExperimentsAsync(page, cancellationToken).ConfigureAwait(false);
-            foreach (var experiment in result.Items)
-            {
-                yield return experiment;
-            }
-
-            if (result.NextPageToken is null)
-            {
-                yield break;
-            }
-
-            page = page with { PageToken = result.NextPageToken };
-        }
+        return AllPagesAsync((token, ct) => SearchExperimentsAsync(query with { PageToken = token ?? query.PageToken }, ct), cancellationToken);
     }
 
     /// <summary>Renames an experiment (MLflow <c>experiments/update</c>).</summary>
@@ -82,6 +66,4 @@ public sealed partial class KeelClient
     /// <summary>Removes a tag from an experiment.</summary>
     public Task DeleteExperimentTagAsync(string experimentId, string key, CancellationToken cancellationToken = default) =>
         PostJsonAsync("experiments/delete-experiment-tag", new DeleteExperimentTagRequest(experimentId, key), cancellationToken);
-
-    private static string? EmptyToNull(string? token) => string.IsNullOrEmpty(token) ? null : token;
 }

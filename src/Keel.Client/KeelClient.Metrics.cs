@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Keel.Client.Http;
 using Keel.Core.Paging;
 using Keel.Core.Protocol;
@@ -30,32 +29,13 @@ public sealed partial class KeelClient
     /// <param name="key">The metric key.</param>
     /// <param name="pageSize">Observations fetched per request.</param>
     /// <param name="cancellationToken">Cancels the requests.</param>
-    public async Task<IReadOnlyList<Metric>> GetFullMetricHistoryAsync(string runId, string key, int pageSize = TrackingLimits.MetricHistoryMaxResults, CancellationToken cancellationToken = default)
-    {
-        var all = new List<Metric>();
-        await foreach (var metric in EnumerateMetricHistoryAsync(runId, key, pageSize, cancellationToken).ConfigureAwait(false))
-        {
-            all.Add(metric);
-        }
-
-        return all;
-    }
+    public async Task<IReadOnlyList<Metric>> GetFullMetricHistoryAsync(string runId, string key, int pageSize = TrackingLimits.MetricHistoryMaxResults, CancellationToken cancellationToken = default) =>
+        await EnumerateMetricHistoryAsync(runId, key, pageSize, cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
 
     /// <summary>Every observation of a metric, fetching page after page as it is enumerated.</summary>
-    public async IAsyncEnumerable<Metric> EnumerateMetricHistoryAsync(string runId, string key, int pageSize = TrackingLimits.MetricHistoryMaxResults, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<Metric> EnumerateMetricHistoryAsync(string runId, string key, int pageSize = TrackingLimits.MetricHistoryMaxResults, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
-        string? token = null;
-        do
-        {
-            var page = await GetMetricHistoryAsync(runId, key, pageSize, token, cancellationToken).ConfigureAwait(false);
-            foreach (var metric in page.Items)
-            {
-                yield return metric;
-            }
-
-            token = page.NextPageToken;
-        }
-        while (token is not null);
+        return AllPagesAsync((token, ct) => GetMetricHistoryAsync(runId, key, pageSize, token, ct), cancellationToken);
     }
 }

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Keel.Client.Http;
 using Keel.Core.Paging;
 using Keel.Core.Protocol;
@@ -54,25 +53,10 @@ public sealed partial class KeelClient
     }
 
     /// <summary>Every run matching the query, fetching page after page as it is enumerated.</summary>
-    public async IAsyncEnumerable<Run> SearchAllRunsAsync(RunSearchQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<Run> SearchAllRunsAsync(RunSearchQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var page = query;
-        while (true)
-        {
-            var result = await SearchRunsAsync(page, cancellationToken).ConfigureAwait(false);
-            foreach (var run in result.Items)
-            {
-                yield return run;
-            }
-
-            if (result.NextPageToken is null)
-            {
-                yield break;
-            }
-
-            page = page with { PageToken = result.NextPageToken };
-        }
+        return AllPagesAsync((token, ct) => SearchRunsAsync(query with { PageToken = token ?? query.PageToken }, ct), cancellationToken);
     }
 
     /// <summary>Logs one metric observation.</summary>

@@ -10,25 +10,22 @@ internal static class ArtifactsDownloadCommand
     {
         var runId = new Argument<string>("run-id") { Description = "The run." };
         var path = new Argument<string?>("path") { Description = "File or directory under the run's artifact root (default: everything).", Arity = ArgumentArity.ZeroOrOne };
-        var dest = new Option<string>("--dest", "-d") { Description = "Local directory to write into; artifact paths are kept below it.", DefaultValueFactory = _ => "." };
-        var command = new Command("download", "Download a run's artifact file, or a directory recursively.") { runId, path, dest };
+        var destArgument = new Argument<string?>("destination") { Description = "Local directory to write into (same as --dest).", Arity = ArgumentArity.ZeroOrOne };
+        var dest = new Option<string?>("--dest", "-d") { Description = "Local directory to write into; artifact paths are kept below it. Default: the current directory." };
+        var command = new Command("download", "Download a run's artifact file, or a directory recursively.") { runId, path, destArgument, dest };
         var json = command.AddJsonOption();
         command.SetApiAction(globals, json, async (ctx, ct) =>
         {
-            var destination = Path.GetFullPath(ctx.Parse.GetValue(dest)!);
+            var positional = ctx.Parse.GetValue(destArgument);
+            var option = ctx.Parse.GetValue(dest);
+            if (positional is not null && option is not null)
+            {
+                throw new UsageException("Give the destination once: as the third argument or with --dest.");
+            }
+
+            var destination = Path.GetFullPath(positional ?? option ?? ".");
             var files = await ctx.Client.DownloadRunArtifactsAsync(ctx.Parse.GetValue(runId)!, ctx.Parse.GetValue(path), destination, ct).ConfigureAwait(false);
-            if (ctx.Output.Json)
-            {
-                ctx.Output.WriteJson(new { Destination = destination, Files = files });
-                return;
-            }
-
-            foreach (var file in files)
-            {
-                ctx.Output.WriteLine(file);
-            }
-
-            ctx.Output.WriteLine($"Downloaded {files.Count} file{(files.Count == 1 ? string.Empty : "s")} to {destination}.");
+            ctx.Output.WriteResult(new { Destination = destination, Files = files }, r => ctx.Output.WritePathsAndSummary(r.Files, "Downloaded", $"to {r.Destination}"));
         });
         return command;
     }

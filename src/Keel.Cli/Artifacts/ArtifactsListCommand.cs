@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using Keel.Cli.Infrastructure;
-using Spectre.Console;
 using Keel.Client;
+using Spectre.Console;
 using FileInfo = Keel.Core.Protocol.FileInfo;
 
 namespace Keel.Cli.Artifacts;
@@ -20,23 +20,20 @@ internal static class ArtifactsListCommand
         command.SetApiAction(globals, json, async (ctx, ct) =>
         {
             var files = await ListAsync(ctx.Client, ctx.Parse.GetValue(runId)!, ctx.Parse.GetValue(path), ctx.Parse.GetValue(recursive), ct).ConfigureAwait(false);
-            if (ctx.Output.Json)
+            ctx.Output.WriteResult(files, list =>
             {
-                ctx.Output.WriteJson(files);
-                return;
-            }
+                var table = CliOutput.NewTable("Path", "Type", "Size");
+                table.Columns[2].Alignment = Justify.Right;
+                foreach (var file in list)
+                {
+                    table.AddRow(
+                        CliOutput.Cell(file.Path),
+                        CliOutput.Cell(file.IsDir ? "dir" : "file"),
+                        CliOutput.Cell(file.IsDir ? string.Empty : file.FileSize?.ToString("N0", CultureInfo.InvariantCulture)));
+                }
 
-            var table = CliOutput.NewTable("Path", "Type", "Size");
-            table.Columns[2].Alignment = Justify.Right;
-            foreach (var file in files)
-            {
-                table.AddRow(
-                    CliOutput.Cell(file.Path),
-                    CliOutput.Cell(file.IsDir ? "dir" : "file"),
-                    CliOutput.Cell(file.IsDir ? string.Empty : file.FileSize?.ToString("N0", CultureInfo.InvariantCulture)));
-            }
-
-            ctx.Output.Write(table);
+                ctx.Output.Write(table);
+            });
         });
         return command;
     }

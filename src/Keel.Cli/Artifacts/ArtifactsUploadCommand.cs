@@ -17,18 +17,7 @@ internal static class ArtifactsUploadCommand
         {
             var id = ctx.Parse.GetValue(runId)!;
             var uploaded = await ctx.Client.UploadRunArtifactsAsync(id, ctx.Parse.GetValue(local)!, ctx.Parse.GetValue(artifactPath), ct).ConfigureAwait(false);
-            if (ctx.Output.Json)
-            {
-                ctx.Output.WriteJson(new { RunId = id, ArtifactPaths = uploaded });
-                return;
-            }
-
-            foreach (var path in uploaded)
-            {
-                ctx.Output.WriteLine(path);
-            }
-
-            ctx.Output.WriteLine($"Uploaded {uploaded.Count} file{(uploaded.Count == 1 ? string.Empty : "s")} to run {id}.");
+            ctx.Output.WriteResult(new { RunId = id, ArtifactPaths = uploaded }, r => ctx.Output.WritePathsAndSummary(r.ArtifactPaths, "Uploaded", $"to run {r.RunId}"));
         });
         return command;
     }

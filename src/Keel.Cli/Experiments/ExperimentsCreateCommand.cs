@@ -20,14 +20,7 @@ internal static class ExperimentsCreateCommand
             var experimentName = ctx.Parse.GetValue(name)!;
             var experimentTags = Formats.ParseTags(ctx.Parse.GetValue(tags)).Select(t => new ExperimentTag(t.Key, t.Value)).ToList();
             var id = await ctx.Client.CreateExperimentAsync(experimentName, ctx.Parse.GetValue(location), experimentTags.Count == 0 ? null : experimentTags, ct).ConfigureAwait(false);
-            if (ctx.Output.Json)
-            {
-                ctx.Output.WriteJson(new CreateExperimentResponse(id));
-            }
-            else
-            {
-                ctx.Output.WriteLine($"Created experiment '{experimentName}' with id {id}.");
-            }
+            ctx.Output.WriteResult(new CreateExperimentResponse(id), r => ctx.Output.WriteLine($"Created experiment '{experimentName}' with id {r.ExperimentId}."));
         });
         return command;
     }

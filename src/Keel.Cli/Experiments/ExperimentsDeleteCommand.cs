@@ -15,14 +15,7 @@ internal static class ExperimentsDeleteCommand
         {
             var experimentId = ctx.Parse.GetValue(id)!;
             await ctx.Client.DeleteExperimentAsync(experimentId, ct).ConfigureAwait(false);
-            if (ctx.Output.Json)
-            {
-                ctx.Output.WriteJson(new { ExperimentId = experimentId, Deleted = true });
-            }
-            else
-            {
-                ctx.Output.WriteLine($"Deleted experiment {experimentId}.");
-            }
+            ctx.Output.WriteResult(new { ExperimentId = experimentId, Deleted = true }, r => ctx.Output.WriteLine($"Deleted experiment {r.ExperimentId}."));
         });
         return command;
     }

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Keel.Cli.Infrastructure;
-using Spectre.Console;
 using Keel.Core.Tracking;
+using Spectre.Console;
 
 namespace Keel.Cli.Experiments;
 
@@ -19,31 +19,17 @@ internal static class ExperimentsListCommand
         command.SetApiAction(globals, json, async (ctx, ct) =>
         {
             var query = new ExperimentSearchQuery(Formats.ParseView(ctx.Parse.GetValue(view)), Filter: ctx.Parse.GetValue(filter));
-            var limit = ctx.Parse.GetValue(max) ?? int.MaxValue;
-            var experiments = new List<Experiment>();
-            await foreach (var experiment in ctx.Client.SearchAllExperimentsAsync(query, ct).ConfigureAwait(false))
+            var experiments = await ctx.Client.SearchAllExperimentsAsync(query, ct).Take(ctx.Parse.GetValue(max) ?? int.MaxValue).ToListAsync(ct).ConfigureAwait(false);
+            ctx.Output.WriteResult(experiments, list =>
             {
-                if (experiments.Count >= limit)
+                var table = CliOutput.NewTable("ID", "Name", "Stage", "Created (UTC)", "Artifact location");
+                foreach (var e in list)
                 {
-                    break;
+                    table.AddRow(CliOutput.Cell(e.ExperimentId), CliOutput.Cell(e.Name), CliOutput.Cell(e.LifecycleStage), CliOutput.Cell(Formats.Time(e.CreationTime)), CliOutput.Cell(e.ArtifactLocation));
                 }
 
-                experiments.Add(experiment);
-            }
-
-            if (ctx.Output.Json)
-            {
-                ctx.Output.WriteJson(experiments);
-                return;
-            }
-
-            var table = CliOutput.NewTable("ID", "Name", "Stage", "Created (UTC)", "Artifact location");
-            foreach (var e in experiments)
-            {
-                table.AddRow(CliOutput.Cell(e.ExperimentId), CliOutput.Cell(e.Name), CliOutput.Cell(e.LifecycleStage), CliOutput.Cell(Formats.Time(e.CreationTime)), CliOutput.Cell(e.ArtifactLocation));
-            }
-
-            ctx.Output.Write(table);
+                ctx.Output.Write(table);
+            });
         });
         return command;
     }

@@ -36,6 +36,32 @@ public sealed class CliOutput
     /// <summary>Writes <paramref name="value"/> as indented JSON in MLflow's conventions (snake_case).</summary>
     public void WriteJson<T>(T value) => Out.WriteLine(JsonSerializer.Serialize(value, IndentedJson));
 
+    /// <summary>The result of a command: <paramref name="value"/> as JSON with <c>--json</c>, otherwise <paramref name="human"/> renders it.</summary>
+    public void WriteResult<T>(T value, Action<T> human)
+    {
+        ArgumentNullException.ThrowIfNull(human);
+        if (Json)
+        {
+            WriteJson(value);
+        }
+        else
+        {
+            human(value);
+        }
+    }
+
+    /// <summary>Lists paths one per line, then a summary such as "Uploaded 3 files to run X.".</summary>
+    public void WritePathsAndSummary(IReadOnlyCollection<string> paths, string verb, string where)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        foreach (var path in paths)
+        {
+            Out.WriteLine(path);
+        }
+
+        Out.WriteLine($"{verb} {paths.Count} file{(paths.Count == 1 ? string.Empty : "s")} {where}.");
+    }
+
     /// <summary>Writes a line of plain text (never markup).</summary>
     public void WriteLine(string text) => Out.WriteLine(text);
 

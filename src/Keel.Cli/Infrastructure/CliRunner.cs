@@ -12,7 +12,7 @@ internal static class CliRunner
         if (parse.Errors.Count > 0 && parse.Action is ParseErrorAction)
         {
             var path = string.Join(' ', parse.CommandResult.Command is RootCommand ? ["keel"] : CommandPath(parse));
-            settings.Error.WriteLine($"error: {parse.Errors[0].Message} (see '{path} --help')");
+            settings.Error.WriteLine($"error: {ErrorReporter.OneLine(MostRelevantError(parse))} (see '{path} --help')");
             return ExitCodes.Failure;
         }
 
@@ -30,6 +30,23 @@ internal static class CliRunner
         {
             return ErrorReporter.Report(e, settings.Error);
         }
+    }
+
+    /// <summary>
+    /// An unrecognised word explains more than "Required command was not provided", which the parser
+    /// also reports for <c>keel frobnicate</c>; so errors naming an unmatched token come first.
+    /// </summary>
+    private static string MostRelevantError(ParseResult parse)
+    {
+        foreach (var error in parse.Errors)
+        {
+            if (parse.UnmatchedTokens.Any(t => error.Message.Contains($"'{t}'", StringComparison.Ordinal)))
+            {
+                return error.Message;
+            }
+        }
+
+        return parse.Errors[0].Message;
     }
 
     private static IEnumerable<string> CommandPath(ParseResult parse)

@@ -24,5 +24,6 @@ internal static class ErrorReporter
         _ => (ExitCodes.InternalError, $"unexpected {exception.GetType().Name}: {exception.Message}"),
     };
 
-    private static string OneLine(string text) => text.ReplaceLineEndings(" ").Trim();
+    /// <summary>Collapses line breaks, tabs and runs of blanks into single spaces.</summary>
+    public static string OneLine(string text) => string.Join(' ', text.Split((char[])[' ', '\t', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries));
 }

@@ -35,14 +35,7 @@ internal static class RunsCompareCommand
                 runs.Add(await ctx.Client.GetRunAsync(runId, ct).ConfigureAwait(false));
             }
 
-            var comparison = RunComparison.Create(runs, ctx.Parse.GetValue(onlyDiff));
-            if (ctx.Output.Json)
-            {
-                ctx.Output.WriteJson(comparison);
-                return;
-            }
-
-            Render(ctx.Output, comparison);
+            ctx.Output.WriteResult(RunComparison.Create(runs, ctx.Parse.GetValue(onlyDiff)), c => Render(ctx.Output, c));
         });
         return command;
     }

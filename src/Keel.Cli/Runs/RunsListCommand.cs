@@ -1,8 +1,8 @@
 using System.CommandLine;
 using Keel.Cli.Infrastructure;
-using Spectre.Console;
 using Keel.Client;
 using Keel.Core.Tracking;
+using Spectre.Console;
 
 namespace Keel.Cli.Runs;
 
@@ -24,40 +24,28 @@ internal static class RunsListCommand
         {
             var experimentIds = await ResolveExperimentsAsync(ctx.Client, ctx.Parse.GetValue(ids), ctx.Parse.GetValue(names), ct).ConfigureAwait(false);
             var query = new RunSearchQuery(experimentIds, ctx.Parse.GetValue(filter), Formats.ParseView(ctx.Parse.GetValue(view)), OrderBy: ctx.Parse.GetValue(orderBy));
-            var limit = ctx.Parse.GetValue(max) ?? int.MaxValue;
-            var runs = new List<Run>();
-            await foreach (var run in ctx.Client.SearchAllRunsAsync(query, ct).ConfigureAwait(false))
-            {
-                if (runs.Count >= limit)
-                {
-                    break;
-                }
-
-                runs.Add(run);
-            }
-
-            if (ctx.Output.Json)
-            {
-                ctx.Output.WriteJson(runs);
-                return;
-            }
-
-            var table = CliOutput.NewTable("Run ID", "Name", "Experiment", "Status", "Started (UTC)", "Duration", "User");
-            foreach (var info in runs.Select(r => r.Info))
-            {
-                table.AddRow(
-                    CliOutput.Cell(info.RunId),
-                    CliOutput.Cell(info.RunName),
-                    CliOutput.Cell(info.ExperimentId),
-                    CliOutput.Cell(Formats.Status(info.Status)),
-                    CliOutput.Cell(Formats.Time(info.StartTime)),
-                    CliOutput.Cell(Formats.Duration(info.StartTime, info.EndTime)),
-                    CliOutput.Cell(info.UserId));
-            }
-
-            ctx.Output.Write(table);
+            var runs = await ctx.Client.SearchAllRunsAsync(query, ct).Take(ctx.Parse.GetValue(max) ?? int.MaxValue).ToListAsync(ct).ConfigureAwait(false);
+            ctx.Output.WriteResult(runs, list => ctx.Output.Write(Table(list)));
         });
         return command;
+    }
+
+    private static Table Table(IEnumerable<Run> runs)
+    {
+        var table = CliOutput.NewTable("Run ID", "Name", "Experiment", "Status", "Started (UTC)", "Duration", "User");
+        foreach (var info in runs.Select(r => r.Info))
+        {
+            table.AddRow(
+                CliOutput.Cell(info.RunId),
+                CliOutput.Cell(info.RunName),
+                CliOutput.Cell(info.ExperimentId),
+                CliOutput.Cell(Formats.Status(info.Status)),
+                CliOutput.Cell(Formats.Time(info.StartTime)),
+                CliOutput.Cell(Formats.Duration(info.StartTime, info.EndTime)),
+                CliOutput.Cell(info.UserId));
+        }
+
+        return table;
     }
 
     private static async Task<IReadOnlyList<string>> ResolveExperimentsAsync(KeelClient client, string[]? ids, string[]? names, CancellationToken cancellationToken)

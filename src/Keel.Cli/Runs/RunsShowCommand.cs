@@ -16,13 +16,7 @@ internal static class RunsShowCommand
         command.SetApiAction(globals, json, async (ctx, ct) =>
         {
             var run = await ctx.Client.GetRunAsync(ctx.Parse.GetValue(id)!, ct).ConfigureAwait(false);
-            if (ctx.Output.Json)
-            {
-                ctx.Output.WriteJson(run);
-                return;
-            }
-
-            Render(ctx.Output, run);
+            ctx.Output.WriteResult(run, r => Render(ctx.Output, r));
         });
         return command;
     }

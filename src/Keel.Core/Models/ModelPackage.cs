@@ -27,6 +27,8 @@ public static class ModelPackage
     /// <summary>The input example file.</summary>
     public const string InputExampleFileName = "input_example.json";
 
+    private static readonly byte[] Utf8Bom = [0xEF, 0xBB, 0xBF];
+
     private static readonly JsonDocumentOptions DocumentOptions = new()
     {
         MaxDepth = ModelPackageLimits.MaxJsonDepth,
@@ -174,7 +176,10 @@ public static class ModelPackage
             return null;
         }
 
-        return await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+        var bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+
+        // Editors on Windows like to start UTF-8 files with a byte order mark; JSON does not allow one.
+        return bytes.AsSpan().StartsWith(Utf8Bom) ? bytes[Utf8Bom.Length..] : bytes;
     }
 
     private static bool CheckRegularFile(string path, string fileName, long maxBytes, PackageProblems problems)

@@ -23,8 +23,6 @@ internal sealed class PackageProblems
         }
     }
 
-    public bool Has(string field) => _fields.Contains(field);
-
     public void ThrowIfAny(string what)
     {
         if (_messages.Count == 0)

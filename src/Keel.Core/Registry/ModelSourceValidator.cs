@@ -80,7 +80,8 @@ public static partial class ModelSourceValidator
         }
         catch (KeelException error) when (!error.Message.StartsWith("Invalid model version source", StringComparison.Ordinal))
         {
-            throw Refuse(source, error.Message.TrimEnd('.'));
+            // A path or URI helper refused a part; say which source it was, and keep its reason.
+            throw new KeelException(error.Code, Refuse(source, error.Message.TrimEnd('.')).Message, error);
         }
     }
 
@@ -139,6 +140,11 @@ public static partial class ModelSourceValidator
 
     private static string ValidateProxied(string source)
     {
+        if (!source.StartsWith(ArtifactsPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            throw Refuse(source, "expected mlflow-artifacts:/<path>");
+        }
+
         // Keel hands out mlflow-artifacts:/<path>; the authority form (mlflow-artifacts://host/...)
         // is refused with every other double slash.
         if (source.Length > ArtifactsPrefix.Length && source[ArtifactsPrefix.Length] == '/')
@@ -259,6 +265,11 @@ public static partial class ModelSourceValidator
         if (normalized.IndexOfAny(['?', '#', ';', '%']) >= 0)
         {
             throw KeelException.InvalidParameter("encoded '?', '#', ';' and '%' are not allowed");
+        }
+
+        if (normalized.Length > 0 && char.IsWhiteSpace(normalized[^1]))
+        {
+            throw KeelException.InvalidParameter("a path must not end with whitespace");
         }
 
         return normalized;

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Keel.Core.Errors;
 using Keel.Core.Models;
@@ -74,12 +75,17 @@ public sealed record ModelUri
     /// <exception cref="KeelException">INVALID_PARAMETER_VALUE saying what is wrong.</exception>
     public static ModelUri Parse(string? uri)
     {
-        var result = TryParse(uri, out var parsed);
-        return result is null ? parsed! : throw KeelException.InvalidParameter(result);
+        var problem = Read(uri, out var parsed);
+        return problem is null ? parsed! : throw KeelException.InvalidParameter(problem);
     }
 
-    /// <summary>Parses a <c>models:</c> URI; returns null and the URI, or the problem.</summary>
-    public static string? TryParse(string? uri, out ModelUri? parsed)
+    /// <summary>Parses a <c>models:</c> URI without throwing.</summary>
+    /// <returns>Whether <paramref name="uri"/> is valid; <see cref="Parse"/> says why not.</returns>
+    public static bool TryParse(string? uri, [NotNullWhen(true)] out ModelUri? parsed) =>
+        Read(uri, out parsed) is null;
+
+    /// <summary>Parses; returns null and the URI, or the problem and null.</summary>
+    private static string? Read(string? uri, out ModelUri? parsed)
     {
         parsed = null;
         if (string.IsNullOrEmpty(uri))

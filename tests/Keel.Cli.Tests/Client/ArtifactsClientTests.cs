@@ -133,6 +133,26 @@ public sealed class ArtifactsClientTests(KeelServerFixture server) : IDisposable
     }
 
     [Fact]
+    public async Task DownloadRunArtifacts_ListingThatEscapesTheDestination_IsRefusedBeforeWriting()
+    {
+        const string run = """{"run":{"info":{"run_id":"r1","run_uuid":"r1","run_name":"n","experiment_id":"1","user_id":"u","status":"RUNNING","start_time":1,"artifact_uri":"mlflow-artifacts:/1/r1/artifacts","lifecycle_stage":"active"},"data":{"metrics":[],"params":[],"tags":[]},"inputs":{"dataset_inputs":[]}}}""";
+        await using var stub = await StubServer.StartAsync((ctx, _) => ctx.Request.Path.Value switch
+        {
+            "/api/2.0/mlflow/runs/get" => StubServer.JsonAsync(ctx, 200, run),
+            "/api/2.0/mlflow/artifacts/list" => StubServer.JsonAsync(ctx, 200, """{"files":[{"path":"../../evil.txt","is_dir":false,"file_size":1}]}"""),
+            _ => StubServer.JsonAsync(ctx, 200, "x"),
+        });
+        using var client = new KeelClient(stub.BaseAddress, new KeelClientOptions { MaxRetryAttempts = 0 });
+        var dest = Path.Combine(_local, "inner", "dest");
+
+        var e = await Assert.ThrowsAsync<KeelException>(() => client.DownloadRunArtifactsAsync("r1", null, dest, _ct));
+
+        Assert.Equal(ErrorCode.InvalidParameterValue, e.Code);
+        Assert.False(File.Exists(Path.Combine(_local, "evil.txt")));
+        Assert.Equal(2, stub.Requests);
+    }
+
+    [Fact]
     public async Task UploadRunArtifacts_MissingLocalPath_ThrowsFileNotFound()
     {
         var (client, run) = await NewRunAsync();

@@ -151,6 +151,27 @@ public sealed class RunsClientTests(KeelServerFixture server)
     }
 
     [Fact]
+    public async Task LogMetric_WithoutTimestamp_UsesTheOptionsClock()
+    {
+        var now = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
+        using var client = new Keel.Client.KeelClient(server.BaseAddress, new Keel.Client.KeelClientOptions { MaxRetryAttempts = 0, TimeProvider = new FixedClock(now) });
+        var experimentId = await client.CreateExperimentAsync(KeelServerFixture.UniqueName("clock"), cancellationToken: _ct);
+        var runId = (await client.CreateRunAsync(experimentId, cancellationToken: _ct)).Info.RunId;
+
+        await client.LogMetricAsync(runId, "auc", 0.8, 2, _ct);
+
+        Assert.Equal(new Metric("auc", 0.8, now.ToUnixTimeMilliseconds(), 2), Assert.Single((await client.GetRunAsync(runId, _ct)).Data.Metrics));
+    }
+
+    [Fact]
+    public void KeelClient_IsAnITrackingStore()
+    {
+        using var client = server.CreateClient();
+
+        Assert.IsAssignableFrom<ITrackingStore>(client);
+    }
+
+    [Fact]
     public async Task LogParam_DifferentValueTwice_ThrowsInvalidParameterValue()
     {
         var (client, experimentId) = await NewExperimentAsync();
@@ -263,5 +284,10 @@ public sealed class RunsClientTests(KeelServerFixture server)
         }
 
         return list;
+    }
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
     }
 }

@@ -1,0 +1,41 @@
+using System.Diagnostics;
+using BenchmarkDotNet.Running;
+using Keel.Monitoring.Benchmarks;
+
+if (args.Length > 0 && args[0] == "--quick")
+{
+    // A quick Stopwatch pass (no statistics) to check the figures before a full BenchmarkDotNet run.
+    var stats = new StatisticsBenchmarks();
+    stats.Setup();
+    var report = new ReportBenchmarks();
+    report.Setup();
+    foreach (var (name, action) in new (string, Action)[]
+    {
+        ("KS 1M vs 1M", () => stats.KolmogorovSmirnov_1M_vs_1M()),
+        ("Wasserstein 1M vs 1M", () => stats.Wasserstein_1M_vs_1M()),
+        ("Report 100k x 60", () => report.Report_100k_x_60_columns()),
+        ("Parse CSV 100k x 60", () => report.ParseCsv_100k_x_60_columns()),
+    })
+    {
+        action();
+        var process = Process.GetCurrentProcess();
+        var cpu0 = process.TotalProcessorTime;
+        long alloc0 = GC.GetTotalAllocatedBytes(precise: true);
+        var sw = Stopwatch.StartNew();
+        const int reps = 5;
+        for (int i = 0; i < reps; i++)
+        {
+            action();
+        }
+
+        double wall = sw.Elapsed.TotalMilliseconds / reps;
+        process.Refresh();
+        double cpu = (process.TotalProcessorTime - cpu0).TotalMilliseconds / reps;
+        double mb = (GC.GetTotalAllocatedBytes(precise: true) - alloc0) / reps / 1048576.0;
+        Console.WriteLine($"{name}: wall {wall:F1} ms, CPU {cpu:F1} ms, allocated {mb:F1} MB per call");
+    }
+
+    return;
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(StatisticsBenchmarks).Assembly).Run(args);

@@ -1,0 +1,22 @@
+using Keel.Monitoring.Data;
+using Keel.Monitoring.Drift;
+
+namespace Keel.Cli.Drift;
+
+/// <summary>A parsed <c>keel drift</c> invocation.</summary>
+internal sealed class DriftRequest
+{
+    public required string ReferencePath { get; init; }
+
+    public required string CurrentPath { get; init; }
+
+    public required DriftOptions Options { get; init; }
+
+    public IReadOnlyList<RowFilter> ReferenceFilters { get; init; } = [];
+
+    public IReadOnlyList<RowFilter> CurrentFilters { get; init; } = [];
+
+    public string? JsonPath { get; init; }
+
+    public string? HtmlPath { get; init; }
+}

@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using Keel.Cli.Infrastructure;
+using Keel.Cli.Tests.Infrastructure;
+
+namespace Keel.Cli.Tests.Cli;
+
+/// <summary>The built <c>keel</c> executable, run as a separate process against the shared server.</summary>
+public sealed class KeelExecutableTests(KeelServerFixture server)
+{
+    [Fact]
+    public async Task CreateAndList_WithKeelTrackingUri_PrintsOnlyJson()
+    {
+        var env = new Dictionary<string, string> { ["KEEL_TRACKING_URI"] = server.BaseAddress.AbsoluteUri };
+        var name = KeelServerFixture.UniqueName("exe");
+
+        var created = await KeelProcess.RunAsync(["experiments", "create", name, "--json"], env);
+        var listed = await KeelProcess.RunAsync(["experiments", "list", "--json"], env);
+
+        Assert.True(created.ExitCode == 0, created.ToString());
+        var id = created.Json().GetProperty("experiment_id").GetString();
+        Assert.True(listed.ExitCode == 0, listed.ToString());
+        Assert.Empty(listed.Error);
+        Assert.Contains(listed.Json().EnumerateArray(), e => e.GetProperty("experiment_id").GetString() == id && e.GetProperty("name").GetString() == name);
+    }
+
+    [Fact]
+    public async Task ExperimentsList_WithMlflowTrackingUri_PrintsATable()
+    {
+        var result = await KeelProcess.RunAsync(["experiments", "list"], new Dictionary<string, string> { ["MLFLOW_TRACKING_URI"] = server.BaseAddress.AbsoluteUri });
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Matches(@"^\s*ID\s+Name\s+Stage", result.Lines[0]);
+        Assert.Contains(result.Lines, l => l.Contains("Default", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RunsShow_UnknownRun_PrintsOneErrorLineAndExits1()
+    {
+        var result = await KeelProcess.RunAsync(["runs", "show", new string('d', 32), "--tracking-uri", server.BaseAddress.AbsoluteUri]);
+
+        CliRun.AssertOneLineError(result, ExitCodes.Failure, "RESOURCE_DOES_NOT_EXIST");
+    }
+
+    [Fact]
+    public async Task UnreachableServer_RetriesThenExits2WithOneLine()
+    {
+        var result = await KeelProcess.RunAsync(["experiments", "list", "--tracking-uri", "http://127.0.0.1:9"]);
+
+        CliRun.AssertOneLineError(result, ExitCodes.Unreachable, "cannot reach the tracking server");
+    }
+
+    [Fact]
+    public async Task UnknownCommand_Exits1WithOneLine()
+    {
+        var result = await KeelProcess.RunAsync(["frobnicate"]);
+
+        CliRun.AssertOneLineError(result, ExitCodes.Failure, "frobnicate");
+    }
+
+    [Fact]
+    public async Task Server_PrintsItsListeningAddress_AndServesHealth()
+    {
+        var data = Directory.CreateTempSubdirectory("keel-exe-server-").FullName;
+        var info = KeelProcess.StartInfo(["server", "--port", "0", "--backend-store-uri", $"sqlite:///{data}/keel.db", "--artifacts-uri", Path.Combine(data, "artifacts")]);
+        using var process = Process.Start(info)!;
+        try
+        {
+            var address = await ReadListeningAddressAsync(process);
+            using var http = new HttpClient();
+            var health = await http.GetStringAsync(new Uri(new Uri(address), "health"), TestContext.Current.CancellationToken);
+
+            Assert.Matches(@"^http://127\.0\.0\.1:\d+$", address);
+            Assert.Equal("OK", health.Trim());
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    /// <summary>Reads stdout until the "Keel server listening on" line, with a deadline instead of a sleep.</summary>
+    private static async Task<string> ReadListeningAddressAsync(Process process)
+    {
+        const string prefix = "Keel server listening on ";
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(60));
+        while (await process.StandardOutput.ReadLineAsync(deadline.Token) is { } line)
+        {
+            if (line.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return line[prefix.Length..].Trim();
+            }
+        }
+
+        throw new InvalidOperationException("keel server exited without printing its address: " + await process.StandardError.ReadToEndAsync(deadline.Token));
+    }
+}
