@@ -13,8 +13,9 @@ namespace Keel.Core.Artifacts;
 /// <item><c>..</c> segments (and any segment made only of dots, which Windows trims to <c>..</c>);</item>
 /// <item>absolute paths: a leading <c>/</c>, a drive letter (<c>C:</c>), a URI (<c>file:///</c>);</item>
 /// <item>backslashes, NUL and other control characters, <c>#</c>;</item>
-/// <item>any percent escape left after the transport's single decoding (<c>%2e</c>, <c>%2f</c>, <c>%25</c>...):
-/// such a path was encoded twice, which only an attack or a broken client does;</item>
+/// <item>any percent escape left after the transport's single decoding (<c>%2e</c>, <c>%2f</c>, <c>%2525</c>...):
+/// such a path was encoded twice, which only an attack or a broken client does (a lone <c>%</c>, as in
+/// <c>100%.txt</c>, is an ordinary character);</item>
 /// <item>names reserved for in-flight uploads (<see cref="TempPrefix"/>);</item>
 /// <item>segments longer than 255 UTF-8 bytes and paths longer than <see cref="MaxLength"/> characters.</item>
 /// </list>
@@ -149,8 +150,10 @@ public static class ArtifactPath
     }
 
     /// <summary>
-    /// Refuses percent-encoded <c>.</c>, <c>/</c>, <c>\</c>, <c>%</c> and control characters in a raw URL path:
+    /// Refuses percent-encoded <c>.</c>, <c>/</c>, <c>\</c>, <c>#</c> and control characters in a raw URL path:
     /// a client never needs to encode them, and a server that decodes them late can be tricked.
+    /// An encoded <c>%</c> is let through here (clients encode a literal <c>%</c> in a file name), but
+    /// if it forms a further escape (<c>%252e</c>) <see cref="Normalize"/> refuses the decoded result.
     /// </summary>
     /// <exception cref="KeelException">INVALID_PARAMETER_VALUE when one is present.</exception>
     public static void EnsureNoEncodedSpecials(string rawPath)
@@ -164,9 +167,9 @@ public static class ArtifactPath
             }
 
             var value = (HexValue(rawPath[i + 1]) << 4) | HexValue(rawPath[i + 2]);
-            if (value is '.' or '/' or '\\' or '%' or '#' || value < 0x20 || value == 0x7f)
+            if (value is '.' or '/' or '\\' or '#' || value < 0x20 || value == 0x7f)
             {
-                throw Invalid("percent-encoded dots, slashes, percent signs and control characters are not allowed");
+                throw Invalid("percent-encoded dots, slashes, backslashes, '#' and control characters are not allowed");
             }
         }
     }

@@ -14,6 +14,14 @@ namespace Keel.Server.Artifacts;
 /// </summary>
 internal static class ArtifactsApi
 {
+    /// <summary>
+    /// MLflow's client falls back to a single PUT when the answer to <c>mpu/create</c> starts with exactly
+    /// this text (<c>_UnsupportedMultipartUploadException.MESSAGE</c>).
+    /// </summary>
+    internal const string MultipartUnsupportedMessage = "Multipart upload is not supported for the current artifact repository";
+
+    private static readonly string[] MultipartSteps = ["create", "complete", "abort"];
+
     public static void MapArtifactsApi(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
@@ -29,10 +37,14 @@ internal static class ArtifactsApi
         foreach (var prefix in ArtifactRequestPath.ProxyPrefixes)
         {
             app.MapGet(prefix + "/artifacts", ListAsync);
-            app.MapGet(prefix + "/artifacts/{**path}", DownloadAsync);
+            app.MapMethods(prefix + "/artifacts/{**path}", ["GET", "HEAD"], DownloadAsync);
             app.MapPut(prefix + "/artifacts/{**path}", (HttpContext context, IArtifactStore store) => UploadAsync(context, store, options));
             app.MapDelete(prefix + "/artifacts/{**path}", DeleteAsync);
             app.MapMethods(prefix + "/artifacts/{**path}", ["POST", "PATCH"], MethodNotAllowedAsync);
+            foreach (var step in MultipartSteps)
+            {
+                app.MapPost(prefix + "/mpu/" + step + "/{**path}", MultipartNotSupported);
+            }
         }
 
         app.MapRunArtifactsApi();
@@ -52,7 +64,7 @@ internal static class ArtifactsApi
         return Json.Ok(new ListProxiedArtifactsResponse(files));
     }
 
-    /// <summary><c>GET .../mlflow-artifacts/artifacts/&lt;path&gt;</c>: the file, as an attachment.</summary>
+    /// <summary><c>GET .../mlflow-artifacts/artifacts/&lt;path&gt;</c>: the file, as an attachment (HEAD: its headers).</summary>
     private static async Task<FileStreamHttpResult> DownloadAsync(HttpContext context, IArtifactStore store)
     {
         var path = ArtifactRequestPath.FromProxyUrl(context, required: true);
@@ -80,16 +92,28 @@ internal static class ArtifactsApi
         var body = new LengthLimitedStream(context.Request.Body, options.MaxUploadBytes, options.TooLarge);
         await using (body.ConfigureAwait(false))
         {
-            await store.WriteAsync(path, body, context.RequestAborted).ConfigureAwait(false);
+            try
+            {
+                await store.WriteAsync(path, body, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (IOException e) when (context.RequestAborted.IsCancellationRequested)
+            {
+                // The client went away mid-upload: nothing was stored and nobody is left to answer.
+                throw new OperationCanceledException("The client aborted the upload.", e, context.RequestAborted);
+            }
         }
 
         return Json.Empty();
     }
 
+    /// <summary><c>POST .../mlflow-artifacts/mpu/{create,complete,abort}/&lt;path&gt;</c>: NOT_IMPLEMENTED (501).</summary>
+    private static IResult MultipartNotSupported() =>
+        throw new KeelException(ErrorCode.NotImplemented, MultipartUnsupportedMessage + ". Upload each file with one PUT to /api/2.0/mlflow-artifacts/artifacts/<path>.");
+
     /// <summary>Other methods get a JSON 405 rather than routing's empty one.</summary>
     private static Task MethodNotAllowedAsync(HttpContext context)
     {
-        context.Response.Headers.Allow = "GET, PUT, DELETE";
+        context.Response.Headers.Allow = "GET, HEAD, PUT, DELETE";
         return ErrorHandling.WriteAsync(context, ErrorCode.EndpointNotFound, $"The artifact proxy does not support {context.Request.Method}; use GET, PUT or DELETE.", StatusCodes.Status405MethodNotAllowed);
     }
 

@@ -119,6 +119,7 @@ public sealed class ArtifactPathTests
     [InlineData("a%20b/c.txt", "a b/c.txt")]
     [InlineData("d%C3%A9j%C3%A0/x", "déjà/x")]
     [InlineData("a/b/", "a/b")]
+    [InlineData("100%25.txt", "100%.txt")]
     [InlineData("", "")]
     public void NormalizeEncoded_SafeRawPath_DecodesOnce(string raw, string expected) =>
         Assert.Equal(expected, ArtifactPath.NormalizeEncoded(raw));
@@ -134,6 +135,8 @@ public sealed class ArtifactPathTests
     [InlineData("%2e./x")]
     [InlineData("%252e%252e/x")]
     [InlineData("%25252e%25252e")]
+    [InlineData("%25%32%65%25%32%65")]
+    [InlineData("a%2520b")]
     [InlineData("a%2fb")]
     [InlineData("a%2Fb")]
     [InlineData("..%2fx")]

@@ -34,7 +34,15 @@ public sealed class ArtifactsAppFactory : WebApplicationFactory<Program>
         }
 
         UseKestrel();
-        StartServer();
+        try
+        {
+            StartServer();
+        }
+        catch
+        {
+            Directory.Delete(Folder, recursive: true);
+            throw;
+        }
     }
 
     /// <summary>A factory with extra configuration settings (e.g. <c>Keel:Artifacts:MaxUploadBytes</c>).</summary>

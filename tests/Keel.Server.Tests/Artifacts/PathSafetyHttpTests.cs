@@ -63,8 +63,9 @@ public sealed class PathSafetyHttpTests : IClassFixture<ArtifactsAppFactory>
         // Reserved temporary names.
         ".keel-upload-0123",
         "%2ekeel-upload-0123",
-        // Percent signs.
-        "a%25b",
+        // Percent signs that form a further escape once decoded.
+        "a%2520b",
+        "%25%32%65%25%32%65/secret.txt",
     };
 
     [Theory]

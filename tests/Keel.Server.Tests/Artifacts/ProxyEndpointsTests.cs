@@ -69,11 +69,21 @@ public sealed class ProxyEndpointsTests(ArtifactsAppFactory factory) : IClassFix
     }
 
     [Fact]
+    public async Task Upload_LiteralPercentInName_IsStoredAsSent()
+    {
+        // requests (MLflow's client) sends "100%.txt" as "100%25.txt".
+        var dir = Unique();
+        await HttpAssert.EmptyOk(await _client.PutAsync($"/api/2.0/mlflow-artifacts/artifacts/{dir}/100%25.txt", new StringContent("x"), Ct));
+        Assert.True(File.Exists(Path.Join(factory.ArtifactsPath, dir, "100%.txt")));
+        Assert.Equal("x", await _client.GetStringAsync($"/api/2.0/mlflow-artifacts/artifacts/{dir}/100%25.txt", Ct));
+    }
+
+    [Fact]
     public async Task Upload_ChunkedBodyLargerThanKestrelDefaultLimit_IsAccepted()
     {
         var path = $"/api/2.0/mlflow-artifacts/artifacts/{Unique()}/big.bin";
         var size = 31L * 1024 * 1024;
-        var content = new StreamContent(new ZeroStream(size));
+        var content = new ZeroContent(size);
         var put = await _client.PutAsync(path, content, Ct);
         await HttpAssert.EmptyOk(put);
 
@@ -200,6 +210,20 @@ public sealed class ProxyEndpointsTests(ArtifactsAppFactory factory) : IClassFix
     }
 
     [Fact]
+    public async Task Head_ReturnsLengthAndTypeWithoutBody()
+    {
+        var path = $"/api/2.0/mlflow-artifacts/artifacts/{Unique()}/h.txt";
+        await _client.PutAsync(path, new StringContent("12345"), Ct);
+
+        var response = await _client.SendAsync(new HttpRequestMessage(HttpMethod.Head, path), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(5, response.Content.Headers.ContentLength);
+        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync(Ct));
+    }
+
+    [Fact]
     public async Task Download_RangeRequest_ReturnsPartialContent()
     {
         var path = $"/api/2.0/mlflow-artifacts/artifacts/{Unique()}/r.txt";
@@ -213,6 +237,23 @@ public sealed class ProxyEndpointsTests(ArtifactsAppFactory factory) : IClassFix
         Assert.Equal("234", await response.Content.ReadAsStringAsync(Ct));
     }
 
+    [Theory]
+    [InlineData("/api/2.0/mlflow-artifacts/mpu/create/1/run/artifacts")]
+    [InlineData("/api/2.0/mlflow-artifacts/mpu/create")]
+    [InlineData("/api/2.0/mlflow-artifacts/mpu/complete/1/run/artifacts")]
+    [InlineData("/ajax-api/2.0/mlflow-artifacts/mpu/abort/x")]
+    public async Task MultipartUpload_IsNotImplementedWithTheMessageMlflowClientsFallBackOn(string url)
+    {
+        var response = await _client.PostAsync(url, new StringContent("""{"path": "big.bin", "num_parts": 3}""", Encoding.UTF8, "application/json"), Ct);
+
+        var message = await HttpAssert.Error(response, HttpStatusCode.NotImplemented, "NOT_IMPLEMENTED");
+        Assert.StartsWith("Multipart upload is not supported for the current artifact repository", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnknownProxyEndpoint_IsEndpointNotFoundJson() =>
+        await HttpAssert.Error(await _client.GetAsync("/api/2.0/mlflow-artifacts/nothing-here", Ct), HttpStatusCode.NotFound, "ENDPOINT_NOT_FOUND");
+
     [Fact]
     public async Task UnsupportedMethod_IsJson405()
     {
@@ -220,41 +261,22 @@ public sealed class ProxyEndpointsTests(ArtifactsAppFactory factory) : IClassFix
         await HttpAssert.Error(response, HttpStatusCode.MethodNotAllowed, "ENDPOINT_NOT_FOUND");
     }
 
-    /// <summary>A stream of zeros of a given length, read in chunks (sent chunked: no Content-Length).</summary>
-    private sealed class ZeroStream(long length) : Stream
+    /// <summary>Zeros of a given length, sent chunked (no Content-Length).</summary>
+    private sealed class ZeroContent(long length) : HttpContent
     {
-        private long _position;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
         {
-            get => _position;
-            set => throw new NotSupportedException();
+            var chunk = new byte[1024 * 1024];
+            for (var left = length; left > 0; left -= chunk.Length)
+            {
+                await stream.WriteAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, left)));
+            }
         }
 
-        public override int Read(byte[] buffer, int offset, int count)
+        protected override bool TryComputeLength(out long length)
         {
-            var n = (int)Math.Min(count, length - _position);
-            Array.Clear(buffer, offset, n);
-            _position += n;
-            return n;
+            length = 0;
+            return false;
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
