@@ -1,3 +1,4 @@
+using Keel.Core.Artifacts;
 using System.CommandLine;
 using Keel.Cli.Infrastructure;
 using Keel.Core.Registry;
@@ -34,26 +35,15 @@ internal static class ModelsCommon
     public static Option<string?> AliasOption(string description) => new("--alias", "-a") { Description = description };
 
     /// <summary>The run id of a <c>runs:/&lt;id&gt;/path</c> source (as MLflow's register_model fills run_id), else null.</summary>
-    public static string? RunOf(string source)
-    {
-        if (!source.StartsWith("runs:/", StringComparison.Ordinal))
-        {
-            return null;
-        }
+    public static string? RunOf(string source) => RunsUri.TryParse(source)?.RunId;
 
-        var rest = source["runs:/".Length..];
-        var slash = rest.IndexOf('/', StringComparison.Ordinal);
-        var id = slash < 0 ? rest : rest[..slash];
-        return id.Length == 0 ? null : id;
-    }
-
-    /// <summary>The user: $KEEL_USER, else the client's user (the OS user); with the <c>--reason</c> as comment.</summary>
     /// <summary><c>--force</c>: promote into production although the version's validation gates failed.</summary>
     public static Option<bool> ForceOption() => new("--force")
     {
         Description = "Promote into production (stage, or the production/champion alias) although the version's validation gates failed; needs --reason, which the audit trail keeps.",
     };
 
+    /// <summary>The user: $KEEL_USER, else the client's user (the OS user); with the <c>--reason</c> as comment.</summary>
     public static Actor Actor(GlobalOptions globals, ApiCommandContext ctx, string? reason)
     {
         var user = globals.Settings.GetEnvironmentVariable(UserVariable);

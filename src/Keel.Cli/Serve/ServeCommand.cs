@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Keel.Cli.Infrastructure;
-using Keel.Cli.Models;
 using Keel.Cli.Server;
 using Keel.Client;
 using Keel.Core.Registry;
@@ -58,10 +57,10 @@ internal static class ServeCommand
     {
         string runId;
         string path;
-        if (ModelsCommon.RunOf(version.Source) is { } sourceRun)
+        if (Core.Artifacts.RunsUri.TryParse(version.Source) is { } runs)
         {
-            runId = sourceRun;
-            path = version.Source["runs:/".Length..][sourceRun.Length..].Trim('/');
+            runId = runs.RunId;
+            path = runs.Path;
         }
         else if (version.RunId is { Length: > 0 } id && version.Source.StartsWith("mlflow-artifacts:", StringComparison.OrdinalIgnoreCase))
         {

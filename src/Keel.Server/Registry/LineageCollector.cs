@@ -54,17 +54,10 @@ internal sealed class LineageCollector(ITrackingStore tracking, IArtifactStore a
     /// <summary>The source's artifact-store folder, when it has one (runs:/ and mlflow-artifacts:/ sources).</summary>
     public static string? ArtifactFolder(string source, Run? run)
     {
-        if (source.StartsWith("runs:/", StringComparison.Ordinal) && run is not null)
-        {
-            var rest = source["runs:/".Length..];
-            var slash = rest.IndexOf('/', StringComparison.Ordinal);
-            var path = slash < 0 ? string.Empty : rest[(slash + 1)..];
-            return ArtifactUris.IsProxied(run.Info.ArtifactUri)
-                ? Join(ArtifactUris.ToRelativePath(run.Info.ArtifactUri), path)
-                : null;
-        }
-
-        return ArtifactUris.IsProxied(source) ? ArtifactUris.ToRelativePath(source) : null;
+        var location = RunsUri.TryParse(source) is { } runs
+            ? run is null ? null : runs.Under(run.Info.ArtifactUri)
+            : source;
+        return ArtifactUris.IsProxied(location) ? ArtifactUris.ToRelativePath(location!) : null;
     }
 
     private async Task<(string? Signature, string? KeelVersion)> ReadPackageAsync(string source, Run? run, CancellationToken cancellationToken)

@@ -216,29 +216,17 @@ internal static class RegistryApi
     /// <summary>The artifact URI a version's files live at: runs:/ sources resolve to the run's artifact location.</summary>
     internal static async Task<string> DownloadUriAsync(ModelVersion version, ITrackingStore tracking, CancellationToken cancellationToken)
     {
-        var runId = RunOf(version.Source);
-        if (runId is null)
+        if (RunsUri.TryParse(version.Source) is not { } runs)
         {
             return version.Source;
         }
 
-        var run = await tracking.GetRunAsync(runId, cancellationToken).ConfigureAwait(false);
-        var path = version.Source["runs:/".Length..][runId.Length..].TrimStart('/');
-        return path.Length == 0 ? run.Info.ArtifactUri : run.Info.ArtifactUri.TrimEnd('/') + "/" + path;
+        var run = await tracking.GetRunAsync(runs.RunId, cancellationToken).ConfigureAwait(false);
+        return runs.Under(run.Info.ArtifactUri);
     }
 
     /// <summary>The run id of a <c>runs:/&lt;id&gt;/...</c> source, else null.</summary>
-    internal static string? RunOf(string source)
-    {
-        if (!source.StartsWith("runs:/", StringComparison.Ordinal))
-        {
-            return null;
-        }
-
-        var rest = source["runs:/".Length..];
-        var slash = rest.IndexOf('/', StringComparison.Ordinal);
-        return slash < 0 ? rest : rest[..slash];
-    }
+    internal static string? RunOf(string source) => RunsUri.TryParse(source)?.RunId;
 
     /// <summary>MLflow's wire spelling of a stage given in either spelling.</summary>
     internal static string WireStage(string stage) => ModelStages.ToWireName(ModelStages.Parse(stage));

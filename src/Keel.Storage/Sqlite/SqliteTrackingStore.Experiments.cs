@@ -1,3 +1,4 @@
+using Keel.Core.Artifacts;
 using System.Globalization;
 using Keel.Core.Errors;
 using Keel.Core.Paging;
@@ -30,7 +31,7 @@ public sealed partial class SqliteTrackingStore
             insert.Parameters.AddWithValue("$n", name);
             insert.Parameters.AddWithValue("$t", now);
             var id = Convert.ToInt64(insert.ExecuteScalar(), CultureInfo.InvariantCulture);
-            var location = string.IsNullOrEmpty(artifactLocation) ? $"mlflow-artifacts:/{id}" : artifactLocation;
+            var location = string.IsNullOrEmpty(artifactLocation) ? ArtifactUris.ForExperiment(id.ToString(CultureInfo.InvariantCulture)) : artifactLocation;
             var update = _statements.Get(tx, "UPDATE experiments SET artifact_location = $l WHERE experiment_id = $id");
             update.Parameters.AddWithValue("$l", location);
             update.Parameters.AddWithValue("$id", id);

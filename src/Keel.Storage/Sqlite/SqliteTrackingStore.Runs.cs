@@ -1,3 +1,4 @@
+using Keel.Core.Artifacts;
 using System.Globalization;
 using System.Security.Cryptography;
 using Keel.Core.Errors;
@@ -55,7 +56,7 @@ public sealed partial class SqliteTrackingStore
             insert.Parameters.AddWithValue("$n", name);
             insert.Parameters.AddWithValue("$u", command.UserId ?? string.Empty);
             insert.Parameters.AddWithValue("$s", command.StartTime ?? Now());
-            insert.Parameters.AddWithValue("$a", location.TrimEnd('/') + "/" + runId + "/artifacts");
+            insert.Parameters.AddWithValue("$a", ArtifactUris.ForRun(location, runId));
             var runKey = Convert.ToInt64(insert.ExecuteScalar(), CultureInfo.InvariantCulture);
             foreach (var tag in tags)
             {
