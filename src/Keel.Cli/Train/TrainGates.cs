@@ -1,38 +1,15 @@
+using System.Globalization;
 using Keel.Core.Errors;
 using Keel.Core.Registry;
+using Keel.Core.Tracking;
+using Keel.Core.Validation.Gates;
 using Keel.ML.Evaluation;
+using Keel.ML.Pipeline;
 using Keel.ML.Running;
+using CoreThreshold = Keel.Core.Validation.Gates.MetricThreshold;
+using PipelineThreshold = Keel.ML.Pipeline.MetricThreshold;
 
 namespace Keel.Cli.Train;
-
-/// <summary>One gate's outcome, as reported in the summary and in <c>validation/report.json</c>.</summary>
-/// <param name="Metric">The metric, checked on the test split (logged as <c>test_&lt;metric&gt;</c>).</param>
-/// <param name="Value">Its value (NaN when undefined).</param>
-/// <param name="Min">The floor, or null.</param>
-/// <param name="Max">The ceiling, or null.</param>
-/// <param name="Passed">Whether it passed.</param>
-internal sealed record GateResult(string Metric, double Value, double? Min, double? Max, bool Passed)
-{
-    public static GateResult From(ThresholdCheck check) => new(check.Metric, check.Value, check.Min, check.Max, check.Passed);
-
-    /// <summary>e.g. <c>accuracy_score 0.91 &gt;= 0.9</c>.</summary>
-    public string Describe()
-    {
-        var bounds = new List<string>(2);
-        if (Min is { } min)
-        {
-            bounds.Add(">= " + TrainTracking.Format(min));
-        }
-
-        if (Max is { } max)
-        {
-            bounds.Add("<= " + TrainTracking.Format(max));
-        }
-
-        var value = double.IsNaN(Value) ? "undefined" : Value.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture);
-        return $"test_{Metric} = {value}, required {string.Join(" and ", bounds)}";
-    }
-}
 
 /// <summary>What registration did.</summary>
 /// <param name="Name">The registered model.</param>
@@ -42,30 +19,81 @@ internal sealed record GateResult(string Metric, double Value, double? Min, doub
 /// <param name="Applied">Whether the alias/stage was applied (only when every gate passed).</param>
 internal sealed record RegistrationResult(string Name, string Version, string? RequestedAlias, string? RequestedStage, bool Applied);
 
-/// <summary>The gates' report, and registration that honours it.</summary>
+/// <summary>The champion the candidate was compared with.</summary>
+/// <param name="Reference">How it was named: <c>@champion</c> or a stage.</param>
+/// <param name="Version">Its version, or null when nothing holds that alias or stage yet.</param>
+/// <param name="RunId">Its run, whose <c>test_*</c> metrics it is held to, or null.</param>
+internal sealed record ChampionInfo(string Reference, string? Version, string? RunId);
+
+/// <summary>
+/// The pipeline's gates on the test split, with Core's <see cref="Keel.Core.Validation.Gates.MetricGate"/> (MLflow's
+/// <c>MetricThreshold</c> semantics), against the current champion when a threshold asks for a
+/// change; and registration that honours the resulting <see cref="GateReport"/>.
+/// </summary>
 internal static class TrainGates
 {
-    /// <summary>The content of <c>validation/report.json</c>.</summary>
-    public static object Report(TrainingResult result) => new
-    {
-        status = result.ThresholdsPassed ? "passed" : "failed",
-        split = "test",
-        checks = result.ThresholdChecks.Select(c => new
-        {
-            metric = c.Metric,
-            logged_as = "test_" + c.Metric,
-            value = double.IsFinite(c.Value) ? c.Value : (double?)null,
-            min = c.Min,
-            max = c.Max,
-            passed = c.Passed,
-        }),
-    };
+    /// <summary>The version tag pointing at the full report.</summary>
+    public const string ReportTag = "keel.validation.report";
 
     /// <summary>
-    /// Registers <c>runs:/&lt;run&gt;/model</c> as a new version tagged <c>keel.validation.status</c>;
-    /// applies the requested alias or stage only when every gate passed.
+    /// Evaluates the pipeline's thresholds against the test metrics. The floor of a score and the
+    /// ceiling of a loss are MLflow thresholds; the other bound (a ceiling on a score, a floor on a
+    /// loss) is checked as a plain bound. Change thresholds compare with the champion named by
+    /// <c>registration.champion</c> (its run's <c>test_</c> metrics); with no champion yet they are
+    /// skipped and said so, so the first model of a name can be registered.
     /// </summary>
-    public static async Task<RegistrationResult> RegisterAsync(IRegistryStore registry, TrainingResult result, string runId, Actor actor, CancellationToken cancellationToken)
+    public static async Task<(GateReport Report, ChampionInfo? Champion)> EvaluateAsync(
+        IRegistryStore registry, ITrackingStore tracking, TrainingResult result, CancellationToken cancellationToken)
+    {
+        var pipeline = result.Pipeline;
+        var candidate = result.Metrics["test"];
+        ChampionInfo? champion = null;
+        IReadOnlyDictionary<string, double>? championMetrics = null;
+        if (pipeline.Thresholds.Values.Any(t => t.HasChangeThreshold) && pipeline.Registration is { } registration)
+        {
+            (champion, championMetrics) = await FindChampionAsync(registry, tracking, registration, cancellationToken).ConfigureAwait(false);
+        }
+
+        var thresholds = new List<CoreThreshold>();
+        var extra = new List<GateCheck>();
+        foreach (var (metric, bound) in pipeline.Thresholds.OrderBy(t => t.Key, StringComparer.Ordinal))
+        {
+            var greater = MetricNames.HigherIsBetter(metric);
+            var core = new CoreThreshold(metric)
+            {
+                Threshold = greater ? bound.Min : bound.Max,
+                MinAbsoluteChange = championMetrics is null ? null : bound.MinAbsoluteChange,
+                MinRelativeChange = championMetrics is null ? null : bound.MinRelativeChange,
+                GreaterIsBetter = greater,
+            };
+            if (core.Threshold is not null || core.HasChangeThreshold)
+            {
+                thresholds.Add(core);
+            }
+
+            if ((greater ? bound.Max : bound.Min) is { } opposite)
+            {
+                extra.Add(OppositeBound(metric, candidate, opposite, greater));
+            }
+
+            if (championMetrics is null && bound.HasChangeThreshold)
+            {
+                extra.Add(SkippedChange(metric, bound, champion));
+            }
+        }
+
+        var metricGate = Keel.Core.Validation.Gates.MetricGate.Evaluate(candidate, championMetrics, thresholds);
+        var checks = metricGate.ToChecks().Concat(extra).ToList();
+        return (new GateReport(checks), champion);
+    }
+
+    /// <summary>
+    /// Registers <c>runs:/&lt;run&gt;/model</c> as a new version tagged with the report's status
+    /// (<see cref="GateReport.TagKey"/>) and where the report is; applies the requested alias or
+    /// stage only when every gate passed.
+    /// </summary>
+    public static async Task<RegistrationResult> RegisterAsync(
+        IRegistryStore registry, TrainingResult result, GateReport report, string runId, Actor actor, CancellationToken cancellationToken)
     {
         var registration = result.Pipeline.Registration!;
         var name = registration.ModelName;
@@ -78,15 +106,19 @@ internal static class TrainGates
             await registry.CreateRegisteredModelAsync(name, null, null, actor, cancellationToken).ConfigureAwait(false);
         }
 
-        var status = result.ThresholdsPassed ? "passed" : "failed";
         var version = await registry.CreateModelVersionAsync(
             new CreateModelVersionCommand(name, $"runs:/{runId}/model", runId,
-                [new("keel.validation.status", status), new("keel.pipeline", result.Pipeline.Name), new("keel.data.digest", result.Data.Digest)],
+                [
+                    new(GateReport.TagKey, report.TagValue),
+                    new(ReportTag, $"runs:/{runId}/{GateReport.ArtifactPath}"),
+                    new("keel.pipeline", result.Pipeline.Name),
+                    new("keel.data.digest", result.Data.Digest),
+                ],
                 null, null, null),
             actor,
             cancellationToken).ConfigureAwait(false);
 
-        if (!result.ThresholdsPassed)
+        if (!report.Passed)
         {
             return new RegistrationResult(name, version.Version, registration.Alias, registration.Stage, Applied: false);
         }
@@ -103,4 +135,67 @@ internal static class TrainGates
 
         return new RegistrationResult(name, version.Version, registration.Alias, registration.Stage, Applied: registration.Alias is not null || registration.Stage is not null);
     }
+
+    /// <summary>The version named by <c>registration.champion</c> and its run's test metrics (null, null when there is none).</summary>
+    private static async Task<(ChampionInfo Champion, IReadOnlyDictionary<string, double>? Metrics)> FindChampionAsync(
+        IRegistryStore registry, ITrackingStore tracking, RegistrationSection registration, CancellationToken cancellationToken)
+    {
+        var reference = registration.Champion;
+        var uri = reference.StartsWith('@')
+            ? $"models:/{registration.ModelName}{reference}"
+            : $"models:/{registration.ModelName}/{reference}";
+        ModelVersion version;
+        try
+        {
+            version = await registry.ResolveAsync(uri, cancellationToken).ConfigureAwait(false);
+        }
+        catch (KeelException e) when (e.Code == ErrorCode.ResourceDoesNotExist)
+        {
+            return (new ChampionInfo(reference, null, null), null);
+        }
+
+        if (string.IsNullOrEmpty(version.RunId))
+        {
+            // A champion registered without a run has no metrics to beat: every change check fails, as in MLflow.
+            return (new ChampionInfo(reference, version.Version, null), new Dictionary<string, double>(StringComparer.Ordinal));
+        }
+
+        var run = await tracking.GetRunAsync(version.RunId, cancellationToken).ConfigureAwait(false);
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var metric in run.Data.Metrics)
+        {
+            if (metric.Key.StartsWith("test_", StringComparison.Ordinal))
+            {
+                metrics[metric.Key["test_".Length..]] = metric.Value;
+            }
+        }
+
+        return (new ChampionInfo(reference, version.Version, version.RunId), metrics);
+    }
+
+    private static GateCheck OppositeBound(string metric, IReadOnlyDictionary<string, double> candidate, double bound, bool greater)
+    {
+        var comparison = greater ? "<=" : ">=";
+        if (!candidate.TryGetValue(metric, out var value) || double.IsNaN(value))
+        {
+            return new GateCheck(GateNames.Metric, metric, greater ? "max" : "min", null, $"{comparison} {Number(bound)}", GateOutcome.Failed,
+                $"Metric validation failed: metric {metric} was missing from the candidate model's metrics or undefined.");
+        }
+
+        var passed = greater ? value <= bound : value >= bound;
+        var reason = passed
+            ? $"Metric {metric} = {Number(value)} is within {comparison} {Number(bound)}."
+            : $"Metric {metric} = {Number(value)} is {(greater ? "above its ceiling" : "below its floor")} {Number(bound)}.";
+        return new GateCheck(GateNames.Metric, metric, greater ? "max" : "min", Number(value), $"{comparison} {Number(bound)}", passed ? GateOutcome.Passed : GateOutcome.Failed, reason);
+    }
+
+    private static GateCheck SkippedChange(string metric, PipelineThreshold bound, ChampionInfo? champion)
+    {
+        var which = string.Join(" and ", new[] { bound.MinAbsoluteChange is null ? null : "min_absolute_change", bound.MinRelativeChange is null ? null : "min_relative_change" }.Where(s => s is not null));
+        var reference = champion?.Reference ?? "the champion";
+        return new GateCheck(GateNames.Metric, metric, "champion", null, null, GateOutcome.Skipped,
+            $"No version holds {reference} yet, so {which} of {metric} was not checked; this version can become the first champion.");
+    }
+
+    private static string Number(double value) => value.ToString("0.######", CultureInfo.InvariantCulture);
 }

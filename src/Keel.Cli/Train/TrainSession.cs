@@ -2,6 +2,7 @@ using System.Globalization;
 using Keel.Cli.Infrastructure;
 using Keel.Core.Registry;
 using Keel.Core.Tracking;
+using Keel.Core.Validation.Gates;
 using Keel.ML.Pipeline;
 using Keel.ML.Running;
 
@@ -77,10 +78,13 @@ internal sealed class TrainSession(CliSettings settings, CliOutput output, Pipel
         var artifacts = await TrainTracking.LogArtifactsAsync(backend, run.Info, result, cancellationToken).ConfigureAwait(false);
         await backend.LogModelAsync(runId, TrainTracking.ModelJson(result, runId, TimeProvider.System.GetUtcNow()), cancellationToken).ConfigureAwait(false);
 
-        var gates = result.ThresholdChecks.Select(GateResult.From).ToList();
-        foreach (var gate in gates.Where(g => !g.Passed))
+        _progress.Step("checking gates" + (pipeline.Thresholds.Values.Any(t => t.HasChangeThreshold) ? $" (against {pipeline.Registration?.Champion})" : string.Empty));
+        var (report, champion) = await TrainGates.EvaluateAsync(backend.Registry, backend.Tracking, result, cancellationToken).ConfigureAwait(false);
+        await backend.Tracking.SetTagAsync(runId, new RunTag(GateReport.TagKey, report.TagValue), cancellationToken).ConfigureAwait(false);
+        artifacts = [.. artifacts, await TrainTracking.UploadReportAsync(backend, run.Info, report, cancellationToken).ConfigureAwait(false)];
+        foreach (var check in report.Checks.Where(c => c.Outcome == GateOutcome.Failed))
         {
-            settings.Error.WriteLine("gate failed: " + gate.Describe());
+            settings.Error.WriteLine("gate failed: " + check.Reason);
         }
 
         RegistrationResult? registration = null;
@@ -88,10 +92,10 @@ internal sealed class TrainSession(CliSettings settings, CliOutput output, Pipel
         {
             _progress.Step($"registering '{pipeline.Registration.ModelName}'");
             var actor = new Actor(user, $"keel train {pipelineFileName}");
-            registration = await TrainGates.RegisterAsync(backend.Registry, result, runId, actor, cancellationToken).ConfigureAwait(false);
-            if (!registration.Applied && !result.ThresholdsPassed && (pipeline.Registration.Alias ?? pipeline.Registration.Stage) is not null)
+            registration = await TrainGates.RegisterAsync(backend.Registry, result, report, runId, actor, cancellationToken).ConfigureAwait(false);
+            if (!registration.Applied && !report.Passed && (pipeline.Registration.Alias ?? pipeline.Registration.Stage) is not null)
             {
-                settings.Error.WriteLine($"'{registration.Name}' version {registration.Version} registered with keel.validation.status=failed; alias/stage not applied.");
+                settings.Error.WriteLine($"'{registration.Name}' version {registration.Version} registered with {GateReport.TagKey}={report.TagValue}; alias/stage not applied.");
             }
         }
 
@@ -104,13 +108,13 @@ internal sealed class TrainSession(CliSettings settings, CliOutput output, Pipel
             result.Seed,
             result.Splits,
             result.Metrics,
-            gates,
-            result.ThresholdsPassed,
+            report,
+            champion,
             children,
             artifacts,
             registration,
             OutputDirectory is null ? null : directory,
-            result.ThresholdsPassed ? TrainCommand.Passed : TrainCommand.GateFailed);
+            report.Passed ? TrainCommand.Passed : TrainCommand.GateFailed);
     }
 
     /// <summary>Marks the run ended; a store that cannot be reached must not hide the error that ended it.</summary>

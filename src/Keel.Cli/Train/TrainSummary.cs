@@ -1,5 +1,6 @@
 using System.Globalization;
 using Keel.Cli.Infrastructure;
+using Keel.Core.Validation.Gates;
 using Keel.ML.Running;
 using Spectre.Console;
 
@@ -15,8 +16,8 @@ internal sealed record TrainSummary(
     int Seed,
     SplitSizes Splits,
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> Metrics,
-    IReadOnlyList<GateResult> Gates,
-    bool GatesPassed,
+    GateReport Gates,
+    ChampionInfo? Champion,
     IReadOnlyList<string> ChildRunIds,
     IReadOnlyList<string> Artifacts,
     RegistrationResult? Registration,
@@ -37,7 +38,11 @@ internal sealed record TrainSummary(
             Row("sweep", $"{ChildRunIds.Count} child runs");
         }
 
-        Row("gates", Gates.Count == 0 ? "none" : GatesPassed ? "passed" : "failed");
+        Row("gates", Gates.Checks.Count == 0 ? "none" : Gates.TagValue);
+        if (Champion is not null)
+        {
+            Row("champion", Champion.Version is null ? $"{Champion.Reference}: none yet" : $"{Champion.Reference}: version {Champion.Version}");
+        }
         Row("model", Registration is null ? "not registered" : $"{Registration.Name} version {Registration.Version}");
         if (Registration is not null && (Registration.RequestedAlias ?? Registration.RequestedStage) is not null)
         {
@@ -57,17 +62,12 @@ internal sealed record TrainSummary(
 
         output.WriteLine(string.Empty);
         output.Write(metrics);
-        if (Gates.Count > 0)
+        if (Gates.Checks.Count > 0)
         {
-            var gates = CliOutput.NewTable("gate", "value", "min", "max", "result");
-            foreach (var gate in Gates)
+            var gates = CliOutput.NewTable("gate", "check", "value", "bound", "result");
+            foreach (var row in Gates.ToTableRows())
             {
-                gates.AddRow(
-                    CliOutput.Cell("test_" + gate.Metric),
-                    CliOutput.Cell(Number(gate.Value)),
-                    CliOutput.Cell(gate.Min is { } min ? Number(min) : "-"),
-                    CliOutput.Cell(gate.Max is { } max ? Number(max) : "-"),
-                    CliOutput.Cell(gate.Passed ? "passed" : "FAILED"));
+                gates.AddRow(CliOutput.Cell(row.Gate), CliOutput.Cell(row.Check), CliOutput.Cell(row.Value), CliOutput.Cell(row.Bound), CliOutput.Cell(row.Result));
             }
 
             output.WriteLine(string.Empty);

@@ -2,8 +2,10 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Keel.Core.Errors;
+using Keel.Core.Json;
 using Keel.Core.Models;
 using Keel.Core.Tracking;
+using Keel.Core.Validation.Gates;
 using Keel.ML.Pipeline;
 using Keel.ML.Running;
 
@@ -19,6 +21,8 @@ internal static class TrainTracking
     /// <summary>MLflow's batch limits.</summary>
     private const int MaxParamsPerBatch = 100;
     private const int MaxMetricsPerBatch = 1000;
+
+    private static readonly JsonSerializerOptions ReportJson = new(KeelJson.Options) { WriteIndented = true };
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
@@ -55,13 +59,12 @@ internal static class TrainTracking
         {
             new("keel.mlnet_version", result.Metadata.Framework),
             new("keel.data.digest", result.Data.Digest),
-            new("keel.validation.status", result.ThresholdsPassed ? "passed" : "failed"),
         };
         await LogChunkedAsync(store, runId, metrics, parameters, tags, cancellationToken).ConfigureAwait(false);
         await store.LogInputsAsync(runId, [Dataset(result)], cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Uploads the package, plot, confusion matrix, importance, pipeline file and gate report.</summary>
+    /// <summary>Uploads the package, plot, confusion matrix, importance and pipeline file (the gate report follows, once the gates ran).</summary>
     public static async Task<IReadOnlyList<string>> LogArtifactsAsync(TrainBackend backend, RunInfo run, TrainingResult result, CancellationToken cancellationToken)
     {
         var written = new List<string>(await backend.UploadDirectoryAsync(run, "model", result.PackageDirectory, cancellationToken).ConfigureAwait(false));
@@ -84,7 +87,6 @@ internal static class TrainTracking
         };
         written.Add(await UploadJsonAsync(backend, run, "feature_importance.json", importance, cancellationToken).ConfigureAwait(false));
         written.Add(await UploadJsonAsync(backend, run, "metrics.json", result.Metrics, cancellationToken).ConfigureAwait(false));
-        written.Add(await UploadJsonAsync(backend, run, "validation/report.json", TrainGates.Report(result), cancellationToken).ConfigureAwait(false));
         if (result.Pipeline.SourcePath is { } source && File.Exists(source))
         {
             await backend.UploadFileAsync(run, "pipeline.yaml", source, cancellationToken).ConfigureAwait(false);
@@ -93,6 +95,10 @@ internal static class TrainTracking
 
         return written;
     }
+
+    /// <summary>Uploads the gate report to <see cref="GateReport.ArtifactPath"/> (Core's JSON form).</summary>
+    public static Task<string> UploadReportAsync(TrainBackend backend, RunInfo run, GateReport report, CancellationToken cancellationToken) =>
+        UploadBytesAsync(backend, run, GateReport.ArtifactPath, JsonSerializer.SerializeToUtf8Bytes(report, ReportJson), cancellationToken);
 
     /// <summary>
     /// The log-model record of the package at <c>model/</c>: MLflow's MLmodel fields with a <c>keel</c>

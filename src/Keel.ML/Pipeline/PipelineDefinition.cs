@@ -168,11 +168,39 @@ public sealed record SweepSection
 /// <param name="Log">Draw on a log scale.</param>
 public sealed record SweepSpace(IReadOnlyList<double> Values, double Min = 0, double Max = 0, bool Log = false);
 
-/// <summary>A metric gate: the value must be at least <see cref="Min"/> and at most <see cref="Max"/>.</summary>
-public sealed record MetricThreshold(double? Min, double? Max);
+/// <summary>
+/// A metric gate on the test split: the value must be at least <see cref="Min"/> and at most
+/// <see cref="Max"/>, and, against the current champion (see <see cref="RegistrationSection.Champion"/>),
+/// better by <see cref="MinAbsoluteChange"/> and <see cref="MinRelativeChange"/> (MLflow's
+/// <c>MetricThreshold</c> semantics; the direction is the metric's own).
+/// </summary>
+/// <param name="Min">The floor, or null.</param>
+/// <param name="Max">The ceiling, or null.</param>
+public sealed record MetricThreshold(double? Min, double? Max)
+{
+    /// <summary>The least improvement over the champion in metric units (positive), or null.</summary>
+    public double? MinAbsoluteChange { get; init; }
+
+    /// <summary>The least improvement over the champion as a share of its magnitude (0 to 1), or null.</summary>
+    public double? MinRelativeChange { get; init; }
+
+    /// <summary>Whether this threshold compares with a champion.</summary>
+    public bool HasChangeThreshold => MinAbsoluteChange is not null || MinRelativeChange is not null;
+}
 
 /// <summary>The <c>registration:</c> section.</summary>
 /// <param name="ModelName">The registered model name.</param>
 /// <param name="Alias">An alias to request (e.g. <c>challenger</c>), or null.</param>
 /// <param name="Stage">A stage to request (Staging, Production, ...), or null.</param>
-public sealed record RegistrationSection(string ModelName, string? Alias, string? Stage);
+public sealed record RegistrationSection(string ModelName, string? Alias, string? Stage)
+{
+    /// <summary>
+    /// Who the candidate is compared with for <c>min_absolute_change</c>/<c>min_relative_change</c>:
+    /// <c>@alias</c> (the version holding that alias) or a stage name (the newest version in it).
+    /// </summary>
+    /// <value>Default <see cref="DefaultChampion"/>.</value>
+    public string Champion { get; init; } = DefaultChampion;
+
+    /// <summary>The default champion: the version holding the <c>champion</c> alias.</summary>
+    public const string DefaultChampion = "@champion";
+}

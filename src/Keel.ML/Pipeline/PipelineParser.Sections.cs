@@ -181,16 +181,30 @@ public static partial class PipelineParser
 
             if (value is YamlMappingNode bounds)
             {
-                reader.CheckKeys(bounds, path, "min", "max");
+                reader.CheckKeys(bounds, path, "min", "max", "min_absolute_change", "min_relative_change");
                 var min = reader.Number(bounds, "min", path);
                 var max = reader.Number(bounds, "max", path);
-                if (min is null && max is null)
+                var absolute = reader.Number(bounds, "min_absolute_change", path);
+                var relative = reader.Number(bounds, "min_relative_change", path);
+                if (min is null && max is null && absolute is null && relative is null)
                 {
-                    reader.Problems.Add(bounds, path, "expected min:, max: or both");
+                    reader.Problems.Add(bounds, path, "expected min:, max:, min_absolute_change: or min_relative_change:");
+                }
+                else if (min is not null && max is not null && min > max)
+                {
+                    reader.Problems.Add(bounds, path, "expected min <= max");
+                }
+                else if (absolute is not null && !(absolute > 0))
+                {
+                    reader.Problems.Add(YamlReader.Get(bounds, "min_absolute_change"), path + ".min_absolute_change", "expected a positive number");
+                }
+                else if (relative is not null && !(relative >= 0 && relative <= 1))
+                {
+                    reader.Problems.Add(YamlReader.Get(bounds, "min_relative_change"), path + ".min_relative_change", "expected a number between 0 and 1");
                 }
                 else
                 {
-                    result[metric] = new MetricThreshold(min, max);
+                    result[metric] = new MetricThreshold(min, max) { MinAbsoluteChange = absolute, MinRelativeChange = relative };
                 }
             }
             else if (reader.Number(value, path) is { } bound)
@@ -211,15 +225,20 @@ public static partial class PipelineParser
             return null;
         }
 
-        reader.CheckKeys(map, "registration", "model_name", "alias", "stage");
+        reader.CheckKeys(map, "registration", "model_name", "alias", "stage", "champion");
         var modelName = reader.String(map, "model_name", "registration", required: true);
         var alias = reader.String(map, "alias", "registration", required: false);
         var stage = reader.String(map, "stage", "registration", required: false);
+        var champion = reader.String(map, "champion", "registration", required: false);
+        if (champion is not null && !champion.StartsWith('@') && Array.IndexOf(Stages, champion) < 0)
+        {
+            reader.Problems.Add(YamlReader.Get(map, "champion"), "registration.champion", $"expected @alias (e.g. @champion) or a stage: {string.Join(", ", Stages)}");
+        }
         if (stage is not null && Array.IndexOf(Stages, stage) < 0)
         {
             reader.Problems.Add(YamlReader.Get(map, "stage"), "registration.stage", $"expected one of {string.Join(", ", Stages)}");
         }
 
-        return modelName is null ? null : new RegistrationSection(modelName, alias, stage);
+        return modelName is null ? null : new RegistrationSection(modelName, alias, stage) { Champion = champion ?? RegistrationSection.DefaultChampion };
     }
 }

@@ -51,6 +51,10 @@ public static partial class PipelineParser
         var thresholds = ReadThresholds(reader, root, task);
         var registration = ReadRegistration(reader, root);
         var onnx = reader.Boolean(root, "onnx", string.Empty) ?? false;
+        if (registration is null && thresholds.Any(t => t.Value.HasChangeThreshold))
+        {
+            problems.Add(YamlReader.Get(root, "thresholds"), "thresholds", "min_absolute_change and min_relative_change compare with a registered champion, so the pipeline needs a registration: section");
+        }
 
         problems.ThrowIfAny(sourcePath);
         return new PipelineDefinition

@@ -21,7 +21,7 @@ public sealed class TrainCommandTests(KeelServerFixture server) : IDisposable
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("==> loading, featurising, training and evaluating", result.Out, StringComparison.Ordinal);
         Assert.Contains("==> registering", result.Out, StringComparison.Ordinal);
-        Assert.Matches(@"test_accuracy_score\s+\S+\s+0\.9\s+-\s+passed", result.Out);
+        Assert.Matches(@"metric\s+accuracy_score: threshold\s+\S+\s+>= 0\.9\s+pass", result.Out);
         using var client = server.CreateClient();
         var version = await client.GetModelVersionByAliasAsync(name, "champion", _ct);
         Assert.Equal("1", version.Version);
@@ -66,14 +66,52 @@ public sealed class TrainCommandTests(KeelServerFixture server) : IDisposable
         var result = await CliRun.AgainstAsync(server, "train", pipeline, "--json");
 
         Assert.True(result.ExitCode == 1, result.ToString());
-        Assert.Contains("gate failed: test_log_loss", result.Error, StringComparison.Ordinal);
+        Assert.Contains("gate failed: Metric log_loss value threshold check failed", result.Error, StringComparison.Ordinal);
         var json = result.Json();
-        Assert.False(json.GetProperty("gates_passed").GetBoolean());
+        Assert.False(json.GetProperty("gates").GetProperty("passed").GetBoolean());
         Assert.False(json.GetProperty("registration").GetProperty("applied").GetBoolean());
         using var client = server.CreateClient();
         var version = await client.GetModelVersionAsync(name, "1", _ct);
         Assert.Empty(version.Aliases);
-        Assert.Contains(version.Tags, t => t.Key == "keel.validation.status" && t.Value == "failed");
+        Assert.Contains(version.Tags, t => t.Key == "keel.validation.status" && t.Value == "failed: 1 of 1 checks");
+    }
+
+    [Fact]
+    public async Task Train_ChangeThresholds_ComparedWithTheChampion_StoredAsGateReport()
+    {
+        var name = KeelServerFixture.UniqueName("train-champion");
+        const string Change = "accuracy_score: {min: 0.8, min_absolute_change: 0.2}";
+
+        // No champion yet: the change check is skipped, so the first version can become champion.
+        var first = await CliRun.AgainstAsync(server, "train", _pipelines.Write(name + "-a", name, thresholds: Change), "--json");
+        Assert.True(first.ExitCode == 0, first.ToString());
+        var firstChecks = first.Json().GetProperty("gates").GetProperty("checks").EnumerateArray().ToList();
+        Assert.Contains(firstChecks, c => c.GetProperty("check").GetString() == "champion" && c.GetProperty("outcome").GetString() == "SKIPPED");
+
+        // The same model again cannot beat the champion by 0.2: exit 1, the alias stays on version 1.
+        var second = await CliRun.AgainstAsync(server, "train", _pipelines.Write(name + "-b", name, thresholds: Change));
+        Assert.True(second.ExitCode == 1, second.ToString());
+        Assert.Matches(@"champion\s+@champion: version 1", second.Out);
+        Assert.Matches(@"metric\s+accuracy_score: min_absolute_change\s+\S+\s+>= \S+\s+FAIL", second.Out);
+        Assert.Contains("gate failed: Metric accuracy_score minimum absolute", second.Error, StringComparison.Ordinal);
+
+        // No required change (0 relative) with identical metrics passes and moves the alias.
+        var third = await CliRun.AgainstAsync(server, "train", _pipelines.Write(name + "-c", name, thresholds: "accuracy_score: {min_relative_change: 0}"));
+        Assert.True(third.ExitCode == 0, third.ToString());
+
+        using var client = server.CreateClient();
+        Assert.Equal("3", (await client.GetModelVersionByAliasAsync(name, "champion", _ct)).Version);
+        var failed = await client.GetModelVersionAsync(name, "2", _ct);
+        var tags = failed.Tags.ToDictionary(t => t.Key, t => t.Value);
+        Assert.Equal("failed: 1 of 2 checks", tags["keel.validation.status"]);
+        Assert.Equal($"runs:/{failed.RunId}/validation/gate-report.json", tags["keel.validation.report"]);
+        using var report = new MemoryStream();
+        var run = await client.GetRunAsync(failed.RunId!, _ct);
+        await client.DownloadArtifactAsync(Keel.Client.KeelClient.RunArtifactsProxyPath(run.Info) + "/validation/gate-report.json", report, _ct);
+        using var document = System.Text.Json.JsonDocument.Parse(report.ToArray());
+        var change = document.RootElement.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("check").GetString() == "min_absolute_change");
+        Assert.Equal("FAILED", change.GetProperty("outcome").GetString());
+        Assert.Equal("failed", (await client.GetRunAsync(failed.RunId!, _ct)).Data.Tags.Single(t => t.Key == "keel.validation.status").Value[..6]);
     }
 
     [Fact]

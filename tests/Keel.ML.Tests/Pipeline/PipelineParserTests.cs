@@ -111,6 +111,56 @@ public class PipelineParserTests
     }
 
     [Fact]
+    public void Parse_ChangeThresholds_AndChampion_AreRead()
+    {
+        var p = PipelineParser.Parse("""
+            name: p
+            data: {path: d.csv, target: y, task: binary}
+            trainer: {name: FastTree}
+            thresholds:
+              roc_auc: {min: 0.7, min_absolute_change: 0.01, min_relative_change: 0.02}
+            registration: {model_name: m, alias: challenger, champion: Production}
+            """);
+
+        Assert.Equal(new MetricThreshold(0.7, null) { MinAbsoluteChange = 0.01, MinRelativeChange = 0.02 }, p.Thresholds["roc_auc"]);
+        Assert.True(p.Thresholds["roc_auc"].HasChangeThreshold);
+        Assert.Equal("Production", p.Registration!.Champion);
+        Assert.Equal("@champion", PipelineParser.Parse("name: p\ndata: {path: d.csv, target: y, task: binary}\ntrainer: {name: FastTree}\nregistration: {model_name: m}\n").Registration!.Champion);
+    }
+
+    [Fact]
+    public void Parse_BadChangeThresholds_AreReported()
+    {
+        const string bad = """
+            name: p
+            data: {path: d.csv, target: y, task: binary}
+            trainer: {name: FastTree}
+            thresholds:
+              roc_auc: {min_absolute_change: -0.1}
+              log_loss: {min_relative_change: 2}
+              accuracy_score: {minimum: 0.5}
+            """;
+
+        var error = Assert.Throws<KeelException>(() => PipelineParser.Parse(bad));
+
+        Assert.Contains("line 5: thresholds.roc_auc.min_absolute_change: expected a positive number", error.Message);
+        Assert.Contains("line 6: thresholds.log_loss.min_relative_change: expected a number between 0 and 1", error.Message);
+        Assert.Contains("line 7: thresholds.accuracy_score.minimum: unknown key", error.Message);
+        var noRegistration = Assert.Throws<KeelException>(() => PipelineParser.Parse(
+            "name: p\ndata: {path: d.csv, target: y, task: binary}\ntrainer: {name: FastTree}\nthresholds:\n  roc_auc: {min_relative_change: 0.1}\n"));
+        Assert.Contains("line 5: thresholds: min_absolute_change and min_relative_change compare with a registered champion", noRegistration.Message);
+    }
+
+    [Fact]
+    public void Parse_BadChampion_IsReported()
+    {
+        var error = Assert.Throws<KeelException>(() => PipelineParser.Parse(
+            "name: p\ndata: {path: d.csv, target: y, task: binary}\ntrainer: {name: FastTree}\nregistration: {model_name: m, champion: best}\n"));
+
+        Assert.Contains("registration.champion: expected @alias (e.g. @champion) or a stage", error.Message);
+    }
+
+    [Fact]
     public void Parse_UnknownAndOutOfRangeHyperParameters_AreReported()
     {
         const string bad = """
