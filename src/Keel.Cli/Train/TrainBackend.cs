@@ -1,5 +1,6 @@
 using Keel.Client;
 using Keel.Core.Artifacts;
+using Keel.Core.Errors;
 using Keel.Core.Registry;
 using Keel.Core.Tracking;
 using Keel.Storage.Artifacts;
@@ -15,6 +16,8 @@ namespace Keel.Cli.Train;
 internal sealed class TrainBackend : IAsyncDisposable
 {
     private readonly Func<string, Stream, CancellationToken, Task> _write;
+    private readonly Func<string, CancellationToken, Task<IReadOnlyList<Core.Protocol.FileInfo>>> _list;
+    private readonly Func<string, Stream, CancellationToken, Task> _read;
     private readonly Func<string, string, CancellationToken, Task> _logModel;
     private readonly IAsyncDisposable _owned;
 
@@ -23,9 +26,13 @@ internal sealed class TrainBackend : IAsyncDisposable
         ITrackingStore tracking,
         IRegistryStore registry,
         Func<string, Stream, CancellationToken, Task> write,
+        Func<string, CancellationToken, Task<IReadOnlyList<Core.Protocol.FileInfo>>> list,
+        Func<string, Stream, CancellationToken, Task> read,
         Func<string, string, CancellationToken, Task>? logModel,
         IAsyncDisposable owned)
     {
+        _list = list;
+        _read = read;
         Description = description;
         Tracking = tracking;
         Registry = registry;
@@ -48,20 +55,90 @@ internal sealed class TrainBackend : IAsyncDisposable
 
     /// <summary>A backend over a tracking server.</summary>
     public static TrainBackend ForServer(KeelClient client) =>
-        new(client.BaseAddress.AbsoluteUri, client, client, client.UploadArtifactAsync, client.LogModelAsync, new DisposableAdapter(client));
+        new(client.BaseAddress.AbsoluteUri, client, client, client.UploadArtifactAsync, client.ListProxiedArtifactsAsync, client.DownloadArtifactAsync, client.LogModelAsync, new DisposableAdapter(client));
 
     /// <summary>A backend over a local SQLite database and artifact folder.</summary>
     public static TrainBackend ForLocal(string databasePath, string artifactRoot)
     {
         var tracking = new SqliteTrackingStore(databasePath, artifactRoot, TimeProvider.System);
         var artifacts = new LocalArtifactStore(artifactRoot);
-        return new TrainBackend("sqlite:///" + tracking.DatabasePath, tracking, new SqliteRegistryStore(tracking), artifacts.WriteAsync, null, tracking);
+        return new TrainBackend("sqlite:///" + tracking.DatabasePath, tracking, new SqliteRegistryStore(tracking), artifacts.WriteAsync, artifacts.ListAsync, ReadLocalAsync, null, tracking);
+
+        async Task ReadLocalAsync(string path, Stream destination, CancellationToken cancellationToken)
+        {
+            var source = await artifacts.OpenReadAsync(path, cancellationToken).ConfigureAwait(false);
+            await using (source.ConfigureAwait(false))
+            {
+                await source.CopyToAsync(destination, cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
+
+    /// <summary>
+    /// Copies a model version's files (a <c>runs:/</c> or <c>mlflow-artifacts:/</c> source) into
+    /// <paramref name="directory"/>; returns how many files were copied.
+    /// </summary>
+    /// <exception cref="KeelException">INVALID_PARAMETER_VALUE for a source outside the artifact store, or one with no files.</exception>
+    public async Task<int> DownloadModelAsync(ModelVersion version, string directory, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        string root;
+        if (RunsUri.TryParse(version.Source) is { } runs)
+        {
+            var run = await Tracking.GetRunAsync(runs.RunId, cancellationToken).ConfigureAwait(false);
+            root = RunRoot(run.Info) + (runs.Path.Length == 0 ? string.Empty : "/" + runs.Path.Trim('/'));
+        }
+        else if (ArtifactUris.IsProxied(version.Source))
+        {
+            root = ArtifactUris.ToRelativePath(version.Source);
+        }
+        else
+        {
+            throw KeelException.InvalidParameter($"Model version {version.Name}/{version.Version}: its source '{version.Source}' is not in Keel's artifact store.");
+        }
+
+        var count = await CopyAsync(root.TrimEnd('/'), directory, cancellationToken).ConfigureAwait(false);
+        return count > 0 ? count : throw KeelException.InvalidParameter($"Model version {version.Name}/{version.Version} has no files at its source '{version.Source}'.");
+    }
+
+    private async Task<int> CopyAsync(string path, string target, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(target);
+        var count = 0;
+        foreach (var entry in await _list(path, cancellationToken).ConfigureAwait(false))
+        {
+            var name = Path.GetFileName(entry.Path.TrimEnd('/'));
+            if (name.Length == 0 || name is "." or "..")
+            {
+                continue;
+            }
+
+            var child = path + "/" + name;
+            if (entry.IsDir)
+            {
+                count += await CopyAsync(child, Path.Combine(target, name), cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            var output = File.Create(Path.Combine(target, name));
+            await using (output.ConfigureAwait(false))
+            {
+                await _read(child, output, cancellationToken).ConfigureAwait(false);
+            }
+
+            count++;
+        }
+
+        return count;
+    }
+
+    private static string RunRoot(RunInfo run) =>
+        ArtifactUris.IsProxied(run.ArtifactUri) ? ArtifactUris.ToRelativePath(run.ArtifactUri) : KeelClient.RunArtifactsProxyPath(run);
 
     /// <summary>Writes one artifact of <paramref name="run"/> at <paramref name="artifactPath"/> (relative to the run's artifact root).</summary>
     public async Task UploadAsync(RunInfo run, string artifactPath, Stream content, CancellationToken cancellationToken)
     {
-        var root = ArtifactUris.IsProxied(run.ArtifactUri) ? ArtifactUris.ToRelativePath(run.ArtifactUri) : KeelClient.RunArtifactsProxyPath(run);
+        var root = RunRoot(run);
         await _write(root.TrimEnd('/') + "/" + artifactPath, content, cancellationToken).ConfigureAwait(false);
     }
 

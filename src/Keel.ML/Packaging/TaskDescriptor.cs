@@ -11,7 +11,8 @@ namespace Keel.ML.Packaging;
 /// <param name="Task">binary, multiclass or regression.</param>
 /// <param name="Target">The target column the model predicts.</param>
 /// <param name="Classes">Class names in label order; empty for regression.</param>
-public sealed record TaskDescriptor(MLTask Task, string Target, IReadOnlyList<string> Classes)
+/// <param name="Rule">The rule deriving a binary label from a numeric column (<c>data.label</c>), or null.</param>
+public sealed record TaskDescriptor(MLTask Task, string Target, IReadOnlyList<string> Classes, LabelRule? Rule = null)
 {
     /// <summary>The file name.</summary>
     public const string FileName = "keel-ml.json";
@@ -33,13 +34,23 @@ public sealed record TaskDescriptor(MLTask Task, string Target, IReadOnlyList<st
             }
 
             writer.WriteEndArray();
+            if (Rule is not null)
+            {
+                writer.WriteStartObject("label_rule");
+                writer.WriteString("column", Rule.Column);
+                writer.WriteNumber("greater_than", Rule.GreaterThan);
+                writer.WriteEndObject();
+            }
+
             writer.WriteEndObject();
         }
 
         return System.Text.Encoding.UTF8.GetString(stream.ToArray());
     }
 
-    internal static async Task<TaskDescriptor> ReadAsync(string directory, CancellationToken cancellationToken)
+    /// <summary>Reads and checks <c>keel-ml.json</c> in <paramref name="directory"/>.</summary>
+    /// <exception cref="KeelException">INVALID_PARAMETER_VALUE when it is missing or malformed.</exception>
+    public static async Task<TaskDescriptor> ReadAsync(string directory, CancellationToken cancellationToken)
     {
         var path = Path.Combine(directory, FileName);
         var info = new FileInfo(path);
@@ -67,9 +78,15 @@ public sealed record TaskDescriptor(MLTask Task, string Target, IReadOnlyList<st
                 throw KeelException.InvalidParameter($"Invalid model package: {FileName}: unknown task or fewer than two classes.");
             }
 
-            return new TaskDescriptor(task.Value, target, classes);
+            LabelRule? rule = null;
+            if (root.TryGetProperty("label_rule", out var ruleElement))
+            {
+                rule = new LabelRule(ruleElement.GetProperty("column").GetString() ?? string.Empty, ruleElement.GetProperty("greater_than").GetDouble());
+            }
+
+            return new TaskDescriptor(task.Value, target, classes, rule);
         }
-        catch (Exception error) when (error is JsonException or KeyNotFoundException or InvalidOperationException)
+        catch (Exception error) when (error is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
             throw KeelException.InvalidParameter($"Invalid model package: {FileName}: {error.Message}");
         }

@@ -7,6 +7,7 @@ using Keel.ML.Evaluation;
 using Keel.ML.Packaging;
 using Keel.ML.Pipeline;
 using Keel.ML.Training;
+using Keel.ML.Validation;
 
 namespace Keel.ML.Running;
 
@@ -124,6 +125,7 @@ public sealed partial class TrainingRunner
             test.Table.RowCount > 0 ? test.Table : train.Table,
             cancellationToken).ConfigureAwait(false);
 
+        await TrainingProfile.WriteAsync(packageDirectory, train.Table, features.Select(f => f.Name), cancellationToken).ConfigureAwait(false);
         var plotName = plot is null ? null : data.Task == MLTask.Binary ? "roc_curve.png" : "residuals.png";
         if (plot is not null)
         {

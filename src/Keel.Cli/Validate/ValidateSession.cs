@@ -1,0 +1,229 @@
+using System.Globalization;
+using System.Text.Json;
+using Keel.Cli.Infrastructure;
+using Keel.Cli.Train;
+using Keel.Core.Errors;
+using Keel.Core.Json;
+using Keel.Core.Models;
+using Keel.Core.Registry;
+using Spectre.Console;
+using Keel.Core.Validation.Gates;
+using Keel.ML.Data;
+using Keel.ML.Packaging;
+using Keel.ML.Validation;
+using MLColumnKind = Keel.ML.Pipeline.ColumnKind;
+
+namespace Keel.Cli.Validate;
+
+/// <summary>One <c>keel validate</c>: resolve, fetch the package, load the data, run the gates, report, record.</summary>
+internal sealed class ValidateSession(CliSettings settings, CliOutput output)
+{
+    private static readonly JsonSerializerOptions ReportJson = new(KeelJson.Options) { WriteIndented = true };
+
+    public async Task<int> RunAsync(TrainStore store, ValidateRequest request, CancellationToken cancellationToken)
+    {
+        ModelUri.Parse(request.ModelUri);
+        if (!File.Exists(request.DataPath))
+        {
+            throw KeelException.InvalidParameter($"--data: '{request.DataPath}' does not exist.");
+        }
+
+        var backend = store.Open();
+        await using (backend.ConfigureAwait(false))
+        {
+            var version = await backend.Registry.ResolveAsync(request.ModelUri, cancellationToken).ConfigureAwait(false);
+            var directory = Directory.CreateTempSubdirectory("keel-validate-").FullName;
+            try
+            {
+                await backend.DownloadModelAsync(version, directory, cancellationToken).ConfigureAwait(false);
+                var result = await ValidateAsync(version, directory, request, cancellationToken).ConfigureAwait(false);
+                if (request.Record)
+                {
+                    result = result with { ReportUri = await RecordAsync(backend, version, result, cancellationToken).ConfigureAwait(false) };
+                }
+
+                output.WriteResult(result, r => r.Write(output));
+                foreach (var check in result.Report.Checks.Where(c => c.Outcome == GateOutcome.Failed))
+                {
+                    settings.Error.WriteLine("gate failed: " + check.Reason);
+                }
+
+                return result.Report.Passed ? TrainCommand.Passed : TrainCommand.GateFailed;
+            }
+            finally
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+    }
+
+    private static async Task<ValidateResult> ValidateAsync(ModelVersion version, string package, ValidateRequest request, CancellationToken cancellationToken)
+    {
+        var contents = await ModelPackage.ReadAsync(package, cancellationToken).ConfigureAwait(false);
+        var task = await TaskDescriptor.ReadAsync(package, cancellationToken).ConfigureAwait(false);
+        var signature = contents.Metadata.Signature;
+        var truth = PackageEvaluator.TruthColumn(task);
+
+        // A CSV has no types: read the columns the model takes as text or dates as such, and let
+        // numbers be inferred, so a non-numeric value in a numeric input shows as a type mismatch.
+        var overrides = new Dictionary<string, MLColumnKind>(StringComparer.Ordinal);
+        foreach (var input in signature.Inputs)
+        {
+            if (input.Type == ColumnType.DateTime)
+            {
+                overrides[input.Name] = MLColumnKind.DateTime;
+            }
+            else if (ColumnKinds.Of(input.Type) != ColumnKind.Numeric)
+            {
+                overrides[input.Name] = MLColumnKind.Categorical;
+            }
+        }
+
+        var parquet = request.DataPath.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase);
+        var table = parquet
+            ? await ParquetDataLoader.LoadAsync(request.DataPath, overrides, cancellationToken).ConfigureAwait(false)
+            : await CsvDataLoader.LoadAsync(request.DataPath, overrides, cancellationToken).ConfigureAwait(false);
+        var digest = await DataDigest.ComputeAsync(request.DataPath, cancellationToken).ConfigureAwait(false);
+
+        var incoming = table.Schema().Where(c => c.Key != truth && c.Key != task.Target).ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);
+        var schema = SchemaGate.Validate(signature, incoming, request.Schema);
+
+        var checks = new List<GateCheck>(schema.ToChecks());
+        var training = await TrainingProfile.ReadAsync(package, cancellationToken).ConfigureAwait(false);
+        var comparable = signature.Inputs
+            .Where(i => incoming.TryGetValue(i.Name, out var type) && ColumnKinds.Of(type) == ColumnKinds.Of(i.Type))
+            .Select(i => i.Name)
+            .ToList();
+        if (training is null)
+        {
+            checks.Add(Skipped(GateNames.Quality, "The model package has no training profile (data_profile.json; packages before Keel 0.5), so data quality was not checked."));
+        }
+        else
+        {
+            var quality = QualityGate.Evaluate(training with { Columns = training.Columns.Where(c => comparable.Contains(c.Name)).ToList() }, TrainingProfile.Columns(table, comparable), request.Quality);
+            checks.AddRange(quality.ToChecks());
+        }
+
+        IReadOnlyDictionary<string, double>? metrics = null;
+        PackageEvaluation? evaluation = null;
+        if (table.Find(truth) is null)
+        {
+            checks.Add(Skipped(GateNames.Metric, $"The data has no target column '{truth}', so the metric gates were not run."));
+        }
+        else if (!schema.Passed)
+        {
+            checks.Add(Skipped(GateNames.Metric, "The schema gate failed, so the model was not scored and the metric gates were not run."));
+        }
+        else
+        {
+            evaluation = await PackageEvaluator.EvaluateAsync(package, table, cancellationToken).ConfigureAwait(false);
+            metrics = evaluation.Metrics;
+            var thresholds = MetricThreshold.FromPerformanceThresholds(contents.Metadata.PerformanceThresholds)
+                .Where(t => request.Thresholds.All(o => o.Metric != t.Metric))
+                .Concat(request.Thresholds)
+                .ToList();
+            if (thresholds.Count == 0)
+            {
+                checks.Add(Skipped(GateNames.Metric, "Neither the model (performance_thresholds) nor --threshold sets a metric threshold."));
+            }
+            else
+            {
+                checks.AddRange(MetricGate.Evaluate(metrics, null, thresholds).ToChecks());
+            }
+        }
+
+        return new ValidateResult(
+            request.ModelUri,
+            version.Name,
+            version.Version,
+            new ValidatedData(request.DataPath, digest, table.RowCount, evaluation?.Rows, evaluation?.SkippedRows),
+            metrics,
+            new GateReport(checks),
+            null);
+    }
+
+    /// <summary>Stores the report as an artifact of the version's run and its status as version tags; returns the report's URI.</summary>
+    private async Task<string?> RecordAsync(TrainBackend backend, ModelVersion version, ValidateResult result, CancellationToken cancellationToken)
+    {
+        var actor = new Actor(
+            settings.GetEnvironmentVariable("KEEL_USER") ?? settings.GetEnvironmentVariable("USER") ?? "keel",
+            $"keel validate {Path.GetFileName(result.Data.Path)}: {result.Report.TagValue}");
+        string? uri = null;
+        if (!string.IsNullOrEmpty(version.RunId))
+        {
+            var run = await backend.Tracking.GetRunAsync(version.RunId, cancellationToken).ConfigureAwait(false);
+            var path = "validation/validate-" + TimeProvider.System.GetUtcNow().ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + ".json";
+            using var stream = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(result, ReportJson), writable: false);
+            await backend.UploadAsync(run.Info, path, stream, cancellationToken).ConfigureAwait(false);
+            uri = $"runs:/{version.RunId}/{path}";
+        }
+
+        await backend.Registry.SetModelVersionTagAsync(version.Name, version.Version, new ModelVersionTag(GateReport.TagKey, result.Report.TagValue), actor, cancellationToken).ConfigureAwait(false);
+        if (uri is not null)
+        {
+            await backend.Registry.SetModelVersionTagAsync(version.Name, version.Version, new ModelVersionTag(TrainGates.ReportTag, uri), actor, cancellationToken).ConfigureAwait(false);
+        }
+
+        await backend.Registry.SetModelVersionTagAsync(version.Name, version.Version, new ModelVersionTag("keel.validation.data.digest", result.Data.Digest), actor, cancellationToken).ConfigureAwait(false);
+        return uri;
+    }
+
+    private static GateCheck Skipped(string gate, string reason) => new(gate, null, "not_run", null, null, GateOutcome.Skipped, reason);
+}
+
+/// <summary>The data set validated.</summary>
+/// <param name="Path">The file.</param>
+/// <param name="Digest">Its SHA-256 content digest.</param>
+/// <param name="Rows">Its rows.</param>
+/// <param name="ScoredRows">Rows scored for the metric gates (with a known target), or null when not scored.</param>
+/// <param name="UnscoredRows">Rows left out of scoring (missing or unknown target), or null.</param>
+internal sealed record ValidatedData(string Path, string Digest, int Rows, int? ScoredRows, int? UnscoredRows);
+
+/// <summary>What <c>keel validate</c> prints, stores and returns with <c>--json</c>.</summary>
+internal sealed record ValidateResult(
+    string ModelUri,
+    string Name,
+    string Version,
+    ValidatedData Data,
+    IReadOnlyDictionary<string, double>? Metrics,
+    GateReport Report,
+    string? ReportUri)
+{
+    public void Write(CliOutput output)
+    {
+        var facts = CliOutput.NewTable("Field", "Value");
+        void Row(string field, string value) => facts.AddRow(CliOutput.Cell(field), CliOutput.Cell(value));
+        Row("model", $"{Name} version {Version} ({ModelUri})");
+        Row("data", $"{Data.Path} ({Data.Rows.ToString(CultureInfo.InvariantCulture)} rows)");
+        Row("data digest", Data.Digest);
+        if (Data.ScoredRows is { } scored)
+        {
+            Row("scored", $"{scored.ToString(CultureInfo.InvariantCulture)} rows ({Data.UnscoredRows.GetValueOrDefault().ToString(CultureInfo.InvariantCulture)} without a known target left out)");
+        }
+
+        Row("result", Report.TagValue);
+        Row("report", ReportUri ?? "not recorded");
+        output.Write(facts);
+
+        if (Metrics is { Count: > 0 })
+        {
+            var metrics = CliOutput.NewTable("metric", "value");
+            foreach (var (name, value) in Metrics.OrderBy(m => m.Key, StringComparer.Ordinal))
+            {
+                metrics.AddRow(CliOutput.Cell(name), CliOutput.Cell(double.IsNaN(value) ? "undefined" : value.ToString("0.####", CultureInfo.InvariantCulture)));
+            }
+
+            output.WriteLine(string.Empty);
+            output.Write(metrics);
+        }
+
+        var gates = CliOutput.NewTable("gate", "check", "value", "bound", "result");
+        foreach (var row in Report.ToTableRows())
+        {
+            gates.AddRow(CliOutput.Cell(row.Gate), CliOutput.Cell(row.Check), CliOutput.Cell(row.Value), CliOutput.Cell(row.Bound), CliOutput.Cell(row.Result));
+        }
+
+        output.WriteLine(string.Empty);
+        output.Write(gates);
+    }
+}
