@@ -67,8 +67,10 @@ internal sealed class TrainSession(CliSettings settings, CliOutput output, Pipel
     private async Task<TrainSummary> TrainRunAsync(TrainBackend backend, Run run, string directory, string user, CancellationToken cancellationToken)
     {
         var runId = run.Info.RunId;
-        _progress.Step($"loading, featurising, training and evaluating {Path.GetFileName(pipeline.Data.Path)} ({pipeline.Trainer.Name}{(pipeline.Sweep is null ? string.Empty : ", sweep")})");
-        var result = await new TrainingRunner().RunAsync(new TrainingRunOptions { Pipeline = pipeline, OutputDirectory = directory, RunId = runId, CreatedBy = user }, cancellationToken).ConfigureAwait(false);
+        var phases = new SynchronousProgress(_progress.Step);
+        var result = await new TrainingRunner().RunAsync(
+            new TrainingRunOptions { Pipeline = pipeline, OutputDirectory = directory, RunId = runId, CreatedBy = user, Progress = phases },
+            cancellationToken).ConfigureAwait(false);
         _progress.Detail(string.Join(", ", result.Timings.Select(t => $"{t.Key} {t.Value.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)}s")));
 
         _progress.Step($"logging to run {runId}");
@@ -131,4 +133,10 @@ internal sealed class TrainSession(CliSettings settings, CliOutput output, Pipel
     }
 
     private static long Now() => TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>Reports on the caller's thread, in order (<see cref="Progress{T}"/> would post to the thread pool).</summary>
+    private sealed class SynchronousProgress(Action<string> report) : IProgress<string>
+    {
+        public void Report(string value) => report(value);
+    }
 }

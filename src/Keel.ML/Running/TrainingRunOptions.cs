@@ -22,4 +22,12 @@ public sealed class TrainingRunOptions
     /// <summary>Whether to compute permutation importance (one scoring pass per input column).</summary>
     /// <value>True.</value>
     public bool ComputeImportance { get; init; } = true;
+
+    /// <summary>
+    /// Receives each phase as it starts: <c>hashing</c>, <c>loading</c>, <c>splitting</c>,
+    /// <c>featurising and training</c> (or a sweep), <c>evaluating</c>, <c>importance</c>, <c>packaging</c>;
+    /// each message is a short sentence naming the phase. Called on the runner's thread.
+    /// </summary>
+    /// <value>Null: no reports.</value>
+    public IProgress<string>? Progress { get; init; }
 }

@@ -45,13 +45,17 @@ public sealed partial class TrainingRunner
             throw KeelException.InvalidParameter($"data.path: '{data.Path}' does not exist.");
         }
 
+        var progress = options.Progress;
+        progress?.Report($"hashing {Path.GetFileName(data.Path)}");
         var parquet = data.Path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase);
         var digest = await DataDigest.ComputeAsync(data.Path, cancellationToken).ConfigureAwait(false);
         Lap(timings, "hash", clock);
+        progress?.Report($"loading {Path.GetFileName(data.Path)}");
         var table = parquet
             ? await ParquetDataLoader.LoadAsync(data.Path, data.Types, cancellationToken).ConfigureAwait(false)
             : await CsvDataLoader.LoadAsync(data.Path, data.Types, cancellationToken).ConfigureAwait(false);
         Lap(timings, "load", clock);
+        progress?.Report($"splitting {table.RowCount} rows ({SplitMethod(pipeline.Split, data.Task)})");
 
         var features = CheckColumns(pipeline, table);
         var label = LabelEncoding.Create(data, table);
@@ -65,6 +69,9 @@ public sealed partial class TrainingRunner
         var validation = all.WithTable(rows.Take(split.Validation));
         var test = all.WithTable(rows.Take(split.Test));
         Lap(timings, "split", clock);
+        progress?.Report(pipeline.Sweep is null
+            ? $"featurising and training {pipeline.Trainer.Name} on {split.Train.Length} rows"
+            : $"featurising and sweeping {pipeline.Trainer.Name} ({pipeline.Sweep.Method.ToString().ToLowerInvariant()}) on {split.Train.Length} rows");
 
         var context = new KeelMLContext(pipeline.Split.Seed);
         TrainedModel model;
@@ -80,6 +87,7 @@ public sealed partial class TrainingRunner
         }
 
         Lap(timings, "train", clock);
+        progress?.Report("evaluating train, validation and test splits");
 
         var metrics = new Dictionary<string, IReadOnlyDictionary<string, double>>(StringComparer.Ordinal)
         {
@@ -95,11 +103,17 @@ public sealed partial class TrainingRunner
         var confusion = EvaluationCatalog.Confusion(testPredictions, label);
         var plot = EvaluationPlots.Render(testPredictions, $"{pipeline.Name}: test split");
         Lap(timings, "evaluate", clock);
+        if (options.ComputeImportance)
+        {
+            progress?.Report("computing permutation importance");
+        }
+
 
         var importance = options.ComputeImportance
             ? context.Evaluation.PermutationImportance(model, validation.Table.RowCount > 0 ? validation : test)
             : [];
         Lap(timings, "importance", clock);
+        progress?.Report("packaging the model" + (pipeline.Onnx ? " (with ONNX)" : string.Empty));
 
         Directory.CreateDirectory(options.OutputDirectory);
         var packageDirectory = Path.Combine(options.OutputDirectory, "model");

@@ -19,7 +19,11 @@ public sealed class TrainCommandTests(KeelServerFixture server) : IDisposable
         var result = await CliRun.AgainstAsync(server, "train", pipeline);
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains("==> loading, featurising, training and evaluating", result.Out, StringComparison.Ordinal);
+        var steps = result.Lines.Where(l => l.StartsWith("==> ", StringComparison.Ordinal)).Select(l => l[4..]).ToList();
+        string[] phases = ["starting run", "hashing breast_cancer_wdbc.csv", "loading breast_cancer_wdbc.csv", "splitting 569 rows (stratified)",
+            "featurising and training SdcaLogisticRegression", "evaluating", "computing permutation importance", "packaging the model", "logging to run", "checking gates", "registering"];
+        Assert.Equal(phases.Length, steps.Count);
+        Assert.All(phases.Zip(steps), p => Assert.StartsWith(p.First, p.Second, StringComparison.Ordinal));
         Assert.Contains("==> registering", result.Out, StringComparison.Ordinal);
         Assert.Matches(@"metric\s+accuracy_score: threshold\s+\S+\s+>= 0\.9\s+pass", result.Out);
         using var client = server.CreateClient();
