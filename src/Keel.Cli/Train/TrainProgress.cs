@@ -16,7 +16,23 @@ internal sealed class TrainProgress
     public TrainProgress(CliOutput output)
     {
         _output = output;
-        _interactive = output.UseColor && !output.Json;
+        _interactive = output.UseColor && !output.Json && WideEnough();
+    }
+
+    /// <summary>The narrowest terminal the spinner is drawn on; Spectre's live display loops on a terminal a few columns wide.</summary>
+    internal const int MinimumSpinnerWidth = 20;
+
+    /// <summary>Whether the terminal is wide enough for the live spinner (plain lines otherwise).</summary>
+    private static bool WideEnough()
+    {
+        try
+        {
+            return AnsiConsole.Profile.Width >= MinimumSpinnerWidth;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Runs <paramref name="body"/> under a spinner (interactive) or directly.</summary>
