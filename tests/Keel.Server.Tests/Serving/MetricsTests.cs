@@ -4,6 +4,7 @@ using Keel.Core.Artifacts;
 using Keel.Core.Tracking;
 using Keel.Server.Serving;
 using Keel.Server.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -176,6 +177,43 @@ public sealed class MetricsTests(ServingFixture fixture)
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task RecordingARequest_AllocatesNothing_OnceTheModelsSeriesAreCached()
+    {
+        var metrics = new ServingMetrics(new ServedModelRegistry(fixture.Folder), processMetrics: false);
+        var model = await ServedModel.LoadAsync("bc-alloc", fixture.PackageDirectory, "1", cancellationToken: _ct);
+        var ok = Results.Ok();
+        var bad = Results.BadRequest();
+        var failure = new Keel.Core.Errors.KeelException(Keel.Core.Errors.ErrorCode.InvalidParameterValue, "bad row");
+        for (var i = 0; i < 100; i++)
+        {
+            metrics.Start(model).Done(ok, 1);
+            metrics.Start(model).Done(bad);
+            metrics.Start(model).Failed(failure);
+        }
+
+        const int Requests = 10_000;
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var start = System.Diagnostics.Stopwatch.GetTimestamp();
+        for (var i = 0; i < Requests; i++)
+        {
+            metrics.Start(model).Done(ok, 1);
+        }
+
+        var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(start);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        metrics.Start(model).Done(bad);
+        metrics.Start(model).Failed(failure);
+        var afterErrors = GC.GetAllocatedBytesForCurrentThread() - before - allocated;
+
+        Assert.True(allocated == 0, $"{allocated} bytes allocated for {Requests} requests");
+        Assert.True(afterErrors == 0, $"{afterErrors} bytes allocated recording two errors");
+        TestContext.Current.TestOutputHelper?.WriteLine($"{elapsed.TotalMilliseconds * 1e6 / Requests:F0} ns per recorded request");
+        var samples = await CollectAsync(metrics);
+        Assert.Equal(Requests + 302, samples[Series("keel_serving_requests_total", ("model", "bc-alloc"), ("version", "1"))]);
+        Assert.Equal(202, samples[Series("keel_serving_request_errors_total", ("model", "bc-alloc"), ("version", "1"), ("kind", "client_error"), ("code", "400"))]);
     }
 
     private static async Task<Dictionary<string, double>> CollectAsync(ServingMetrics metrics)
