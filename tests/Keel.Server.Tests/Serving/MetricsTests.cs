@@ -216,6 +216,32 @@ public sealed class MetricsTests(ServingFixture fixture)
         Assert.Equal(202, samples[Series("keel_serving_request_errors_total", ("model", "bc-alloc"), ("version", "1"), ("kind", "client_error"), ("code", "400"))]);
     }
 
+    [Fact]
+    public async Task Failed_CountsTheStatusTheErrorMiddlewareAnswers()
+    {
+        var metrics = new ServingMetrics(new ServedModelRegistry(fixture.Folder), processMetrics: false);
+        var model = await ServedModel.LoadAsync("bc-status", fixture.PackageDirectory, "2", cancellationToken: _ct);
+        using var aborted = new CancellationTokenSource();
+        await aborted.CancelAsync();
+
+        Assert.False(metrics.Start(model).Failed(Keel.Core.Errors.KeelException.NotFound("gone")));
+        Assert.False(metrics.Start(model).Failed(new JsonException("bad")));
+        Assert.False(metrics.Start(model).Failed(new BadHttpRequestException("too large", StatusCodes.Status413PayloadTooLarge)));
+        Assert.False(metrics.Start(model, aborted.Token).Failed(new OperationCanceledException(aborted.Token)));
+        Assert.False(metrics.Start(model).Failed(new OperationCanceledException()));
+        Assert.False(metrics.Start(model).Failed(new InvalidOperationException("bug")));
+        var samples = await CollectAsync(metrics);
+
+        (string, string)[] labels = [("model", "bc-status"), ("version", "2")];
+        Assert.Equal(1, samples[Series("keel_serving_request_errors_total", [.. labels, ("kind", "client_error"), ("code", "404")])]);
+        Assert.Equal(1, samples[Series("keel_serving_request_errors_total", [.. labels, ("kind", "client_error"), ("code", "400")])]);
+        Assert.Equal(1, samples[Series("keel_serving_request_errors_total", [.. labels, ("kind", "client_error"), ("code", "413")])]);
+        Assert.Equal(1, samples[Series("keel_serving_request_errors_total", [.. labels, ("kind", "client_error"), ("code", "499")])]);
+        Assert.Equal(2, samples[Series("keel_serving_request_errors_total", [.. labels, ("kind", "server_error"), ("code", "500")])]);
+        Assert.Equal(6, samples[Series("keel_serving_requests_total", labels)]);
+        Assert.Equal(0, samples[Series("keel_serving_rows_scored_total", labels)]);
+    }
+
     private static async Task<Dictionary<string, double>> CollectAsync(ServingMetrics metrics)
     {
         using var stream = new MemoryStream();
