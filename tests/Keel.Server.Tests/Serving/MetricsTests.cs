@@ -4,9 +4,9 @@ using Keel.Core.Artifacts;
 using Keel.Core.Tracking;
 using Keel.Server.Serving;
 using Keel.Server.Tests.Infrastructure;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
