@@ -13,6 +13,11 @@ if command -v npm >/dev/null 2>&1 && [ ! -d tests/interop/node_modules/mlflow ];
   (cd tests/interop && npm install --no-audit --no-fund --silent >/dev/null 2>&1) || echo "warning: npm install for tests/interop failed" >&2
 fi
 
+# promtool (Debian package prometheus) validates /metrics in the serving tests.
+if ! command -v promtool >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+  (apt-get install -y --no-install-recommends prometheus >/dev/null 2>&1 || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y --no-install-recommends prometheus >/dev/null 2>&1; }) || echo "warning: installing promtool (apt-get install prometheus) failed" >&2
+fi
+
 dotnet build Keel.slnx -c Release --nologo -v q || { echo "0 passed, 1 failed"; exit 1; }
 dotnet test --solution Keel.slnx -c Release --no-build --results-directory "$results" --report-xunit-trx
 status=$?

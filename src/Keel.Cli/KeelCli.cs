@@ -28,6 +28,7 @@ public static class KeelCli
         root.Subcommands.Add(Train.TrainCommand.Create(globals));
         root.Subcommands.Add(Serve.ServeCommand.Create(globals));
         root.Subcommands.Add(Validate.ValidateCommand.Create(globals));
+        root.Subcommands.Add(Serving.ServingCommand.Create(globals));
         return root;
     }
 

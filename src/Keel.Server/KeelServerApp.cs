@@ -50,6 +50,7 @@ public static class KeelServerApp
         app.MapRegistryApi();
         app.MapKeelRegistryApi();
         app.MapServingApi();
+        app.MapServingMetrics();
         return app;
     }
 }

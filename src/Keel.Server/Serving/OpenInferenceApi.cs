@@ -43,23 +43,30 @@ internal static class OpenInferenceApi
                 }));
             app.MapPost(prefix + "/infer", async (string name, string? version, HttpRequest request, ServedModelRegistry models) =>
             {
+                var timer = default(ServingRequestTimer);
                 try
                 {
                     var model = Find(models, name, version);
+                    timer = ServingMetrics.Start(request.HttpContext, model);
                     var body = await ServingApi.ReadJsonAsync(request).ConfigureAwait(false);
-                    return Infer(model, body);
+                    return timer.Done(Infer(model, body, out var rows), rows);
                 }
                 catch (KeelException e)
                 {
-                    return Error(e);
+                    return timer.Done(Error(e));
+                }
+                catch (Exception e) when (timer.Failed(e))
+                {
+                    throw; // Not reached: Failed records the error and returns false.
                 }
             });
         }
     }
 
     /// <summary>Scores an infer request: rows from the input tensors, outputs as tensors, the request id echoed.</summary>
-    internal static IResult Infer(ServedModel model, JsonElement body)
+    internal static IResult Infer(ServedModel model, JsonElement body, out int rowCount)
     {
+        rowCount = 0;
         if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("inputs", out var inputs) || inputs.ValueKind != JsonValueKind.Array || inputs.GetArrayLength() == 0)
         {
             throw ScoringInput.Bad("The infer request must be a JSON object with a non-empty 'inputs' array of tensors.");
@@ -87,6 +94,7 @@ internal static class OpenInferenceApi
         }
 
         var predictions = model.Predict(rows);
+        rowCount = predictions.Count;
         var response = new JsonObject
         {
             ["model_name"] = model.Name,

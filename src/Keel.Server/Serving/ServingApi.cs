@@ -19,7 +19,7 @@ internal static class ServingApi
 
     /// <summary>Registers the served-model registry (packages downloaded to <paramref name="cacheRoot"/>).</summary>
     public static IServiceCollection AddServing(this IServiceCollection services, string cacheRoot) =>
-        services.AddSingleton(new ServedModelRegistry(cacheRoot));
+        services.AddSingleton(new ServedModelRegistry(cacheRoot)).AddServingMetrics();
 
     public static void MapServingApi(this IEndpointRouteBuilder app)
     {
@@ -39,6 +39,20 @@ internal static class ServingApi
     /// <summary>MLflow's <c>/invocations</c>: JSON (four orientations) or CSV in, <c>{"predictions": [...]}</c> out.</summary>
     public static async Task<IResult> InvokeAsync(ServedModel model, HttpRequest request)
     {
+        var timer = ServingMetrics.Start(request.HttpContext, model);
+        try
+        {
+            var (result, rows) = await ScoreAsync(model, request).ConfigureAwait(false);
+            return timer.Done(result, rows);
+        }
+        catch (Exception e) when (timer.Failed(e))
+        {
+            throw; // Not reached: Failed records the error and returns false, so the exception passes on untouched.
+        }
+    }
+
+    private static async Task<(IResult Result, int Rows)> ScoreAsync(ServedModel model, HttpRequest request)
+    {
         var mediaType = (request.ContentType ?? string.Empty).Split(';', 2)[0].Trim().ToLowerInvariant();
         List<IReadOnlyDictionary<string, JsonElement>> rows;
         switch (mediaType)
@@ -54,10 +68,11 @@ internal static class ServingApi
 
                 break;
             default:
-                return Unsupported(mediaType);
+                return (Unsupported(mediaType), 0);
         }
 
-        return ScoringResponses.Predictions(model.Predict(rows));
+        var predictions = model.Predict(rows);
+        return (ScoringResponses.Predictions(predictions), predictions.Count);
     }
 
     /// <summary>MLflow's /ping: 200 once the model is warmed up, 503 before.</summary>
@@ -91,7 +106,7 @@ internal static class ServingApi
 
     private static KeelException NotServed(string name) => KeelException.NotFound($"No model named '{name}' is being served.");
 
-    private static async Task<IResult> LoadAsync(HttpRequest request, ServedModelRegistry models, IRegistryStore registry, ITrackingStore tracking, IArtifactStore artifacts)
+    private static async Task<IResult> LoadAsync(HttpRequest request, ServedModelRegistry models, IRegistryStore registry, ITrackingStore tracking, IArtifactStore artifacts, ServingMetrics metrics)
     {
         RequestReading.EnsureJsonContentType(request);
         var body = await ReadJsonAsync(request).ConfigureAwait(false);
@@ -108,7 +123,7 @@ internal static class ServingApi
             throw KeelException.InvalidParameter(string.Join("; ", problems) + ".");
         }
 
-        var model = await models.LoadFromRegistryAsync(name!, uri!, registry, tracking, artifacts, request.HttpContext.RequestAborted).ConfigureAwait(false);
+        var model = await metrics.TrackLoadAsync(name!, () => models.LoadFromRegistryAsync(name!, uri!, registry, tracking, artifacts, request.HttpContext.RequestAborted)).ConfigureAwait(false);
         return ScoringResponses.Json(new JsonObject { ["model"] = ScoringResponses.Describe(model) });
     }
 

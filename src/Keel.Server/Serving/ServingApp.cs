@@ -21,7 +21,7 @@ public static class ServingApp
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         var models = new ServedModelRegistry(Path.Combine(Path.GetTempPath(), "keel-serving", Guid.NewGuid().ToString("N")));
         models.Publish(model);
-        builder.Services.AddSingleton(models);
+        builder.Services.AddSingleton(models).AddServingMetrics();
 
         var app = builder.Build();
         app.UseKeelErrors();
@@ -29,6 +29,8 @@ public static class ServingApp
         app.MapPost("/invocations", (HttpRequest request) => ServingApi.InvokeAsync(model, request));
         app.MapGet("/ping", () => ServingApi.Ping(model));
         app.MapOpenInferenceApi();
+        app.MapServingMetrics();
+        app.Services.GetRequiredService<ServingMetrics>().ModelLoaded(model.Name);
         return app;
     }
 }

@@ -1,0 +1,26 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Prometheus;
+
+namespace Keel.Server.Serving;
+
+/// <summary>Registers <see cref="ServingMetrics"/> and maps <c>GET /metrics</c>.</summary>
+public static class ServingMetricsEndpoints
+{
+    /// <summary>The path Prometheus scrapes.</summary>
+    public const string Path = "/metrics";
+
+    /// <summary>Adds the app's <see cref="ServingMetrics"/> (needs a <see cref="ServedModelRegistry"/>).</summary>
+    public static IServiceCollection AddServingMetrics(this IServiceCollection services)
+    {
+        services.TryAddSingleton<ServingMetrics>();
+        return services;
+    }
+
+    /// <summary>Maps <c>GET /metrics</c>: the app's <see cref="ServingMetrics.Registry"/> in the Prometheus text format.</summary>
+    public static IEndpointConventionBuilder MapServingMetrics(this IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var metrics = app.ServiceProvider.GetRequiredService<ServingMetrics>();
+        return app.MapMetrics(Path, metrics.Registry);
+    }
+}
