@@ -89,17 +89,18 @@ public sealed partial class TrainingRunner
         Lap(timings, "train", clock);
         progress?.Report("evaluating train, validation and test splits");
 
-        var metrics = new Dictionary<string, IReadOnlyDictionary<string, double>>(StringComparer.Ordinal)
-        {
-            ["train"] = context.Evaluation.Evaluate(model, train),
-        };
+        // The training split is the largest to score: do it on another core while the
+        // validation and test splits, the plot and permutation importance run on this one.
+        // Transformers are immutable; each Transform makes its own cursors.
+        var trainMetricsTask = Task.Run(() => context.Evaluation.Evaluate(model, train), cancellationToken);
+        IReadOnlyDictionary<string, double>? validationMetrics = null;
         if (validation.Table.RowCount > 0)
         {
-            metrics["validation"] = context.Evaluation.Evaluate(model, validation);
+            validationMetrics = context.Evaluation.Evaluate(model, validation);
         }
 
         var testPredictions = context.Evaluation.Predict(model, test);
-        metrics["test"] = MetricsCalculator.Compute(testPredictions, label.Classes.Count);
+        var testMetrics = MetricsCalculator.Compute(testPredictions, label.Classes.Count);
         var confusion = EvaluationCatalog.Confusion(testPredictions, label);
         var plot = EvaluationPlots.Render(testPredictions, $"{pipeline.Name}: test split");
         Lap(timings, "evaluate", clock);
@@ -108,11 +109,22 @@ public sealed partial class TrainingRunner
             progress?.Report("computing permutation importance");
         }
 
-
         var importance = options.ComputeImportance
             ? context.Evaluation.PermutationImportance(model, validation.Table.RowCount > 0 ? validation : test)
             : [];
         Lap(timings, "importance", clock);
+        var metrics = new Dictionary<string, IReadOnlyDictionary<string, double>>(StringComparer.Ordinal)
+        {
+            ["train"] = await trainMetricsTask.ConfigureAwait(false),
+        };
+        if (validationMetrics is not null)
+        {
+            metrics["validation"] = validationMetrics;
+        }
+
+        metrics["test"] = testMetrics;
+        timings["evaluate"] += clock.Elapsed;
+        clock.Restart();
         progress?.Report("packaging the model" + (pipeline.Onnx ? " (with ONNX)" : string.Empty));
 
         Directory.CreateDirectory(options.OutputDirectory);

@@ -1,10 +1,12 @@
 using System.Text.Json;
 using Keel.Core.Errors;
 using Keel.Core.Models;
+using Keel.ML.Data;
 using Keel.ML.Evaluation;
 using Keel.ML.Packaging;
 using Keel.ML.Pipeline;
 using Keel.ML.Running;
+using Keel.ML.Validation;
 
 namespace Keel.ML.Tests.Running;
 
@@ -179,6 +181,41 @@ public sealed class TrainingRunnerTests : IDisposable
         Assert.Equal(["false", "true"], result.Classes);
         Assert.DoesNotContain(result.Features, f => f.Name == "delay");
         Assert.Contains(result.Features, f => f.Name == "origin" && f.Kind == ColumnKind.Categorical);
+    }
+
+    [Fact]
+    public async Task Run_DerivedLabel_PackageKeepsTheRuleAndTheTrainingProfile_AndEvaluatesNewData()
+    {
+        const string yaml = """
+            name: flights
+            data:
+              path: flights_2000.csv
+              target: late
+              task: binary
+              label: {column: delay, greater_than: 15}
+            split: {train: 0.7, validation: 0.1, test: 0.2, time_column: date}
+            trainer: {name: FastTree, params: {number_of_trees: 10}}
+            """;
+
+        var result = await RunAsync(yaml);
+
+        var task = await TaskDescriptor.ReadAsync(result.PackageDirectory, TestContext.Current.CancellationToken);
+        Assert.Equal(new LabelRule("delay", 15), task.Rule);
+        var profile = await TrainingProfile.ReadAsync(result.PackageDirectory, TestContext.Current.CancellationToken);
+        Assert.NotNull(profile);
+        Assert.Equal(result.Splits.Train, profile.RowCount);
+        Assert.Equal(result.Features.Select(f => f.Name), profile.Columns.Select(c => c.Name));
+        Assert.NotNull(profile.Find("origin")!.Categories);
+
+        var data = await CsvDataLoader.LoadAsync(TestData.PathOf("flights_2000.csv"), cancellationToken: TestContext.Current.CancellationToken);
+        var evaluation = await PackageEvaluator.EvaluateAsync(result.PackageDirectory, data, TestContext.Current.CancellationToken);
+        Assert.Equal(data.RowCount - data["delay"].MissingCount, evaluation.Rows);
+        Assert.Equal(data["delay"].MissingCount, evaluation.SkippedRows);
+        Assert.InRange(evaluation.Metrics["roc_auc"], 0.5, 1.0);
+
+        var noTruth = new TabularData(data.Columns.Where(c => c.Name != "delay").ToList());
+        var error = await Assert.ThrowsAsync<KeelException>(() => PackageEvaluator.EvaluateAsync(result.PackageDirectory, noTruth, TestContext.Current.CancellationToken));
+        Assert.Contains("lacks column(s) the evaluation needs: delay", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
