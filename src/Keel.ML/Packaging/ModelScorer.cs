@@ -7,6 +7,7 @@ using Keel.ML.Evaluation;
 using Keel.ML.Pipeline;
 using Keel.ML.Training;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 
 namespace Keel.ML.Packaging;
 
@@ -19,13 +20,26 @@ public readonly record struct ModelPrediction(string? Label, double? Probability
 /// <summary>
 /// Loads a Keel model package and scores rows given as JSON objects (MLflow's
 /// <c>dataframe_records</c>). Every row is checked against the signature first — names and
-/// types, every problem listed. Thread-safe: each call builds its own view.
+/// types, every problem listed. Rows are scored one by one on pooled <see cref="ScoringEngine"/>s
+/// (ML.NET's row-to-row mapper over one mutable row, as <c>PredictionEngine</c> does inside).
+/// Thread-safe: each call rents its own engine.
 /// </summary>
-public sealed class ModelScorer
+/// <remarks>
+/// The batch path (one <c>Transform</c> over a view built by the training featurisation) gives
+/// bit-identical predictions but was slower at every request size measured (1 to 2,000 rows:
+/// about 2x per row at 1,000 rows, 100x for one row), so every request goes through the engines;
+/// the batch path stays as the reference the engines are tested against.
+/// </remarks>
+public sealed class ModelScorer : IDisposable
 {
     private const int MaxReported = 50;
     private readonly ITransformer _model;
     private readonly FeatureColumn[] _features;
+    private readonly Dictionary<string, int> _featureIndex;
+    private readonly int[] _firstSlot;
+    private readonly DataViewSchema _inputSchema;
+    private readonly int[] _columnSlots;
+    private readonly EnginePool _engines;
 
     private ModelScorer(ModelMetadata metadata, TaskDescriptor task, ITransformer model)
     {
@@ -33,6 +47,42 @@ public sealed class ModelScorer
         Task = task;
         _model = model;
         _features = metadata.Signature.Inputs.Select(c => new FeatureColumn(c.Name, KindOf(c.Type))).ToArray();
+        _featureIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var c = 0; c < _features.Length; c++)
+        {
+            _featureIndex[_features[c].Name] = c;
+        }
+
+        // The engine's input row has the columns ViewBuilder gives the batch path, in the same order.
+        var builder = new DataViewSchema.Builder();
+        var slots = new List<int>();
+        _firstSlot = new int[_features.Length];
+        int singles = 0, texts = 0;
+        for (var c = 0; c < _features.Length; c++)
+        {
+            var feature = _features[c];
+            switch (feature.Kind)
+            {
+                case ColumnKind.Numeric or ColumnKind.DateTime:
+                    _firstSlot[c] = singles;
+                    foreach (var name in feature.ViewColumnNames())
+                    {
+                        builder.AddColumn(name, NumberDataViewType.Single);
+                        slots.Add(singles++);
+                    }
+
+                    break;
+                default:
+                    _firstSlot[c] = texts;
+                    builder.AddColumn(feature.Name, TextDataViewType.Instance);
+                    slots.Add(texts++);
+                    break;
+            }
+        }
+
+        _inputSchema = builder.ToSchema();
+        _columnSlots = [.. slots];
+        _engines = new EnginePool(() => new ScoringEngine(_model, _inputSchema, _columnSlots, Task), Environment.ProcessorCount * 2);
     }
 
     /// <summary>The package descriptor.</summary>
@@ -40,6 +90,15 @@ public sealed class ModelScorer
 
     /// <summary>The task, target and classes.</summary>
     public TaskDescriptor Task { get; }
+
+    /// <summary>The scoring engines kept for reuse now (each serves one call at a time).</summary>
+    public int IdleEngines => _engines.IdleCount;
+
+    /// <summary>The scoring engines created since the model was loaded.</summary>
+    public int EnginesCreated => _engines.CreatedCount;
+
+    /// <summary>The most engines kept for reuse (twice the processor count).</summary>
+    public int EngineCapacity => _engines.Capacity;
 
     /// <summary>Reads and validates the package in <paramref name="directory"/> and loads its model.</summary>
     /// <exception cref="KeelException">INVALID_PARAMETER_VALUE when the package is invalid.</exception>
@@ -93,45 +152,46 @@ public sealed class ModelScorer
     public IReadOnlyList<ModelPrediction> Score(IReadOnlyList<IReadOnlyDictionary<string, JsonElement>> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        var problems = new List<string>();
+        Check(rows);
+        return ScoreRows(rows);
+    }
+
+    /// <summary>Stops pooling engines; engines in use are disposed when their call ends.</summary>
+    public void Dispose() => _engines.Dispose();
+
+    /// <summary>Scores checked rows one by one on a pooled engine.</summary>
+    internal ModelPrediction[] ScoreRows(IReadOnlyList<IReadOnlyDictionary<string, JsonElement>> rows)
+    {
+        var result = new ModelPrediction[rows.Count];
+        var engine = _engines.Rent();
+        try
+        {
+            for (var r = 0; r < result.Length; r++)
+            {
+                Fill(engine.Input, rows[r]);
+                result[r] = engine.Predict();
+            }
+        }
+        finally
+        {
+            _engines.Return(engine);
+        }
+
+        return result;
+    }
+
+    /// <summary>Scores checked rows as one batch: the training featurisation's view, one <c>Transform</c> (the engines' reference).</summary>
+    internal ModelPrediction[] ScoreBatch(IReadOnlyList<IReadOnlyDictionary<string, JsonElement>> rows)
+    {
         var values = new string?[_features.Length][];
         for (var c = 0; c < _features.Length; c++)
         {
-            values[c] = new string?[rows.Count];
-        }
-
-        for (var r = 0; r < rows.Count; r++)
-        {
-            var row = rows[r];
-            foreach (var name in row.Keys)
+            var column = values[c] = new string?[rows.Count];
+            var name = _features[c].Name;
+            for (var r = 0; r < rows.Count; r++)
             {
-                if (Array.FindIndex(_features, f => f.Name == name) < 0)
-                {
-                    problems.Add($"row {r}: {name}: not an input of this model");
-                }
+                column[r] = Text(rows[r][name]);
             }
-
-            for (var c = 0; c < _features.Length; c++)
-            {
-                var feature = _features[c];
-                if (!row.TryGetValue(feature.Name, out var value))
-                {
-                    problems.Add($"row {r}: {feature.Name}: missing (send null for a missing value)");
-                    continue;
-                }
-
-                values[c][r] = Convert(value, feature.Kind, out var why);
-                if (why is not null)
-                {
-                    problems.Add($"row {r}: {feature.Name}: {why}");
-                }
-            }
-        }
-
-        if (problems.Count > 0)
-        {
-            var shown = string.Join("; ", problems.Take(MaxReported)) + (problems.Count > MaxReported ? $"; and {problems.Count - MaxReported} more" : string.Empty);
-            throw KeelException.InvalidParameter($"Input does not match the model signature: {shown}.");
         }
 
         var kinds = _features.ToDictionary(f => f.Name, f => f.Kind, StringComparer.Ordinal);
@@ -151,33 +211,134 @@ public sealed class ModelScorer
         return result;
     }
 
-    private static string? Convert(JsonElement value, ColumnKind kind, out string? why)
+    /// <summary>Checks every row against the signature; throws naming every problem.</summary>
+    private void Check(IReadOnlyList<IReadOnlyDictionary<string, JsonElement>> rows)
     {
-        why = null;
+        List<string>? problems = null;
+        for (var r = 0; r < rows.Count; r++)
+        {
+            var row = rows[r];
+            if (row.Count != _features.Length || !AllKnown(row))
+            {
+                foreach (var name in row.Keys)
+                {
+                    if (!_featureIndex.ContainsKey(name))
+                    {
+                        (problems ??= []).Add($"row {r}: {name}: not an input of this model");
+                    }
+                }
+            }
+
+            for (var c = 0; c < _features.Length; c++)
+            {
+                var feature = _features[c];
+                if (!row.TryGetValue(feature.Name, out var value))
+                {
+                    (problems ??= []).Add($"row {r}: {feature.Name}: missing (send null for a missing value)");
+                    continue;
+                }
+
+                if (Problem(value, feature.Kind) is { } why)
+                {
+                    (problems ??= []).Add($"row {r}: {feature.Name}: {why}");
+                }
+            }
+        }
+
+        if (problems is not null)
+        {
+            var shown = string.Join("; ", problems.Take(MaxReported)) + (problems.Count > MaxReported ? $"; and {problems.Count - MaxReported} more" : string.Empty);
+            throw KeelException.InvalidParameter($"Input does not match the model signature: {shown}.");
+        }
+    }
+
+    /// <summary>Whether every key of <paramref name="row"/> is an input (then, with as many keys as inputs, no input is missing a key).</summary>
+    private bool AllKnown(IReadOnlyDictionary<string, JsonElement> row)
+    {
+        if (row is Dictionary<string, JsonElement> dictionary)
+        {
+            foreach (var name in dictionary.Keys)
+            {
+                if (!_featureIndex.ContainsKey(name))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        return row.Keys.All(_featureIndex.ContainsKey);
+    }
+
+    /// <summary>
+    /// Writes a checked row into the engine's input exactly as the batch path featurises it:
+    /// numbers as (float)double (the batch path's "R" text round-trips the double exactly), datetime
+    /// parts as <see cref="ViewBuilder"/> computes them, text as is; missing = NaN or empty.
+    /// </summary>
+    private void Fill(EngineInputRow input, IReadOnlyDictionary<string, JsonElement> row)
+    {
+        var singles = input.Singles;
+        for (var c = 0; c < _features.Length; c++)
+        {
+            var feature = _features[c];
+            var value = row[feature.Name];
+            var slot = _firstSlot[c];
+            var missing = value.ValueKind == JsonValueKind.Null;
+            switch (feature.Kind)
+            {
+                case ColumnKind.Numeric:
+                    singles[slot] = missing ? float.NaN : (float)value.GetDouble();
+                    break;
+                case ColumnKind.DateTime:
+                    if (!missing && ValueParsing.TryTime(value.GetString(), out var time))
+                    {
+                        singles[slot] = time.Year;
+                        singles[slot + 1] = time.Month;
+                        singles[slot + 2] = time.Day;
+                        singles[slot + 3] = (float)time.DayOfWeek;
+                        singles[slot + 4] = time.Hour;
+                    }
+                    else
+                    {
+                        singles.AsSpan(slot, FeatureColumn.DateTimeParts.Count).Fill(float.NaN);
+                    }
+
+                    break;
+                default:
+                    input.Texts[slot] = missing ? ReadOnlyMemory<char>.Empty : (value.GetString() ?? string.Empty).AsMemory();
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Why <paramref name="value"/> does not fit a column of <paramref name="kind"/>, or null when it does.</summary>
+    private static string? Problem(JsonElement value, ColumnKind kind)
+    {
         if (value.ValueKind == JsonValueKind.Null)
         {
             return null;
         }
 
-        switch (kind)
+        return kind switch
         {
-            case ColumnKind.Numeric when value.ValueKind == JsonValueKind.Number:
-                return value.GetDouble().ToString("R", CultureInfo.InvariantCulture);
-            case ColumnKind.Numeric:
-                why = $"expected a number (double), got {Describe(value)}";
-                return null;
-            case ColumnKind.DateTime when value.ValueKind == JsonValueKind.String && ValueParsing.TryTime(value.GetString(), out _):
-                return value.GetString();
-            case ColumnKind.DateTime:
-                why = $"expected an ISO 8601 datetime string, got {Describe(value)}";
-                return null;
-            case ColumnKind.Categorical when value.ValueKind == JsonValueKind.String:
-                return value.GetString();
-            default:
-                why = $"expected a string, got {Describe(value)}";
-                return null;
-        }
+            ColumnKind.Numeric when value.ValueKind == JsonValueKind.Number =>
+                value.TryGetDouble(out var number) && double.IsFinite(number) ? null : "expected a number (double), got a number out of range",
+            ColumnKind.Numeric => $"expected a number (double), got {Describe(value)}",
+            ColumnKind.DateTime when value.ValueKind == JsonValueKind.String && ValueParsing.TryTime(value.GetString(), out _) => null,
+            ColumnKind.DateTime => $"expected an ISO 8601 datetime string, got {Describe(value)}",
+            _ when value.ValueKind == JsonValueKind.String => null,
+            _ => $"expected a string, got {Describe(value)}",
+        };
     }
+
+    /// <summary>A checked value as the batch path's text (null = missing).</summary>
+    private static string? Text(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Null => null,
+        JsonValueKind.Number => value.GetDouble().ToString("R", CultureInfo.InvariantCulture),
+        _ => value.GetString(),
+    };
 
     private static string Describe(JsonElement value) => value.ValueKind switch
     {

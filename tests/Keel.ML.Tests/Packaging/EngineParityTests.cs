@@ -1,0 +1,205 @@
+using System.Globalization;
+using System.Text.Json;
+using Keel.Core.Models;
+using Keel.ML.Data;
+using Keel.ML.Packaging;
+using Keel.ML.Pipeline;
+using Keel.ML.Running;
+
+namespace Keel.ML.Tests.Packaging;
+
+/// <summary>
+/// The pooled row-by-row engines must give exactly (bit for bit) what the batch path gives: the
+/// same featurisation of numbers, missing values, categoricals (seen and unseen) and datetimes,
+/// for binary, multiclass and regression models.
+/// </summary>
+public sealed class EngineParityTests : IDisposable
+{
+    private readonly List<string> _directories = [];
+
+    public void Dispose()
+    {
+        foreach (var directory in _directories)
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task BreastCancerBinary_EngineEqualsBatch()
+    {
+        await AssertParityAsync("""
+            name: cancer
+            data: {path: breast_cancer_wdbc.csv, target: target, task: binary, drop: [diagnosis]}
+            split: {train: 0.8, validation: 0.1, test: 0.1, seed: 3}
+            trainer: {name: FastTree, params: {number_of_trees: 10, number_of_leaves: 4}}
+            """, "breast_cancer_wdbc.csv", MLTask.Binary);
+    }
+
+    [Fact]
+    public async Task CreditBinaryWithMissingValuesAndCategoricals_EngineEqualsBatch()
+    {
+        await AssertParityAsync("""
+            name: credit
+            data: {path: credit_data_600.csv, target: Status, task: binary}
+            split: {train: 0.8, validation: 0.1, test: 0.1, seed: 5}
+            trainer: {name: LightGbm, params: {number_of_iterations: 20}}
+            """, "credit_data_600.csv", MLTask.Binary);
+    }
+
+    [Fact]
+    public async Task CreditBinaryLogisticRegression_ProbabilityFromCalibrator_EngineEqualsBatch()
+    {
+        await AssertParityAsync("""
+            name: credit-lr
+            data: {path: credit_data_600.csv, target: Status, task: binary}
+            split: {train: 0.8, validation: 0.1, test: 0.1, seed: 5}
+            trainer: {name: LbfgsLogisticRegression}
+            """, "credit_data_600.csv", MLTask.Binary);
+    }
+
+    [Fact]
+    public async Task CreditMulticlass_EngineEqualsBatch()
+    {
+        await AssertParityAsync("""
+            name: home
+            data: {path: credit_data_600.csv, target: Home, task: multiclass}
+            split: {train: 0.8, validation: 0.1, test: 0.1, seed: 5}
+            trainer: {name: LightGbm, params: {number_of_iterations: 20}}
+            """, "credit_data_600.csv", MLTask.Multiclass);
+    }
+
+    [Fact]
+    public async Task CreditRegression_EngineEqualsBatch()
+    {
+        await AssertParityAsync("""
+            name: amount
+            data: {path: credit_data_600.csv, target: Amount, task: regression}
+            split: {train: 0.8, validation: 0.1, test: 0.1, seed: 5}
+            trainer: {name: FastTree, params: {number_of_trees: 20}}
+            """, "credit_data_600.csv", MLTask.Regression);
+    }
+
+    [Fact]
+    public async Task FlightsRegressionWithADatetimeColumn_EngineEqualsBatch()
+    {
+        await AssertParityAsync("""
+            name: flights
+            data: {path: flights_2000.csv, target: delay, task: regression}
+            split: {train: 0.8, validation: 0.1, test: 0.1, seed: 5}
+            trainer: {name: FastTree, params: {number_of_trees: 20}}
+            """, "flights_2000.csv", MLTask.Regression);
+    }
+
+    [Fact]
+    public async Task Engines_ArePooledAndReused()
+    {
+        using var scorer = await TrainAsync("""
+            name: cancer
+            data: {path: breast_cancer_wdbc.csv, target: target, task: binary, drop: [diagnosis]}
+            trainer: {name: FastTree, params: {number_of_trees: 5, number_of_leaves: 4}}
+            """);
+        var rows = await RowsAsync("breast_cancer_wdbc.csv", scorer, 40);
+
+        for (var i = 0; i < 10; i++)
+        {
+            scorer.Score([rows[i]]);
+        }
+
+        Assert.Equal(1, scorer.EnginesCreated);
+        Assert.Equal(1, scorer.IdleEngines);
+
+        // Concurrent calls each rent their own engine and the results stay right.
+        var expected = scorer.ScoreBatch(rows);
+        Parallel.For(0, 400, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+            Assert.Equal(expected[i % rows.Count], scorer.Score([rows[i % rows.Count]])[0]));
+        Assert.InRange(scorer.EnginesCreated, 1, 4 + 1);
+        Assert.InRange(scorer.IdleEngines, 1, scorer.EngineCapacity);
+
+        scorer.Dispose();
+        Assert.Equal(0, scorer.IdleEngines);
+    }
+
+    private async Task AssertParityAsync(string yaml, string file, MLTask task)
+    {
+        using var scorer = await TrainAsync(yaml);
+        Assert.Equal(task, scorer.Task.Task);
+        var rows = await RowsAsync(file, scorer, 300);
+        rows.AddRange(EdgeRows(scorer));
+
+        var batch = scorer.ScoreBatch(rows);
+        var engine = scorer.ScoreRows(rows);
+
+        Assert.Equal(batch.Length, engine.Length);
+        for (var i = 0; i < batch.Length; i++)
+        {
+            // Record equality compares the doubles exactly.
+            Assert.True(batch[i] == engine[i], $"row {i}: batch {batch[i]} != engine {engine[i]}");
+        }
+
+        // The public entry point takes the engine path for small requests and agrees as well.
+        Assert.Equal(batch[..10], scorer.Score(rows[..10]));
+        Assert.True(task == MLTask.Regression ? batch.All(p => p.Value is not null) : batch.All(p => p.Label is not null && p.Probability is not null));
+    }
+
+    private async Task<ModelScorer> TrainAsync(string yaml)
+    {
+        var output = TestData.NewTempDirectory();
+        _directories.Add(output);
+        var result = await new TrainingRunner().RunAsync(new TrainingRunOptions
+        {
+            Pipeline = PipelineParser.Parse(yaml, TestData.PipelinePath),
+            OutputDirectory = output,
+            ComputeImportance = false,
+        });
+        return await ModelScorer.LoadAsync(result.PackageDirectory);
+    }
+
+    /// <summary>The file's first rows as request rows: the signature's columns, empty cells as null, numbers as JSON numbers.</summary>
+    private static async Task<List<IReadOnlyDictionary<string, JsonElement>>> RowsAsync(string file, ModelScorer scorer, int count)
+    {
+        var table = await CsvDataLoader.LoadAsync(TestData.PathOf(file));
+        var inputs = scorer.Metadata.Signature.Inputs;
+        var rows = new List<IReadOnlyDictionary<string, JsonElement>>();
+        for (var r = 0; r < Math.Min(count, table.RowCount); r++)
+        {
+            var row = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+            foreach (var input in inputs)
+            {
+                var raw = table[input.Name].Values[r];
+                row[input.Name] = raw is null
+                    ? JsonSerializer.SerializeToElement<string?>(null)
+                    : IsNumeric(input.Type)
+                        ? JsonSerializer.SerializeToElement(double.Parse(raw, CultureInfo.InvariantCulture))
+                        : JsonSerializer.SerializeToElement(raw);
+            }
+
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
+    /// <summary>An all-missing row, unseen categories, awkward numbers and datetimes in other accepted formats.</summary>
+    private static IEnumerable<IReadOnlyDictionary<string, JsonElement>> EdgeRows(ModelScorer scorer)
+    {
+        var inputs = scorer.Metadata.Signature.Inputs;
+        string[] numbers = ["0", "-0.0", "1e-300", "123456789.123456789", "0.1", "3.4028235E+38", "-7.5e10"];
+        string[] times = ["2001-02-03", "2001-06-30T23:59:59Z", "2001/12/31", "2001-03-04 05:06"];
+        string[] texts = ["never-seen-in-training", string.Empty, "RENT", " rent"];
+        yield return inputs.ToDictionary(c => c.Name, _ => JsonSerializer.SerializeToElement<string?>(null));
+        for (var i = 0; i < 8; i++)
+        {
+            yield return inputs.ToDictionary(
+                c => c.Name,
+                c => c.Type switch
+                {
+                    _ when IsNumeric(c.Type) => JsonDocument.Parse(numbers[i % numbers.Length]).RootElement.Clone(),
+                    ColumnType.DateTime => JsonSerializer.SerializeToElement(times[i % times.Length]),
+                    _ => JsonSerializer.SerializeToElement(texts[i % texts.Length]),
+                });
+        }
+    }
+
+    private static bool IsNumeric(ColumnType type) => type is ColumnType.Double or ColumnType.Float or ColumnType.Long or ColumnType.Integer;
+}
