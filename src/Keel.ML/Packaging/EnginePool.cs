@@ -16,6 +16,7 @@ internal sealed class EnginePool : IDisposable
     private readonly int _capacity;
     private int _idleCount;
     private int _created;
+    private int _discarded;
     private volatile bool _disposed;
 
     public EnginePool(Func<ScoringEngine> create, int capacity)
@@ -29,6 +30,9 @@ internal sealed class EnginePool : IDisposable
 
     /// <summary>The engines created so far.</summary>
     public int CreatedCount => Volatile.Read(ref _created);
+
+    /// <summary>The engines alive now: idle ones and those rented out.</summary>
+    public int Size => Volatile.Read(ref _created) - Volatile.Read(ref _discarded);
 
     /// <summary>The most engines kept for reuse.</summary>
     public int Capacity => _capacity;
@@ -52,14 +56,14 @@ internal sealed class EnginePool : IDisposable
     {
         if (_disposed)
         {
-            engine.Dispose();
+            Discard(engine);
             return;
         }
 
         if (Interlocked.Increment(ref _idleCount) > _capacity)
         {
             Interlocked.Decrement(ref _idleCount);
-            engine.Dispose();
+            Discard(engine);
             return;
         }
 
@@ -83,7 +87,13 @@ internal sealed class EnginePool : IDisposable
         while (_idle.TryTake(out var engine))
         {
             Interlocked.Decrement(ref _idleCount);
-            engine.Dispose();
+            Discard(engine);
         }
+    }
+
+    private void Discard(ScoringEngine engine)
+    {
+        Interlocked.Increment(ref _discarded);
+        engine.Dispose();
     }
 }

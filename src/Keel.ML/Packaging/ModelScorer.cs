@@ -94,6 +94,9 @@ public sealed class ModelScorer : IDisposable
     /// <summary>The scoring engines kept for reuse now (each serves one call at a time).</summary>
     public int IdleEngines => _engines.IdleCount;
 
+    /// <summary>The scoring engines alive now: idle ones and those scoring a call.</summary>
+    public int EnginePoolSize => _engines.Size;
+
     /// <summary>The scoring engines created since the model was loaded.</summary>
     public int EnginesCreated => _engines.CreatedCount;
 
