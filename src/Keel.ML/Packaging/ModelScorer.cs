@@ -1,9 +1,6 @@
-using System.Globalization;
 using System.Text.Json;
 using Keel.Core.Errors;
 using Keel.Core.Models;
-using Keel.ML.Data;
-using Keel.ML.Evaluation;
 using Keel.ML.Pipeline;
 using Keel.ML.Training;
 using Microsoft.ML;
@@ -30,7 +27,7 @@ public readonly record struct ModelPrediction(string? Label, double? Probability
 /// about 2x per row at 1,000 rows, 100x for one row), so every request goes through the engines;
 /// the batch path stays as the reference the engines are tested against.
 /// </remarks>
-public sealed class ModelScorer : IDisposable
+public sealed partial class ModelScorer : IDisposable
 {
     private const int MaxReported = 50;
     private readonly ITransformer _model;
@@ -150,198 +147,17 @@ public sealed class ModelScorer : IDisposable
     /// <summary>
     /// Scores rows given as column-name-to-JSON-value maps. Every input of the signature must be
     /// named in every row (JSON null = a missing value); unknown names and wrong JSON types are refused.
+    /// Rows given as <see cref="ScoringRow"/>s (by position) are read without dictionary lookups.
     /// </summary>
     /// <exception cref="KeelException">INVALID_PARAMETER_VALUE listing every problem with the rows.</exception>
     public IReadOnlyList<ModelPrediction> Score(IReadOnlyList<IReadOnlyDictionary<string, JsonElement>> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        Check(rows);
         return ScoreRows(rows);
     }
 
     /// <summary>Stops pooling engines; engines in use are disposed when their call ends.</summary>
     public void Dispose() => _engines.Dispose();
-
-    /// <summary>Scores checked rows one by one on a pooled engine.</summary>
-    internal ModelPrediction[] ScoreRows(IReadOnlyList<IReadOnlyDictionary<string, JsonElement>> rows)
-    {
-        var result = new ModelPrediction[rows.Count];
-        var engine = _engines.Rent();
-        try
-        {
-            for (var r = 0; r < result.Length; r++)
-            {
-                Fill(engine.Input, rows[r]);
-                result[r] = engine.Predict();
-            }
-        }
-        finally
-        {
-            _engines.Return(engine);
-        }
-
-        return result;
-    }
-
-    /// <summary>Scores checked rows as one batch: the training featurisation's view, one <c>Transform</c> (the engines' reference).</summary>
-    internal ModelPrediction[] ScoreBatch(IReadOnlyList<IReadOnlyDictionary<string, JsonElement>> rows)
-    {
-        var values = new string?[_features.Length][];
-        for (var c = 0; c < _features.Length; c++)
-        {
-            var column = values[c] = new string?[rows.Count];
-            var name = _features[c].Name;
-            for (var r = 0; r < rows.Count; r++)
-            {
-                column[r] = Text(rows[r][name]);
-            }
-        }
-
-        var kinds = _features.ToDictionary(f => f.Name, f => f.Kind, StringComparer.Ordinal);
-        var table = CsvDataLoader.Build(_features.Select(f => f.Name).ToArray(), values, kinds);
-        var scored = PredictionReader.Read(_model.Transform(ViewBuilder.Build(table, _features, null, null)), Task.Task, withTruth: false);
-        var result = new ModelPrediction[rows.Count];
-        for (var r = 0; r < result.Length; r++)
-        {
-            result[r] = Task.Task switch
-            {
-                MLTask.Regression => new ModelPrediction(null, null, scored.PredictedValue[r]),
-                MLTask.Binary => new ModelPrediction(Task.Classes[scored.PredictedClass[r]], scored.Probabilities[r][1], null),
-                _ => new ModelPrediction(Task.Classes[scored.PredictedClass[r]], scored.Probabilities[r][scored.PredictedClass[r]], null),
-            };
-        }
-
-        return result;
-    }
-
-    /// <summary>Checks every row against the signature; throws naming every problem.</summary>
-    private void Check(IReadOnlyList<IReadOnlyDictionary<string, JsonElement>> rows)
-    {
-        List<string>? problems = null;
-        for (var r = 0; r < rows.Count; r++)
-        {
-            var row = rows[r];
-            if (row.Count != _features.Length || !AllKnown(row))
-            {
-                foreach (var name in row.Keys)
-                {
-                    if (!_featureIndex.ContainsKey(name))
-                    {
-                        (problems ??= []).Add($"row {r}: {name}: not an input of this model");
-                    }
-                }
-            }
-
-            for (var c = 0; c < _features.Length; c++)
-            {
-                var feature = _features[c];
-                if (!row.TryGetValue(feature.Name, out var value))
-                {
-                    (problems ??= []).Add($"row {r}: {feature.Name}: missing (send null for a missing value)");
-                    continue;
-                }
-
-                if (Problem(value, feature.Kind) is { } why)
-                {
-                    (problems ??= []).Add($"row {r}: {feature.Name}: {why}");
-                }
-            }
-        }
-
-        if (problems is not null)
-        {
-            var shown = string.Join("; ", problems.Take(MaxReported)) + (problems.Count > MaxReported ? $"; and {problems.Count - MaxReported} more" : string.Empty);
-            throw KeelException.InvalidParameter($"Input does not match the model signature: {shown}.");
-        }
-    }
-
-    /// <summary>Whether every key of <paramref name="row"/> is an input (then, with as many keys as inputs, no input is missing a key).</summary>
-    private bool AllKnown(IReadOnlyDictionary<string, JsonElement> row)
-    {
-        if (row is Dictionary<string, JsonElement> dictionary)
-        {
-            foreach (var name in dictionary.Keys)
-            {
-                if (!_featureIndex.ContainsKey(name))
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
-
-        return row.Keys.All(_featureIndex.ContainsKey);
-    }
-
-    /// <summary>
-    /// Writes a checked row into the engine's input exactly as the batch path featurises it:
-    /// numbers as (float)double (the batch path's "R" text round-trips the double exactly), datetime
-    /// parts as <see cref="ViewBuilder"/> computes them, text as is; missing = NaN or empty.
-    /// </summary>
-    private void Fill(EngineInputRow input, IReadOnlyDictionary<string, JsonElement> row)
-    {
-        var singles = input.Singles;
-        for (var c = 0; c < _features.Length; c++)
-        {
-            var feature = _features[c];
-            var value = row[feature.Name];
-            var slot = _firstSlot[c];
-            var missing = value.ValueKind == JsonValueKind.Null;
-            switch (feature.Kind)
-            {
-                case ColumnKind.Numeric:
-                    singles[slot] = missing ? float.NaN : (float)value.GetDouble();
-                    break;
-                case ColumnKind.DateTime:
-                    if (!missing && ValueParsing.TryTime(value.GetString(), out var time))
-                    {
-                        singles[slot] = time.Year;
-                        singles[slot + 1] = time.Month;
-                        singles[slot + 2] = time.Day;
-                        singles[slot + 3] = (float)time.DayOfWeek;
-                        singles[slot + 4] = time.Hour;
-                    }
-                    else
-                    {
-                        singles.AsSpan(slot, FeatureColumn.DateTimeParts.Count).Fill(float.NaN);
-                    }
-
-                    break;
-                default:
-                    input.Texts[slot] = missing ? ReadOnlyMemory<char>.Empty : (value.GetString() ?? string.Empty).AsMemory();
-                    break;
-            }
-        }
-    }
-
-    /// <summary>Why <paramref name="value"/> does not fit a column of <paramref name="kind"/>, or null when it does.</summary>
-    private static string? Problem(JsonElement value, ColumnKind kind)
-    {
-        if (value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        return kind switch
-        {
-            ColumnKind.Numeric when value.ValueKind == JsonValueKind.Number =>
-                value.TryGetDouble(out var number) && double.IsFinite(number) ? null : "expected a number (double), got a number out of range",
-            ColumnKind.Numeric => $"expected a number (double), got {Describe(value)}",
-            ColumnKind.DateTime when value.ValueKind == JsonValueKind.String && ValueParsing.TryTime(value.GetString(), out _) => null,
-            ColumnKind.DateTime => $"expected an ISO 8601 datetime string, got {Describe(value)}",
-            _ when value.ValueKind == JsonValueKind.String => null,
-            _ => $"expected a string, got {Describe(value)}",
-        };
-    }
-
-    /// <summary>A checked value as the batch path's text (null = missing).</summary>
-    private static string? Text(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.Null => null,
-        JsonValueKind.Number => value.GetDouble().ToString("R", CultureInfo.InvariantCulture),
-        _ => value.GetString(),
-    };
 
     private static string Describe(JsonElement value) => value.ValueKind switch
     {

@@ -120,6 +120,38 @@ public sealed class EngineParityTests : IDisposable
         Assert.Equal(0, scorer.IdleEngines);
     }
 
+    [Fact]
+    public async Task RowsByPosition_ScoreAndFailExactlyAsRowsByName()
+    {
+        using var scorer = await TrainAsync("""
+            name: credit
+            data: {path: credit_data_600.csv, target: Status, task: binary}
+            trainer: {name: FastTree, params: {number_of_trees: 5, number_of_leaves: 4}}
+            """);
+        var rows = await RowsAsync("credit_data_600.csv", scorer, 50);
+
+        // Columns in another order than the signature's.
+        var names = rows[0].Keys.Reverse().ToArray();
+        var columns = new ScoringColumns(names);
+        var positional = rows.Select(r => (IReadOnlyDictionary<string, JsonElement>)new ScoringRow(columns, names.Select(n => r[n]).ToArray())).ToList();
+        Assert.Equal(scorer.Score(rows), scorer.Score(positional));
+        Assert.Equal(rows[3].OrderBy(p => p.Key).Select(p => p.Key), positional[3].OrderBy(p => p.Key).Select(p => p.Key));
+
+        // An unknown column, a missing one and a wrong type: the same problems, in the same order.
+        var badNames = names.Skip(1).Append("shoe_size").ToArray();
+        var badColumns = new ScoringColumns(badNames);
+        var text = JsonSerializer.SerializeToElement("big");
+        var badPositional = rows.Take(2).Select(r => (IReadOnlyDictionary<string, JsonElement>)new ScoringRow(
+            badColumns, badNames.Select(n => n == "shoe_size" ? JsonSerializer.SerializeToElement(42) : n == badNames[0] ? text : r[n]).ToArray())).ToList();
+        var badByName = badPositional.Select(r => (IReadOnlyDictionary<string, JsonElement>)r.ToDictionary(p => p.Key, p => p.Value)).ToList();
+        var byPosition = Assert.Throws<Keel.Core.Errors.KeelException>(() => scorer.Score(badPositional));
+        var byName = Assert.Throws<Keel.Core.Errors.KeelException>(() => scorer.Score(badByName));
+        Assert.Equal(byName.Message, byPosition.Message);
+        Assert.Contains("row 0: shoe_size: not an input of this model; ", byName.Message, StringComparison.Ordinal);
+        Assert.Contains($"row 1: {names[0]}: missing (send null for a missing value)", byName.Message, StringComparison.Ordinal);
+        Assert.Contains($"row 1: {badNames[0]}: expected a number", byName.Message, StringComparison.Ordinal);
+    }
+
     private async Task AssertParityAsync(string yaml, string file, MLTask task)
     {
         using var scorer = await TrainAsync(yaml);
