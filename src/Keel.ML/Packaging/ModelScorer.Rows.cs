@@ -20,6 +20,7 @@ public sealed partial class ModelScorer
         List<string>? problems = null;
         ScoringColumns? columns = null;
         int[]? positions = null;
+        var positionalCount = 0;
         var engine = _engines.Rent();
         try
         {
@@ -30,10 +31,11 @@ public sealed partial class ModelScorer
                 if (positional is not null && !ReferenceEquals(positional.Columns, columns))
                 {
                     columns = positional.Columns;
-                    positions = PositionsIn(columns);
+                    positions = PositionsIn(columns, out positionalCount);
                 }
 
-                if (Fill(engine.Input, row, positional, positions, r, ref problems) && problems is null)
+                var count = positional is null ? row.Count : positionalCount;
+                if (Fill(engine.Input, row, count, positional, positions, r, ref problems) && problems is null)
                 {
                     result[r] = engine.Predict();
                 }
@@ -53,24 +55,44 @@ public sealed partial class ModelScorer
         return result;
     }
 
-    /// <summary>Each input's position in <paramref name="columns"/>, or -1 when it is not given.</summary>
-    private int[] PositionsIn(ScoringColumns columns)
+    /// <summary>
+    /// Each input's position in <paramref name="columns"/>, or -1 when it is not given, and the
+    /// number of distinct names. Columns in signature order (the usual case) need no lookups.
+    /// </summary>
+    private int[] PositionsIn(ScoringColumns columns, out int distinct)
     {
+        var names = columns.Names;
+        if (names.Count == _features.Length)
+        {
+            var same = true;
+            for (var c = 0; c < _features.Length && same; c++)
+            {
+                same = string.Equals(names[c], _features[c].Name, StringComparison.Ordinal);
+            }
+
+            if (same)
+            {
+                distinct = _features.Length;
+                return _signatureOrder;
+            }
+        }
+
         var positions = new int[_features.Length];
         for (var c = 0; c < positions.Length; c++)
         {
             positions[c] = columns.Index.TryGetValue(_features[c].Name, out var position) ? position : -1;
         }
 
+        distinct = columns.Index.Count;
         return positions;
     }
 
     /// <summary>
-    /// Checks row <paramref name="r"/> and writes its values into <paramref name="input"/>. Returns
-    /// whether the row is valid; problems are added in the order unknown names, then per input
+    /// Checks row <paramref name="r"/> (with <paramref name="count"/> distinct names) and writes its
+    /// values into <paramref name="input"/>. Returns whether the row is valid; problems are added in the order unknown names, then per input
     /// (missing or wrong type).
     /// </summary>
-    private bool Fill(EngineInputRow input, IReadOnlyDictionary<string, JsonElement> row, ScoringRow? positional, int[]? positions, int r, ref List<string>? problems)
+    private bool Fill(EngineInputRow input, IReadOnlyDictionary<string, JsonElement> row, int count, ScoringRow? positional, int[]? positions, int r, ref List<string>? problems)
     {
         var found = 0;
         List<string>? rowProblems = null;
@@ -91,13 +113,13 @@ public sealed partial class ModelScorer
         }
 
         // With every input found, the row has unknown names exactly when it has more names than inputs.
-        if (rowProblems is null && row.Count == found)
+        if (rowProblems is null && count == found)
         {
             return true;
         }
 
         problems ??= [];
-        if (row.Count > found)
+        if (count > found)
         {
             foreach (var name in row.Keys)
             {

@@ -34,6 +34,7 @@ public sealed partial class ModelScorer : IDisposable
     private readonly FeatureColumn[] _features;
     private readonly Dictionary<string, int> _featureIndex;
     private readonly int[] _firstSlot;
+    private readonly int[] _signatureOrder;
     private readonly DataViewSchema _inputSchema;
     private readonly int[] _columnSlots;
     private readonly EnginePool _engines;
@@ -49,6 +50,8 @@ public sealed partial class ModelScorer : IDisposable
         {
             _featureIndex[_features[c].Name] = c;
         }
+
+        _signatureOrder = Enumerable.Range(0, _features.Length).ToArray();
 
         // The engine's input row has the columns ViewBuilder gives the batch path, in the same order.
         var builder = new DataViewSchema.Builder();

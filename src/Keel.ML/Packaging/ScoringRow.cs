@@ -11,23 +11,31 @@ namespace Keel.ML.Packaging;
 /// </summary>
 public sealed class ScoringColumns
 {
+    private Dictionary<string, int>? _index;
+
     /// <summary>Creates the column list.</summary>
     public ScoringColumns(IReadOnlyList<string> names)
     {
         ArgumentNullException.ThrowIfNull(names);
         Names = names;
-        Index = new Dictionary<string, int>(names.Count, StringComparer.Ordinal);
-        for (var i = 0; i < names.Count; i++)
-        {
-            Index[names[i]] = i;
-        }
     }
 
     /// <summary>The names, one per value position.</summary>
     public IReadOnlyList<string> Names { get; }
 
-    /// <summary>Each distinct name's value position (the last one when a name repeats).</summary>
-    internal Dictionary<string, int> Index { get; }
+    /// <summary>Each distinct name's value position (the last one when a name repeats); built on first use.</summary>
+    internal Dictionary<string, int> Index => _index ?? LazyInitializer.EnsureInitialized(ref _index, BuildIndex);
+
+    private Dictionary<string, int> BuildIndex()
+    {
+        var index = new Dictionary<string, int>(Names.Count, StringComparer.Ordinal);
+        for (var i = 0; i < Names.Count; i++)
+        {
+            index[Names[i]] = i;
+        }
+
+        return index;
+    }
 }
 
 /// <summary>

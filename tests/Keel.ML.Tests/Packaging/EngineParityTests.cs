@@ -137,6 +137,11 @@ public sealed class EngineParityTests : IDisposable
         Assert.Equal(scorer.Score(rows), scorer.Score(positional));
         Assert.Equal(rows[3].OrderBy(p => p.Key).Select(p => p.Key), positional[3].OrderBy(p => p.Key).Select(p => p.Key));
 
+        // Columns in signature order (read without lookups).
+        var signature = scorer.Metadata.Signature.Inputs.Select(i => i.Name).ToArray();
+        var inOrder = new ScoringColumns(signature);
+        Assert.Equal(scorer.Score(rows), scorer.Score(rows.Select(r => (IReadOnlyDictionary<string, JsonElement>)new ScoringRow(inOrder, signature.Select(n => r[n]).ToArray())).ToList()));
+
         // An unknown column, a missing one and a wrong type: the same problems, in the same order.
         var badNames = names.Skip(1).Append("shoe_size").ToArray();
         var badColumns = new ScoringColumns(badNames);
