@@ -10,40 +10,73 @@ namespace Keel.ML.Packaging;
 public sealed partial class ModelScorer
 {
     /// <summary>
+    /// Warm-up: creates <paramref name="engines"/> engines (at most the pool's capacity), scores
+    /// <paramref name="rows"/> on each and pools them, so the first concurrent requests (e.g. right
+    /// after a hot swap) find engines ready instead of building them.
+    /// </summary>
+    /// <exception cref="KeelException">INVALID_PARAMETER_VALUE when the rows do not fit the signature.</exception>
+    public void WarmEngines(IReadOnlyList<IReadOnlyDictionary<string, JsonElement>> rows, int engines)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var rented = new List<ScoringEngine>();
+        try
+        {
+            for (var i = 0; i < Math.Min(engines, _engines.Capacity); i++)
+            {
+                var engine = _engines.Rent();
+                rented.Add(engine);
+                ScoreOn(engine, rows);
+            }
+        }
+        finally
+        {
+            foreach (var engine in rented)
+            {
+                _engines.Return(engine);
+            }
+        }
+    }
+
+    /// <summary>
     /// Checks rows against the signature and scores them one by one on a pooled engine; after the
     /// first problem the remaining rows are only checked, and all problems are thrown together.
     /// </summary>
     /// <exception cref="KeelException">INVALID_PARAMETER_VALUE listing every problem with the rows.</exception>
     internal ModelPrediction[] ScoreRows(IReadOnlyList<IReadOnlyDictionary<string, JsonElement>> rows)
     {
+        var engine = _engines.Rent();
+        try
+        {
+            return ScoreOn(engine, rows);
+        }
+        finally
+        {
+            _engines.Return(engine);
+        }
+    }
+
+    private ModelPrediction[] ScoreOn(ScoringEngine engine, IReadOnlyList<IReadOnlyDictionary<string, JsonElement>> rows)
+    {
         var result = new ModelPrediction[rows.Count];
         List<string>? problems = null;
         ScoringColumns? columns = null;
         int[]? positions = null;
         var positionalCount = 0;
-        var engine = _engines.Rent();
-        try
+        for (var r = 0; r < rows.Count; r++)
         {
-            for (var r = 0; r < rows.Count; r++)
+            var row = rows[r];
+            var positional = row as ScoringRow;
+            if (positional is not null && !ReferenceEquals(positional.Columns, columns))
             {
-                var row = rows[r];
-                var positional = row as ScoringRow;
-                if (positional is not null && !ReferenceEquals(positional.Columns, columns))
-                {
-                    columns = positional.Columns;
-                    positions = PositionsIn(columns, out positionalCount);
-                }
-
-                var count = positional is null ? row.Count : positionalCount;
-                if (Fill(engine.Input, row, count, positional, positions, r, ref problems) && problems is null)
-                {
-                    result[r] = engine.Predict();
-                }
+                columns = positional.Columns;
+                positions = PositionsIn(columns, out positionalCount);
             }
-        }
-        finally
-        {
-            _engines.Return(engine);
+
+            var count = positional is null ? row.Count : positionalCount;
+            if (Fill(engine.Input, row, count, positional, positions, r, ref problems) && problems is null)
+            {
+                result[r] = engine.Predict();
+            }
         }
 
         if (problems is not null)

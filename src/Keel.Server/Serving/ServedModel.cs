@@ -160,10 +160,14 @@ public sealed class ServedModel
         }
     }
 
-    /// <summary>JIT and caches: score the input example a few times (whole and row by row) before reporting ready.</summary>
+    /// <summary>
+    /// JIT and caches: create one engine per processor (so a burst of requests right after a swap
+    /// finds them ready) and score the input example a few times before reporting ready.
+    /// </summary>
     private void WarmUp()
     {
         var rows = ScoringInput.ParseMlflow(InputExample, Signature.Inputs, requireWrapper: false);
+        Scorer.WarmEngines(rows, Environment.ProcessorCount);
         for (var i = 0; i < WarmUpPasses; i++)
         {
             Predict(rows);

@@ -116,8 +116,14 @@ public sealed class EngineParityTests : IDisposable
         Assert.InRange(scorer.EnginesCreated, 1, 4 + 1);
         Assert.InRange(scorer.IdleEngines, 1, scorer.EngineCapacity);
 
+        // Warm-up creates engines up front, at most the pool's capacity.
+        scorer.WarmEngines(rows[..3], scorer.EngineCapacity + 5);
+        Assert.Equal(scorer.EngineCapacity, scorer.IdleEngines);
+        Assert.Equal(scorer.EngineCapacity, scorer.EnginePoolSize);
+
         scorer.Dispose();
         Assert.Equal(0, scorer.IdleEngines);
+        Assert.Equal(0, scorer.EnginePoolSize);
     }
 
     [Fact]
