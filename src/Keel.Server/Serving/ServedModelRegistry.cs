@@ -103,7 +103,7 @@ public sealed class ServedModelRegistry
         await status.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var model = await TrackAsync(status, () => ServedModel.LoadAsync(name, directory, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            var model = await TrackAsync(status, directory, () => ServedModel.LoadAsync(name, directory, cancellationToken: cancellationToken)).ConfigureAwait(false);
             status.SetSource(directory);
             Swap(model, status, expected: null);
             return model;
@@ -128,7 +128,7 @@ public sealed class ServedModelRegistry
         await status.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var model = await TrackAsync(status, async () =>
+            var model = await TrackAsync(status, modelUri, async () =>
             {
                 var version = await registry.ResolveAsync(modelUri, cancellationToken).ConfigureAwait(false);
                 return await DownloadAndLoadAsync(name, modelUri, version, tracking, artifacts, cancellationToken).ConfigureAwait(false);
@@ -185,7 +185,7 @@ public sealed class ServedModelRegistry
             }
 
             var source = status.Source;
-            var model = await TrackAsync<ServedModel?>(status, async () =>
+            var model = await TrackAsync<ServedModel?>(status, source, async () =>
             {
                 if (!ModelUri.IsModelUri(source))
                 {
@@ -260,7 +260,7 @@ public sealed class ServedModelRegistry
     private ServedModelStatus StatusFor(string name, string source) => _statuses.GetOrAdd(name, n => new ServedModelStatus(n, source));
 
     /// <summary>Runs a load, counting it in <paramref name="status"/>: a success, or a failure with its message and time (then rethrown).</summary>
-    private async Task<T> TrackAsync<T>(ServedModelStatus status, Func<Task<T>> load)
+    private async Task<T> TrackAsync<T>(ServedModelStatus status, string source, Func<Task<T>> load)
     {
         try
         {
@@ -271,6 +271,19 @@ public sealed class ServedModelRegistry
             }
 
             return model;
+        }
+        catch (KeelException e)
+        {
+            status.Failed(e.Message, _time.GetUtcNow());
+            throw;
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or FormatException or InvalidOperationException or ArgumentException or UnauthorizedAccessException)
+        {
+            // A package ML.NET cannot read (a corrupt model.zip, a schema it does not know): the
+            // caller named a model that cannot be served, so say why instead of a bare 500.
+            var error = KeelException.InvalidParameter($"Cannot load model '{status.Name}' from {source}: {e.Message}");
+            status.Failed(error.Message, _time.GetUtcNow());
+            throw error;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

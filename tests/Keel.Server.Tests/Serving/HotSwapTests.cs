@@ -69,7 +69,9 @@ public sealed class HotSwapTests(HotSwapFixture fixture)
         // Version 3's model.zip is corrupt: the explicit reload fails and says why ...
         await fixture.SetAliasAsync("canary", 3);
         var reload = await fixture.Client.ApiPostAsync("/api/2.0/keel/serving/models/fragile/reload", "{}");
-        Assert.True(reload.Status >= 400, reload.Body);
+        Assert.True(reload.Status == 400, reload.Body);
+        Assert.Equal("INVALID_PARAMETER_VALUE", reload.ErrorCode);
+        Assert.Contains($"models:/{HotSwapFixture.Model}@canary", reload["message"].GetString(), StringComparison.Ordinal);
 
         // ... version 1 keeps answering ...
         var answer = await fixture.ScoreAsync(fixture.Client, "fragile");
