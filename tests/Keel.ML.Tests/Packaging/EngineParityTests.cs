@@ -143,6 +143,12 @@ public sealed class EngineParityTests : IDisposable
         Assert.Equal(scorer.Score(rows), scorer.Score(positional));
         Assert.Equal(rows[3].OrderBy(p => p.Key).Select(p => p.Key), positional[3].OrderBy(p => p.Key).Select(p => p.Key));
 
+        // Read as a map (e.g. by a prediction log) a positional row is its dictionary.
+        Assert.Equal(
+            JsonSerializer.Serialize(rows[3].OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary()),
+            JsonSerializer.Serialize(positional[3].OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary()));
+        Assert.Equal(rows[3].Count, JsonDocument.Parse(JsonSerializer.Serialize(positional[3])).RootElement.EnumerateObject().Count());
+
         // Columns in signature order (read without lookups).
         var signature = scorer.Metadata.Signature.Inputs.Select(i => i.Name).ToArray();
         var inOrder = new ScoringColumns(signature);
