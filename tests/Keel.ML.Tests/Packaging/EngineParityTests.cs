@@ -169,6 +169,22 @@ public sealed class EngineParityTests : IDisposable
         Assert.Contains($"row 1: {badNames[0]}: expected a number", byName.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task NumberBeyondDoubleRange_IsNamedAsAProblem()
+    {
+        using var scorer = await TrainAsync("""
+            name: cancer
+            data: {path: breast_cancer_wdbc.csv, target: target, task: binary, drop: [diagnosis]}
+            trainer: {name: FastTree, params: {number_of_trees: 3, number_of_leaves: 4}}
+            """);
+        var row = (await RowsAsync("breast_cancer_wdbc.csv", scorer, 1))[0].ToDictionary();
+        var column = scorer.Metadata.Signature.Inputs[0].Name;
+        row[column] = JsonDocument.Parse("1e400").RootElement.Clone();
+
+        var error = Assert.Throws<Keel.Core.Errors.KeelException>(() => scorer.Score([row]));
+        Assert.Contains($"row 0: {column}: expected a number (double), got a number out of range", error.Message, StringComparison.Ordinal);
+    }
+
     private async Task AssertParityAsync(string yaml, string file, MLTask task)
     {
         using var scorer = await TrainAsync(yaml);
