@@ -46,7 +46,8 @@ internal static class OpenInferenceApi
                 var timer = default(ServingRequestTimer);
                 try
                 {
-                    var model = Find(models, name, version);
+                    using var lease = Acquire(models, name, version);
+                    var model = lease.Model;
                     timer = ServingMetrics.Start(request.HttpContext, model);
                     var body = await ServingApi.ReadJsonAsync(request).ConfigureAwait(false);
                     return timer.Done(Infer(model, body, out var rows), rows);
@@ -337,6 +338,24 @@ internal static class OpenInferenceApi
         return version is null || version == model.Version
             ? model
             : throw KeelException.NotFound($"Model '{name}' version '{version}' is not being served (serving version {model.Version}).");
+    }
+
+    /// <summary>A lease on the served generation (of <paramref name="version"/> when given) for one request.</summary>
+    private static ModelLease Acquire(ServedModelRegistry models, string name, string? version)
+    {
+        if (!models.TryAcquire(name, out var lease))
+        {
+            throw KeelException.NotFound($"Model '{name}' is not being served.");
+        }
+
+        if (version is null || version == lease.Version)
+        {
+            return lease;
+        }
+
+        var serving = lease.Version;
+        lease.Dispose();
+        throw KeelException.NotFound($"Model '{name}' version '{version}' is not being served (serving version {serving}).");
     }
 
     private static IResult Guard(Func<IResult> action)

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Keel.Core.Errors;
 using Keel.Core.Models;
+using Keel.ML.Packaging;
 
 namespace Keel.Server.Serving;
 
@@ -176,9 +177,10 @@ internal static class ScoringInput
         }
 
         var r = 0;
+        var shared = new ScoringColumns(columns);
         foreach (var item in data.EnumerateArray())
         {
-            Positional(item, $"dataframe_split.data[{r}]", columns, rows, problems);
+            Positional(item, $"dataframe_split.data[{r}]", shared, rows, problems);
             r++;
         }
     }
@@ -191,7 +193,7 @@ internal static class ScoringInput
             return;
         }
 
-        var columns = inputs.Select(i => i.Name).ToArray();
+        var columns = new ScoringColumns(inputs.Select(i => i.Name).ToArray());
         var r = 0;
         foreach (var item in array.EnumerateArray())
         {
@@ -219,7 +221,7 @@ internal static class ScoringInput
         }
     }
 
-    private static void Positional(JsonElement item, string where, string[] columns, List<IReadOnlyDictionary<string, JsonElement>> rows, List<string> problems)
+    private static void Positional(JsonElement item, string where, ScoringColumns columns, List<IReadOnlyDictionary<string, JsonElement>> rows, List<string> problems)
     {
         if (item.ValueKind != JsonValueKind.Array)
         {
@@ -228,20 +230,21 @@ internal static class ScoringInput
         }
 
         var length = item.GetArrayLength();
-        if (length != columns.Length)
+        if (length != columns.Names.Count)
         {
-            problems.Add($"{where}: has {length} values, expected {columns.Length} (one per column)");
+            problems.Add($"{where}: has {length} values, expected {columns.Names.Count} (one per column)");
             return;
         }
 
-        var row = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        // By position: the scorer reads these rows without a dictionary per row.
+        var values = new JsonElement[length];
         var c = 0;
         foreach (var value in item.EnumerateArray())
         {
-            row[columns[c++]] = value;
+            values[c++] = value;
         }
 
-        rows.Add(row);
+        rows.Add(new ScoringRow(columns, values));
     }
 
     private static void Columnar(JsonElement columns, string format, List<IReadOnlyDictionary<string, JsonElement>> rows, List<string> problems)

@@ -36,6 +36,14 @@ internal static class ScoringResponses
         ["task"] = model.Scorer.Task.Task.ToString().ToLowerInvariant(),
         ["inputs"] = Columns(model.Signature.Inputs),
         ["outputs"] = Columns(model.Signature.Outputs),
+        ["generation"] = model.Generation,
+        ["engine_pool_size"] = model.EnginePoolSize,
+        ["follows"] = model.Status?.Follows ?? false,
+        ["load_count"] = model.Status?.LoadCount ?? 0,
+        ["load_failures"] = model.Status?.LoadFailureCount ?? 0,
+        ["last_error"] = model.Status?.LastError is { } error
+            ? new JsonObject { ["message"] = error.Message, ["timestamp"] = error.At.ToUnixTimeMilliseconds() }
+            : null,
     };
 
     public static IResult Json(JsonNode node, int status = 200) =>

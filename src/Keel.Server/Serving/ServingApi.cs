@@ -19,12 +19,15 @@ internal static class ServingApi
 
     /// <summary>Registers the served-model registry (packages downloaded to <paramref name="cacheRoot"/>).</summary>
     public static IServiceCollection AddServing(this IServiceCollection services, string cacheRoot) =>
-        services.AddSingleton(new ServedModelRegistry(cacheRoot)).AddServingMetrics();
+        services.AddSingleton(sp => new ServedModelRegistry(cacheRoot, sp.GetService<TimeProvider>())).AddModelFollower().AddServingMetrics();
 
     public static void MapServingApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/serving/{name}/invocations", (string name, HttpRequest request, ServedModelRegistry models) =>
-            InvokeAsync(Find(models, name), request));
+        app.MapPost("/serving/{name}/invocations", async (string name, HttpRequest request, ServedModelRegistry models) =>
+        {
+            using var lease = Acquire(models, name);
+            return await InvokeAsync(lease.Model, request).ConfigureAwait(false);
+        });
         app.MapGet("/serving/{name}/ping", (string name, ServedModelRegistry models) => Ping(Find(models, name)));
 
         app.MapPost(AdminBase, LoadAsync);
@@ -32,6 +35,7 @@ internal static class ServingApi
             ScoringResponses.Json(new JsonObject { ["models"] = new JsonArray(models.All.Select(m => (JsonNode)ScoringResponses.Describe(m)).ToArray()) }));
         app.MapDelete(AdminBase + "/{name}", (string name, ServedModelRegistry models) =>
             models.Remove(name) ? ScoringResponses.Json(new JsonObject()) : throw NotServed(name));
+        app.MapServingReload(AdminBase);
 
         app.MapOpenInferenceApi();
     }
@@ -82,6 +86,10 @@ internal static class ServingApi
     public static ServedModel Find(ServedModelRegistry models, string name) =>
         models.TryGet(name, out var model) ? model : throw NotServed(name);
 
+    /// <summary>A lease on the current generation of <paramref name="name"/> for one request (dispose it when done).</summary>
+    public static ModelLease Acquire(ServedModelRegistry models, string name) =>
+        models.TryAcquire(name, out var lease) ? lease : throw NotServed(name);
+
     /// <summary>Reads the request body as one JSON document; malformed JSON is BAD_REQUEST.</summary>
     public static async Task<JsonElement> ReadJsonAsync(HttpRequest request)
     {
@@ -106,7 +114,7 @@ internal static class ServingApi
 
     private static KeelException NotServed(string name) => KeelException.NotFound($"No model named '{name}' is being served.");
 
-    private static async Task<IResult> LoadAsync(HttpRequest request, ServedModelRegistry models, IRegistryStore registry, ITrackingStore tracking, IArtifactStore artifacts, ServingMetrics metrics)
+    private static async Task<IResult> LoadAsync(HttpRequest request, ServedModelRegistry models, IRegistryStore registry, ITrackingStore tracking, IArtifactStore artifacts)
     {
         RequestReading.EnsureJsonContentType(request);
         var body = await ReadJsonAsync(request).ConfigureAwait(false);
@@ -123,7 +131,7 @@ internal static class ServingApi
             throw KeelException.InvalidParameter(string.Join("; ", problems) + ".");
         }
 
-        var model = await metrics.TrackLoadAsync(name!, () => models.LoadFromRegistryAsync(name!, uri!, registry, tracking, artifacts, request.HttpContext.RequestAborted)).ConfigureAwait(false);
+        var model = await models.LoadFromRegistryAsync(name!, uri!, registry, tracking, artifacts, request.HttpContext.RequestAborted).ConfigureAwait(false);
         return ScoringResponses.Json(new JsonObject { ["model"] = ScoringResponses.Describe(model) });
     }
 

@@ -21,6 +21,22 @@ public static class ServingMetricsEndpoints
     {
         ArgumentNullException.ThrowIfNull(app);
         var metrics = app.ServiceProvider.GetRequiredService<ServingMetrics>();
+        if (app.ServiceProvider.GetService<ServedModelRegistry>() is { } models)
+        {
+            models.LoadObserved = (name, succeeded, duration) =>
+            {
+                if (succeeded)
+                {
+                    metrics.ModelLoaded(name, duration);
+                }
+                else
+                {
+                    metrics.ModelLoadFailed(name, duration);
+                }
+            };
+            metrics.ObserveEnginePoolSize(m => m.EnginePoolSize);
+        }
+
         return app.MapMetrics(Path, metrics.Registry);
     }
 }
