@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Keel.Core.Json;
 using Keel.ML.Packaging;
@@ -12,17 +14,64 @@ internal static class ScoringResponses
     /// object per row with <c>predicted_label</c> and <c>probability</c> (binary: of the positive class;
     /// multiclass: of the predicted class).
     /// </summary>
-    public static IResult Predictions(IReadOnlyList<ModelPrediction> predictions)
+    public static IResult Predictions(IReadOnlyList<ModelPrediction> predictions) => new PredictionsResult(predictions);
+
+    /// <summary>
+    /// Writes the predictions straight to UTF-8 with <see cref="Utf8JsonWriter"/> (no JSON nodes,
+    /// no UTF-16 string), with a Content-Length. Non-finite numbers are written as the strings
+    /// <c>"NaN"</c>, <c>"Infinity"</c>, <c>"-Infinity"</c>, as everywhere in Keel's JSON.
+    /// </summary>
+    private sealed class PredictionsResult(IReadOnlyList<ModelPrediction> predictions) : IResult
     {
-        var array = new JsonArray();
-        foreach (var p in predictions)
+        private static readonly JsonWriterOptions Options = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
+
+        public Task ExecuteAsync(HttpContext httpContext)
         {
-            array.Add(p.Label is null
-                ? JsonValue.Create(p.Value)
-                : new JsonObject { ["predicted_label"] = p.Label, ["probability"] = p.Probability });
+            var buffer = new ArrayBufferWriter<byte>(32 + (predictions.Count * 48));
+            using (var writer = new Utf8JsonWriter(buffer, Options))
+            {
+                writer.WriteStartObject();
+                writer.WriteStartArray("predictions");
+                foreach (var p in predictions)
+                {
+                    if (p.Label is null)
+                    {
+                        Number(writer, p.Value);
+                        continue;
+                    }
+
+                    writer.WriteStartObject();
+                    writer.WriteString("predicted_label", p.Label);
+                    writer.WritePropertyName("probability");
+                    Number(writer, p.Probability);
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            }
+
+            var response = httpContext.Response;
+            response.ContentType = "application/json";
+            response.ContentLength = buffer.WrittenCount;
+            return response.Body.WriteAsync(buffer.WrittenMemory, httpContext.RequestAborted).AsTask();
         }
 
-        return Json(new JsonObject { ["predictions"] = array });
+        private static void Number(Utf8JsonWriter writer, double? value)
+        {
+            switch (value)
+            {
+                case null:
+                    writer.WriteNullValue();
+                    break;
+                case { } v when double.IsFinite(v):
+                    writer.WriteNumberValue(v);
+                    break;
+                case { } v:
+                    writer.WriteStringValue(double.IsNaN(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity");
+                    break;
+            }
+        }
     }
 
     /// <summary>A served model as the admin API lists it.</summary>
