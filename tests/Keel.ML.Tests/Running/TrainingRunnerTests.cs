@@ -261,6 +261,39 @@ public sealed class TrainingRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_OnnxTrue_OnnxRuntimeGivesTheSameProbabilitiesAsMLNet()
+    {
+        const string yaml = """
+            name: cancer
+            data: {path: breast_cancer_wdbc.csv, target: target, task: binary, drop: [diagnosis]}
+            trainer: {name: FastTree, params: {number_of_trees: 20, number_of_leaves: 8}}
+            onnx: true
+            """;
+
+        var result = await RunAsync(yaml);
+
+        var contents = await ModelPackage.ReadAsync(result.PackageDirectory, TestContext.Current.CancellationToken);
+        var columns = contents.InputExample.GetProperty("columns").EnumerateArray().Select(c => c.GetString()!).ToArray();
+        var rows = contents.InputExample.GetProperty("data").EnumerateArray().Select(r => r.EnumerateArray().ToArray()).ToArray();
+        var records = JsonSerializer.SerializeToElement(rows.Select(r => columns.Zip(r).ToDictionary(p => p.First, p => p.Second)));
+        var expected = (await ModelScorer.LoadAsync(result.PackageDirectory)).Score(records);
+
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(result.OnnxPath!);
+        var probabilityOutput = session.OutputMetadata.Keys.Single(k => k.StartsWith("Probability", StringComparison.Ordinal));
+        for (var r = 0; r < rows.Length; r++)
+        {
+            var inputs = session.InputMetadata.Keys.Select(name =>
+            {
+                var value = (float)rows[r][Array.IndexOf(columns, name)].GetDouble();
+                return Microsoft.ML.OnnxRuntime.NamedOnnxValue.CreateFromTensor(name, new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>(new[] { value }, [1, 1]));
+            }).ToList();
+            using var outputs = session.Run(inputs);
+            var probability = outputs.Single(o => o.Name == probabilityOutput).AsEnumerable<float>().Single();
+            Assert.Equal(expected[r].Probability!.Value, probability, 1e-5);
+        }
+    }
+
+    [Fact]
     public async Task Run_ColumnsMissingFromTheData_AreAllReported()
     {
         const string yaml = """
