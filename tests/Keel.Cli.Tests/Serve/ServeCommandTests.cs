@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Keel.Cli.Tests.Infrastructure;
+using Keel.Cli.Tests.Train;
+
+namespace Keel.Cli.Tests.Serve;
+
+/// <summary>
+/// <c>keel serve models:/NAME@ALIAS</c> as a real process: it resolves the alias on the tracking
+/// server, downloads the package and answers MLflow's scoring protocol, OIP v2 and /metrics.
+/// </summary>
+public sealed class ServeCommandTests(KeelServerFixture server) : IDisposable
+{
+    private readonly CancellationToken _ct = TestContext.Current.CancellationToken;
+    private readonly TrainPipelines _pipelines = new();
+
+    public void Dispose() => _pipelines.Dispose();
+
+    [Fact]
+    public async Task Serve_RegisteredAlias_ScoresOverMlflowAndOip_AndExposesMetrics()
+    {
+        var name = KeelServerFixture.UniqueName("serve");
+        var train = await CliRun.AgainstAsync(server, "train", _pipelines.Write(name, name));
+        Assert.True(train.ExitCode == 0, train.ToString());
+
+        var info = KeelProcess.StartInfo(["serve", $"models:/{name}@champion", "--port", "0"], new Dictionary<string, string> { ["KEEL_TRACKING_URI"] = server.BaseAddress.AbsoluteUri });
+        using var process = Process.Start(info)!;
+        try
+        {
+            var line = await ReadServingLineAsync(process);
+            Assert.Matches($"^Serving {name} version 1 on http://127\\.0\\.0\\.1:\\d+$", line);
+            using var http = new HttpClient { BaseAddress = new Uri(line[(line.LastIndexOf(" on ", StringComparison.Ordinal) + 4)..]) };
+
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/ping", _ct)).StatusCode);
+            var header = File.ReadLines(TrainPipelines.BreastCancerCsv).First().Split(',');
+            var values = File.ReadLines(TrainPipelines.BreastCancerCsv).Skip(1).First().Split(',');
+            var columns = header.Where(c => c is not "target" and not "diagnosis").ToArray();
+            var row = columns.Select(c => double.Parse(values[Array.IndexOf(header, c)], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            var body = JsonSerializer.Serialize(new { dataframe_split = new { columns, data = new[] { row } } });
+
+            using var scored = await http.PostAsync("/invocations", new StringContent(body, Encoding.UTF8, "application/json"), _ct);
+            Assert.Equal(HttpStatusCode.OK, scored.StatusCode);
+            using var predictions = JsonDocument.Parse(await scored.Content.ReadAsStringAsync(_ct));
+            var prediction = Assert.Single(predictions.RootElement.GetProperty("predictions").EnumerateArray().ToList());
+            Assert.InRange(prediction.GetProperty("probability").GetDouble(), 0, 1);
+
+            using var unsupported = await http.PostAsync("/invocations", new StringContent("x", Encoding.UTF8, "text/plain"), _ct);
+            Assert.Equal(HttpStatusCode.UnsupportedMediaType, unsupported.StatusCode);
+
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"/v2/models/{name}/ready", _ct)).StatusCode);
+            var metrics = await http.GetStringAsync("/metrics", _ct);
+            Assert.Contains($"keel_serving_requests_total{{model=\"{name}\",version=\"1\"}} 2", metrics, StringComparison.Ordinal);
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(_ct);
+        }
+    }
+
+    [Fact]
+    public async Task Serve_UnknownModel_FailsWithOneLine()
+    {
+        var result = await KeelProcess.RunAsync(["serve", "models:/no-such-model-anywhere@champion", "--port", "0", "--tracking-uri", server.BaseAddress.AbsoluteUri]);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("RESOURCE_DOES_NOT_EXIST", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_NotAModelsUri_FailsWithOneLine()
+    {
+        var result = await KeelProcess.RunAsync(["serve", "runs:/abc/model", "--tracking-uri", server.BaseAddress.AbsoluteUri]);
+
+        CliRun.AssertOneLineError(result, 1, "Expected a models:/ URI");
+    }
+
+    private async Task<string> ReadServingLineAsync(Process process)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            var line = await process.StandardOutput.ReadLineAsync(timeout.Token)
+                ?? throw new InvalidOperationException("keel serve exited: " + await process.StandardError.ReadToEndAsync(_ct));
+            if (line.StartsWith("Serving ", StringComparison.Ordinal))
+            {
+                return line;
+            }
+        }
+    }
+}
