@@ -35,6 +35,7 @@ public static class KeelServerApp
         builder.Services.AddKeelStorage(options.BackendStoreUri, options.ArtifactsUri);
         builder.Services.AddHostedService<AbandonedUploadSweeper>();
         builder.Services.AddServing(Path.Combine(Path.GetTempPath(), "keel-serving", Guid.NewGuid().ToString("N")));
+        builder.Services.AddPredictionLog(builder.Configuration.GetSection(PredictionLogOptions.Section));
 
         var app = builder.Build();
 
@@ -50,6 +51,7 @@ public static class KeelServerApp
         app.MapRegistryApi();
         app.MapKeelRegistryApi();
         app.MapServingApi();
+        app.MapPredictionLogApi();
         return app;
     }
 }

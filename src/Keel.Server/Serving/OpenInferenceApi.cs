@@ -47,7 +47,7 @@ internal static class OpenInferenceApi
                 {
                     var model = Find(models, name, version);
                     var body = await ServingApi.ReadJsonAsync(request).ConfigureAwait(false);
-                    return Infer(model, body);
+                    return Infer(model, body, request.HttpContext);
                 }
                 catch (KeelException e)
                 {
@@ -58,7 +58,7 @@ internal static class OpenInferenceApi
     }
 
     /// <summary>Scores an infer request: rows from the input tensors, outputs as tensors, the request id echoed.</summary>
-    internal static IResult Infer(ServedModel model, JsonElement body)
+    internal static IResult Infer(ServedModel model, JsonElement body, HttpContext? context = null)
     {
         if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("inputs", out var inputs) || inputs.ValueKind != JsonValueKind.Array || inputs.GetArrayLength() == 0)
         {
@@ -86,7 +86,9 @@ internal static class OpenInferenceApi
             throw ScoringInput.Bad(problems);
         }
 
+        var log = context is null ? default : PredictionLogScope.Start(context, id);
         var predictions = model.Predict(rows);
+        log.Complete(model, rows, predictions);
         var response = new JsonObject
         {
             ["model_name"] = model.Name,

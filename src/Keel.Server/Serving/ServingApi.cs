@@ -57,7 +57,10 @@ internal static class ServingApi
                 return Unsupported(mediaType);
         }
 
-        return ScoringResponses.Predictions(model.Predict(rows));
+        var log = PredictionLogScope.Start(request.HttpContext);
+        var predictions = model.Predict(rows);
+        log.Complete(model, rows, predictions);
+        return ScoringResponses.Predictions(predictions);
     }
 
     /// <summary>MLflow's /ping: 200 once the model is warmed up, 503 before.</summary>
