@@ -27,6 +27,7 @@ public static class KeelCli
         root.Subcommands.Add(Models.ModelsCommand.Create(globals));
         root.Subcommands.Add(Train.TrainCommand.Create(globals));
         root.Subcommands.Add(Serve.ServeCommand.Create(globals));
+        root.Subcommands.Add(Predictions.PredictionsCommand.Create(globals));
         return root;
     }
 
