@@ -10,7 +10,7 @@ namespace Keel.Cli.Predictions;
 /// <summary>
 /// The prediction log as a flat table, one line per scored row: <c>request_id</c>, <c>row_index</c>,
 /// <c>model</c>, <c>version</c>, <c>timestamp</c> (UTC), <c>latency_us</c> (of the whole request),
-/// <c>inputs</c>, <c>outputs</c> and <c>label</c> (that row's JSON; label null until feedback arrived);
+/// <c>inputs</c> (that row as a JSON object), <c>outputs</c> and <c>label</c> (that row's JSON; label null until feedback arrived);
 /// then the prediction flattened (<c>predicted_label</c> and <c>probability</c>, or <c>prediction</c>)
 /// and every input column flattened under its own name (numbers as doubles, anything else as text;
 /// <c>input_</c> is put in front of a name that clashes with the columns above).
@@ -64,7 +64,7 @@ internal sealed class PredictionExportTable
                 table._versions.Add(record.ModelVersion);
                 table._timestamps.Add(DateTimeOffset.FromUnixTimeMilliseconds(record.TimestampMs).UtcDateTime);
                 table._latencies.Add(record.LatencyMicroseconds);
-                table._inputs.Add(r < rowInputs.Length ? rowInputs[r].GetRawText() : "null");
+                table._inputs.Add(r < rowInputs.Length ? RowObject(record.InputColumns, rowInputs[r]) : "null");
                 table._outputs.Add(r < rowOutputs.Length ? rowOutputs[r].GetRawText() : "null");
                 table._labels.Add(r < rowLabels.Length && rowLabels[r].ValueKind != JsonValueKind.Null ? rowLabels[r].GetRawText() : null);
                 if (r < rowOutputs.Length)
@@ -83,12 +83,19 @@ internal sealed class PredictionExportTable
                     }
                 }
 
-                if (r < rowInputs.Length && rowInputs[r].ValueKind == JsonValueKind.Object)
+                if (r < rowInputs.Length && rowInputs[r].ValueKind == JsonValueKind.Array)
                 {
-                    foreach (var property in rowInputs[r].EnumerateObject())
+                    var c = 0;
+                    foreach (var value in rowInputs[r].EnumerateArray())
                     {
-                        var name = Array.IndexOf(Fixed, property.Name) >= 0 ? "input_" + property.Name : property.Name;
-                        Column(table, inputs, property.Name, name).Set(line, property.Value);
+                        if (c >= record.InputColumns.Count)
+                        {
+                            break;
+                        }
+
+                        var column = record.InputColumns[c++];
+                        var name = Array.IndexOf(Fixed, column) >= 0 ? "input_" + column : column;
+                        Column(table, inputs, column, name).Set(line, value);
                     }
                 }
             }
@@ -100,6 +107,32 @@ internal sealed class PredictionExportTable
         }
 
         return table;
+    }
+
+    /// <summary>One row's values as a JSON object of column name to value.</summary>
+    private static string RowObject(IReadOnlyList<string> columns, JsonElement values)
+    {
+        if (values.ValueKind != JsonValueKind.Array)
+        {
+            return values.GetRawText();
+        }
+
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            writer.WriteStartObject();
+            var c = 0;
+            foreach (var value in values.EnumerateArray())
+            {
+                writer.WritePropertyName(c < columns.Count ? columns[c] : "column_" + c.ToString(CultureInfo.InvariantCulture));
+                value.WriteTo(writer);
+                c++;
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
     }
 
     private static FlatColumn Column(PredictionExportTable table, Dictionary<string, FlatColumn> columns, string key, string name)

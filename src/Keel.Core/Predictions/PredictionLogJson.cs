@@ -10,9 +10,10 @@ namespace Keel.Core.Predictions;
 /// The wire form of a page of the prediction log (<c>GET /api/2.0/keel/serving/predictions</c>),
 /// written by the server and read by the client:
 /// <c>{"predictions": [{"request_id", "model_name", "model_version", "timestamp", "latency_us",
-/// "row_count", "inputs": [...], "outputs": [...], "labels": [...], "labelled_at"}], "next_page_token"}</c>.
-/// Inputs, outputs and labels are embedded as JSON, not as strings; labels and labelled_at are left
-/// out when no feedback arrived, next_page_token on the last page.
+/// "row_count", "input_columns": [...], "inputs": [[...]], "outputs": [...], "labels": [...], "labelled_at"}],
+/// "next_page_token"}</c>. Inputs are one array of values per row in <c>input_columns</c> order (as
+/// MLflow's <c>dataframe_split</c>); inputs, outputs and labels are embedded as JSON, not as strings;
+/// labels and labelled_at are left out when no feedback arrived, next_page_token on the last page.
 /// </summary>
 public static class PredictionLogJson
 {
@@ -35,6 +36,13 @@ public static class PredictionLogJson
                 writer.WriteNumber("timestamp", r.TimestampMs);
                 writer.WriteNumber("latency_us", r.LatencyMicroseconds);
                 writer.WriteNumber("row_count", r.RowCount);
+                writer.WriteStartArray("input_columns");
+                foreach (var column in r.InputColumns)
+                {
+                    writer.WriteStringValue(column);
+                }
+
+                writer.WriteEndArray();
                 writer.WritePropertyName("inputs");
                 writer.WriteRawValue(r.InputsJson);
                 writer.WritePropertyName("outputs");
@@ -75,8 +83,15 @@ public static class PredictionLogJson
             using var document = JsonDocument.ParseValue(ref reader);
             var root = document.RootElement;
             var items = new List<LoggedPrediction>();
+            var columnLists = new Dictionary<string, string[]>(StringComparer.Ordinal);
             foreach (var p in root.GetProperty("predictions").EnumerateArray())
             {
+                var columnsText = p.GetProperty("input_columns").GetRawText();
+                if (!columnLists.TryGetValue(columnsText, out var columns))
+                {
+                    columnLists[columnsText] = columns = p.GetProperty("input_columns").EnumerateArray().Select(c => c.GetString() ?? string.Empty).ToArray();
+                }
+
                 var record = new PredictionLogRecord(
                     p.GetProperty("request_id").GetString()!,
                     p.GetProperty("model_name").GetString()!,
@@ -84,6 +99,7 @@ public static class PredictionLogJson
                     p.GetProperty("timestamp").GetInt64(),
                     p.GetProperty("latency_us").GetInt64(),
                     p.GetProperty("row_count").GetInt32(),
+                    columns,
                     p.GetProperty("inputs").GetRawText(),
                     p.GetProperty("outputs").GetRawText());
                 var labels = p.TryGetProperty("labels", out var l) && l.ValueKind != JsonValueKind.Null ? l.GetRawText() : null;

@@ -10,7 +10,8 @@ namespace Keel.Core.Predictions;
 /// <param name="TimestampMs">When the prediction was made, Unix milliseconds (UTC).</param>
 /// <param name="LatencyMicroseconds">Time spent scoring the rows (parsing and answering excluded).</param>
 /// <param name="RowCount">Rows scored.</param>
-/// <param name="InputsJson">The rows as a JSON array of objects (column name to value, signature order).</param>
+/// <param name="InputColumns">The input column names (the model's signature order); one list shared by every record of a model.</param>
+/// <param name="InputsJson">The rows as a JSON array of arrays, one value per <paramref name="InputColumns"/> entry (MLflow's <c>dataframe_split</c> <c>data</c>): compact to write and store.</param>
 /// <param name="OutputsJson">The predictions as a JSON array, one per row, as MLflow's <c>predictions</c>: a number (regression) or <c>{"predicted_label", "probability"}</c>.</param>
 public sealed record PredictionLogRecord(
     string RequestId,
@@ -19,6 +20,7 @@ public sealed record PredictionLogRecord(
     long TimestampMs,
     long LatencyMicroseconds,
     int RowCount,
+    IReadOnlyList<string> InputColumns,
     string InputsJson,
     string OutputsJson);
 

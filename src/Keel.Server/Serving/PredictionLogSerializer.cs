@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using Keel.Core.Predictions;
@@ -8,11 +9,15 @@ namespace Keel.Server.Serving;
 
 /// <summary>
 /// Turns buffered requests into <see cref="PredictionLogRecord"/>s on the writer thread: inputs as
-/// an array of row objects in signature column order, outputs as MLflow's <c>predictions</c> array.
+/// an array of row value arrays in signature column order (the column names are the model's one
+/// shared list), outputs as MLflow's <c>predictions</c> array.
 /// One buffer and JSON writer are reused for every record; not thread-safe (one per writer loop).
 /// </summary>
 internal sealed class PredictionLogSerializer : IDisposable
 {
+    /// <summary>Each served model's input column names, made once and shared by all its records (weak: a replaced model is not kept alive).</summary>
+    private static readonly ConditionalWeakTable<ServedModel, string[]> ColumnNames = new();
+
     private readonly ArrayBufferWriter<byte> _buffer = new(4096);
     private readonly Utf8JsonWriter _writer;
 
@@ -27,6 +32,7 @@ internal sealed class PredictionLogSerializer : IDisposable
         pending.TimestampMs,
         pending.LatencyMicroseconds,
         pending.Rows.Count,
+        ColumnNames.GetValue(pending.Model, m => m.Signature.Inputs.Select(c => c.Name).ToArray()),
         Inputs(pending.Rows, pending.Model),
         Outputs(pending.Predictions));
 
@@ -37,10 +43,9 @@ internal sealed class PredictionLogSerializer : IDisposable
         _writer.WriteStartArray();
         foreach (var row in rows)
         {
-            _writer.WriteStartObject();
+            _writer.WriteStartArray();
             foreach (var column in columns)
             {
-                _writer.WritePropertyName(column.Name);
                 if (row.TryGetValue(column.Name, out var value) && value.ValueKind != JsonValueKind.Undefined)
                 {
                     value.WriteTo(_writer);
@@ -51,7 +56,7 @@ internal sealed class PredictionLogSerializer : IDisposable
                 }
             }
 
-            _writer.WriteEndObject();
+            _writer.WriteEndArray();
         }
 
         _writer.WriteEndArray();

@@ -133,6 +133,18 @@ public sealed partial class PredictionLogger : BackgroundService
     {
         _channel.Writer.TryComplete();
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
+
+        // The host may cancel ExecuteAsync before it ever ran (stopped right after starting): then
+        // the buffer is written here, once the loop is known not to be running.
+        if ((ExecuteTask is null || ExecuteTask.IsCompleted) && _channel.Reader.Count > 0)
+        {
+            using var serializer = new PredictionLogSerializer();
+            var batch = new List<PredictionLogRecord>();
+            while (_channel.Reader.Count > 0)
+            {
+                await WriteBatchAsync(serializer, batch).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <inheritdoc />
@@ -166,31 +178,37 @@ public sealed partial class PredictionLogger : BackgroundService
                 }
             }
 
-            _writing = true;
-            try
-            {
-                while (batch.Count < _options.BatchSize && reader.TryRead(out var pending))
-                {
-                    try
-                    {
-                        batch.Add(serializer.ToRecord(pending));
-                    }
-                    catch (Exception e)
-                    {
-                        // A record that cannot be serialised is lost alone; the writer goes on.
-                        Interlocked.Increment(ref _failed);
-                        LogSerializeFailed(_logger, e, pending.RequestId);
-                    }
-                }
+            await WriteBatchAsync(serializer, batch).ConfigureAwait(false);
+        }
+    }
 
-                await WriteAsync(batch).ConfigureAwait(false);
-            }
-            finally
+    /// <summary>Reads up to a batch from the buffer, serialises it and hands it to the store.</summary>
+    private async Task WriteBatchAsync(PredictionLogSerializer serializer, List<PredictionLogRecord> batch)
+    {
+        _writing = true;
+        try
+        {
+            while (batch.Count < _options.BatchSize && _channel.Reader.TryRead(out var pending))
             {
-                batch.Clear();
-                _writing = false;
-                Interlocked.Exchange(ref _progress, NewProgress()).TrySetResult();
+                try
+                {
+                    batch.Add(serializer.ToRecord(pending));
+                }
+                catch (Exception e)
+                {
+                    // A record that cannot be serialised is lost alone; the writer goes on.
+                    Interlocked.Increment(ref _failed);
+                    LogSerializeFailed(_logger, e, pending.RequestId);
+                }
             }
+
+            await WriteAsync(batch).ConfigureAwait(false);
+        }
+        finally
+        {
+            batch.Clear();
+            _writing = false;
+            Interlocked.Exchange(ref _progress, NewProgress()).TrySetResult();
         }
     }
 

@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using Keel.Core.Errors;
 using Keel.Core.Paging;
 using Keel.Core.Predictions;
@@ -16,22 +18,41 @@ namespace Keel.Storage.Sqlite;
 /// </summary>
 public sealed class SqlitePredictionStore(SqliteTrackingStore database) : IPredictionStore
 {
-    private const string Columns = "id, request_id, model_name, model_version, timestamp, latency_us, row_count, inputs, outputs";
+    private const string Columns = "l.id, l.request_id, l.model_name, l.model_version, l.timestamp, l.latency_us, l.row_count, l.input_columns_id, c.columns, l.inputs, l.outputs";
+
+    /// <summary>Column list (JSON) to its id; only ids of committed rows.</summary>
+    private readonly ConcurrentDictionary<string, long> _columnIds = new(StringComparer.Ordinal);
 
     /// <inheritdoc />
-    public Task AppendAsync(IReadOnlyList<PredictionLogRecord> records, CancellationToken cancellationToken = default)
+    public async Task AppendAsync(IReadOnlyList<PredictionLogRecord> records, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(records);
         if (records.Count == 0)
         {
-            return Task.CompletedTask;
+            return;
         }
 
-        return database.WriteAsync(tx =>
+        // Records of one model share one column list: serialise each distinct list once per batch.
+        var columnTexts = new Dictionary<IReadOnlyList<string>, string>(ReferenceEqualityComparer.Instance);
+        foreach (var record in records)
         {
+            if (!columnTexts.ContainsKey(record.InputColumns))
+            {
+                columnTexts[record.InputColumns] = JsonSerializer.Serialize(record.InputColumns);
+            }
+        }
+
+        var added = await database.WriteAsync(tx =>
+        {
+            var ids = new Dictionary<string, long>(StringComparer.Ordinal);
+            foreach (var text in columnTexts.Values)
+            {
+                ids[text] = _columnIds.TryGetValue(text, out var known) ? known : ColumnsId(tx, text);
+            }
+
             var insert = database.Statement(tx, """
-                INSERT INTO prediction_log (request_id, model_name, model_version, timestamp, latency_us, row_count, inputs, outputs)
-                VALUES ($r, $m, $v, $t, $l, $n, $i, $o)
+                INSERT INTO prediction_log (request_id, model_name, model_version, timestamp, latency_us, row_count, input_columns_id, inputs, outputs)
+                VALUES ($r, $m, $v, $t, $l, $n, $c, $i, $o)
                 """);
             var r = insert.Parameters.Add("$r", SqliteType.Text);
             var m = insert.Parameters.Add("$m", SqliteType.Text);
@@ -39,6 +60,7 @@ public sealed class SqlitePredictionStore(SqliteTrackingStore database) : IPredi
             var t = insert.Parameters.Add("$t", SqliteType.Integer);
             var l = insert.Parameters.Add("$l", SqliteType.Integer);
             var n = insert.Parameters.Add("$n", SqliteType.Integer);
+            var c = insert.Parameters.Add("$c", SqliteType.Integer);
             var i = insert.Parameters.Add("$i", SqliteType.Text);
             var o = insert.Parameters.Add("$o", SqliteType.Text);
             foreach (var record in records)
@@ -49,13 +71,31 @@ public sealed class SqlitePredictionStore(SqliteTrackingStore database) : IPredi
                 t.Value = record.TimestampMs;
                 l.Value = record.LatencyMicroseconds;
                 n.Value = record.RowCount;
+                c.Value = ids[columnTexts[record.InputColumns]];
                 i.Value = record.InputsJson;
                 o.Value = record.OutputsJson;
                 insert.ExecuteNonQuery();
             }
 
-            return true;
-        }, cancellationToken);
+            return ids;
+        }, cancellationToken).ConfigureAwait(false);
+
+        // Cached only once committed: a rolled-back id must never be reused.
+        foreach (var (text, id) in added)
+        {
+            _columnIds.TryAdd(text, id);
+        }
+    }
+
+    /// <summary>The id of a column list, stored on first use.</summary>
+    private long ColumnsId(SqliteTransaction tx, string columns)
+    {
+        var insert = database.Statement(tx, "INSERT INTO prediction_input_columns (columns) VALUES ($c) ON CONFLICT (columns) DO NOTHING");
+        insert.Parameters.AddWithValue("$c", columns);
+        insert.ExecuteNonQuery();
+        var select = database.Statement(tx, "SELECT id FROM prediction_input_columns WHERE columns = $c");
+        select.Parameters.AddWithValue("$c", columns);
+        return Convert.ToInt64(select.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
     /// <inheritdoc />
@@ -106,25 +146,32 @@ public sealed class SqlitePredictionStore(SqliteTrackingStore database) : IPredi
         var records = new List<(long Id, PredictionLogRecord Record)>(Math.Min(query.MaxResults, 1024) + 1);
         using (var cmd = connection.CreateCommand())
         {
-            var sql = new StringBuilder($"SELECT {Columns} FROM prediction_log WHERE model_name = $m AND timestamp >= $from AND timestamp < $to");
+            var sql = new StringBuilder($"SELECT {Columns} FROM prediction_log l JOIN prediction_input_columns c ON c.id = l.input_columns_id WHERE l.model_name = $m AND l.timestamp >= $from AND l.timestamp < $to");
             if (cursor is not null)
             {
-                sql.Append(" AND (timestamp > $ct OR (timestamp = $ct AND id > $ci))");
+                sql.Append(" AND (l.timestamp > $ct OR (l.timestamp = $ct AND l.id > $ci))");
                 cmd.Parameters.AddWithValue("$ct", cursor[0]);
                 cmd.Parameters.AddWithValue("$ci", cursor[1]);
             }
 
-            sql.Append(" ORDER BY timestamp, id LIMIT $n");
+            sql.Append(" ORDER BY l.timestamp, l.id LIMIT $n");
             cmd.CommandText = sql.ToString();
             cmd.Parameters.AddWithValue("$m", query.ModelName);
             cmd.Parameters.AddWithValue("$from", query.FromMs ?? long.MinValue);
             cmd.Parameters.AddWithValue("$to", query.ToMs ?? long.MaxValue);
             cmd.Parameters.AddWithValue("$n", query.MaxResults + 1);
+            var columnLists = new Dictionary<long, string[]>();
             using var reader = cmd.ExecuteReader();
             while (reader.Read())
             {
+                var columnsId = reader.GetInt64(7);
+                if (!columnLists.TryGetValue(columnsId, out var columns))
+                {
+                    columnLists[columnsId] = columns = JsonSerializer.Deserialize<string[]>(reader.GetString(8)) ?? [];
+                }
+
                 records.Add((reader.GetInt64(0), new PredictionLogRecord(
-                    reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt32(6), reader.GetString(7), reader.GetString(8))));
+                    reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt32(6), columns, reader.GetString(9), reader.GetString(10))));
             }
         }
 

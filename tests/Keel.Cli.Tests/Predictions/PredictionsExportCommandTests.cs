@@ -12,6 +12,7 @@ namespace Keel.Cli.Tests.Predictions;
 public sealed class PredictionsExportCommandTests : IAsyncLifetime
 {
     private const long T0 = 1_780_000_000_000; // 2026-05-28T20:26:40Z
+    private static readonly string[] Credit = ["Seniority", "Home"];
     private readonly string _folder = Directory.CreateTempSubdirectory("keel-export-").FullName;
 
     private string Database => Path.Combine(_folder, "keel.db");
@@ -24,12 +25,12 @@ public sealed class PredictionsExportCommandTests : IAsyncLifetime
         var store = new SqlitePredictionStore(tracking);
         await store.AppendAsync(
         [
-            new PredictionLogRecord("a", "credit", "2", T0, 1200, 2,
-                """[{"Seniority":9,"Home":"rent"},{"Seniority":17,"Home":"owner, \"big\""}]""",
+            new PredictionLogRecord("a", "credit", "2", T0, 1200, 2, Credit,
+                """[[9,"rent"],[17,"owner, \"big\""]]""",
                 """[{"predicted_label":"good","probability":0.25},{"predicted_label":"bad","probability":0.75}]"""),
-            new PredictionLogRecord("b", "credit", "2", T0 + 60_000, 800, 1, """[{"Seniority":null,"Home":"parents"}]""", """[{"predicted_label":"good","probability":0.1}]"""),
-            new PredictionLogRecord("c", "credit", "2", T0 + 3_600_000, 700, 1, """[{"Seniority":1,"Home":"rent"}]""", """[{"predicted_label":"bad","probability":0.9}]"""),
-            new PredictionLogRecord("z", "other", "1", T0, 100, 1, """[{"x":1}]""", "[3.5]"),
+            new PredictionLogRecord("b", "credit", "2", T0 + 60_000, 800, 1, Credit, """[[null,"parents"]]""", """[{"predicted_label":"good","probability":0.1}]"""),
+            new PredictionLogRecord("c", "credit", "2", T0 + 3_600_000, 700, 1, Credit, """[[1,"rent"]]""", """[{"predicted_label":"bad","probability":0.9}]"""),
+            new PredictionLogRecord("z", "other", "1", T0, 100, 1, ["x"], "[[1]]", "[3.5]"),
         ], TestContext.Current.CancellationToken);
         using var labels = JsonDocument.Parse("""["good","good"]""");
         await store.AddFeedbackAsync(PredictionFeedback.ForRows("a", labels.RootElement, T0 + 10), TestContext.Current.CancellationToken);

@@ -8,7 +8,7 @@ public sealed class PredictionLogMonitoringTests
     private static readonly string[] Classes = ["good", "bad"];
 
     private static LoggedPrediction Logged(long timestamp, string outputs, string? labels) =>
-        new(new PredictionLogRecord("r" + timestamp, "credit", "1", timestamp, 100, outputs.Count(c => c == '{'), "[]", outputs), labels, labels is null ? null : timestamp + 1);
+        new(new PredictionLogRecord("r" + timestamp, "credit", "1", timestamp, 100, outputs.Count(c => c == '{'), [], "[]", outputs), labels, labels is null ? null : timestamp + 1);
 
     [Fact]
     public void ToRecords_Binary_MapsClassesToCodesAndProbabilityToScore()

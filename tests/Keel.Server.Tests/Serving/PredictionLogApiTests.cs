@@ -57,7 +57,8 @@ public sealed class PredictionLogApiTests(ServingFixture fixture)
         Assert.Equal(fixture.Rows.Length, logged.GetProperty("row_count").GetInt32());
         Assert.Equal(labels, logged.GetProperty("labels").EnumerateArray().Select(l => l.GetString()));
         Assert.Equal(fixture.Expected[0].Label, logged.GetProperty("outputs")[0].GetProperty("predicted_label").GetString());
-        Assert.Equal(fixture.Rows[0][0].GetDouble(), logged.GetProperty("inputs")[0].GetProperty(fixture.Columns[0]).GetDouble());
+        Assert.Equal(fixture.Columns, logged.GetProperty("input_columns").EnumerateArray().Select(c => c.GetString()));
+        Assert.Equal(fixture.Rows[0][0].GetDouble(), logged.GetProperty("inputs")[0][0].GetDouble());
         Assert.True(logged.GetProperty("labelled_at").GetInt64() >= logged.GetProperty("timestamp").GetInt64());
     }
 

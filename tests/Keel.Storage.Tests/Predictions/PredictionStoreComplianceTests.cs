@@ -16,6 +16,8 @@ public abstract class PredictionStoreComplianceTests : IAsyncLifetime
 
     public abstract ValueTask DisposeAsync();
 
+    private static readonly string[] CreditColumns = ["age", "job"];
+
     protected static PredictionLogRecord Record(string requestId, long timestamp, string model = "credit", int rows = 1) => new(
         requestId,
         model,
@@ -23,7 +25,8 @@ public abstract class PredictionStoreComplianceTests : IAsyncLifetime
         timestamp,
         1500,
         rows,
-        "[" + string.Join(',', Enumerable.Range(0, rows).Select(i => $$"""{"age":{{30 + i}},"job":"x"}""")) + "]",
+        CreditColumns,
+        "[" + string.Join(',', Enumerable.Range(0, rows).Select(i => $$"""[{{30 + i}},"x"]""")) + "]",
         "[" + string.Join(',', Enumerable.Range(0, rows).Select(i => $$"""{"predicted_label":"good","probability":0.{{i + 1}}}""")) + "]");
 
     private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement.Clone();
@@ -45,9 +48,26 @@ public abstract class PredictionStoreComplianceTests : IAsyncLifetime
         Assert.Null(page.NextPageToken);
         Assert.Equal(["a", "b"], page.Items.Select(p => p.Record.RequestId));
         var b = page.Items[1];
-        Assert.Equal(Record("b", 2000, rows: 2), b.Record);
+        var expected = Record("b", 2000, rows: 2);
+        Assert.Equal(expected with { InputColumns = b.Record.InputColumns }, b.Record);
+        Assert.Equal(CreditColumns, b.Record.InputColumns);
         Assert.Null(b.LabelsJson);
         Assert.Null(b.LabelledAtMs);
+    }
+
+    [Fact]
+    public async Task Append_ColumnListsOfSeveralModels_ReadBackWithTheirRecords()
+    {
+        string[] fraudColumns = ["amount", "country", "age"];
+        await Store.AppendAsync([Record("a", 1000), Record("f", 1000, model: "fraud") with { InputColumns = fraudColumns, InputsJson = """[[12.5,"NL",40]]""" }]);
+        await Store.AppendAsync([Record("f2", 2000, model: "fraud") with { InputColumns = [.. fraudColumns], InputsJson = """[[1,"DE",20]]""" }]);
+
+        var fraud = (await Store.SearchAsync(new PredictionQuery("fraud"))).Items;
+        var credit = Assert.Single((await Store.SearchAsync(new PredictionQuery("credit"))).Items);
+
+        Assert.Equal([fraudColumns, fraudColumns], fraud.Select(f => f.Record.InputColumns));
+        Assert.Equal("""[[1,"DE",20]]""", fraud[1].Record.InputsJson);
+        Assert.Equal(CreditColumns, credit.Record.InputColumns);
     }
 
     [Fact]

@@ -1,5 +1,13 @@
 -- Keel schema version 5: the prediction log and the ground truth (feedback) joined to it by request id.
--- One row per served request; inputs and outputs are JSON arrays with one entry per scored row.
+
+-- The input column lists, stored once each (as a JSON array) instead of in every logged row.
+CREATE TABLE prediction_input_columns (
+    id INTEGER PRIMARY KEY,
+    columns TEXT NOT NULL UNIQUE
+);
+
+-- One row per served request; inputs (arrays of values in input_columns order) and outputs are JSON
+-- arrays with one entry per scored row.
 CREATE TABLE prediction_log (
     id INTEGER PRIMARY KEY,
     request_id TEXT NOT NULL,
@@ -8,6 +16,7 @@ CREATE TABLE prediction_log (
     timestamp INTEGER NOT NULL,
     latency_us INTEGER NOT NULL,
     row_count INTEGER NOT NULL,
+    input_columns_id INTEGER NOT NULL,
     inputs TEXT NOT NULL,
     outputs TEXT NOT NULL
 );
