@@ -3,6 +3,7 @@ using Keel.Cli.Infrastructure;
 using Keel.Cli.Tests.Infrastructure;
 using Keel.Core.Predictions;
 using Keel.Monitoring.Data;
+using Keel.Monitoring.Performance;
 using Keel.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 
@@ -68,6 +69,23 @@ public sealed class PredictionsExportCommandTests : IAsyncLifetime
         Assert.Equal(["rent", "owner, \"big\"", "parents"], table["Home"]!.Labels!);
         Assert.Equal("""{"Seniority":9,"Home":"rent"}""", table["inputs"]!.Labels![0]);
         Assert.Equal("""{"predicted_label":"bad","probability":0.75}""", table["outputs"]!.Labels![1]);
+    }
+
+    [Fact]
+    public async Task MonitoringWindows_FromTheStore_ComputeAccuracyOverLabelledRows()
+    {
+        await using var tracking = new SqliteTrackingStore(Database, Path.Combine(_folder, "artifacts"), TimeProvider.System);
+
+        var windows = await PredictionLogMonitoring.WindowsAsync(
+            new SqlitePredictionStore(tracking), new PredictionQuery("credit", MaxResults: 1), ModelTask.Classification, TimeSpan.FromHours(1), ["good", "bad"], TestContext.Current.CancellationToken);
+
+        // Hour of T0: request a (good/bad predicted, good/good true) and b (unlabelled); next hour: c (unlabelled).
+        Assert.Equal(2, windows.Count);
+        Assert.Equal(3, windows[0].Predictions.Count);
+        Assert.Equal(2, windows[0].LabelledCount);
+        Assert.Equal(0.5, windows[0].Metrics["accuracy"], 12);
+        Assert.Equal(0, windows[1].LabelledCount);
+        Assert.Empty(windows[1].Metrics);
     }
 
     [Fact]
