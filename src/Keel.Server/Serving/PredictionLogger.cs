@@ -29,6 +29,8 @@ public sealed partial class PredictionLogger : BackgroundService
     private long _failed;
     private long _failedBatches;
     private int _flushWaiters;
+    private long _dequeued;
+    private long _completed;
     private volatile bool _writing;
 
     /// <summary>Creates the logger; <see cref="BackgroundService.StartAsync"/> starts its writer.</summary>
@@ -103,17 +105,22 @@ public sealed partial class PredictionLogger : BackgroundService
 
     /// <summary>
     /// Waits until everything buffered when it was called has been handed to the store (written or
-    /// failed), cutting the current batch wait short. Returns at once when nothing is buffered.
+    /// failed), cutting the current batch wait short. Returns at once when nothing is buffered; under
+    /// steady traffic it does not wait for requests that arrive after the call.
     /// </summary>
     public async Task FlushAsync(CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _flushWaiters);
         try
         {
+            // The buffer is FIFO: what is in it now is done once the writer has finished this many.
+            // Count is read first, so a dequeue in between can only raise the target (the empty check ends that wait).
+            var buffered = _channel.Reader.Count;
+            var target = Volatile.Read(ref _dequeued) + buffered;
             while (true)
             {
                 var progress = Volatile.Read(ref _progress);
-                if (_channel.Reader.Count == 0 && !_writing)
+                if (Volatile.Read(ref _completed) >= target || (_channel.Reader.Count == 0 && !_writing))
                 {
                     return;
                 }
@@ -190,6 +197,7 @@ public sealed partial class PredictionLogger : BackgroundService
         {
             while (batch.Count < _options.BatchSize && _channel.Reader.TryRead(out var pending))
             {
+                Volatile.Write(ref _dequeued, _dequeued + 1);
                 try
                 {
                     batch.Add(serializer.ToRecord(pending));
@@ -207,6 +215,7 @@ public sealed partial class PredictionLogger : BackgroundService
         finally
         {
             batch.Clear();
+            Volatile.Write(ref _completed, _dequeued);
             _writing = false;
             Interlocked.Exchange(ref _progress, NewProgress()).TrySetResult();
         }

@@ -196,6 +196,61 @@ public sealed class PredictionLoggerTests(ServingFixture fixture) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task Flush_UnderSteadyTraffic_WaitsOnlyForWhatWasBuffered()
+    {
+        using var logger = Logger(_store, o => { o.FlushInterval = TimeSpan.FromHours(1); o.BatchSize = 50; o.Capacity = 5_000; });
+        await logger.StartAsync(TestContext.Current.CancellationToken);
+        using var stop = new CancellationTokenSource();
+        var traffic = Task.Run(() =>
+        {
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                // Keep a backlog of about 2,000, below capacity, so the marker below has room.
+                if (logger.QueueLength < 2_000)
+                {
+                    logger.Record("t" + i, _model, _rows, _predictions, Stopwatch.GetTimestamp());
+                }
+                else
+                {
+                    Thread.Yield();
+                }
+            }
+        });
+
+        bool stillBusy;
+        var found = false;
+        try
+        {
+            await Eventually(() => logger.QueueLength > 1000, "a backlog");
+            Assert.True(logger.Record("marker", _model, _rows, _predictions, Stopwatch.GetTimestamp()));
+
+            await logger.FlushAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+            stillBusy = logger.QueueLength > 0;
+            var query = new PredictionQuery("bc", MaxResults: PredictionQuery.MaxPageSize);
+            while (!found)
+            {
+                var page = await _store.SearchAsync(query, TestContext.Current.CancellationToken);
+                found = page.Items.Any(l => l.Record.RequestId == "marker");
+                if (page.NextPageToken is null)
+                {
+                    break;
+                }
+
+                query = query with { PageToken = page.NextPageToken };
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await traffic;
+        }
+
+        await logger.StopAsync(TestContext.Current.CancellationToken);
+        Assert.True(stillBusy, "traffic kept the buffer non-empty while flushing");
+        Assert.True(found, "the marker was written when the flush returned");
+    }
+
+    [Fact]
     public void Options_Invalid_AreAllReportedAtStart()
     {
         var e = Assert.Throws<InvalidOperationException>(() => Logger(_store, o => { o.SampleRate = 2; o.Capacity = 0; o.FlushInterval = TimeSpan.Zero; }));
