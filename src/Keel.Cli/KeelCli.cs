@@ -29,6 +29,7 @@ public static class KeelCli
         root.Subcommands.Add(Serve.ServeCommand.Create(globals));
         root.Subcommands.Add(Validate.ValidateCommand.Create(globals));
         root.Subcommands.Add(Serving.ServingCommand.Create(globals));
+        root.Subcommands.Add(Predictions.PredictionsCommand.Create(globals));
         return root;
     }
 

@@ -35,6 +35,7 @@ public static class KeelServerApp
         builder.Services.AddKeelStorage(options.BackendStoreUri, options.ArtifactsUri);
         builder.Services.AddHostedService<AbandonedUploadSweeper>();
         builder.Services.AddServing(Path.Combine(Path.GetTempPath(), "keel-serving", Guid.NewGuid().ToString("N")));
+        builder.Services.AddPredictionLog(builder.Configuration.GetSection(PredictionLogOptions.Section));
 
         var app = builder.Build();
 
@@ -51,6 +52,7 @@ public static class KeelServerApp
         app.MapKeelRegistryApi();
         app.MapServingApi();
         app.MapServingMetrics();
+        app.MapPredictionLogApi();
         return app;
     }
 }

@@ -1,5 +1,6 @@
 using Keel.Core.Artifacts;
 using Keel.Core.Errors;
+using Keel.Core.Predictions;
 using Keel.Core.Registry;
 using Keel.Core.Tracking;
 using Keel.Storage.Artifacts;
@@ -27,6 +28,7 @@ public static class StorageServiceCollectionExtensions
                     sp.GetService<TimeProvider>() ?? TimeProvider.System));
                 services.TryAddSingleton<ITrackingStore>(sp => sp.GetRequiredService<SqliteTrackingStore>());
                 services.TryAddSingleton<IRegistryStore>(sp => new SqliteRegistryStore(sp.GetRequiredService<SqliteTrackingStore>()));
+                services.TryAddSingleton<IPredictionStore>(sp => new SqlitePredictionStore(sp.GetRequiredService<SqliteTrackingStore>()));
                 break;
             default:
                 throw new KeelException(ErrorCode.InvalidParameterValue, $"Unsupported backend store URI scheme '{backend.Scheme}'. Use sqlite:///path/to/keel.db.");

@@ -50,7 +50,7 @@ internal static class OpenInferenceApi
                     var model = lease.Model;
                     timer = ServingMetrics.Start(request.HttpContext, model);
                     var body = await ServingApi.ReadJsonAsync(request).ConfigureAwait(false);
-                    return timer.Done(Infer(model, body, out var rows), rows);
+                    return timer.Done(Infer(model, body, out var rows, request.HttpContext), rows);
                 }
                 catch (KeelException e)
                 {
@@ -65,7 +65,7 @@ internal static class OpenInferenceApi
     }
 
     /// <summary>Scores an infer request: rows from the input tensors, outputs as tensors, the request id echoed.</summary>
-    internal static IResult Infer(ServedModel model, JsonElement body, out int rowCount)
+    internal static IResult Infer(ServedModel model, JsonElement body, out int rowCount, HttpContext? context = null)
     {
         rowCount = 0;
         if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("inputs", out var inputs) || inputs.ValueKind != JsonValueKind.Array || inputs.GetArrayLength() == 0)
@@ -94,7 +94,9 @@ internal static class OpenInferenceApi
             throw ScoringInput.Bad(problems);
         }
 
+        var log = context is null ? default : PredictionLogScope.Start(context, id);
         var predictions = model.Predict(rows);
+        log.Complete(model, rows, predictions);
         rowCount = predictions.Count;
         var response = new JsonObject
         {

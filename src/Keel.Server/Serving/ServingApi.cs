@@ -75,7 +75,9 @@ internal static class ServingApi
                 return (Unsupported(mediaType), 0);
         }
 
+        var log = PredictionLogScope.Start(request.HttpContext);
         var predictions = model.Predict(rows);
+        log.Complete(model, rows, predictions);
         return (ScoringResponses.Predictions(predictions), predictions.Count);
     }
 

@@ -63,7 +63,7 @@ public sealed partial class ServingMetrics
         ArgumentNullException.ThrowIfNull(drops);
         ArgumentNullException.ThrowIfNull(queueLength);
         ObserveCounter("keel_serving_prediction_log_writes_total", "Prediction log rows written.", () => writes());
-        ObserveCounter("keel_serving_prediction_log_drops_total", "Prediction log rows dropped without being written (queue full or write failed).", () => drops());
+        ObserveCounter("keel_serving_prediction_log_drops_total", "Prediction log rows dropped because the queue was full.", () => drops());
         ObserveGauge("keel_serving_prediction_log_queue_length", "Prediction log rows waiting to be written.", () => queueLength());
     }
 

@@ -37,6 +37,12 @@ public static class ServingMetricsEndpoints
             metrics.ObserveEnginePoolSize(m => m.EnginePoolSize);
         }
 
+        if (app.ServiceProvider.GetService<PredictionLogger>() is { } log)
+        {
+            metrics.ObservePredictionLog(() => log.Written, () => log.Dropped, () => log.QueueLength);
+            metrics.ObserveCounter("keel_serving_prediction_log_write_failures_total", "Prediction log rows lost because their batch could not be written to the store.", () => log.WriteFailures);
+        }
+
         return app.MapMetrics(Path, metrics.Registry);
     }
 }

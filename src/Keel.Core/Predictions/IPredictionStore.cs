@@ -1,0 +1,30 @@
+using Keel.Core.Paging;
+
+namespace Keel.Core.Predictions;
+
+/// <summary>
+/// Where the prediction log lives: logged predictions, appended in batches by the server's
+/// background writer, and the ground truth (feedback) sent for them later, joined by request id.
+/// </summary>
+public interface IPredictionStore
+{
+    /// <summary>Appends a batch of records in one transaction (all or none).</summary>
+    Task AppendAsync(IReadOnlyList<PredictionLogRecord> records, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Stores ground truth for a logged request, checked against its row count; returns how many
+    /// logged records carry that request id (more than one when a client reused an id).
+    /// </summary>
+    /// <exception cref="Errors.KeelException">
+    /// RESOURCE_DOES_NOT_EXIST when no record has the request id; INVALID_PARAMETER_VALUE when the
+    /// labels do not fit the request's rows.
+    /// </exception>
+    Task<int> AddFeedbackAsync(PredictionFeedback feedback, CancellationToken cancellationToken = default);
+
+    /// <summary>One page of a model's logged predictions in [from, to), oldest first, with their feedback joined.</summary>
+    /// <exception cref="Errors.KeelException">
+    /// INVALID_PARAMETER_VALUE for a bad query or page token; RESOURCE_DOES_NOT_EXIST when nothing was
+    /// ever logged for the model.
+    /// </exception>
+    Task<PagedResult<LoggedPrediction>> SearchAsync(PredictionQuery query, CancellationToken cancellationToken = default);
+}

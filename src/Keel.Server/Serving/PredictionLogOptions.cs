@@ -1,0 +1,74 @@
+namespace Keel.Server.Serving;
+
+/// <summary>
+/// How the prediction log records served requests. Bound from the <c>Keel:PredictionLog</c>
+/// configuration section (e.g. <c>--Keel:PredictionLog:SampleRate=0.1</c>); checked at start-up.
+/// </summary>
+public sealed class PredictionLogOptions
+{
+    /// <summary>The configuration section the options are bound from.</summary>
+    public const string Section = "Keel:PredictionLog";
+
+    /// <summary>Whether served requests are logged at all.</summary>
+    /// <value>true.</value>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>The share of requests logged, from 0 (none) to 1 (every one); each request is drawn independently.</summary>
+    /// <value>1.0: every request.</value>
+    public double SampleRate { get; set; } = 1.0;
+
+    /// <summary>Requests the buffer holds before new ones are dropped (and counted) instead of slowing requests down.</summary>
+    /// <value>100,000.</value>
+    public int Capacity { get; set; } = 100_000;
+
+    /// <summary>Most records written in one store transaction.</summary>
+    /// <value>5,000.</value>
+    public int BatchSize { get; set; } = 5_000;
+
+    /// <summary>How long the writer lets a batch fill before writing it (a full batch is written at once).</summary>
+    /// <value>200 ms.</value>
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// How long the feedback endpoint waits for the buffer to reach the store when a request id is not
+    /// found there yet (its record may still be buffered).
+    /// </summary>
+    /// <value>5 s.</value>
+    public TimeSpan FeedbackFlushTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Checks every setting and reports all problems at once.</summary>
+    /// <exception cref="InvalidOperationException">Naming every bad setting.</exception>
+    public void Validate()
+    {
+        var problems = new List<string>();
+        if (double.IsNaN(SampleRate) || SampleRate is < 0 or > 1)
+        {
+            problems.Add($"SampleRate must be between 0 and 1, got {SampleRate}");
+        }
+
+        if (Capacity < 1)
+        {
+            problems.Add($"Capacity must be at least 1, got {Capacity}");
+        }
+
+        if (BatchSize < 1)
+        {
+            problems.Add($"BatchSize must be at least 1, got {BatchSize}");
+        }
+
+        if (FlushInterval <= TimeSpan.Zero)
+        {
+            problems.Add($"FlushInterval must be positive, got {FlushInterval}");
+        }
+
+        if (FeedbackFlushTimeout < TimeSpan.Zero)
+        {
+            problems.Add($"FeedbackFlushTimeout must not be negative, got {FeedbackFlushTimeout}");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException($"Invalid {Section} settings: {string.Join("; ", problems)}.");
+        }
+    }
+}

@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Keel.Core.Predictions;
+using Keel.ML.Packaging;
+
+namespace Keel.Server.Serving;
+
+/// <summary>
+/// The prediction log's hook in a scoring endpoint: <see cref="Start"/> before scoring picks the
+/// request id (the client's <c>X-Request-Id</c> header, the Open Inference body <c>id</c>, else a
+/// new one), echoes it in the <c>X-Request-Id</c> response header and starts the clock;
+/// <see cref="Complete"/> after scoring hands the request to the <see cref="PredictionLogger"/>
+/// (when the host has one). A struct: nothing is allocated beyond a new id when none was given.
+/// </summary>
+public readonly struct PredictionLogScope
+{
+    /// <summary>The header that carries the request id both ways.</summary>
+    public const string RequestIdHeader = "X-Request-Id";
+
+    private readonly PredictionLogger? _logger;
+    private readonly long _started;
+
+    private PredictionLogScope(string requestId, PredictionLogger? logger, long started)
+    {
+        RequestId = requestId;
+        _logger = logger;
+        _started = started;
+    }
+
+    /// <summary>The request id logged and echoed.</summary>
+    public string RequestId { get; }
+
+    /// <summary>Picks the request id, sets the response header and starts timing.</summary>
+    /// <param name="context">The request.</param>
+    /// <param name="bodyId">An id from the request body (Open Inference <c>id</c>), preferred over the header.</param>
+    public static PredictionLogScope Start(HttpContext context, string? bodyId = null)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var id = Usable(bodyId) ?? Usable(context.Request.Headers[RequestIdHeader].ToString()) ?? NewId();
+        context.Response.Headers[RequestIdHeader] = id;
+        return new PredictionLogScope(id, context.RequestServices.GetService<PredictionLogger>(), Stopwatch.GetTimestamp());
+    }
+
+    /// <summary>Logs the scored request (sampling and buffer permitting); never throws for the log's sake.</summary>
+    public void Complete(ServedModel model, IReadOnlyList<IReadOnlyDictionary<string, JsonElement>> rows, IReadOnlyList<ModelPrediction> predictions) =>
+        _logger?.Record(RequestId, model, rows, predictions, _started);
+
+    /// <summary>
+    /// A new id: a version 7 UUID as 32 hex digits. Being time-ordered, new ids land at the end of the
+    /// store's request-id index instead of at random places (measured: about half the insert cost).
+    /// </summary>
+    public static string NewId() => Guid.CreateVersion7().ToString("N");
+
+    /// <summary>An id is used as given when it fits the log (1 to 256 characters, no control characters); otherwise a new one is made.</summary>
+    private static string? Usable(string? id)
+    {
+        if (string.IsNullOrWhiteSpace(id) || id.Length > PredictionFeedback.MaxRequestIdLength)
+        {
+            return null;
+        }
+
+        foreach (var c in id)
+        {
+            if (char.IsControl(c))
+            {
+                return null;
+            }
+        }
+
+        return id;
+    }
+}

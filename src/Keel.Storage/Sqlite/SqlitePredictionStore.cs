@@ -1,0 +1,247 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Keel.Core.Errors;
+using Keel.Core.Paging;
+using Keel.Core.Predictions;
+using Microsoft.Data.Sqlite;
+
+namespace Keel.Storage.Sqlite;
+
+/// <summary>
+/// The prediction log in the tracking database (tables <c>prediction_log</c> and
+/// <c>prediction_feedback</c>, schema version 5). Writes share the tracking store's group-commit
+/// writer: SQLite allows one writer at a time anyway, and the queue interleaves a log batch (one
+/// write, one transaction for thousands of rows) with tracking writes instead of letting a second
+/// connection fight them for the lock. Reads use pooled read connections and never block writes.
+/// </summary>
+public sealed class SqlitePredictionStore(SqliteTrackingStore database) : IPredictionStore
+{
+    private const string Columns = "l.id, l.request_id, l.model_name, l.model_version, l.timestamp, l.latency_us, l.row_count, l.input_columns_id, c.columns, l.inputs, l.outputs";
+
+    /// <summary>Column list (JSON) to its id; only ids of committed rows.</summary>
+    private readonly ConcurrentDictionary<string, long> _columnIds = new(StringComparer.Ordinal);
+
+    /// <inheritdoc />
+    public async Task AppendAsync(IReadOnlyList<PredictionLogRecord> records, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        if (records.Count == 0)
+        {
+            return;
+        }
+
+        // Records of one model share one column list: serialise each distinct list once per batch.
+        var columnTexts = new Dictionary<IReadOnlyList<string>, string>(ReferenceEqualityComparer.Instance);
+        foreach (var record in records)
+        {
+            if (!columnTexts.ContainsKey(record.InputColumns))
+            {
+                columnTexts[record.InputColumns] = JsonSerializer.Serialize(record.InputColumns);
+            }
+        }
+
+        var added = await database.WriteAsync(tx =>
+        {
+            var ids = new Dictionary<string, long>(StringComparer.Ordinal);
+            foreach (var text in columnTexts.Values)
+            {
+                ids[text] = _columnIds.TryGetValue(text, out var known) ? known : ColumnsId(tx, text);
+            }
+
+            var insert = database.Statement(tx, """
+                INSERT INTO prediction_log (request_id, model_name, model_version, timestamp, latency_us, row_count, input_columns_id, inputs, outputs)
+                VALUES ($r, $m, $v, $t, $l, $n, $c, $i, $o)
+                """);
+            var r = insert.Parameters.Add("$r", SqliteType.Text);
+            var m = insert.Parameters.Add("$m", SqliteType.Text);
+            var v = insert.Parameters.Add("$v", SqliteType.Text);
+            var t = insert.Parameters.Add("$t", SqliteType.Integer);
+            var l = insert.Parameters.Add("$l", SqliteType.Integer);
+            var n = insert.Parameters.Add("$n", SqliteType.Integer);
+            var c = insert.Parameters.Add("$c", SqliteType.Integer);
+            var i = insert.Parameters.Add("$i", SqliteType.Text);
+            var o = insert.Parameters.Add("$o", SqliteType.Text);
+            foreach (var record in records)
+            {
+                r.Value = record.RequestId;
+                m.Value = record.ModelName;
+                v.Value = record.ModelVersion;
+                t.Value = record.TimestampMs;
+                l.Value = record.LatencyMicroseconds;
+                n.Value = record.RowCount;
+                c.Value = ids[columnTexts[record.InputColumns]];
+                i.Value = record.InputsJson;
+                o.Value = record.OutputsJson;
+                insert.ExecuteNonQuery();
+            }
+
+            return ids;
+        }, cancellationToken).ConfigureAwait(false);
+
+        // Cached only once committed: a rolled-back id must never be reused.
+        foreach (var (text, id) in added)
+        {
+            _columnIds.TryAdd(text, id);
+        }
+    }
+
+    /// <summary>The id of a column list, stored on first use.</summary>
+    private long ColumnsId(SqliteTransaction tx, string columns)
+    {
+        var insert = database.Statement(tx, "INSERT INTO prediction_input_columns (columns) VALUES ($c) ON CONFLICT (columns) DO NOTHING");
+        insert.Parameters.AddWithValue("$c", columns);
+        insert.ExecuteNonQuery();
+        var select = database.Statement(tx, "SELECT id FROM prediction_input_columns WHERE columns = $c");
+        select.Parameters.AddWithValue("$c", columns);
+        return Convert.ToInt64(select.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    /// <inheritdoc />
+    public Task<int> AddFeedbackAsync(PredictionFeedback feedback, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(feedback);
+        return database.WriteAsync(tx =>
+        {
+            var rows = database.Statement(tx, "SELECT row_count FROM prediction_log WHERE request_id = $r");
+            rows.Parameters.AddWithValue("$r", feedback.RequestId);
+            var counts = new List<int>();
+            using (var reader = rows.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    counts.Add(reader.GetInt32(0));
+                }
+            }
+
+            if (counts.Count == 0)
+            {
+                throw KeelException.NotFound($"No logged prediction has request id '{feedback.RequestId}'.");
+            }
+
+            foreach (var count in counts.Distinct())
+            {
+                feedback.CheckAgainst(count);
+            }
+
+            var insert = database.Statement(tx, "INSERT INTO prediction_feedback (request_id, row_index, labels, label_count, timestamp) VALUES ($r, $i, $l, $c, $t)");
+            insert.Parameters.AddWithValue("$r", feedback.RequestId);
+            insert.Parameters.AddWithValue("$i", (object?)feedback.RowIndex ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$l", feedback.LabelsJson);
+            insert.Parameters.AddWithValue("$c", feedback.LabelCount);
+            insert.Parameters.AddWithValue("$t", feedback.TimestampMs);
+            insert.ExecuteNonQuery();
+            return counts.Count;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<PagedResult<LoggedPrediction>> SearchAsync(PredictionQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        query.Validate();
+        var cursor = PageToken.ToCursor(query.PageToken, 2);
+        using var connection = database.OpenReadConnection();
+        var records = new List<(long Id, PredictionLogRecord Record)>(Math.Min(query.MaxResults, 1024) + 1);
+        using (var cmd = connection.CreateCommand())
+        {
+            var sql = new StringBuilder($"SELECT {Columns} FROM prediction_log l JOIN prediction_input_columns c ON c.id = l.input_columns_id WHERE l.model_name = $m AND l.timestamp >= $from AND l.timestamp < $to");
+            if (cursor is not null)
+            {
+                sql.Append(" AND (l.timestamp > $ct OR (l.timestamp = $ct AND l.id > $ci))");
+                cmd.Parameters.AddWithValue("$ct", cursor[0]);
+                cmd.Parameters.AddWithValue("$ci", cursor[1]);
+            }
+
+            sql.Append(" ORDER BY l.timestamp, l.id LIMIT $n");
+            cmd.CommandText = sql.ToString();
+            cmd.Parameters.AddWithValue("$m", query.ModelName);
+            cmd.Parameters.AddWithValue("$from", query.FromMs ?? long.MinValue);
+            cmd.Parameters.AddWithValue("$to", query.ToMs ?? long.MaxValue);
+            cmd.Parameters.AddWithValue("$n", query.MaxResults + 1);
+            var columnLists = new Dictionary<long, string[]>();
+            using var reader = cmd.ExecuteReader();
+            while (reader.Read())
+            {
+                var columnsId = reader.GetInt64(7);
+                if (!columnLists.TryGetValue(columnsId, out var columns))
+                {
+                    columnLists[columnsId] = columns = JsonSerializer.Deserialize<string[]>(reader.GetString(8)) ?? [];
+                }
+
+                records.Add((reader.GetInt64(0), new PredictionLogRecord(
+                    reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt32(6), columns, reader.GetString(9), reader.GetString(10))));
+            }
+        }
+
+        if (records.Count == 0 && cursor is null && !ModelLogged(connection, query.ModelName))
+        {
+            throw KeelException.NotFound($"No predictions were logged for model '{query.ModelName}'.");
+        }
+
+        string? next = null;
+        if (records.Count > query.MaxResults)
+        {
+            records.RemoveAt(records.Count - 1);
+            next = PageToken.FromCursor(records[^1].Record.TimestampMs, records[^1].Id);
+        }
+
+        var feedback = LoadFeedback(connection, records.Select(r => r.Record.RequestId).Distinct(StringComparer.Ordinal).ToList());
+        var items = new List<LoggedPrediction>(records.Count);
+        foreach (var (_, record) in records)
+        {
+            if (feedback.TryGetValue(record.RequestId, out var list))
+            {
+                items.Add(new LoggedPrediction(record, PredictionLabels.Merge(record.RowCount, list), list.Max(f => f.TimestampMs)));
+            }
+            else
+            {
+                items.Add(new LoggedPrediction(record, null, null));
+            }
+        }
+
+        return Task.FromResult(new PagedResult<LoggedPrediction>(items, next));
+    }
+
+    private static bool ModelLogged(SqliteConnection connection, string model)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT EXISTS (SELECT 1 FROM prediction_log WHERE model_name = $m)";
+        cmd.Parameters.AddWithValue("$m", model);
+        return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture) != 0;
+    }
+
+    /// <summary>The feedback of the given requests, oldest first per request.</summary>
+    private static Dictionary<string, List<PredictionFeedback>> LoadFeedback(SqliteConnection connection, List<string> requestIds)
+    {
+        var result = new Dictionary<string, List<PredictionFeedback>>(StringComparer.Ordinal);
+        const int Chunk = 500;
+        for (var start = 0; start < requestIds.Count; start += Chunk)
+        {
+            using var cmd = connection.CreateCommand();
+            var names = new StringBuilder();
+            for (var i = start; i < Math.Min(start + Chunk, requestIds.Count); i++)
+            {
+                var name = "$r" + (i - start).ToString(CultureInfo.InvariantCulture);
+                names.Append(names.Length == 0 ? name : "," + name);
+                cmd.Parameters.AddWithValue(name, requestIds[i]);
+            }
+
+            cmd.CommandText = $"SELECT request_id, row_index, labels, label_count, timestamp FROM prediction_feedback WHERE request_id IN ({names}) ORDER BY id";
+            using var reader = cmd.ExecuteReader();
+            while (reader.Read())
+            {
+                var id = reader.GetString(0);
+                if (!result.TryGetValue(id, out var list))
+                {
+                    result[id] = list = [];
+                }
+
+                list.Add(new PredictionFeedback(id, reader.GetString(2), reader.GetInt32(3), reader.IsDBNull(1) ? null : reader.GetInt32(1), reader.GetInt64(4)));
+            }
+        }
+
+        return result;
+    }
+}
