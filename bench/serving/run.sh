@@ -57,7 +57,7 @@ kill "${pids[-1]}"; unset 'pids[-1]'
 
 # 2. Keel with metrics and the prediction log off, then on (sample rate 1.0).
 for log in off on; do
-  if [ "$log" = off ]; then start_keel Keel__Serving__PredictionLog__SampleRate=0; else start_keel; fi
+  if [ "$log" = off ]; then start_keel Keel__PredictionLog__Enabled=false; else start_keel; fi
   measure "keel single-row (log $log)" /serving/flights/invocations 1 "$conns" "$url"
   measure "keel 100-row (log $log)" /serving/flights/invocations 100 "$batch_conns" "$url"
   [ "$log" = on ] || stop_keel
