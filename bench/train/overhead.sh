@@ -21,16 +21,15 @@ sed "s#path: flights_2001h1_50k.csv#path: $data#" examples/flights/pipeline.yaml
 
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 for i in $(seq 1 "$reps"); do
-  /usr/bin/time -f "%e %U %S" -o "$work/keel.$i" $keel train "$work/pipeline.yaml" \
+  /usr/bin/time -f "%e %U %S" -o "$work/keel.$i.time" $keel train "$work/pipeline.yaml" \
     --backend-store-uri "sqlite:///$work/store$i/keel.db" --artifacts-uri "$work/store$i/artifacts" --json > "$work/keel.$i.json"
-  /usr/bin/time -f "%e %U %S" -o "$work/bare.$i" $bare bare "$data" 140000 > "$work/bare.$i.out"
+  /usr/bin/time -f "%e %U %S" -o "$work/bare.$i.time" $bare bare "$data" 140000 > "$work/bare.$i.out"
 done
 
-kw=$(cat "$work"/keel.[0-9]* | awk '{print $1}' | median)
-kc=$(cat "$work"/keel.[0-9]* | awk '{print $2+$3}' | median)
-bw=$(cat "$work"/bare.[0-9]* | awk '{print $1}' | median)
-bc=$(cat "$work"/bare.[0-9]* | awk '{print $2+$3}' | median)
-fit=$(python3 -c "import json,sys; print(min(json.load(open(f))['timings']['train'] for f in sys.argv[1:]))" "$work"/keel.*.json 2>/dev/null || echo "?")
+kw=$(cat "$work"/keel.*.time | awk '{print $1}' | median)
+kc=$(cat "$work"/keel.*.time | awk '{print $2+$3}' | median)
+bw=$(cat "$work"/bare.*.time | awk '{print $1}' | median)
+bc=$(cat "$work"/bare.*.time | awk '{print $2+$3}' | median)
 echo "bare ML.NET (140k rows, load+fit, whole process): wall ${bw}s cpu ${bc}s   [$(head -1 "$work/bare.1.out")]"
 echo "keel train  (whole process, local store):        wall ${kw}s cpu ${kc}s"
 python3 - "$kw" "$bw" "$kc" "$bc" <<'PY'
