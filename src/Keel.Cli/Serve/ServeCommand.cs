@@ -9,9 +9,10 @@ using Microsoft.Extensions.Hosting;
 namespace Keel.Cli.Serve;
 
 /// <summary>
-/// <c>keel serve MODEL_URI [--host] [--port]</c>: resolves a <c>models:/</c> URI on the tracking
-/// server, downloads the version's package through the artifact proxy, warms it and serves it with
-/// MLflow's scoring protocol at the root and the Open Inference Protocol v2.
+/// <c>keel serve MODEL_URI [--host] [--port] [--follow-interval]</c>: resolves a <c>models:/</c> URI
+/// on the tracking server, downloads the version's package through the artifact proxy, warms it and
+/// serves it with MLflow's scoring protocol at the root and the Open Inference Protocol v2. An
+/// alias, stage or <c>latest</c> is followed: when it moves, the new version takes over.
 /// </summary>
 internal static class ServeCommand
 {
@@ -20,31 +21,45 @@ internal static class ServeCommand
         var modelUri = new Argument<string>("model-uri") { Description = "The model to serve: models:/name/3, models:/name@champion, models:/name/Production." };
         var host = new Option<string>("--host") { Description = "Interface to bind.", DefaultValueFactory = _ => "127.0.0.1" };
         var port = new Option<int>("--port", "-p") { Description = "TCP port (0 picks a free one).", DefaultValueFactory = _ => 5001 };
-        var command = new Command("serve", "Serve one registered model over MLflow's scoring protocol and the Open Inference Protocol v2.") { modelUri, host, port };
+        var follow = new Option<TimeSpan>("--follow-interval")
+        {
+            Description = "How often an alias, stage or latest is resolved again; when it names another version, that version is loaded, warmed and swapped in. 0 pins the version resolved at start.",
+            DefaultValueFactory = _ => TimeSpan.FromSeconds(5),
+            HelpName = "hh:mm:ss",
+        };
+        var command = new Command("serve", "Serve one registered model over MLflow's scoring protocol and the Open Inference Protocol v2.") { modelUri, host, port, follow };
         command.SetAction(async (parse, ct) =>
         {
             var uri = parse.GetValue(modelUri)!;
-            if (!uri.StartsWith("models:/", StringComparison.Ordinal))
+            if (!ModelUri.TryParse(uri, out var parsed))
             {
-                throw new UsageException($"Expected a models:/ URI, got '{uri}'.");
+                throw new UsageException($"Expected a models:/ URI (models:/name/3, models:/name@alias, models:/name/Production), got '{uri}'.");
             }
 
             using var client = globals.CreateClient(parse);
-            var version = await client.ResolveAsync(uri, ct).ConfigureAwait(false);
-            var directory = await DownloadAsync(client, version, ct).ConfigureAwait(false);
-            var model = await ServedModel.LoadAsync(version.Name, directory, version.Version, uri, ct).ConfigureAwait(false);
-            var app = ServingApp.BuildSingle(model, $"http://{parse.GetValue(host)}:{parse.GetValue(port)}");
+            var artifacts = new ClientArtifactStore(client);
+            var models = new ServedModelRegistry(Directory.CreateTempSubdirectory("keel-serve-").FullName);
+            var name = parsed.Name;
+            var model = await models.LoadFromRegistryAsync(name, uri, client, client, artifacts, ct).ConfigureAwait(false);
+            var app = ServingApp.BuildSingle(models, name, $"http://{parse.GetValue(host)}:{parse.GetValue(port)}");
             await using (app.ConfigureAwait(false))
             {
                 await app.StartAsync(ct).ConfigureAwait(false);
                 var output = parse.InvocationConfiguration.Output;
                 foreach (var address in ServerCommand.ListeningAddresses(app.Services))
                 {
-                    await output.WriteLineAsync($"Serving {version.Name} version {version.Version} on {address}").ConfigureAwait(false);
+                    await output.WriteLineAsync($"Serving {name} version {model.Version} on {address}").ConfigureAwait(false);
                 }
 
                 await output.FlushAsync(ct).ConfigureAwait(false);
+                using var stopping = CancellationTokenSource.CreateLinkedTokenSource(ct, app.Lifetime.ApplicationStopping);
+                var interval = parse.GetValue(follow);
+                var following = parsed.Kind != ModelUriKind.Version && interval > TimeSpan.Zero
+                    ? FollowAsync(models, name, client, artifacts, interval, output, parse.InvocationConfiguration.Error, stopping.Token)
+                    : Task.CompletedTask;
                 await app.WaitForShutdownAsync(ct).ConfigureAwait(false);
+                await stopping.CancelAsync().ConfigureAwait(false);
+                await following.ConfigureAwait(false);
             }
 
             return ExitCodes.Success;
@@ -52,36 +67,35 @@ internal static class ServeCommand
         return command;
     }
 
-    /// <summary>Downloads the version's package (source <c>runs:/id/path</c>, or <c>mlflow-artifacts:/</c> under its run) into a new temp folder.</summary>
-    private static async Task<string> DownloadAsync(KeelClient client, ModelVersion version, CancellationToken cancellationToken)
+    /// <summary>
+    /// Re-resolves the URI every <paramref name="interval"/> and swaps in the version it names when
+    /// that changes; a failed load leaves the current version serving and is reported on stderr.
+    /// </summary>
+    private static async Task FollowAsync(
+        ServedModelRegistry models, string name, KeelClient client, ClientArtifactStore artifacts, TimeSpan interval, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        string runId;
-        string path;
-        if (Core.Artifacts.RunsUri.TryParse(version.Source) is { } runs)
+        using var timer = new PeriodicTimer(interval);
+        try
         {
-            runId = runs.RunId;
-            path = runs.Path;
-        }
-        else if (version.RunId is { Length: > 0 } id && version.Source.StartsWith("mlflow-artifacts:", StringComparison.OrdinalIgnoreCase))
-        {
-            var run = await client.GetRunAsync(id, cancellationToken).ConfigureAwait(false);
-            var root = KeelClient.RunArtifactsProxyPath(run.Info);
-            var sourcePath = Core.Artifacts.ArtifactUris.ToRelativePath(version.Source);
-            if (sourcePath != root && !sourcePath.StartsWith(root + "/", StringComparison.Ordinal))
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {
-                throw new UsageException($"Model version source '{version.Source}' is not under its run's artifacts; keel serve downloads runs:/ sources and run artifacts only.");
+                try
+                {
+                    if (await models.RefreshAsync(name, client, client, artifacts, cancellationToken).ConfigureAwait(false) is { } next)
+                    {
+                        await output.WriteLineAsync($"Now serving {name} version {next.Version} (generation {next.Generation})").ConfigureAwait(false);
+                        await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    await error.WriteLineAsync($"warning: following {name} failed, the current version keeps serving: {e.Message}").ConfigureAwait(false);
+                }
             }
-
-            runId = id;
-            path = sourcePath[root.Length..].Trim('/');
         }
-        else
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            throw new UsageException($"Model version source '{version.Source}' cannot be downloaded: keel serve reads runs:/ sources and run artifacts through the artifact proxy.");
+            // Shutting down.
         }
-
-        var target = Directory.CreateTempSubdirectory("keel-serve-").FullName;
-        await client.DownloadRunArtifactsAsync(runId, path, target, cancellationToken).ConfigureAwait(false);
-        return path.Length == 0 ? target : Path.Combine(target, path);
     }
 }

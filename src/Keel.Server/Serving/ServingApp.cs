@@ -15,22 +15,42 @@ public static class ServingApp
     public static WebApplication BuildSingle(ServedModel model, string urls)
     {
         ArgumentNullException.ThrowIfNull(model);
+        var models = new ServedModelRegistry(Path.Combine(Path.GetTempPath(), "keel-serving", Guid.NewGuid().ToString("N")));
+        models.Publish(model);
+        var app = BuildSingle(models, model.Name, urls);
+        app.Services.GetRequiredService<ServingMetrics>().ModelLoaded(model.Name);
+        return app;
+    }
+
+    /// <summary>
+    /// Builds the host for the model <paramref name="models"/> serves as <paramref name="name"/>.
+    /// Each request takes a lease on the current generation, so the caller may replace it while
+    /// serving (<see cref="ServedModelRegistry.RefreshAsync"/>): requests in flight finish on the
+    /// old generation.
+    /// </summary>
+    /// <param name="models">The registry holding the model (loaded and warm).</param>
+    /// <param name="name">The name it is served under (the registered name).</param>
+    /// <param name="urls">Kestrel URLs, e.g. <c>http://127.0.0.1:5001</c> (port 0 picks a free one).</param>
+    public static WebApplication BuildSingle(ServedModelRegistry models, string name, string urls)
+    {
+        ArgumentNullException.ThrowIfNull(models);
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel(k => k.AddServerHeader = false);
         builder.WebHost.UseUrls(urls);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        var models = new ServedModelRegistry(Path.Combine(Path.GetTempPath(), "keel-serving", Guid.NewGuid().ToString("N")));
-        models.Publish(model);
         builder.Services.AddSingleton(models).AddServingMetrics();
 
         var app = builder.Build();
         app.UseKeelErrors();
         app.MapHealthApi();
-        app.MapPost("/invocations", (HttpRequest request) => ServingApi.InvokeAsync(model, request));
-        app.MapGet("/ping", () => ServingApi.Ping(model));
+        app.MapPost("/invocations", async (HttpRequest request) =>
+        {
+            using var lease = ServingApi.Acquire(models, name);
+            return await ServingApi.InvokeAsync(lease.Model, request).ConfigureAwait(false);
+        });
+        app.MapGet("/ping", () => ServingApi.Ping(ServingApi.Find(models, name)));
         app.MapOpenInferenceApi();
         app.MapServingMetrics();
-        app.Services.GetRequiredService<ServingMetrics>().ModelLoaded(model.Name);
         return app;
     }
 }

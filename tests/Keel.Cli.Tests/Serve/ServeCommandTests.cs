@@ -29,7 +29,7 @@ public sealed class ServeCommandTests(KeelServerFixture server) : IDisposable
         using var process = Process.Start(info)!;
         try
         {
-            var line = await ReadServingLineAsync(process);
+            var line = await ReadLineAsync(process, "Serving ");
             Assert.Matches($"^Serving {name} version 1 on http://127\\.0\\.0\\.1:\\d+$", line);
             using var http = new HttpClient { BaseAddress = new Uri(line[(line.LastIndexOf(" on ", StringComparison.Ordinal) + 4)..]) };
 
@@ -61,6 +61,36 @@ public sealed class ServeCommandTests(KeelServerFixture server) : IDisposable
     }
 
     [Fact]
+    public async Task Serve_Alias_FollowsTheAliasWhenItMoves()
+    {
+        var name = KeelServerFixture.UniqueName("serve-follow");
+        var first = await CliRun.AgainstAsync(server, "train", _pipelines.Write(name + "-a", name));
+        Assert.True(first.ExitCode == 0, first.ToString());
+
+        var info = KeelProcess.StartInfo(["serve", $"models:/{name}@champion", "--port", "0", "--follow-interval", "00:00:00.300"], new Dictionary<string, string> { ["KEEL_TRACKING_URI"] = server.BaseAddress.AbsoluteUri });
+        using var process = Process.Start(info)!;
+        try
+        {
+            var line = await ReadLineAsync(process, "Serving ");
+            Assert.Contains($"{name} version 1", line, StringComparison.Ordinal);
+            using var http = new HttpClient { BaseAddress = new Uri(line[(line.LastIndexOf(" on ", StringComparison.Ordinal) + 4)..]) };
+
+            // Training again moves @champion to version 2; keel serve loads it and swaps it in.
+            var second = await CliRun.AgainstAsync(server, "train", _pipelines.Write(name + "-b", name));
+            Assert.True(second.ExitCode == 0, second.ToString());
+            Assert.Equal($"Now serving {name} version 2 (generation 2)", await ReadLineAsync(process, "Now serving "));
+
+            using var model = JsonDocument.Parse(await http.GetStringAsync($"/v2/models/{name}", _ct));
+            Assert.Equal("2", model.RootElement.GetProperty("versions")[0].GetString());
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(_ct);
+        }
+    }
+
+    [Fact]
     public async Task Serve_UnknownModel_FailsWithOneLine()
     {
         var result = await KeelProcess.RunAsync(["serve", "models:/no-such-model-anywhere@champion", "--port", "0", "--tracking-uri", server.BaseAddress.AbsoluteUri]);
@@ -77,7 +107,7 @@ public sealed class ServeCommandTests(KeelServerFixture server) : IDisposable
         CliRun.AssertOneLineError(result, 1, "Expected a models:/ URI");
     }
 
-    private async Task<string> ReadServingLineAsync(Process process)
+    private async Task<string> ReadLineAsync(Process process, string prefix)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(60));
@@ -85,7 +115,7 @@ public sealed class ServeCommandTests(KeelServerFixture server) : IDisposable
         {
             var line = await process.StandardOutput.ReadLineAsync(timeout.Token)
                 ?? throw new InvalidOperationException("keel serve exited: " + await process.StandardError.ReadToEndAsync(_ct));
-            if (line.StartsWith("Serving ", StringComparison.Ordinal))
+            if (line.StartsWith(prefix, StringComparison.Ordinal))
             {
                 return line;
             }
