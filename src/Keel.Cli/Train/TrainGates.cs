@@ -1,11 +1,12 @@
 using System.Globalization;
 using Keel.Core.Errors;
 using Keel.Core.Registry;
-using Keel.Core.Tracking;
 using Keel.Core.Validation.Gates;
+using Keel.ML.Data;
 using Keel.ML.Evaluation;
 using Keel.ML.Pipeline;
 using Keel.ML.Running;
+using Keel.ML.Validation;
 using CoreThreshold = Keel.Core.Validation.Gates.MetricThreshold;
 using PipelineThreshold = Keel.ML.Pipeline.MetricThreshold;
 
@@ -22,8 +23,9 @@ internal sealed record RegistrationResult(string Name, string Version, string? R
 /// <summary>The champion the candidate was compared with.</summary>
 /// <param name="Reference">How it was named: <c>@champion</c> or a stage.</param>
 /// <param name="Version">Its version, or null when nothing holds that alias or stage yet.</param>
-/// <param name="RunId">Its run, whose <c>test_*</c> metrics it is held to, or null.</param>
-internal sealed record ChampionInfo(string Reference, string? Version, string? RunId);
+/// <param name="RunId">Its run, or null.</param>
+/// <param name="Basis">Where its metrics come from: re-scored on this run's test split, or its run's logged <c>test_*</c> metrics (and why).</param>
+internal sealed record ChampionInfo(string Reference, string? Version, string? RunId, string? Basis = null);
 
 /// <summary>
 /// The pipeline's gates on the test split, with Core's <see cref="Keel.Core.Validation.Gates.MetricGate"/> (MLflow's
@@ -39,19 +41,21 @@ internal static class TrainGates
     /// Evaluates the pipeline's thresholds against the test metrics. The floor of a score and the
     /// ceiling of a loss are MLflow thresholds; the other bound (a ceiling on a score, a floor on a
     /// loss) is checked as a plain bound. Change thresholds compare with the champion named by
-    /// <c>registration.champion</c> (its run's <c>test_</c> metrics); with no champion yet they are
-    /// skipped and said so, so the first model of a name can be registered.
+    /// <c>registration.champion</c>, re-scored on this run's test split so that both are measured
+    /// on the same rows (its run's logged <c>test_</c> metrics when its package cannot score them);
+    /// with no champion yet they are skipped and said so, so the first model of a name can be registered.
     /// </summary>
     public static async Task<(GateReport Report, ChampionInfo? Champion)> EvaluateAsync(
-        IRegistryStore registry, ITrackingStore tracking, TrainingResult result, CancellationToken cancellationToken)
+        TrainBackend backend, TrainingResult result, CancellationToken cancellationToken)
     {
+        var registry = backend.Registry;
         var pipeline = result.Pipeline;
         var candidate = result.Metrics["test"];
         ChampionInfo? champion = null;
         IReadOnlyDictionary<string, double>? championMetrics = null;
         if (pipeline.Thresholds.Values.Any(t => t.HasChangeThreshold) && pipeline.Registration is { } registration)
         {
-            (champion, championMetrics) = await FindChampionAsync(registry, tracking, registration, cancellationToken).ConfigureAwait(false);
+            (champion, championMetrics) = await FindChampionAsync(backend, registration, result.TestData, cancellationToken).ConfigureAwait(false);
         }
 
         var thresholds = new List<CoreThreshold>();
@@ -136,9 +140,13 @@ internal static class TrainGates
         return new RegistrationResult(name, version.Version, registration.Alias, registration.Stage, Applied: registration.Alias is not null || registration.Stage is not null);
     }
 
-    /// <summary>The version named by <c>registration.champion</c> and its run's test metrics (null, null when there is none).</summary>
+    /// <summary>
+    /// The version named by <c>registration.champion</c> and its metrics: re-scored on
+    /// <paramref name="test"/> when its package can score it, else its run's logged test metrics
+    /// (null, null when there is no champion).
+    /// </summary>
     private static async Task<(ChampionInfo Champion, IReadOnlyDictionary<string, double>? Metrics)> FindChampionAsync(
-        IRegistryStore registry, ITrackingStore tracking, RegistrationSection registration, CancellationToken cancellationToken)
+        TrainBackend backend, RegistrationSection registration, TabularData? test, CancellationToken cancellationToken)
     {
         var reference = registration.Champion;
         var uri = reference.StartsWith('@')
@@ -147,20 +155,40 @@ internal static class TrainGates
         ModelVersion version;
         try
         {
-            version = await registry.ResolveAsync(uri, cancellationToken).ConfigureAwait(false);
+            version = await backend.Registry.ResolveAsync(uri, cancellationToken).ConfigureAwait(false);
         }
         catch (KeelException e) when (e.Code == ErrorCode.ResourceDoesNotExist)
         {
             return (new ChampionInfo(reference, null, null), null);
         }
 
-        if (string.IsNullOrEmpty(version.RunId))
+        var why = "no test rows to re-score";
+        if (test is { RowCount: > 0 })
         {
-            // A champion registered without a run has no metrics to beat: every change check fails, as in MLflow.
-            return (new ChampionInfo(reference, version.Version, null), new Dictionary<string, double>(StringComparer.Ordinal));
+            var directory = Directory.CreateTempSubdirectory("keel-champion-").FullName;
+            try
+            {
+                await backend.DownloadModelAsync(version, directory, cancellationToken).ConfigureAwait(false);
+                var evaluation = await PackageEvaluator.EvaluateAsync(directory, test, cancellationToken).ConfigureAwait(false);
+                return (new ChampionInfo(reference, version.Version, version.RunId, $"re-scored on this run's test split ({evaluation.Rows} rows)"), evaluation.Metrics);
+            }
+            catch (KeelException e) when (e.Code == ErrorCode.InvalidParameterValue)
+            {
+                why = "its package cannot score this data: " + e.Message;
+            }
+            finally
+            {
+                Directory.Delete(directory, recursive: true);
+            }
         }
 
-        var run = await tracking.GetRunAsync(version.RunId, cancellationToken).ConfigureAwait(false);
+        if (string.IsNullOrEmpty(version.RunId))
+        {
+            // No run and no re-scoring: no metrics to beat, so every change check fails, as in MLflow.
+            return (new ChampionInfo(reference, version.Version, null, why), new Dictionary<string, double>(StringComparer.Ordinal));
+        }
+
+        var run = await backend.Tracking.GetRunAsync(version.RunId, cancellationToken).ConfigureAwait(false);
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var metric in run.Data.Metrics)
         {
@@ -170,7 +198,7 @@ internal static class TrainGates
             }
         }
 
-        return (new ChampionInfo(reference, version.Version, version.RunId), metrics);
+        return (new ChampionInfo(reference, version.Version, version.RunId, $"its run's logged test metrics ({why})"), metrics);
     }
 
     private static GateCheck OppositeBound(string metric, IReadOnlyDictionary<string, double> candidate, double bound, bool greater)

@@ -81,7 +81,7 @@ internal sealed class TrainSession(CliSettings settings, CliOutput output, Pipel
         await backend.LogModelAsync(runId, TrainTracking.ModelJson(result, runId, TimeProvider.System.GetUtcNow()), cancellationToken).ConfigureAwait(false);
 
         _progress.Step("checking gates" + (pipeline.Thresholds.Values.Any(t => t.HasChangeThreshold) ? $" (against {pipeline.Registration?.Champion})" : string.Empty));
-        var (report, champion) = await TrainGates.EvaluateAsync(backend.Registry, backend.Tracking, result, cancellationToken).ConfigureAwait(false);
+        var (report, champion) = await TrainGates.EvaluateAsync(backend, result, cancellationToken).ConfigureAwait(false);
         await backend.Tracking.SetTagAsync(runId, new RunTag(GateReport.TagKey, report.TagValue), cancellationToken).ConfigureAwait(false);
         artifacts = [.. artifacts, await TrainTracking.UploadReportAsync(backend, run.Info, report, cancellationToken).ConfigureAwait(false)];
         foreach (var check in report.Checks.Where(c => c.Outcome == GateOutcome.Failed))

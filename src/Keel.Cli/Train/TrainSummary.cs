@@ -41,7 +41,7 @@ internal sealed record TrainSummary(
         Row("gates", Gates.Checks.Count == 0 ? "none" : Gates.TagValue);
         if (Champion is not null)
         {
-            Row("champion", Champion.Version is null ? $"{Champion.Reference}: none yet" : $"{Champion.Reference}: version {Champion.Version}");
+            Row("champion", Champion.Version is null ? $"{Champion.Reference}: none yet" : $"{Champion.Reference}: version {Champion.Version}, {Champion.Basis}");
         }
         Row("model", Registration is null ? "not registered" : $"{Registration.Name} version {Registration.Version}");
         if (Registration is not null && (Registration.RequestedAlias ?? Registration.RequestedStage) is not null)

@@ -1,4 +1,5 @@
 using Keel.Core.Models;
+using Keel.ML.Data;
 using Keel.ML.Evaluation;
 using Keel.ML.Pipeline;
 using Keel.ML.Training;
@@ -78,6 +79,12 @@ public sealed record TrainingResult
 
     /// <summary>The test split's predictions (for determinism checks and further plots).</summary>
     public required Predictions TestPredictions { get; init; }
+
+    /// <summary>
+    /// The test split's rows, every column (the target included): what a champion is re-scored on
+    /// so that candidate and champion are compared on the same data.
+    /// </summary>
+    public TabularData? TestData { get; init; }
 
     /// <summary>The sweep's trials (each a child run), empty without a sweep.</summary>
     public IReadOnlyList<SweepTrial> SweepTrials { get; init; } = [];

@@ -179,6 +179,7 @@ public sealed partial class TrainingRunner
             Plot = plot,
             PlotFileName = plotName,
             TestPredictions = testPredictions,
+            TestData = test.Table,
             SweepTrials = sweep?.Trials ?? [],
             BestTrial = sweep?.BestIndex,
             ThresholdChecks = MetricGate.Check(pipeline.Thresholds, metrics["test"]),

@@ -95,7 +95,7 @@ public sealed class TrainCommandTests(KeelServerFixture server) : IDisposable
         // The same model again cannot beat the champion by 0.2: exit 1, the alias stays on version 1.
         var second = await CliRun.AgainstAsync(server, "train", _pipelines.Write(name + "-b", name, thresholds: Change));
         Assert.True(second.ExitCode == 1, second.ToString());
-        Assert.Matches(@"champion\s+@champion: version 1", second.Out);
+        Assert.Matches(@"champion\s+@champion: version 1, re-scored on this run's test split \(\d+ rows\)", second.Out);
         Assert.Matches(@"metric\s+accuracy_score: min_absolute_change\s+\S+\s+>= \S+\s+FAIL", second.Out);
         Assert.Contains("gate failed: Metric accuracy_score minimum absolute", second.Error, StringComparison.Ordinal);
 
@@ -116,6 +116,30 @@ public sealed class TrainCommandTests(KeelServerFixture server) : IDisposable
         var change = document.RootElement.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("check").GetString() == "min_absolute_change");
         Assert.Equal("FAILED", change.GetProperty("outcome").GetString());
         Assert.Equal("failed", (await client.GetRunAsync(failed.RunId!, _ct)).Data.Tags.Single(t => t.Key == "keel.validation.status").Value[..6]);
+    }
+
+    [Fact]
+    public async Task Train_ChampionThatCannotScoreTheNewData_IsHeldToItsLoggedTestMetrics()
+    {
+        var name = KeelServerFixture.UniqueName("train-champion-fallback");
+        var first = await CliRun.AgainstAsync(server, "train", _pipelines.Write(name + "-a", name));
+        Assert.True(first.ExitCode == 0, first.ToString());
+
+        // The challenger's data lacks a column the champion reads, so the champion cannot be re-scored on it.
+        var csv = Path.Combine(_pipelines.Directory, name + ".csv");
+        var header = File.ReadLines(TrainPipelines.BreastCancerCsv).First().Split(',');
+        var drop = Array.IndexOf(header, "mean_radius");
+        File.WriteAllLines(csv, File.ReadLines(TrainPipelines.BreastCancerCsv).Select(l => string.Join(',', l.Split(',').Where((_, i) => i != drop))));
+        var pipeline = File.ReadAllText(_pipelines.Write(name + "-b", name, thresholds: "accuracy_score: {min_absolute_change: 0.5}"))
+            .Replace(TrainPipelines.BreastCancerCsv, csv, StringComparison.Ordinal);
+        var path = Path.Combine(_pipelines.Directory, name + "-b2.yaml");
+        File.WriteAllText(path, pipeline);
+
+        var second = await CliRun.AgainstAsync(server, "train", path);
+
+        Assert.True(second.ExitCode == 1, second.ToString());
+        Assert.Matches(@"champion\s+@champion: version 1, its run's logged test metrics \(its package cannot score this data: .*mean_radius", second.Out);
+        Assert.Matches(@"metric\s+accuracy_score: min_absolute_change\s+\S+\s+>= \S+\s+FAIL", second.Out);
     }
 
     [Fact]
