@@ -1,6 +1,7 @@
 -- wrk script: POST MLflow dataframe_split bodies to a scoring endpoint.
 -- Env: KEEL_PATH (default /invocations), KEEL_ROWS (a file of JSON row arrays, one per line:
--- [distance, "origin", "destination"]), KEEL_BATCH (rows per request, default 1).
+-- [distance, "origin", "destination"]; bench/serving/rows.txt holds the first 2,000 rows of
+-- examples/flights/flights_2001h1_50k.csv), KEEL_BATCH (rows per request, default 1).
 local path = os.getenv("KEEL_PATH") or "/invocations"
 local batch = tonumber(os.getenv("KEEL_BATCH") or "1")
 local rows = {}
