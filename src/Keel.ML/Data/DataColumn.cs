@@ -63,6 +63,7 @@ public sealed class DataColumn
 
     internal string?[] RawArray => (string?[])Values;
 
+    /// <summary>The rows <paramref name="rows"/>, in that order: raw values and the parsed numbers or times picked, not parsed again.</summary>
     internal DataColumn Take(int[] rows)
     {
         var raw = RawArray;
@@ -72,8 +73,36 @@ public sealed class DataColumn
             picked[i] = raw[rows[i]];
         }
 
-        return new DataColumn(Name, Kind, picked);
+        double[]? numbers = null;
+        if (Numbers is { } sourceNumbers)
+        {
+            numbers = new double[rows.Length];
+            for (var i = 0; i < rows.Length; i++)
+            {
+                numbers[i] = sourceNumbers[rows[i]];
+            }
+        }
+
+        DateTime?[]? times = null;
+        if (Times is { } sourceTimes)
+        {
+            times = new DateTime?[rows.Length];
+            for (var i = 0; i < rows.Length; i++)
+            {
+                times[i] = sourceTimes[rows[i]];
+            }
+        }
+
+        return new DataColumn(Name, Kind, picked, numbers, times);
     }
 
-    internal DataColumn WithValues(string?[] values) => new(Name, Kind, values);
+    private DataColumn(string name, ColumnKind kind, string?[] values, double[]? numbers, DateTime?[]? times)
+    {
+        Name = name;
+        Kind = kind;
+        Values = values;
+        Numbers = numbers;
+        Times = times;
+    }
+
 }

@@ -75,13 +75,13 @@ public sealed class TabularData
         return new TabularData(columns);
     }
 
-    /// <summary>A new table with one column's values replaced (same kind).</summary>
-    internal TabularData Replace(string name, string?[] values)
+    /// <summary>A new table with the column named <paramref name="name"/> replaced by <paramref name="column"/>.</summary>
+    internal TabularData Replace(string name, DataColumn column)
     {
         var columns = new DataColumn[Columns.Count];
         for (var c = 0; c < columns.Length; c++)
         {
-            columns[c] = Columns[c].Name == name ? Columns[c].WithValues(values) : Columns[c];
+            columns[c] = Columns[c].Name == name ? column : Columns[c];
         }
 
         return new TabularData(columns);

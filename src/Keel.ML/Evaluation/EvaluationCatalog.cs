@@ -59,9 +59,11 @@ public sealed class EvaluationCatalog
         for (var f = 0; f < model.Features.Count; f++)
         {
             var name = model.Features[f].Name;
-            var values = data.Table[name].Values.ToArray();
-            new Random(_owner.Seed + f).Shuffle(values);
-            var shuffled = data.WithTable(data.Table.Replace(name, values));
+            // The same permutation a shuffle of the values would make, applied to the column's
+            // parsed values too (Take), so nothing is parsed again.
+            var order = Enumerable.Range(0, data.Table.RowCount).ToArray();
+            new Random(_owner.Seed + f).Shuffle(order);
+            var shuffled = data.WithTable(data.Table.Replace(name, data.Table[name].Take(order)));
             var value = Evaluate(model, shuffled)[metric];
             result.Add(new FeatureImportance(name, sign * (baseline - value)));
         }
