@@ -114,30 +114,7 @@ public sealed partial class ServingMetrics
             : default;
     }
 
-    /// <summary>
-    /// Runs one model load for <paramref name="name"/>, counting it as a load or a load failure and
-    /// timing it; the load's exception passes through unchanged.
-    /// </summary>
-    public async Task<ServedModel> TrackLoadAsync(string name, Func<Task<ServedModel>> load)
-    {
-        ArgumentNullException.ThrowIfNull(load);
-        var start = Stopwatch.GetTimestamp();
-        ServedModel model;
-        try
-        {
-            model = await load().ConfigureAwait(false);
-        }
-        catch
-        {
-            ModelLoadFailed(name, Stopwatch.GetElapsedTime(start));
-            throw;
-        }
-
-        ModelLoaded(name, Stopwatch.GetElapsedTime(start));
-        return model;
-    }
-
-    /// <summary>Counts a successful model load for <paramref name="name"/> (for loads not run through <see cref="TrackLoadAsync"/>).</summary>
+    /// <summary>Counts a successful model load for <paramref name="name"/> (wired to <see cref="ServedModelRegistry.LoadObserved"/> by <c>MapServingMetrics</c>).</summary>
     public void ModelLoaded(string name, TimeSpan? duration = null)
     {
         _loads.WithLabels(name).Inc();
