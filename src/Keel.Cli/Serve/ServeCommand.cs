@@ -4,6 +4,8 @@ using Keel.Cli.Server;
 using Keel.Client;
 using Keel.Core.Registry;
 using Keel.Server.Serving;
+using Keel.Storage;
+using Keel.Storage.Sqlite;
 using Microsoft.Extensions.Hosting;
 
 namespace Keel.Cli.Serve;
@@ -27,7 +29,13 @@ internal static class ServeCommand
             DefaultValueFactory = _ => TimeSpan.FromSeconds(5),
             HelpName = "hh:mm:ss",
         };
-        var command = new Command("serve", "Serve one registered model over MLflow's scoring protocol and the Open Inference Protocol v2.") { modelUri, host, port, follow };
+        var predictionLog = new Option<string>("--prediction-log")
+        {
+            Description = "Log every prediction to this embedded store (sqlite:///path/predictions.db) and serve the feedback and predictions endpoints; read it with keel predictions export --backend-store-uri.",
+            HelpName = "sqlite-uri",
+        };
+        var sampleRate = new Option<double>("--log-sample-rate") { Description = "The share of requests logged (0 to 1).", DefaultValueFactory = _ => 1.0, HelpName = "share" };
+        var command = new Command("serve", "Serve one registered model over MLflow's scoring protocol and the Open Inference Protocol v2.") { modelUri, host, port, follow, predictionLog, sampleRate };
         command.SetAction(async (parse, ct) =>
         {
             var uri = parse.GetValue(modelUri)!;
@@ -36,12 +44,19 @@ internal static class ServeCommand
                 throw new UsageException($"Expected a models:/ URI (models:/name/3, models:/name@alias, models:/name/Production), got '{uri}'.");
             }
 
+            var logOptions = new PredictionLogOptions { SampleRate = parse.GetValue(sampleRate) };
+            using var logStore = OpenLogStore(parse.GetValue(predictionLog), logOptions);
             using var client = globals.CreateClient(parse);
             var artifacts = new ClientArtifactStore(client);
             var models = new ServedModelRegistry(Directory.CreateTempSubdirectory("keel-serve-").FullName);
             var name = parsed.Name;
             var model = await models.LoadFromRegistryAsync(name, uri, client, client, artifacts, ct).ConfigureAwait(false);
-            var app = ServingApp.BuildSingle(models, name, $"http://{parse.GetValue(host)}:{parse.GetValue(port)}");
+            var app = ServingApp.BuildSingle(
+                models,
+                name,
+                $"http://{parse.GetValue(host)}:{parse.GetValue(port)}",
+                logStore is null ? null : new SqlitePredictionStore(logStore),
+                logOptions);
             await using (app.ConfigureAwait(false))
             {
                 await app.StartAsync(ct).ConfigureAwait(false);
@@ -65,6 +80,35 @@ internal static class ServeCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>Opens (creating and migrating) the embedded store the prediction log goes to, or null without <c>--prediction-log</c>.</summary>
+    /// <exception cref="UsageException">Not a sqlite:/// URI, or a sample rate out of range.</exception>
+    private static SqliteTrackingStore? OpenLogStore(string? uri, PredictionLogOptions options)
+    {
+        try
+        {
+            options.Validate();
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new UsageException("--log-sample-rate: " + e.Message);
+        }
+
+        if (uri is null)
+        {
+            return null;
+        }
+
+        var backend = StoreUris.ParseBackend(uri);
+        if (backend.Scheme != "sqlite")
+        {
+            throw new UsageException($"--prediction-log: expected sqlite:///path/to/predictions.db, got '{uri}'.");
+        }
+
+        var folder = Path.GetDirectoryName(Path.GetFullPath(backend.Path))!;
+        Directory.CreateDirectory(folder);
+        return new SqliteTrackingStore(backend.Path, Path.Combine(folder, "artifacts"), TimeProvider.System);
     }
 
     /// <summary>

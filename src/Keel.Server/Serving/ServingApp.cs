@@ -1,3 +1,4 @@
+using Keel.Core.Predictions;
 using Keel.Server.Infrastructure;
 
 namespace Keel.Server.Serving;
@@ -31,7 +32,13 @@ public static class ServingApp
     /// <param name="models">The registry holding the model (loaded and warm).</param>
     /// <param name="name">The name it is served under (the registered name).</param>
     /// <param name="urls">Kestrel URLs, e.g. <c>http://127.0.0.1:5001</c> (port 0 picks a free one).</param>
-    public static WebApplication BuildSingle(ServedModelRegistry models, string name, string urls)
+    /// <param name="predictionLog">
+    /// A store for the prediction log, or null for none. With one, every prediction is logged as in
+    /// the main server (buffered, batched, sampled by <paramref name="logOptions"/>) and the
+    /// feedback and predictions endpoints are served.
+    /// </param>
+    /// <param name="logOptions">The log's settings; null for the defaults.</param>
+    public static WebApplication BuildSingle(ServedModelRegistry models, string name, string urls, IPredictionStore? predictionLog = null, PredictionLogOptions? logOptions = null)
     {
         ArgumentNullException.ThrowIfNull(models);
         var builder = WebApplication.CreateSlimBuilder();
@@ -39,6 +46,16 @@ public static class ServingApp
         builder.WebHost.UseUrls(urls);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddSingleton(models).AddServingMetrics();
+        if (predictionLog is not null)
+        {
+            var options = logOptions ?? new PredictionLogOptions();
+            options.Validate();
+            builder.Services.AddSingleton(TimeProvider.System);
+            builder.Services.AddSingleton(predictionLog);
+            builder.Services.AddSingleton(options);
+            builder.Services.AddSingleton<PredictionLogger>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<PredictionLogger>());
+        }
 
         var app = builder.Build();
         app.UseKeelErrors();
@@ -51,6 +68,11 @@ public static class ServingApp
         app.MapGet("/ping", () => ServingApi.Ping(ServingApi.Find(models, name)));
         app.MapOpenInferenceApi();
         app.MapServingMetrics();
+        if (predictionLog is not null)
+        {
+            app.MapPredictionLogApi();
+        }
+
         return app;
     }
 }

@@ -91,6 +91,63 @@ public sealed class ServeCommandTests(KeelServerFixture server) : IDisposable
     }
 
     [Fact]
+    public async Task Serve_WithPredictionLog_LogsEveryPrediction_AndJoinsFeedback()
+    {
+        var name = KeelServerFixture.UniqueName("serve-log");
+        var train = await CliRun.AgainstAsync(server, "train", _pipelines.Write(name, name));
+        Assert.True(train.ExitCode == 0, train.ToString());
+        var log = Path.Combine(_pipelines.Directory, name, "predictions.db");
+
+        var info = KeelProcess.StartInfo(["serve", $"models:/{name}/1", "--port", "0", "--prediction-log", "sqlite:///" + log], new Dictionary<string, string> { ["KEEL_TRACKING_URI"] = server.BaseAddress.AbsoluteUri });
+        using var process = Process.Start(info)!;
+        try
+        {
+            var line = await ReadLineAsync(process, "Serving ");
+            using var http = new HttpClient { BaseAddress = new Uri(line[(line.LastIndexOf(" on ", StringComparison.Ordinal) + 4)..]) };
+            var header = File.ReadLines(TrainPipelines.BreastCancerCsv).First().Split(',');
+            var columns = header.Where(c => c is not "target" and not "diagnosis").ToArray();
+            var rows = File.ReadLines(TrainPipelines.BreastCancerCsv).Skip(1).Take(3)
+                .Select(l => l.Split(','))
+                .Select(v => columns.Select(c => double.Parse(v[Array.IndexOf(header, c)], System.Globalization.CultureInfo.InvariantCulture)).ToArray())
+                .ToArray();
+            var body = JsonSerializer.Serialize(new { dataframe_split = new { columns, data = rows } });
+
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/invocations") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            request.Headers.Add("X-Request-Id", name + "-req-1");
+            using var scored = await http.SendAsync(request, _ct);
+            Assert.Equal(HttpStatusCode.OK, scored.StatusCode);
+            Assert.Equal(name + "-req-1", scored.Headers.GetValues("X-Request-Id").Single());
+
+            // Feedback for a request still in the buffer is accepted: the log is flushed first.
+            var feedback = JsonSerializer.Serialize(new { request_id = name + "-req-1", labels = new[] { "1", "0", "1" } });
+            using var sent = await http.PostAsync("/api/2.0/keel/serving/feedback", new StringContent(feedback, Encoding.UTF8, "application/json"), _ct);
+            Assert.True(sent.IsSuccessStatusCode, await sent.Content.ReadAsStringAsync(_ct));
+
+            using var read = JsonDocument.Parse(await http.GetStringAsync($"/api/2.0/keel/serving/predictions?model={name}", _ct));
+            var logged = Assert.Single(read.RootElement.GetProperty("predictions").EnumerateArray().ToList());
+            Assert.Equal(name + "-req-1", logged.GetProperty("request_id").GetString());
+            Assert.Equal("1", logged.GetProperty("model_version").GetString());
+            Assert.Equal(3, logged.GetProperty("row_count").GetInt32());
+            Assert.Contains("\"0\"", logged.GetProperty("labels").GetRawText(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(_ct);
+        }
+
+        Assert.True(File.Exists(log));
+    }
+
+    [Fact]
+    public async Task Serve_PredictionLogNotSqlite_FailsWithOneLine()
+    {
+        var result = await KeelProcess.RunAsync(["serve", "models:/x/1", "--prediction-log", "postgresql://db/keel", "--tracking-uri", server.BaseAddress.AbsoluteUri]);
+
+        CliRun.AssertOneLineError(result, 1, "--prediction-log: expected sqlite:///");
+    }
+
+    [Fact]
     public async Task Serve_UnknownModel_FailsWithOneLine()
     {
         var result = await KeelProcess.RunAsync(["serve", "models:/no-such-model-anywhere@champion", "--port", "0", "--tracking-uri", server.BaseAddress.AbsoluteUri]);
