@@ -68,6 +68,16 @@ public static class ServingApp
         app.MapGet("/ping", () => ServingApi.Ping(ServingApi.Find(models, name)));
         app.MapOpenInferenceApi();
         app.MapServingMetrics();
+        if (models.TryGetStatus(name, out var status))
+        {
+            // Loads made before the metrics were wired (keel serve loads first, then builds the host).
+            var metrics = app.Services.GetRequiredService<ServingMetrics>();
+            for (var i = 0; i < status.LoadCount; i++)
+            {
+                metrics.ModelLoaded(name);
+            }
+        }
+
         if (predictionLog is not null)
         {
             app.MapPredictionLogApi();

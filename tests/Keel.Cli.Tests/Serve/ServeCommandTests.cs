@@ -52,6 +52,7 @@ public sealed class ServeCommandTests(KeelServerFixture server) : IDisposable
             Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"/v2/models/{name}/ready", _ct)).StatusCode);
             var metrics = await http.GetStringAsync("/metrics", _ct);
             Assert.Contains($"keel_serving_requests_total{{model=\"{name}\",version=\"1\"}} 2", metrics, StringComparison.Ordinal);
+            Assert.Contains($"keel_serving_model_loads_total{{model=\"{name}\"}} 1", metrics, StringComparison.Ordinal);
         }
         finally
         {
