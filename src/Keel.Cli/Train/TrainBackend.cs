@@ -1,3 +1,4 @@
+using Keel.Cli.Infrastructure;
 using Keel.Client;
 using Keel.Core.Artifacts;
 using Keel.Core.Errors;
@@ -11,13 +12,11 @@ namespace Keel.Cli.Train;
 /// <summary>
 /// Where <c>keel train</c> logs and registers: a tracking server through <see cref="KeelClient"/>,
 /// or the embedded SQLite store and artifact folder opened in-process. Both speak the same store
-/// interfaces; only artifact upload differs.
+/// interfaces (the server's artifacts through <see cref="ClientArtifactStore"/>).
 /// </summary>
 internal sealed class TrainBackend : IAsyncDisposable
 {
-    private readonly Func<string, Stream, CancellationToken, Task> _write;
-    private readonly Func<string, CancellationToken, Task<IReadOnlyList<Core.Protocol.FileInfo>>> _list;
-    private readonly Func<string, Stream, CancellationToken, Task> _read;
+    private readonly IArtifactStore _artifacts;
     private readonly Func<string, string, CancellationToken, Task> _logModel;
     private readonly IAsyncDisposable _owned;
 
@@ -25,18 +24,14 @@ internal sealed class TrainBackend : IAsyncDisposable
         string description,
         ITrackingStore tracking,
         IRegistryStore registry,
-        Func<string, Stream, CancellationToken, Task> write,
-        Func<string, CancellationToken, Task<IReadOnlyList<Core.Protocol.FileInfo>>> list,
-        Func<string, Stream, CancellationToken, Task> read,
+        IArtifactStore artifacts,
         Func<string, string, CancellationToken, Task>? logModel,
         IAsyncDisposable owned)
     {
-        _list = list;
-        _read = read;
+        _artifacts = artifacts;
         Description = description;
         Tracking = tracking;
         Registry = registry;
-        _write = write;
         _owned = owned;
 
         // Without a server, write what runs/log-model would: the run's model history tag (a new run has none yet).
@@ -55,23 +50,14 @@ internal sealed class TrainBackend : IAsyncDisposable
 
     /// <summary>A backend over a tracking server.</summary>
     public static TrainBackend ForServer(KeelClient client) =>
-        new(client.BaseAddress.AbsoluteUri, client, client, client.UploadArtifactAsync, client.ListProxiedArtifactsAsync, client.DownloadArtifactAsync, client.LogModelAsync, new DisposableAdapter(client));
+        new(client.BaseAddress.AbsoluteUri, client, client, new ClientArtifactStore(client), client.LogModelAsync, new DisposableAdapter(client));
 
     /// <summary>A backend over a local SQLite database and artifact folder.</summary>
     public static TrainBackend ForLocal(string databasePath, string artifactRoot)
     {
         var tracking = new SqliteTrackingStore(databasePath, artifactRoot, TimeProvider.System);
         var artifacts = new LocalArtifactStore(artifactRoot);
-        return new TrainBackend("sqlite:///" + tracking.DatabasePath, tracking, new SqliteRegistryStore(tracking), artifacts.WriteAsync, artifacts.ListAsync, ReadLocalAsync, null, tracking);
-
-        async Task ReadLocalAsync(string path, Stream destination, CancellationToken cancellationToken)
-        {
-            var source = await artifacts.OpenReadAsync(path, cancellationToken).ConfigureAwait(false);
-            await using (source.ConfigureAwait(false))
-            {
-                await source.CopyToAsync(destination, cancellationToken).ConfigureAwait(false);
-            }
-        }
+        return new TrainBackend("sqlite:///" + tracking.DatabasePath, tracking, new SqliteRegistryStore(tracking), artifacts, null, tracking);
     }
 
     /// <summary>
@@ -97,39 +83,8 @@ internal sealed class TrainBackend : IAsyncDisposable
             throw KeelException.InvalidParameter($"Model version {version.Name}/{version.Version}: its source '{version.Source}' is not in Keel's artifact store.");
         }
 
-        var count = await CopyAsync(root.TrimEnd('/'), directory, cancellationToken).ConfigureAwait(false);
+        var count = await _artifacts.CopyToDirectoryAsync(root.TrimEnd('/'), directory, cancellationToken).ConfigureAwait(false);
         return count > 0 ? count : throw KeelException.InvalidParameter($"Model version {version.Name}/{version.Version} has no files at its source '{version.Source}'.");
-    }
-
-    private async Task<int> CopyAsync(string path, string target, CancellationToken cancellationToken)
-    {
-        Directory.CreateDirectory(target);
-        var count = 0;
-        foreach (var entry in await _list(path, cancellationToken).ConfigureAwait(false))
-        {
-            var name = Path.GetFileName(entry.Path.TrimEnd('/'));
-            if (name.Length == 0 || name is "." or "..")
-            {
-                continue;
-            }
-
-            var child = path + "/" + name;
-            if (entry.IsDir)
-            {
-                count += await CopyAsync(child, Path.Combine(target, name), cancellationToken).ConfigureAwait(false);
-                continue;
-            }
-
-            var output = File.Create(Path.Combine(target, name));
-            await using (output.ConfigureAwait(false))
-            {
-                await _read(child, output, cancellationToken).ConfigureAwait(false);
-            }
-
-            count++;
-        }
-
-        return count;
     }
 
     private static string RunRoot(RunInfo run) =>
@@ -139,7 +94,7 @@ internal sealed class TrainBackend : IAsyncDisposable
     public async Task UploadAsync(RunInfo run, string artifactPath, Stream content, CancellationToken cancellationToken)
     {
         var root = RunRoot(run);
-        await _write(root.TrimEnd('/') + "/" + artifactPath, content, cancellationToken).ConfigureAwait(false);
+        await _artifacts.WriteAsync(root.TrimEnd('/') + "/" + artifactPath, content, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Uploads a local file to <paramref name="artifactPath"/>.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Keel.Cli.Infrastructure;
 using Keel.Core.Errors;
 using Keel.Core.Registry;
 using Keel.Core.Validation.Gates;
@@ -7,6 +8,7 @@ using Keel.ML.Evaluation;
 using Keel.ML.Pipeline;
 using Keel.ML.Running;
 using Keel.ML.Validation;
+using Spectre.Console;
 using CoreThreshold = Keel.Core.Validation.Gates.MetricThreshold;
 using PipelineThreshold = Keel.ML.Pipeline.MetricThreshold;
 
@@ -34,6 +36,19 @@ internal sealed record ChampionInfo(string Reference, string? Version, string? R
 /// </summary>
 internal static class TrainGates
 {
+    /// <summary>The report as printed by <c>keel train</c> and <c>keel validate</c>: gate, check, value, bound, result.</summary>
+    public static Table Table(GateReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var table = CliOutput.NewTable("gate", "check", "value", "bound", "result");
+        foreach (var row in report.ToTableRows())
+        {
+            table.AddRow(row.Cells().Select(CliOutput.Cell));
+        }
+
+        return table;
+    }
+
     /// <summary>The version tag pointing at the full report.</summary>
     public const string ReportTag = "keel.validation.report";
 

@@ -64,14 +64,8 @@ internal sealed record TrainSummary(
         output.Write(metrics);
         if (Gates.Checks.Count > 0)
         {
-            var gates = CliOutput.NewTable("gate", "check", "value", "bound", "result");
-            foreach (var row in Gates.ToTableRows())
-            {
-                gates.AddRow(CliOutput.Cell(row.Gate), CliOutput.Cell(row.Check), CliOutput.Cell(row.Value), CliOutput.Cell(row.Bound), CliOutput.Cell(row.Result));
-            }
-
             output.WriteLine(string.Empty);
-            output.Write(gates);
+            output.Write(TrainGates.Table(Gates));
         }
     }
 

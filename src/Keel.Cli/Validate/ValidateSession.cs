@@ -10,6 +10,7 @@ using Spectre.Console;
 using Keel.Core.Validation.Gates;
 using Keel.ML.Data;
 using Keel.ML.Packaging;
+using Keel.ML.Training;
 using Keel.ML.Validation;
 using MLColumnKind = Keel.ML.Pipeline.ColumnKind;
 
@@ -67,16 +68,9 @@ internal sealed class ValidateSession(CliSettings settings, CliOutput output)
         // A CSV has no types: read the columns the model takes as text or dates as such, and let
         // numbers be inferred, so a non-numeric value in a numeric input shows as a type mismatch.
         var overrides = new Dictionary<string, MLColumnKind>(StringComparer.Ordinal);
-        foreach (var input in signature.Inputs)
+        foreach (var input in FeatureColumn.FromSignature(signature).Where(f => f.Kind != MLColumnKind.Numeric))
         {
-            if (input.Type == ColumnType.DateTime)
-            {
-                overrides[input.Name] = MLColumnKind.DateTime;
-            }
-            else if (ColumnKinds.Of(input.Type) != ColumnKind.Numeric)
-            {
-                overrides[input.Name] = MLColumnKind.Categorical;
-            }
+            overrides[input.Name] = input.Kind;
         }
 
         var parquet = request.DataPath.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase);
@@ -217,13 +211,7 @@ internal sealed record ValidateResult(
             output.Write(metrics);
         }
 
-        var gates = CliOutput.NewTable("gate", "check", "value", "bound", "result");
-        foreach (var row in Report.ToTableRows())
-        {
-            gates.AddRow(CliOutput.Cell(row.Gate), CliOutput.Cell(row.Check), CliOutput.Cell(row.Value), CliOutput.Cell(row.Bound), CliOutput.Cell(row.Result));
-        }
-
         output.WriteLine(string.Empty);
-        output.Write(gates);
+        output.Write(TrainGates.Table(Report));
     }
 }

@@ -44,7 +44,7 @@ public sealed partial class ModelScorer : IDisposable
         Metadata = metadata;
         Task = task;
         _model = model;
-        _features = metadata.Signature.Inputs.Select(c => new FeatureColumn(c.Name, KindOf(c.Type))).ToArray();
+        _features = FeatureColumn.FromSignature(metadata.Signature);
         _featureIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var c = 0; c < _features.Length; c++)
         {
@@ -178,12 +178,5 @@ public sealed partial class ModelScorer : IDisposable
         JsonValueKind.True or JsonValueKind.False => "a boolean",
         JsonValueKind.Array => "an array",
         _ => "an object",
-    };
-
-    private static ColumnKind KindOf(ColumnType type) => type switch
-    {
-        ColumnType.Double or ColumnType.Float or ColumnType.Long or ColumnType.Integer => ColumnKind.Numeric,
-        ColumnType.DateTime => ColumnKind.DateTime,
-        _ => ColumnKind.Categorical,
     };
 }

@@ -35,7 +35,7 @@ public static class PackageEvaluator
         ArgumentNullException.ThrowIfNull(table);
         var contents = await ModelPackage.ReadAsync(packageDirectory, cancellationToken).ConfigureAwait(false);
         var task = await TaskDescriptor.ReadAsync(packageDirectory, cancellationToken).ConfigureAwait(false);
-        var features = contents.Metadata.Signature.Inputs.Select(c => new FeatureColumn(c.Name, KindOf(c.Type))).ToArray();
+        var features = FeatureColumn.FromSignature(contents.Metadata.Signature);
         var truth = TruthColumn(task);
         var missing = features.Select(f => f.Name).Append(truth).Where(n => table.Find(n) is null).ToList();
         if (missing.Count > 0)
@@ -74,11 +74,4 @@ public static class PackageEvaluator
         var predictions = PredictionReader.Read(model.Transform(data.ToView()), task.Task);
         return new PackageEvaluation(MetricsCalculator.Compute(predictions, task.Classes.Count), kept.Length, table.RowCount - kept.Length);
     }
-
-    private static ColumnKind KindOf(ColumnType type) => type switch
-    {
-        ColumnType.Double or ColumnType.Float or ColumnType.Long or ColumnType.Integer => ColumnKind.Numeric,
-        ColumnType.DateTime => ColumnKind.DateTime,
-        _ => ColumnKind.Categorical,
-    };
 }

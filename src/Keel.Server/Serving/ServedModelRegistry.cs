@@ -320,7 +320,7 @@ public sealed class ServedModelRegistry
         var target = Path.Combine(_cacheRoot, Guid.NewGuid().ToString("N"));
         try
         {
-            var copied = await CopyAsync(artifacts, source, target, cancellationToken).ConfigureAwait(false);
+            var copied = await artifacts.CopyToDirectoryAsync(source, target, cancellationToken).ConfigureAwait(false);
             if (copied == 0)
             {
                 throw KeelException.InvalidParameter($"Model version {version.Name}/{version.Version} has no files at its source '{version.Source}'.");
@@ -344,35 +344,6 @@ public sealed class ServedModelRegistry
         return ArtifactUris.IsProxied(uri)
             ? ArtifactUris.ToRelativePath(uri)
             : throw KeelException.InvalidParameter($"Cannot serve model version {version.Name}/{version.Version}: its files at '{uri}' are not under the artifact store's mlflow-artifacts:/ root.");
-    }
-
-    private static async Task<int> CopyAsync(IArtifactStore artifacts, string path, string target, CancellationToken cancellationToken)
-    {
-        var count = 0;
-        Directory.CreateDirectory(target);
-        foreach (var entry in await artifacts.ListAsync(path, cancellationToken).ConfigureAwait(false))
-        {
-            var fileName = Path.GetFileName(entry.Path.TrimEnd('/'));
-            if (entry.IsDir)
-            {
-                count += await CopyAsync(artifacts, entry.Path, Path.Combine(target, fileName), cancellationToken).ConfigureAwait(false);
-                continue;
-            }
-
-            var input = await artifacts.OpenReadAsync(entry.Path, cancellationToken).ConfigureAwait(false);
-            await using (input.ConfigureAwait(false))
-            {
-                var output = File.Create(Path.Combine(target, fileName));
-                await using (output.ConfigureAwait(false))
-                {
-                    await input.CopyToAsync(output, cancellationToken).ConfigureAwait(false);
-                }
-            }
-
-            count++;
-        }
-
-        return count;
     }
 
     private static void DeleteQuietly(string directory)

@@ -128,7 +128,10 @@ public sealed class GenerationLeaseTests(HotSwapFixture fixture) : IDisposable
             var next = await ServedModel.LoadAsync("m", packages[i % 2]);
             registry.Publish(next);
             generations.Add(next);
-            await Task.Delay(50);
+
+            // Let the workers lease the new generation a while before the next swap (polled, not slept).
+            var target = Interlocked.Read(ref scored) + 50;
+            await HotSwapFixture.WaitForAsync(() => Task.FromResult(Interlocked.Read(ref scored) >= target), "50 more predictions");
         }
 
         await stop.CancelAsync();

@@ -137,9 +137,17 @@ public sealed class HotSwapTests(HotSwapFixture fixture)
 
         // Move the alias 1 -> 2 -> 1 -> 2 while the clients keep scoring, waiting for each swap.
         var clock = Stopwatch.StartNew();
+        // Each version serves a run of requests before the alias moves on (polled, not slept).
+        long Answered() => Interlocked.Read(ref v1) + Interlocked.Read(ref v2) + failures.Count;
+        async Task ServeSomeAsync()
+        {
+            var target = Answered() + 200;
+            await HotSwapFixture.WaitForAsync(() => Task.FromResult(Answered() >= target), "200 more requests answered");
+        }
+
         foreach (var version in new[] { 2, 1, 2 })
         {
-            await Task.Delay(300);
+            await ServeSomeAsync();
             await fixture.SetAliasAsync("live", version);
             var expected = version.ToString(System.Globalization.CultureInfo.InvariantCulture);
             await HotSwapFixture.WaitForAsync(
@@ -149,7 +157,7 @@ public sealed class HotSwapTests(HotSwapFixture fixture)
             generations.Add(current);
         }
 
-        await Task.Delay(300);
+        await ServeSomeAsync();
         await stop.CancelAsync();
         await Task.WhenAll(clients);
         clock.Stop();

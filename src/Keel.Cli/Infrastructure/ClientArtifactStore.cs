@@ -1,11 +1,12 @@
 using Keel.Client;
 using Keel.Core.Artifacts;
 
-namespace Keel.Cli.Serve;
+namespace Keel.Cli.Infrastructure;
 
 /// <summary>
-/// A read-only <see cref="IArtifactStore"/> over a tracking server's artifact proxy, so that
-/// <c>keel serve</c> loads (and reloads) model versions the way the main server does. Listing
+/// An <see cref="IArtifactStore"/> over a tracking server's artifact proxy
+/// (<c>/api/2.0/mlflow-artifacts/artifacts</c>), so that commands read and write a server's
+/// artifacts the way they read and write a local store (<c>LocalArtifactStore</c>). Listing
 /// answers full paths under the listed folder, whatever form the server gives.
 /// </summary>
 internal sealed class ClientArtifactStore(KeelClient client) : IArtifactStore
@@ -31,8 +32,8 @@ internal sealed class ClientArtifactStore(KeelClient client) : IArtifactStore
     }
 
     public Task WriteAsync(string path, Stream content, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException("keel serve only reads artifacts.");
+        client.UploadArtifactAsync(path, content, cancellationToken);
 
     public Task DeleteAsync(string path, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException("keel serve only reads artifacts.");
+        client.DeleteArtifactAsync(path, cancellationToken);
 }
