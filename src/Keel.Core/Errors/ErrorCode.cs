@@ -20,4 +20,10 @@ public enum ErrorCode
     ResourceLimitExceeded,
     RequestLimitExceeded,
     NotImplemented,
+
+    /// <summary>The request body, or what it asks for (rows, items), is over a configured limit: HTTP 413. Keel's own code.</summary>
+    RequestTooLarge,
+
+    /// <summary>The disk holding the store or the artifacts is full: HTTP 507. Keel's own code; nothing acknowledged is lost.</summary>
+    InsufficientStorage,
 }

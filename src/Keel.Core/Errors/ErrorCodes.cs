@@ -21,6 +21,8 @@ public static class ErrorCodes
         ErrorCode.ResourceLimitExceeded => "RESOURCE_LIMIT_EXCEEDED",
         ErrorCode.RequestLimitExceeded => "REQUEST_LIMIT_EXCEEDED",
         ErrorCode.NotImplemented => "NOT_IMPLEMENTED",
+        ErrorCode.RequestTooLarge => "REQUEST_TOO_LARGE",
+        ErrorCode.InsufficientStorage => "INSUFFICIENT_STORAGE",
         _ => "INTERNAL_ERROR",
     };
 
@@ -47,7 +49,9 @@ public static class ErrorCodes
         ErrorCode.PermissionDenied => 403,
         ErrorCode.ResourceDoesNotExist or ErrorCode.EndpointNotFound => 404,
         ErrorCode.RequestLimitExceeded or ErrorCode.ResourceLimitExceeded => 429,
+        ErrorCode.RequestTooLarge => 413,
         ErrorCode.NotImplemented => 501,
+        ErrorCode.InsufficientStorage => 507,
         ErrorCode.TemporarilyUnavailable => 503,
         _ => 500,
     };
