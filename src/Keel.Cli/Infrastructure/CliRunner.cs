@@ -22,6 +22,12 @@ internal static class CliRunner
             Error = settings.Error,
             EnableDefaultExceptionHandler = false,
         };
+        if (parse.CommandResult.Command is HostCommand)
+        {
+            // The host stops itself on SIGINT/SIGTERM, waiting for requests in flight (HostCommand).
+            invocation.ProcessTerminationTimeout = null;
+        }
+
         try
         {
             return await parse.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);

@@ -35,7 +35,7 @@ internal static class ServeCommand
             HelpName = "sqlite-uri",
         };
         var sampleRate = new Option<double>("--log-sample-rate") { Description = "The share of requests logged (0 to 1).", DefaultValueFactory = _ => 1.0, HelpName = "share" };
-        var command = new Command("serve", "Serve one registered model over MLflow's scoring protocol and the Open Inference Protocol v2.") { modelUri, host, port, follow, predictionLog, sampleRate };
+        var command = new HostCommand("serve", "Serve one registered model over MLflow's scoring protocol and the Open Inference Protocol v2.") { modelUri, host, port, follow, predictionLog, sampleRate };
         command.SetAction(async (parse, ct) =>
         {
             var uri = parse.GetValue(modelUri)!;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Keel.Cli.Infrastructure;
 using Keel.Server;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -17,7 +18,7 @@ internal static class ServerCommand
         var port = new Option<int>("--port", "-p") { Description = "TCP port (0 picks a free one).", DefaultValueFactory = _ => defaults.Port };
         var backend = new Option<string>("--backend-store-uri") { Description = "Database URI, e.g. sqlite:///keel-data/keel.db.", DefaultValueFactory = _ => defaults.BackendStoreUri };
         var artifacts = new Option<string>("--artifacts-uri", "--default-artifact-root") { Description = "Artifact root folder or file:/// URI.", DefaultValueFactory = _ => defaults.ArtifactsUri };
-        var command = new Command("server", "Run the Keel tracking server.") { host, port, backend, artifacts };
+        var command = new HostCommand("server", "Run the Keel tracking server.") { host, port, backend, artifacts };
         command.SetAction(async (parse, ct) =>
         {
             var app = KeelServerApp.Build([], o =>

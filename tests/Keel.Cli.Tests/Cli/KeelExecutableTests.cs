@@ -95,6 +95,54 @@ public sealed class KeelExecutableTests(KeelServerFixture server)
         }
     }
 
+    [Fact]
+    public async Task Server_OnCtrlC_WithARequestInFlight_StopsGracefullyAndExitsZero()
+    {
+        // Regression: System.CommandLine's own Ctrl+C handler gave the host two seconds, then made
+        // keel exit 130 mid-shutdown. Now the host alone handles the signal: it waits for the
+        // request in flight up to its shutdown timeout (4 s here), then exits 0.
+        var data = Directory.CreateTempSubdirectory("keel-exe-sigint-").FullName;
+        var env = new Dictionary<string, string> { ["DOTNET_shutdownTimeoutSeconds"] = "4" };
+        var info = KeelProcess.StartInfo(["server", "--port", "0", "--backend-store-uri", $"sqlite:///{data}/keel.db", "--artifacts-uri", Path.Combine(data, "artifacts")], env);
+        using var process = Process.Start(info)!;
+        try
+        {
+            var address = new Uri(await ReadListeningAddressAsync(process));
+            using var socket = new System.Net.Sockets.TcpClient();
+            await socket.ConnectAsync(address.Host, address.Port, TestContext.Current.CancellationToken);
+            var head = $"POST /api/2.0/mlflow/experiments/create HTTP/1.1\r\nHost: {address.Authority}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{";
+            await socket.GetStream().WriteAsync(System.Text.Encoding.ASCII.GetBytes(head), TestContext.Current.CancellationToken);
+            await WaitForRequestInFlightAsync(address);
+
+            using (var interrupt = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await interrupt.WaitForExitAsync(TestContext.Current.CancellationToken);
+            }
+
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+            deadline.CancelAfter(TimeSpan.FromSeconds(30));
+            await process.WaitForExitAsync(deadline.Token);
+            Assert.Equal(0, process.ExitCode);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+            }
+
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    /// <summary>A second request answered after the first was sent means the server has read the first one's head.</summary>
+    private static async Task WaitForRequestInFlightAsync(Uri address)
+    {
+        using var http = new HttpClient();
+        await http.GetStringAsync(new Uri(address, "health"), TestContext.Current.CancellationToken);
+    }
+
     /// <summary>Reads stdout until the "Keel server listening on" line, with a deadline instead of a sleep.</summary>
     private static async Task<string> ReadListeningAddressAsync(Process process)
     {
