@@ -27,10 +27,19 @@ public sealed record GateReport(IReadOnlyList<GateCheck> Checks)
     /// <summary>How many checks count (all but skipped ones).</summary>
     public int Counted => Checks.Count(c => c.Outcome != GateOutcome.Skipped);
 
-    /// <summary>The compact tag value: <c>passed</c>, or <c>failed: 2 of 7 checks</c>.</summary>
-    public string TagValue => Passed
-        ? "passed"
-        : string.Create(CultureInfo.InvariantCulture, $"failed: {Failed} of {Counted} checks");
+    /// <summary>The tag value when no check counted (no gates configured, or every check skipped).</summary>
+    public const string NoChecksTagValue = "none: no checks";
+
+    /// <summary>
+    /// The compact tag value: <c>passed</c>, <c>failed: 2 of 7 checks</c>, or
+    /// <see cref="NoChecksTagValue"/> when nothing was checked, so a version with no gates is not
+    /// taken for one that passed them.
+    /// </summary>
+    public string TagValue => Counted == 0
+        ? NoChecksTagValue
+        : Passed
+            ? "passed"
+            : string.Create(CultureInfo.InvariantCulture, $"failed: {Failed} of {Counted} checks");
 
     /// <summary>Combines gate results, in the order given; null results are left out.</summary>
     public static GateReport Combine(params IGateResult?[] results)

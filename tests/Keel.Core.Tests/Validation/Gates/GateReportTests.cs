@@ -48,6 +48,23 @@ public class GateReportTests
     }
 
     [Fact]
+    public void TagValue_NoGates_SaysNoneNotPassed()
+    {
+        Assert.Equal("none: no checks", new GateReport([]).TagValue);
+        Assert.True(new GateReport([]).Passed);
+    }
+
+    [Fact]
+    public void TagValue_OnlySkippedChecks_SaysNone()
+    {
+        var report = new GateReport([
+            new GateCheck("metric", "accuracy", "min_absolute_change", null, ">= 0.01", GateOutcome.Skipped, "no champion"),
+        ]);
+
+        Assert.Equal(GateReport.NoChecksTagValue, report.TagValue);
+    }
+
+    [Fact]
     public void TagValue_SkippedChecksAreNotCounted()
     {
         var report = new GateReport([
