@@ -108,6 +108,8 @@ public class PipelineParserTests
         Assert.Contains("line 15: trainer.name: unknown trainer 'SdcaLogisticRegression' for task regression", error.Message);
         Assert.Contains("line 17: thresholds.accuracy_score: unknown metric for this task", error.Message);
         Assert.Contains("7 problem(s)", error.Message);
+        var lines = error.Message.Split('\n').Skip(1).Select(l => int.Parse(l.Split(':')[0]["line ".Length..], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(lines.Order(), lines);
     }
 
     [Fact]
