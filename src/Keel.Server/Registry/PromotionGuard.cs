@@ -34,12 +34,12 @@ internal static class PromotionGuard
         if (!actor.Force)
         {
             throw KeelException.InvalidParameter(
-                $"Version {version} of '{name}' failed its validation gates ({status}). To promote it anyway, pass force=true with a comment giving the reason.");
+                $"Version {version} of '{name}' failed its validation gates ({status}). To promote it anyway, force it and give the reason: keel models promote|alias ... --force --reason \"...\" (REST: force=true with a comment).");
         }
 
         if (string.IsNullOrWhiteSpace(actor.Comment))
         {
-            throw KeelException.InvalidParameter("Forcing a promotion past failed validation gates needs a comment giving the reason.");
+            throw KeelException.InvalidParameter("Forcing a promotion past failed validation gates needs a reason: --reason \"...\" (REST: a comment).");
         }
 
         return actor with { Comment = $"[forced past failed gates: {status}] {actor.Comment}" };

@@ -627,6 +627,7 @@ public sealed class ModelsCommandTests(KeelServerFixture server)
         var refused = await Keel("models", "promote", name, "1", "--stage", "production");
         Assert.NotEqual(0, refused.ExitCode);
         Assert.Contains("failed its validation gates", refused.Error, StringComparison.Ordinal);
+        Assert.Contains("--force --reason", refused.Error, StringComparison.Ordinal);
 
         var noReason = await Keel("models", "alias", name, "champion", "1", "--force");
         Assert.NotEqual(0, noReason.ExitCode);
