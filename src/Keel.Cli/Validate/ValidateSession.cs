@@ -92,9 +92,15 @@ internal sealed class ValidateSession(CliSettings settings, CliOutput output)
         {
             checks.Add(Skipped(GateNames.Quality, "The model package has no training profile (data_profile.json; packages before Keel 0.5), so data quality was not checked."));
         }
+        else if (comparable.Count == 0)
+        {
+            checks.Add(new GateCheck(GateNames.Quality, null, "comparable_columns", "0", ">= 1", GateOutcome.Failed, NoComparableColumns(signature, incoming)));
+        }
         else
         {
-            var quality = QualityGate.Evaluate(training with { Columns = training.Columns.Where(c => comparable.Contains(c.Name)).ToList() }, TrainingProfile.Columns(table, comparable), request.Quality);
+            // Rows are counted from the file, not from the columns compared.
+            var current = DataProfiler.Profile(TrainingProfile.Columns(table, comparable), training) with { RowCount = table.RowCount };
+            var quality = QualityGate.Evaluate(training with { Columns = training.Columns.Where(c => comparable.Contains(c.Name)).ToList() }, current, request.Quality);
             checks.AddRange(quality.ToChecks());
         }
 
@@ -160,6 +166,22 @@ internal sealed class ValidateSession(CliSettings settings, CliOutput output)
 
         await backend.Registry.SetModelVersionTagAsync(version.Name, version.Version, new ModelVersionTag("keel.validation.data.digest", result.Data.Digest), actor, cancellationToken).ConfigureAwait(false);
         return uri;
+    }
+
+    /// <summary>Names the mismatch when the data shares no usable column with the model's inputs.</summary>
+    private static string NoComparableColumns(ModelSignature signature, IReadOnlyDictionary<string, ColumnType> incoming)
+    {
+        static string List(IEnumerable<string> names)
+        {
+            var all = names.ToList();
+            var shown = string.Join(", ", all.Take(10).Select(n => $"'{n}'"));
+            return all.Count > 10 ? $"{shown} and {all.Count - 10} more" : shown;
+        }
+
+        var sameName = signature.Inputs.Where(i => incoming.ContainsKey(i.Name)).ToList();
+        return sameName.Count == 0
+            ? $"None of the model's {signature.Inputs.Count} input columns ({List(signature.Inputs.Select(i => i.Name))}) is in the data, whose columns are {List(incoming.Keys)}."
+            : $"No input column can be compared: {List(sameName.Select(i => $"{i.Name} ({i.Type.ToName()} in the model, {incoming[i.Name].ToName()} in the data)"))} differ in kind.";
     }
 
     private static GateCheck Skipped(string gate, string reason) => new(gate, null, "not_run", null, null, GateOutcome.Skipped, reason);

@@ -48,6 +48,25 @@ public sealed class ValidateCommandTests(KeelServerFixture server) : IDisposable
     }
 
     [Fact]
+    public async Task Validate_DataWithOtherColumns_NamesTheMismatch_NotZeroRows()
+    {
+        // Regression: data sharing no column with the model was reported as "The data has 0 rows".
+        var (store, name) = await TrainLocalAsync();
+        var data = WriteCsv("other-columns.csv", ["city,temperature", "Oslo,3.5", "Lima,19.0", "Pune,27.5"]);
+
+        var result = await CliRun.RunAsync(["validate", $"models:/{name}/1", "--data", data, "--no-record", .. store, "--json"]);
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        var checks = result.Json().GetProperty("report").GetProperty("checks").EnumerateArray().ToList();
+        var quality = checks.Where(c => c.GetProperty("gate").GetString() == "quality").ToList();
+        var mismatch = Assert.Single(quality);
+        Assert.Equal("comparable_columns", mismatch.GetProperty("check").GetString());
+        Assert.Contains("'mean_radius'", mismatch.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Contains("whose columns are 'city', 'temperature'", mismatch.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("0 rows", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Validate_ThresholdOption_FailsTheGate_Exit1()
     {
         var (store, name) = await TrainLocalAsync();
