@@ -54,6 +54,12 @@ internal static class DriftCommand
                     HtmlPath = Optional(parse, html),
                 };
                 var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(settings.Out) });
+                if (!settings.OutIsTerminal)
+                {
+                    // Written to a pipe or a file: Spectre would assume 80 columns and break words
+                    // inside cells; whole lines are easier to read and to grep.
+                    console.Profile.Width = CliOutput.UnboundedWidth;
+                }
                 return await DriftRunner.RunAsync(request, console, ct).ConfigureAwait(false);
             }
             catch (KeelException ex)

@@ -15,7 +15,7 @@ public sealed class CliOutput
     /// Tables are never wrapped inside cells (ids and timestamps stay whole); a line longer than the
     /// terminal is wrapped by the terminal, as kubectl's and docker's tables are.
     /// </summary>
-    private const int UnboundedWidth = 4096;
+    internal const int UnboundedWidth = 4096;
 
     private static readonly JsonSerializerOptions IndentedJson = new(KeelJson.Options) { WriteIndented = true };
 

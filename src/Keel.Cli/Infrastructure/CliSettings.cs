@@ -28,6 +28,9 @@ public sealed class CliSettings
     /// <value>null: colours only when <see cref="Out"/> is the console, stdout is a terminal and NO_COLOR is unset.</value>
     public bool? Color { get; init; }
 
+    /// <summary>Whether <see cref="Out"/> is a terminal (the process's console, not redirected to a pipe or file).</summary>
+    internal bool OutIsTerminal => ReferenceEquals(Out, Console.Out) && !Console.IsOutputRedirected;
+
     internal bool UseColor => Color
         ?? (ReferenceEquals(Out, Console.Out) && !Console.IsOutputRedirected && string.IsNullOrEmpty(GetEnvironmentVariable("NO_COLOR")));
 }

@@ -31,7 +31,10 @@ public sealed class DriftCommandTests : IDisposable
         return path;
     }
 
-    private static async Task<(int Exit, string Out, string Err)> Keel(params string[] args)
+    private static Task<(int Exit, string Out, string Err)> Keel(params string[] args) => KeelWithColumns("200", args);
+
+    /// <summary>Runs keel drift with COLUMNS set to <paramref name="columns"/>, or removed when null (as in a pipe from a script).</summary>
+    private static async Task<(int Exit, string Out, string Err)> KeelWithColumns(string? columns, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "keel.dll"));
@@ -40,12 +43,33 @@ public sealed class DriftCommandTests : IDisposable
             psi.ArgumentList.Add(a);
         }
 
-        psi.Environment["COLUMNS"] = "200";
+        if (columns is null)
+        {
+            psi.Environment.Remove("COLUMNS");
+        }
+        else
+        {
+            psi.Environment["COLUMNS"] = columns;
+        }
+
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
         var stderr = p.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
         await p.WaitForExitAsync(TestContext.Current.CancellationToken);
         return (p.ExitCode, await stdout, await stderr);
+    }
+
+    [Fact]
+    public async Task Output_to_a_pipe_is_not_wrapped_at_80_columns()
+    {
+        // Regression: with stdout piped and no COLUMNS, Spectre assumed 80 columns and broke
+        // words inside cells ("jensensha" / "nnon") and the verdict line.
+        var reference = WriteCsv("ref.csv", 1, 0, ["a", "b", "c"]);
+        var current = WriteCsv("cur.csv", 2, 0, ["a", "b", "c"]);
+        var (exit, output, err) = await KeelWithColumns(null, "drift", "--reference", reference, "--current", current, "--test", "city=jensenshannon");
+        Assert.True(exit == 0, err + output);
+        Assert.Matches(@"(?m)^.*\bcity\b.*\bjensenshannon\b.*$", output);
+        Assert.Matches(@"(?m)^No dataset drift.*current rows 400\)\.$", output);
     }
 
     [Fact]
