@@ -37,6 +37,8 @@ internal sealed class TrainSession(CliSettings settings, CliOutput output, Pipel
         await using (backend.ConfigureAwait(false))
         {
             var user = settings.GetEnvironmentVariable("KEEL_USER") ?? settings.GetEnvironmentVariable("USER") ?? settings.GetEnvironmentVariable("USERNAME") ?? "keel";
+            // The data is checked before the experiment or run is created: a data error leaves nothing behind.
+            var prepared = await TrainingRunner.PrepareAsync(pipeline, new SynchronousProgress(_progress.Step), cancellationToken).ConfigureAwait(false);
             _progress.Step($"starting run '{pipeline.Name}' in experiment '{pipeline.Experiment}' ({backend.Description})");
             var experimentId = await TrainTracking.EnsureExperimentAsync(backend.Tracking, pipeline.Experiment, cancellationToken).ConfigureAwait(false);
             var run = await backend.Tracking.CreateRunAsync(
@@ -45,7 +47,7 @@ internal sealed class TrainSession(CliSettings settings, CliOutput output, Pipel
             var directory = OutputDirectory ?? Path.Combine(Path.GetTempPath(), "keel-train-" + run.Info.RunId);
             try
             {
-                var summary = await TrainRunAsync(backend, run, directory, user, cancellationToken).ConfigureAwait(false);
+                var summary = await TrainRunAsync(backend, prepared, run, directory, user, cancellationToken).ConfigureAwait(false);
                 await backend.Tracking.UpdateRunAsync(run.Info.RunId, RunStatus.Finished, Now(), null, CancellationToken.None).ConfigureAwait(false);
                 return summary;
             }
@@ -64,11 +66,12 @@ internal sealed class TrainSession(CliSettings settings, CliOutput output, Pipel
         }
     }
 
-    private async Task<TrainSummary> TrainRunAsync(TrainBackend backend, Run run, string directory, string user, CancellationToken cancellationToken)
+    private async Task<TrainSummary> TrainRunAsync(TrainBackend backend, PreparedTrainingData prepared, Run run, string directory, string user, CancellationToken cancellationToken)
     {
         var runId = run.Info.RunId;
         var phases = new SynchronousProgress(_progress.Step);
         var result = await new TrainingRunner().RunAsync(
+            prepared,
             new TrainingRunOptions { Pipeline = pipeline, OutputDirectory = directory, RunId = runId, CreatedBy = user, Progress = phases },
             cancellationToken).ConfigureAwait(false);
         _progress.Detail(string.Join(", ", result.Timings.Select(t => $"{t.Key} {t.Value.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)}s")));

@@ -35,7 +35,19 @@ public sealed partial class TrainingRunner
     public async Task<TrainingResult> RunAsync(TrainingRunOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var pipeline = options.Pipeline;
+        var prepared = await PrepareAsync(options.Pipeline, options.Progress, cancellationToken).ConfigureAwait(false);
+        return await RunAsync(prepared, options, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The part of a run that can fail on the data, done before anything is trained or tracked:
+    /// digest, load, check the columns against the pipeline, encode the label, split. A caller
+    /// that records runs (<c>keel train</c>) prepares first, so bad data leaves no run behind.
+    /// </summary>
+    /// <exception cref="KeelException">INVALID_PARAMETER_VALUE when the data does not fit the pipeline (every problem listed).</exception>
+    public static async Task<PreparedTrainingData> PrepareAsync(PipelineDefinition pipeline, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
         var data = pipeline.Data;
         var timings = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
         var clock = Stopwatch.StartNew();
@@ -45,7 +57,6 @@ public sealed partial class TrainingRunner
             throw KeelException.InvalidParameter($"data.path: '{data.Path}' does not exist.");
         }
 
-        var progress = options.Progress;
         progress?.Report($"hashing {Path.GetFileName(data.Path)}");
         var parquet = data.Path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase);
         var digest = await DataDigest.ComputeAsync(data.Path, cancellationToken).ConfigureAwait(false);
@@ -64,11 +75,31 @@ public sealed partial class TrainingRunner
         var rows = kept.Length == table.RowCount ? table : table.Take(kept);
         var classes = kept.Length == table.RowCount ? classOf : kept.Select(i => classOf[i]).ToArray();
         var split = DataSplitter.For(rows, pipeline.Split, data.Task == MLTask.Regression ? null : classes);
+        Lap(timings, "split", clock);
+        return new PreparedTrainingData(pipeline, digest, table, features, label, rows, kept.Length, split, timings);
+    }
+
+    /// <summary>Trains, evaluates and packages data that <see cref="PrepareAsync"/> prepared for <paramref name="options"/>' pipeline.</summary>
+    /// <exception cref="ArgumentException">The data was prepared for another pipeline.</exception>
+    public async Task<TrainingResult> RunAsync(PreparedTrainingData prepared, TrainingRunOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(prepared);
+        ArgumentNullException.ThrowIfNull(options);
+        if (!ReferenceEquals(prepared.Pipeline, options.Pipeline))
+        {
+            throw new ArgumentException("The data was prepared for another pipeline.", nameof(prepared));
+        }
+
+        var pipeline = options.Pipeline;
+        var data = pipeline.Data;
+        var progress = options.Progress;
+        var timings = new Dictionary<string, TimeSpan>(prepared.Timings, StringComparer.Ordinal);
+        var clock = Stopwatch.StartNew();
+        var (digest, table, features, label, rows, split) = (prepared.Digest, prepared.Table, prepared.Features, prepared.Label, prepared.Rows, prepared.Split);
         var all = new TrainingData(rows, features, label, label.Rule?.Column ?? data.Target);
         var train = all.WithTable(rows.Take(split.Train));
         var validation = all.WithTable(rows.Take(split.Validation));
         var test = all.WithTable(rows.Take(split.Test));
-        Lap(timings, "split", clock);
         progress?.Report(pipeline.Sweep is null
             ? $"featurising and training {pipeline.Trainer.Name} on {split.Train.Length} rows"
             : $"featurising and sweeping {pipeline.Trainer.Name} ({pipeline.Sweep.Method.ToString().ToLowerInvariant()}) on {split.Train.Length} rows");
@@ -166,7 +197,7 @@ public sealed partial class TrainingRunner
             Pipeline = pipeline,
             RunId = options.RunId,
             Seed = pipeline.Split.Seed,
-            Data = new DatasetInfo(data.Path, digest, table.RowCount, table.RowCount - kept.Length, table.Schema(),
+            Data = new DatasetInfo(data.Path, digest, table.RowCount, table.RowCount - prepared.KeptRows, table.Schema(),
                 table.Columns.ToDictionary(c => c.Name, c => c.Kind, StringComparer.Ordinal)),
             Splits = new SplitSizes(split.Train.Length, split.Validation.Length, split.Test.Length, SplitMethod(pipeline.Split, data.Task)),
             Trainer = model.Trainer,

@@ -1,4 +1,5 @@
 using Keel.Cli.Tests.Infrastructure;
+using Keel.Core.Errors;
 using Keel.Core.Tracking;
 
 namespace Keel.Cli.Tests.Train;
@@ -20,7 +21,7 @@ public sealed class TrainCommandTests(KeelServerFixture server) : IDisposable
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var steps = result.Lines.Where(l => l.StartsWith("==> ", StringComparison.Ordinal)).Select(l => l[4..]).ToList();
-        string[] phases = ["starting run", "hashing breast_cancer_wdbc.csv", "loading breast_cancer_wdbc.csv", "splitting 569 rows (stratified)",
+        string[] phases = ["hashing breast_cancer_wdbc.csv", "loading breast_cancer_wdbc.csv", "splitting 569 rows (stratified)", "starting run",
             "featurising and training SdcaLogisticRegression", "evaluating", "computing permutation importance", "packaging the model", "logging to run", "checking gates", "registering"];
         Assert.Equal(phases.Length, steps.Count);
         Assert.All(phases.Zip(steps), p => Assert.StartsWith(p.First, p.Second, StringComparison.Ordinal));
@@ -204,8 +205,10 @@ public sealed class TrainCommandTests(KeelServerFixture server) : IDisposable
     }
 
     [Fact]
-    public async Task Train_DataDoesNotFitThePipeline_Exit2_RunMarkedFailed()
+    public async Task Train_DataDoesNotFitThePipeline_Exit2_LeavesNoExperimentOrRunBehind()
     {
+        // The data is checked before the experiment and run are created (it used to leave an
+        // empty experiment with a FAILED run).
         var name = KeelServerFixture.UniqueName("train-bad-data");
         var pipeline = _pipelines.Write(name, name);
         await File.WriteAllTextAsync(pipeline, (await File.ReadAllTextAsync(pipeline, _ct)).Replace("drop: [diagnosis]", "drop: [diagnosis, no_such_column]", StringComparison.Ordinal), _ct);
@@ -215,9 +218,8 @@ public sealed class TrainCommandTests(KeelServerFixture server) : IDisposable
         Assert.True(result.ExitCode == 2, result.ToString());
         Assert.Contains("no_such_column", result.Error, StringComparison.Ordinal);
         using var client = server.CreateClient();
-        var experiment = await client.GetExperimentByNameAsync(name, _ct);
-        var run = Assert.Single((await client.SearchRunsAsync(new RunSearchQuery([experiment.ExperimentId]), _ct)).Items);
-        Assert.Equal(RunStatus.Failed, run.Info.Status);
+        var missing = await Assert.ThrowsAsync<KeelException>(() => client.GetExperimentByNameAsync(name, _ct));
+        Assert.Equal(ErrorCode.ResourceDoesNotExist, missing.Code);
     }
 
     [Fact]
