@@ -116,6 +116,7 @@ internal sealed class TrainSession(CliSettings settings, CliOutput output, Pipel
             report,
             champion,
             children,
+            SweepBest.Of(result),
             artifacts,
             registration,
             OutputDirectory is null ? null : directory,

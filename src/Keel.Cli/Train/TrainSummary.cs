@@ -19,6 +19,7 @@ internal sealed record TrainSummary(
     GateReport Gates,
     ChampionInfo? Champion,
     IReadOnlyList<string> ChildRunIds,
+    SweepBest? SweepBest,
     IReadOnlyList<string> Artifacts,
     RegistrationResult? Registration,
     string? OutputDirectory,
@@ -36,6 +37,11 @@ internal sealed record TrainSummary(
         if (ChildRunIds.Count > 0)
         {
             Row("sweep", $"{ChildRunIds.Count} child runs");
+        }
+
+        if (SweepBest is not null)
+        {
+            Row("best trial", SweepBest.Describe());
         }
 
         Row("gates", Gates.Checks.Count == 0 ? "none" : Gates.TagValue);
@@ -69,5 +75,31 @@ internal sealed record TrainSummary(
         }
     }
 
-    private static string Number(double value) => double.IsNaN(value) ? "undefined" : value.ToString("0.####", CultureInfo.InvariantCulture);
+    internal static string Number(double value) => double.IsNaN(value) ? "undefined" : value.ToString("0.####", CultureInfo.InvariantCulture);
+}
+
+/// <summary>The sweep's winning trial, as the summary shows it.</summary>
+/// <param name="Trial">The trial's index (as in the child run's <c>keel.sweep.trial</c> tag).</param>
+/// <param name="Metric">The validation metric that chose it.</param>
+/// <param name="Value">Its value of that metric; null when the trial did not report it.</param>
+/// <param name="Parameters">The trial's hyper-parameters.</param>
+internal sealed record SweepBest(int Trial, string Metric, double? Value, IReadOnlyDictionary<string, double> Parameters)
+{
+    /// <summary>The best trial of <paramref name="result"/>'s sweep, or null without one.</summary>
+    public static SweepBest? Of(TrainingResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (result.BestTrial is not { } best || result.Pipeline.Sweep is not { } sweep)
+        {
+            return null;
+        }
+
+        var trial = result.SweepTrials.First(t => t.Index == best);
+        return new SweepBest(best, sweep.Metric, trial.ValidationMetrics.TryGetValue(sweep.Metric, out var v) ? v : null, trial.Parameters);
+    }
+
+    /// <summary>e.g. <c>trial 3, validation roc_auc 0.9123: learning_rate=0.1, number_of_leaves=31</c>.</summary>
+    public string Describe() =>
+        $"trial {Trial}, validation {Metric} {(Value is { } v ? TrainSummary.Number(v) : "-")}: "
+        + string.Join(", ", Parameters.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value.ToString("G6", CultureInfo.InvariantCulture)}"));
 }

@@ -178,6 +178,23 @@ public sealed class TrainCommandTests(KeelServerFixture server) : IDisposable
         var parent = await client.GetRunAsync(parentId, _ct);
         Assert.Equal("2", parent.Data.Params.Single(p => p.Key == "sweep_trials").Value);
         Assert.Contains(parent.Data.Params, p => p.Key == "l2_regularization");
+
+        // The summary names the winning trial and its parameters.
+        var best = json.GetProperty("sweep_best");
+        var bestChild = runs.Items.Single(r => r.Data.Tags.Any(t => t.Key == "keel.sweep.best" && t.Value == "true"));
+        Assert.Equal(bestChild.Data.Tags.Single(t => t.Key == "keel.sweep.trial").Value, best.GetProperty("trial").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("roc_auc", best.GetProperty("metric").GetString());
+        Assert.Equal(
+            double.Parse(bestChild.Data.Params.Single(p => p.Key == "l2_regularization").Value, System.Globalization.CultureInfo.InvariantCulture),
+            best.GetProperty("parameters").GetProperty("l2_regularization").GetDouble());
+    }
+
+    [Fact]
+    public void SweepBest_Describe_NamesTrialMetricAndParameters()
+    {
+        var best = new Keel.Cli.Train.SweepBest(3, "roc_auc", 0.91234, new Dictionary<string, double> { ["number_of_leaves"] = 31, ["learning_rate"] = 0.1 });
+
+        Assert.Equal("trial 3, validation roc_auc 0.9123: learning_rate=0.1, number_of_leaves=31", best.Describe());
     }
 
     [Fact]
