@@ -202,7 +202,8 @@ public sealed partial class SqliteRegistryStore(SqliteTrackingStore database) : 
                 throw ModelNotFound(name);
             }
 
-            throw KeelException.NotFound($"Registered model alias {alias} not found.");
+            // As MLflow's stores: a missing alias is a bad parameter, not a missing resource.
+            throw KeelException.InvalidParameter($"Registered model alias {alias} not found.");
         }
 
         return Task.FromResult(versions[0]);

@@ -236,7 +236,7 @@ public sealed class RegistryClientTests(KeelServerFixture server)
         Assert.Equal(["champion"], moved.Aliases);
         Assert.Equal("2", moved.Version);
         var e = await Assert.ThrowsAsync<KeelException>(() => client.GetModelVersionByAliasAsync(name, "champion", _ct));
-        Assert.Equal(ErrorCode.ResourceDoesNotExist, e.Code);
+        Assert.Equal(ErrorCode.InvalidParameterValue, e.Code);
         var trail = (await EventsAsync(client, name)).Where(x => x.Target == "champion").Select(x => (x.Kind, x.From, x.To, x.Comment));
         Assert.Equal([(RegistryEventKinds.AliasSet, (string?)null, (string?)"1", (string?)"first"), (RegistryEventKinds.AliasSet, "1", "2", null), (RegistryEventKinds.AliasDeleted, "2", null, "done")], trail);
     }

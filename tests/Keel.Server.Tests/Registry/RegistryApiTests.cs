@@ -134,7 +134,15 @@ public sealed class RegistryApiTests(KeelApiFactory factory) : IClassFixture<Kee
         Assert.Equal("INVALID_PARAMETER_VALUE", (await _client.ApiPostAsync("registered-models/alias", new { name, alias = "v3", version = "1" })).ErrorCode);
         Assert.Equal("INVALID_PARAMETER_VALUE", (await _client.ApiPostAsync("registered-models/alias", new { name, alias = "bad alias", version = "1" })).ErrorCode);
         Assert.Equal(200, (await _client.ApiSendAsync(HttpMethod.Delete, "registered-models/alias", new { name, alias = "champion" })).Status);
-        Assert.Equal(404, (await _client.ApiGetAsync($"registered-models/alias?name={name}&alias=champion")).Status);
+        // As MLflow: a missing alias is 400 INVALID_PARAMETER_VALUE; a missing model stays 404.
+        var missing = await _client.ApiGetAsync($"registered-models/alias?name={name}&alias=champion");
+        Assert.Equal(400, missing.Status);
+        Assert.Equal("INVALID_PARAMETER_VALUE", missing.ErrorCode);
+        Assert.Equal(404, (await _client.ApiGetAsync($"registered-models/alias?name={name}-none&alias=champion")).Status);
+
+        // Keel's resolver: a models:/ URI naming no version is RESOURCE_DOES_NOT_EXIST, as for a stage.
+        var resolved = await _client.GetAsync($"/api/2.0/keel/registry/resolve?uri=models:/{name}@champion", TestContext.Current.CancellationToken);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, resolved.StatusCode);
     }
 
     [Fact]

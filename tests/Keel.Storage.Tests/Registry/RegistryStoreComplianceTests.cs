@@ -111,7 +111,7 @@ public abstract class RegistryStoreComplianceTests : IAsyncLifetime
         Assert.Equal(["champion"], v2.Aliases);
         Assert.Equal([new RegisteredModelAlias("champion", "2")], (await Store.GetRegisteredModelAsync(name)).Aliases);
         await Store.DeleteAliasAsync(name, "champion", Bob);
-        await Fails(ErrorCode.ResourceDoesNotExist, () => Store.GetModelVersionByAliasAsync(name, "champion"));
+        await Fails(ErrorCode.InvalidParameterValue, () => Store.GetModelVersionByAliasAsync(name, "champion"));
         await Fails(ErrorCode.ResourceDoesNotExist, () => Store.SetAliasAsync(name, "champion", "7", Bob));
     }
 
@@ -121,7 +121,7 @@ public abstract class RegistryStoreComplianceTests : IAsyncLifetime
         var name = await ModelWithVersionsAsync(2);
         await Store.SetAliasAsync(name, "champion", "2", Alice);
         await Store.DeleteModelVersionAsync(name, "2", Bob);
-        await Fails(ErrorCode.ResourceDoesNotExist, () => Store.GetModelVersionByAliasAsync(name, "champion"));
+        await Fails(ErrorCode.InvalidParameterValue, () => Store.GetModelVersionByAliasAsync(name, "champion"));
     }
 
     [Fact]
@@ -282,14 +282,14 @@ public abstract class RegistryStoreComplianceTests : IAsyncLifetime
         Assert.Equal("2", (await Store.GetModelVersionByAliasAsync(name, "champion")).Version);
         Assert.Equal("1", (await Store.RollbackAliasAsync(name, "champion", Bob))!.Version);
         Assert.Null(await Store.RollbackAliasAsync(name, "champion", Bob));
-        await Fails(ErrorCode.ResourceDoesNotExist, () => Store.GetModelVersionByAliasAsync(name, "champion"));
+        await Fails(ErrorCode.InvalidParameterValue, () => Store.GetModelVersionByAliasAsync(name, "champion"));
         await Fails(ErrorCode.InvalidParameterValue, () => Store.RollbackAliasAsync(name, "champion", Bob));
 
         await Store.SetAliasAsync(name, "challenger", "3", Alice);
         await Store.DeleteAliasAsync(name, "challenger", Alice);
         Assert.Equal("3", (await Store.RollbackAliasAsync(name, "challenger", Bob))!.Version);
         Assert.Null(await Store.RollbackAliasAsync(name, "challenger", Bob));
-        await Fails(ErrorCode.ResourceDoesNotExist, () => Store.GetModelVersionByAliasAsync(name, "challenger"));
+        await Fails(ErrorCode.InvalidParameterValue, () => Store.GetModelVersionByAliasAsync(name, "challenger"));
     }
 
     [Fact]
