@@ -45,7 +45,7 @@ internal static class RunsShowCommand
         Section(output, "Inputs", ["Dataset", "Digest", "Source type", "Context"], run.Inputs.DatasetInputs.Select(d => new[]
         {
             d.Dataset.Name, d.Dataset.Digest, d.Dataset.SourceType,
-            d.Tags.FirstOrDefault(t => t.Key == "mlflow.data.context")?.Value ?? string.Empty,
+            d.Tags.FirstOrDefault(t => t.Key == MlflowTags.DatasetContext)?.Value ?? string.Empty,
         }));
     }
 

@@ -39,7 +39,7 @@ internal sealed class TrainBackend : IAsyncDisposable
     }
 
     /// <summary>MLflow's tag holding a run's logged models (what <c>runs/log-model</c> appends to).</summary>
-    public const string LoggedModelsTag = "mlflow.log-model.history";
+    public const string LoggedModelsTag = MlflowTags.LoggedModels;
 
     /// <summary>The server URL or the SQLite file, for the summary.</summary>
     public string Description { get; }

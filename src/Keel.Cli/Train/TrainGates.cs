@@ -2,6 +2,7 @@ using System.Globalization;
 using Keel.Cli.Infrastructure;
 using Keel.Core.Errors;
 using Keel.Core.Registry;
+using Keel.Core.Tracking;
 using Keel.Core.Validation.Gates;
 using Keel.ML.Data;
 using Keel.ML.Evaluation;
@@ -50,7 +51,7 @@ internal static class TrainGates
     }
 
     /// <summary>The version tag pointing at the full report.</summary>
-    public const string ReportTag = "keel.validation.report";
+    public const string ReportTag = KeelTags.ValidationReport;
 
     /// <summary>
     /// Evaluates the pipeline's thresholds against the test metrics. The floor of a score and the
@@ -130,8 +131,8 @@ internal static class TrainGates
                 [
                     new(GateReport.TagKey, report.TagValue),
                     new(ReportTag, $"runs:/{runId}/{GateReport.ArtifactPath}"),
-                    new("keel.pipeline", result.Pipeline.Name),
-                    new("keel.data.digest", result.Data.Digest),
+                    new(KeelTags.Pipeline, result.Pipeline.Name),
+                    new(KeelTags.DataDigest, result.Data.Digest),
                 ],
                 null, null, null),
             actor,

@@ -42,12 +42,12 @@ internal static class TrainTracking
     /// <summary>The tags a training run starts with: source, pipeline and the environment's versions.</summary>
     public static List<RunTag> StartTags(PipelineDefinition pipeline, string user) =>
     [
-        new("mlflow.source.name", pipeline.SourcePath ?? pipeline.Name),
-        new("mlflow.source.type", "LOCAL"),
-        new("mlflow.user", user),
-        new("keel.pipeline", pipeline.Name),
-        new("keel.version", ModelMetadata.CurrentKeelVersion),
-        new("keel.dotnet_version", RuntimeInformation.FrameworkDescription),
+        new(MlflowTags.SourceName, pipeline.SourcePath ?? pipeline.Name),
+        new(MlflowTags.SourceType, "LOCAL"),
+        new(MlflowTags.User, user),
+        new(KeelTags.Pipeline, pipeline.Name),
+        new(KeelTags.KeelVersion, ModelMetadata.CurrentKeelVersion),
+        new(KeelTags.DotnetVersion, RuntimeInformation.FrameworkDescription),
     ];
 
     /// <summary>Logs everything but the artifacts.</summary>
@@ -57,8 +57,8 @@ internal static class TrainTracking
         var metrics = Metrics(result.Metrics, timestamp);
         var tags = new List<RunTag>
         {
-            new("keel.mlnet_version", result.Metadata.Framework),
-            new("keel.data.digest", result.Data.Digest),
+            new(KeelTags.MlnetVersion, result.Metadata.Framework),
+            new(KeelTags.DataDigest, result.Data.Digest),
         };
         await LogChunkedAsync(store, runId, metrics, parameters, tags, cancellationToken).ConfigureAwait(false);
         await store.LogInputsAsync(runId, [Dataset(result)], cancellationToken).ConfigureAwait(false);
@@ -141,10 +141,10 @@ internal static class TrainTracking
             var child = await store.CreateRunAsync(
                 new CreateRunCommand(parent.Info.ExperimentId, user, $"{result.Pipeline.Name}-trial-{trial.Index}", timestamp,
                 [
-                    new("mlflow.parentRunId", parent.Info.RunId),
-                    new("keel.pipeline", result.Pipeline.Name),
-                    new("keel.sweep.trial", trial.Index.ToString(CultureInfo.InvariantCulture)),
-                    new("keel.sweep.best", best ? "true" : "false"),
+                    new(MlflowTags.ParentRunId, parent.Info.RunId),
+                    new(KeelTags.Pipeline, result.Pipeline.Name),
+                    new(KeelTags.SweepTrial, trial.Index.ToString(CultureInfo.InvariantCulture)),
+                    new(KeelTags.SweepBest, best ? "true" : "false"),
                 ]),
                 cancellationToken).ConfigureAwait(false);
             var parameters = trial.Parameters.Select(p => new Param(p.Key, Format(p.Value))).Append(new Param("trainer", result.Trainer)).ToList();
@@ -218,7 +218,7 @@ internal static class TrainTracking
             JsonSerializer.Serialize(new Dictionary<string, string> { ["uri"] = new Uri(result.Data.Path).AbsoluteUri }),
             JsonSerializer.Serialize(schema),
             JsonSerializer.Serialize(profile));
-        return new DatasetInput([new InputTag("mlflow.data.context", "training")], dataset);
+        return new DatasetInput([new InputTag(MlflowTags.DatasetContext, "training")], dataset);
     }
 
     /// <summary>

@@ -6,6 +6,7 @@ using Keel.Core.Errors;
 using Keel.Core.Json;
 using Keel.Core.Models;
 using Keel.Core.Registry;
+using Keel.Core.Tracking;
 using Spectre.Console;
 using Keel.Core.Validation.Gates;
 using Keel.ML.Data;
@@ -164,7 +165,7 @@ internal sealed class ValidateSession(CliSettings settings, CliOutput output)
             await backend.Registry.SetModelVersionTagAsync(version.Name, version.Version, new ModelVersionTag(TrainGates.ReportTag, uri), actor, cancellationToken).ConfigureAwait(false);
         }
 
-        await backend.Registry.SetModelVersionTagAsync(version.Name, version.Version, new ModelVersionTag("keel.validation.data.digest", result.Data.Digest), actor, cancellationToken).ConfigureAwait(false);
+        await backend.Registry.SetModelVersionTagAsync(version.Name, version.Version, new ModelVersionTag(KeelTags.ValidationDataDigest, result.Data.Digest), actor, cancellationToken).ConfigureAwait(false);
         return uri;
     }
 

@@ -21,5 +21,5 @@ public static class SearchKeys
     public const string LastUpdateTime = "last_update_time";
 
     /// <summary>The input tag that holds a dataset's context (MLflow <c>MLFLOW_DATASET_CONTEXT</c>).</summary>
-    public const string DatasetContextTag = "mlflow.data.context";
+    public const string DatasetContextTag = Tracking.MlflowTags.DatasetContext;
 }

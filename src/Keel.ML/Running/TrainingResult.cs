@@ -92,11 +92,6 @@ public sealed record TrainingResult
     /// <summary>The index of the best trial, or null without a sweep.</summary>
     public int? BestTrial { get; init; }
 
-    /// <summary>The pipeline's thresholds checked on the test metrics.</summary>
-    public IReadOnlyList<ThresholdCheck> ThresholdChecks { get; init; } = [];
-
-    /// <summary>Whether every threshold passed (true when there are none).</summary>
-    public bool ThresholdsPassed => ThresholdChecks.All(t => t.Passed);
 
     /// <summary>The run's output directory (holds <c>model/</c>, the plot and <c>metrics.json</c>).</summary>
     public required string OutputDirectory { get; init; }

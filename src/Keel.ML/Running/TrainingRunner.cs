@@ -213,7 +213,6 @@ public sealed partial class TrainingRunner
             TestData = test.Table,
             SweepTrials = sweep?.Trials ?? [],
             BestTrial = sweep?.BestIndex,
-            ThresholdChecks = MetricGate.Check(pipeline.Thresholds, metrics["test"]),
             OutputDirectory = options.OutputDirectory,
             PackageDirectory = packageDirectory,
             OnnxPath = pipeline.Onnx ? Path.Combine(packageDirectory, ModelPackageWriter.OnnxFileName) : null,

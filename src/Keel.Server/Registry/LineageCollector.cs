@@ -38,7 +38,7 @@ internal sealed class LineageCollector(ITrackingStore tracking, IArtifactStore a
         var datasets = run?.Inputs.DatasetInputs.Select(d => new LineageDataset(
             d.Dataset.Name,
             d.Dataset.Digest,
-            d.Tags.FirstOrDefault(t => t.Key == "mlflow.data.context")?.Value,
+            d.Tags.FirstOrDefault(t => t.Key == MlflowTags.DatasetContext)?.Value,
             d.Dataset.Source)).ToList() ?? [];
         return new ModelLineage(
             run?.Info.RunId,

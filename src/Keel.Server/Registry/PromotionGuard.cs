@@ -1,5 +1,6 @@
 using Keel.Core.Errors;
 using Keel.Core.Registry;
+using Keel.Core.Tracking;
 
 namespace Keel.Server.Registry;
 
@@ -11,7 +12,7 @@ namespace Keel.Server.Registry;
 internal static class PromotionGuard
 {
     /// <summary>The version tag where <c>keel train</c> and <c>keel validate</c> record the gates' verdict.</summary>
-    public const string ValidationStatusTag = "keel.validation.status";
+    public const string ValidationStatusTag = KeelTags.ValidationStatus;
 
     /// <summary>Aliases that mean "serves production traffic".</summary>
     public static readonly IReadOnlySet<string> ProductionAliases = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "production", "champion" };

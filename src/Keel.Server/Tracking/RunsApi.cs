@@ -12,7 +12,7 @@ namespace Keel.Server.Tracking;
 internal static class RunsApi
 {
     /// <summary>The run tag where MLflow keeps the JSON list of logged models.</summary>
-    public const string LoggedModelsTag = "mlflow.log-model.history";
+    public const string LoggedModelsTag = MlflowTags.LoggedModels;
 
     public static void MapRunsApi(this IEndpointRouteBuilder app)
     {

@@ -10,7 +10,7 @@ namespace Keel.Storage.Sqlite;
 public sealed partial class SqliteTrackingStore
 {
     /// <summary>The tag MLflow keeps in step with the run name.</summary>
-    public const string RunNameTag = "mlflow.runName";
+    public const string RunNameTag = MlflowTags.RunName;
 
     /// <inheritdoc />
     public async Task<Run> CreateRunAsync(CreateRunCommand command, CancellationToken cancellationToken = default)

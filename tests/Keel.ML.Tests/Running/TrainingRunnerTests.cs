@@ -76,7 +76,6 @@ public sealed class TrainingRunnerTests : IDisposable
         Assert.Equal(13, result.FeatureImportance.Count);
         Assert.Equal("roc_curve.png", result.PlotFileName);
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], result.Plot![..4]);
-        Assert.Equal(2, result.ThresholdChecks.Count);
         Assert.True(File.Exists(Path.Combine(result.OutputDirectory, "roc_curve.png")));
 
         var metadata = result.Metadata;

@@ -13,7 +13,7 @@ namespace Keel.Core.Validation.Gates;
 public sealed record GateReport(IReadOnlyList<GateCheck> Checks)
 {
     /// <summary>The model-version tag holding <see cref="TagValue"/>.</summary>
-    public const string TagKey = "keel.validation.status";
+    public const string TagKey = Tracking.KeelTags.ValidationStatus;
 
     /// <summary>Where the JSON report is stored among the version's artifacts.</summary>
     public const string ArtifactPath = "validation/gate-report.json";
