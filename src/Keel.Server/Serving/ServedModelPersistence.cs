@@ -51,8 +51,23 @@ internal sealed partial class ServedModelPersistence(
         return served || stored;
     }
 
+    /// <summary>
+    /// The admin API's list: every served model (<c>status: serving</c>), then the stored entries
+    /// that do not serve (yet).
+    /// </summary>
+    public JsonArray DescribeAll() => new(
+    [
+        .. models.All.Select(m =>
+        {
+            var described = ScoringResponses.Describe(m);
+            described["status"] = "serving";
+            return (JsonNode)described;
+        }),
+        .. DescribeNotServing(),
+    ]);
+
     /// <summary>Stored entries that do not serve (yet): <c>loading</c> while their restore runs, <c>failed</c> with the error after.</summary>
-    public IEnumerable<JsonObject> DescribeNotServing()
+    private IEnumerable<JsonObject> DescribeNotServing()
     {
         foreach (var restore in _restores.Values.OrderBy(r => r.Entry.Name, StringComparer.Ordinal))
         {

@@ -36,11 +36,7 @@ internal static class ServingApi
         app.MapGet("/serving/{name}/ping", (string name, ServedModelRegistry models) => Ping(Find(models, name)));
 
         app.MapPost(AdminBase, LoadAsync);
-        app.MapGet(AdminBase, (ServedModelRegistry models, ServedModelPersistence stored) =>
-            ScoringResponses.Json(new JsonObject
-            {
-                ["models"] = new JsonArray([.. models.All.Select(m => (JsonNode)ScoringResponses.Describe(m)), .. stored.DescribeNotServing()]),
-            }));
+        app.MapGet(AdminBase, (ServedModelPersistence stored) => ScoringResponses.Json(new JsonObject { ["models"] = stored.DescribeAll() }));
         app.MapDelete(AdminBase + "/{name}", async (string name, ServedModelPersistence stored, HttpRequest request) =>
             await stored.RemoveAsync(name, request.HttpContext.RequestAborted).ConfigureAwait(false) ? ScoringResponses.Json(new JsonObject()) : throw NotServed(name));
         app.MapServingReload(AdminBase);

@@ -80,9 +80,13 @@ internal static class SqliteStoreChecks
         _ => null,
     };
 
+    /// <summary>SQLite's reports span lines ("*** in database main ***"); a start-up error is one line.</summary>
+    private static string OneLine(string text) =>
+        string.Join(' ', text.Split((char[])[' ', '\t', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries));
+
     private static KeelException Damaged(string path, IReadOnlyList<string> problems)
     {
-        var shown = string.Join("; ", problems.Take(ProblemsShown));
+        var shown = string.Join("; ", problems.Take(ProblemsShown).Select(OneLine));
         var more = problems.Count > ProblemsShown ? "; and more" : string.Empty;
         return new KeelException(
             ErrorCode.InvalidState,
