@@ -69,7 +69,7 @@ start_once() { # $1 = None|Quick|Full; prints seconds until /health answers
     sleep 0.02
   done
   t1=$(now)
-  kill -INT "$pid"; wait "$pid" || true
+  kill -TERM "$pid"; wait "$pid" || true
   python3 -c "print(f'{$t1 - $t0:.2f}')"
 }
 cold() { sync; echo 3 > /proc/sys/vm/drop_caches; }

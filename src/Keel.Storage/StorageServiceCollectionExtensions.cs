@@ -9,6 +9,7 @@ using Keel.Storage.Artifacts;
 using Keel.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace Keel.Storage;
 
@@ -35,8 +36,10 @@ public static class StorageServiceCollectionExtensions
                     sp.GetService<TimeProvider>() ?? TimeProvider.System,
                     new SqliteStoreOptions
                     {
-                        StartupCheck = sp.GetService<SqliteStoreOptions>()?.StartupCheck ?? SqliteStartupCheck.Quick,
+                        StartupCheck = sp.GetService<SqliteStoreOptions>()?.StartupCheck ?? SqliteStartupCheck.Auto,
+                        AutoCheckMaxBytes = sp.GetService<SqliteStoreOptions>()?.AutoCheckMaxBytes ?? new SqliteStoreOptions().AutoCheckMaxBytes,
                         Health = sp.GetRequiredService<StorageHealth>(),
+                        Logger = sp.GetService<ILoggerFactory>()?.CreateLogger("Keel.Storage"),
                     }));
                 services.TryAddSingleton<ITrackingStore>(sp => sp.GetRequiredService<SqliteTrackingStore>());
                 services.TryAddSingleton<IRegistryStore>(sp => new SqliteRegistryStore(sp.GetRequiredService<SqliteTrackingStore>()));

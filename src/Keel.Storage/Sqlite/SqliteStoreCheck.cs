@@ -106,9 +106,9 @@ public static class SqliteStoreCheck
         using var reader = cmd.ExecuteReader();
         while (reader.Read() && problems.Count < MaxProblems)
         {
-            // table, rowid, parent table, foreign key index.
-            var rowid = reader.IsDBNull(1) ? "?" : reader.GetInt64(1).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            problems.Add($"{reader.GetString(0)} row {rowid} refers to a missing {reader.GetString(2)} row");
+            // table, rowid (NULL for WITHOUT ROWID tables), parent table, foreign key index.
+            var row = reader.IsDBNull(1) ? "a row" : "row " + reader.GetInt64(1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            problems.Add($"{reader.GetString(0)}: {row} refers to a missing {reader.GetString(2)} row");
         }
 
         return problems;

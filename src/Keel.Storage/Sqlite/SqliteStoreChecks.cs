@@ -1,5 +1,6 @@
 using Keel.Core.Errors;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 
 namespace Keel.Storage.Sqlite;
 
@@ -9,7 +10,7 @@ namespace Keel.Storage.Sqlite;
 /// that SQLite answers with SQLITE_CORRUPT or SQLITE_NOTADB). Each is one clear error naming the
 /// file and what to do, never a crash with a stack trace.
 /// </summary>
-internal static class SqliteStoreChecks
+internal static partial class SqliteStoreChecks
 {
     private const int SqliteCorrupt = 11, SqliteFull = 13, SqliteNotADatabase = 26;
 
@@ -29,8 +30,25 @@ internal static class SqliteStoreChecks
     }
 
     /// <summary>Runs the configured check; a damaged database is an INVALID_STATE error listing the first problems.</summary>
-    public static void RefuseDamaged(SqliteConnection connection, string path, SqliteStartupCheck check)
+    public static void RefuseDamaged(SqliteConnection connection, string path, SqliteStoreOptions options)
     {
+        var check = options.StartupCheck;
+        if (check == SqliteStartupCheck.Auto)
+        {
+            var size = new FileInfo(path).Length;
+            if (size > options.AutoCheckMaxBytes)
+            {
+                if (options.Logger is { } logger)
+                {
+                    LogCheckSkipped(logger, path, size >> 20, options.AutoCheckMaxBytes >> 20);
+                }
+
+                return;
+            }
+
+            check = SqliteStartupCheck.Quick;
+        }
+
         var pragma = check switch
         {
             SqliteStartupCheck.Quick => "quick_check",
@@ -92,4 +110,7 @@ internal static class SqliteStoreChecks
             ErrorCode.InvalidState,
             $"The database file '{path}' is damaged ({shown}{more}). Keel will not start on it. Restore it from a backup; 'keel admin check --backend-store-uri sqlite:///{path}' prints the full report.");
     }
+
+    [LoggerMessage(EventId = 4000, Level = LogLevel.Warning, Message = "The database {Path} is {SizeMb} MB, over the {LimitMb} MB the automatic start-up check reads; it was not checked. Run 'keel admin check', or set Keel:Storage:StartupCheck=Quick to check at every start")]
+    private static partial void LogCheckSkipped(ILogger logger, string path, long sizeMb, long limitMb);
 }

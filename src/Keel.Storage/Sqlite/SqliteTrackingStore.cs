@@ -58,7 +58,7 @@ public sealed partial class SqliteTrackingStore : ITrackingStore, IAsyncDisposab
             Pragma(_writer, "PRAGMA synchronous=FULL");
             Pragma(_writer, "PRAGMA foreign_keys=ON");
             Pragma(_writer, "PRAGMA busy_timeout=30000");
-            SqliteStoreChecks.RefuseDamaged(_writer, DatabasePath, options.StartupCheck);
+            SqliteStoreChecks.RefuseDamaged(_writer, DatabasePath, options);
             Migrator.Migrate(_writer, Now());
             EnsureDefaultExperiment();
         }

@@ -52,6 +52,20 @@ public sealed class DamagedStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task GarbageInTheMiddleOfTheFile_TheDefaultAutoCheck_CatchesItInAStoreUnderTheLimit_AndSkipsABiggerOne()
+    {
+        await CreateMultiPageStoreAsync();
+        WriteGarbageInTheMiddle();
+        Assert.Equal(SqliteStartupCheck.Auto, new SqliteStoreOptions().StartupCheck);
+
+        var e = Assert.Throws<KeelException>(() => new SqliteTrackingStore(DbPath, _folder, TimeProvider.System));
+        Assert.Contains("is damaged", e.Message, StringComparison.Ordinal);
+
+        await using var skipped = new SqliteTrackingStore(DbPath, _folder, TimeProvider.System, new SqliteStoreOptions { AutoCheckMaxBytes = 1 << 20 });
+        Assert.NotNull(skipped);
+    }
+
+    [Fact]
     public async Task GarbageInTheMiddleOfTheFile_IsReportedByTheFullCheck()
     {
         await CreateMultiPageStoreAsync();
@@ -95,7 +109,7 @@ public sealed class DamagedStoreTests : IDisposable
         var report = SqliteStoreCheck.Run(DbPath);
 
         Assert.True(report.Checks.Single(c => c.Name == "integrity").Ok);
-        Assert.Contains("params row", Assert.Single(report.Checks.Single(c => c.Name == "foreign_keys").Problems), StringComparison.Ordinal);
+        Assert.Contains("params: a row refers to a missing runs row", Assert.Single(report.Checks.Single(c => c.Name == "foreign_keys").Problems), StringComparison.Ordinal);
         Assert.Contains("unexpected: extra", Assert.Single(report.Checks.Single(c => c.Name == "schema").Problems), StringComparison.Ordinal);
     }
 
