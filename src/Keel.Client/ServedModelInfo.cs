@@ -9,6 +9,11 @@ namespace Keel.Client;
 /// <param name="Task">binary, multiclass or regression.</param>
 /// <param name="Inputs">The input signature's columns.</param>
 /// <param name="Outputs">The output signature's columns.</param>
+/// <param name="Status">
+/// <c>serving</c>; or, for a stored model being restored after a restart, <c>loading</c>, then
+/// <c>failed</c> when it could not be loaded (see <paramref name="LastError"/>).
+/// </param>
+/// <param name="LastError">The last failed load, if any.</param>
 public sealed record ServedModelInfo(
     string Name,
     string Version,
@@ -17,7 +22,14 @@ public sealed record ServedModelInfo(
     string? Algorithm,
     string? Task,
     IReadOnlyList<ServedColumn>? Inputs,
-    IReadOnlyList<ServedColumn>? Outputs);
+    IReadOnlyList<ServedColumn>? Outputs,
+    string? Status = null,
+    ServedModelError? LastError = null);
+
+/// <summary>A failed load of a served model.</summary>
+/// <param name="Message">Why it failed.</param>
+/// <param name="Timestamp">When (Unix ms).</param>
+public sealed record ServedModelError(string Message, long Timestamp);
 
 /// <summary>One column of a served model's signature.</summary>
 /// <param name="Name">The column name.</param>

@@ -7,6 +7,7 @@ using Keel.Server.Registry;
 using Keel.Server.Serving;
 using Keel.Server.Tracking;
 using Keel.Storage;
+using Keel.Storage.Sqlite;
 
 namespace Keel.Server;
 
@@ -34,7 +35,8 @@ public static class KeelServerApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddKeelStorage(options.BackendStoreUri, options.ArtifactsUri);
         builder.Services.AddHostedService<AbandonedUploadSweeper>();
-        builder.Services.AddServing(Path.Combine(Path.GetTempPath(), "keel-serving", Guid.NewGuid().ToString("N")));
+        builder.Services.AddSingleton(builder.Configuration.GetSection(SqliteStoreOptions.Section).Get<SqliteStoreOptions>() ?? new SqliteStoreOptions());
+        builder.Services.AddServing(builder.Configuration["Keel:Serving:CacheFolder"] ?? ServingCache.DefaultParent);
         builder.Services.AddPredictionLog(builder.Configuration.GetSection(PredictionLogOptions.Section));
 
         var app = builder.Build();

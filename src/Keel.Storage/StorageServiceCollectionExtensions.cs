@@ -2,22 +2,30 @@ using Keel.Core.Artifacts;
 using Keel.Core.Errors;
 using Keel.Core.Predictions;
 using Keel.Core.Registry;
+using Keel.Core.Serving;
+using Keel.Core.Storage;
 using Keel.Core.Tracking;
 using Keel.Storage.Artifacts;
 using Keel.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace Keel.Storage;
 
 /// <summary>Registers the stores named by URIs: <c>sqlite:///path</c>, <c>file:///path</c> or a plain folder.</summary>
 public static class StorageServiceCollectionExtensions
 {
-    /// <summary>Adds the tracking store and artifact store picked by URI scheme.</summary>
+    /// <summary>
+    /// Adds the tracking store and artifact store picked by URI scheme, the served-model store, and
+    /// one <see cref="StorageHealth"/> the stores report a full disk to. A registered
+    /// <see cref="SqliteStoreOptions"/> sets the SQLite start-up check.
+    /// </summary>
     public static IServiceCollection AddKeelStorage(this IServiceCollection services, string backendStoreUri, string artifactsUri)
     {
         var artifactRoot = StoreUris.ParseArtifactRoot(artifactsUri);
-        services.TryAddSingleton<IArtifactStore>(_ => new LocalArtifactStore(artifactRoot));
+        services.TryAddSingleton(sp => new StorageHealth(sp.GetService<TimeProvider>()));
+        services.TryAddSingleton<IArtifactStore>(sp => new LocalArtifactStore(artifactRoot, sp.GetRequiredService<StorageHealth>()));
         var backend = StoreUris.ParseBackend(backendStoreUri);
         switch (backend.Scheme)
         {
@@ -25,10 +33,18 @@ public static class StorageServiceCollectionExtensions
                 services.TryAddSingleton(sp => new SqliteTrackingStore(
                     backend.Path,
                     artifactRoot,
-                    sp.GetService<TimeProvider>() ?? TimeProvider.System));
+                    sp.GetService<TimeProvider>() ?? TimeProvider.System,
+                    new SqliteStoreOptions
+                    {
+                        StartupCheck = sp.GetService<SqliteStoreOptions>()?.StartupCheck ?? SqliteStartupCheck.Auto,
+                        AutoCheckMaxBytes = sp.GetService<SqliteStoreOptions>()?.AutoCheckMaxBytes ?? new SqliteStoreOptions().AutoCheckMaxBytes,
+                        Health = sp.GetRequiredService<StorageHealth>(),
+                        Logger = sp.GetService<ILoggerFactory>()?.CreateLogger("Keel.Storage"),
+                    }));
                 services.TryAddSingleton<ITrackingStore>(sp => sp.GetRequiredService<SqliteTrackingStore>());
                 services.TryAddSingleton<IRegistryStore>(sp => new SqliteRegistryStore(sp.GetRequiredService<SqliteTrackingStore>()));
                 services.TryAddSingleton<IPredictionStore>(sp => new SqlitePredictionStore(sp.GetRequiredService<SqliteTrackingStore>()));
+                services.TryAddSingleton<IServedModelStore>(sp => new SqliteServedModelStore(sp.GetRequiredService<SqliteTrackingStore>()));
                 break;
             default:
                 throw new KeelException(ErrorCode.InvalidParameterValue, $"Unsupported backend store URI scheme '{backend.Scheme}'. Use sqlite:///path/to/keel.db.");

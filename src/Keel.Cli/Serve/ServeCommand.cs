@@ -48,7 +48,8 @@ internal static class ServeCommand
             using var logStore = OpenLogStore(parse.GetValue(predictionLog), logOptions);
             using var client = globals.CreateClient(parse);
             var artifacts = new ClientArtifactStore(client);
-            var models = new ServedModelRegistry(Directory.CreateTempSubdirectory("keel-serve-").FullName);
+            using var cache = ServingCache.Claim(ServingCache.DefaultParent);
+            var models = new ServedModelRegistry(cache.Path);
             var name = parsed.Name;
             var model = await models.LoadFromRegistryAsync(name, uri, client, client, artifacts, ct).ConfigureAwait(false);
             var app = ServingApp.BuildSingle(

@@ -29,13 +29,17 @@ internal static class ServingListCommand
                         CliOutput.Cell(m.Name),
                         CliOutput.Cell(m.Version),
                         CliOutput.Cell(m.ModelUri),
-                        CliOutput.Cell(m.Ready ? "yes" : "no"),
+                        CliOutput.Cell(m.Status is "loading" or "failed" ? m.Status : m.Ready ? "yes" : "no"),
                         CliOutput.Cell(m.Task),
                         CliOutput.Cell(m.Algorithm),
                         CliOutput.Cell(ServingCommand.InvocationsPath(m.Name)));
                 }
 
                 ctx.Output.Write(table);
+                foreach (var failed in list.Where(m => m.Status == "failed"))
+                {
+                    ctx.Output.WriteLine($"'{failed.Name}' is stored but failed to load after the restart: {failed.LastError?.Message} Add it again or remove it.");
+                }
             });
         });
         return command;

@@ -1,9 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Keel.Core.Artifacts;
 using Keel.Core.Errors;
-using Keel.Core.Registry;
-using Keel.Core.Tracking;
 using Keel.Server.Infrastructure;
 
 namespace Keel.Server.Serving;
@@ -17,9 +14,17 @@ internal static class ServingApi
 {
     private const string AdminBase = "/api/2.0/keel/serving/models";
 
-    /// <summary>Registers the served-model registry (packages downloaded to <paramref name="cacheRoot"/>).</summary>
-    public static IServiceCollection AddServing(this IServiceCollection services, string cacheRoot) =>
-        services.AddSingleton(sp => new ServedModelRegistry(cacheRoot, sp.GetService<TimeProvider>())).AddModelFollower().AddServingMetrics();
+    /// <summary>
+    /// Registers the served-model registry (packages downloaded to this process's
+    /// <see cref="ServingCache"/> under <paramref name="cacheParent"/>, stale caches of dead
+    /// processes deleted) and the persistence that restores served models at start-up.
+    /// </summary>
+    public static IServiceCollection AddServing(this IServiceCollection services, string cacheParent) =>
+        services.AddSingleton(_ => ServingCache.Claim(cacheParent))
+            .AddSingleton(sp => new ServedModelRegistry(sp.GetRequiredService<ServingCache>().Path, sp.GetService<TimeProvider>()))
+            .AddSingleton<ServedModelPersistence>()
+            .AddHostedService(sp => sp.GetRequiredService<ServedModelPersistence>())
+            .AddModelFollower().AddServingMetrics();
 
     public static void MapServingApi(this IEndpointRouteBuilder app)
     {
@@ -31,10 +36,9 @@ internal static class ServingApi
         app.MapGet("/serving/{name}/ping", (string name, ServedModelRegistry models) => Ping(Find(models, name)));
 
         app.MapPost(AdminBase, LoadAsync);
-        app.MapGet(AdminBase, (ServedModelRegistry models) =>
-            ScoringResponses.Json(new JsonObject { ["models"] = new JsonArray(models.All.Select(m => (JsonNode)ScoringResponses.Describe(m)).ToArray()) }));
-        app.MapDelete(AdminBase + "/{name}", (string name, ServedModelRegistry models) =>
-            models.Remove(name) ? ScoringResponses.Json(new JsonObject()) : throw NotServed(name));
+        app.MapGet(AdminBase, (ServedModelPersistence stored) => ScoringResponses.Json(new JsonObject { ["models"] = stored.DescribeAll() }));
+        app.MapDelete(AdminBase + "/{name}", async (string name, ServedModelPersistence stored, HttpRequest request) =>
+            await stored.RemoveAsync(name, request.HttpContext.RequestAborted).ConfigureAwait(false) ? ScoringResponses.Json(new JsonObject()) : throw NotServed(name));
         app.MapServingReload(AdminBase);
 
         app.MapOpenInferenceApi();
@@ -116,7 +120,7 @@ internal static class ServingApi
 
     private static KeelException NotServed(string name) => KeelException.NotFound($"No model named '{name}' is being served.");
 
-    private static async Task<IResult> LoadAsync(HttpRequest request, ServedModelRegistry models, IRegistryStore registry, ITrackingStore tracking, IArtifactStore artifacts)
+    private static async Task<IResult> LoadAsync(HttpRequest request, ServedModelPersistence models)
     {
         RequestReading.EnsureJsonContentType(request);
         var body = await ReadJsonAsync(request).ConfigureAwait(false);
@@ -133,7 +137,7 @@ internal static class ServingApi
             throw KeelException.InvalidParameter(string.Join("; ", problems) + ".");
         }
 
-        var model = await models.LoadFromRegistryAsync(name!, uri!, registry, tracking, artifacts, request.HttpContext.RequestAborted).ConfigureAwait(false);
+        var model = await models.AddAsync(name!, uri!, request.HttpContext.RequestAborted).ConfigureAwait(false);
         return ScoringResponses.Json(new JsonObject { ["model"] = ScoringResponses.Describe(model) });
     }
 

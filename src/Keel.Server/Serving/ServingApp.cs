@@ -16,9 +16,11 @@ public static class ServingApp
     public static WebApplication BuildSingle(ServedModel model, string urls)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var models = new ServedModelRegistry(Path.Combine(Path.GetTempPath(), "keel-serving", Guid.NewGuid().ToString("N")));
+        var cache = ServingCache.Claim(ServingCache.DefaultParent);
+        var models = new ServedModelRegistry(cache.Path);
         models.Publish(model);
         var app = BuildSingle(models, model.Name, urls);
+        app.Lifetime.ApplicationStopped.Register(cache.Dispose);
         app.Services.GetRequiredService<ServingMetrics>().ModelLoaded(model.Name);
         return app;
     }

@@ -1,5 +1,6 @@
 using Keel.Core.Artifacts;
 using Keel.Core.Errors;
+using Keel.Core.Storage;
 using ArtifactFileInfo = Keel.Core.Protocol.FileInfo;
 
 namespace Keel.Storage.Artifacts;
@@ -8,18 +9,24 @@ namespace Keel.Storage.Artifacts;
 /// Artifacts in a local folder. Every path goes through <see cref="ArtifactPath.Normalize"/> and is
 /// then resolved on disk with every symbolic link followed; anything that lands outside the root
 /// is refused. Writes go to a hidden temporary file in the target folder, are flushed to disk and
-/// renamed over the final name, so a crash never leaves a partial file under that name.
+/// renamed over the final name, so a crash never leaves a partial file under that name. A write
+/// that fails because the disk is full is <see cref="ErrorCode.InsufficientStorage"/> (507), leaves
+/// nothing behind, and is reported to the <see cref="StorageHealth"/> until a write succeeds again.
 /// </summary>
 public sealed partial class LocalArtifactStore : IArtifactStore
 {
     private const int CopyBufferSize = 81920;
     private readonly string _root;
+    private readonly StorageHealth? _health;
     private string? _realRoot;
 
     /// <summary>Creates a store over <paramref name="root"/>; the folder is created on first write.</summary>
-    public LocalArtifactStore(string root)
+    /// <param name="root">The artifact root folder.</param>
+    /// <param name="health">Where a full disk is reported (and its recovery); none when null.</param>
+    public LocalArtifactStore(string root, StorageHealth? health = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(root);
+        _health = health;
         _root = Path.GetFullPath(root);
         RootUri = new Uri(_root).AbsoluteUri;
     }
@@ -119,10 +126,10 @@ public sealed partial class LocalArtifactStore : IArtifactStore
         }
 
         var directory = Path.GetDirectoryName(full)!;
-        CreateDirectory(directory, relative);
         var temp = Path.Join(directory, ArtifactPath.TempPrefix + Guid.NewGuid().ToString("N"));
         try
         {
+            CreateDirectory(directory, relative);
             var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, CopyBufferSize, FileOptions.Asynchronous);
             await using (stream.ConfigureAwait(false))
             {
@@ -136,11 +143,19 @@ public sealed partial class LocalArtifactStore : IArtifactStore
 
             File.Move(temp, full, overwrite: true);
         }
+        catch (Exception e) when (DiskFull.Is(e) && e is not KeelException)
+        {
+            TryDelete(temp);
+            _health?.ReportFull(StorageHealth.Artifacts, _root);
+            throw DiskFull.Error("the artifact store", $"artifact '{relative}'", e);
+        }
         catch
         {
             TryDelete(temp);
             throw;
         }
+
+        _health?.ReportWritten(StorageHealth.Artifacts);
     }
 
     /// <inheritdoc />
@@ -203,7 +218,7 @@ public sealed partial class LocalArtifactStore : IArtifactStore
         {
             Directory.CreateDirectory(directory);
         }
-        catch (IOException)
+        catch (IOException e) when (!DiskFull.Is(e))
         {
             throw KeelException.InvalidParameter($"Cannot write artifact '{relative}': a parent of it is a file.");
         }

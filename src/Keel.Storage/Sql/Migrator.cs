@@ -67,14 +67,21 @@ public static class Migrator
     }
 
     /// <summary>Compares the live schema with the expected one.</summary>
-    public static void Verify(SqliteConnection connection)
+    public static void Verify(SqliteConnection connection) => Verify(connection, LatestVersion);
+
+    /// <summary>Compares the live schema with the one migrations 1..<paramref name="version"/> create.</summary>
+    /// <exception cref="KeelException">INVALID_STATE naming what is missing, different or unexpected.</exception>
+    public static void Verify(SqliteConnection connection, int version)
     {
         using var expected = new SqliteConnection("Data Source=:memory:");
         expected.Open();
         Execute(expected, "CREATE TABLE IF NOT EXISTS keel_schema (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
-        foreach (var (_, _, sql) in Scripts.Value)
+        foreach (var (v, _, sql) in Scripts.Value)
         {
-            Execute(expected, sql);
+            if (v <= version)
+            {
+                Execute(expected, sql);
+            }
         }
 
         var want = SchemaOf(expected);
@@ -84,7 +91,7 @@ public static class Migrator
         if (missing.Count > 0 || extra.Count > 0)
         {
             var detail = string.Join("; ", missing.Select(m => "missing or different: " + m.Split('|')[1]).Concat(extra.Select(e => "unexpected: " + e.Split('|')[1])));
-            throw new KeelException(ErrorCode.InvalidState, $"The database schema does not match Keel's schema version {LatestVersion} ({detail}). It was changed outside Keel.");
+            throw new KeelException(ErrorCode.InvalidState, $"The database schema does not match Keel's schema version {version} ({detail}). It was changed outside Keel.");
         }
     }
 

@@ -28,13 +28,20 @@ public sealed partial class SqliteTrackingStore : ITrackingStore, IAsyncDisposab
     /// <param name="databasePath">The SQLite file.</param>
     /// <param name="artifactRoot">The artifact root folder; experiment locations default to <c>mlflow-artifacts:/&lt;id&gt;</c> under it.</param>
     /// <param name="time">The clock for default timestamps.</param>
-    public SqliteTrackingStore(string databasePath, string artifactRoot, TimeProvider time)
+    /// <param name="options">The start-up check and the health tracker; defaults when null.</param>
+    /// <exception cref="KeelException">
+    /// INVALID_STATE: the file is empty (0 bytes), damaged, not a SQLite database, from a newer
+    /// Keel, or its schema was changed outside Keel.
+    /// </exception>
+    public SqliteTrackingStore(string databasePath, string artifactRoot, TimeProvider time, SqliteStoreOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(databasePath);
+        options ??= new SqliteStoreOptions();
         DatabasePath = Path.GetFullPath(databasePath);
         ArtifactRoot = artifactRoot;
         _time = time;
         Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        SqliteStoreChecks.RefuseEmptyFile(DatabasePath);
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = DatabasePath,
@@ -44,15 +51,31 @@ public sealed partial class SqliteTrackingStore : ITrackingStore, IAsyncDisposab
         }.ToString();
 
         _writer = new SqliteConnection(_connectionString);
-        _writer.Open();
-        Pragma(_writer, "PRAGMA journal_mode=WAL");
-        Pragma(_writer, "PRAGMA synchronous=FULL");
-        Pragma(_writer, "PRAGMA foreign_keys=ON");
-        Pragma(_writer, "PRAGMA busy_timeout=30000");
-        Migrator.Migrate(_writer, Now());
-        EnsureDefaultExperiment();
+        try
+        {
+            _writer.Open();
+            Pragma(_writer, "PRAGMA journal_mode=WAL");
+            Pragma(_writer, "PRAGMA synchronous=FULL");
+            Pragma(_writer, "PRAGMA foreign_keys=ON");
+            Pragma(_writer, "PRAGMA busy_timeout=30000");
+            SqliteStoreChecks.RefuseDamaged(_writer, DatabasePath, options);
+            Migrator.Migrate(_writer, Now());
+            EnsureDefaultExperiment();
+        }
+        catch (Exception e)
+        {
+            _writer.Dispose();
+            SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
+            if (SqliteStoreChecks.StartupError(e, DatabasePath) is { } clear)
+            {
+                throw clear;
+            }
+
+            throw;
+        }
+
         _statements = new StatementCache(_writer);
-        _writes = new WriteQueue(_writer, BeforeBatch, AfterBatch, _runCache.Clear);
+        _writes = new WriteQueue(_writer, BeforeBatch, AfterBatch, _runCache.Clear, options.Health);
     }
 
     /// <summary>The database file.</summary>

@@ -1,4 +1,6 @@
 using System.Threading.Channels;
+using Keel.Core.Errors;
+using Keel.Core.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace Keel.Storage.Sqlite;
@@ -10,6 +12,9 @@ namespace Keel.Storage.Sqlite;
 /// savepoint per write, so the failure is still isolated.
 /// A write's task completes only after the COMMIT that contains it returned, so every
 /// acknowledged write is durable (WAL + synchronous=FULL).
+/// A write that fails because the disk is full (SQLITE_FULL, ENOSPC) fails with
+/// <see cref="ErrorCode.InsufficientStorage"/>; the full disk is reported to the
+/// <see cref="StorageHealth"/>, and cleared by the next batch that commits.
 /// </summary>
 internal sealed class WriteQueue : IAsyncDisposable
 {
@@ -19,14 +24,19 @@ internal sealed class WriteQueue : IAsyncDisposable
     private readonly Action<SqliteConnection, SqliteTransaction>? _beforeBatch;
     private readonly Action<SqliteConnection, SqliteTransaction>? _afterBatch;
     private readonly Action? _onRollback;
+    private readonly StorageHealth? _health;
+    private readonly string _databasePath;
     private readonly Task _loop;
 
     public WriteQueue(
         SqliteConnection connection,
         Action<SqliteConnection, SqliteTransaction>? beforeBatch,
         Action<SqliteConnection, SqliteTransaction>? afterBatch,
-        Action? onRollback)
+        Action? onRollback,
+        StorageHealth? health = null)
     {
+        _health = health;
+        _databasePath = connection.DataSource;
         _onRollback = onRollback;
         _connection = connection;
         _beforeBatch = beforeBatch;
@@ -85,11 +95,37 @@ internal sealed class WriteQueue : IAsyncDisposable
             TryCommit(batch, isolateWrites: true);
         }
 
+        var full = false;
+        var committed = false;
+        foreach (var op in batch)
+        {
+            if (IsDiskFull(op.Error))
+            {
+                full = true;
+                op.Error = DiskFull.Error("the database", "this change", op.Error!);
+            }
+
+            committed |= op.Committed && op.Error is null;
+        }
+
+        if (full)
+        {
+            _health?.ReportFull(StorageHealth.Database, _databasePath);
+        }
+        else if (committed)
+        {
+            _health?.ReportWritten(StorageHealth.Database);
+        }
+
         foreach (var op in batch)
         {
             op.Complete();
         }
     }
+
+    /// <summary>SQLITE_FULL (13): the database or its journal could not grow; or an ENOSPC that reached us as an IOException.</summary>
+    internal static bool IsDiskFull(Exception? e) =>
+        e is SqliteException { SqliteErrorCode: 13 } || (e is not KeelException && DiskFull.Is(e));
 
     /// <summary>Runs and commits a batch; false when a write failed in the optimistic pass.</summary>
     private bool TryCommit(List<WriteOp> batch, bool isolateWrites)

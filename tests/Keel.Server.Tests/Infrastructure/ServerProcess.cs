@@ -18,7 +18,9 @@ public sealed class ServerProcess : IDisposable
     public Uri Address { get; }
 
     /// <summary>Starts the server on a free loopback port and waits until /health answers.</summary>
-    public static async Task<ServerProcess> StartAsync(string folder)
+    /// <param name="folder">Working directory, database and artifacts.</param>
+    /// <param name="settings">More configuration arguments, e.g. <c>--Keel:Serving:CacheFolder=/tmp/x</c>.</param>
+    public static async Task<ServerProcess> StartAsync(string folder, params string[] settings)
     {
         var port = FreePort();
         var serverDll = Path.Combine(AppContext.BaseDirectory, "Keel.Server.dll");
@@ -29,13 +31,15 @@ public sealed class ServerProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[]
-        {
+        string[] args =
+        [
             serverDll,
             $"--Keel:Port={port}",
             $"--Keel:BackendStoreUri=sqlite:///{Path.Combine(folder, "keel.db")}",
             $"--Keel:ArtifactsUri={Path.Combine(folder, "artifacts")}",
-        })
+            .. settings,
+        ];
+        foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
         }

@@ -31,6 +31,24 @@ public sealed class StartupTests : IDisposable
     }
 
     [Fact]
+    public void EmptyDatabaseFile_StopsTheServerAtStartup_InsteadOfBecomingANewStore()
+    {
+        var db = Path.Combine(_folder, "keel.db");
+        File.WriteAllBytes(db, []);
+
+        var e = Assert.Throws<KeelException>(() => KeelServerApp.Build([], o =>
+        {
+            o.Port = 0;
+            o.BackendStoreUri = "sqlite:///" + db;
+            o.ArtifactsUri = Path.Combine(_folder, "artifacts");
+        }));
+
+        Assert.Equal(ErrorCode.InvalidState, e.Code);
+        Assert.Contains("is empty (0 bytes)", e.Message, StringComparison.Ordinal);
+        Assert.Equal(0, new FileInfo(db).Length);
+    }
+
+    [Fact]
     public void UnsupportedBackendUri_IsAClearError()
     {
         var e = Assert.Throws<KeelException>(() => KeelServerApp.Build([], o =>

@@ -1,0 +1,13 @@
+using System.CommandLine;
+using Keel.Cli.Infrastructure;
+
+namespace Keel.Cli.Admin;
+
+/// <summary><c>keel admin</c>: maintenance of a local store.</summary>
+internal static class AdminCommand
+{
+    public static Command Create(CliSettings settings) => new("admin", "Maintenance of a local Keel store: check.")
+    {
+        AdminCheckCommand.Create(settings),
+    };
+}
