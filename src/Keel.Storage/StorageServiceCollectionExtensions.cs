@@ -3,6 +3,7 @@ using Keel.Core.Errors;
 using Keel.Core.Predictions;
 using Keel.Core.Registry;
 using Keel.Core.Tracking;
+using Keel.Core.Validation;
 using Keel.Storage.Artifacts;
 using Keel.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,7 +26,10 @@ public static class StorageServiceCollectionExtensions
                 services.TryAddSingleton(sp => new SqliteTrackingStore(
                     backend.Path,
                     artifactRoot,
-                    sp.GetService<TimeProvider>() ?? TimeProvider.System));
+                    sp.GetService<TimeProvider>() ?? TimeProvider.System)
+                {
+                    Limits = sp.GetService<InputLimits>() ?? InputLimits.Default,
+                });
                 services.TryAddSingleton<ITrackingStore>(sp => sp.GetRequiredService<SqliteTrackingStore>());
                 services.TryAddSingleton<IRegistryStore>(sp => new SqliteRegistryStore(sp.GetRequiredService<SqliteTrackingStore>()));
                 services.TryAddSingleton<IPredictionStore>(sp => new SqlitePredictionStore(sp.GetRequiredService<SqliteTrackingStore>()));
