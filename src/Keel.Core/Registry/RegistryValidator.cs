@@ -18,7 +18,16 @@ public static class RegistryValidator
     /// every name can be written in a <c>models:/</c> URI and resolved back.
     /// </summary>
     /// <returns>The name.</returns>
-    public static string ModelName(string? name, string field = "name")
+    public static string ModelName(string? name, string field = "name") => UriName(name, field, "registered model name");
+
+    /// <summary>
+    /// The name a model is served under (<c>/serving/{name}/invocations</c>, <c>/v2/models/{name}</c>):
+    /// the same rule as <see cref="ModelName"/>, since the name is one URL path segment.
+    /// </summary>
+    /// <returns>The name.</returns>
+    public static string ServingName(string? name, string field = "name") => UriName(name, field, "serving name");
+
+    private static string UriName(string? name, string field, string what)
     {
         if (string.IsNullOrEmpty(name))
         {
@@ -29,7 +38,7 @@ public static class RegistryValidator
         if (string.IsNullOrWhiteSpace(name) || name is "." or ".." || name.AsSpan().IndexOfAny("/?#@") >= 0)
         {
             throw KeelException.InvalidParameter(
-                $"Invalid registered model name '{Shown(name)}' in '{field}': names must not be blank, '.' or '..', nor contain '/', '?', '#', '@' or control characters (they could not be used in a models:/ URI).");
+                $"Invalid {what} '{Shown(name)}' in '{field}': names must not be blank, '.' or '..', nor contain '/', '?', '#', '@' or control characters (they could not be used in a models:/ URI or a URL path).");
         }
 
         return name;

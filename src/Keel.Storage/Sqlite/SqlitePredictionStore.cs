@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Keel.Core.Errors;
+using Keel.Core.Json;
 using Keel.Core.Paging;
 using Keel.Core.Predictions;
 using Microsoft.Data.Sqlite;
@@ -167,7 +168,7 @@ public sealed class SqlitePredictionStore(SqliteTrackingStore database) : IPredi
                 var columnsId = reader.GetInt64(7);
                 if (!columnLists.TryGetValue(columnsId, out var columns))
                 {
-                    columnLists[columnsId] = columns = JsonSerializer.Deserialize<string[]>(reader.GetString(8)) ?? [];
+                    columnLists[columnsId] = columns = JsonSerializer.Deserialize<string[]>(JsonText.ReplaceLoneSurrogates(reader.GetString(8))) ?? [];
                 }
 
                 records.Add((reader.GetInt64(0), new PredictionLogRecord(
