@@ -1,6 +1,7 @@
 using Keel.Core.Artifacts;
 using Keel.Core.Registry;
 using Keel.Core.Tracking;
+using Keel.Core.Validation;
 using Keel.Server.Artifacts;
 using Keel.Server.Infrastructure;
 using Keel.Server.Registry;
@@ -33,6 +34,10 @@ public static class KeelServerApp
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(TimeProvider.System);
+        var limits = new InputLimits();
+        builder.Configuration.GetSection(InputLimits.Section).Bind(limits);
+        limits.Validate();
+        builder.Services.AddSingleton(limits);
         builder.Services.AddKeelStorage(options.BackendStoreUri, options.ArtifactsUri);
         builder.Services.AddHostedService<AbandonedUploadSweeper>();
         builder.Services.AddSingleton(builder.Configuration.GetSection(SqliteStoreOptions.Section).Get<SqliteStoreOptions>() ?? new SqliteStoreOptions());

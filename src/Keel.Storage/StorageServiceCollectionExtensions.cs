@@ -5,6 +5,7 @@ using Keel.Core.Registry;
 using Keel.Core.Serving;
 using Keel.Core.Storage;
 using Keel.Core.Tracking;
+using Keel.Core.Validation;
 using Keel.Storage.Artifacts;
 using Keel.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,7 +41,10 @@ public static class StorageServiceCollectionExtensions
                         AutoCheckMaxBytes = sp.GetService<SqliteStoreOptions>()?.AutoCheckMaxBytes ?? new SqliteStoreOptions().AutoCheckMaxBytes,
                         Health = sp.GetRequiredService<StorageHealth>(),
                         Logger = sp.GetService<ILoggerFactory>()?.CreateLogger("Keel.Storage"),
-                    }));
+                    })
+                {
+                    Limits = sp.GetService<InputLimits>() ?? InputLimits.Default,
+                });
                 services.TryAddSingleton<ITrackingStore>(sp => sp.GetRequiredService<SqliteTrackingStore>());
                 services.TryAddSingleton<IRegistryStore>(sp => new SqliteRegistryStore(sp.GetRequiredService<SqliteTrackingStore>()));
                 services.TryAddSingleton<IPredictionStore>(sp => new SqlitePredictionStore(sp.GetRequiredService<SqliteTrackingStore>()));

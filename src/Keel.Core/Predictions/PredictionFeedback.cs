@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Keel.Core.Errors;
+using Keel.Core.Json;
+using Keel.Core.Validation;
 
 namespace Keel.Core.Predictions;
 
@@ -22,12 +24,19 @@ public sealed record PredictionFeedback(string RequestId, string LabelsJson, int
     /// <param name="labels">A JSON array of labels, one per row.</param>
     /// <param name="timestampMs">When it arrived (Unix ms).</param>
     /// <exception cref="KeelException">INVALID_PARAMETER_VALUE when the id is empty or too long, or <paramref name="labels"/> is not a non-empty array.</exception>
-    public static PredictionFeedback ForRows(string requestId, JsonElement labels, long timestampMs)
+    /// <param name="limits">The label length limit; null for the defaults.</param>
+    public static PredictionFeedback ForRows(string requestId, JsonElement labels, long timestampMs, InputLimits? limits = null)
     {
         CheckRequestId(requestId);
         if (labels.ValueKind != JsonValueKind.Array || labels.GetArrayLength() == 0)
         {
             throw KeelException.InvalidParameter("labels: must be a non-empty JSON array with one label per row of the request.");
+        }
+
+        var i = 0;
+        foreach (var label in labels.EnumerateArray())
+        {
+            CheckLabel(label, $"labels[{i++}]", limits);
         }
 
         return new PredictionFeedback(requestId, labels.GetRawText(), labels.GetArrayLength(), null, timestampMs);
@@ -39,9 +48,11 @@ public sealed record PredictionFeedback(string RequestId, string LabelsJson, int
     /// <param name="rowIndex">The row (0-based).</param>
     /// <param name="timestampMs">When it arrived (Unix ms).</param>
     /// <exception cref="KeelException">INVALID_PARAMETER_VALUE for an empty id, a negative row, or a null or array label.</exception>
-    public static PredictionFeedback ForRow(string requestId, JsonElement label, int rowIndex, long timestampMs)
+    /// <param name="limits">The label length limit; null for the defaults.</param>
+    public static PredictionFeedback ForRow(string requestId, JsonElement label, int rowIndex, long timestampMs, InputLimits? limits = null)
     {
         CheckRequestId(requestId);
+        CheckLabel(label, "label", limits);
         if (label.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null or JsonValueKind.Array)
         {
             throw KeelException.InvalidParameter("label: must be a JSON string, number, boolean or object (use 'labels' for one label per row).");
@@ -61,6 +72,20 @@ public sealed record PredictionFeedback(string RequestId, string LabelsJson, int
         if (string.IsNullOrWhiteSpace(requestId) || requestId.Length > MaxRequestIdLength || requestId.Any(char.IsControl))
         {
             throw KeelException.InvalidParameter($"request_id: must be 1 to {MaxRequestIdLength} characters without control characters.");
+        }
+
+        TextValidator.Unicode(requestId, "request_id");
+    }
+
+    // A label is stored as JSON text and sent back on every read of its request: valid Unicode, bounded.
+    private static void CheckLabel(JsonElement label, string field, InputLimits? limits)
+    {
+        limits ??= InputLimits.Default;
+        JsonText.CheckStrings(label, field);
+        var length = label.GetRawText().Length;
+        if (length > limits.MaxFeedbackLabelLength)
+        {
+            throw KeelException.InvalidParameter($"'{field}' had length {length} (as JSON), which exceeded length limit of {limits.MaxFeedbackLabelLength} (setting {InputLimits.Setting(nameof(InputLimits.MaxFeedbackLabelLength))}).");
         }
     }
 

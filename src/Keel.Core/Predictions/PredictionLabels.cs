@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Keel.Core.Json;
 
 namespace Keel.Core.Predictions;
 
@@ -25,9 +26,18 @@ public static class PredictionLabels
         {
             foreach (var item in feedback)
             {
-                var document = JsonDocument.Parse(item.LabelsJson);
+                if (Parse(item.LabelsJson) is not { } document)
+                {
+                    continue; // Unreadable stored feedback must not make the whole read fail.
+                }
+
                 documents.Add(document);
                 var array = document.RootElement;
+                if (array.ValueKind != JsonValueKind.Array)
+                {
+                    continue;
+                }
+
                 if (item.RowIndex is { } row)
                 {
                     if (row < rowCount && array.GetArrayLength() == 1)
@@ -72,6 +82,20 @@ public static class PredictionLabels
             {
                 document.Dispose();
             }
+        }
+    }
+
+    // Labels stored before requests were checked may hold lone surrogate escapes (repaired to U+FFFD
+    // so writing them back out cannot fail) or, in a damaged row, not be JSON at all (skipped).
+    private static JsonDocument? Parse(string labelsJson)
+    {
+        try
+        {
+            return JsonDocument.Parse(JsonText.ReplaceLoneSurrogates(labelsJson));
+        }
+        catch (JsonException)
+        {
+            return null;
         }
     }
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using Keel.Core.Errors;
+using Keel.Core.Json;
 using Keel.Core.Paging;
 
 namespace Keel.Core.Predictions;
@@ -43,14 +44,16 @@ public static class PredictionLogJson
                 }
 
                 writer.WriteEndArray();
+                // Stored JSON is repaired, not trusted: a lone surrogate kept by an older version
+                // would otherwise make every page holding it unreadable for clients.
                 writer.WritePropertyName("inputs");
-                writer.WriteRawValue(r.InputsJson);
+                writer.WriteRawValue(JsonText.ReplaceLoneSurrogates(r.InputsJson));
                 writer.WritePropertyName("outputs");
-                writer.WriteRawValue(r.OutputsJson);
+                writer.WriteRawValue(JsonText.ReplaceLoneSurrogates(r.OutputsJson));
                 if (item.LabelsJson is not null)
                 {
                     writer.WritePropertyName("labels");
-                    writer.WriteRawValue(item.LabelsJson);
+                    writer.WriteRawValue(JsonText.ReplaceLoneSurrogates(item.LabelsJson));
                 }
 
                 if (item.LabelledAtMs is { } at)

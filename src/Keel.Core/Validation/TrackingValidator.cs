@@ -159,7 +159,23 @@ public static partial class TrackingValidator
             throw KeelException.InvalidParameter($"Experiment name had length {name.Length}, which exceeded length limit of {TrackingLimits.MaxExperimentNameLength}.");
         }
 
+        // NUL, CR and LF would split or cut the name wherever it is shown or written to a file.
+        TextValidator.SingleLine(name, "name", TrackingLimits.MaxExperimentNameLength);
         return name;
+    }
+
+    /// <summary>Checks an experiment's artifact location (null passes): valid Unicode on one line, within <see cref="InputLimits.MaxArtifactLocationLength"/>.</summary>
+    public static string? ValidateArtifactLocation(string? artifactLocation, InputLimits? limits = null)
+    {
+        limits ??= InputLimits.Default;
+        return TextValidator.SingleLine(artifactLocation, "artifact_location", limits.MaxArtifactLocationLength, InputLimits.Setting(nameof(InputLimits.MaxArtifactLocationLength)));
+    }
+
+    /// <summary>Checks a run's user id (null passes): valid Unicode on one line, within <see cref="InputLimits.MaxUserIdLength"/>.</summary>
+    public static string? ValidateUserId(string? userId, InputLimits? limits = null)
+    {
+        limits ??= InputLimits.Default;
+        return TextValidator.SingleLine(userId, "user_id", limits.MaxUserIdLength, InputLimits.Setting(nameof(InputLimits.MaxUserIdLength)));
     }
 
     /// <summary>Checks a run id: 32 lowercase hex characters.</summary>

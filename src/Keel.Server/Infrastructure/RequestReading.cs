@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Keel.Core.Errors;
 using Keel.Core.Json;
+using Keel.Core.Validation;
 
 namespace Keel.Server.Infrastructure;
 
@@ -22,6 +23,12 @@ internal static class RequestReading
         }
         catch (JsonException e)
         {
+            if (e.InnerException is InvalidOperationException && e.Path is { Length: > 1 } field)
+            {
+                // System.Text.Json refuses invalid UTF-8 and lone surrogate escapes in strings; say so.
+                throw TextValidator.NotUnicode(field.TrimStart('$', '.'), "invalid UTF-8 or a lone surrogate escape");
+            }
+
             var where = e.Path is { Length: > 1 } p ? $" at '{p.TrimStart('$', '.')}'" : string.Empty;
             throw new KeelException(ErrorCode.InvalidParameterValue, $"Invalid JSON in request body{where}: {FirstSentence(e.Message)}");
         }

@@ -1,4 +1,3 @@
-using Keel.Core.Errors;
 using Keel.Core.Registry;
 using Keel.Core.Validation;
 using Keel.Server.Infrastructure;
@@ -14,9 +13,6 @@ internal static class RegistryRequests
     /// <summary>An optional reason for a change, kept in the audit trail.</summary>
     public const string CommentHeader = "X-Keel-Comment";
 
-    /// <summary>MLflow's limit for registry tag values.</summary>
-    public const int MaxTagValueLength = 5000;
-
     /// <summary>Who is making the change: the authenticated user, else the user the client names, else "anonymous".</summary>
     public static Actor Actor(this HttpRequest request, string? comment = null)
     {
@@ -28,7 +24,8 @@ internal static class RegistryRequests
         }
 
         comment ??= request.Headers[CommentHeader].FirstOrDefault();
-        return new Actor(Truncate(user.Trim(), 256), comment is null ? null : Truncate(comment, 5000));
+        // Not truncated: the store refuses an over-long user id or comment (RegistryValidator.Actor) rather than keep part of it.
+        return new Actor(user.Trim(), comment);
     }
 
     /// <summary>
@@ -42,30 +39,14 @@ internal static class RegistryRequests
         return hasBody ? await request.ReadJsonAsync<T>().ConfigureAwait(false) : fromQuery(request);
     }
 
-    /// <summary>Registered model names: non-empty, no '/', at most 256 characters.</summary>
-    public static string ModelName(string? name, string field = "name")
-    {
-        var value = TrackingValidator.Required(name, field);
-        if (value.Contains('/', StringComparison.Ordinal) || value.Length > ModelUri.MaxNameLength || value.Any(char.IsControl))
-        {
-            throw KeelException.InvalidParameter($"Invalid registered model name '{Truncate(value, 100)}': names must be at most {ModelUri.MaxNameLength} characters and contain no '/' or control characters.");
-        }
+    /// <summary>
+    /// The name of a registered model that should exist (reads, updates, deletes): present and valid
+    /// Unicode. New names (create, rename) meet <see cref="RegistryValidator.ModelName"/>, checked by the store.
+    /// </summary>
+    public static string ModelName(string? name, string field = "name") => RegistryValidator.ExistingModelName(name, field);
 
-        return value;
-    }
-
-    public static void ValidateTag(string? key, string? value)
-    {
-        TrackingValidator.ValidateKey(key, "tag");
-        var text = TrackingValidator.Required(value, "value");
-        if (text.Length > MaxTagValueLength)
-        {
-            throw KeelException.InvalidParameter($"Tag value had length {text.Length}, which exceeded length limit of {MaxTagValueLength}.");
-        }
-    }
+    public static void ValidateTag(string? key, string? value) => RegistryValidator.Tag(key, value);
 
     public static int MaxResults(long? requested, int defaultValue, int limit) =>
         TrackingValidator.ValidateMaxResults(requested, defaultValue, limit);
-
-    private static string Truncate(string s, int max) => s.Length <= max ? s : s[..max];
 }

@@ -49,6 +49,7 @@ internal static class OpenInferenceApi
                     using var lease = Acquire(models, name, version);
                     var model = lease.Model;
                     timer = ServingMetrics.Start(request.HttpContext, model);
+                    RequestReading.EnsureJsonContentType(request);
                     var body = await ServingApi.ReadJsonAsync(request).ConfigureAwait(false);
                     return timer.Done(Infer(model, body, out var rows, request.HttpContext), rows);
                 }
@@ -80,6 +81,11 @@ internal static class OpenInferenceApi
         }
 
         var tensors = ReadTensors(inputs, out var problems);
+        if (tensors.Count > 0)
+        {
+            (context is null ? new ScoringOptions() : ScoringOptions.For(context)).CheckRows(tensors.Max(t => t.Shape[0]));
+        }
+
         var columns = model.Signature.Inputs;
         List<IReadOnlyDictionary<string, JsonElement>> rows = [];
         if (problems.Count == 0)
@@ -118,6 +124,7 @@ internal static class OpenInferenceApi
     {
         problems = [];
         var tensors = new List<Tensor>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
         var i = 0;
         foreach (var input in inputs.EnumerateArray())
         {
@@ -149,6 +156,10 @@ internal static class OpenInferenceApi
             {
                 problems.Add($"{where}: name is required");
             }
+            else if (!names.Add(name))
+            {
+                problems.Add($"{label}: another input tensor has the same name");
+            }
 
             if (datatype is null)
             {
@@ -167,6 +178,14 @@ internal static class OpenInferenceApi
             else if (shape is { Length: 1 or 2 } && shape.Aggregate(1L, (a, b) => a * b) != data.Count)
             {
                 problems.Add($"{label}: shape [{string.Join(", ", shape)}] needs {shape.Aggregate(1L, (a, b) => a * b)} values, data has {data.Count}");
+            }
+            else if (shape is { Length: 1 or 2 } && OpenInferenceValues.NestingProblem(dataElement, shape) is { } nesting)
+            {
+                problems.Add($"{label}: {nesting}");
+            }
+            else if (datatype is not null && OpenInferenceValues.RangeProblem(data, datatype.ToUpperInvariant()) is { } range)
+            {
+                problems.Add($"{label}: {range}");
             }
 
             if (name is not null && datatype is not null && shape is { Length: 1 or 2 } && hasData)

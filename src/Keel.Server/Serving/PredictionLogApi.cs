@@ -44,7 +44,7 @@ internal static class PredictionLogApi
     {
         RequestReading.EnsureJsonContentType(request);
         var body = await ServingApi.ReadJsonAsync(request).ConfigureAwait(false);
-        var feedback = ParseFeedback(body, time.GetUtcNow().ToUnixTimeMilliseconds());
+        var feedback = ParseFeedback(body, time.GetUtcNow().ToUnixTimeMilliseconds(), request.HttpContext.RequestServices.GetService<InputLimits>());
         var cancel = request.HttpContext.RequestAborted;
         int records;
         try
@@ -72,7 +72,7 @@ internal static class PredictionLogApi
         return Json.Ok(new FeedbackResponse(feedback.RequestId, records));
     }
 
-    private static PredictionFeedback ParseFeedback(JsonElement body, long now)
+    private static PredictionFeedback ParseFeedback(JsonElement body, long now, InputLimits? limits)
     {
         if (body.ValueKind != JsonValueKind.Object)
         {
@@ -118,8 +118,8 @@ internal static class PredictionLogApi
         }
 
         return hasLabels
-            ? PredictionFeedback.ForRows(requestId!, labels, now)
-            : PredictionFeedback.ForRow(requestId!, label, rowIndex ?? 0, now);
+            ? PredictionFeedback.ForRows(requestId!, labels, now, limits)
+            : PredictionFeedback.ForRow(requestId!, label, rowIndex ?? 0, now, limits);
     }
 
     /// <summary><c>?model=NAME&amp;from=T1&amp;to=T2&amp;max_results=N&amp;page_token=...</c>: T as Unix ms or ISO-8601; from inclusive, to exclusive.</summary>

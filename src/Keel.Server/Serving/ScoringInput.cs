@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Keel.Core.Errors;
 using Keel.Core.Models;
@@ -13,13 +11,17 @@ namespace Keel.Server.Serving;
 /// <c>text/csv</c> with a header. Shape problems are BAD_REQUEST listing every problem; the
 /// scorer then checks names and types against the signature.
 /// </summary>
-internal static class ScoringInput
+internal static partial class ScoringInput
 {
     private const int MaxReported = 50;
     private static readonly string[] Formats = ["dataframe_split", "dataframe_records", "instances", "inputs"];
 
     /// <summary>Parses an MLflow JSON body (<paramref name="requireWrapper"/> false also takes a bare split object, as in input_example.json).</summary>
-    public static List<IReadOnlyDictionary<string, JsonElement>> ParseMlflow(JsonElement body, IReadOnlyList<ColumnSpec> inputs, bool requireWrapper = true)
+    /// <param name="body">The request body.</param>
+    /// <param name="inputs">The signature's input columns.</param>
+    /// <param name="requireWrapper">False to also take a bare split object.</param>
+    /// <param name="limits">The row limit (REQUEST_TOO_LARGE above it, checked before rows are built); null for none.</param>
+    public static List<IReadOnlyDictionary<string, JsonElement>> ParseMlflow(JsonElement body, IReadOnlyList<ColumnSpec> inputs, bool requireWrapper = true, ScoringOptions? limits = null)
     {
         var problems = new List<string>();
         var rows = new List<IReadOnlyDictionary<string, JsonElement>>();
@@ -30,7 +32,7 @@ internal static class ScoringInput
 
         if (!requireWrapper && body.TryGetProperty("columns", out _))
         {
-            Split(body, inputs, rows, problems);
+            Split(body, inputs, rows, problems, limits);
             return Finish(rows, problems);
         }
 
@@ -70,56 +72,23 @@ internal static class ScoringInput
             switch (format)
             {
                 case "dataframe_split":
-                    Split(payload, inputs, rows, problems);
+                    Split(payload, inputs, rows, problems, limits);
                     break;
                 case "dataframe_records":
-                    Records(payload, "dataframe_records", inputs, rows, problems);
+                    Records(payload, "dataframe_records", inputs, rows, problems, limits);
                     break;
                 default:
                     if (payload.ValueKind == JsonValueKind.Object)
                     {
-                        Columnar(payload, format, rows, problems);
+                        Columnar(payload, format, rows, problems, limits);
                     }
                     else
                     {
-                        Records(payload, format, inputs, rows, problems);
+                        Records(payload, format, inputs, rows, problems, limits);
                     }
 
                     break;
             }
-        }
-
-        return Finish(rows, problems);
-    }
-
-    /// <summary>Parses CSV with a header row; cells of numeric signature columns become numbers when they parse, empty cells null.</summary>
-    public static List<IReadOnlyDictionary<string, JsonElement>> ParseCsv(string text, IReadOnlyList<ColumnSpec> inputs)
-    {
-        var records = ReadCsv(text);
-        if (records.Count == 0)
-        {
-            throw Bad("The CSV body is empty: expected a header row and at least one data row.");
-        }
-
-        var header = records[0];
-        var problems = new List<string>();
-        var rows = new List<IReadOnlyDictionary<string, JsonElement>>();
-        for (var r = 1; r < records.Count; r++)
-        {
-            var record = records[r];
-            if (record.Count != header.Count)
-            {
-                problems.Add($"row {r - 1}: has {record.Count} fields, the header has {header.Count}");
-                continue;
-            }
-
-            var row = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-            for (var c = 0; c < header.Count; c++)
-            {
-                row[header[c]] = CsvCell(record[c], inputs.FirstOrDefault(i => i.Name == header[c])?.Type);
-            }
-
-            rows.Add(row);
         }
 
         return Finish(rows, problems);
@@ -146,7 +115,7 @@ internal static class ScoringInput
         return rows;
     }
 
-    private static void Split(JsonElement split, IReadOnlyList<ColumnSpec> inputs, List<IReadOnlyDictionary<string, JsonElement>> rows, List<string> problems)
+    private static void Split(JsonElement split, IReadOnlyList<ColumnSpec> inputs, List<IReadOnlyDictionary<string, JsonElement>> rows, List<string> problems, ScoringOptions? limits)
     {
         if (split.ValueKind != JsonValueKind.Object)
         {
@@ -164,6 +133,12 @@ internal static class ScoringInput
             }
 
             columns = columnsElement.EnumerateArray().Select(c => c.GetString()!).ToArray();
+            if (Duplicate(columns) is { } repeated)
+            {
+                // Positional values under a repeated name would silently lose all but the last.
+                problems.Add($"dataframe_split.columns: column '{repeated}' appears more than once");
+                return;
+            }
         }
         else
         {
@@ -176,6 +151,7 @@ internal static class ScoringInput
             return;
         }
 
+        limits?.CheckRows(data.GetArrayLength());
         var r = 0;
         var shared = new ScoringColumns(columns);
         foreach (var item in data.EnumerateArray())
@@ -185,13 +161,15 @@ internal static class ScoringInput
         }
     }
 
-    private static void Records(JsonElement array, string format, IReadOnlyList<ColumnSpec> inputs, List<IReadOnlyDictionary<string, JsonElement>> rows, List<string> problems)
+    private static void Records(JsonElement array, string format, IReadOnlyList<ColumnSpec> inputs, List<IReadOnlyDictionary<string, JsonElement>> rows, List<string> problems, ScoringOptions? limits)
     {
         if (array.ValueKind != JsonValueKind.Array)
         {
             problems.Add($"{format}: must be an array of rows");
             return;
         }
+
+        limits?.CheckRows(array.GetArrayLength());
 
         var columns = new ScoringColumns(inputs.Select(i => i.Name).ToArray());
         var r = 0;
@@ -203,7 +181,10 @@ internal static class ScoringInput
                 var row = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
                 foreach (var property in item.EnumerateObject())
                 {
-                    row[property.Name] = property.Value;
+                    if (!row.TryAdd(property.Name, property.Value))
+                    {
+                        problems.Add($"{where}: key '{property.Name}' appears more than once");
+                    }
                 }
 
                 rows.Add(row);
@@ -247,12 +228,24 @@ internal static class ScoringInput
         rows.Add(new ScoringRow(columns, values));
     }
 
-    private static void Columnar(JsonElement columns, string format, List<IReadOnlyDictionary<string, JsonElement>> rows, List<string> problems)
+    private static void Columnar(JsonElement columns, string format, List<IReadOnlyDictionary<string, JsonElement>> rows, List<string> problems, ScoringOptions? limits)
     {
         int? count = null;
         var arrays = new List<(string Name, JsonElement[] Values)>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var property in columns.EnumerateObject())
         {
+            if (!names.Add(property.Name))
+            {
+                problems.Add($"{format}: column '{property.Name}' appears more than once");
+                continue;
+            }
+
+            if (property.Value.ValueKind == JsonValueKind.Array)
+            {
+                limits?.CheckRows(property.Value.GetArrayLength());
+            }
+
             if (property.Value.ValueKind != JsonValueKind.Array)
             {
                 problems.Add($"{format}.{property.Name}: expected an array of values, got {Describe(property.Value)}");
@@ -287,90 +280,19 @@ internal static class ScoringInput
         }
     }
 
-    private static JsonElement CsvCell(string cell, ColumnType? type)
+    /// <summary>The first name that occurs twice in <paramref name="names"/>, or null.</summary>
+    internal static string? Duplicate(IEnumerable<string> names)
     {
-        if (cell.Length == 0)
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var name in names)
         {
-            return JsonSerializer.SerializeToElement<string?>(null);
-        }
-
-        if (type is ColumnType.Double or ColumnType.Float or ColumnType.Long or ColumnType.Integer
-            && double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsFinite(number))
-        {
-            return JsonSerializer.SerializeToElement(number);
-        }
-
-        return JsonSerializer.SerializeToElement(cell);
-    }
-
-    /// <summary>RFC 4180 records: quoted fields with doubled quotes, CRLF or LF line ends; blank lines skipped.</summary>
-    private static List<List<string>> ReadCsv(string text)
-    {
-        var records = new List<List<string>>();
-        var record = new List<string>();
-        var field = new StringBuilder();
-        var quoted = false;
-        var any = false;
-        for (var i = 0; i < text.Length; i++)
-        {
-            var ch = text[i];
-            if (quoted)
+            if (!seen.Add(name))
             {
-                if (ch == '"' && i + 1 < text.Length && text[i + 1] == '"')
-                {
-                    field.Append('"');
-                    i++;
-                }
-                else if (ch == '"')
-                {
-                    quoted = false;
-                }
-                else
-                {
-                    field.Append(ch);
-                }
-
-                continue;
-            }
-
-            switch (ch)
-            {
-                case '"':
-                    quoted = true;
-                    any = true;
-                    break;
-                case ',':
-                    record.Add(field.ToString());
-                    field.Clear();
-                    any = true;
-                    break;
-                case '\r':
-                    break;
-                case '\n':
-                    EndRecord();
-                    break;
-                default:
-                    field.Append(ch);
-                    any = true;
-                    break;
+                return name;
             }
         }
 
-        EndRecord();
-        return records;
-
-        void EndRecord()
-        {
-            if (any)
-            {
-                record.Add(field.ToString());
-                records.Add(record);
-            }
-
-            record = [];
-            field.Clear();
-            any = false;
-        }
+        return null;
     }
 
     private static string Describe(JsonElement value) => value.ValueKind switch

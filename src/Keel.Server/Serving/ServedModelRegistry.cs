@@ -367,9 +367,6 @@ public sealed class ServedModelRegistry
 
     private static void CheckName(string name)
     {
-        if (string.IsNullOrWhiteSpace(name) || name.Length > 256 || name.Any(c => char.IsControl(c) || c == '/'))
-        {
-            throw KeelException.InvalidParameter("name: must be 1 to 256 characters, without '/' or control characters.");
-        }
+        RegistryValidator.ServingName(name);
     }
 }

@@ -1,6 +1,9 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Keel.Core.Errors;
+using Keel.Core.Json;
+using Keel.Core.Validation;
 using Keel.Server.Infrastructure;
 
 namespace Keel.Server.Serving;
@@ -14,6 +17,8 @@ internal static class ServingApi
 {
     private const string AdminBase = "/api/2.0/keel/serving/models";
 
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     /// <summary>
     /// Registers the served-model registry (packages downloaded to this process's
     /// <see cref="ServingCache"/> under <paramref name="cacheParent"/>, stale caches of dead
@@ -24,7 +29,10 @@ internal static class ServingApi
             .AddSingleton(sp => new ServedModelRegistry(sp.GetRequiredService<ServingCache>().Path, sp.GetService<TimeProvider>()))
             .AddSingleton<ServedModelPersistence>()
             .AddHostedService(sp => sp.GetRequiredService<ServedModelPersistence>())
-            .AddModelFollower().AddServingMetrics();
+            .AddModelFollower().AddServingMetrics().AddScoring();
+
+    /// <summary>Registers <see cref="ScoringOptions"/> (bound from <c>Keel:Serving</c>).</summary>
+    public static IServiceCollection AddScoring(this IServiceCollection services) => ScoringOptions.Add(services);
 
     public static void MapServingApi(this IEndpointRouteBuilder app)
     {
@@ -66,13 +74,10 @@ internal static class ServingApi
         switch (mediaType)
         {
             case "application/json":
-                rows = ScoringInput.ParseMlflow(await ReadJsonAsync(request).ConfigureAwait(false), model.Signature.Inputs);
+                rows = ScoringInput.ParseMlflow(await ReadJsonAsync(request).ConfigureAwait(false), model.Signature.Inputs, limits: ScoringOptions.For(request.HttpContext));
                 break;
             case "text/csv":
-                using (var reader = new StreamReader(request.Body))
-                {
-                    rows = ScoringInput.ParseCsv(await reader.ReadToEndAsync(request.HttpContext.RequestAborted).ConfigureAwait(false), model.Signature.Inputs);
-                }
+                rows = ScoringInput.ParseCsv(await ReadCsvTextAsync(request).ConfigureAwait(false), model.Signature.Inputs, ScoringOptions.For(request.HttpContext));
 
                 break;
             default:
@@ -96,17 +101,39 @@ internal static class ServingApi
     public static ModelLease Acquire(ServedModelRegistry models, string name) =>
         models.TryAcquire(name, out var lease) ? lease : throw NotServed(name);
 
-    /// <summary>Reads the request body as one JSON document; malformed JSON is BAD_REQUEST.</summary>
+    /// <summary>
+    /// Reads the request body as one JSON document; malformed JSON is BAD_REQUEST, a string that is
+    /// not valid Unicode (invalid UTF-8, a lone surrogate escape) INVALID_PARAMETER_VALUE naming it.
+    /// </summary>
     public static async Task<JsonElement> ReadJsonAsync(HttpRequest request)
     {
+        JsonElement root;
         try
         {
             using var document = await JsonDocument.ParseAsync(request.Body, default, request.HttpContext.RequestAborted).ConfigureAwait(false);
-            return document.RootElement.Clone();
+            root = document.RootElement.Clone();
         }
         catch (JsonException e)
         {
             throw ScoringInput.Bad("Malformed JSON request body: " + e.Message);
+        }
+
+        // JsonDocument keeps such strings and throws only when one is read, deep in a handler.
+        JsonText.CheckStrings(root);
+        return root;
+    }
+
+    /// <summary>A text/csv body as strict UTF-8: invalid bytes are INVALID_PARAMETER_VALUE, not silently replaced.</summary>
+    private static async Task<string> ReadCsvTextAsync(HttpRequest request)
+    {
+        using var reader = new StreamReader(request.Body, StrictUtf8, detectEncodingFromByteOrderMarks: true);
+        try
+        {
+            return await reader.ReadToEndAsync(request.HttpContext.RequestAborted).ConfigureAwait(false);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw TextValidator.NotUnicode("(CSV body)", "bytes that are not valid UTF-8");
         }
     }
 

@@ -40,14 +40,20 @@ public static class ServingApp
     /// feedback and predictions endpoints are served.
     /// </param>
     /// <param name="logOptions">The log's settings; null for the defaults.</param>
-    public static WebApplication BuildSingle(ServedModelRegistry models, string name, string urls, IPredictionStore? predictionLog = null, PredictionLogOptions? logOptions = null)
+    /// <param name="scoring">Limits on one scoring request; null for those configured under <c>Keel:Serving</c> (environment variables such as <c>Keel__Serving__MaxRowsPerRequest</c>), else the defaults.</param>
+    public static WebApplication BuildSingle(ServedModelRegistry models, string name, string urls, IPredictionStore? predictionLog = null, PredictionLogOptions? logOptions = null, ScoringOptions? scoring = null)
     {
         ArgumentNullException.ThrowIfNull(models);
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel(k => k.AddServerHeader = false);
         builder.WebHost.UseUrls(urls);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.Services.AddSingleton(models).AddServingMetrics();
+        builder.Services.AddSingleton(models).AddServingMetrics().AddScoring();
+        if (scoring is not null)
+        {
+            builder.Services.Configure<ScoringOptions>(o => o.MaxRowsPerRequest = scoring.MaxRowsPerRequest);
+        }
+
         if (predictionLog is not null)
         {
             var options = logOptions ?? new PredictionLogOptions();

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Keel.Core.Artifacts;
 using Keel.Core.Registry;
 using Keel.Core.Tracking;
+using Keel.Server.Infrastructure;
 
 namespace Keel.Server.Serving;
 
@@ -24,6 +25,8 @@ internal static class ServingFollowApi
     public static void MapServingReload(this IEndpointRouteBuilder app, string adminBase) =>
         app.MapPost(adminBase + "/{name}/reload", async (string name, HttpRequest request, ServedModelRegistry models, IRegistryStore registry, ITrackingStore tracking, IArtifactStore artifacts) =>
         {
+            // JSON only, as every state-changing POST: a cross-site form or text/plain post cannot set it without a CORS preflight.
+            RequestReading.EnsureJsonContentType(request);
             var model = await models.ReloadAsync(name, registry, tracking, artifacts, request.HttpContext.RequestAborted).ConfigureAwait(false);
             return ScoringResponses.Json(new JsonObject { ["model"] = ScoringResponses.Describe(model) });
         });

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Keel.Core.Errors;
+using Keel.Core.Json;
 using Keel.Core.Paging;
 using Keel.Core.Predictions;
 using Microsoft.Data.Sqlite;
@@ -167,11 +168,13 @@ public sealed class SqlitePredictionStore(SqliteTrackingStore database) : IPredi
                 var columnsId = reader.GetInt64(7);
                 if (!columnLists.TryGetValue(columnsId, out var columns))
                 {
-                    columnLists[columnsId] = columns = JsonSerializer.Deserialize<string[]>(reader.GetString(8)) ?? [];
+                    columnLists[columnsId] = columns = JsonSerializer.Deserialize<string[]>(JsonText.ReplaceLoneSurrogates(reader.GetString(8))) ?? [];
                 }
 
+                // Rows logged before requests were checked may hold lone surrogate escapes: repaired
+                // here so no reader (the API's pages, keel predictions export) fails on them.
                 records.Add((reader.GetInt64(0), new PredictionLogRecord(
-                    reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt32(6), columns, reader.GetString(9), reader.GetString(10))));
+                    reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt32(6), columns, JsonText.ReplaceLoneSurrogates(reader.GetString(9)), JsonText.ReplaceLoneSurrogates(reader.GetString(10)))));
             }
         }
 

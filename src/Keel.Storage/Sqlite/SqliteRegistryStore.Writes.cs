@@ -9,6 +9,8 @@ public sealed partial class SqliteRegistryStore
 {
     private void Record(SqliteTransaction tx, string name, long? version, string kind, string? target, string? from, string? to, Actor actor, bool rollback = false)
     {
+        // Every change records its actor: the one place the user id and comment are checked.
+        RegistryValidator.Actor(actor, database.Limits);
         var cmd = database.Statement(tx, """
             INSERT INTO registry_events (name, version, kind, target, from_value, to_value, user_id, timestamp, comment, rollback)
             VALUES ($n, $v, $k, $tg, $f, $to, $u, $t, $c, $r)
@@ -75,6 +77,9 @@ public sealed partial class SqliteRegistryStore
         cmd.Parameters.AddWithValue("$k", tag.Key);
         cmd.Parameters.AddWithValue("$v", tag.Value);
         cmd.ExecuteNonQuery();
+        var count = database.Statement(tx, "SELECT COUNT(*) FROM registered_model_tags WHERE name = $n");
+        count.Parameters.AddWithValue("$n", name);
+        database.Limits.CheckTagCount((long)count.ExecuteScalar()!, $"registered model '{name}'");
     }
 
     private string? ModelTagValue(SqliteTransaction tx, string name, string key)
@@ -96,6 +101,10 @@ public sealed partial class SqliteRegistryStore
         cmd.Parameters.AddWithValue("$k", tag.Key);
         cmd.Parameters.AddWithValue("$val", tag.Value);
         cmd.ExecuteNonQuery();
+        var count = database.Statement(tx, "SELECT COUNT(*) FROM model_version_tags WHERE name = $n AND version = $v");
+        count.Parameters.AddWithValue("$n", name);
+        count.Parameters.AddWithValue("$v", version);
+        database.Limits.CheckTagCount((long)count.ExecuteScalar()!, $"model version (name={name}, version={version})");
     }
 
     private string? VersionTagValue(SqliteTransaction tx, string name, long version, string key)

@@ -28,6 +28,9 @@ public sealed partial class SqliteRegistryStore(SqliteTrackingStore database) : 
     /// <inheritdoc />
     public async Task<RegisteredModel> CreateRegisteredModelAsync(string name, IReadOnlyList<RegisteredModelTag>? tags, string? description, Actor actor, CancellationToken cancellationToken = default)
     {
+        RegistryValidator.ModelName(name);
+        RegistryValidator.Tags(tags, t => (t.Key, t.Value));
+        RegistryValidator.Description(description, database.Limits);
         await database.WriteAsync(tx =>
         {
             if (ModelExists(tx, name))
@@ -63,6 +66,7 @@ public sealed partial class SqliteRegistryStore(SqliteTrackingStore database) : 
     /// <inheritdoc />
     public async Task<RegisteredModel> RenameRegisteredModelAsync(string name, string newName, Actor actor, CancellationToken cancellationToken = default)
     {
+        RegistryValidator.ModelName(newName, "new_name");
         await database.WriteAsync(tx =>
         {
             RequireModel(tx, name);
@@ -91,6 +95,7 @@ public sealed partial class SqliteRegistryStore(SqliteTrackingStore database) : 
     /// <inheritdoc />
     public async Task<RegisteredModel> UpdateRegisteredModelAsync(string name, string? description, Actor actor, CancellationToken cancellationToken = default)
     {
+        RegistryValidator.Description(description, database.Limits);
         await database.WriteAsync(tx =>
         {
             var old = RequireModel(tx, name);
@@ -138,8 +143,11 @@ public sealed partial class SqliteRegistryStore(SqliteTrackingStore database) : 
     }
 
     /// <inheritdoc />
-    public Task SetRegisteredModelTagAsync(string name, RegisteredModelTag tag, Actor actor, CancellationToken cancellationToken = default) =>
-        database.WriteAsync(tx =>
+    public Task SetRegisteredModelTagAsync(string name, RegisteredModelTag tag, Actor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tag);
+        RegistryValidator.Tag(tag.Key, tag.Value);
+        return database.WriteAsync(tx =>
         {
             RequireModel(tx, name);
             var old = ModelTagValue(tx, name, tag.Key);
@@ -148,6 +156,7 @@ public sealed partial class SqliteRegistryStore(SqliteTrackingStore database) : 
             Record(tx, name, null, RegistryEventKinds.ModelTagSet, tag.Key, old, tag.Value, actor);
             return true;
         }, cancellationToken);
+    }
 
     /// <inheritdoc />
     public Task DeleteRegisteredModelTagAsync(string name, string key, Actor actor, CancellationToken cancellationToken = default) =>
@@ -214,6 +223,7 @@ public sealed partial class SqliteRegistryStore(SqliteTrackingStore database) : 
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(actor);
+        RegistryValidator.CreateVersion(command, database.Limits);
         var version = await database.WriteAsync(tx =>
         {
             RequireModel(tx, command.Name);
@@ -263,6 +273,7 @@ public sealed partial class SqliteRegistryStore(SqliteTrackingStore database) : 
     /// <inheritdoc />
     public async Task<ModelVersion> UpdateModelVersionAsync(string name, string version, string? description, Actor actor, CancellationToken cancellationToken = default)
     {
+        RegistryValidator.Description(description, database.Limits);
         var number = ParseVersion(version);
         await database.WriteAsync(tx =>
         {
@@ -327,6 +338,8 @@ public sealed partial class SqliteRegistryStore(SqliteTrackingStore database) : 
     /// <inheritdoc />
     public Task SetModelVersionTagAsync(string name, string version, ModelVersionTag tag, Actor actor, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(tag);
+        RegistryValidator.Tag(tag.Key, tag.Value);
         var number = ParseVersion(version);
         return database.WriteAsync(tx =>
         {

@@ -3,6 +3,7 @@ using System.Globalization;
 using Keel.Core.Errors;
 using Keel.Core.Paging;
 using Keel.Core.Tracking;
+using Keel.Core.Validation;
 using Keel.Storage.Sql.Search;
 using Microsoft.Data.Sqlite;
 
@@ -11,8 +12,16 @@ namespace Keel.Storage.Sqlite;
 public sealed partial class SqliteTrackingStore
 {
     /// <inheritdoc />
-    public Task<string> CreateExperimentAsync(string name, string? artifactLocation, IReadOnlyList<ExperimentTag>? tags, CancellationToken cancellationToken = default) =>
-        _writes.ExecuteAsync((_, tx) =>
+    public Task<string> CreateExperimentAsync(string name, string? artifactLocation, IReadOnlyList<ExperimentTag>? tags, CancellationToken cancellationToken = default)
+    {
+        TrackingValidator.ValidateExperimentName(name);
+        TrackingValidator.ValidateArtifactLocation(artifactLocation, Limits);
+        foreach (var tag in tags ?? [])
+        {
+            TrackingValidator.ValidateExperimentTag(tag.Key, tag.Value);
+        }
+
+        return _writes.ExecuteAsync((_, tx) =>
         {
             var existing = _statements.Get(tx, "SELECT lifecycle_stage FROM experiments WHERE name = $n");
             existing.Parameters.AddWithValue("$n", name);
@@ -43,6 +52,7 @@ public sealed partial class SqliteTrackingStore
 
             return id.ToString(CultureInfo.InvariantCulture);
         }, cancellationToken);
+    }
 
     /// <inheritdoc />
     public async Task<Experiment> GetExperimentAsync(string experimentId, CancellationToken cancellationToken = default)
@@ -77,8 +87,10 @@ public sealed partial class SqliteTrackingStore
     }
 
     /// <inheritdoc />
-    public Task RenameExperimentAsync(string experimentId, string newName, CancellationToken cancellationToken = default) =>
-        _writes.ExecuteAsync((_, tx) =>
+    public Task RenameExperimentAsync(string experimentId, string newName, CancellationToken cancellationToken = default)
+    {
+        TrackingValidator.ValidateExperimentName(newName);
+        return _writes.ExecuteAsync((_, tx) =>
         {
             var id = ParseExperimentId(experimentId);
             if (RequireExperiment(tx, id) != LifecycleStage.Active)
@@ -100,6 +112,7 @@ public sealed partial class SqliteTrackingStore
             cmd.Parameters.AddWithValue("$id", id);
             cmd.ExecuteNonQuery();
         }, cancellationToken);
+    }
 
     /// <inheritdoc />
     public Task DeleteExperimentAsync(string experimentId, CancellationToken cancellationToken = default) =>
@@ -142,13 +155,16 @@ public sealed partial class SqliteTrackingStore
         }, cancellationToken);
 
     /// <inheritdoc />
-    public Task SetExperimentTagAsync(string experimentId, string key, string value, CancellationToken cancellationToken = default) =>
-        _writes.ExecuteAsync((_, tx) =>
+    public Task SetExperimentTagAsync(string experimentId, string key, string value, CancellationToken cancellationToken = default)
+    {
+        TrackingValidator.ValidateExperimentTag(key, value);
+        return _writes.ExecuteAsync((_, tx) =>
         {
             var id = ParseExperimentId(experimentId);
             RequireActiveExperiment(tx, id);
             UpsertExperimentTag(tx, id, key, value);
         }, cancellationToken);
+    }
 
     /// <inheritdoc />
     public Task DeleteExperimentTagAsync(string experimentId, string key, CancellationToken cancellationToken = default) =>
@@ -175,6 +191,9 @@ public sealed partial class SqliteTrackingStore
         cmd.Parameters.AddWithValue("$k", key);
         cmd.Parameters.AddWithValue("$v", value);
         cmd.ExecuteNonQuery();
+        var count = _statements.Get(tx, "SELECT COUNT(*) FROM experiment_tags WHERE experiment_id = $id");
+        count.Parameters.AddWithValue("$id", id);
+        Limits.CheckTagCount((long)count.ExecuteScalar()!, $"experiment {id}");
     }
 
     private string RequireExperiment(SqliteTransaction tx, long id)

@@ -253,5 +253,8 @@ public sealed partial class SqliteTrackingStore
         cmd.Parameters.AddWithValue("$k", key);
         cmd.Parameters.AddWithValue("$v", value);
         cmd.ExecuteNonQuery();
+        var count = _statements.Get(tx, "SELECT COUNT(*) FROM tags WHERE run_key = $r");
+        count.Parameters.AddWithValue("$r", runKey);
+        Limits.CheckTagCount((long)count.ExecuteScalar()!, "the run");
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Keel.Core.Errors;
 using Keel.Core.Tracking;
+using Keel.Core.Validation;
 using Microsoft.Data.Sqlite;
 
 namespace Keel.Storage.Sqlite;
@@ -16,6 +17,7 @@ public sealed partial class SqliteTrackingStore
     public async Task<Run> CreateRunAsync(CreateRunCommand command, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(command);
+        TrackingValidator.ValidateUserId(command.UserId, Limits);
         var runId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         await _writes.ExecuteAsync((_, tx) =>
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Keel.Core.Errors;
 using Keel.Core.Tracking;
+using Keel.Core.Validation;
 using Keel.Storage.Sql;
 using Microsoft.Data.Sqlite;
 
@@ -80,6 +81,10 @@ public sealed partial class SqliteTrackingStore : ITrackingStore, IAsyncDisposab
 
     /// <summary>The database file.</summary>
     public string DatabasePath { get; }
+
+    /// <summary>The text and tag-count limits this store's writes (and the registry's on the same database) enforce.</summary>
+    /// <value><see cref="InputLimits.Default"/>.</value>
+    public InputLimits Limits { get; init; } = InputLimits.Default;
 
     /// <summary>The artifact root folder.</summary>
     public string ArtifactRoot { get; }

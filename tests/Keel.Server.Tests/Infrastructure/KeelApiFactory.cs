@@ -12,10 +12,20 @@ public sealed class KeelApiFactory : WebApplicationFactory<Program>
 {
     public string Folder { get; } = Directory.CreateTempSubdirectory("keel-api-").FullName;
 
+    /// <summary>The SQLite database the server uses.</summary>
+    public string DatabasePath => Path.Combine(Folder, "keel.db");
+
+    /// <summary>Extra configuration (e.g. <c>Keel:Limits:MaxTagsPerEntity</c>); set before the first client is created.</summary>
+    public Dictionary<string, string> Settings { get; } = [];
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseSetting("Keel:BackendStoreUri", "sqlite:///" + Path.Combine(Folder, "keel.db"));
+        builder.UseSetting("Keel:BackendStoreUri", "sqlite:///" + DatabasePath);
         builder.UseSetting("Keel:ArtifactsUri", Path.Combine(Folder, "artifacts"));
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     public override async ValueTask DisposeAsync()

@@ -19,7 +19,7 @@ public sealed class ServingFixture : IAsyncLifetime
 {
     public const string Name = "bc";
 
-    private const string Pipeline = """
+    internal const string Pipeline = """
         name: serving-test
         data:
           path: breast_cancer_wdbc.csv
@@ -92,7 +92,7 @@ public sealed class ServingFixture : IAsyncLifetime
         return new ApiAnswer((int)response.StatusCode, json, text);
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Keel.slnx")))

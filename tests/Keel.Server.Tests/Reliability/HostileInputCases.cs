@@ -1,0 +1,138 @@
+namespace Keel.Server.Tests.Reliability;
+
+/// <summary>
+/// One hostile request and the answer it must get. <see cref="Body"/> is JSON (or CSV) text in
+/// which <c>{exp}</c>, <c>{run}</c>, <c>{model}</c>, <c>{tagless}</c> and <c>{rid}</c> name the
+/// fixture's entities and <c>&lt;FF&gt;</c> stands for the byte 0xFF (invalid UTF-8).
+/// <see cref="ErrorCode"/> null means the Open Inference Protocol's <c>{"error": ...}</c> body.
+/// </summary>
+public sealed record HostileCase(
+    HostileTarget Target,
+    string Method,
+    string Path,
+    string? Body,
+    string? ContentType,
+    int Status,
+    string? ErrorCode,
+    string Mentions,
+    string? User = null);
+
+/// <summary>The table: every endpoint that takes input, on both hosts, with each hostile payload. Cover a new endpoint by adding rows.</summary>
+public static class HostileInputCases
+{
+    private const string Json = "application/json";
+    private const string Invalid = "INVALID_PARAMETER_VALUE";
+    private const string BadRequest = "BAD_REQUEST";
+    private const string Lone = "\\ud800"; // A JSON escape of a lone high surrogate.
+    private const string Mlflow = "/api/2.0/mlflow/";
+    private const string Keel = "/api/2.0/keel/";
+
+    public static IReadOnlyDictionary<string, HostileCase> All { get; } = Build();
+
+    public static TheoryData<string> Names => new(All.Keys);
+
+    private static Dictionary<string, HostileCase> Build()
+    {
+        var cases = new Dictionary<string, HostileCase>(StringComparer.Ordinal);
+        void Add(string name, HostileCase c) => cases.Add(name, c);
+        void Post(string name, string path, string? body, int status, string? code, string mentions, string? contentType = Json, HostileTarget target = HostileTarget.Main, string method = "POST", string? user = null) =>
+            Add(name, new HostileCase(target, method, path, body, contentType, status, code, mentions, user));
+        static string Long(int n) => new('a', n);
+
+        // MLflow tracking.
+        Post("experiments/create: lone surrogate in name", Mlflow + "experiments/create", $$"""{"name": "a{{Lone}}"}""", 400, Invalid, "'name' is not valid Unicode");
+        Post("experiments/create: invalid UTF-8 in name", Mlflow + "experiments/create", """{"name": "a<FF>"}""", 400, Invalid, "'name' is not valid Unicode");
+        Post("experiments/create: NUL in name", Mlflow + "experiments/create", """{"name": "a\u0000b"}""", 400, Invalid, "control characters");
+        Post("experiments/create: CR LF in name", Mlflow + "experiments/create", """{"name": "a\r\nb"}""", 400, Invalid, "control characters");
+        Post("experiments/create: artifact_location over the limit", Mlflow + "experiments/create", $$"""{"name": "long-location", "artifact_location": "{{Long(2049)}}"}""", 400, Invalid, "Keel:Limits:MaxArtifactLocationLength");
+        Post("experiments/create: text/plain", Mlflow + "experiments/create", """{"name": "plain"}""", 400, Invalid, "Content-Type", "text/plain");
+        Post("experiments/create: form body", Mlflow + "experiments/create", "name=form", 400, Invalid, "Content-Type", "application/x-www-form-urlencoded");
+        Post("experiments/update: lone surrogate in new_name", Mlflow + "experiments/update", $$"""{"experiment_id": "{exp}", "new_name": "x{{Lone}}"}""", 400, Invalid, "'new_name' is not valid Unicode");
+        Post("experiments/set-experiment-tag: lone surrogate in value", Mlflow + "experiments/set-experiment-tag", $$"""{"experiment_id": "{exp}", "key": "k", "value": "{{Lone}}"}""", 400, Invalid, "'value' is not valid Unicode");
+        Post("runs/create: user_id over the limit", Mlflow + "runs/create", $$"""{"experiment_id": "{exp}", "user_id": "{{Long(257)}}"}""", 400, Invalid, "Keel:Limits:MaxUserIdLength");
+        Post("runs/create: CR LF in user_id", Mlflow + "runs/create", """{"experiment_id": "{exp}", "user_id": "a\nb"}""", 400, Invalid, "'user_id' must not contain control characters");
+        Post("runs/update: lone surrogate in run_name", Mlflow + "runs/update", $$"""{"run_id": "{run}", "run_name": "{{Lone}}"}""", 400, Invalid, "'run_name' is not valid Unicode");
+        Post("runs/set-tag: lone surrogate in value", Mlflow + "runs/set-tag", $$"""{"run_id": "{run}", "key": "k", "value": "{{Lone}}"}""", 400, Invalid, "'value' is not valid Unicode");
+        Post("runs/log-parameter: invalid UTF-8 in key", Mlflow + "runs/log-parameter", """{"run_id": "{run}", "key": "<FF>", "value": "1"}""", 400, Invalid, "'key' is not valid Unicode");
+        Post("runs/log-batch: lone surrogate in a param value", Mlflow + "runs/log-batch", $$"""{"run_id": "{run}", "params": [{"key": "p", "value": "{{Lone}}"}]}""", 400, Invalid, "'params[0].value' is not valid Unicode");
+
+        // MLflow model registry.
+        foreach (var name in new[] { "a?b", "a#b", "a@b", ".", "..", "  " })
+        {
+            Post($"registered-models/create: unusable name '{name}'", Mlflow + "registered-models/create", $$"""{"name": "{{name}}"}""", 400, Invalid, "Invalid registered model name");
+        }
+
+        Post("registered-models/create: lone surrogate in name", Mlflow + "registered-models/create", $$"""{"name": "m{{Lone}}"}""", 400, Invalid, "'name' is not valid Unicode");
+        Post("registered-models/create: description over the limit", Mlflow + "registered-models/create", $$"""{"name": "long-description", "description": "{{Long(5001)}}"}""", 400, Invalid, "Keel:Limits:MaxDescriptionLength");
+        Post("registered-models/create: lone surrogate in a tag value", Mlflow + "registered-models/create", $$"""{"name": "tagged", "tags": [{"key": "k", "value": "{{Lone}}"}]}""", 400, Invalid, "'tags[0].value' is not valid Unicode");
+        Post("registered-models/create: more tags than the limit", Mlflow + "registered-models/create", """{"name": "many-tags", "tags": [{"key": "a", "value": "1"}, {"key": "b", "value": "1"}, {"key": "c", "value": "1"}, {"key": "d", "value": "1"}, {"key": "e", "value": "1"}]}""", 400, Invalid, "Keel:Limits:MaxTagsPerEntity");
+        Post("registered-models/create: text/plain", Mlflow + "registered-models/create", """{"name": "plain"}""", 400, Invalid, "Content-Type", "text/plain");
+        Post("registered-models/create: user header over the limit", Mlflow + "registered-models/create", """{"name": "long-user"}""", 400, Invalid, "Keel:Limits:MaxUserIdLength", user: Long(257));
+        Post("registered-models/rename: unusable new_name", Mlflow + "registered-models/rename", """{"name": "{model}", "new_name": "x@y"}""", 400, Invalid, "Invalid registered model name");
+        Post("registered-models/update: description over the limit", Mlflow + "registered-models/update", $$"""{"name": "{model}", "description": "{{Long(5001)}}"}""", 400, Invalid, "Keel:Limits:MaxDescriptionLength", method: "PATCH");
+        Post("registered-models/set-tag: lone surrogate in value", Mlflow + "registered-models/set-tag", $$"""{"name": "{model}", "key": "k", "value": "{{Lone}}"}""", 400, Invalid, "'value' is not valid Unicode");
+        Post("registered-models/set-tag: one tag over the limit", Mlflow + "registered-models/set-tag", """{"name": "{model}", "key": "one-more", "value": "v"}""", 400, Invalid, "Keel:Limits:MaxTagsPerEntity");
+        Post("registered-models/delete: text/plain body", Mlflow + "registered-models/delete", """{"name": "{tagless}"}""", 400, Invalid, "Content-Type", "text/plain", method: "DELETE");
+        Post("registered-models/alias: lone surrogate in comment", Mlflow + "registered-models/alias", $$"""{"name": "{model}", "alias": "champion", "version": "1", "comment": "{{Lone}}"}""", 400, Invalid, "'comment' is not valid Unicode");
+        Post("model-versions/create: run_link over the limit", Mlflow + "model-versions/create", $$"""{"name": "{model}", "source": "mlflow-artifacts:/x", "run_link": "{{Long(501)}}"}""", 400, Invalid, "Keel:Limits:MaxRunLinkLength");
+        Post("model-versions/create: description over the limit", Mlflow + "model-versions/create", $$"""{"name": "{model}", "source": "mlflow-artifacts:/x", "description": "{{Long(5001)}}"}""", 400, Invalid, "Keel:Limits:MaxDescriptionLength");
+        Post("model-versions/create: more tags than the limit", Mlflow + "model-versions/create", """{"name": "{tagless}", "source": "mlflow-artifacts:/x", "tags": [{"key": "a", "value": "1"}, {"key": "b", "value": "1"}, {"key": "c", "value": "1"}, {"key": "d", "value": "1"}, {"key": "e", "value": "1"}]}""", 400, Invalid, "Keel:Limits:MaxTagsPerEntity");
+        Post("model-versions/update: lone surrogate in description", Mlflow + "model-versions/update", $$"""{"name": "{model}", "version": "1", "description": "{{Lone}}"}""", 400, Invalid, "'description' is not valid Unicode", method: "PATCH");
+        Post("model-versions/set-tag: lone surrogate in key", Mlflow + "model-versions/set-tag", $$"""{"name": "{model}", "version": "1", "key": "{{Lone}}", "value": "v"}""", 400, Invalid, "'key' is not valid Unicode");
+        Post("model-versions/transition-stage: comment over the limit", Mlflow + "model-versions/transition-stage", $$"""{"name": "{model}", "version": "1", "stage": "Staging", "comment": "{{Long(5001)}}"}""", 400, Invalid, "Keel:Limits:MaxCommentLength");
+
+        // Keel's registry additions.
+        Post("keel/registry/rollback: text/plain", Keel + "registry/rollback", """{"name": "{model}", "stage": "Staging"}""", 400, Invalid, "Content-Type", "text/plain");
+        Post("keel/registry/rollback: lone surrogate in comment", Keel + "registry/rollback", $$"""{"name": "{model}", "stage": "Staging", "comment": "{{Lone}}"}""", 400, Invalid, "'comment' is not valid Unicode");
+
+        // Keel's serving admin and prediction log, on both hosts where served.
+        Post("keel/serving/models: serving name '..'", Keel + "serving/models", """{"name": "..", "model_uri": "models:/{model}/1"}""", 400, Invalid, "Invalid serving name");
+        Post("keel/serving/models: lone surrogate in name", Keel + "serving/models", $$"""{"name": "s{{Lone}}", "model_uri": "models:/{model}/1"}""", 400, Invalid, "'name' is not valid Unicode");
+        Post("keel/serving/models: lone surrogate in model_uri", Keel + "serving/models", $$"""{"name": "s", "model_uri": "models:/{{Lone}}/1"}""", 400, Invalid, "'model_uri' is not valid Unicode");
+        Post("keel/serving/models: text/plain", Keel + "serving/models", """{"name": "s", "model_uri": "models:/{model}/1"}""", 400, Invalid, "Content-Type", "text/plain");
+        Post("keel/serving/models: no content type", Keel + "serving/models", """{"name": "s", "model_uri": "models:/{model}/1"}""", 400, Invalid, "Content-Type", null);
+        Post("keel/serving/models/reload: text/plain", Keel + "serving/models/bc/reload", "{}", 400, Invalid, "Content-Type", "text/plain");
+        Post("keel/serving/models/reload: form body", Keel + "serving/models/bc/reload", "a=1", 400, Invalid, "Content-Type", "application/x-www-form-urlencoded");
+        Post("keel/serving/models/reload: no content type", Keel + "serving/models/bc/reload", null, 400, Invalid, "Content-Type", null);
+        foreach (var target in new[] { HostileTarget.Main, HostileTarget.Single })
+        {
+            var host = target == HostileTarget.Main ? "main" : "keel serve";
+            var invocations = target == HostileTarget.Main ? "/serving/bc/invocations" : "/invocations";
+            var infer = target == HostileTarget.Main ? "/v2/models/bc/infer" : "/v2/models/bc-single/infer";
+            void On(string name, string path, string? body, int status, string? code, string mentions, string? contentType = Json) =>
+                Post($"{host} {name}", path, body, status, code, mentions, contentType, target);
+
+            On("keel/serving/feedback: lone surrogate in a label", Keel + "serving/feedback", $$"""{"request_id": "{rid}", "labels": ["{{Lone}}"]}""", 400, Invalid, "'labels[0]' is not valid Unicode");
+            On("keel/serving/feedback: lone surrogate in request_id", Keel + "serving/feedback", $$"""{"request_id": "r{{Lone}}", "labels": [1]}""", 400, Invalid, "'request_id' is not valid Unicode");
+            On("keel/serving/feedback: invalid UTF-8 in a label", Keel + "serving/feedback", """{"request_id": "{rid}", "label": "<FF>"}""", 400, Invalid, "'label' is not valid Unicode");
+            On("keel/serving/feedback: label over the limit", Keel + "serving/feedback", $$"""{"request_id": "{rid}", "label": "{{Long(4095)}}"}""", 400, Invalid, "Keel:Limits:MaxFeedbackLabelLength");
+            On("keel/serving/feedback: text/plain", Keel + "serving/feedback", """{"request_id": "{rid}", "labels": [1]}""", 400, Invalid, "Content-Type", "text/plain");
+
+            On("invocations: lone surrogate in a categorical cell", invocations, "{split:cell}", 400, Invalid, "'dataframe_split.data[0][0]' is not valid Unicode");
+            On("invocations: lone surrogate in a column name", invocations, "{split:column}", 400, Invalid, "'dataframe_split.columns[0]' is not valid Unicode");
+            On("invocations: lone surrogate in a record key", invocations, $$"""{"dataframe_records": [{"{{Lone}}": 1}]}""", 400, Invalid, "'dataframe_records[0] property name' is not valid Unicode");
+            On("invocations: invalid UTF-8 in a cell", invocations, """{"instances": [{"x": "<FF>"}]}""", 400, Invalid, "'instances[0].x' is not valid Unicode");
+            On("invocations: invalid UTF-8 in CSV", invocations, "a,b\n<FF>,1\n", 400, Invalid, "'(CSV body)' is not valid Unicode", "text/csv");
+            On("invocations: text/plain", invocations, "{split}", 415, BadRequest, "Unsupported content type", "text/plain");
+            On("invocations: form body", invocations, "a=1", 415, BadRequest, "Unsupported content type", "application/x-www-form-urlencoded");
+            On("invocations: no content type", invocations, "{split}", 415, BadRequest, "Unsupported content type", null);
+            On("invocations: duplicated column in dataframe_split", invocations, "{split:duplicate}", 400, BadRequest, "appears more than once");
+            On("invocations: duplicated column in a CSV header", invocations, "a,a\n1,2\n", 400, BadRequest, "more than once", "text/csv");
+            On("invocations: more rows than the limit", invocations, "{split:rows}", 413, "REQUEST_TOO_LARGE", "Keel:Serving:MaxRowsPerRequest");
+            On("invocations: more CSV rows than the limit", invocations, "a\n1\n2\n3\n4\n", 413, "REQUEST_TOO_LARGE", "Keel:Serving:MaxRowsPerRequest", "text/csv");
+
+            On("v2 infer: lone surrogate in BYTES data", infer, $$"""{"inputs": [{"name": "x", "shape": [1], "datatype": "BYTES", "data": ["{{Lone}}"]}]}""", 400, null, "'inputs[0].data[0]' is not valid Unicode");
+            On("v2 infer: lone surrogate in id", infer, $$"""{"id": "{{Lone}}", "inputs": [{"name": "x", "shape": [1], "datatype": "FP64", "data": [1]}]}""", 400, null, "'id' is not valid Unicode");
+            On("v2 infer: text/plain", infer, "{infer}", 400, null, "Content-Type", "text/plain");
+            On("v2 infer: no content type", infer, "{infer}", 400, null, "Content-Type", null);
+            On("v2 infer: duplicate tensor names", infer, """{"inputs": [{"name": "x", "shape": [1], "datatype": "FP64", "data": [1]}, {"name": "x", "shape": [1], "datatype": "FP64", "data": [2]}]}""", 400, null, "another input tensor has the same name");
+            On("v2 infer: INT8 of 1000", infer, """{"inputs": [{"name": "x", "shape": [1], "datatype": "INT8", "data": [1000]}]}""", 400, null, "outside INT8");
+            On("v2 infer: UINT64 of -1", infer, """{"inputs": [{"name": "x", "shape": [1], "datatype": "UINT64", "data": [-1]}]}""", 400, null, "outside UINT64");
+            On("v2 infer: FP16 of 1e300", infer, """{"inputs": [{"name": "x", "shape": [1], "datatype": "FP16", "data": [1e300]}]}""", 400, null, "outside FP16");
+            On("v2 infer: data nested deeper than the shape", infer, """{"inputs": [{"name": "x", "shape": [1], "datatype": "FP64", "data": [[1]]}]}""", 400, null, "nested deeper");
+            On("v2 infer: more rows than the limit", infer, "{infer:rows}", 413, null, "Keel:Serving:MaxRowsPerRequest");
+        }
+
+        return cases;
+    }
+}
