@@ -97,8 +97,17 @@ internal static class ServingApi
     {
         try
         {
-            using var document = await JsonDocument.ParseAsync(request.Body, default, request.HttpContext.RequestAborted).ConfigureAwait(false);
-            return document.RootElement.Clone();
+            // One exact-size array and an unpooled document: JsonDocument.ParseAsync would rent the body
+            // and its token table from the shared array pool, which keeps large arrays long after a burst.
+            var bytes = await request.ReadAllAsync().ConfigureAwait(false);
+            var reader = new Utf8JsonReader(bytes.Span);
+            var value = JsonElement.ParseValue(ref reader);
+            if (reader.Read())
+            {
+                throw new JsonException("Unexpected content after the JSON value.");
+            }
+
+            return value;
         }
         catch (JsonException e)
         {
