@@ -41,8 +41,13 @@ public sealed partial class HostingOptions
     /// body's size (its Content-Length, or <see cref="MaxRequestBodyBytes"/> when chunked) before
     /// reading it and waits while the budget is used up.
     /// </summary>
-    /// <value>256 MiB (268,435,456 bytes).</value>
-    public long MaxBufferedBodyBytes { get; set; } = 256L * 1024 * 1024;
+    /// <remarks>
+    /// A body costs about three times its size while it is handled (the bytes, then the strings
+    /// parsed from them at two bytes a character), so the default keeps the bodies of a burst near
+    /// 400 MB: forty concurrent 29 MB bodies peaked at 0.8 GB of resident memory (docs/benchmarks.md).
+    /// </remarks>
+    /// <value>128 MiB (134,217,728 bytes).</value>
+    public long MaxBufferedBodyBytes { get; set; } = 128L * 1024 * 1024;
 
     /// <summary>How long a request waits for room in <see cref="MaxBufferedBodyBytes"/> before it gets 503 TEMPORARILY_UNAVAILABLE.</summary>
     /// <value>15 s.</value>
