@@ -1,5 +1,8 @@
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.Options;
 
 namespace Keel.Server.Infrastructure;
 
@@ -32,6 +35,11 @@ public static class Hosting
         builder.Services.AddSingleton(sp => new HostingConnectionLimit(maxConnections, sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Keel.Server.Hosting")));
         builder.Services.AddSingleton(sp => new MemoryTrimmer(options, sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<ILogger<MemoryTrimmer>>()));
         builder.Services.AddSingleton<RequestBodyBudget>();
+
+        // Registered after Kestrel's socket transport, so Kestrel binds through it.
+        builder.Services.AddSingleton<IConnectionListenerFactory>(sp => new HostingListenerFactory(
+            new SocketTransportFactory(sp.GetRequiredService<IOptions<SocketTransportOptions>>(), sp.GetRequiredService<ILoggerFactory>()),
+            sp.GetRequiredService<HostingConnectionLimit>()));
         builder.WebHost.UseKestrel((context, kestrel) =>
         {
             kestrel.AddServerHeader = false;

@@ -2,6 +2,8 @@ namespace Keel.Server.Infrastructure;
 
 public sealed partial class HostingOptions
 {
+    private const long MaxBodyLimit = 1L << 30;
+
     /// <summary>Checks every setting and reports all problems at once.</summary>
     /// <exception cref="InvalidOperationException">Naming every bad setting.</exception>
     public void Validate()
@@ -24,9 +26,9 @@ public sealed partial class HostingOptions
             problems.Add($"MemoryTrimDelay must not be negative (0 turns trimming off), got {MemoryTrimDelay}");
         }
 
-        if (MaxRequestBodyBytes < 1)
+        if (MaxRequestBodyBytes is < 1 or > MaxBodyLimit)
         {
-            problems.Add($"MaxRequestBodyBytes must be at least 1, got {MaxRequestBodyBytes}");
+            problems.Add($"MaxRequestBodyBytes must be between 1 and {MaxBodyLimit} (1 GiB; a body is held in one array), got {MaxRequestBodyBytes}");
         }
 
         if (MaxBufferedBodyBytes < MaxRequestBodyBytes)

@@ -14,6 +14,9 @@ internal static class RequestBodies
     /// <summary>Endpoint metadata: the endpoint streams its body (to the artifact store) and sets its own limit.</summary>
     public static readonly object StreamedBody = new StreamedBodyMarker();
 
+    /// <summary>What a chunked body (no Content-Length; the .NET client's JSON) reserves before its first byte.</summary>
+    private const long ChunkedStart = 64 * 1024;
+
     /// <summary>The error for a body over the limit, naming it and its setting.</summary>
     public static KeelException TooLarge(long limit) => new(
         ErrorCode.RequestTooLarge,
@@ -41,7 +44,9 @@ internal static class RequestBodies
                 throw TooLarge(options.MaxRequestBodyBytes);
             }
 
-            using var reservation = await budget.ReserveAsync(length ?? options.MaxRequestBodyBytes, context.RequestAborted).ConfigureAwait(false);
+            // A chunked body starts with a small share and grows it as it is read (ReadAllAsync).
+            using var reservation = await budget.ReserveAsync(length ?? Math.Min(ChunkedStart, options.MaxRequestBodyBytes), context.RequestAborted).ConfigureAwait(false);
+            context.Features.Set(reservation);
             await next(context).ConfigureAwait(false);
         });
     }
@@ -78,13 +83,27 @@ internal static class RequestBodies
             return exact.AsMemory(0, read);
         }
 
+        // Chunked: grow by doubling, holding the budget for the bytes before reading them. One byte
+        // past the limit is room enough to see a body over it (Kestrel then throws 413).
+        var reservation = request.HttpContext.Features.Get<RequestBodyBudget.Reservation>();
         var buffer = new byte[16 * 1024];
         var used = 0;
         while (true)
         {
             if (used == buffer.Length)
             {
-                Array.Resize(ref buffer, (int)Math.Min(Array.MaxLength, (long)buffer.Length * 2));
+                var size = (int)Math.Min(Math.Min(Array.MaxLength, limit == long.MaxValue ? long.MaxValue : limit + 1), (long)buffer.Length * 2);
+                if (size <= buffer.Length)
+                {
+                    throw TooLarge(limit);
+                }
+
+                if (reservation is not null)
+                {
+                    await reservation.GrowAsync(size, ct).ConfigureAwait(false);
+                }
+
+                Array.Resize(ref buffer, size);
             }
 
             var n = await request.Body.ReadAsync(buffer.AsMemory(used), ct).ConfigureAwait(false);

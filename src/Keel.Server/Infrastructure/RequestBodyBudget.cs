@@ -15,6 +15,9 @@ internal sealed class RequestBodyBudget(HostingOptions options, MemoryTrimmer tr
     private readonly LinkedList<Waiter> _waiters = new();
     private long _available = options.MaxBufferedBodyBytes;
 
+    /// <summary>The whole budget.</summary>
+    public long Capacity => options.MaxBufferedBodyBytes;
+
     /// <summary>Bytes reserved now.</summary>
     public long InUse
     {
@@ -32,6 +35,12 @@ internal sealed class RequestBodyBudget(HostingOptions options, MemoryTrimmer tr
     public async ValueTask<Reservation> ReserveAsync(long bytes, CancellationToken cancellationToken)
     {
         bytes = Math.Clamp(bytes, 1, options.MaxBufferedBodyBytes);
+        await AcquireAsync(bytes, cancellationToken).ConfigureAwait(false);
+        return new Reservation(this, bytes);
+    }
+
+    private async ValueTask AcquireAsync(long bytes, CancellationToken cancellationToken)
+    {
         Waiter waiter;
         lock (_gate)
         {
@@ -39,7 +48,7 @@ internal sealed class RequestBodyBudget(HostingOptions options, MemoryTrimmer tr
             {
                 _available -= bytes;
                 trimmer.BodyStarted();
-                return new Reservation(this, bytes);
+                return;
             }
 
             waiter = new Waiter(bytes);
@@ -51,7 +60,6 @@ internal sealed class RequestBodyBudget(HostingOptions options, MemoryTrimmer tr
         try
         {
             await waiter.Granted.Task.WaitAsync(timeout.Token).ConfigureAwait(false);
-            return new Reservation(this, bytes);
         }
         catch (OperationCanceledException)
         {
@@ -60,14 +68,14 @@ internal sealed class RequestBodyBudget(HostingOptions options, MemoryTrimmer tr
                 if (waiter.Node.List is not null)
                 {
                     _waiters.Remove(waiter.Node);
-                    GrantWaiters();
                 }
                 else
                 {
                     // Granted at the same moment it gave up: hand the bytes back.
                     _available += bytes;
-                    GrantWaiters();
                 }
+
+                GrantWaiters();
             }
 
             cancellationToken.ThrowIfCancellationRequested();
@@ -102,16 +110,32 @@ internal sealed class RequestBodyBudget(HostingOptions options, MemoryTrimmer tr
         }
     }
 
-    /// <summary>Bytes held for one request.</summary>
+    /// <summary>Bytes held for one request; a chunked body grows it as it is read.</summary>
     internal sealed class Reservation(RequestBodyBudget budget, long bytes) : IDisposable
     {
+        private long _bytes = bytes;
         private int _disposed;
+
+        /// <summary>Bytes held now.</summary>
+        public long Bytes => Interlocked.Read(ref _bytes);
+
+        /// <summary>Holds at least <paramref name="total"/> bytes (at most the whole budget), waiting for room like a new request.</summary>
+        /// <exception cref="KeelException">TEMPORARILY_UNAVAILABLE when no room is found within the queue timeout.</exception>
+        public async ValueTask GrowAsync(long total, CancellationToken cancellationToken)
+        {
+            var extra = Math.Min(total, budget.Capacity) - Bytes;
+            if (extra > 0)
+            {
+                await budget.AcquireAsync(extra, cancellationToken).ConfigureAwait(false);
+                Interlocked.Add(ref _bytes, extra);
+            }
+        }
 
         public void Dispose()
         {
             if (Interlocked.Exchange(ref _disposed, 1) == 0)
             {
-                budget.Release(bytes);
+                budget.Release(Bytes);
             }
         }
     }

@@ -23,12 +23,13 @@ public sealed class StandaloneHostHardeningTests(ServingFixture fixture)
         const int Cap = 8;
         await using var app = await StartAsync(o => o.MaxConnections = Cap);
         var port = Port(app);
+        var limit = app.Services.GetRequiredService<HostingConnectionLimit>();
         using (var flood = IdleFlood.Open(port, 3 * Cap))
         {
             Assert.True(
                 await IdleFlood.WaitUntilAsync(() => flood.ClosedByServer >= flood.Count - Cap, TimeSpan.FromSeconds(20)),
-                $"The host closed {flood.ClosedByServer} of {flood.Count} connections; it should hold at most {Cap}.");
-            Assert.Equal(Cap, app.Services.GetRequiredService<HostingConnectionLimit>().Open);
+                $"The host closed {flood.ClosedByServer} of {flood.Count} connections; it should serve at most {Cap}.");
+            Assert.Equal(Cap, limit.Open);
         }
 
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(1) };
