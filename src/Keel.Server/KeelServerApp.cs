@@ -25,7 +25,7 @@ public static class KeelServerApp
         builder.Configuration.GetSection("Keel").Bind(options);
         configure?.Invoke(options);
 
-        builder.WebHost.UseKestrel(k => k.AddServerHeader = false);
+        builder.AddKeelHosting();
         if (builder.Configuration["urls"] is null && builder.Configuration["ASPNETCORE_URLS"] is null)
         {
             builder.WebHost.UseUrls($"http://{options.Host}:{options.Port}");
@@ -51,7 +51,7 @@ public static class KeelServerApp
         app.Services.GetRequiredService<ITrackingStore>();
         app.Services.GetRequiredService<IRegistryStore>();
         app.Services.GetRequiredService<IArtifactStore>();
-        app.UseKeelErrors();
+        app.UseKeelHosting();
         app.MapHealthApi();
         app.MapTrackingApi();
         app.MapArtifactsApi();

@@ -3,6 +3,7 @@ using Keel.Cli.Infrastructure;
 using Keel.Cli.Server;
 using Keel.Client;
 using Keel.Core.Registry;
+using Keel.Server.Infrastructure;
 using Keel.Server.Serving;
 using Keel.Storage;
 using Keel.Storage.Sqlite;
@@ -65,6 +66,11 @@ internal static class ServeCommand
                 foreach (var address in ServerCommand.ListeningAddresses(app.Services))
                 {
                     await output.WriteLineAsync($"Serving {name} version {model.Version} on {address}").ConfigureAwait(false);
+                }
+
+                foreach (var address in Hosting.NonLoopbackAddresses(app.Services))
+                {
+                    await parse.InvocationConfiguration.Error.WriteLineAsync(HostingAddresses.Warning(address)).ConfigureAwait(false);
                 }
 
                 await output.FlushAsync(ct).ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Keel.Cli.Infrastructure;
 using Keel.Server;
+using Keel.Server.Infrastructure;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,6 +36,11 @@ internal static class ServerCommand
                 foreach (var address in ListeningAddresses(app.Services))
                 {
                     await output.WriteLineAsync($"Keel server listening on {address}").ConfigureAwait(false);
+                }
+
+                foreach (var address in Hosting.NonLoopbackAddresses(app.Services))
+                {
+                    await parse.InvocationConfiguration.Error.WriteLineAsync(HostingAddresses.Warning(address)).ConfigureAwait(false);
                 }
 
                 await output.FlushAsync(ct).ConfigureAwait(false);

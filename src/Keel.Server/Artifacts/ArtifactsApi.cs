@@ -38,7 +38,8 @@ internal static class ArtifactsApi
         {
             app.MapGet(prefix + "/artifacts", ListAsync);
             app.MapMethods(prefix + "/artifacts/{**path}", ["GET", "HEAD"], DownloadAsync);
-            app.MapPut(prefix + "/artifacts/{**path}", (HttpContext context, IArtifactStore store) => UploadAsync(context, store, options));
+            app.MapPut(prefix + "/artifacts/{**path}", (HttpContext context, IArtifactStore store) => UploadAsync(context, store, options))
+                .WithMetadata(RequestBodies.StreamedBody);
             app.MapDelete(prefix + "/artifacts/{**path}", DeleteAsync);
             app.MapMethods(prefix + "/artifacts/{**path}", ["POST", "PATCH"], MethodNotAllowedAsync);
             foreach (var step in MultipartSteps)

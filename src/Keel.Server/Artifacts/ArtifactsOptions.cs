@@ -22,7 +22,8 @@ public sealed class ArtifactsOptions
         }
     }
 
-    /// <summary>The error for an upload over <see cref="MaxUploadBytes"/>.</summary>
-    internal KeelException TooLarge() => KeelException.InvalidParameter(
+    /// <summary>The error for an upload over <see cref="MaxUploadBytes"/>: 413 REQUEST_TOO_LARGE.</summary>
+    internal KeelException TooLarge() => new(
+        ErrorCode.RequestTooLarge,
         $"Artifact upload exceeds the maximum size of {MaxUploadBytes} bytes. Raise {SectionName}:MaxUploadBytes on the server to allow larger files.");
 }

@@ -7,7 +7,7 @@ namespace Keel.Server.Infrastructure;
 
 /// <summary>
 /// Turns every failure into MLflow's error JSON: KeelException keeps its code; malformed JSON is
-/// BAD_REQUEST; an unknown API path is ENDPOINT_NOT_FOUND; anything else is INTERNAL_ERROR without
+/// BAD_REQUEST; a body over the limit is REQUEST_TOO_LARGE (413); an unknown API path is ENDPOINT_NOT_FOUND; anything else is INTERNAL_ERROR without
 /// internals. Error bodies are always JSON, never HTML, and never echo request headers.
 /// </summary>
 internal static partial class ErrorHandling
@@ -27,6 +27,12 @@ internal static partial class ErrorHandling
             catch (KeelException e)
             {
                 await WriteAsync(context, e.Code, e.Message, e.Code.ToHttpStatus()).ConfigureAwait(false);
+            }
+            catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                var limit = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? 0;
+                var error = RequestBodies.TooLarge(limit);
+                await WriteAsync(context, error.Code, error.Message, 413).ConfigureAwait(false);
             }
             catch (BadHttpRequestException e)
             {

@@ -18,7 +18,8 @@ internal static class RequestReading
         EnsureJsonContentType(request);
         try
         {
-            var body = await JsonSerializer.DeserializeAsync<T>(request.Body, KeelJson.Options, request.HttpContext.RequestAborted).ConfigureAwait(false);
+            var bytes = await request.ReadAllAsync().ConfigureAwait(false);
+            var body = JsonSerializer.Deserialize<T>(bytes.Span, KeelJson.Options);
             return body ?? throw new KeelException(ErrorCode.BadRequest, "Request body must be a JSON object.");
         }
         catch (JsonException e)

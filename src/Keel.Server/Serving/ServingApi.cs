@@ -110,8 +110,17 @@ internal static class ServingApi
         JsonElement root;
         try
         {
-            using var document = await JsonDocument.ParseAsync(request.Body, default, request.HttpContext.RequestAborted).ConfigureAwait(false);
-            root = document.RootElement.Clone();
+            // One exact-size array and an unpooled document: JsonDocument.ParseAsync would rent the body
+            // and its token table from the shared array pool, which keeps large arrays long after a burst.
+            var bytes = await request.ReadAllAsync().ConfigureAwait(false);
+            var reader = new Utf8JsonReader(bytes.Span);
+            var value = JsonElement.ParseValue(ref reader);
+            if (reader.Read())
+            {
+                throw new JsonException("Unexpected content after the JSON value.");
+            }
+
+            root = value;
         }
         catch (JsonException e)
         {

@@ -41,11 +41,15 @@ public static class ServingApp
     /// </param>
     /// <param name="logOptions">The log's settings; null for the defaults.</param>
     /// <param name="scoring">Limits on one scoring request; null for those configured under <c>Keel:Serving</c> (environment variables such as <c>Keel__Serving__MaxRowsPerRequest</c>), else the defaults.</param>
-    public static WebApplication BuildSingle(ServedModelRegistry models, string name, string urls, IPredictionStore? predictionLog = null, PredictionLogOptions? logOptions = null, ScoringOptions? scoring = null)
+    /// <param name="hosting">
+    /// Overrides of the connection, timeout and body limits (<see cref="HostingOptions"/>), applied
+    /// after those bound from <c>Keel:Hosting</c> in the environment (<c>Keel__Hosting__MaxConnections</c>).
+    /// </param>
+    public static WebApplication BuildSingle(ServedModelRegistry models, string name, string urls, IPredictionStore? predictionLog = null, PredictionLogOptions? logOptions = null, ScoringOptions? scoring = null, Action<HostingOptions>? hosting = null)
     {
         ArgumentNullException.ThrowIfNull(models);
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(k => k.AddServerHeader = false);
+        builder.AddKeelHosting(hosting);
         builder.WebHost.UseUrls(urls);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddSingleton(models).AddServingMetrics().AddScoring();
@@ -66,7 +70,7 @@ public static class ServingApp
         }
 
         var app = builder.Build();
-        app.UseKeelErrors();
+        app.UseKeelHosting();
         app.MapHealthApi();
         app.MapPost("/invocations", async (HttpRequest request) =>
         {

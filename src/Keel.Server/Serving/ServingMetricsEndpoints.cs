@@ -1,9 +1,11 @@
+using Keel.Core.Errors;
+using Keel.Server.Infrastructure;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Prometheus;
 
 namespace Keel.Server.Serving;
 
-/// <summary>Registers <see cref="ServingMetrics"/> and maps <c>GET /metrics</c>.</summary>
+/// <summary>Registers <see cref="ServingMetrics"/> and maps <c>GET /metrics</c> (and HEAD; other methods get a JSON 405).</summary>
 public static class ServingMetricsEndpoints
 {
     /// <summary>The path Prometheus scrapes.</summary>
@@ -43,6 +45,20 @@ public static class ServingMetricsEndpoints
             metrics.ObserveCounter("keel_serving_prediction_log_write_failures_total", "Prediction log rows lost because their batch could not be written to the store.", () => log.WriteFailures);
         }
 
-        return app.MapMetrics(Path, metrics.Registry);
+        app.MapMethods(Path, OtherMethods, MethodNotAllowedAsync);
+        return app.MapMetrics(Path, metrics.Registry).WithMetadata(new HttpMethodMetadata(["GET", "HEAD"]));
+    }
+
+    /// <summary>Methods that get a JSON 405 at <see cref="Path"/> instead of reaching the exporter.</summary>
+    private static readonly string[] OtherMethods = ["POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"];
+
+    private static Task MethodNotAllowedAsync(HttpContext context)
+    {
+        context.Response.OnStarting(() =>
+        {
+            context.Response.Headers.Allow = "GET, HEAD";
+            return Task.CompletedTask;
+        });
+        return ErrorHandling.WriteAsync(context, ErrorCode.EndpointNotFound, $"{Path} answers GET and HEAD only, not {context.Request.Method}.", StatusCodes.Status405MethodNotAllowed);
     }
 }

@@ -16,7 +16,7 @@ public sealed class UploadLimitTests
         await HttpAssert.EmptyOk(await client.PutAsync("/api/2.0/mlflow-artifacts/artifacts/ok/exact.bin", new ByteArrayContent(new byte[1000]), Ct));
 
         var declared = await client.PutAsync("/api/2.0/mlflow-artifacts/artifacts/big/declared.bin", new ByteArrayContent(new byte[1001]), Ct);
-        var message = await HttpAssert.Error(declared, HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE");
+        var message = await HttpAssert.Error(declared, HttpStatusCode.RequestEntityTooLarge, "REQUEST_TOO_LARGE");
         Assert.Contains("maximum size of 1000 bytes", message, StringComparison.Ordinal);
         Assert.Contains("Keel:Artifacts:MaxUploadBytes", message, StringComparison.Ordinal);
 
@@ -26,7 +26,7 @@ public sealed class UploadLimitTests
         using var request = new HttpRequestMessage(HttpMethod.Put, "/api/2.0/mlflow-artifacts/artifacts/big/chunked.bin") { Content = chunked };
         request.Headers.TransferEncodingChunked = true;
         var streamed = await client.SendAsync(request, Ct);
-        await HttpAssert.Error(streamed, HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE");
+        await HttpAssert.Error(streamed, HttpStatusCode.RequestEntityTooLarge, "REQUEST_TOO_LARGE");
 
         var big = Path.Join(factory.ArtifactsPath, "big");
         Assert.False(File.Exists(Path.Join(big, "declared.bin")));

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -17,39 +18,56 @@ public sealed class ServerProcess : IDisposable
 
     public Uri Address { get; }
 
+    /// <summary>The server's process id.</summary>
+    public int Id => _process.Id;
+
+    /// <summary>Whether the process is still running.</summary>
+    public bool IsRunning => !_process.HasExited;
+
+    /// <summary>Every line the server wrote to stdout and stderr so far.</summary>
+    public ConcurrentQueue<string> Output { get; } = new();
+
     /// <summary>Starts the server on a free loopback port and waits until /health answers.</summary>
-    /// <param name="folder">Working directory, database and artifacts.</param>
-    /// <param name="settings">More configuration arguments, e.g. <c>--Keel:Serving:CacheFolder=/tmp/x</c>.</param>
-    public static async Task<ServerProcess> StartAsync(string folder, params string[] settings)
+    /// <param name="folder">Working folder holding the database and artifacts.</param>
+    /// <param name="descriptorLimit">When set, the server runs under <c>ulimit -n</c> of this many open files (soft and hard).</param>
+    /// <param name="extraArgs">More configuration arguments, e.g. <c>--Keel:Hosting:MaxConnections=8</c>.</param>
+    public static async Task<ServerProcess> StartAsync(string folder, int? descriptorLimit = null, params string[] extraArgs)
     {
         var port = FreePort();
         var serverDll = Path.Combine(AppContext.BaseDirectory, "Keel.Server.dll");
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(descriptorLimit is null ? "dotnet" : "bash")
         {
             WorkingDirectory = folder,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        string[] args =
-        [
+        if (descriptorLimit is { } limit)
+        {
+            // exec keeps the process id: the limit applies to the server itself.
+            foreach (var arg in new[] { "-c", $"ulimit -n {limit} && exec dotnet \"$@\"", "keel-server" })
+            {
+                info.ArgumentList.Add(arg);
+            }
+        }
+
+        foreach (var arg in new[]
+        {
             serverDll,
             $"--Keel:Port={port}",
             $"--Keel:BackendStoreUri=sqlite:///{Path.Combine(folder, "keel.db")}",
             $"--Keel:ArtifactsUri={Path.Combine(folder, "artifacts")}",
-            .. settings,
-        ];
-        foreach (var arg in args)
+        }.Concat(extraArgs))
         {
             info.ArgumentList.Add(arg);
         }
 
         var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}/"));
+        process.OutputDataReceived += (_, e) => server.Add(e.Data);
+        process.ErrorDataReceived += (_, e) => server.Add(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}/"));
         using var client = new HttpClient { BaseAddress = server.Address, Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline)
@@ -98,6 +116,14 @@ public sealed class ServerProcess : IDisposable
         }
 
         _process.Dispose();
+    }
+
+    private void Add(string? line)
+    {
+        if (line is not null)
+        {
+            Output.Enqueue(line);
+        }
     }
 
     private static int FreePort()

@@ -15,11 +15,11 @@ public sealed class ServingCacheTests : IDisposable
         try
         {
             string killed, live;
-            using (var a = await ServerProcess.StartAsync(Directory.CreateDirectory(Path.Combine(work, "a")).FullName, $"--Keel:Serving:CacheFolder={_parent}"))
+            using (var a = await ServerProcess.StartAsync(Directory.CreateDirectory(Path.Combine(work, "a")).FullName, null, $"--Keel:Serving:CacheFolder={_parent}"))
             {
                 killed = (await WaitForFoldersAsync(1)).Single();
                 await File.WriteAllTextAsync(Path.Combine(killed, "model.zip"), "a downloaded package");
-                using var b = await ServerProcess.StartAsync(Directory.CreateDirectory(Path.Combine(work, "b")).FullName, $"--Keel:Serving:CacheFolder={_parent}");
+                using var b = await ServerProcess.StartAsync(Directory.CreateDirectory(Path.Combine(work, "b")).FullName, null, $"--Keel:Serving:CacheFolder={_parent}");
                 live = (await WaitForFoldersAsync(2)).Single(f => f != killed);
                 a.KillHard();
 
