@@ -61,7 +61,7 @@ public sealed class KeelExecutableTests(KeelServerFixture server)
     public async Task Server_PrintsItsListeningAddress_ServesHealth_AndStopsCleanlyOnCtrlC()
     {
         var data = Directory.CreateTempSubdirectory("keel-exe-server-").FullName;
-        var info = KeelProcess.StartInfo(["server", "--port", "0", "--backend-store-uri", $"sqlite:///{data}/keel.db", "--artifacts-uri", Path.Combine(data, "artifacts")]);
+        var info = WithDefaultSigInt(KeelProcess.StartInfo(["server", "--port", "0", "--backend-store-uri", $"sqlite:///{data}/keel.db", "--artifacts-uri", Path.Combine(data, "artifacts")]));
         using var process = Process.Start(info)!;
         try
         {
@@ -103,7 +103,7 @@ public sealed class KeelExecutableTests(KeelServerFixture server)
         // request in flight up to its shutdown timeout (4 s here), then exits 0.
         var data = Directory.CreateTempSubdirectory("keel-exe-sigint-").FullName;
         var env = new Dictionary<string, string> { ["DOTNET_shutdownTimeoutSeconds"] = "4" };
-        var info = KeelProcess.StartInfo(["server", "--port", "0", "--backend-store-uri", $"sqlite:///{data}/keel.db", "--artifacts-uri", Path.Combine(data, "artifacts")], env);
+        var info = WithDefaultSigInt(KeelProcess.StartInfo(["server", "--port", "0", "--backend-store-uri", $"sqlite:///{data}/keel.db", "--artifacts-uri", Path.Combine(data, "artifacts")], env));
         using var process = Process.Start(info)!;
         try
         {
@@ -134,6 +134,20 @@ public sealed class KeelExecutableTests(KeelServerFixture server)
 
             Directory.Delete(data, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// Starts the process with SIGINT at its default disposition (coreutils <c>env --default-signal</c>,
+    /// which then execs keel under the same pid). A shell running the suite in the background
+    /// (<c>./test.sh &amp;</c>) starts it with SIGINT ignored, every child inherits that, and .NET rightly
+    /// keeps an inherited "ignore": Ctrl+C would never reach the server and the test would hang.
+    /// </summary>
+    private static ProcessStartInfo WithDefaultSigInt(ProcessStartInfo info)
+    {
+        info.ArgumentList.Insert(0, info.FileName);
+        info.ArgumentList.Insert(0, "--default-signal=INT");
+        info.FileName = "env";
+        return info;
     }
 
     /// <summary>A second request answered after the first was sent means the server has read the first one's head.</summary>
