@@ -35,7 +35,7 @@ public static class ServingApp
     /// <param name="predictionLog">
     /// A store for the prediction log, or null for none. With one, every prediction is logged as in
     /// the main server (buffered, batched, sampled by <paramref name="logOptions"/>) and the
-    /// feedback and predictions endpoints are served.
+    /// feedback and predictions endpoints are served; its retention is applied in the background.
     /// </param>
     /// <param name="logOptions">The log's settings; null for the defaults.</param>
     public static WebApplication BuildSingle(ServedModelRegistry models, string name, string urls, IPredictionStore? predictionLog = null, PredictionLogOptions? logOptions = null)
@@ -55,6 +55,8 @@ public static class ServingApp
             builder.Services.AddSingleton(options);
             builder.Services.AddSingleton<PredictionLogger>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<PredictionLogger>());
+            builder.Services.AddSingleton<PredictionLogRetention>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<PredictionLogRetention>());
         }
 
         var app = builder.Build();
