@@ -5,8 +5,10 @@
 #   bench/serving/predlog.sh       (DURATION=10s CONNS=64 REPS=3 WARMUP=8s by default)
 # All four servers run side by side (an idle one costs nothing) and the off/on runs alternate,
 # so a machine that slows down during the sitting slows both sides alike. Medians of REPS runs.
-# Ends with a table: host, body, req/s and rows/s off and on, the log's cost in %, drops, and the
-# peak resident memory of the logging process.
+# Ends with a table: host, body, req/s and rows/s off and on, the log's cost in % of throughput,
+# the server's CPU time per request off and on and the log's share of it (1 - off/on: the
+# throughput a CPU-bound server loses, and far steadier than req/s on a shared machine), drops,
+# and the peak resident memory of the logging process.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -34,27 +36,37 @@ main_off="http://127.0.0.1:$port"; main_on="http://127.0.0.1:$((port + 1))"
 serve_off="http://127.0.0.1:$((port + 2))"; serve_on="http://127.0.0.1:$((port + 3))"
 
 env Keel__PredictionLog__Enabled=false $keel server --port "$port" --backend-store-uri "sqlite:///$work/off/keel.db" --artifacts-uri "$work/off/artifacts" > "$work/main-off.log" 2>&1 &
-pids+=($!)
+pids+=($!); main_off_pid=$!
 $keel server --port "$((port + 1))" --backend-store-uri "sqlite:///$work/on/keel.db" --artifacts-uri "$work/on/artifacts" > "$work/main-on.log" 2>&1 &
 pids+=($!); main_on_pid=$!
 wait_up "$main_off/health"; wait_up "$main_on/health"
 $keel serving add flights models:/flights-bench@champion --tracking-uri "$main_off" >/dev/null
 $keel serving add flights models:/flights-bench@champion --tracking-uri "$main_on" >/dev/null
 $keel serve models:/flights-bench@champion --port "$((port + 2))" --tracking-uri "$main_off" --follow-interval 00:00:00 > "$work/serve-off.log" 2>&1 &
-pids+=($!)
+pids+=($!); serve_off_pid=$!
 $keel serve models:/flights-bench@champion --port "$((port + 3))" --tracking-uri "$main_off" --follow-interval 00:00:00 --prediction-log "sqlite:///$work/serve-log/predictions.db" > "$work/serve-on.log" 2>&1 &
 pids+=($!); serve_on_pid=$!
 wait_up "$serve_off/ping"; wait_up "$serve_on/ping"
 
-run() { # url, path, batch, duration -> req/s
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# One wrk run against url with the server's pid: prints "req/s cpu-us-per-request" (the server's own
+# user+system CPU over the run divided by the requests it answered: unlike req/s, it hardly moves
+# when other processes take the machine's cores).
+run() { # url, path, batch, duration, pid
+  local before after
+  before=$(cpu_ticks "$5")
   KEEL_PATH=$2 KEEL_BATCH=$3 wrk -t2 -c"$conns" -d"$4" --latency -s bench/serving/score.lua "$1" > "$work/wrk.txt"
-  python3 - "$work/wrk.txt" <<'EOF'
+  after=$(cpu_ticks "$5")
+  python3 - "$work/wrk.txt" "$before" "$after" "$(getconf CLK_TCK)" <<'PY'
 import re, sys
 t = open(sys.argv[1]).read()
 bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", t)
 if bad: print(f"warning: {bad.group(1)} failed requests", file=sys.stderr)
-print(re.search(r"Requests/sec:\s+([\d.]+)", t).group(1))
-EOF
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", t).group(1))
+n = int(re.search(r"(\d+) requests in", t).group(1))
+cpu = (int(sys.argv[3]) - int(sys.argv[2])) / int(sys.argv[4])
+print(f"{rps:.1f} {1e6 * cpu / max(n, 1):.1f}")
+PY
 }
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 rss_mb() { awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$1/status" 2>/dev/null || echo "?"; }
@@ -62,26 +74,27 @@ drops() { curl -s "$1/metrics" | awk '/^keel_serving_prediction_log_drops_total/
 
 table=()
 for host in main serve; do
-  if [ "$host" = main ]; then off=$main_off; on=$main_on; path=/serving/flights/invocations; pid=$main_on_pid
-  else off=$serve_off; on=$serve_on; path=/invocations; pid=$serve_on_pid; fi
+  if [ "$host" = main ]; then off=$main_off; on=$main_on; path=/serving/flights/invocations; pid_off=$main_off_pid; pid=$main_on_pid
+  else off=$serve_off; on=$serve_on; path=/invocations; pid_off=$serve_off_pid; pid=$serve_on_pid; fi
   for batch in 1 100; do
-    run "$off" "$path" "$batch" "$warmup" >/dev/null; run "$on" "$path" "$batch" "$warmup" >/dev/null
-    offs=(); ons=()
+    run "$off" "$path" "$batch" "$warmup" "$pid_off" >/dev/null; run "$on" "$path" "$batch" "$warmup" "$pid" >/dev/null
+    offs=(); ons=(); offc=(); onc=()
     for i in $(seq 1 "$reps"); do
-      offs+=("$(run "$off" "$path" "$batch" "$dur")"); ons+=("$(run "$on" "$path" "$batch" "$dur")")
-      echo "$host ${batch}-row run $i: off ${offs[-1]} req/s, on ${ons[-1]} req/s" >&2
+      read -r r c <<< "$(run "$off" "$path" "$batch" "$dur" "$pid_off")"; offs+=("$r"); offc+=("$c")
+      read -r r c <<< "$(run "$on" "$path" "$batch" "$dur" "$pid")"; ons+=("$r"); onc+=("$c")
+      echo "$host ${batch}-row run $i: off ${offs[-1]} req/s ${offc[-1]} cpu-us/req, on ${ons[-1]} req/s ${onc[-1]} cpu-us/req" >&2
     done
-    mo=$(median "${offs[@]}"); mn=$(median "${ons[@]}")
+    mo=$(median "${offs[@]}"); mn=$(median "${ons[@]}"); co=$(median "${offc[@]}"); cn=$(median "${onc[@]}")
     table+=("$(python3 -c "
-o, n, b = $mo, $mn, $batch
-print(f'| {\"$host\":5s} | {b:3d} | {o:9,.0f} | {o*b:10,.0f} | {n:9,.0f} | {n*b:10,.0f} | {100*(o-n)/o:5.1f} % | $(drops "$on") | $(rss_mb "$pid") |')")")
+o, n, b, co, cn = $mo, $mn, $batch, $co, $cn
+print(f'| {\"$host\":5s} | {b:4d} | {o:9,.0f} | {o*b:10,.0f} | {n:9,.0f} | {n*b:10,.0f} | {100*(o-n)/o:5.1f} % | {co:7.1f} | {cn:7.1f} | {100*(cn-co)/cn:5.1f} % | $(drops "$on") | $(rss_mb "$pid") |')")")
   done
 done
 
 echo
 echo "Prediction log cost, $(date -u '+%Y-%m-%d %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg), ${conns} connections, ${reps} x ${dur} (medians), warm-up ${warmup}"
-echo "| host  | rows | off req/s | off rows/s | on req/s  | on rows/s  | cost    | drops (cumulative) | peak RSS MB (log on) |"
-echo "|-------|------|-----------|------------|-----------|------------|---------|-------|------|"
+echo "| host  | rows | off req/s | off rows/s | on req/s  | on rows/s  | cost (throughput) | off CPU µs/req | on CPU µs/req | cost (CPU share) | drops so far | peak RSS MB (log on) |"
+echo "|-------|------|-----------|------------|-----------|------------|------|------|------|------|------|------|"
 printf '%s\n' "${table[@]}"
 for u in "$main_on" "$serve_on"; do
   echo "$u: $(curl -s "$u/metrics" | grep -E '^keel_serving_prediction_log_(writes|drops|queue)' | tr '\n' ' ')"

@@ -161,8 +161,43 @@ public sealed partial class SqlitePredictionStore
 
         var min = reader.GetInt64(0);
         var max = reader.GetInt64(1);
-        var perRecord = reader.GetDouble(2) + RecordOverheadBytes;
+        var perRecord = StoredBytes(reader.GetDouble(2), PageSize(connection));
         return (min, max, perRecord, (long)Math.Round((max - min + 1) * perRecord, MidpointRounding.AwayFromZero));
+    }
+
+    /// <summary>
+    /// Disk bytes of one record with <paramref name="text"/> bytes of text: small records share leaf
+    /// pages; a record larger than a page keeps a local part in a leaf (with SQLite's overflow rule,
+    /// https://www.sqlite.org/fileformat2.html#overflow) and the rest in whole overflow pages, and
+    /// few such local parts fit a leaf, which leaves slack an average of the text would miss.
+    /// </summary>
+    internal static double StoredBytes(double text, int pageSize)
+    {
+        var payload = text + 16; // the integer columns and the record header
+        var usable = pageSize;
+        var maxLocal = usable - 35;
+        if (payload <= maxLocal)
+        {
+            return text + RecordOverheadBytes;
+        }
+
+        var minLocal = ((usable - 12) * 32 / 255) - 23;
+        var local = minLocal + ((payload - minLocal) % (usable - 4));
+        if (local > maxLocal)
+        {
+            local = minLocal;
+        }
+
+        var overflowPages = Math.Ceiling((payload - local) / (usable - 4));
+        var cellsPerLeaf = Math.Max(1, Math.Floor((usable - 8) / (local + 16)));
+        return (usable / cellsPerLeaf) + (overflowPages * pageSize) + (RecordOverheadBytes - 16);
+    }
+
+    private static int PageSize(SqliteConnection connection)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "PRAGMA page_size";
+        return Convert.ToInt32(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>The estimated size in bytes of the log (see <see cref="PredictionRetention.MaxBytes"/>).</summary>
