@@ -14,6 +14,12 @@ var csv = args.Length > 0 ? args[0] : throw new ArgumentException("usage: keel-p
 var work = args.Length > 1 ? args[1] : throw new ArgumentException("work folder missing");
 var predictions = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1_000_000;
 
+if (Environment.GetEnvironmentVariable("KEEL_APPEND_COST") is { } variant)
+{
+    await AppendCost.RunAsync(work, variant);
+    return;
+}
+
 var lines = File.ReadAllLines(csv);
 var header = lines[0].Split(',');
 var columns = header.Take(30).ToArray();
