@@ -2,11 +2,13 @@ using System.CommandLine;
 using Keel.Cli.Infrastructure;
 using Keel.Cli.Server;
 using Keel.Client;
+using Keel.Core.Predictions;
 using Keel.Core.Registry;
 using Keel.Server.Infrastructure;
 using Keel.Server.Serving;
 using Keel.Storage;
 using Keel.Storage.Sqlite;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 
 namespace Keel.Cli.Serve;
@@ -36,7 +38,12 @@ internal static class ServeCommand
             HelpName = "sqlite-uri",
         };
         var sampleRate = new Option<double>("--log-sample-rate") { Description = "The share of requests logged (0 to 1).", DefaultValueFactory = _ => 1.0, HelpName = "share" };
-        var command = new HostCommand("serve", "Serve one registered model over MLflow's scoring protocol and the Open Inference Protocol v2.") { modelUri, host, port, follow, predictionLog, sampleRate };
+        var logInputs = new Option<PredictionInputsMode>("--log-inputs")
+        {
+            Description = "What the prediction log keeps of the inputs: full (every value), hash (a SHA-256 per row) or none. Other log settings come from Keel__PredictionLog__* environment variables (docs/serving.md).",
+            DefaultValueFactory = _ => PredictionInputsMode.Full,
+        };
+        var command = new HostCommand("serve", "Serve one registered model over MLflow's scoring protocol and the Open Inference Protocol v2.") { modelUri, host, port, follow, predictionLog, sampleRate, logInputs };
         command.SetAction(async (parse, ct) =>
         {
             var uri = parse.GetValue(modelUri)!;
@@ -45,7 +52,19 @@ internal static class ServeCommand
                 throw new UsageException($"Expected a models:/ URI (models:/name/3, models:/name@alias, models:/name/Production), got '{uri}'.");
             }
 
-            var logOptions = new PredictionLogOptions { SampleRate = parse.GetValue(sampleRate) };
+            // Every log setting can come from the environment as for keel server (Keel__PredictionLog__MaxAge=7.00:00:00); the flags win.
+            var logOptions = new PredictionLogOptions();
+            new ConfigurationBuilder().AddEnvironmentVariables().Build().GetSection(PredictionLogOptions.Section).Bind(logOptions);
+            if (parse.GetResult(sampleRate) is { Implicit: false })
+            {
+                logOptions.SampleRate = parse.GetValue(sampleRate);
+            }
+
+            if (parse.GetResult(logInputs) is { Implicit: false })
+            {
+                logOptions.InputsMode = parse.GetValue(logInputs);
+            }
+
             using var logStore = OpenLogStore(parse.GetValue(predictionLog), logOptions);
             using var client = globals.CreateClient(parse);
             var artifacts = new ClientArtifactStore(client);
@@ -99,7 +118,7 @@ internal static class ServeCommand
         }
         catch (InvalidOperationException e)
         {
-            throw new UsageException("--log-sample-rate: " + e.Message);
+            throw new UsageException("--log-sample-rate, --log-inputs or Keel__PredictionLog__*: " + e.Message);
         }
 
         if (uri is null)

@@ -12,6 +12,20 @@ public interface IPredictionStore
     Task AppendAsync(IReadOnlyList<PredictionLogRecord> records, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Appends a batch of entries whose inputs and outputs are already UTF-8 JSON, in one transaction
+    /// (all or none): the server's writer path. The bytes are only read during the call.
+    /// </summary>
+    Task AppendAsync(IReadOnlyList<PredictionLogEntry> entries, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes what <paramref name="retention"/> no longer keeps (records older than its maximum age at
+    /// <paramref name="nowMs"/>, then the oldest records while the log is over its size limit) with
+    /// their feedback, in short batches.
+    /// </summary>
+    /// <exception cref="Errors.KeelException">INVALID_PARAMETER_VALUE for a bad policy.</exception>
+    Task<PredictionPruneResult> PruneAsync(PredictionRetention retention, long nowMs, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Stores ground truth for a logged request, checked against its row count; returns how many
     /// logged records carry that request id (more than one when a client reused an id).
     /// </summary>

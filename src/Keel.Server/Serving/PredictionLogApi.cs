@@ -16,7 +16,7 @@ internal static class PredictionLogApi
 {
     private const string Base = "/api/2.0/keel/serving/";
 
-    /// <summary>Registers the logger (a singleton and a hosted service) with options from <paramref name="section"/>.</summary>
+    /// <summary>Registers the logger and the retention pruner (singletons and hosted services) with options from <paramref name="section"/>.</summary>
     public static IServiceCollection AddPredictionLog(this IServiceCollection services, IConfiguration section)
     {
         var options = new PredictionLogOptions();
@@ -25,6 +25,8 @@ internal static class PredictionLogApi
         services.AddSingleton(options);
         services.AddSingleton<PredictionLogger>();
         services.AddHostedService(sp => sp.GetRequiredService<PredictionLogger>());
+        services.AddSingleton<PredictionLogRetention>();
+        services.AddHostedService(sp => sp.GetRequiredService<PredictionLogRetention>());
         return services;
     }
 

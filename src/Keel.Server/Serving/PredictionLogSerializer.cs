@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
-using System.Text;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Keel.Core.Predictions;
 using Keel.ML.Packaging;
@@ -8,106 +8,187 @@ using Keel.ML.Packaging;
 namespace Keel.Server.Serving;
 
 /// <summary>
-/// Turns buffered requests into <see cref="PredictionLogRecord"/>s on the writer thread: inputs as
-/// an array of row value arrays in signature column order (the column names are the model's one
-/// shared list), outputs as MLflow's <c>predictions</c> array.
-/// One buffer and JSON writer are reused for every record; not thread-safe (one per writer loop).
+/// Turns one served request into the prediction log's UTF-8 JSON, on the request's own thread, into
+/// one array rented from <see cref="ArrayPool{T}.Shared"/> (returned by the writer once the store
+/// has it): inputs first (an array of row value arrays in signature column order, a
+/// <c>sha256:</c> string per row, or <c>[]</c>, by <see cref="PredictionInputsMode"/>), then
+/// outputs as MLflow's <c>predictions</c> array.
 /// </summary>
-internal sealed class PredictionLogSerializer : IDisposable
+/// <remarks>
+/// Input values are copied as the raw UTF-8 tokens of the parsed request body
+/// (<see cref="JsonMarshal.GetRawUtf8Value"/>): already validated JSON, so nothing is re-encoded.
+/// Only these bytes wait in the log's buffer; the request's parsed rows die young, which keeps
+/// the collector's gen1 work and the buffer's memory down to the bytes that will be stored.
+/// Each thread keeps a scratch buffer for the next request unless it grew past
+/// <see cref="KeepScratchBytes"/> (one huge request does not pin memory on its thread).
+/// </remarks>
+internal static class PredictionLogSerializer
 {
+    /// <summary>Largest per-thread scratch buffer kept between requests.</summary>
+    internal const int KeepScratchBytes = 256 * 1024;
+
     /// <summary>Each served model's input column names, made once and shared by all its records (weak: a replaced model is not kept alive).</summary>
     private static readonly ConditionalWeakTable<ServedModel, string[]> ColumnNames = new();
 
-    private readonly ArrayBufferWriter<byte> _buffer = new(4096);
-    private readonly Utf8JsonWriter _writer;
+    [ThreadStatic]
+    private static Scratch? t_scratch;
 
-    public PredictionLogSerializer() => _writer = new Utf8JsonWriter(_buffer);
+    /// <summary>The input column names of <paramref name="model"/> in signature order (one shared array per model).</summary>
+    public static string[] Columns(ServedModel model) =>
+        ColumnNames.GetValue(model, m => m.Signature.Inputs.Select(c => c.Name).ToArray());
 
-    public void Dispose() => _writer.Dispose();
-
-    public PredictionLogRecord ToRecord(in PendingPrediction pending) => new(
-        pending.RequestId,
-        pending.Model.Name,
-        pending.Model.Version,
-        pending.TimestampMs,
-        pending.LatencyMicroseconds,
-        pending.Rows.Count,
-        ColumnNames.GetValue(pending.Model, m => m.Signature.Inputs.Select(c => c.Name).ToArray()),
-        Inputs(pending.Rows, pending.Model),
-        Outputs(pending.Predictions));
-
-    private string Inputs(IReadOnlyList<IReadOnlyDictionary<string, JsonElement>> rows, ServedModel model)
+    /// <summary>Serialises a request into a rented array: <c>[0, inputsLength)</c> inputs, <c>[inputsLength, length)</c> outputs.</summary>
+    public static byte[] Serialize(
+        IReadOnlyList<IReadOnlyDictionary<string, JsonElement>> rows,
+        IReadOnlyList<ModelPrediction> predictions,
+        string[] columns,
+        PredictionInputsMode mode,
+        out int inputsLength,
+        out int length)
     {
-        Reset();
-        var columns = model.Signature.Inputs;
-        _writer.WriteStartArray();
-        foreach (var row in rows)
+        var scratch = t_scratch ??= new Scratch();
+        var buffer = scratch.Buffer;
+        try
         {
-            _writer.WriteStartArray();
-            foreach (var column in columns)
+            switch (mode)
             {
-                if (row.TryGetValue(column.Name, out var value) && value.ValueKind != JsonValueKind.Undefined)
-                {
-                    value.WriteTo(_writer);
-                }
-                else
-                {
-                    _writer.WriteNullValue();
-                }
+                case PredictionInputsMode.Full:
+                    Put(buffer, "["u8);
+                    for (var r = 0; r < rows.Count; r++)
+                    {
+                        if (r > 0)
+                        {
+                            Put(buffer, ","u8);
+                        }
+
+                        WriteRow(buffer, rows[r], columns);
+                    }
+
+                    Put(buffer, "]"u8);
+                    break;
+                case PredictionInputsMode.Hash:
+                    Put(buffer, "["u8);
+                    for (var r = 0; r < rows.Count; r++)
+                    {
+                        scratch.Row.ResetWrittenCount();
+                        WriteRow(scratch.Row, rows[r], columns);
+                        var hash = buffer.GetSpan(PredictionInputHash.Length + 3);
+                        var at = 0;
+                        if (r > 0)
+                        {
+                            hash[at++] = (byte)',';
+                        }
+
+                        hash[at++] = (byte)'"';
+                        PredictionInputHash.Write(scratch.Row.WrittenSpan, hash[at..]);
+                        at += PredictionInputHash.Length;
+                        hash[at++] = (byte)'"';
+                        buffer.Advance(at);
+                    }
+
+                    Put(buffer, "]"u8);
+                    break;
+                default:
+                    Put(buffer, "[]"u8);
+                    break;
             }
 
-            _writer.WriteEndArray();
+            inputsLength = buffer.WrittenCount;
+            WriteOutputs(scratch.Writer, predictions);
+            length = buffer.WrittenCount;
+            var array = ArrayPool<byte>.Shared.Rent(length);
+            buffer.WrittenSpan.CopyTo(array);
+            return array;
         }
-
-        _writer.WriteEndArray();
-        return Text();
+        finally
+        {
+            if (buffer.Capacity > KeepScratchBytes || scratch.Row.Capacity > KeepScratchBytes)
+            {
+                t_scratch = null;
+                scratch.Writer.Dispose();
+            }
+            else
+            {
+                buffer.ResetWrittenCount();
+            }
+        }
     }
 
-    private string Outputs(IReadOnlyList<ModelPrediction> predictions)
+    /// <summary>One row as a compact JSON array of its values in column order (missing values null): the canonical row.</summary>
+    private static void WriteRow(ArrayBufferWriter<byte> buffer, IReadOnlyDictionary<string, JsonElement> row, string[] columns)
     {
-        Reset();
-        _writer.WriteStartArray();
+        Put(buffer, "["u8);
+        for (var c = 0; c < columns.Length; c++)
+        {
+            if (c > 0)
+            {
+                Put(buffer, ","u8);
+            }
+
+            if (row.TryGetValue(columns[c], out var value) && value.ValueKind != JsonValueKind.Undefined)
+            {
+                Put(buffer, JsonMarshal.GetRawUtf8Value(value));
+            }
+            else
+            {
+                Put(buffer, "null"u8);
+            }
+        }
+
+        Put(buffer, "]"u8);
+    }
+
+    private static void WriteOutputs(Utf8JsonWriter writer, IReadOnlyList<ModelPrediction> predictions)
+    {
+        writer.Reset();
+        writer.WriteStartArray();
         foreach (var p in predictions)
         {
             if (p.Label is null)
             {
-                Number(p.Value);
+                Number(writer, p.Value);
                 continue;
             }
 
-            _writer.WriteStartObject();
-            _writer.WriteString("predicted_label", p.Label);
-            _writer.WritePropertyName("probability");
-            Number(p.Probability);
-            _writer.WriteEndObject();
+            writer.WriteStartObject();
+            writer.WriteString("predicted_label", p.Label);
+            writer.WritePropertyName("probability");
+            Number(writer, p.Probability);
+            writer.WriteEndObject();
         }
 
-        _writer.WriteEndArray();
-        return Text();
+        writer.WriteEndArray();
+        writer.Flush();
     }
 
     /// <summary>JSON has no NaN or infinity: those are written as null.</summary>
-    private void Number(double? value)
+    private static void Number(Utf8JsonWriter writer, double? value)
     {
         if (value is { } v && double.IsFinite(v))
         {
-            _writer.WriteNumberValue(v);
+            writer.WriteNumberValue(v);
         }
         else
         {
-            _writer.WriteNullValue();
+            writer.WriteNullValue();
         }
     }
 
-    private void Reset()
+    private static void Put(ArrayBufferWriter<byte> buffer, ReadOnlySpan<byte> bytes)
     {
-        _buffer.ResetWrittenCount();
-        _writer.Reset();
+        bytes.CopyTo(buffer.GetSpan(bytes.Length));
+        buffer.Advance(bytes.Length);
     }
 
-    private string Text()
+    /// <summary>A thread's scratch: the record buffer, a JSON writer over it, and a row buffer for hashing.</summary>
+    private sealed class Scratch
     {
-        _writer.Flush();
-        return Encoding.UTF8.GetString(_buffer.WrittenSpan);
+        public Scratch() => Writer = new Utf8JsonWriter(Buffer, new JsonWriterOptions { SkipValidation = true });
+
+        public ArrayBufferWriter<byte> Buffer { get; } = new(4096);
+
+        public ArrayBufferWriter<byte> Row { get; } = new(256);
+
+        public Utf8JsonWriter Writer { get; }
     }
 }

@@ -1,33 +1,60 @@
+using System.Buffers;
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
-using System.Threading.Channels;
 using Keel.Core.Predictions;
 using Keel.ML.Packaging;
 
 namespace Keel.Server.Serving;
 
 /// <summary>
-/// The prediction log's buffer and background writer. The request path only draws the sample and
-/// does one non-blocking write to a bounded channel (<see cref="Record"/>); when the channel is full
-/// the request is dropped from the log and counted, never delayed. A background loop drains the
-/// channel in batches (up to <see cref="PredictionLogOptions.BatchSize"/> records or every
-/// <see cref="PredictionLogOptions.FlushInterval"/>), turns inputs and outputs into JSON on its own
-/// thread, and appends each batch to the <see cref="IPredictionStore"/> in one call. A store failure
-/// is counted and logged and never reaches a request. What is buffered is written on shutdown.
+/// The prediction log's buffer and background writer. On the request path <see cref="Record"/> draws
+/// the sample, serialises the request's inputs and outputs to UTF-8 into one pooled array (see
+/// <see cref="PredictionLogSerializer"/>) and queues it without blocking. The buffer is bounded
+/// twice, by requests (<see cref="PredictionLogOptions.Capacity"/>) and by bytes
+/// (<see cref="PredictionLogOptions.MaxBufferBytes"/>): over either bound the request is dropped
+/// from the log and counted by reason, never delayed. A background loop drains the buffer in
+/// batches (up to <see cref="PredictionLogOptions.BatchSize"/> records or every
+/// <see cref="PredictionLogOptions.FlushInterval"/>), hands each batch's bytes to the
+/// <see cref="IPredictionStore"/> in one call and returns the arrays to the pool. A store failure is
+/// counted and logged and never reaches a request. What is buffered is written on shutdown.
 /// </summary>
+/// <remarks>
+/// The queue is a <see cref="ConcurrentQueue{T}"/>: its segments are released as it drains, so an
+/// emptied queue holds no memory. When a backlog of more than <see cref="TrimAfterBytes"/> has
+/// drained, the writer asks the runtime once for an aggressive collection (at most every
+/// <see cref="TrimEvery"/>), which returns the freed heap to the operating system instead of
+/// keeping it for a flood that is over.
+/// </remarks>
 public sealed partial class PredictionLogger : BackgroundService
 {
-    private readonly Channel<PendingPrediction> _channel;
+    /// <summary>A drained backlog larger than this makes the writer return memory to the operating system.</summary>
+    internal const long TrimAfterBytes = 32L * 1024 * 1024;
+
+    /// <summary>Least time between two such returns.</summary>
+    internal static readonly TimeSpan TrimEvery = TimeSpan.FromSeconds(30);
+
+    private readonly ConcurrentQueue<PendingPrediction> _queue = new();
     private readonly IPredictionStore _store;
     private readonly PredictionLogOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<PredictionLogger> _logger;
     private readonly SemaphoreSlim _wake = new(0, 1);
     private TaskCompletionSource _progress = NewProgress();
-    private long _dropped;
+    private int _wakePending;
+    private volatile bool _idle;
+    private volatile bool _stopped;
+    private long _count;
+    private long _bytes;
+    private long _peakBytes;
+    private long _lastTrim; // 0: never, so the first drained backlog is trimmed at once
+    private long _droppedFull;
+    private long _droppedBytes;
+    private long _droppedStopped;
     private long _written;
     private long _failed;
     private long _failedBatches;
+    private long _trims;
     private int _flushWaiters;
     private long _dequeued;
     private long _completed;
@@ -44,12 +71,6 @@ public sealed partial class PredictionLogger : BackgroundService
         _options = options;
         _time = time ?? TimeProvider.System;
         _logger = logger;
-        _channel = Channel.CreateBounded<PendingPrediction>(new BoundedChannelOptions(options.Capacity)
-        {
-            FullMode = BoundedChannelFullMode.Wait, // with TryWrite: refuse when full, so the drop is ours to count
-            SingleReader = true,
-            SingleWriter = false,
-        });
     }
 
     /// <summary>The settings in force.</summary>
@@ -58,28 +79,43 @@ public sealed partial class PredictionLogger : BackgroundService
     /// <summary>Records written to the store.</summary>
     public long Written => Interlocked.Read(ref _written);
 
-    /// <summary>Requests not logged because the buffer was full (or the logger was stopping).</summary>
-    public long Dropped => Interlocked.Read(ref _dropped);
+    /// <summary>Requests not logged, for any reason (see <see cref="DroppedBy"/>).</summary>
+    public long Dropped => DroppedBy(PredictionLogDropReason.QueueFull) + DroppedBy(PredictionLogDropReason.QueueBytes) + DroppedBy(PredictionLogDropReason.Stopped);
 
-    /// <summary>Records lost because the store refused their batch.</summary>
+    /// <summary>Records lost because the store refused their batch or they could not be serialised.</summary>
     public long WriteFailures => Interlocked.Read(ref _failed);
 
     /// <summary>Batches the store refused.</summary>
     public long FailedBatches => Interlocked.Read(ref _failedBatches);
 
     /// <summary>Requests waiting in the buffer.</summary>
-    public int QueueLength => _channel.Reader.Count;
+    public int QueueLength => (int)Math.Max(0, Interlocked.Read(ref _count));
+
+    /// <summary>Bytes the buffer holds (the pooled arrays of the requests waiting), never above <see cref="PredictionLogOptions.MaxBufferBytes"/>.</summary>
+    public long QueueBytes => Interlocked.Read(ref _bytes);
+
+    /// <summary>Times the writer returned memory to the operating system after a drained backlog.</summary>
+    public long MemoryTrims => Interlocked.Read(ref _trims);
+
+    /// <summary>Requests not logged for <paramref name="reason"/>.</summary>
+    public long DroppedBy(PredictionLogDropReason reason) => reason switch
+    {
+        PredictionLogDropReason.QueueFull => Interlocked.Read(ref _droppedFull),
+        PredictionLogDropReason.QueueBytes => Interlocked.Read(ref _droppedBytes),
+        PredictionLogDropReason.Stopped => Interlocked.Read(ref _droppedStopped),
+        _ => 0,
+    };
 
     /// <summary>
-    /// Logs one served request (subject to sampling): cheap and non-blocking. The rows and predictions
-    /// are kept as they are and serialised later on the writer thread, so they must not change afterwards.
+    /// Logs one served request (subject to sampling and the buffer's bounds) and never throws or
+    /// blocks: the rows and predictions are serialised here, so they may change once it returns.
     /// </summary>
     /// <param name="requestId">The request id.</param>
     /// <param name="model">The model that answered.</param>
     /// <param name="rows">The scored rows.</param>
     /// <param name="predictions">One prediction per row.</param>
     /// <param name="startTimestamp">A <see cref="Stopwatch.GetTimestamp"/> taken just before scoring.</param>
-    /// <returns>Whether the request was queued (false: not sampled, disabled, or dropped).</returns>
+    /// <returns>Whether the request was queued (false: not sampled, disabled, dropped or not serialisable).</returns>
     public bool Record(
         string requestId,
         ServedModel model,
@@ -93,14 +129,68 @@ public sealed partial class PredictionLogger : BackgroundService
             return false;
         }
 
-        var pending = new PendingPrediction(requestId, model, rows, predictions, _time.GetUtcNow().ToUnixTimeMilliseconds(), (long)latency.TotalMicroseconds);
-        if (_channel.Writer.TryWrite(pending))
+        // Cheap refusals first, so an overloaded log does not also pay for serialising what it drops.
+        if (_stopped)
         {
-            return true;
+            return Drop(ref _droppedStopped);
         }
 
-        Interlocked.Increment(ref _dropped);
-        return false;
+        if (Interlocked.Read(ref _count) >= _options.Capacity)
+        {
+            return Drop(ref _droppedFull);
+        }
+
+        if (Interlocked.Read(ref _bytes) >= _options.MaxBufferBytes)
+        {
+            return Drop(ref _droppedBytes);
+        }
+
+        byte[] buffer;
+        int inputsLength, length;
+        var columns = PredictionLogSerializer.Columns(model);
+        try
+        {
+            buffer = PredictionLogSerializer.Serialize(rows, predictions, columns, _options.InputsMode, out inputsLength, out length);
+        }
+        catch (Exception e)
+        {
+            // A request that cannot be serialised is lost alone; the request itself is not affected.
+            Interlocked.Increment(ref _failed);
+            LogSerializeFailed(_logger, e, requestId);
+            return false;
+        }
+
+        // Reserve the bytes (the whole rented array: what the buffer really holds) and a slot; undo on either bound.
+        var bytes = Interlocked.Add(ref _bytes, buffer.Length);
+        if (bytes > _options.MaxBufferBytes)
+        {
+            Interlocked.Add(ref _bytes, -buffer.Length);
+            ArrayPool<byte>.Shared.Return(buffer);
+            return Drop(ref _droppedBytes);
+        }
+
+        var count = Interlocked.Increment(ref _count);
+        if (count > _options.Capacity)
+        {
+            Interlocked.Decrement(ref _count);
+            Interlocked.Add(ref _bytes, -buffer.Length);
+            ArrayPool<byte>.Shared.Return(buffer);
+            return Drop(ref _droppedFull);
+        }
+
+        if (bytes > Volatile.Read(ref _peakBytes))
+        {
+            Volatile.Write(ref _peakBytes, bytes); // approximate under races; only decides whether to trim
+        }
+
+        _queue.Enqueue(new PendingPrediction(
+            requestId, model, columns, _time.GetUtcNow().ToUnixTimeMilliseconds(), (long)latency.TotalMicroseconds, rows.Count, buffer, inputsLength, length));
+        if (_idle || count == _options.BatchSize)
+        {
+            Wake();
+        }
+
+        return true;
     }
 
     /// <summary>
@@ -115,12 +205,12 @@ public sealed partial class PredictionLogger : BackgroundService
         {
             // The buffer is FIFO: what is in it now is done once the writer has finished this many.
             // Count is read first, so a dequeue in between can only raise the target (the empty check ends that wait).
-            var buffered = _channel.Reader.Count;
+            var buffered = Interlocked.Read(ref _count);
             var target = Volatile.Read(ref _dequeued) + buffered;
             while (true)
             {
                 var progress = Volatile.Read(ref _progress);
-                if (Volatile.Read(ref _completed) >= target || (_channel.Reader.Count == 0 && !_writing))
+                if (Volatile.Read(ref _completed) >= target || (Interlocked.Read(ref _count) == 0 && !_writing))
                 {
                     return;
                 }
@@ -135,114 +225,20 @@ public sealed partial class PredictionLogger : BackgroundService
         }
     }
 
-    /// <summary>Stops taking requests, writes what is buffered, then stops the writer.</summary>
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    private bool Drop(ref long counter)
     {
-        _channel.Writer.TryComplete();
-        await base.StopAsync(cancellationToken).ConfigureAwait(false);
-
-        // The host may cancel ExecuteAsync before it ever ran (stopped right after starting): then
-        // the buffer is written here, once the loop is known not to be running.
-        if ((ExecuteTask is null || ExecuteTask.IsCompleted) && _channel.Reader.Count > 0)
-        {
-            using var serializer = new PredictionLogSerializer();
-            var batch = new List<PredictionLogRecord>();
-            while (_channel.Reader.Count > 0)
-            {
-                await WriteBatchAsync(serializer, batch).ConfigureAwait(false);
-            }
-        }
-    }
-
-    /// <inheritdoc />
-    public override void Dispose()
-    {
-        _channel.Writer.TryComplete();
-        _wake.Dispose();
-        base.Dispose();
-    }
-
-    /// <inheritdoc />
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        await Task.Yield();
-        var reader = _channel.Reader;
-        using var serializer = new PredictionLogSerializer();
-        var batch = new List<PredictionLogRecord>(Math.Min(_options.BatchSize, 16_384));
-
-        // Runs until the channel is completed (StopAsync) and drained: buffered records survive shutdown.
-        while (await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
-        {
-            if (!stoppingToken.IsCancellationRequested && reader.Count < _options.BatchSize && Volatile.Read(ref _flushWaiters) == 0)
-            {
-                try
-                {
-                    await _wake.WaitAsync(_options.FlushInterval, stoppingToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    // Stopping: write what is there without waiting.
-                }
-            }
-
-            await WriteBatchAsync(serializer, batch).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>Reads up to a batch from the buffer, serialises it and hands it to the store.</summary>
-    private async Task WriteBatchAsync(PredictionLogSerializer serializer, List<PredictionLogRecord> batch)
-    {
-        _writing = true;
-        try
-        {
-            while (batch.Count < _options.BatchSize && _channel.Reader.TryRead(out var pending))
-            {
-                Volatile.Write(ref _dequeued, _dequeued + 1);
-                try
-                {
-                    batch.Add(serializer.ToRecord(pending));
-                }
-                catch (Exception e)
-                {
-                    // A record that cannot be serialised is lost alone; the writer goes on.
-                    Interlocked.Increment(ref _failed);
-                    LogSerializeFailed(_logger, e, pending.RequestId);
-                }
-            }
-
-            await WriteAsync(batch).ConfigureAwait(false);
-        }
-        finally
-        {
-            batch.Clear();
-            Volatile.Write(ref _completed, _dequeued);
-            _writing = false;
-            Interlocked.Exchange(ref _progress, NewProgress()).TrySetResult();
-        }
-    }
-
-    private async Task WriteAsync(List<PredictionLogRecord> batch)
-    {
-        if (batch.Count == 0)
-        {
-            return;
-        }
-
-        try
-        {
-            await _store.AppendAsync(batch, CancellationToken.None).ConfigureAwait(false);
-            Interlocked.Add(ref _written, batch.Count);
-        }
-        catch (Exception e)
-        {
-            Interlocked.Add(ref _failed, batch.Count);
-            Interlocked.Increment(ref _failedBatches);
-            LogWriteFailed(_logger, e, batch.Count);
-        }
+        Interlocked.Increment(ref counter);
+        return false;
     }
 
     private void Wake()
     {
+        // One release per wait: Record may call this on every request while the writer is idle.
+        if (Interlocked.Exchange(ref _wakePending, 1) != 0)
+        {
+            return;
+        }
+
         try
         {
             _wake.Release();
@@ -264,13 +260,7 @@ public sealed partial class PredictionLogger : BackgroundService
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "The prediction log could not serialise request {RequestId}; it is not logged")]
     private static partial void LogSerializeFailed(ILogger logger, Exception exception, string requestId);
-}
 
-/// <summary>A request waiting in the buffer: references only; JSON is made on the writer thread.</summary>
-internal readonly record struct PendingPrediction(
-    string RequestId,
-    ServedModel Model,
-    IReadOnlyList<IReadOnlyDictionary<string, JsonElement>> Rows,
-    IReadOnlyList<ModelPrediction> Predictions,
-    long TimestampMs,
-    long LatencyMicroseconds);
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "The prediction log's backlog (peak {PeakMegabytes} MiB) has drained; freed memory was returned to the operating system")]
+    private static partial void LogMemoryReturned(ILogger logger, long peakMegabytes);
+}

@@ -37,7 +37,7 @@ public static class ServingApp
     /// <param name="predictionLog">
     /// A store for the prediction log, or null for none. With one, every prediction is logged as in
     /// the main server (buffered, batched, sampled by <paramref name="logOptions"/>) and the
-    /// feedback and predictions endpoints are served.
+    /// feedback and predictions endpoints are served; its retention is applied in the background.
     /// </param>
     /// <param name="logOptions">The log's settings; null for the defaults.</param>
     /// <param name="scoring">Limits on one scoring request; null for those configured under <c>Keel:Serving</c> (environment variables such as <c>Keel__Serving__MaxRowsPerRequest</c>), else the defaults.</param>
@@ -67,6 +67,8 @@ public static class ServingApp
             builder.Services.AddSingleton(options);
             builder.Services.AddSingleton<PredictionLogger>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<PredictionLogger>());
+            builder.Services.AddSingleton<PredictionLogRetention>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<PredictionLogRetention>());
         }
 
         var app = builder.Build();

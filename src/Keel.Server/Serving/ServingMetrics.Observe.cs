@@ -52,19 +52,39 @@ public sealed partial class ServingMetrics
         ObserveModelGauge(EnginePoolSizeName, "Prediction engines pooled for the served model.", size);
 
     /// <summary>
-    /// The prediction log's series: <c>keel_serving_prediction_log_writes_total</c> (rows
-    /// written), <c>keel_serving_prediction_log_drops_total</c> (rows dropped, e.g. queue full)
-    /// and <c>keel_serving_prediction_log_queue_length</c> (rows waiting to be written), each read
-    /// at scrape time from the log's own counters.
+    /// The prediction log's series, each read at scrape time from the log's own counters:
+    /// <c>keel_serving_prediction_log_writes_total</c> (records written),
+    /// <c>keel_serving_prediction_log_drops_total{reason}</c> (requests not logged, by
+    /// <see cref="PredictionLogDropReason"/>: <c>queue_full</c>, <c>queue_bytes</c>, <c>stopped</c>),
+    /// <c>keel_serving_prediction_log_queue_length</c> (requests waiting to be written) and
+    /// <c>keel_serving_prediction_log_queue_bytes</c> (bytes they hold).
     /// </summary>
-    public void ObservePredictionLog(Func<long> writes, Func<long> drops, Func<long> queueLength)
+    public void ObservePredictionLog(Func<long> writes, Func<PredictionLogDropReason, long> drops, Func<long> queueLength, Func<long> queueBytes)
     {
         ArgumentNullException.ThrowIfNull(writes);
         ArgumentNullException.ThrowIfNull(drops);
         ArgumentNullException.ThrowIfNull(queueLength);
-        ObserveCounter("keel_serving_prediction_log_writes_total", "Prediction log rows written.", () => writes());
-        ObserveCounter("keel_serving_prediction_log_drops_total", "Prediction log rows dropped because the queue was full.", () => drops());
-        ObserveGauge("keel_serving_prediction_log_queue_length", "Prediction log rows waiting to be written.", () => queueLength());
+        ArgumentNullException.ThrowIfNull(queueBytes);
+        ObserveCounter("keel_serving_prediction_log_writes_total", "Prediction log records written.", () => writes());
+        var dropped = Factory.CreateCounter(
+            "keel_serving_prediction_log_drops_total",
+            "Requests not written to the prediction log, by reason: queue_full (the buffer held its most requests), queue_bytes (it held its most bytes), stopped (the server was stopping).",
+            ["reason"]);
+        (PredictionLogDropReason Reason, Counter.Child Series)[] reasons =
+        [
+            (PredictionLogDropReason.QueueFull, dropped.WithLabels("queue_full")),
+            (PredictionLogDropReason.QueueBytes, dropped.WithLabels("queue_bytes")),
+            (PredictionLogDropReason.Stopped, dropped.WithLabels("stopped")),
+        ];
+        Registry.AddBeforeCollectCallback(() => Guard("keel_serving_prediction_log_drops_total", () =>
+        {
+            foreach (var (reason, series) in reasons)
+            {
+                series.IncTo(drops(reason));
+            }
+        }));
+        ObserveGauge("keel_serving_prediction_log_queue_length", "Prediction log requests waiting to be written.", () => queueLength());
+        ObserveGauge("keel_serving_prediction_log_queue_bytes", "Bytes held by the prediction log requests waiting to be written.", () => queueBytes());
     }
 
     private void SetPerModel(Gauge gauge, Func<ServedModel, double> value)

@@ -41,7 +41,8 @@ public static class ServingMetricsEndpoints
 
         if (app.ServiceProvider.GetService<PredictionLogger>() is { } log)
         {
-            metrics.ObservePredictionLog(() => log.Written, () => log.Dropped, () => log.QueueLength);
+            metrics.ObservePredictionLog(() => log.Written, log.DroppedBy, () => log.QueueLength, () => log.QueueBytes);
+            metrics.ObserveCounter("keel_serving_prediction_log_pruned_total", "Prediction log records deleted by retention (maximum age or size).", () => app.ServiceProvider.GetService<PredictionLogRetention>()?.Pruned ?? 0);
             metrics.ObserveCounter("keel_serving_prediction_log_write_failures_total", "Prediction log rows lost because their batch could not be written to the store.", () => log.WriteFailures);
         }
 

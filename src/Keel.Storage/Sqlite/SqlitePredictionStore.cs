@@ -16,8 +16,10 @@ namespace Keel.Storage.Sqlite;
 /// writer: SQLite allows one writer at a time anyway, and the queue interleaves a log batch (one
 /// write, one transaction for thousands of rows) with tracking writes instead of letting a second
 /// connection fight them for the lock. Reads use pooled read connections and never block writes.
+/// Appends bind the UTF-8 inputs and outputs straight into one prepared statement (no strings);
+/// <see cref="PruneAsync"/> applies a retention policy in short batches.
 /// </summary>
-public sealed class SqlitePredictionStore(SqliteTrackingStore database) : IPredictionStore
+public sealed partial class SqlitePredictionStore(SqliteTrackingStore database) : IPredictionStore
 {
     private const string Columns = "l.id, l.request_id, l.model_name, l.model_version, l.timestamp, l.latency_us, l.row_count, l.input_columns_id, c.columns, l.inputs, l.outputs";
 
@@ -25,67 +27,16 @@ public sealed class SqlitePredictionStore(SqliteTrackingStore database) : IPredi
     private readonly ConcurrentDictionary<string, long> _columnIds = new(StringComparer.Ordinal);
 
     /// <inheritdoc />
-    public async Task AppendAsync(IReadOnlyList<PredictionLogRecord> records, CancellationToken cancellationToken = default)
+    public Task AppendAsync(IReadOnlyList<PredictionLogRecord> records, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(records);
-        if (records.Count == 0)
+        var entries = new PredictionLogEntry[records.Count];
+        for (var i = 0; i < entries.Length; i++)
         {
-            return;
+            entries[i] = PredictionLogEntry.From(records[i]);
         }
 
-        // Records of one model share one column list: serialise each distinct list once per batch.
-        var columnTexts = new Dictionary<IReadOnlyList<string>, string>(ReferenceEqualityComparer.Instance);
-        foreach (var record in records)
-        {
-            if (!columnTexts.ContainsKey(record.InputColumns))
-            {
-                columnTexts[record.InputColumns] = JsonSerializer.Serialize(record.InputColumns);
-            }
-        }
-
-        var added = await database.WriteAsync(tx =>
-        {
-            var ids = new Dictionary<string, long>(StringComparer.Ordinal);
-            foreach (var text in columnTexts.Values)
-            {
-                ids[text] = _columnIds.TryGetValue(text, out var known) ? known : ColumnsId(tx, text);
-            }
-
-            var insert = database.Statement(tx, """
-                INSERT INTO prediction_log (request_id, model_name, model_version, timestamp, latency_us, row_count, input_columns_id, inputs, outputs)
-                VALUES ($r, $m, $v, $t, $l, $n, $c, $i, $o)
-                """);
-            var r = insert.Parameters.Add("$r", SqliteType.Text);
-            var m = insert.Parameters.Add("$m", SqliteType.Text);
-            var v = insert.Parameters.Add("$v", SqliteType.Text);
-            var t = insert.Parameters.Add("$t", SqliteType.Integer);
-            var l = insert.Parameters.Add("$l", SqliteType.Integer);
-            var n = insert.Parameters.Add("$n", SqliteType.Integer);
-            var c = insert.Parameters.Add("$c", SqliteType.Integer);
-            var i = insert.Parameters.Add("$i", SqliteType.Text);
-            var o = insert.Parameters.Add("$o", SqliteType.Text);
-            foreach (var record in records)
-            {
-                r.Value = record.RequestId;
-                m.Value = record.ModelName;
-                v.Value = record.ModelVersion;
-                t.Value = record.TimestampMs;
-                l.Value = record.LatencyMicroseconds;
-                n.Value = record.RowCount;
-                c.Value = ids[columnTexts[record.InputColumns]];
-                i.Value = record.InputsJson;
-                o.Value = record.OutputsJson;
-                insert.ExecuteNonQuery();
-            }
-
-            return ids;
-        }, cancellationToken).ConfigureAwait(false);
-
-        // Cached only once committed: a rolled-back id must never be reused.
-        foreach (var (text, id) in added)
-        {
-            _columnIds.TryAdd(text, id);
-        }
+        return AppendAsync(entries, cancellationToken);
     }
 
     /// <summary>The id of a column list, stored on first use.</summary>

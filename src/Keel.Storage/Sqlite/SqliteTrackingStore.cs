@@ -139,6 +139,9 @@ public sealed partial class SqliteTrackingStore : ITrackingStore, IAsyncDisposab
     /// <summary>A cached statement of the writer connection; only valid inside a write.</summary>
     internal SqliteCommand Statement(SqliteTransaction tx, string sql) => _statements.Get(tx, sql);
 
+    /// <summary>Finalizes a raw statement of the writer connection when the store closes; only valid inside a write.</summary>
+    internal void OwnStatement(IDisposable statement) => _statements.Own(statement);
+
     /// <summary>A pooled read connection.</summary>
     internal SqliteConnection OpenReadConnection() => OpenRead();
 

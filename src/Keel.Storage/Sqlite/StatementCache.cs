@@ -9,6 +9,10 @@ namespace Keel.Storage.Sqlite;
 internal sealed class StatementCache(SqliteConnection connection) : IDisposable
 {
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private readonly List<IDisposable> _owned = [];
+
+    /// <summary>Disposes <paramref name="statement"/> (e.g. a raw prepared statement) with the cache, before the connection closes.</summary>
+    public void Own(IDisposable statement) => _owned.Add(statement);
 
     public SqliteCommand Get(SqliteTransaction transaction, string sql)
     {
@@ -32,5 +36,11 @@ internal sealed class StatementCache(SqliteConnection connection) : IDisposable
         }
 
         _commands.Clear();
+        foreach (var statement in _owned)
+        {
+            statement.Dispose();
+        }
+
+        _owned.Clear();
     }
 }

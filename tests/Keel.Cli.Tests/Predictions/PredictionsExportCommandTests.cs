@@ -106,6 +106,30 @@ public sealed class PredictionsExportCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Export_HashedInputs_ShowsTheHashPerRow_AndNoInputColumns()
+    {
+        var first = PredictionInputHash.Of("[9,\"rent\"]"u8);
+        var second = PredictionInputHash.Of("[17,\"owner\"]"u8);
+        await using (var tracking = new SqliteTrackingStore(Database, Path.Combine(_folder, "artifacts"), TimeProvider.System))
+        {
+            await new SqlitePredictionStore(tracking).AppendAsync(
+                [new PredictionLogRecord("h", "hashed", "1", T0, 100, 2, Credit, $"[\"{first}\",\"{second}\"]", """[{"predicted_label":"good","probability":0.5},{"predicted_label":"bad","probability":0.6}]""")],
+                TestContext.Current.CancellationToken);
+        }
+
+        var output = Path.Combine(_folder, "hashed.csv");
+        var result = await CliRun.RunAsync(Local("predictions", "export", "-m", "hashed", output));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var table = await TableReader.ReadAsync(output, cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Equal(["\"" + first + "\"", "\"" + second + "\""], table["inputs"]!.Labels!);
+        Assert.StartsWith("sha256:", first, StringComparison.Ordinal);
+        Assert.Equal(PredictionInputHash.Length, first.Length);
+        Assert.Null(table["Home"]);
+        Assert.Equal([0.5, 0.6], table["probability"]!.Numbers!);
+    }
+
+    [Fact]
     public async Task Export_Regression_FlattensThePrediction()
     {
         var output = Path.Combine(_folder, "other.parquet");

@@ -152,7 +152,7 @@ public sealed class MetricsTests(ServingFixture fixture)
             var models = new ServedModelRegistry(folder);
             var metrics = new ServingMetrics(models, NullLogger<ServingMetrics>.Instance, processMetrics: false);
             long writes = 10, drops = 1, queue = 3;
-            metrics.ObservePredictionLog(() => writes, () => drops, () => queue);
+            metrics.ObservePredictionLog(() => writes, r => r == PredictionLogDropReason.QueueBytes ? drops : 0, () => queue, () => queue * 100);
             metrics.ObserveEnginePoolSize(m => m.Name == "a" ? 4 : 2);
             metrics.ObserveGauge("keel_test_broken", "A callback that throws.", () => throw new InvalidOperationException("broken"));
             models.Publish(await ServedModel.LoadAsync("a", fixture.PackageDirectory, "1", cancellationToken: _ct));
@@ -165,8 +165,9 @@ public sealed class MetricsTests(ServingFixture fixture)
             models.Remove("b");
             var second = await CollectAsync(metrics);
 
-            Assert.Equal((10, 1, 3), (first["keel_serving_prediction_log_writes_total"], first["keel_serving_prediction_log_drops_total"], first["keel_serving_prediction_log_queue_length"]));
-            Assert.Equal((25, 2, 0), (second["keel_serving_prediction_log_writes_total"], second["keel_serving_prediction_log_drops_total"], second["keel_serving_prediction_log_queue_length"]));
+            Assert.Equal((10, 1, 3), (first["keel_serving_prediction_log_writes_total"], first[Series("keel_serving_prediction_log_drops_total", ("reason", "queue_bytes"))], first["keel_serving_prediction_log_queue_length"]));
+            Assert.Equal((25, 2, 0), (second["keel_serving_prediction_log_writes_total"], second[Series("keel_serving_prediction_log_drops_total", ("reason", "queue_bytes"))], second["keel_serving_prediction_log_queue_length"]));
+            Assert.Equal((0, 300, 0), (first[Series("keel_serving_prediction_log_drops_total", ("reason", "queue_full"))], first["keel_serving_prediction_log_queue_bytes"], second["keel_serving_prediction_log_queue_bytes"]));
             Assert.Equal(4, first[Series(ServingMetrics.EnginePoolSizeName, ("model", "a"), ("version", "1"))]);
             Assert.Equal(2, first[Series(ServingMetrics.EnginePoolSizeName, ("model", "b"), ("version", "7"))]);
             Assert.Equal((2, 1), (first["keel_serving_models_served"], second["keel_serving_models_served"]));

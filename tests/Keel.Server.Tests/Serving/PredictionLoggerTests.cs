@@ -124,15 +124,17 @@ public sealed class PredictionLoggerTests(ServingFixture fixture) : IAsyncLifeti
         var queued = 1 + Enumerable.Range(0, 500).Count(i => logger.Record("r" + i, _model, _rows, _predictions, Stopwatch.GetTimestamp()));
         timer.Stop();
 
-        Assert.Equal(21, queued);
-        Assert.Equal(480, logger.Dropped);
+        // The capacity counts every request not yet written, the one in the blocked batch included.
+        Assert.Equal(20, queued);
+        Assert.Equal(481, logger.Dropped);
+        Assert.Equal(481, logger.DroppedBy(PredictionLogDropReason.QueueFull));
         Assert.Equal(20, logger.QueueLength);
         Assert.True(timer.Elapsed < TimeSpan.FromSeconds(2), $"500 Record calls took {timer.Elapsed} with the store blocked");
 
         slow.Open();
         await logger.FlushAsync(TestContext.Current.CancellationToken);
-        Assert.Equal(21, logger.Written);
-        Assert.Equal(21, (await ReadAllAsync()).Count);
+        Assert.Equal(20, logger.Written);
+        Assert.Equal(20, (await ReadAllAsync()).Count);
         await logger.StopAsync(TestContext.Current.CancellationToken);
     }
 
@@ -180,6 +182,7 @@ public sealed class PredictionLoggerTests(ServingFixture fixture) : IAsyncLifeti
         Assert.Equal(7, (await ReadAllAsync()).Count);
         Assert.False(logger.Record("late", _model, _rows, _predictions, Stopwatch.GetTimestamp()));
         Assert.Equal(1, logger.Dropped);
+        Assert.Equal(1, logger.DroppedBy(PredictionLogDropReason.Stopped));
     }
 
     [Fact]
@@ -259,6 +262,82 @@ public sealed class PredictionLoggerTests(ServingFixture fixture) : IAsyncLifeti
         Assert.Contains("FlushInterval", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Record_StoreStalled_BufferNeverHoldsMoreThanMaxBufferBytes_DropsCountedAsQueueBytes_ThenDrainsToZero()
+    {
+        var slow = new GatedPredictionStore(_store);
+        const long MaxBytes = 64 * 1024;
+        using var logger = Logger(slow, o => { o.MaxBufferBytes = MaxBytes; o.BatchSize = 5; });
+        await logger.StartAsync(TestContext.Current.CancellationToken);
+        Assert.True(logger.Record("first", _model, _rows, _predictions, Stopwatch.GetTimestamp()));
+        await Eventually(() => slow.Waiting == 1, "the writer to block in the store");
+
+        var queued = 1;
+        for (var i = 0; i < 500; i++)
+        {
+            queued += logger.Record("r" + i, _model, _rows, _predictions, Stopwatch.GetTimestamp()) ? 1 : 0;
+            Assert.InRange(logger.QueueBytes, 0, MaxBytes);
+        }
+
+        Assert.InRange(queued, 2, 400);
+        Assert.Equal(501 - queued, logger.DroppedBy(PredictionLogDropReason.QueueBytes));
+        Assert.Equal(0, logger.DroppedBy(PredictionLogDropReason.QueueFull));
+        Assert.Equal(logger.Dropped, logger.DroppedBy(PredictionLogDropReason.QueueBytes));
+
+        slow.Open();
+        await logger.FlushAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(queued, logger.Written);
+        Assert.Equal((0, 0L), (logger.QueueLength, logger.QueueBytes));
+        await logger.StopAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task Record_AfterALargeBacklogDrains_ReturnsMemoryToTheSystemOnce()
+    {
+        var slow = new GatedPredictionStore(_store);
+        using var logger = Logger(slow, o => o.BatchSize = 1000);
+        await logger.StartAsync(TestContext.Current.CancellationToken);
+        var i = 0;
+        while (logger.QueueBytes <= PredictionLogger.TrimAfterBytes)
+        {
+            Assert.True(logger.Record("big" + i++, _model, _rows, _predictions, Stopwatch.GetTimestamp()));
+        }
+
+        Assert.Equal(0, logger.MemoryTrims);
+        slow.Open();
+        await logger.FlushAsync(TestContext.Current.CancellationToken);
+        await Eventually(() => logger.MemoryTrims == 1, "the writer to return memory after the backlog drained");
+        Assert.Equal((0, 0L, (long)i), (logger.QueueLength, logger.QueueBytes, logger.Written));
+        await logger.StopAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task Record_InputsModeHash_StoresTheSha256OfEachCanonicalRow_AndNone_StoresNoInputs()
+    {
+        foreach (var mode in new[] { PredictionInputsMode.Hash, PredictionInputsMode.None })
+        {
+            using var logger = Logger(_store, o => o.InputsMode = mode);
+            await logger.StartAsync(TestContext.Current.CancellationToken);
+            Assert.True(logger.Record("mode-" + mode, _model, _rows, _predictions, Stopwatch.GetTimestamp()));
+            await logger.FlushAsync(TestContext.Current.CancellationToken);
+            await logger.StopAsync(TestContext.Current.CancellationToken);
+        }
+
+        var logged = await ReadAllAsync();
+        var hashed = logged.Single(l => l.Record.RequestId == "mode-Hash").Record;
+        using (var inputs = JsonDocument.Parse(hashed.InputsJson))
+        {
+            // The canonical row: the values in signature order, as the client sent them, as a compact JSON array.
+            var expected = fixture.Rows.Select(row => "sha256:" + Convert.ToHexStringLower(
+                System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("[" + string.Join(",", row.Select(v => v.GetRawText())) + "]")))).ToArray();
+            Assert.Equal(expected, inputs.RootElement.EnumerateArray().Select(e => e.GetString()).ToArray());
+        }
+
+        var none = logged.Single(l => l.Record.RequestId == "mode-None").Record;
+        Assert.Equal(("[]", _rows.Count), (none.InputsJson, none.RowCount));
+        Assert.Equal(_predictions.Count, JsonDocument.Parse(none.OutputsJson).RootElement.GetArrayLength());
+    }
+
     /// <summary>The real store behind a gate: appends wait until the test opens it (a store that has become slow).</summary>
     private sealed class GatedPredictionStore(IPredictionStore inner) : IPredictionStore
     {
@@ -275,6 +354,15 @@ public sealed class PredictionLoggerTests(ServingFixture fixture) : IAsyncLifeti
             await _open.Task.ConfigureAwait(false);
             await inner.AppendAsync(records, cancellationToken).ConfigureAwait(false);
         }
+
+        public async Task AppendAsync(IReadOnlyList<PredictionLogEntry> entries, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _waiting);
+            await _open.Task.ConfigureAwait(false);
+            await inner.AppendAsync(entries, cancellationToken).ConfigureAwait(false);
+        }
+
+        public Task<PredictionPruneResult> PruneAsync(PredictionRetention retention, long nowMs, CancellationToken cancellationToken = default) => inner.PruneAsync(retention, nowMs, cancellationToken);
 
         public Task<int> AddFeedbackAsync(PredictionFeedback feedback, CancellationToken cancellationToken = default) => inner.AddFeedbackAsync(feedback, cancellationToken);
 

@@ -5,7 +5,7 @@ using Keel.Core.Predictions;
 namespace Keel.Storage.Tests.Predictions;
 
 /// <summary>Every behaviour an <see cref="IPredictionStore"/> must have, whatever the backend.</summary>
-public abstract class PredictionStoreComplianceTests : IAsyncLifetime
+public abstract partial class PredictionStoreComplianceTests : IAsyncLifetime
 {
     protected IPredictionStore Store { get; private set; } = null!;
 

@@ -1,0 +1,13 @@
+namespace Keel.Server.Serving;
+
+/// <summary>A request waiting in the buffer: its serialised inputs and outputs in one pooled array.</summary>
+internal readonly record struct PendingPrediction(
+    string RequestId,
+    ServedModel Model,
+    string[] Columns,
+    long TimestampMs,
+    long LatencyMicroseconds,
+    int RowCount,
+    byte[] Buffer,
+    int InputsLength,
+    int Length);
