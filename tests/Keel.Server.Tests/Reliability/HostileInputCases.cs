@@ -56,6 +56,19 @@ public static class HostileInputCases
         Post("runs/log-parameter: invalid UTF-8 in key", Mlflow + "runs/log-parameter", """{"run_id": "{run}", "key": "<FF>", "value": "1"}""", 400, Invalid, "'key' is not valid Unicode");
         Post("runs/log-batch: lone surrogate in a param value", Mlflow + "runs/log-batch", $$"""{"run_id": "{run}", "params": [{"key": "p", "value": "{{Lone}}"}]}""", 400, Invalid, "'params[0].value' is not valid Unicode");
 
+        // The rest of MLflow's tracking endpoints (found by EveryMappedEndpointTakingInput_HasRowsOrIsCoveredElsewhere).
+        Post("experiments/search: lone surrogate in filter", Mlflow + "experiments/search", $$"""{"filter": "name = '{{Lone}}'"}""", 400, Invalid, "'filter' is not valid Unicode");
+        Post("experiments/delete: text/plain", Mlflow + "experiments/delete", """{"experiment_id": "{exp}"}""", 400, Invalid, "Content-Type", "text/plain");
+        Post("experiments/restore: form body", Mlflow + "experiments/restore", "experiment_id=1", 400, Invalid, "Content-Type", "application/x-www-form-urlencoded");
+        Post("experiments/delete-experiment-tag: lone surrogate in key", Mlflow + "experiments/delete-experiment-tag", $$"""{"experiment_id": "{exp}", "key": "{{Lone}}"}""", 400, Invalid, "'key' is not valid Unicode");
+        Post("runs/delete: text/plain", Mlflow + "runs/delete", """{"run_id": "{run}"}""", 400, Invalid, "Content-Type", "text/plain");
+        Post("runs/restore: no content type", Mlflow + "runs/restore", """{"run_id": "{run}"}""", 400, Invalid, "Content-Type", null);
+        Post("runs/log-metric: lone surrogate in key", Mlflow + "runs/log-metric", $$"""{"run_id": "{run}", "key": "m{{Lone}}", "value": 1, "timestamp": 1}""", 400, Invalid, "'key' is not valid Unicode");
+        Post("runs/delete-tag: lone surrogate in key", Mlflow + "runs/delete-tag", $$"""{"run_id": "{run}", "key": "{{Lone}}"}""", 400, Invalid, "'key' is not valid Unicode");
+        Post("runs/log-inputs: lone surrogate in a dataset name", Mlflow + "runs/log-inputs", $$$"""{"run_id": "{run}", "datasets": [{"dataset": {"name": "d{{{Lone}}}", "digest": "abc", "source_type": "local", "source": "{}"}}]}""", 400, Invalid, "is not valid Unicode");
+        Post("runs/log-model: lone surrogate in model_json", Mlflow + "runs/log-model", $$$"""{"run_id": "{run}", "model_json": "{\"artifact_path\": \"{{{Lone}}}\"}"}""", 400, Invalid, "'model_json' is not valid Unicode");
+        Post("runs/search: lone surrogate in filter", Mlflow + "runs/search", $$"""{"experiment_ids": ["{exp}"], "filter": "tags.t = '{{Lone}}'"}""", 400, Invalid, "'filter' is not valid Unicode");
+
         // MLflow model registry.
         foreach (var name in new[] { "a?b", "a#b", "a@b", ".", "..", "  " })
         {
@@ -80,6 +93,12 @@ public static class HostileInputCases
         Post("model-versions/update: lone surrogate in description", Mlflow + "model-versions/update", $$"""{"name": "{model}", "version": "1", "description": "{{Lone}}"}""", 400, Invalid, "'description' is not valid Unicode", method: "PATCH");
         Post("model-versions/set-tag: lone surrogate in key", Mlflow + "model-versions/set-tag", $$"""{"name": "{model}", "version": "1", "key": "{{Lone}}", "value": "v"}""", 400, Invalid, "'key' is not valid Unicode");
         Post("model-versions/transition-stage: comment over the limit", Mlflow + "model-versions/transition-stage", $$"""{"name": "{model}", "version": "1", "stage": "Staging", "comment": "{{Long(5001)}}"}""", 400, Invalid, "Keel:Limits:MaxCommentLength");
+
+        Post("registered-models/get-latest-versions: lone surrogate in name", Mlflow + "registered-models/get-latest-versions", $$"""{"name": "m{{Lone}}"}""", 400, Invalid, "'name' is not valid Unicode");
+        Post("registered-models/delete-tag: lone surrogate in key", Mlflow + "registered-models/delete-tag", $$"""{"name": "{model}", "key": "{{Lone}}"}""", 400, Invalid, "'key' is not valid Unicode", method: "DELETE");
+        Post("registered-models/alias: DELETE with a lone surrogate in alias", Mlflow + "registered-models/alias", $$"""{"name": "{model}", "alias": "a{{Lone}}"}""", 400, Invalid, "'alias' is not valid Unicode", method: "DELETE");
+        Post("model-versions/delete: text/plain", Mlflow + "model-versions/delete", """{"name": "{model}", "version": "1"}""", 400, Invalid, "Content-Type", "text/plain", method: "DELETE");
+        Post("model-versions/delete-tag: lone surrogate in key", Mlflow + "model-versions/delete-tag", $$"""{"name": "{model}", "version": "1", "key": "{{Lone}}"}""", 400, Invalid, "'key' is not valid Unicode", method: "DELETE");
 
         // Keel's registry additions.
         Post("keel/registry/rollback: text/plain", Keel + "registry/rollback", """{"name": "{model}", "stage": "Staging"}""", 400, Invalid, "Content-Type", "text/plain");
@@ -131,6 +150,9 @@ public static class HostileInputCases
             On("v2 infer: FP16 of 1e300", infer, """{"inputs": [{"name": "x", "shape": [1], "datatype": "FP16", "data": [1e300]}]}""", 400, null, "outside FP16");
             On("v2 infer: data nested deeper than the shape", infer, """{"inputs": [{"name": "x", "shape": [1], "datatype": "FP64", "data": [[1]]}]}""", 400, null, "nested deeper");
             On("v2 infer: more rows than the limit", infer, "{infer:rows}", 413, null, "Keel:Serving:MaxRowsPerRequest");
+            var versioned = target == HostileTarget.Main ? "/v2/models/bc/versions/1/infer" : "/v2/models/bc-single/versions/1/infer";
+            On("v2 versioned infer: lone surrogate in BYTES data", versioned, $$"""{"inputs": [{"name": "x", "shape": [1], "datatype": "BYTES", "data": ["{{Lone}}"]}]}""", 400, null, "'inputs[0].data[0]' is not valid Unicode");
+            On("v2 versioned infer: text/plain", versioned, "{infer}", 400, null, "Content-Type", "text/plain");
         }
 
         return cases;

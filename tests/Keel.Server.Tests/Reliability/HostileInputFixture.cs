@@ -92,6 +92,9 @@ public sealed class HostileInputFixture : IAsyncLifetime
 
     public HttpClient Client(HostileTarget target) => target == HostileTarget.Main ? Main : Single;
 
+    /// <summary>The services of a host, to read its route table.</summary>
+    public IServiceProvider Services(HostileTarget target) => target == HostileTarget.Main ? Factory.Services : _single!.Services;
+
     /// <summary>One valid row as dataframe_split JSON, with optional replacements.</summary>
     public string SplitBody(string[]? columns = null, int rows = 1) => JsonSerializer.Serialize(new
     {
