@@ -60,39 +60,16 @@ public sealed class KeelExecutableTests(KeelServerFixture server)
     [Fact]
     public async Task Server_PrintsItsListeningAddress_ServesHealth_AndStopsCleanlyOnCtrlC()
     {
-        var data = Directory.CreateTempSubdirectory("keel-exe-server-").FullName;
-        var info = WithDefaultSigInt(KeelProcess.StartInfo(["server", "--port", "0", "--backend-store-uri", $"sqlite:///{data}/keel.db", "--artifacts-uri", Path.Combine(data, "artifacts")]));
-        using var process = Process.Start(info)!;
-        try
+        var exitCode = await RunServerThenCtrlCAsync("keel-exe-server-", null, async address =>
         {
-            var address = await ReadListeningAddressAsync(process);
             using var http = new HttpClient();
-            var health = await http.GetStringAsync(new Uri(new Uri(address), "health"), TestContext.Current.CancellationToken);
-
-            Assert.Matches(@"^http://127\.0\.0\.1:\d+$", address);
+            var health = await http.GetStringAsync(new Uri(address, "health"), TestContext.Current.CancellationToken);
+            Assert.Matches(@"^http://127\.0\.0\.1:\d+/$", address.AbsoluteUri);
             Assert.Equal("OK", health.Trim());
+        });
 
-            // Ctrl+C is SIGINT: the server shuts down gracefully and exits 0.
-            using (var interrupt = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-            {
-                await interrupt.WaitForExitAsync(TestContext.Current.CancellationToken);
-            }
-
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-            deadline.CancelAfter(TimeSpan.FromSeconds(30));
-            await process.WaitForExitAsync(deadline.Token);
-            Assert.Equal(0, process.ExitCode);
-        }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-            }
-
-            Directory.Delete(data, recursive: true);
-        }
+        // Ctrl+C is SIGINT: the server shuts down gracefully and exits 0.
+        Assert.Equal(0, exitCode);
     }
 
     [Fact]
@@ -101,19 +78,31 @@ public sealed class KeelExecutableTests(KeelServerFixture server)
         // Regression: System.CommandLine's own Ctrl+C handler gave the host two seconds, then made
         // keel exit 130 mid-shutdown. Now the host alone handles the signal: it waits for the
         // request in flight up to its shutdown timeout (4 s here), then exits 0.
-        var data = Directory.CreateTempSubdirectory("keel-exe-sigint-").FullName;
-        var env = new Dictionary<string, string> { ["DOTNET_shutdownTimeoutSeconds"] = "4" };
-        var info = WithDefaultSigInt(KeelProcess.StartInfo(["server", "--port", "0", "--backend-store-uri", $"sqlite:///{data}/keel.db", "--artifacts-uri", Path.Combine(data, "artifacts")], env));
-        using var process = Process.Start(info)!;
-        try
+        using var socket = new System.Net.Sockets.TcpClient();
+        var exitCode = await RunServerThenCtrlCAsync("keel-exe-sigint-", new Dictionary<string, string> { ["DOTNET_shutdownTimeoutSeconds"] = "4" }, async address =>
         {
-            var address = new Uri(await ReadListeningAddressAsync(process));
-            using var socket = new System.Net.Sockets.TcpClient();
             await socket.ConnectAsync(address.Host, address.Port, TestContext.Current.CancellationToken);
             var head = $"POST /api/2.0/mlflow/experiments/create HTTP/1.1\r\nHost: {address.Authority}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{";
             await socket.GetStream().WriteAsync(System.Text.Encoding.ASCII.GetBytes(head), TestContext.Current.CancellationToken);
             await WaitForRequestInFlightAsync(address);
+        });
 
+        Assert.Equal(0, exitCode);
+    }
+
+    /// <summary>
+    /// Starts <c>keel server</c> on a fresh store, runs <paramref name="beforeCtrlC"/> with its address,
+    /// sends SIGINT and returns the exit code (failing after 30 s); the process is killed and the
+    /// store deleted whatever happens.
+    /// </summary>
+    private static async Task<int> RunServerThenCtrlCAsync(string folderPrefix, Dictionary<string, string>? environment, Func<Uri, Task> beforeCtrlC)
+    {
+        var data = Directory.CreateTempSubdirectory(folderPrefix).FullName;
+        var info = WithDefaultSigInt(KeelProcess.StartInfo(["server", "--port", "0", "--backend-store-uri", $"sqlite:///{data}/keel.db", "--artifacts-uri", Path.Combine(data, "artifacts")], environment));
+        using var process = Process.Start(info)!;
+        try
+        {
+            await beforeCtrlC(new Uri(await ReadListeningAddressAsync(process)));
             using (var interrupt = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
             {
                 await interrupt.WaitForExitAsync(TestContext.Current.CancellationToken);
@@ -122,7 +111,7 @@ public sealed class KeelExecutableTests(KeelServerFixture server)
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
             deadline.CancelAfter(TimeSpan.FromSeconds(30));
             await process.WaitForExitAsync(deadline.Token);
-            Assert.Equal(0, process.ExitCode);
+            return process.ExitCode;
         }
         finally
         {
