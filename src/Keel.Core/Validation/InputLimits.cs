@@ -44,6 +44,15 @@ public sealed class InputLimits
     /// <value>1,000 (Keel's own; MLflow has no such limit).</value>
     public int MaxTagsPerEntity { get; set; } = 1000;
 
+    /// <summary>
+    /// Whether a param value over 6,000 characters or a run tag value over 8,000 is cut to the
+    /// limit instead of refused, as MLflow's server does (<c>MLFLOW_TRUNCATE_LONG_VALUES</c>, on by
+    /// default), so <c>mlflow.log_param(key, long_text)</c> works against Keel as against MLflow.
+    /// Keys, experiment tags and registry tags are never truncated: over their limits they are refused.
+    /// </summary>
+    /// <value>true (MLflow's default).</value>
+    public bool TruncateLongValues { get; set; } = true;
+
     /// <summary>The setting name of a limit, as messages name it: <c>Keel:Limits:MaxTagsPerEntity</c>.</summary>
     public static string Setting(string property) => Section + ":" + property;
 

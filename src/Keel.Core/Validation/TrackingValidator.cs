@@ -79,6 +79,40 @@ public static partial class TrackingValidator
     public static void ValidateMetric(Metric metric) =>
         Throw(MetricErrors(metric));
 
+    /// <summary>
+    /// <paramref name="param"/> with its value cut to <see cref="TrackingLimits.MaxParamValueLength"/>
+    /// when <paramref name="truncate"/> (<see cref="InputLimits.TruncateLongValues"/>) and it is longer,
+    /// as MLflow's server does; otherwise unchanged (and then refused by <see cref="ValidateParam"/>).
+    /// </summary>
+    public static Param Truncated(Param param, bool truncate = true)
+    {
+        ArgumentNullException.ThrowIfNull(param);
+        return truncate && param.Value is { Length: > TrackingLimits.MaxParamValueLength }
+            ? param with { Value = TruncateText(param.Value, TrackingLimits.MaxParamValueLength) }
+            : param;
+    }
+
+    /// <summary>A run tag with its value cut to <see cref="TrackingLimits.MaxTagValueLength"/>, as <see cref="Truncated(Param, bool)"/>.</summary>
+    public static RunTag Truncated(RunTag tag, bool truncate = true)
+    {
+        ArgumentNullException.ThrowIfNull(tag);
+        return truncate && tag.Value is { Length: > TrackingLimits.MaxTagValueLength }
+            ? tag with { Value = TruncateText(tag.Value, TrackingLimits.MaxTagValueLength) }
+            : tag;
+    }
+
+    /// <summary>The first <paramref name="limit"/> characters, one fewer when the cut would split a surrogate pair.</summary>
+    public static string TruncateText(string value, int limit)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (value.Length <= limit)
+        {
+            return value;
+        }
+
+        return char.IsHighSurrogate(value[limit - 1]) ? value[..(limit - 1)] : value[..limit];
+    }
+
     /// <summary>Checks a param value's length.</summary>
     public static void ValidateParam(Param param) => Throw(ParamErrors(param));
 

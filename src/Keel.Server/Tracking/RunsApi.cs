@@ -16,13 +16,13 @@ internal static class RunsApi
 
     public static void MapRunsApi(this IEndpointRouteBuilder app)
     {
-        app.MapMlflowPost("runs/create", async (HttpRequest http, ITrackingStore store) =>
+        app.MapMlflowPost("runs/create", async (HttpRequest http, ITrackingStore store, InputLimits limits) =>
         {
             var req = await http.ReadJsonAsync<CreateRunRequest>().ConfigureAwait(false);
             var experimentId = TrackingValidator.Required(req.ExperimentId, "experiment_id");
             foreach (var tag in req.Tags ?? [])
             {
-                TrackingValidator.ValidateTag(tag);
+                TrackingValidator.ValidateTag(TrackingValidator.Truncated(tag, limits.TruncateLongValues));
             }
 
             if (req.RunName is { Length: > TrackingLimits.MaxRunNameLength })
@@ -86,21 +86,21 @@ internal static class RunsApi
             return Json.Empty();
         });
 
-        app.MapMlflowPost("runs/log-parameter", async (HttpRequest http, ITrackingStore store) =>
+        app.MapMlflowPost("runs/log-parameter", async (HttpRequest http, ITrackingStore store, InputLimits limits) =>
         {
             var req = await http.ReadJsonAsync<LogParamRequest>().ConfigureAwait(false);
             var runId = RunId(req.RunId, req.RunUuid);
-            var param = new Param(TrackingValidator.Required(req.Key, "key"), TrackingValidator.Required(req.Value, "value"));
+            var param = TrackingValidator.Truncated(new Param(TrackingValidator.Required(req.Key, "key"), TrackingValidator.Required(req.Value, "value")), limits.TruncateLongValues);
             TrackingValidator.ValidateParam(param);
             await store.LogParamAsync(runId, param, http.HttpContext.RequestAborted).ConfigureAwait(false);
             return Json.Empty();
         });
 
-        app.MapMlflowPost("runs/set-tag", async (HttpRequest http, ITrackingStore store) =>
+        app.MapMlflowPost("runs/set-tag", async (HttpRequest http, ITrackingStore store, InputLimits limits) =>
         {
             var req = await http.ReadJsonAsync<SetTagRequest>().ConfigureAwait(false);
             var runId = RunId(req.RunId, req.RunUuid);
-            var tag = new RunTag(TrackingValidator.Required(req.Key, "key"), TrackingValidator.Required(req.Value, "value"));
+            var tag = TrackingValidator.Truncated(new RunTag(TrackingValidator.Required(req.Key, "key"), TrackingValidator.Required(req.Value, "value")), limits.TruncateLongValues);
             TrackingValidator.ValidateTag(tag);
             await store.SetTagAsync(runId, tag, http.HttpContext.RequestAborted).ConfigureAwait(false);
             return Json.Empty();
@@ -114,13 +114,13 @@ internal static class RunsApi
             return Json.Empty();
         });
 
-        app.MapMlflowPost("runs/log-batch", async (HttpRequest http, ITrackingStore store) =>
+        app.MapMlflowPost("runs/log-batch", async (HttpRequest http, ITrackingStore store, InputLimits limits) =>
         {
             var req = await http.ReadJsonAsync<LogBatchRequest>().ConfigureAwait(false);
             var runId = RunId(req.RunId, null);
             var metrics = req.Metrics ?? [];
-            var @params = req.Params ?? [];
-            var tags = req.Tags ?? [];
+            var @params = (req.Params ?? []).Select(p => p is { Key: not null, Value: not null } ? TrackingValidator.Truncated(p, limits.TruncateLongValues) : p).ToList();
+            var tags = (req.Tags ?? []).Select(t => t is { Key: not null, Value: not null } ? TrackingValidator.Truncated(t, limits.TruncateLongValues) : t).ToList();
             TrackingValidator.ValidateBatch(metrics, @params, tags);
             await store.LogBatchAsync(runId, metrics, @params, tags, http.HttpContext.RequestAborted).ConfigureAwait(false);
             return Json.Empty();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Keel.Core.Errors;
 using Keel.Core.Tracking;
+using Keel.Core.Validation;
 using Microsoft.Data.Sqlite;
 
 namespace Keel.Storage.Sqlite;
@@ -210,6 +211,7 @@ public sealed partial class SqliteTrackingStore
 
     private void InsertParam(SqliteTransaction tx, long runKey, string runId, Param param)
     {
+        param = TrackingValidator.Truncated(param, Limits.TruncateLongValues);
         var existing = _statements.Get(tx, "SELECT value FROM params WHERE run_key = $r AND key = $k");
         existing.Parameters.AddWithValue("$r", runKey);
         existing.Parameters.AddWithValue("$k", param.Key);
@@ -233,6 +235,7 @@ public sealed partial class SqliteTrackingStore
 
     private void SetRunTag(SqliteTransaction tx, long runKey, RunTag tag)
     {
+        tag = TrackingValidator.Truncated(tag, Limits.TruncateLongValues);
         UpsertTag(tx, runKey, tag.Key, tag.Value);
         if (tag.Key == RunNameTag)
         {

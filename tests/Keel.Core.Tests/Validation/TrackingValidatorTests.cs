@@ -40,6 +40,8 @@ public class TrackingValidatorTests
     {
         TrackingValidator.ValidateParam(new Param("p", new string('v', 6000)));
         Assert.Throws<KeelException>(() => TrackingValidator.ValidateParam(new Param("p", new string('v', 6001))));
+        Assert.Equal(6000, TrackingValidator.Truncated(new Param("p", new string('v', 6001))).Value.Length);
+        Assert.Equal(6001, TrackingValidator.Truncated(new Param("p", new string('v', 6001)), truncate: false).Value.Length);
     }
 
     [Fact]
@@ -47,6 +49,7 @@ public class TrackingValidatorTests
     {
         TrackingValidator.ValidateTag(new RunTag("t", new string('v', 8000)));
         Assert.Throws<KeelException>(() => TrackingValidator.ValidateTag(new RunTag("t", new string('v', 8001))));
+        Assert.Equal(8000, TrackingValidator.Truncated(new RunTag("t", new string('v', 8001))).Value.Length);
     }
 
     [Fact]
@@ -95,5 +98,23 @@ public class TrackingValidatorTests
         {
             Assert.Throws<KeelException>(() => TrackingValidator.ValidateRunId(id));
         }
+    }
+
+    [Fact]
+    public void Truncated_NeverSplitsASurrogatePair()
+    {
+        // 5,999 letters, then an emoji (two UTF-16 units) straddling the 6,000 limit.
+        var value = new string('a', 5999) + "\U0001F600" + "tail";
+        var cut = TrackingValidator.Truncated(new Param("p", value)).Value;
+
+        Assert.Equal(5999, cut.Length);
+        Assert.False(char.IsHighSurrogate(cut[^1]));
+    }
+
+    [Fact]
+    public void Truncated_ShortValuesAndKeysUnchanged()
+    {
+        var param = new Param(new string('k', 300), "short");
+        Assert.Same(param, TrackingValidator.Truncated(param));
     }
 }

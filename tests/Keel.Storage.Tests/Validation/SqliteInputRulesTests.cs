@@ -35,6 +35,20 @@ public sealed class SqliteInputRulesTests : IAsyncDisposable
         Directory.Delete(_folder, recursive: true);
     }
 
+    [Fact]
+    public async Task LongParamAndTagValues_OnTheLocalStore_AreTruncatedAsOverHttp()
+    {
+        // keel train on a local store meets MLflow's truncation too: it lives in the store, not only at the HTTP edge.
+        var experiment = await _tracking.CreateExperimentAsync("truncation", null, null, TestContext.Current.CancellationToken);
+        var run = await _tracking.CreateRunAsync(new CreateRunCommand(experiment, "u", "r", 1, []), TestContext.Current.CancellationToken);
+        await _tracking.LogParamAsync(run.Info.RunId, new Param("p", new string('p', 7000)), TestContext.Current.CancellationToken);
+        await _tracking.LogBatchAsync(run.Info.RunId, [], [], [new RunTag("t", new string('t', 9000))], TestContext.Current.CancellationToken);
+
+        var stored = await _tracking.GetRunAsync(run.Info.RunId, TestContext.Current.CancellationToken);
+        Assert.Equal(6000, stored.Data.Params.Single(p => p.Key == "p").Value.Length);
+        Assert.Equal(8000, stored.Data.Tags.Single(t => t.Key == "t").Value.Length);
+    }
+
     [Theory]
     [InlineData("a?b")]
     [InlineData("a#b")]
