@@ -101,6 +101,7 @@ public static class ModelPackage
         }
 
         var modelPath = Path.GetFullPath(Path.Combine(directory, ModelFileName));
+        ThrowIfMlflowModel(directory, modelPath);
         CheckRegularFile(modelPath, ModelFileName, long.MaxValue, problems);
         var descriptorBytes = await ReadBoundedAsync(directory, MetadataFileName, ModelPackageLimits.MaxDescriptorBytes, problems, cancellationToken).ConfigureAwait(false);
         var exampleBytes = await ReadBoundedAsync(directory, InputExampleFileName, ModelPackageLimits.MaxInputExampleBytes, problems, cancellationToken).ConfigureAwait(false);
@@ -119,6 +120,72 @@ public static class ModelPackage
 
         problems.ThrowIfAny("model package");
         return new ModelPackageContents(metadata!, modelPath, example);
+    }
+
+    /// <summary>
+    /// A folder holding an MLflow <c>MLmodel</c> file and no Keel package is an MLflow model (logged
+    /// by <c>mlflow.sklearn.log_model</c>, <c>mlflow.pyfunc.log_model</c>, ...): say so, with its
+    /// flavors, instead of reporting a missing <c>model.zip</c>.
+    /// </summary>
+    private static void ThrowIfMlflowModel(string directory, string modelPath)
+    {
+        var mlmodel = Path.Combine(directory, "MLmodel");
+        if (File.Exists(modelPath) || File.Exists(Path.Combine(directory, MetadataFileName)) || !File.Exists(mlmodel))
+        {
+            return;
+        }
+
+        var flavors = MlflowFlavors(mlmodel);
+        throw KeelException.InvalidParameter(
+            $"This is an MLflow model ({(flavors.Count == 0 ? "an MLmodel file" : "flavors: " + string.Join(", ", flavors))}), not a Keel model package. " +
+            $"Keel serves and validates Keel packages: {ModelFileName} (an ML.NET model) with {MetadataFileName}, as `keel train` registers them. " +
+            "Serve an MLflow model with MLflow (`mlflow models serve -m models:/...`); Keel keeps it in the registry as any MLflow server does.");
+    }
+
+    /// <summary>
+    /// The keys under <c>flavors:</c> in an MLmodel file (YAML), read line by line: the top-level
+    /// <c>flavors:</c> key, then each key indented by exactly two spaces until the next top-level key.
+    /// At most the first 64 KiB are read; nothing in the file is evaluated.
+    /// </summary>
+    internal static IReadOnlyList<string> MlflowFlavors(string path)
+    {
+        var flavors = new List<string>();
+        try
+        {
+            using var stream = File.OpenRead(path);
+            var buffer = new byte[Math.Min(stream.Length, 64 * 1024)];
+            var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+            var inFlavors = false;
+            foreach (var line in System.Text.Encoding.UTF8.GetString(buffer, 0, read).Split('\n'))
+            {
+                var text = line.TrimEnd('\r');
+                if (text.Length == 0 || text[0] == '#')
+                {
+                    continue;
+                }
+
+                if (text[0] != ' ')
+                {
+                    inFlavors = text.StartsWith("flavors:", StringComparison.Ordinal);
+                    continue;
+                }
+
+                if (inFlavors && text.Length > 2 && text[1] == ' ' && text[2] != ' ' && text.IndexOf(':', StringComparison.Ordinal) is var colon and > 2)
+                {
+                    flavors.Add(text[2..colon].Trim());
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // The flavors only make the message clearer; without them it still says what the folder is.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // As above.
+        }
+
+        return flavors;
     }
 
     private static ModelMetadata? ParseDescriptor(byte[] bytes, PackageProblems problems)
