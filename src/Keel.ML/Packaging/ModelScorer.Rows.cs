@@ -25,7 +25,7 @@ public sealed partial class ModelScorer
             {
                 var engine = _engines.Rent();
                 rented.Add(engine);
-                ScoreOn(engine, rows);
+                ScoreOn(engine, rows, strictColumns: true, ignored: null);
             }
         }
         finally
@@ -42,12 +42,12 @@ public sealed partial class ModelScorer
     /// first problem the remaining rows are only checked, and all problems are thrown together.
     /// </summary>
     /// <exception cref="KeelException">INVALID_PARAMETER_VALUE listing every problem with the rows.</exception>
-    internal ModelPrediction[] ScoreRows(IReadOnlyList<IReadOnlyDictionary<string, JsonElement>> rows)
+    internal ModelPrediction[] ScoreRows(IReadOnlyList<IReadOnlyDictionary<string, JsonElement>> rows, bool strictColumns, HashSet<string>? ignored)
     {
         var engine = _engines.Rent();
         try
         {
-            return ScoreOn(engine, rows);
+            return ScoreOn(engine, rows, strictColumns, ignored);
         }
         finally
         {
@@ -55,7 +55,7 @@ public sealed partial class ModelScorer
         }
     }
 
-    private ModelPrediction[] ScoreOn(ScoringEngine engine, IReadOnlyList<IReadOnlyDictionary<string, JsonElement>> rows)
+    private ModelPrediction[] ScoreOn(ScoringEngine engine, IReadOnlyList<IReadOnlyDictionary<string, JsonElement>> rows, bool strictColumns, HashSet<string>? ignored)
     {
         var result = new ModelPrediction[rows.Count];
         List<string>? problems = null;
@@ -73,7 +73,7 @@ public sealed partial class ModelScorer
             }
 
             var count = positional is null ? row.Count : positionalCount;
-            if (Fill(engine.Input, row, count, positional, positions, r, ref problems) && problems is null)
+            if (Fill(engine.Input, row, count, positional, positions, r, strictColumns, ignored, ref problems) && problems is null)
             {
                 result[r] = engine.Predict();
             }
@@ -125,7 +125,7 @@ public sealed partial class ModelScorer
     /// values into <paramref name="input"/>. Returns whether the row is valid; problems are added in the order unknown names, then per input
     /// (missing or wrong type).
     /// </summary>
-    private bool Fill(EngineInputRow input, IReadOnlyDictionary<string, JsonElement> row, int count, ScoringRow? positional, int[]? positions, int r, ref List<string>? problems)
+    private bool Fill(EngineInputRow input, IReadOnlyDictionary<string, JsonElement> row, int count, ScoringRow? positional, int[]? positions, int r, bool strictColumns, HashSet<string>? ignored, ref List<string>? problems)
     {
         var found = 0;
         List<string>? rowProblems = null;
@@ -149,6 +149,30 @@ public sealed partial class ModelScorer
         if (rowProblems is null && count == found)
         {
             return true;
+        }
+
+        if (!strictColumns && count > found)
+        {
+            // As MLflow's schema enforcement: names the signature does not have are left out (and reported).
+            if (ignored is not null)
+            {
+                foreach (var name in row.Keys)
+                {
+                    if (!_featureIndex.ContainsKey(name))
+                    {
+                        ignored.Add(name);
+                    }
+                }
+            }
+
+            if (rowProblems is null)
+            {
+                return true;
+            }
+
+            problems ??= [];
+            problems.AddRange(rowProblems);
+            return false;
         }
 
         problems ??= [];

@@ -14,6 +14,11 @@ namespace Keel.ML.Packaging;
 /// <param name="Value">The predicted value (regression), else null.</param>
 public readonly record struct ModelPrediction(string? Label, double? Probability, double? Value);
 
+/// <summary>Predictions, one per row, and the columns that were left out because the signature does not have them (sorted).</summary>
+/// <param name="Predictions">One prediction per row, in order.</param>
+/// <param name="IgnoredColumns">Names given that are not inputs of the model; empty when none.</param>
+public sealed record ScoredRows(IReadOnlyList<ModelPrediction> Predictions, IReadOnlyList<string> IgnoredColumns);
+
 /// <summary>
 /// Loads a Keel model package and scores rows given as JSON objects (MLflow's
 /// <c>dataframe_records</c>). Every row is checked against the signature first — names and
@@ -165,7 +170,22 @@ public sealed partial class ModelScorer : IDisposable
     public IReadOnlyList<ModelPrediction> Score(IReadOnlyList<IReadOnlyDictionary<string, JsonElement>> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        return ScoreRows(rows);
+        return ScoreRows(rows, strictColumns: true, ignored: null);
+    }
+
+    /// <summary>
+    /// Scores rows as <see cref="Score(IReadOnlyList{IReadOnlyDictionary{string, JsonElement}})"/>, but
+    /// unless <paramref name="strictColumns"/>, names the signature does not have are left out, as
+    /// MLflow's schema enforcement does, and returned in <see cref="ScoredRows.IgnoredColumns"/> so the
+    /// caller can report them. Missing inputs and wrong types are still refused.
+    /// </summary>
+    /// <exception cref="KeelException">INVALID_PARAMETER_VALUE listing every problem with the rows.</exception>
+    public ScoredRows Score(IReadOnlyList<IReadOnlyDictionary<string, JsonElement>> rows, bool strictColumns)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var ignored = strictColumns ? null : new HashSet<string>(StringComparer.Ordinal);
+        var predictions = ScoreRows(rows, strictColumns, ignored);
+        return new ScoredRows(predictions, ignored is { Count: > 0 } ? ignored.Order(StringComparer.Ordinal).ToArray() : []);
     }
 
     /// <summary>Stops pooling engines; engines in use are disposed when their call ends.</summary>

@@ -101,7 +101,18 @@ internal static class OpenInferenceApi
         }
 
         var log = context is null ? default : PredictionLogScope.Start(context, id);
-        var predictions = model.Predict(rows);
+        IReadOnlyList<ModelPrediction> predictions;
+        if (context is null)
+        {
+            predictions = model.Predict(rows);
+        }
+        else
+        {
+            var scored = model.Predict(rows, ScoringOptions.For(context).StrictColumns);
+            predictions = scored.Predictions;
+            ScoringOptions.ReportIgnored(context, scored.IgnoredColumns);
+        }
+
         log.Complete(model, rows, predictions);
         rowCount = predictions.Count;
         var response = new JsonObject

@@ -25,6 +25,27 @@ public sealed class ScoringOptions
     /// <value>100,000 (Keel's own; MLflow's scoring server has no limit).</value>
     public int MaxRowsPerRequest { get; set; } = 100_000;
 
+    /// <summary>
+    /// Whether a request naming columns (or OIP tensors) the model's signature does not have is
+    /// refused. Off, they are left out, as MLflow's schema enforcement does, and named in the
+    /// response header <see cref="IgnoredColumnsHeader"/>.
+    /// </summary>
+    /// <value>false (MLflow's behaviour).</value>
+    public bool StrictColumns { get; set; }
+
+    /// <summary>The response header naming the columns a request gave that the model does not take (URL-encoded, comma-separated).</summary>
+    public const string IgnoredColumnsHeader = "X-Keel-Ignored-Columns";
+
+    /// <summary>Names <paramref name="ignored"/> in <see cref="IgnoredColumnsHeader"/>; each name URL-encoded, so no name can break the header.</summary>
+    public static void ReportIgnored(HttpContext context, IReadOnlyList<string> ignored)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (ignored.Count > 0)
+        {
+            context.Response.Headers[IgnoredColumnsHeader] = string.Join(",", ignored.Take(100).Select(Uri.EscapeDataString));
+        }
+    }
+
     /// <summary>The options in effect for <paramref name="context"/>'s host (the defaults when none are registered).</summary>
     public static ScoringOptions For(HttpContext context) =>
         context.RequestServices.GetService<IOptions<ScoringOptions>>()?.Value ?? new ScoringOptions();

@@ -97,6 +97,12 @@ public sealed class ServedModel
     /// <summary>Scores rows (column name to JSON value) on a pooled engine; signature problems throw INVALID_PARAMETER_VALUE.</summary>
     public IReadOnlyList<ModelPrediction> Predict(IReadOnlyList<IReadOnlyDictionary<string, JsonElement>> rows) => Scorer.Score(rows);
 
+    /// <summary>
+    /// Scores rows as a request does: unless <paramref name="strictColumns"/>, names the signature
+    /// does not have are left out and reported in <see cref="ScoredRows.IgnoredColumns"/>.
+    /// </summary>
+    public ScoredRows Predict(IReadOnlyList<IReadOnlyDictionary<string, JsonElement>> rows, bool strictColumns) => Scorer.Score(rows, strictColumns);
+
     /// <summary>Makes the generation delete <paramref name="directory"/> (a downloaded package) when it is disposed.</summary>
     internal void OwnDirectory(string directory) => _ownedDirectory = directory;
 

@@ -85,7 +85,9 @@ internal static class ServingApi
         }
 
         var log = PredictionLogScope.Start(request.HttpContext);
-        var predictions = model.Predict(rows);
+        var scored = model.Predict(rows, ScoringOptions.For(request.HttpContext).StrictColumns);
+        var predictions = scored.Predictions;
+        ScoringOptions.ReportIgnored(request.HttpContext, scored.IgnoredColumns);
         log.Complete(model, rows, predictions);
         return (ScoringResponses.Predictions(predictions), predictions.Count);
     }

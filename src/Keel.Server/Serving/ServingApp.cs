@@ -55,7 +55,11 @@ public static class ServingApp
         builder.Services.AddSingleton(models).AddServingMetrics().AddScoring();
         if (scoring is not null)
         {
-            builder.Services.Configure<ScoringOptions>(o => o.MaxRowsPerRequest = scoring.MaxRowsPerRequest);
+            builder.Services.Configure<ScoringOptions>(o =>
+            {
+                o.MaxRowsPerRequest = scoring.MaxRowsPerRequest;
+                o.StrictColumns = scoring.StrictColumns;
+            });
         }
 
         if (predictionLog is not null)

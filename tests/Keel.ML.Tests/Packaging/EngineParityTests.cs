@@ -193,7 +193,7 @@ public sealed class EngineParityTests : IDisposable
         rows.AddRange(EdgeRows(scorer));
 
         var batch = scorer.ScoreBatch(rows);
-        var engine = scorer.ScoreRows(rows);
+        var engine = scorer.ScoreRows(rows, strictColumns: true, ignored: null);
 
         Assert.Equal(batch.Length, engine.Length);
         for (var i = 0; i < batch.Length; i++)

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Keel.Core.Artifacts;
 using Keel.Core.Tracking;
+using Keel.Server.Serving;
 using Keel.Server.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -109,13 +110,38 @@ public sealed class ScoringApiTests(ServingFixture fixture)
     }
 
     [Fact]
-    public async Task UnknownColumn_Is400NamingIt()
+    public async Task UnknownColumns_AreLeftOutAsMlflowDoes_AndNamedInAResponseHeader()
     {
         var records = fixture.Records();
+        foreach (var record in records)
+        {
+            record["shoe_size"] = JsonSerializer.SerializeToElement(42);
+            record["café, ümlaut"] = JsonSerializer.SerializeToElement("x");
+        }
+
+        using var body = new StringContent(Json(new { dataframe_records = records }), Encoding.UTF8, "application/json");
+        using var response = await fixture.Client.PostAsync(Invocations, body, TestContext.Current.CancellationToken);
+        var answer = new ApiAnswer((int)response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement.Clone(), string.Empty);
+
+        AssertExpected(answer);
+        Assert.Equal("caf%C3%A9%2C%20%C3%BCmlaut,shoe_size", Assert.Single(response.Headers.GetValues("X-Keel-Ignored-Columns")));
+    }
+
+    [Fact]
+    public async Task StrictColumns_UnknownColumn_Is400NamingIt()
+    {
+        await using var strict = new KeelApiFactory();
+        strict.Settings["Keel:Serving:StrictColumns"] = "true";
+        using var client = strict.CreateClient();
+        await strict.Services.GetRequiredService<ServedModelRegistry>().LoadDirectoryAsync("bc", fixture.PackageDirectory, TestContext.Current.CancellationToken);
+        var records = fixture.Records();
         records[0]["shoe_size"] = JsonSerializer.SerializeToElement(42);
-        var answer = await fixture.PostAsync(Invocations, Json(new { dataframe_records = records }));
-        Assert.Equal(400, answer.Status);
-        Assert.Contains("row 0: shoe_size: not an input of this model", answer["message"].GetString(), StringComparison.Ordinal);
+
+        using var body = new StringContent(Json(new { dataframe_records = records }), Encoding.UTF8, "application/json");
+        using var response = await client.PostAsync(Invocations, body, TestContext.Current.CancellationToken);
+
+        Assert.Equal(400, (int)response.StatusCode);
+        Assert.Contains("row 0: shoe_size: not an input of this model", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
     }
 
     [Fact]
