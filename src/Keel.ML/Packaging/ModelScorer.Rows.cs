@@ -42,12 +42,12 @@ public sealed partial class ModelScorer
     /// first problem the remaining rows are only checked, and all problems are thrown together.
     /// </summary>
     /// <exception cref="KeelException">INVALID_PARAMETER_VALUE listing every problem with the rows.</exception>
-    internal ModelPrediction[] ScoreRows(IReadOnlyList<IReadOnlyDictionary<string, JsonElement>> rows, bool strictColumns, HashSet<string>? ignored)
+    internal ModelPrediction[] ScoreRows(IReadOnlyList<IReadOnlyDictionary<string, JsonElement>> rows, bool strictColumns, HashSet<string>? ignored, bool withProbabilities = false)
     {
         var engine = _engines.Rent();
         try
         {
-            return ScoreOn(engine, rows, strictColumns, ignored);
+            return ScoreOn(engine, rows, strictColumns, ignored, withProbabilities);
         }
         finally
         {
@@ -55,7 +55,7 @@ public sealed partial class ModelScorer
         }
     }
 
-    private ModelPrediction[] ScoreOn(ScoringEngine engine, IReadOnlyList<IReadOnlyDictionary<string, JsonElement>> rows, bool strictColumns, HashSet<string>? ignored)
+    private ModelPrediction[] ScoreOn(ScoringEngine engine, IReadOnlyList<IReadOnlyDictionary<string, JsonElement>> rows, bool strictColumns, HashSet<string>? ignored, bool withProbabilities = false)
     {
         var result = new ModelPrediction[rows.Count];
         List<string>? problems = null;
@@ -75,7 +75,7 @@ public sealed partial class ModelScorer
             var count = positional is null ? row.Count : positionalCount;
             if (Fill(engine.Input, row, count, positional, positions, r, strictColumns, ignored, ref problems) && problems is null)
             {
-                result[r] = engine.Predict();
+                result[r] = engine.Predict(withProbabilities);
             }
         }
 

@@ -12,7 +12,11 @@ namespace Keel.ML.Packaging;
 /// <param name="Label">The predicted class name (classification), else null.</param>
 /// <param name="Probability">Binary: P(positive class); multiclass: P(predicted class); regression: null.</param>
 /// <param name="Value">The predicted value (regression), else null.</param>
-public readonly record struct ModelPrediction(string? Label, double? Probability, double? Value);
+/// <param name="Probabilities">
+/// Every class's probability, in <see cref="TaskDescriptor.Classes"/> order, when asked for
+/// (classification only; binary: [1 − p, p]); else null.
+/// </param>
+public readonly record struct ModelPrediction(string? Label, double? Probability, double? Value, double[]? Probabilities = null);
 
 /// <summary>Predictions, one per row, and the columns that were left out because the signature does not have them (sorted).</summary>
 /// <param name="Predictions">One prediction per row, in order.</param>
@@ -180,11 +184,19 @@ public sealed partial class ModelScorer : IDisposable
     /// caller can report them. Missing inputs and wrong types are still refused.
     /// </summary>
     /// <exception cref="KeelException">INVALID_PARAMETER_VALUE listing every problem with the rows.</exception>
-    public ScoredRows Score(IReadOnlyList<IReadOnlyDictionary<string, JsonElement>> rows, bool strictColumns)
+    /// <param name="rows">The rows.</param>
+    /// <param name="strictColumns">Refuse names the signature does not have instead of leaving them out.</param>
+    /// <param name="withProbabilities">Also give every class's probability (<see cref="ModelPrediction.Probabilities"/>); classification only.</param>
+    public ScoredRows Score(IReadOnlyList<IReadOnlyDictionary<string, JsonElement>> rows, bool strictColumns, bool withProbabilities = false)
     {
         ArgumentNullException.ThrowIfNull(rows);
+        if (withProbabilities && Task.Task == MLTask.Regression)
+        {
+            throw KeelException.InvalidParameter("Class probabilities were asked for (predict_method predict_proba), but this is a regression model: it predicts a value, not classes.");
+        }
+
         var ignored = strictColumns ? null : new HashSet<string>(StringComparer.Ordinal);
-        var predictions = ScoreRows(rows, strictColumns, ignored);
+        var predictions = ScoreRows(rows, strictColumns, ignored, withProbabilities);
         return new ScoredRows(predictions, ignored is { Count: > 0 } ? ignored.Order(StringComparer.Ordinal).ToArray() : []);
     }
 

@@ -64,7 +64,8 @@ internal sealed class ScoringEngine : IDisposable
     public EngineInputRow Input { get; }
 
     /// <summary>Scores the values in <see cref="Input"/> (see <see cref="ModelScorer"/> for what the fields mean).</summary>
-    public ModelPrediction Predict()
+    /// <param name="withProbabilities">Also give every class's probability (classification).</param>
+    public ModelPrediction Predict(bool withProbabilities = false)
     {
         Input.Advance();
         switch (_task.Task)
@@ -86,13 +87,13 @@ internal sealed class ScoringEngine : IDisposable
                     positive = 1 / (1 + Math.Exp(-score));
                 }
 
-                return new ModelPrediction(_task.Classes[flag ? 1 : 0], positive, null);
+                return new ModelPrediction(_task.Classes[flag ? 1 : 0], positive, null, withProbabilities ? [1 - positive, positive] : null);
             case MLTask.Multiclass:
                 uint key = 0;
                 _predictedKey!(ref key);
                 _scores!(ref _scoreBuffer);
                 var predicted = (int)key - 1;
-                return new ModelPrediction(_task.Classes[predicted], DenseAt(_scoreBuffer, predicted), null);
+                return new ModelPrediction(_task.Classes[predicted], DenseAt(_scoreBuffer, predicted), null, withProbabilities ? AllClasses(_scoreBuffer, _task.Classes.Count) : null);
             default:
                 var value = 0f;
                 _score!(ref value);
@@ -101,6 +102,18 @@ internal sealed class ScoringEngine : IDisposable
     }
 
     public void Dispose() => _output.Dispose();
+
+    /// <summary>Every class's score (probability) as a new array, <paramref name="classes"/> long.</summary>
+    private static double[] AllClasses(in VBuffer<float> buffer, int classes)
+    {
+        var all = new double[classes];
+        for (var c = 0; c < classes; c++)
+        {
+            all[c] = DenseAt(buffer, c);
+        }
+
+        return all;
+    }
 
     /// <summary>The value at <paramref name="index"/> as <c>DenseValues()</c> would give it (0 for an implicit sparse entry).</summary>
     private static double DenseAt(in VBuffer<float> buffer, int index)

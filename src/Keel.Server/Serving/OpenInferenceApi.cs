@@ -80,6 +80,7 @@ internal static class OpenInferenceApi
             id = idElement.ValueKind == JsonValueKind.String ? idElement.GetString() : throw ScoringInput.Bad("id: must be a string.");
         }
 
+        var withProbabilities = ScoringInput.WantsProbabilities(body, "parameters");
         var tensors = ReadTensors(inputs, out var problems);
         if (tensors.Count > 0)
         {
@@ -102,15 +103,18 @@ internal static class OpenInferenceApi
 
         var log = context is null ? default : PredictionLogScope.Start(context, id);
         IReadOnlyList<ModelPrediction> predictions;
-        if (context is null)
+        if (context is null && !withProbabilities)
         {
             predictions = model.Predict(rows);
         }
         else
         {
-            var scored = model.Predict(rows, ScoringOptions.For(context).StrictColumns);
+            var scored = model.Predict(rows, context is null || ScoringOptions.For(context).StrictColumns, withProbabilities);
             predictions = scored.Predictions;
-            ScoringOptions.ReportIgnored(context, scored.IgnoredColumns);
+            if (context is not null)
+            {
+                ScoringOptions.ReportIgnored(context, scored.IgnoredColumns);
+            }
         }
 
         log.Complete(model, rows, predictions);
@@ -125,7 +129,7 @@ internal static class OpenInferenceApi
             response["id"] = id;
         }
 
-        response["outputs"] = Outputs(predictions);
+        response["outputs"] = Outputs(predictions, model.Scorer.Task.Classes);
         return ScoringResponses.Json(response);
     }
 
@@ -320,7 +324,7 @@ internal static class OpenInferenceApi
         _ => "BYTES",
     };
 
-    private static JsonArray Outputs(IReadOnlyList<ModelPrediction> predictions)
+    private static JsonArray Outputs(IReadOnlyList<ModelPrediction> predictions, IReadOnlyList<string> classes)
     {
         var n = predictions.Count;
         if (n > 0 && predictions[0].Label is null)
@@ -328,11 +332,22 @@ internal static class OpenInferenceApi
             return [OutputTensor("prediction", "FP64", n, predictions.Select(p => JsonValue.Create(p.Value)))];
         }
 
-        return
-        [
+        var outputs = new JsonArray
+        {
             OutputTensor("predicted_label", "BYTES", n, predictions.Select(p => JsonValue.Create(p.Label))),
             OutputTensor("probability", "FP64", n, predictions.Select(p => JsonValue.Create(p.Probability))),
-        ];
+        };
+        if (n > 0 && predictions[0].Probabilities is not null)
+        {
+            // Every class's probability: shape [rows, classes], row-major, the class names in the
+            // tensor's parameters (OIP allows parameters on an output tensor).
+            var all = OutputTensor("probabilities", "FP64", n, predictions.SelectMany(p => p.Probabilities!.Select(v => JsonValue.Create(v))));
+            all["shape"] = new JsonArray(n, classes.Count);
+            all["parameters"] = new JsonObject { ["classes"] = new JsonArray(classes.Select(c => (JsonNode?)JsonValue.Create(c)).ToArray()) };
+            outputs.Add(all);
+        }
+
+        return outputs;
     }
 
     private static JsonObject OutputTensor(string name, string datatype, int n, IEnumerable<JsonValue?> data) => new()

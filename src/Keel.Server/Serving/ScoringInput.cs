@@ -13,6 +13,27 @@ namespace Keel.Server.Serving;
 /// </summary>
 internal static partial class ScoringInput
 {
+    /// <summary>The <c>predict_method</c> value that asks for every class's probability (as scikit-learn's method).</summary>
+    public const string PredictProba = "predict_proba";
+
+    /// <summary>
+    /// Whether the body's <paramref name="parametersKey"/> object (<c>params</c> on /invocations,
+    /// <c>parameters</c> on OIP) asks for every class's probability: <c>{"predict_method": "predict_proba"}</c>.
+    /// <c>predict</c> (or no such key) is the default; any other value is INVALID_PARAMETER_VALUE.
+    /// </summary>
+    public static bool WantsProbabilities(JsonElement body, string parametersKey)
+    {
+        if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty(parametersKey, out var parameters) || parameters.ValueKind != JsonValueKind.Object
+            || !parameters.TryGetProperty("predict_method", out var method))
+        {
+            return false;
+        }
+
+        return method.ValueKind == JsonValueKind.String && method.GetString() is "predict" or PredictProba
+            ? method.GetString() == PredictProba
+            : throw KeelException.InvalidParameter($"{parametersKey}.predict_method: expected \"predict\" or \"{PredictProba}\", got {method.GetRawText()}.");
+    }
+
     private const int MaxReported = 50;
     private static readonly string[] Formats = ["dataframe_split", "dataframe_records", "instances", "inputs"];
 

@@ -14,14 +14,17 @@ internal static class ScoringResponses
     /// object per row with <c>predicted_label</c> and <c>probability</c> (binary: of the positive class;
     /// multiclass: of the predicted class).
     /// </summary>
-    public static IResult Predictions(IReadOnlyList<ModelPrediction> predictions) => new PredictionsResult(predictions);
+    public static IResult Predictions(IReadOnlyList<ModelPrediction> predictions) => new PredictionsResult(predictions, []);
+
+    /// <summary>As <see cref="Predictions(IReadOnlyList{ModelPrediction})"/>; a prediction with every class's probability also gets <c>"probabilities": {class: p, ...}</c>.</summary>
+    public static IResult Predictions(IReadOnlyList<ModelPrediction> predictions, IReadOnlyList<string> classes) => new PredictionsResult(predictions, classes);
 
     /// <summary>
     /// Writes the predictions straight to UTF-8 with <see cref="Utf8JsonWriter"/> (no JSON nodes,
     /// no UTF-16 string), with a Content-Length. Non-finite numbers are written as the strings
     /// <c>"NaN"</c>, <c>"Infinity"</c>, <c>"-Infinity"</c>, as everywhere in Keel's JSON.
     /// </summary>
-    private sealed class PredictionsResult(IReadOnlyList<ModelPrediction> predictions) : IResult
+    private sealed class PredictionsResult(IReadOnlyList<ModelPrediction> predictions, IReadOnlyList<string> classes) : IResult
     {
         private static readonly JsonWriterOptions Options = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
 
@@ -44,6 +47,18 @@ internal static class ScoringResponses
                     writer.WriteString("predicted_label", p.Label);
                     writer.WritePropertyName("probability");
                     Number(writer, p.Probability);
+                    if (p.Probabilities is { } all)
+                    {
+                        writer.WriteStartObject("probabilities");
+                        for (var c = 0; c < all.Length && c < classes.Count; c++)
+                        {
+                            writer.WritePropertyName(classes[c]);
+                            Number(writer, all[c]);
+                        }
+
+                        writer.WriteEndObject();
+                    }
+
                     writer.WriteEndObject();
                 }
 

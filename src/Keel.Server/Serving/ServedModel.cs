@@ -101,7 +101,7 @@ public sealed class ServedModel
     /// Scores rows as a request does: unless <paramref name="strictColumns"/>, names the signature
     /// does not have are left out and reported in <see cref="ScoredRows.IgnoredColumns"/>.
     /// </summary>
-    public ScoredRows Predict(IReadOnlyList<IReadOnlyDictionary<string, JsonElement>> rows, bool strictColumns) => Scorer.Score(rows, strictColumns);
+    public ScoredRows Predict(IReadOnlyList<IReadOnlyDictionary<string, JsonElement>> rows, bool strictColumns, bool withProbabilities = false) => Scorer.Score(rows, strictColumns, withProbabilities);
 
     /// <summary>Makes the generation delete <paramref name="directory"/> (a downloaded package) when it is disposed.</summary>
     internal void OwnDirectory(string directory) => _ownedDirectory = directory;

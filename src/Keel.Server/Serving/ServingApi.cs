@@ -71,10 +71,13 @@ internal static class ServingApi
     {
         var mediaType = (request.ContentType ?? string.Empty).Split(';', 2)[0].Trim().ToLowerInvariant();
         List<IReadOnlyDictionary<string, JsonElement>> rows;
+        var withProbabilities = false;
         switch (mediaType)
         {
             case "application/json":
-                rows = ScoringInput.ParseMlflow(await ReadJsonAsync(request).ConfigureAwait(false), model.Signature.Inputs, limits: ScoringOptions.For(request.HttpContext));
+                var body = await ReadJsonAsync(request).ConfigureAwait(false);
+                withProbabilities = ScoringInput.WantsProbabilities(body, "params");
+                rows = ScoringInput.ParseMlflow(body, model.Signature.Inputs, limits: ScoringOptions.For(request.HttpContext));
                 break;
             case "text/csv":
                 rows = ScoringInput.ParseCsv(await ReadCsvTextAsync(request).ConfigureAwait(false), model.Signature.Inputs, ScoringOptions.For(request.HttpContext));
@@ -85,11 +88,11 @@ internal static class ServingApi
         }
 
         var log = PredictionLogScope.Start(request.HttpContext);
-        var scored = model.Predict(rows, ScoringOptions.For(request.HttpContext).StrictColumns);
+        var scored = model.Predict(rows, ScoringOptions.For(request.HttpContext).StrictColumns, withProbabilities);
         var predictions = scored.Predictions;
         ScoringOptions.ReportIgnored(request.HttpContext, scored.IgnoredColumns);
         log.Complete(model, rows, predictions);
-        return (ScoringResponses.Predictions(predictions), predictions.Count);
+        return (ScoringResponses.Predictions(predictions, model.Scorer.Task.Classes), predictions.Count);
     }
 
     /// <summary>MLflow's /ping: 200 once the model is warmed up, 503 before.</summary>

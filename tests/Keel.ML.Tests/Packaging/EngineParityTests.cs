@@ -205,6 +205,54 @@ public sealed class EngineParityTests : IDisposable
         // The public entry point takes the engine path for small requests and agrees as well.
         Assert.Equal(batch[..10], scorer.Score(rows[..10]));
         Assert.True(task == MLTask.Regression ? batch.All(p => p.Value is not null) : batch.All(p => p.Label is not null && p.Probability is not null));
+        if (task != MLTask.Regression)
+        {
+            AssertEveryClassProbability(scorer, rows, batch);
+        }
+        else
+        {
+            var e = Assert.Throws<Keel.Core.Errors.KeelException>(() => scorer.Score(rows[..1], strictColumns: true, withProbabilities: true));
+            Assert.Contains("regression model", e.Message, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>With every class's probability asked for: same labels and probabilities, one probability per class, the predicted class's equal to its probability.</summary>
+    private static void AssertEveryClassProbability(ModelScorer scorer, List<IReadOnlyDictionary<string, JsonElement>> rows, ModelPrediction[] batch)
+    {
+        var classes = scorer.Task.Classes;
+        var scored = scorer.Score(rows, strictColumns: true, withProbabilities: true).Predictions;
+        for (var i = 0; i < batch.Length; i++)
+        {
+            var p = scored[i];
+            Assert.Equal((batch[i].Label, batch[i].Probability), (p.Label, p.Probability));
+            var all = Assert.IsType<double[]>(p.Probabilities);
+            Assert.Equal(classes.Count, all.Length);
+            if (scorer.Task.Task == MLTask.Binary)
+            {
+                Assert.Equal(p.Probability!.Value, all[1]);
+                Assert.Equal(1 - p.Probability.Value, all[0]);
+            }
+            else
+            {
+                Assert.Equal(p.Probability!.Value, all[IndexOf(classes, p.Label!)]);
+                Assert.Equal(1.0, all.Sum(), 5);
+                Assert.Equal(all.Max(), p.Probability.Value);
+            }
+        }
+
+    }
+
+    private static int IndexOf(IReadOnlyList<string> classes, string label)
+    {
+        for (var c = 0; c < classes.Count; c++)
+        {
+            if (classes[c] == label)
+            {
+                return c;
+            }
+        }
+
+        return -1;
     }
 
     private async Task<ModelScorer> TrainAsync(string yaml)

@@ -80,6 +80,31 @@ public sealed class OpenInferenceApiTests(ServingFixture fixture)
     }
 
     [Fact]
+    public async Task Infer_PredictProba_AddsAProbabilitiesTensorWithTheClassNames()
+    {
+        var answer = await fixture.PostAsync(Infer, JsonSerializer.Serialize(new { parameters = new { predict_method = "predict_proba" }, inputs = ColumnTensors() }));
+
+        Assert.Equal(200, answer.Status);
+        var outputs = answer["outputs"].EnumerateArray().ToDictionary(o => o.GetProperty("name").GetString()!);
+        var all = outputs["probabilities"];
+        var n = fixture.Expected.Count;
+        Assert.Equal([n, 2], all.GetProperty("shape").EnumerateArray().Select(x => x.GetInt32()));
+        var classes = all.GetProperty("parameters").GetProperty("classes").EnumerateArray().Select(c => c.GetString()!).ToArray();
+        Assert.Equal(2, classes.Length);
+        var data = all.GetProperty("data").EnumerateArray().Select(x => x.GetDouble()).ToArray();
+        for (var i = 0; i < n; i++)
+        {
+            // Binary: [P(classes[0]), P(classes[1])], the second being the probability output.
+            Assert.Equal(fixture.Expected[i].Probability!.Value, data[(2 * i) + 1], 12);
+            Assert.Equal(1.0, data[2 * i] + data[(2 * i) + 1], 12);
+        }
+
+        var bad = await fixture.PostAsync(Infer, JsonSerializer.Serialize(new { parameters = new { predict_method = "predict_log_proba" }, inputs = ColumnTensors() }));
+        Assert.Equal(400, bad.Status);
+        Assert.Contains("parameters.predict_method", bad.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task UnknownModelOrVersion_Is404WithOipError()
     {
         var model = await fixture.Client.ApiGetAsync("/v2/models/nope");

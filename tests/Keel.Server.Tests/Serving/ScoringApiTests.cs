@@ -128,6 +128,29 @@ public sealed class ScoringApiTests(ServingFixture fixture)
     }
 
     [Fact]
+    public async Task PredictProba_GivesEveryClassProbabilityByName_AsParamsAsks()
+    {
+        var answer = await fixture.PostAsync(Invocations, Json(new { dataframe_split = new { columns = fixture.Columns, data = fixture.Rows }, @params = new { predict_method = "predict_proba" } }));
+
+        AssertExpected(answer);
+        var predictions = answer["predictions"].EnumerateArray().ToArray();
+        for (var i = 0; i < predictions.Length; i++)
+        {
+            var all = predictions[i].GetProperty("probabilities").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble());
+            Assert.Equal(2, all.Count);
+            Assert.Equal(1.0, all.Values.Sum(), 12);
+            // "probability" is P(positive class), the second class.
+            Assert.Equal(fixture.Expected[i].Probability!.Value, all.Values.Last(), 12);
+        }
+
+        var plain = await fixture.PostAsync(Invocations, Json(new { dataframe_split = new { columns = fixture.Columns, data = fixture.Rows } }));
+        Assert.False(plain["predictions"][0].TryGetProperty("probabilities", out _));
+        var bad = await fixture.PostAsync(Invocations, Json(new { dataframe_split = new { columns = fixture.Columns, data = fixture.Rows }, @params = new { predict_method = 3 } }));
+        Assert.Equal(400, bad.Status);
+        Assert.Contains("params.predict_method", bad["message"].GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task StrictColumns_UnknownColumn_Is400NamingIt()
     {
         await using var strict = new KeelApiFactory();
