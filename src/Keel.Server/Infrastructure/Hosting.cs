@@ -29,7 +29,7 @@ public static class Hosting
         options.Validate();
 
         var limits = HostingDescriptors.RaiseSoftToHard();
-        var maxConnections = options.MaxConnections ?? HostingOptions.DefaultMaxConnections(limits?.SoftAfter);
+        var maxConnections = options.MaxConnections ?? HostingOptions.DefaultMaxConnections(limits?.SoftAfter, HostingDescriptors.OpenNow());
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(new HostingStart(limits, maxConnections, options.MaxConnections is null));
         builder.Services.AddSingleton(sp => new HostingConnectionLimit(maxConnections, sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Keel.Server.Hosting")));

@@ -15,7 +15,7 @@ public sealed partial class HostingOptions
     /// can never use up the process's descriptors. Null derives it from the open-file limit with
     /// <see cref="DefaultMaxConnections"/>.
     /// </summary>
-    /// <value>Null: <c>max(16, min(10,000, soft limit − max(512, soft limit / 4)))</c>.</value>
+    /// <value>Null: with <c>free</c> = soft limit − max(descriptors open at start, 300), <c>clamp(free − max(free / 4, min(512, free / 2)), 4, 10,000)</c>.</value>
     public int? MaxConnections { get; set; }
 
     /// <summary>
@@ -61,21 +61,28 @@ public sealed partial class HostingOptions
     /// <value>2 s.</value>
     public TimeSpan MemoryTrimDelay { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>Descriptors the runtime itself holds once a model is served (two per loaded assembly), counted as used even when fewer are open at start.</summary>
+    public const int RuntimeDescriptors = 300;
+
     /// <summary>
-    /// The default connection cap for an open-file soft limit: a quarter of the descriptors, and at
-    /// least 512, are left for the runtime (two per loaded assembly: 200–300 with a model served),
-    /// the database, artifact streams and model loads; at most 10,000 connections; at least 16.
+    /// The default connection cap for an open-file soft limit, counted from the descriptors free
+    /// once the runtime has loaded everything: the soft limit less what is open at start, or less
+    /// <see cref="RuntimeDescriptors"/> when more (assemblies load after start; a cap counted from
+    /// the ~135 open early on let a flood exhaust a limit of 256 and crash the runtime). Of the free
+    /// ones, a quarter, and at least half of them up to 512, are left for what opens later (the
+    /// database, artifact streams, model loads); at most 10,000 connections; at least 4.
     /// </summary>
     /// <param name="softLimit">RLIMIT_NOFILE's soft limit (after raising it to the hard one), or null when unknown.</param>
-    public static int DefaultMaxConnections(ulong? softLimit)
+    /// <param name="openAtStart">Descriptors already open when the cap is chosen, or null when unknown (taken as none).</param>
+    public static int DefaultMaxConnections(ulong? softLimit, int? openAtStart = null)
     {
         if (softLimit is not { } soft || soft >= int.MaxValue)
         {
             return 10_000;
         }
 
-        var limit = (long)soft;
-        var reserve = Math.Max(512, limit / 4);
-        return (int)Math.Clamp(limit - reserve, 16, 10_000);
+        var free = Math.Max(0, (long)soft - Math.Max(openAtStart ?? 0, RuntimeDescriptors));
+        var reserve = Math.Max(free / 4, Math.Min(512, free / 2));
+        return (int)Math.Clamp(free - reserve, 4, 10_000);
     }
 }

@@ -7,14 +7,28 @@ namespace Keel.Server.Tests.Reliability;
 public sealed class HostingUnitTests
 {
     [Theory]
-    [InlineData(256UL, 16)]
-    [InlineData(1024UL, 512)]
-    [InlineData(4096UL, 3072)]
-    [InlineData(20_000UL, 10_000)]
-    [InlineData(1_048_576UL, 10_000)]
-    [InlineData(ulong.MaxValue, 10_000)]
-    public void DefaultMaxConnections_LeavesHeadroomBelowTheDescriptorLimit(ulong softLimit, int expected) =>
-        Assert.Equal(expected, HostingOptions.DefaultMaxConnections(softLimit));
+    [InlineData(256UL, 135, 4)] // regression: a fixed cap of 16 reached 255 of 256 descriptors once the runtime held 235
+    [InlineData(256UL, 250, 4)] // the floor
+    [InlineData(1024UL, 230, 362)] // 724 free after the runtime's 300: 362 kept back
+    [InlineData(1024UL, 0, 362)]
+    [InlineData(1024UL, 500, 262)]
+    [InlineData(4096UL, 230, 2847)]
+    [InlineData(20_000UL, 230, 10_000)]
+    [InlineData(1_048_576UL, 300, 10_000)]
+    [InlineData(ulong.MaxValue, 230, 10_000)]
+    public void DefaultMaxConnections_LeavesHeadroomBelowTheDescriptorLimit(ulong softLimit, int open, int expected) =>
+        Assert.Equal(expected, HostingOptions.DefaultMaxConnections(softLimit, open));
+
+    [Fact]
+    public void DefaultMaxConnections_NeverLetsCapAndHeadroomReachTheLimit()
+    {
+        for (var open = 150; open < 256; open++)
+        {
+            var cap = HostingOptions.DefaultMaxConnections(256, open);
+            var headroom = Math.Clamp(cap / 8, 4, 64);
+            Assert.True(open + cap + headroom < 256 || cap == 4, $"open {open}: cap {cap} + headroom {headroom} reaches 256");
+        }
+    }
 
     [Fact]
     public void DefaultMaxConnections_WithoutAKnownLimit_Is10000() =>
