@@ -24,35 +24,55 @@ internal static partial class ErrorHandling
                     await WriteAsync(context, ErrorCode.EndpointNotFound, $"No API endpoint {context.Request.Method} {SafePath(context)}.", 404).ConfigureAwait(false);
                 }
             }
-            catch (KeelException e)
-            {
-                await WriteAsync(context, e.Code, e.Message, e.Code.ToHttpStatus()).ConfigureAwait(false);
-            }
-            catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-            {
-                var limit = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? 0;
-                var error = RequestBodies.TooLarge(limit);
-                await WriteAsync(context, error.Code, error.Message, 413).ConfigureAwait(false);
-            }
-            catch (BadHttpRequestException e)
-            {
-                await WriteAsync(context, ErrorCode.BadRequest, e.Message, 400).ConfigureAwait(false);
-            }
-            catch (JsonException e)
-            {
-                await WriteAsync(context, ErrorCode.BadRequest, "Malformed JSON request body: " + e.Message, 400).ConfigureAwait(false);
-            }
             catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
             {
                 // The client went away; nothing to answer.
             }
             catch (Exception e)
             {
-                var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Keel.Server");
-                LogUnhandled(logger, e, context.Request.Method, SafePath(context));
-                await WriteAsync(context, ErrorCode.InternalError, "Internal error. See the server log for details.", 500).ConfigureAwait(false);
+                var (code, message, status) = Classify(e, context);
+                if (status == StatusCodes.Status500InternalServerError)
+                {
+                    var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Keel.Server");
+                    LogUnhandled(logger, e, context.Request.Method, SafePath(context));
+                }
+
+                await WriteAsync(context, code, message, status).ConfigureAwait(false);
             }
         });
+    }
+
+    /// <summary>
+    /// The one mapping from an exception to the error a client gets (code, message, HTTP status):
+    /// KeelException keeps its code; a body over Kestrel's limit is REQUEST_TOO_LARGE (413); other
+    /// bad requests and malformed JSON are BAD_REQUEST (400); anything else is INTERNAL_ERROR (500)
+    /// without internals. The serving metrics record the same status (<c>ServingRequestTimer</c>).
+    /// </summary>
+    /// <param name="exception">What was thrown.</param>
+    /// <param name="context">The request, for the body limit named in a 413 message; null when only the status is wanted.</param>
+    internal static (ErrorCode Code, string Message, int Status) Classify(Exception exception, HttpContext? context) => exception switch
+    {
+        KeelException e => (e.Code, e.Message, StatusOf(e)),
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => TooLarge(context),
+        BadHttpRequestException e => (ErrorCode.BadRequest, e.Message, StatusOf(e)),
+        JsonException e => (ErrorCode.BadRequest, "Malformed JSON request body: " + e.Message, StatusOf(e)),
+        _ => (ErrorCode.InternalError, "Internal error. See the server log for details.", StatusOf(exception)),
+    };
+
+    /// <summary>The HTTP status <see cref="Classify"/> gives <paramref name="exception"/>, without building a message (allocation-free, for metrics).</summary>
+    internal static int StatusOf(Exception exception) => exception switch
+    {
+        KeelException e => e.Code.ToHttpStatus(),
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => StatusCodes.Status413PayloadTooLarge,
+        BadHttpRequestException or JsonException => StatusCodes.Status400BadRequest,
+        _ => StatusCodes.Status500InternalServerError,
+    };
+
+    private static (ErrorCode Code, string Message, int Status) TooLarge(HttpContext? context)
+    {
+        var limit = context?.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? 0;
+        var error = RequestBodies.TooLarge(limit);
+        return (error.Code, error.Message, StatusCodes.Status413PayloadTooLarge);
     }
 
     public static async Task WriteAsync(HttpContext context, ErrorCode code, string message, int status)

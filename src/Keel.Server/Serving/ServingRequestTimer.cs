@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
-using Keel.Core.Errors;
 
 namespace Keel.Server.Serving;
 
@@ -45,12 +43,8 @@ public readonly struct ServingRequestTimer
     }
 
     /// <summary>The HTTP status ErrorHandling gives <paramref name="exception"/>.</summary>
-    private int StatusOf(Exception exception) => exception switch
-    {
-        KeelException keel => keel.Code.ToHttpStatus(),
-        BadHttpRequestException bad => bad.StatusCode,
-        JsonException => StatusCodes.Status400BadRequest,
-        OperationCanceledException when _requestAborted.IsCancellationRequested => ClientClosedRequest,
-        _ => StatusCodes.Status500InternalServerError,
-    };
+    private int StatusOf(Exception exception) =>
+        exception is OperationCanceledException && _requestAborted.IsCancellationRequested
+            ? ClientClosedRequest
+            : Infrastructure.ErrorHandling.StatusOf(exception);
 }

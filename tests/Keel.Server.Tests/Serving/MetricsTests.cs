@@ -228,6 +228,8 @@ public sealed class MetricsTests(ServingFixture fixture)
         Assert.False(metrics.Start(model).Failed(Keel.Core.Errors.KeelException.NotFound("gone")));
         Assert.False(metrics.Start(model).Failed(new JsonException("bad")));
         Assert.False(metrics.Start(model).Failed(new BadHttpRequestException("too large", StatusCodes.Status413PayloadTooLarge)));
+        // Regression: Kestrel's own status (408 here) was counted while the client got 400.
+        Assert.False(metrics.Start(model).Failed(new BadHttpRequestException("request timed out", StatusCodes.Status408RequestTimeout)));
         Assert.False(metrics.Start(model, aborted.Token).Failed(new OperationCanceledException(aborted.Token)));
         Assert.False(metrics.Start(model).Failed(new OperationCanceledException()));
         Assert.False(metrics.Start(model).Failed(new InvalidOperationException("bug")));
@@ -235,12 +237,31 @@ public sealed class MetricsTests(ServingFixture fixture)
 
         (string, string)[] labels = [("model", "bc-status"), ("version", "2")];
         Assert.Equal(1, samples[Series("keel_serving_request_errors_total", [.. labels, ("kind", "client_error"), ("code", "404")])]);
-        Assert.Equal(1, samples[Series("keel_serving_request_errors_total", [.. labels, ("kind", "client_error"), ("code", "400")])]);
+        Assert.Equal(2, samples[Series("keel_serving_request_errors_total", [.. labels, ("kind", "client_error"), ("code", "400")])]);
         Assert.Equal(1, samples[Series("keel_serving_request_errors_total", [.. labels, ("kind", "client_error"), ("code", "413")])]);
+        Assert.False(samples.ContainsKey(Series("keel_serving_request_errors_total", [.. labels, ("kind", "client_error"), ("code", "408")])));
         Assert.Equal(1, samples[Series("keel_serving_request_errors_total", [.. labels, ("kind", "client_error"), ("code", "499")])]);
         Assert.Equal(2, samples[Series("keel_serving_request_errors_total", [.. labels, ("kind", "server_error"), ("code", "500")])]);
-        Assert.Equal(6, samples[Series("keel_serving_requests_total", labels)]);
+        Assert.Equal(7, samples[Series("keel_serving_requests_total", labels)]);
         Assert.Equal(0, samples[Series("keel_serving_rows_scored_total", labels)]);
+    }
+
+    [Fact]
+    public void ErrorStatus_IsTheSameForTheClientAndTheMetrics()
+    {
+        Exception[] errors =
+        [
+            Keel.Core.Errors.KeelException.NotFound("gone"),
+            new Keel.Core.Errors.KeelException(Keel.Core.Errors.ErrorCode.RequestTooLarge, "rows"),
+            new BadHttpRequestException("too large", StatusCodes.Status413PayloadTooLarge),
+            new BadHttpRequestException("timeout", StatusCodes.Status408RequestTimeout),
+            new JsonException("bad"),
+            new InvalidOperationException("bug"),
+        ];
+        foreach (var error in errors)
+        {
+            Assert.Equal(Keel.Server.Infrastructure.ErrorHandling.Classify(error, null).Status, Keel.Server.Infrastructure.ErrorHandling.StatusOf(error));
+        }
     }
 
     private static async Task<Dictionary<string, double>> CollectAsync(ServingMetrics metrics)
