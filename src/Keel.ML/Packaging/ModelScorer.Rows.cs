@@ -151,48 +151,33 @@ public sealed partial class ModelScorer
             return true;
         }
 
-        if (!strictColumns && count > found)
-        {
-            // As MLflow's schema enforcement: names the signature does not have are left out (and reported).
-            if (ignored is not null)
-            {
-                foreach (var name in row.Keys)
-                {
-                    if (!_featureIndex.ContainsKey(name))
-                    {
-                        ignored.Add(name);
-                    }
-                }
-            }
-
-            if (rowProblems is null)
-            {
-                return true;
-            }
-
-            problems ??= [];
-            problems.AddRange(rowProblems);
-            return false;
-        }
-
-        problems ??= [];
         if (count > found)
         {
             foreach (var name in row.Keys)
             {
-                if (!_featureIndex.ContainsKey(name))
+                if (_featureIndex.ContainsKey(name))
                 {
-                    problems.Add($"row {r}: {name}: not an input of this model");
+                    continue;
+                }
+
+                if (strictColumns)
+                {
+                    (problems ??= []).Add($"row {r}: {name}: not an input of this model");
+                }
+                else
+                {
+                    // As MLflow's schema enforcement: left out, and reported to the caller.
+                    ignored?.Add(name);
                 }
             }
         }
 
         if (rowProblems is not null)
         {
-            problems.AddRange(rowProblems);
+            (problems ??= []).AddRange(rowProblems);
         }
 
-        return false;
+        return problems is null;
     }
 
     /// <summary>Input <paramref name="c"/>'s value in the row: by position for a <see cref="ScoringRow"/>, else by name.</summary>

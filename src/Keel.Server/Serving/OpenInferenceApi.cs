@@ -81,10 +81,12 @@ internal static class OpenInferenceApi
         }
 
         var withProbabilities = ScoringInput.WantsProbabilities(body, "parameters");
+        // Without a request (direct calls) the defaults apply, with unknown tensors refused.
+        var options = context is null ? null : ScoringOptions.For(context);
         var tensors = ReadTensors(inputs, out var problems);
         if (tensors.Count > 0)
         {
-            (context is null ? new ScoringOptions() : ScoringOptions.For(context)).CheckRows(tensors.Max(t => t.Shape[0]));
+            (options ?? new ScoringOptions()).CheckRows(tensors.Max(t => t.Shape[0]));
         }
 
         var columns = model.Signature.Inputs;
@@ -102,19 +104,11 @@ internal static class OpenInferenceApi
         }
 
         var log = context is null ? default : PredictionLogScope.Start(context, id);
-        IReadOnlyList<ModelPrediction> predictions;
-        if (context is null && !withProbabilities)
+        var scored = model.Predict(rows, options?.StrictColumns ?? true, withProbabilities);
+        var predictions = scored.Predictions;
+        if (context is not null)
         {
-            predictions = model.Predict(rows);
-        }
-        else
-        {
-            var scored = model.Predict(rows, context is null || ScoringOptions.For(context).StrictColumns, withProbabilities);
-            predictions = scored.Predictions;
-            if (context is not null)
-            {
-                ScoringOptions.ReportIgnored(context, scored.IgnoredColumns);
-            }
+            ScoringOptions.ReportIgnored(context, scored.IgnoredColumns);
         }
 
         log.Complete(model, rows, predictions);

@@ -70,6 +70,7 @@ internal static class ServingApi
     private static async Task<(IResult Result, int Rows)> ScoreAsync(ServedModel model, HttpRequest request)
     {
         var mediaType = (request.ContentType ?? string.Empty).Split(';', 2)[0].Trim().ToLowerInvariant();
+        var options = ScoringOptions.For(request.HttpContext);
         List<IReadOnlyDictionary<string, JsonElement>> rows;
         var withProbabilities = false;
         switch (mediaType)
@@ -77,18 +78,17 @@ internal static class ServingApi
             case "application/json":
                 var body = await ReadJsonAsync(request).ConfigureAwait(false);
                 withProbabilities = ScoringInput.WantsProbabilities(body, "params");
-                rows = ScoringInput.ParseMlflow(body, model.Signature.Inputs, limits: ScoringOptions.For(request.HttpContext));
+                rows = ScoringInput.ParseMlflow(body, model.Signature.Inputs, limits: options);
                 break;
             case "text/csv":
-                rows = ScoringInput.ParseCsv(await ReadCsvTextAsync(request).ConfigureAwait(false), model.Signature.Inputs, ScoringOptions.For(request.HttpContext));
-
+                rows = ScoringInput.ParseCsv(await ReadCsvTextAsync(request).ConfigureAwait(false), model.Signature.Inputs, options);
                 break;
             default:
                 return (Unsupported(mediaType), 0);
         }
 
         var log = PredictionLogScope.Start(request.HttpContext);
-        var scored = model.Predict(rows, ScoringOptions.For(request.HttpContext).StrictColumns, withProbabilities);
+        var scored = model.Predict(rows, options.StrictColumns, withProbabilities);
         var predictions = scored.Predictions;
         ScoringOptions.ReportIgnored(request.HttpContext, scored.IgnoredColumns);
         log.Complete(model, rows, predictions);
