@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using Keel.Cli.Infrastructure;
-using Keel.Cli.Train;
 using Keel.Core.Errors;
 using Keel.Core.Json;
 using Keel.Core.Models;
@@ -15,10 +14,10 @@ using Keel.ML.Training;
 using Keel.ML.Validation;
 using MLColumnKind = Keel.ML.Pipeline.ColumnKind;
 
-namespace Keel.Cli.Validate;
+namespace Keel.ML.Workflows;
 
 /// <summary>One <c>keel validate</c>: resolve, fetch the package, load the data, run the gates, report, record.</summary>
-internal sealed class ValidateSession(CliSettings settings, CliOutput output)
+public sealed class ValidateSession(CliSettings settings, CliOutput output)
 {
     private static readonly JsonSerializerOptions ReportJson = new(KeelJson.Options) { WriteIndented = true };
 
@@ -194,10 +193,10 @@ internal sealed class ValidateSession(CliSettings settings, CliOutput output)
 /// <param name="Rows">Its rows.</param>
 /// <param name="ScoredRows">Rows scored for the metric gates (with a known target), or null when not scored.</param>
 /// <param name="UnscoredRows">Rows left out of scoring (missing or unknown target), or null.</param>
-internal sealed record ValidatedData(string Path, string Digest, int Rows, int? ScoredRows, int? UnscoredRows);
+public sealed record ValidatedData(string Path, string Digest, int Rows, int? ScoredRows, int? UnscoredRows);
 
 /// <summary>What <c>keel validate</c> prints, stores and returns with <c>--json</c>.</summary>
-internal sealed record ValidateResult(
+public sealed record ValidateResult(
     string ModelUri,
     string Name,
     string Version,

@@ -7,14 +7,14 @@ using Keel.Core.Tracking;
 using Keel.Storage.Artifacts;
 using Keel.Storage.Sqlite;
 
-namespace Keel.Cli.Train;
+namespace Keel.ML.Workflows;
 
 /// <summary>
 /// Where <c>keel train</c> logs and registers: a tracking server through <see cref="KeelClient"/>,
 /// or the embedded SQLite store and artifact folder opened in-process. Both speak the same store
 /// interfaces (the server's artifacts through <see cref="ClientArtifactStore"/>).
 /// </summary>
-internal sealed class TrainBackend : IAsyncDisposable
+public sealed class TrainBackend : IAsyncDisposable
 {
     private readonly IArtifactStore _artifacts;
     private readonly Func<string, string, CancellationToken, Task> _logModel;

@@ -6,10 +6,10 @@ using Keel.Core.Validation.Gates;
 using Keel.ML.Pipeline;
 using Keel.ML.Running;
 
-namespace Keel.Cli.Train;
+namespace Keel.ML.Workflows;
 
 /// <summary>One <c>keel train</c> invocation: create the run, train, log, gate, register, summarise.</summary>
-internal sealed class TrainSession(CliSettings settings, CliOutput output, PipelineDefinition pipeline, string pipelineFileName)
+public sealed class TrainSession(CliSettings settings, CliOutput output, PipelineDefinition pipeline, string pipelineFileName)
 {
     private readonly TrainProgress _progress = new(output);
 

@@ -4,10 +4,10 @@ using Keel.Core.Validation.Gates;
 using Keel.ML.Running;
 using Spectre.Console;
 
-namespace Keel.Cli.Train;
+namespace Keel.ML.Workflows;
 
 /// <summary>What <c>keel train</c> prints at the end (a table, or this record as JSON with <c>--json</c>).</summary>
-internal sealed record TrainSummary(
+public sealed record TrainSummary(
     string RunId,
     string ExperimentId,
     string Experiment,
@@ -83,7 +83,7 @@ internal sealed record TrainSummary(
 /// <param name="Metric">The validation metric that chose it.</param>
 /// <param name="Value">Its value of that metric; null when the trial did not report it.</param>
 /// <param name="Parameters">The trial's hyper-parameters.</param>
-internal sealed record SweepBest(int Trial, string Metric, double? Value, IReadOnlyDictionary<string, double> Parameters)
+public sealed record SweepBest(int Trial, string Metric, double? Value, IReadOnlyDictionary<string, double> Parameters)
 {
     /// <summary>The best trial of <paramref name="result"/>'s sweep, or null without one.</summary>
     public static SweepBest? Of(TrainingResult result)
