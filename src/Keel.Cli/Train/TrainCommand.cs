@@ -2,6 +2,7 @@ using System.CommandLine;
 using Keel.Cli.Infrastructure;
 using Keel.Core.Errors;
 using Keel.ML.Pipeline;
+using Keel.ML.Workflows;
 
 namespace Keel.Cli.Train;
 
@@ -56,14 +57,35 @@ internal static class TrainCommand
                 return ReportError(settings, e);
             }
 
-            var session = new TrainSession(settings, cliOutput, definition, file.Name)
-            {
-                OutputDirectory = parse.GetValue(output)?.FullName,
-                Register = !parse.GetValue(noRegister),
-            };
+            var progress = new TrainProgress(cliOutput, settings.Error);
+            var session = new TrainSession(
+                new TrainOptions
+                {
+                    Pipeline = definition,
+                    OutputDirectory = parse.GetValue(output)?.FullName,
+                    Register = !parse.GetValue(noRegister),
+                    User = User(settings),
+                    Comment = $"keel train {file.Name}",
+                },
+                progress);
             try
             {
-                return await session.RunAsync(store, cancellationToken).ConfigureAwait(false);
+                // The summary is printed after the progress display (and its spinner) is gone.
+                var summary = await progress.RunAsync(async () =>
+                {
+                    var backend = store.Open();
+                    await using (backend.ConfigureAwait(false))
+                    {
+                        return await session.RunAsync(backend, cancellationToken).ConfigureAwait(false);
+                    }
+                }).ConfigureAwait(false);
+                var exitCode = summary.Passed ? Passed : GateFailed;
+                cliOutput.WriteResult(summary, s =>
+                {
+                    cliOutput.WriteLine(string.Empty);
+                    TrainSummaryView.Write(s, exitCode, cliOutput);
+                });
+                return exitCode;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -72,6 +94,10 @@ internal static class TrainCommand
         });
         return command;
     }
+
+    /// <summary>Who runs and registry changes are recorded under: $KEEL_USER, else the OS user, else <c>keel</c>.</summary>
+    internal static string User(CliSettings settings) =>
+        settings.GetEnvironmentVariable("KEEL_USER") ?? settings.GetEnvironmentVariable("USER") ?? settings.GetEnvironmentVariable("USERNAME") ?? "keel";
 
     /// <summary>Prints the error (a pipeline's problems each on its own line) and returns <see cref="Error"/>.</summary>
     internal static int ReportError(CliSettings settings, Exception exception)

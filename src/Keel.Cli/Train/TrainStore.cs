@@ -1,6 +1,10 @@
 using System.CommandLine;
 using Keel.Cli.Infrastructure;
+using Keel.Client;
+using Keel.ML.Workflows;
 using Keel.Storage;
+using Keel.Storage.Artifacts;
+using Keel.Storage.Sqlite;
 
 namespace Keel.Cli.Train;
 
@@ -42,5 +46,26 @@ internal sealed record TrainStore(GlobalOptions Globals, ParseResult Parse, stri
     }
 
     public TrainBackend Open() =>
-        IsLocal ? TrainBackend.ForLocal(DatabasePath!, ArtifactRoot!) : TrainBackend.ForServer(Globals.CreateClient(Parse));
+        IsLocal ? ForLocal(DatabasePath!, ArtifactRoot!) : ForServer(Globals.CreateClient(Parse));
+
+    /// <summary>A backend over a tracking server.</summary>
+    public static TrainBackend ForServer(KeelClient client) =>
+        new(client.BaseAddress.AbsoluteUri, client, client, new ClientArtifactStore(client), client.LogModelAsync, new DisposableAdapter(client));
+
+    /// <summary>A backend over a local SQLite database and artifact folder.</summary>
+    public static TrainBackend ForLocal(string databasePath, string artifactRoot)
+    {
+        var tracking = new SqliteTrackingStore(databasePath, artifactRoot, TimeProvider.System);
+        var artifacts = new LocalArtifactStore(artifactRoot);
+        return new TrainBackend("sqlite:///" + tracking.DatabasePath, tracking, new SqliteRegistryStore(tracking), artifacts, null, tracking);
+    }
+
+    private sealed class DisposableAdapter(IDisposable inner) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync()
+        {
+            inner.Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
 }

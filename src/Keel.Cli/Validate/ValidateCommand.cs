@@ -3,6 +3,7 @@ using System.Globalization;
 using Keel.Cli.Infrastructure;
 using Keel.Cli.Train;
 using Keel.Core.Validation.Gates;
+using Keel.ML.Workflows;
 
 namespace Keel.Cli.Validate;
 
@@ -45,17 +46,27 @@ internal static class ValidateCommand
             var settings = globals.Settings;
             try
             {
-                var request = new ValidateRequest(
-                    parse.GetValue(model)!,
-                    parse.GetValue(data)!.FullName,
-                    ParseThresholds(parse.GetValue(thresholds) ?? []),
-                    Record: !parse.GetValue(noRecord),
-                    new SchemaOptions { FailOnExtraColumns = parse.GetValue(strict) },
-                    Quality(parse.GetValue(missing), parse.GetValue(outOfRange), parse.GetValue(unseen)));
+                var request = new ValidateOptions
+                {
+                    ModelUri = parse.GetValue(model)!,
+                    DataPath = parse.GetValue(data)!.FullName,
+                    Thresholds = ParseThresholds(parse.GetValue(thresholds) ?? []),
+                    Record = !parse.GetValue(noRecord),
+                    Schema = new SchemaOptions { FailOnExtraColumns = parse.GetValue(strict) },
+                    Quality = Quality(parse.GetValue(missing), parse.GetValue(outOfRange), parse.GetValue(unseen)),
+                    User = settings.GetEnvironmentVariable("KEEL_USER") ?? settings.GetEnvironmentVariable("USER") ?? "keel",
+                };
                 var store = TrainStore.Resolve(globals, parse, parse.GetValue(backend), parse.GetValue(artifacts));
                 var output = new CliOutput(settings, parse.GetValue(json));
-                var session = new ValidateSession(settings, output);
-                return await session.RunAsync(store, request, cancellationToken).ConfigureAwait(false);
+                ValidateResult result;
+                var opened = store.Open();
+                await using (opened.ConfigureAwait(false))
+                {
+                    result = await new ValidateSession(new TrainProgress(output, settings.Error)).RunAsync(opened, request, cancellationToken).ConfigureAwait(false);
+                }
+
+                output.WriteResult(result, r => ValidateResultView.Write(r, output));
+                return result.Report.Passed ? TrainCommand.Passed : TrainCommand.GateFailed;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -112,12 +123,3 @@ internal static class ValidateCommand
         return options;
     }
 }
-
-/// <summary>What to validate and how.</summary>
-internal sealed record ValidateRequest(
-    string ModelUri,
-    string DataPath,
-    IReadOnlyList<MetricThreshold> Thresholds,
-    bool Record,
-    SchemaOptions Schema,
-    QualityOptions Quality);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Keel.Cli.Infrastructure;
 using Keel.Core.Errors;
 using Keel.Core.Registry;
 using Keel.Core.Tracking;
@@ -9,7 +8,6 @@ using Keel.ML.Evaluation;
 using Keel.ML.Pipeline;
 using Keel.ML.Running;
 using Keel.ML.Validation;
-using Spectre.Console;
 using CoreThreshold = Keel.Core.Validation.Gates.MetricThreshold;
 using PipelineThreshold = Keel.ML.Pipeline.MetricThreshold;
 
@@ -37,19 +35,6 @@ public sealed record ChampionInfo(string Reference, string? Version, string? Run
 /// </summary>
 public static class TrainGates
 {
-    /// <summary>The report as printed by <c>keel train</c> and <c>keel validate</c>: gate, check, value, bound, result.</summary>
-    public static Table Table(GateReport report)
-    {
-        ArgumentNullException.ThrowIfNull(report);
-        var table = CliOutput.NewTable("gate", "check", "value", "bound", "result");
-        foreach (var row in report.ToTableRows())
-        {
-            table.AddRow(row.Cells().Select(CliOutput.Cell));
-        }
-
-        return table;
-    }
-
     /// <summary>The version tag pointing at the full report.</summary>
     public const string ReportTag = KeelTags.ValidationReport;
 

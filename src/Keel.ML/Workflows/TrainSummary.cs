@@ -1,12 +1,25 @@
 using System.Globalization;
-using Keel.Cli.Infrastructure;
 using Keel.Core.Validation.Gates;
 using Keel.ML.Running;
-using Spectre.Console;
 
 namespace Keel.ML.Workflows;
 
-/// <summary>What <c>keel train</c> prints at the end (a table, or this record as JSON with <c>--json</c>).</summary>
+/// <summary>What a <see cref="TrainSession"/> did: the CLI prints it as tables, or as JSON with <c>--json</c>.</summary>
+/// <param name="RunId">The run.</param>
+/// <param name="ExperimentId">Its experiment's id.</param>
+/// <param name="Experiment">Its experiment's name.</param>
+/// <param name="Backend">Where it was logged (<see cref="TrainBackend.Description"/>).</param>
+/// <param name="DataDigest">The training data's <c>sha256:</c> digest.</param>
+/// <param name="Seed">The split and trainer seed.</param>
+/// <param name="Splits">Rows per split.</param>
+/// <param name="Metrics">Metrics per split (<c>train</c>, <c>validation</c>, <c>test</c>).</param>
+/// <param name="Gates">The gates' report on the test split.</param>
+/// <param name="Champion">The champion compared with, or null when no threshold asked for a change.</param>
+/// <param name="ChildRunIds">The sweep's child runs, one per trial.</param>
+/// <param name="SweepBest">The sweep's winning trial, or null without a sweep.</param>
+/// <param name="Artifacts">The artifact paths logged (files and folders, relative to the run's root).</param>
+/// <param name="Registration">What registration did, or null when the model was not registered.</param>
+/// <param name="OutputDirectory">The kept working folder, or null when it was temporary.</param>
 public sealed record TrainSummary(
     string RunId,
     string ExperimentId,
@@ -22,60 +35,13 @@ public sealed record TrainSummary(
     SweepBest? SweepBest,
     IReadOnlyList<string> Artifacts,
     RegistrationResult? Registration,
-    string? OutputDirectory,
-    int ExitCode)
+    string? OutputDirectory)
 {
-    public void Write(CliOutput output)
-    {
-        var facts = CliOutput.NewTable("Field", "Value");
-        void Row(string field, string value) => facts.AddRow(CliOutput.Cell(field), CliOutput.Cell(value));
-        Row("run", RunId);
-        Row("experiment", $"{Experiment} ({ExperimentId})");
-        Row("store", Backend);
-        Row("data digest", DataDigest);
-        Row("splits", $"train {Splits.Train}, validation {Splits.Validation}, test {Splits.Test} ({Splits.Method}, seed {Seed})");
-        if (ChildRunIds.Count > 0)
-        {
-            Row("sweep", $"{ChildRunIds.Count} child runs");
-        }
+    /// <summary>Whether every gate passed (true when there were none).</summary>
+    public bool Passed => Gates.Passed;
 
-        if (SweepBest is not null)
-        {
-            Row("best trial", SweepBest.Describe());
-        }
-
-        Row("gates", Gates.Checks.Count == 0 ? "none" : Gates.TagValue);
-        if (Champion is not null)
-        {
-            Row("champion", Champion.Version is null ? $"{Champion.Reference}: none yet" : $"{Champion.Reference}: version {Champion.Version}, {Champion.Basis}");
-        }
-        Row("model", Registration is null ? "not registered" : $"{Registration.Name} version {Registration.Version}");
-        if (Registration is not null && (Registration.RequestedAlias ?? Registration.RequestedStage) is not null)
-        {
-            var requested = string.Join(", ", new[] { Registration.RequestedAlias is { } a ? "@" + a : null, Registration.RequestedStage }.Where(s => s is not null));
-            Row("alias/stage", Registration.Applied ? requested : $"{requested} not applied (a gate failed)");
-        }
-
-        Row("exit code", ExitCode.ToString(CultureInfo.InvariantCulture));
-        output.Write(facts);
-
-        var splits = new[] { "validation", "test" }.Where(Metrics.ContainsKey).ToArray();
-        var metrics = CliOutput.NewTable(["metric", .. splits]);
-        foreach (var name in splits.SelectMany(s => Metrics[s].Keys).Distinct().Order(StringComparer.Ordinal))
-        {
-            metrics.AddRow([CliOutput.Cell(name), .. splits.Select(s => CliOutput.Cell(Metrics[s].TryGetValue(name, out var v) ? Number(v) : "-"))]);
-        }
-
-        output.WriteLine(string.Empty);
-        output.Write(metrics);
-        if (Gates.Checks.Count > 0)
-        {
-            output.WriteLine(string.Empty);
-            output.Write(TrainGates.Table(Gates));
-        }
-    }
-
-    internal static string Number(double value) => double.IsNaN(value) ? "undefined" : value.ToString("0.####", CultureInfo.InvariantCulture);
+    /// <summary>A metric as the summary shows it: 4 decimals, <c>undefined</c> for NaN.</summary>
+    public static string Number(double value) => double.IsNaN(value) ? "undefined" : value.ToString("0.####", CultureInfo.InvariantCulture);
 }
 
 /// <summary>The sweep's winning trial, as the summary shows it.</summary>

@@ -192,7 +192,7 @@ public sealed class TrainCommandTests(KeelServerFixture server) : IDisposable
     [Fact]
     public void SweepBest_Describe_NamesTrialMetricAndParameters()
     {
-        var best = new Keel.Cli.Train.SweepBest(3, "roc_auc", 0.91234, new Dictionary<string, double> { ["number_of_leaves"] = 31, ["learning_rate"] = 0.1 });
+        var best = new Keel.ML.Workflows.SweepBest(3, "roc_auc", 0.91234, new Dictionary<string, double> { ["number_of_leaves"] = 31, ["learning_rate"] = 0.1 });
 
         Assert.Equal("trial 3, validation roc_auc 0.9123: learning_rate=0.1, number_of_leaves=31", best.Describe());
     }
