@@ -27,12 +27,12 @@ internal static class TrainCommand
         var pipeline = new Argument<FileInfo>("pipeline") { Description = "The pipeline file (see docs/pipelines.md)." };
         var backend = new Option<string>("--backend-store-uri")
         {
-            Description = $"Train straight on a local store instead of a server, e.g. sqlite:///keel-data/keel.db. Default when no server is named: {TrainStore.DefaultBackendStoreUri}.",
+            Description = $"Train on this local store, e.g. sqlite:///keel-data/keel.db (same as --tracking-uri sqlite:///...). {StoreLocation.RuleHelp}",
             HelpName = "uri",
         };
         var artifacts = new Option<string>("--artifacts-uri")
         {
-            Description = $"The local store's artifact folder. Default: {TrainStore.DefaultArtifactsUri}.",
+            Description = $"The local store's artifact folder. Default: {StoreLocation.DefaultArtifactsUri}, as 'keel server'.",
             HelpName = "folder",
         };
         var output = new Option<DirectoryInfo>("--output") { Description = "Keep the run's working folder (package, plot, metrics) here. Default: a temporary folder, deleted afterwards.", HelpName = "dir" };
@@ -45,18 +45,19 @@ internal static class TrainCommand
             var cliOutput = new CliOutput(settings, parse.GetValue(json));
             var file = parse.GetValue(pipeline)!;
             PipelineDefinition definition;
-            TrainStore store;
+            StoreLocation store;
             try
             {
                 // A bad pipeline file is reported, every problem at once, before any other work.
                 definition = await PipelineParser.ParseFileAsync(file.FullName, cancellationToken).ConfigureAwait(false);
-                store = TrainStore.Resolve(globals, parse, parse.GetValue(backend), parse.GetValue(artifacts));
+                store = globals.ResolveStore(parse, parse.GetValue(backend), parse.GetValue(artifacts));
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 return ReportError(settings, e);
             }
 
+            settings.Error.WriteLine(store.Line);
             var progress = new TrainProgress(cliOutput, settings.Error);
             var session = new TrainSession(
                 new TrainOptions
@@ -73,10 +74,10 @@ internal static class TrainCommand
                 // The summary is printed after the progress display (and its spinner) is gone.
                 var summary = await progress.RunAsync(async () =>
                 {
-                    var backend = store.Open();
-                    await using (backend.ConfigureAwait(false))
+                    var opened = CliStore.Open(store, settings);
+                    await using (opened.ConfigureAwait(false))
                     {
-                        return await session.RunAsync(backend, cancellationToken).ConfigureAwait(false);
+                        return await session.RunAsync(opened.Backend(), cancellationToken).ConfigureAwait(false);
                     }
                 }).ConfigureAwait(false);
                 var exitCode = summary.Passed ? Passed : GateFailed;

@@ -21,10 +21,10 @@ internal static class ValidateCommand
         var data = new Option<FileInfo>("--data") { Description = "The data set to validate (CSV with a header, or Parquet).", Required = true, HelpName = "file" };
         var backend = new Option<string>("--backend-store-uri")
         {
-            Description = $"Use a local store instead of a server, e.g. sqlite:///keel-data/keel.db. Default when no server is named: {TrainStore.DefaultBackendStoreUri}.",
+            Description = $"Use this local store, e.g. sqlite:///keel-data/keel.db (same as --tracking-uri sqlite:///...). {StoreLocation.RuleHelp}",
             HelpName = "uri",
         };
-        var artifacts = new Option<string>("--artifacts-uri") { Description = $"The local store's artifact folder. Default: {TrainStore.DefaultArtifactsUri}.", HelpName = "folder" };
+        var artifacts = new Option<string>("--artifacts-uri") { Description = $"The local store's artifact folder. Default: {StoreLocation.DefaultArtifactsUri}, as 'keel server'.", HelpName = "folder" };
         var thresholds = new Option<string[]>("--threshold")
         {
             Description = "A metric bound METRIC=VALUE (a floor for scores, a ceiling for losses); repeatable. Replaces the model's own threshold for that metric.",
@@ -56,13 +56,12 @@ internal static class ValidateCommand
                     Quality = Quality(parse.GetValue(missing), parse.GetValue(outOfRange), parse.GetValue(unseen)),
                     User = settings.GetEnvironmentVariable("KEEL_USER") ?? settings.GetEnvironmentVariable("USER") ?? "keel",
                 };
-                var store = TrainStore.Resolve(globals, parse, parse.GetValue(backend), parse.GetValue(artifacts));
                 var output = new CliOutput(settings, parse.GetValue(json));
                 ValidateResult result;
-                var opened = store.Open();
+                var opened = globals.OpenStore(parse, parse.GetValue(backend), parse.GetValue(artifacts));
                 await using (opened.ConfigureAwait(false))
                 {
-                    result = await new ValidateSession(new TrainProgress(output, settings.Error)).RunAsync(opened, request, cancellationToken).ConfigureAwait(false);
+                    result = await new ValidateSession(new TrainProgress(output, settings.Error)).RunAsync(opened.Backend(), request, cancellationToken).ConfigureAwait(false);
                 }
 
                 output.WriteResult(result, r => ValidateResultView.Write(r, output));
