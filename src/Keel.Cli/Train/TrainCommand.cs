@@ -1,6 +1,8 @@
 using System.CommandLine;
+using System.Text.Json;
 using Keel.Cli.Infrastructure;
 using Keel.Core.Errors;
+using Keel.Core.Json;
 using Keel.ML.Pipeline;
 using Keel.ML.Workflows;
 
@@ -81,11 +83,18 @@ internal static class TrainCommand
                     }
                 }).ConfigureAwait(false);
                 var exitCode = summary.Passed ? Passed : GateFailed;
-                cliOutput.WriteResult(summary, s =>
+                if (cliOutput.Json)
+                {
+                    // The library's summary plus the process's exit code, as scripts read it.
+                    var node = JsonSerializer.SerializeToNode(summary, KeelJson.Options)!.AsObject();
+                    node["exit_code"] = exitCode;
+                    cliOutput.WriteJson(node);
+                }
+                else
                 {
                     cliOutput.WriteLine(string.Empty);
-                    TrainSummaryView.Write(s, exitCode, cliOutput);
-                });
+                    TrainSummaryView.Write(summary, exitCode, cliOutput);
+                }
                 return exitCode;
             }
             catch (Exception e) when (e is not OperationCanceledException)

@@ -74,6 +74,8 @@ public sealed class TrainCommandTests(KeelServerFixture server) : IDisposable
         Assert.Contains("gate failed: Metric log_loss value threshold check failed", result.Error, StringComparison.Ordinal);
         var json = result.Json();
         Assert.False(json.GetProperty("gates").GetProperty("passed").GetBoolean());
+        Assert.False(json.GetProperty("passed").GetBoolean());
+        Assert.Equal(1, json.GetProperty("exit_code").GetInt32());
         Assert.False(json.GetProperty("registration").GetProperty("applied").GetBoolean());
         using var client = server.CreateClient();
         var version = await client.GetModelVersionAsync(name, "1", _ct);
