@@ -170,6 +170,53 @@ public sealed class StoreRuleTests(KeelServerFixture server) : IDisposable
         Assert.Contains("[forced past failed gates", history.Out, StringComparison.Ordinal);
     }
 
+    /// <summary>The real executable in a temp working directory: train, then serve, both with no URI.</summary>
+    [Fact]
+    public async Task KeelExecutable_TrainThenServe_WithNoUri_UseKeelDataInTheWorkingDirectory()
+    {
+        var name = KeelServerFixture.UniqueName("exe-local");
+        var trained = await KeelProcess.RunAsync(["train", _pipelines.Write(name, name), "--json"], workingDirectory: _cwd);
+        Assert.True(trained.ExitCode == 0, trained.ToString());
+        Assert.StartsWith(LocalLine, trained.Error.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.True(File.Exists(LocalDatabase));
+
+        using var process = System.Diagnostics.Process.Start(KeelProcess.StartInfo(["serve", $"models:/{name}@champion", "--port", "0"], workingDirectory: _cwd))!;
+        try
+        {
+            var stderr = await process.StandardError.ReadLineAsync(TestContext.Current.CancellationToken);
+            Assert.Equal(LocalLine.TrimEnd('\n'), stderr);
+            string? line;
+            do
+            {
+                line = await process.StandardOutput.ReadLineAsync(TestContext.Current.CancellationToken);
+            }
+            while (line is not null && !line.StartsWith("Serving ", StringComparison.Ordinal));
+
+            Assert.NotNull(line);
+            Assert.Matches($"^Serving {name} version 1 on http://127\\.0\\.0\\.1:\\d+$", line);
+            using var http = new HttpClient { BaseAddress = new Uri(line[(line.LastIndexOf(" on ", StringComparison.Ordinal) + 4)..]) };
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync("/ping", TestContext.Current.CancellationToken)).StatusCode);
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        }
+    }
+
+    [Fact]
+    public async Task AdminCheck_WithNoUri_ChecksTheLocalStore_AndRefusesAServer()
+    {
+        await OkLocalAsync("experiments", "list");
+
+        var checkedLocal = await LocalAsync("admin", "check");
+        var refused = await LocalAsync("admin", "check", "--tracking-uri", server.BaseAddress.AbsoluteUri);
+
+        Assert.True(checkedLocal.ExitCode == 0, checkedLocal.ToString());
+        Assert.Equal(LocalLine, checkedLocal.Error.ReplaceLineEndings("\n"));
+        CliRun.AssertOneLineError(refused, 2, "reads a local sqlite:/// store; got the server");
+    }
+
     [Fact]
     public async Task ServingAdd_OnALocalStore_RefusesAModelTheRegistryDoesNotHave()
     {
@@ -202,6 +249,7 @@ public sealed class StoreRuleTests(KeelServerFixture server) : IDisposable
     [InlineData("serving", "add")]
     [InlineData("predictions", "export")]
     [InlineData("artifacts", "list")]
+    [InlineData("admin", "check")]
     public async Task Help_OfEachCommand_StatesTheDefaultLocalStore(params string[] path)
     {
         var result = await LocalAsync([.. path, "--help"]);
