@@ -95,6 +95,7 @@ public sealed class EscapingTests(BrowserFixture fixture)
     {
         using var page = await fixture.Server.Http.GetAsync("/");
         var policy = string.Join(";", page.Headers.GetValues("Content-Security-Policy"));
+        Assert.Equal(Keel.Server.Ui.UiApi.ContentSecurityPolicy, policy);
         Assert.Contains("script-src 'self';", policy, StringComparison.Ordinal);
         Assert.DoesNotContain("unsafe-eval", policy, StringComparison.Ordinal);
         Assert.DoesNotMatch("script-src[^;]*unsafe-inline", policy);
@@ -102,6 +103,7 @@ public sealed class EscapingTests(BrowserFixture fixture)
 
         using var script = await fixture.Server.Http.GetAsync("/ui/js/app.js");
         Assert.Equal("text/javascript", script.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(Keel.Server.Ui.UiApi.ContentSecurityPolicy, string.Join(";", script.Headers.GetValues("Content-Security-Policy")));
 
         using var api = await fixture.Server.Http.GetAsync("/api/2.0/mlflow/experiments/search?max_results=1");
         Assert.Equal("default-src 'none'; frame-ancestors 'none'; sandbox", string.Join(";", api.Headers.GetValues("Content-Security-Policy")));

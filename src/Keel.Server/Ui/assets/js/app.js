@@ -47,6 +47,7 @@ async function render() {
       mount(main, content);
       document.title = (main.querySelector('h1')?.textContent || 'Keel') + ' · Keel';
       performance.mark('keel:page-ready');
+      requestAnimationFrame(() => requestAnimationFrame(() => performance.mark('keel:page-painted')));
       ready(main, raw);
     } catch (e) {
       if (mine !== generation) return;

@@ -1,4 +1,4 @@
-// Metric charts drawn by uPlot (vendored, ui/vendor/uplot): zoom by dragging across the plot
+// Metric charts (value by step) drawn by uPlot (vendored, ui/vendor/uplot): zoom by dragging across the plot
 // (double-click or "Reset zoom" to undo), log scale, and exponential-moving-average smoothing.
 import { h, fmtNum } from './dom.js';
 
@@ -63,7 +63,7 @@ export function metricChart(title, series, options = {}) {
         uSeries.push({ label: `${series[i].label} (raw)`, stroke: color + '55', width: 1, spanGaps: true, points: { show: false } });
       }
       shown.push(smooth(ys, w));
-      uSeries.push({ label: series[i].label, stroke: color, width: 2, spanGaps: true, paths: globalThis.uPlot.paths.stepped({ align: 1 }), points: { show: ys.length <= 60 } });
+      uSeries.push({ label: series[i].label, stroke: color, width: 2, spanGaps: true, points: { show: ys.length <= 60 } });
     });
     const width = Math.max(320, (plotBox.clientWidth || 560) - 4);
     plot = new globalThis.uPlot({

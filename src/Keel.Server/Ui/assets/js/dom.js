@@ -1,5 +1,5 @@
 // Every element is built with createElement and every user string goes in as a text node or an
-// attribute value: nothing is parsed as HTML (no innerHTML anywhere in the UI), so names, tags and
+// attribute value: nothing is parsed as HTML (no HTML-parsing sink anywhere in the UI; UiServingTests checks), so names, tags and
 // artifact file names are shown exactly as typed and cannot inject markup.
 
 /** h('a', {href: '#/x', class: 'y', onclick: fn}, 'text', child, [more]) */

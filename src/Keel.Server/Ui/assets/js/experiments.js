@@ -27,10 +27,12 @@ export async function experimentsPage({ home }) {
     experiments = [];
   }
 
-  if (home && !search) {
-    const active = experiments.filter(e => e.lifecycle_stage !== 'deleted').map(e => e.experiment_id);
-    const anyRun = active.length ? await mlflow.post('runs/search', { experiment_ids: active.slice(0, 100), max_results: 1 }) : {};
-    const models = await mlflow.get('registered-models/search', { max_results: 1 });
+  // An empty store: no experiment but the Default one, no run in it, no registered model.
+  if (home && !search && !searchError && experiments.length <= 1) {
+    const ids = experiments.map(e => e.experiment_id);
+    const [anyRun, models] = await Promise.all([
+      ids.length ? mlflow.post('runs/search', { experiment_ids: ids, max_results: 1, order_by: ['attributes.start_time DESC'] }) : {},
+      mlflow.get('registered-models/search', { max_results: 1 })]);
     if (!(anyRun.runs || []).length && !(models.registered_models || []).length) return firstRunPage();
   }
 

@@ -28,7 +28,7 @@ function savedColumns(expId) {
 }
 
 export async function runsPage(expId, q) {
-  const { experiment } = await mlflow.get('experiments/get', { experiment_id: expId });
+  const experimentRequest = mlflow.get('experiments/get', { experiment_id: expId });
   const state = {
     filter: q.get('filter') || '',
     order: q.get('order') || 'attributes.start_time DESC',
@@ -56,14 +56,22 @@ export async function runsPage(expId, q) {
   viewSel.addEventListener('change', go);
   sizeSel.addEventListener('change', go);
 
+  const search = () => mlflow.post('runs/search', {
+    experiment_ids: [expId], filter: state.filter || undefined, run_view_type: state.view,
+    max_results: state.size, order_by: [state.order], page_token: state.tokens[state.page],
+  });
+  // The first page is asked for together with the experiment (one round trip, not two).
+  let firstPage = search();
+  firstPage.catch(() => { /* shown by load() */ });
+  const { experiment } = await experimentRequest;
+
   async function load() {
     mount(error);
     let page;
     try {
-      page = await mlflow.post('runs/search', {
-        experiment_ids: [expId], filter: state.filter || undefined, run_view_type: state.view,
-        max_results: state.size, order_by: [state.order], page_token: state.tokens[state.page],
-      });
+      const request = firstPage ?? search();
+      firstPage = null;
+      page = await request;
     } catch (e) {
       mount(error, errorBox(new Error(`The search was refused: ${e.message}`)));
       mount(tableBox);
