@@ -91,6 +91,25 @@ public sealed class EscapingTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task HostileModelName_AndReason_AreShownAsText_InTheRegistryAndItsTimeline()
+    {
+        var server = fixture.Server;
+        var name = "model " + Img + " & 'q'";  // no '/': the registry refuses it in names
+        await server.PostAsync("registered-models/create", new { name });
+        await server.PostAsync("model-versions/create", new { name, source = "mlflow-artifacts:/models/hostile/1" });
+        await server.PostAsync("model-versions/transition-stage", new { name, version = "1", stage = "Staging", comment = "because " + Img });
+
+        await using var ui = await fixture.NewPageAsync();
+        await ui.GoAsync("#/models");
+        await Assertions.Expect(ui.Page.Locator("table[aria-label='Registered models'] a", new() { HasText = "model <img" })).ToHaveTextAsync(name);
+        await ui.RedrawAsync(() => ui.Page.Locator("table[aria-label='Registered models'] a", new() { HasText = "model <img" }).ClickAsync());
+        await Assertions.Expect(ui.Page.Locator("h1")).ToHaveTextAsync(name);
+        await Assertions.Expect(ui.Page.Locator("ol.timeline li").First).ToContainTextAsync("because " + Img);
+        await ui.ScreenshotAsync("escaping-registry");
+        await AssertNothingRanAsync(ui);
+    }
+
+    [Fact]
     public async Task UiResponses_CarryAPolicyWithoutInlineScript_AndApiResponsesKeepTheirOwn()
     {
         using var page = await fixture.Server.Http.GetAsync("/");

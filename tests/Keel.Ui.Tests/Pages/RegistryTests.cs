@@ -90,6 +90,22 @@ public sealed class RegistryTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task SettingAnAlias_WithAReason_ShowsItOnTheVersion_AndInTheTrail()
+    {
+        var (name, _) = await SeedModelAsync("credit-alias", 2);
+        await using var ui = await fixture.NewPageAsync();
+        await ui.GoAsync($"#/models/{name}");
+        await ui.Page.Locator("tr[data-version='2']").GetByRole(AriaRole.Button, new() { Name = "Set alias…" }).ClickAsync();
+        await Dialog(ui).GetByLabel("Alias").FillAsync("challenger");
+        await Dialog(ui).GetByLabel("Reason", new() { Exact = true }).FillAsync("shadow test");
+        await ui.RedrawAsync(() => Dialog(ui).GetByRole(AriaRole.Button, new() { Name = "Set alias" }).ClickAsync());
+
+        await Assertions.Expect(ui.Page.Locator("tr[data-version='2'] .badge")).ToHaveTextAsync("@challenger");
+        await Assertions.Expect(ui.Page.Locator("ol.timeline li").First).ToContainTextAsync("@challenger → v2");
+        await Assertions.Expect(ui.Page.Locator("ol.timeline li").First).ToContainTextAsync("shadow test");
+    }
+
+    [Fact]
     public async Task AVersionPage_DrawsItsLineage_FromDataDigestToRunToVersion()
     {
         var (name, run) = await SeedModelAsync("credit-lineage", 1);

@@ -84,6 +84,28 @@ public sealed class RunDetailTests(BrowserFixture fixture)
         ui.AssertNoProblems();
     }
 
+    [Fact]
+    public async Task ARunWithAGateReport_ShowsEveryCheck_AndTheVerdict()
+    {
+        var server = fixture.Server;
+        var exp = await server.CreateExperimentAsync("run-detail-gates");
+        var run = await server.CreateRunAsync(exp, "gated");
+        await server.UploadArtifactAsync(run, "validation/gate-report.json", Encoding.UTF8.GetBytes("""
+            {"checks": [
+              {"gate": "metric", "subject": "log_loss", "check": "min_relative_change", "value": "0.31", "bound": "<= 0.294", "outcome": "FAILED", "reason": "candidate log_loss = 0.31"},
+              {"gate": "quality", "subject": "age", "check": "missing_share", "value": "0", "bound": "<= 0.15", "outcome": "PASSED", "reason": null}
+            ], "passed": false, "failed": 1, "counted": 2, "tag_value": "failed: 1 of 2 checks"}
+            """));
+
+        await using var ui = await fixture.NewPageAsync();
+        await ui.GoAsync($"#/runs/{run.Id}");
+        var report = ui.Page.Locator("section[aria-label='Gate report']");
+        await Assertions.Expect(report.Locator("h2 .badge")).ToHaveTextAsync("failed: 1 of 2 checks");
+        await Assertions.Expect(report.Locator("tbody tr")).ToHaveCountAsync(2);
+        await Assertions.Expect(report.Locator("tbody tr.diff")).ToContainTextAsync("log_loss");
+        ui.AssertNoProblems();
+    }
+
     private static async Task<int> PaintedPixelsAsync(ILocator figure) =>
         await figure.Locator("canvas").EvaluateAsync<int>(
             """
