@@ -38,6 +38,12 @@ public sealed class RunDetailTests(BrowserFixture fixture)
         await Assertions.Expect(ui.Page.Locator("table[aria-label=Datasets]")).ToContainTextAsync("4f2a9c1e");
         await Assertions.Expect(ui.Page.Locator("table[aria-label=Parameters]")).ToContainTextAsync("lr");
 
+        // Zoom from the keyboard: the visible step range halves around its middle.
+        await Assertions.Expect(loss).ToHaveAttributeAsync("data-x-range", "0..3");
+        await loss.GetByRole(AriaRole.Button, new() { Name = "Zoom in" }).FocusAsync();
+        await ui.Page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(loss).ToHaveAttributeAsync("data-x-range", "0.75..2.25");
+
         // Log scale and smoothing redraw the chart (smoothing adds the raw series, faded).
         await loss.GetByLabel("Log scale").CheckAsync();
         await loss.GetByLabel("Smoothing for loss").FillAsync("0.6");

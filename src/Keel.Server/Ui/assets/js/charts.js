@@ -1,5 +1,6 @@
 // Metric charts (value by step) drawn by uPlot (vendored, ui/vendor/uplot): zoom by dragging across the plot
-// (double-click or "Reset zoom" to undo), log scale, and exponential-moving-average smoothing.
+// or with the Zoom in/out buttons (double-click or "Reset zoom" to undo), log scale, and
+// exponential-moving-average smoothing.
 import { h, fmtNum } from './dom.js';
 
 export const PALETTE = ['#2a6fdb', '#e8590c', '#2b8a3e', '#c2255c', '#7048e8', '#0b7285', '#a61e4d', '#5c940d', '#d9480f', '#495057'];
@@ -41,6 +42,8 @@ export function metricChart(title, series, options = {}) {
     h('div', { class: 'toolbar' },
       h('label', null, logBox, ' Log scale'),
       h('label', null, 'Smoothing ', smoothInput, ' ', smoothLabel),
+      h('button', { type: 'button', onclick: () => zoom(0.5) }, 'Zoom in'),
+      h('button', { type: 'button', onclick: () => zoom(2) }, 'Zoom out'),
       h('button', { type: 'button', onclick: () => draw() }, 'Reset zoom')),
     plotBox,
     h('details', null, h('summary', null, 'Data'),
@@ -50,6 +53,15 @@ export function metricChart(title, series, options = {}) {
       data[0].length > 1000 ? h('p', { class: 'muted' }, `First 1000 of ${data[0].length} steps.`) : null));
 
   let plot;
+  // Zoom from the keyboard too: scale the visible step range around its middle.
+  function zoom(factor) {
+    if (!plot) return;
+    const { min, max } = plot.scales.x;
+    const mid = (min + max) / 2, half = ((max - min) / 2) * factor;
+    const lo = Math.max(data[0][0], mid - half), hi = Math.min(data[0][data[0].length - 1], mid + half);
+    if (hi > lo) plot.setScale('x', { min: lo, max: hi });
+  }
+
   function draw() {
     if (plot) plot.destroy();
     const w = Number(smoothInput.value);
@@ -71,6 +83,7 @@ export function metricChart(title, series, options = {}) {
       scales: { x: { time: false }, y: { distr: logBox.checked ? 3 : 1 } },
       axes: [{ stroke: 'currentColor', grid: { stroke: '#8884' } }, { stroke: 'currentColor', grid: { stroke: '#8884' } }],
       cursor: { drag: { x: true, y: false } },
+      hooks: { setScale: [(u, key) => { if (key === 'x') box.dataset.xRange = `${fmtNum(u.scales.x.min)}..${fmtNum(u.scales.x.max)}`; }] },
       series: uSeries,
     }, shown, plotBox);
   }
