@@ -7,6 +7,7 @@ using Keel.Server.Infrastructure;
 using Keel.Server.Registry;
 using Keel.Server.Serving;
 using Keel.Server.Tracking;
+using Keel.Server.Ui;
 using Keel.Storage;
 using Keel.Storage.Sqlite;
 
@@ -60,6 +61,7 @@ public static class KeelServerApp
         app.MapServingApi();
         app.MapServingMetrics();
         app.MapPredictionLogApi();
+        app.MapKeelUi();
         return app;
     }
 }
