@@ -88,6 +88,7 @@ public abstract class InputRulesSuite : IAsyncLifetime
             ["alias v1 is reserved"] = (ErrorCode.InvalidParameterValue, s => s.Registry.SetAliasAsync(s.Model, "v1", "1", Alice)),
             ["alias latest is reserved"] = (ErrorCode.InvalidParameterValue, s => s.Registry.SetAliasAsync(s.Model, "Latest", "1", Alice)),
             ["alias with a dot"] = (ErrorCode.InvalidParameterValue, s => s.Registry.SetAliasAsync(s.Model, "a.b", "1", Alice)),
+            ["alias history of an alias with a slash"] = (ErrorCode.InvalidParameterValue, s => s.Registry.AliasTargetAtAsync(s.Model, "a/b", 0)),
 
             // Model-version sources (ModelSourceValidator.ValidateRegistration).
             ["source /etc/passwd"] = (ErrorCode.InvalidParameterValue, s => Version(s, "/etc/passwd", null)),
