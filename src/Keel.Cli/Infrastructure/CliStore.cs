@@ -38,7 +38,7 @@ internal sealed class CliStore : IAsyncDisposable
         Location = location;
         _local = local;
         Tracking = local;
-        Registry = new GuardedRegistryStore(new SqliteRegistryStore(local));
+        Registry = new SqliteRegistryStore(local);
         Artifacts = new LocalArtifactStore(location.ArtifactRoot!);
         User = new KeelClientOptions().User;
         Serving = new LocalServingAdmin(new SqliteServedModelStore(local), Registry, location);

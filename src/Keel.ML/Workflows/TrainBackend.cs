@@ -78,13 +78,10 @@ public sealed class TrainBackend : IAsyncDisposable
             var run = await Tracking.GetRunAsync(runs.RunId, cancellationToken).ConfigureAwait(false);
             root = RunRoot(run.Info) + (runs.Path.Length == 0 ? string.Empty : "/" + runs.Path.Trim('/'));
         }
-        else if (ArtifactUris.IsProxied(version.Source))
-        {
-            root = ArtifactUris.ToRelativePath(version.Source);
-        }
         else
         {
-            throw KeelException.InvalidParameter($"Model version {version.Name}/{version.Version}: its source '{version.Source}' is not in Keel's artifact store.");
+            // The one gate for sources outside the store: recorded as metadata, never read.
+            root = StoreLocation.ToStorePath(version.Source, _artifacts.RootUri, $"Model version '{version.Name}' {version.Version}");
         }
 
         var count = await _artifacts.CopyToDirectoryAsync(root.TrimEnd('/'), directory, cancellationToken).ConfigureAwait(false);
