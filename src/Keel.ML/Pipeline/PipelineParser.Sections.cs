@@ -1,3 +1,4 @@
+using Keel.Core.Validation.Gates;
 using Keel.ML.Evaluation;
 using Keel.ML.Training;
 using YamlDotNet.RepresentationModel;
@@ -16,7 +17,7 @@ public static partial class PipelineParser
             return null;
         }
 
-        reader.CheckKeys(map, "trainer", "name", "params");
+        reader.CheckKeys(map, "trainer", "name", "params", "class_weights");
         var name = reader.String(map, "name", "trainer", required: true);
         var spec = FindTrainer(reader, map, name, task);
         var parameters = new SortedDictionary<string, double>(StringComparer.Ordinal);
@@ -39,7 +40,8 @@ public static partial class PipelineParser
             }
         }
 
-        return name is null ? null : new TrainerSection(name, parameters);
+        var classWeights = ReadClassWeights(reader, map, task);
+        return name is null ? null : new TrainerSection(name, parameters) { ClassWeights = classWeights };
     }
 
     private static bool Check(YamlReader reader, TrainerSpec spec, string parameter, double value, YamlNode keyNode, YamlNode valueNode, string path)
@@ -78,7 +80,7 @@ public static partial class PipelineParser
         }
 
         var metric = reader.String(map, "metric", "sweep", required: false) ?? MetricNames.Primary(task);
-        if (!MetricNames.For(task).Contains(metric))
+        if (!MetricNames.IsKnown(task, metric))
         {
             reader.Problems.Add(YamlReader.Get(map, "metric"), "sweep.metric", $"expected one of {MetricList(task)}");
         }
@@ -173,7 +175,7 @@ public static partial class PipelineParser
         {
             var metric = (key as YamlScalarNode)?.Value ?? string.Empty;
             var path = "thresholds." + metric;
-            if (!MetricNames.For(task).Contains(metric))
+            if (!MetricNames.IsKnown(task, metric))
             {
                 reader.Problems.Add(key, path, $"unknown metric for this task; expected one of {MetricList(task)}");
                 continue;
@@ -204,13 +206,21 @@ public static partial class PipelineParser
                 }
                 else
                 {
-                    result[metric] = new MetricThreshold(min, max) { MinAbsoluteChange = absolute, MinRelativeChange = relative };
+                    var greater = MetricNames.HigherIsBetter(metric);
+                    result[metric] = new MetricThreshold(metric)
+                    {
+                        Threshold = greater ? min : max,
+                        OppositeBound = greater ? max : min,
+                        MinAbsoluteChange = absolute,
+                        MinRelativeChange = relative,
+                        GreaterIsBetter = greater,
+                    };
                 }
             }
             else if (reader.Number(value, path) is { } bound)
             {
                 // A bare number is a floor for scores and a ceiling for losses and errors.
-                result[metric] = MetricNames.HigherIsBetter(metric) ? new MetricThreshold(bound, null) : new MetricThreshold(null, bound);
+                result[metric] = new MetricThreshold(metric) { Threshold = bound, GreaterIsBetter = MetricNames.HigherIsBetter(metric) };
             }
         }
 

@@ -44,9 +44,14 @@ public sealed partial class TrainerCatalog
         }
 
         var context = _owner.MLContext;
-        var estimator = _owner.Featurization.Featurize(data.Features, spec.NeedsNormalization)
-            .Append(spec.Create(context, options.Parameters, _owner.Seed));
-        var view = data.ToView();
+        var estimator = _owner.Featurization.Featurize(new FeaturizationOptions { Features = data.Features, Normalize = spec.NeedsNormalization, DateParts = data.DateParts })
+            .Append(spec.Create(context, options.Parameters, _owner.Seed, data.ClassWeights is null ? null : TrainerRegistry.WeightColumn));
+        if (TargetTransforms.Inverse(context, data.TargetTransform) is { } inverse)
+        {
+            estimator = estimator.Append(inverse);
+        }
+
+        var view = data.ToTrainingView();
         var transformer = estimator.Fit(view);
         return new TrainedModel(transformer, data.Label.Task, spec.Name, options.Parameters, data.Features, data.Label, view.Schema);
     }

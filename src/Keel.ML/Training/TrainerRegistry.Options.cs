@@ -6,18 +6,26 @@ namespace Keel.ML.Training;
 
 public static partial class TrainerRegistry
 {
-    private static T Tree<T>(IReadOnlyDictionary<string, double> p, int seed)
+    /// <summary>Sets the example weight column (class weights), or leaves it unset.</summary>
+    private static T Weighted<T>(T options, string? weightColumn)
+        where T : TrainerInputBaseWithWeight
+    {
+        options.ExampleWeightColumnName = weightColumn;
+        return options;
+    }
+
+    private static T Tree<T>(IReadOnlyDictionary<string, double> p, int seed, string? weightColumn)
         where T : BoostedTreeOptions, new()
     {
-        var options = Forest<T>(p, seed);
+        var options = Forest<T>(p, seed, weightColumn);
         options.LearningRate = Real(p, LearningRate, options.LearningRate);
         return options;
     }
 
-    private static T Forest<T>(IReadOnlyDictionary<string, double> p, int seed)
+    private static T Forest<T>(IReadOnlyDictionary<string, double> p, int seed, string? weightColumn)
         where T : TreeOptions, new()
     {
-        var options = new T { LabelColumnName = LabelColumn, FeatureColumnName = FeaturesColumn, Seed = seed, NumberOfThreads = 1 };
+        var options = new T { LabelColumnName = LabelColumn, FeatureColumnName = FeaturesColumn, ExampleWeightColumnName = weightColumn, Seed = seed, NumberOfThreads = 1 };
         options.NumberOfTrees = Int(p, Trees, options.NumberOfTrees);
         options.NumberOfLeaves = Int(p, Leaves, options.NumberOfLeaves);
         options.MinimumExampleCountPerLeaf = Int(p, MinLeaf, options.MinimumExampleCountPerLeaf);

@@ -13,6 +13,9 @@ public static partial class TrainerRegistry
     /// <summary>The column trainers read the label from.</summary>
     public const string LabelColumn = "Label";
 
+    /// <summary>The column trainers read example weights from (class weights).</summary>
+    public const string WeightColumn = "Weight";
+
     /// <summary>The column trainers read the feature vector from.</summary>
     public const string FeaturesColumn = "Features";
 
@@ -35,22 +38,22 @@ public static partial class TrainerRegistry
 
     private static readonly TrainerSpec[] All =
     [
-        new("FastTree", MLTask.Binary, false, TreeParams, (c, p, s) => c.BinaryClassification.Trainers.FastTree(Tree<FastTreeBinaryTrainer.Options>(p, s))),
-        new("LightGbm", MLTask.Binary, false, LightGbmParams, (c, p, s) => c.BinaryClassification.Trainers.LightGbm(GbmBinary(p, s))),
-        new("FastForest", MLTask.Binary, false, ForestParams, (c, p, s) => c.BinaryClassification.Trainers.FastForest(Forest<FastForestBinaryTrainer.Options>(p, s))),
-        new("SdcaLogisticRegression", MLTask.Binary, true, SdcaParams, (c, p, s) => c.BinaryClassification.Trainers.SdcaLogisticRegression(SdcaBinary(p))),
-        new("LbfgsLogisticRegression", MLTask.Binary, true, LbfgsParams, (c, p, s) => c.BinaryClassification.Trainers.LbfgsLogisticRegression(LbfgsBinary(p))),
+        new("FastTree", MLTask.Binary, false, TreeParams, (c, p, s, w) => c.BinaryClassification.Trainers.FastTree(Tree<FastTreeBinaryTrainer.Options>(p, s, w))),
+        new("LightGbm", MLTask.Binary, false, LightGbmParams, (c, p, s, w) => c.BinaryClassification.Trainers.LightGbm(Weighted(GbmBinary(p, s), w))),
+        new("FastForest", MLTask.Binary, false, ForestParams, (c, p, s, w) => c.BinaryClassification.Trainers.FastForest(Forest<FastForestBinaryTrainer.Options>(p, s, w))),
+        new("SdcaLogisticRegression", MLTask.Binary, true, SdcaParams, (c, p, s, w) => c.BinaryClassification.Trainers.SdcaLogisticRegression(Weighted(SdcaBinary(p), w))),
+        new("LbfgsLogisticRegression", MLTask.Binary, true, LbfgsParams, (c, p, s, w) => c.BinaryClassification.Trainers.LbfgsLogisticRegression(Weighted(LbfgsBinary(p), w))),
 
-        new("LightGbm", MLTask.Multiclass, false, LightGbmParams, (c, p, s) => c.MulticlassClassification.Trainers.LightGbm(GbmMulticlass(p, s))),
-        new("SdcaMaximumEntropy", MLTask.Multiclass, true, SdcaParams, (c, p, s) => c.MulticlassClassification.Trainers.SdcaMaximumEntropy(SdcaMulticlass(p))),
-        new("LbfgsMaximumEntropy", MLTask.Multiclass, true, LbfgsParams, (c, p, s) => c.MulticlassClassification.Trainers.LbfgsMaximumEntropy(LbfgsMulticlass(p))),
-        new("FastTree", MLTask.Multiclass, false, TreeParams, (c, p, s) => c.MulticlassClassification.Trainers.OneVersusAll(c.BinaryClassification.Trainers.FastTree(Tree<FastTreeBinaryTrainer.Options>(p, s)))),
+        new("LightGbm", MLTask.Multiclass, false, LightGbmParams, (c, p, s, w) => c.MulticlassClassification.Trainers.LightGbm(Weighted(GbmMulticlass(p, s), w))),
+        new("SdcaMaximumEntropy", MLTask.Multiclass, true, SdcaParams, (c, p, s, w) => c.MulticlassClassification.Trainers.SdcaMaximumEntropy(Weighted(SdcaMulticlass(p), w))),
+        new("LbfgsMaximumEntropy", MLTask.Multiclass, true, LbfgsParams, (c, p, s, w) => c.MulticlassClassification.Trainers.LbfgsMaximumEntropy(Weighted(LbfgsMulticlass(p), w))),
+        new("FastTree", MLTask.Multiclass, false, TreeParams, (c, p, s, w) => c.MulticlassClassification.Trainers.OneVersusAll(c.BinaryClassification.Trainers.FastTree(Tree<FastTreeBinaryTrainer.Options>(p, s, w)))),
 
-        new("FastTree", MLTask.Regression, false, TreeParams, (c, p, s) => c.Regression.Trainers.FastTree(Tree<FastTreeRegressionTrainer.Options>(p, s))),
-        new("LightGbm", MLTask.Regression, false, LightGbmParams, (c, p, s) => c.Regression.Trainers.LightGbm(GbmRegression(p, s))),
-        new("FastForest", MLTask.Regression, false, ForestParams, (c, p, s) => c.Regression.Trainers.FastForest(Forest<FastForestRegressionTrainer.Options>(p, s))),
-        new("Sdca", MLTask.Regression, true, SdcaParams, (c, p, s) => c.Regression.Trainers.Sdca(SdcaRegression(p))),
-        new("OnlineGradientDescent", MLTask.Regression, true, OgdParams, (c, p, s) => c.Regression.Trainers.OnlineGradientDescent(Ogd(p))),
+        new("FastTree", MLTask.Regression, false, TreeParams, (c, p, s, w) => c.Regression.Trainers.FastTree(Tree<FastTreeRegressionTrainer.Options>(p, s, w))),
+        new("LightGbm", MLTask.Regression, false, LightGbmParams, (c, p, s, w) => c.Regression.Trainers.LightGbm(Weighted(GbmRegression(p, s), w))),
+        new("FastForest", MLTask.Regression, false, ForestParams, (c, p, s, w) => c.Regression.Trainers.FastForest(Forest<FastForestRegressionTrainer.Options>(p, s, w))),
+        new("Sdca", MLTask.Regression, true, SdcaParams, (c, p, s, w) => c.Regression.Trainers.Sdca(Weighted(SdcaRegression(p), w))),
+        new("OnlineGradientDescent", MLTask.Regression, true, OgdParams, (c, p, s, w) => c.Regression.Trainers.OnlineGradientDescent(Ogd(p))),
     ];
 
     /// <summary>Every trainer, in documentation order.</summary>

@@ -7,7 +7,8 @@ namespace Keel.ML.Training;
 /// <param name="context">The ML context (seeded).</param>
 /// <param name="parameters">Hyper-parameters by snake_case name; absent ones keep ML.NET's defaults.</param>
 /// <param name="seed">The seed for trainers that take their own.</param>
-public delegate IEstimator<ITransformer> TrainerFactory(MLContext context, IReadOnlyDictionary<string, double> parameters, int seed);
+/// <param name="weightColumn">The example weight column (<see cref="TrainerRegistry.WeightColumn"/>), or null for equal weights.</param>
+public delegate IEstimator<ITransformer> TrainerFactory(MLContext context, IReadOnlyDictionary<string, double> parameters, int seed, string? weightColumn);
 
 /// <summary>A trainer Keel knows by name for one task.</summary>
 /// <param name="Name">The name in <c>pipeline.yaml</c>, e.g. <c>FastTree</c>.</param>
