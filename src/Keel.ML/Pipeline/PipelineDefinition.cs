@@ -145,6 +145,27 @@ public sealed record SplitSection
 
     /// <summary>Split by this datetime column instead: oldest rows train, newest test.</summary>
     public string? TimeColumn { get; init; }
+
+    /// <summary>
+    /// Whether the training split is also cross-validated (<c>kind: kfold</c>): the final model is
+    /// still fitted on the whole training split and tested on the test split.
+    /// </summary>
+    /// <value><see cref="SplitKind.Holdout"/>.</value>
+    public SplitKind Kind { get; init; }
+
+    /// <summary>The number of folds with <see cref="SplitKind.KFold"/> (2 to 20).</summary>
+    /// <value>5.</value>
+    public int Folds { get; init; } = 5;
+}
+
+/// <summary>How the training split is used.</summary>
+public enum SplitKind
+{
+    /// <summary>Train once on the training split.</summary>
+    Holdout,
+
+    /// <summary>Also k-fold cross-validate on the training split, logging each metric's mean and standard deviation.</summary>
+    KFold,
 }
 
 /// <summary>The <c>trainer:</c> section.</summary>

@@ -193,7 +193,7 @@ public static partial class PipelineParser
             return defaults with { Stratified = classification };
         }
 
-        reader.CheckKeys(map, "split", "train", "validation", "test", "seed", "stratified", "time_column");
+        reader.CheckKeys(map, "split", "train", "validation", "test", "seed", "stratified", "time_column", "kind", "folds");
         var train = Fraction(reader, map, "train") ?? defaults.Train;
         var validation = Fraction(reader, map, "validation") ?? defaults.Validation;
         var test = Fraction(reader, map, "test") ?? defaults.Test;
@@ -223,8 +223,32 @@ public static partial class PipelineParser
             reader.Problems.Add(YamlReader.Get(map, "stratified"), "split.stratified", "expected false with time_column (a time split keeps time order)");
         }
 
+        var kindText = reader.String(map, "kind", "split", required: false);
+        SplitKind? kind = kindText switch { null or "holdout" => SplitKind.Holdout, "kfold" => SplitKind.KFold, _ => null };
+        if (kind is null)
+        {
+            reader.Problems.Add(YamlReader.Get(map, "kind"), "split.kind", "expected holdout or kfold");
+        }
+
+        var folds = reader.Integer(map, "folds", "split");
+        if (folds is < 2 or > 20)
+        {
+            reader.Problems.Add(YamlReader.Get(map, "folds"), "split.folds", "expected a whole number from 2 to 20");
+        }
+        else if (folds is not null && kind != SplitKind.KFold)
+        {
+            reader.Problems.Add(YamlReader.Get(map, "folds"), "split.folds", "expected only with kind: kfold");
+        }
+
+        if (kind == SplitKind.KFold && timeColumn is not null)
+        {
+            reader.Problems.Add(YamlReader.Get(map, "kind"), "split.kind", "expected holdout with time_column (folds would train on the future)");
+        }
+
         return new SplitSection
         {
+            Kind = kind ?? SplitKind.Holdout,
+            Folds = folds is >= 2 and <= 20 ? folds.Value : defaults.Folds,
             Train = train,
             Validation = validation,
             Test = test,

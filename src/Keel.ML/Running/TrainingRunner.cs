@@ -132,6 +132,14 @@ public sealed partial class TrainingRunner
         }
 
         Lap(timings, "train", clock);
+        CrossValidationResult? crossValidation = null;
+        if (pipeline.Split.Kind == SplitKind.KFold)
+        {
+            progress?.Report($"cross-validating {model.Trainer} on {pipeline.Split.Folds} folds of the training split");
+            crossValidation = CrossValidationResult.Run(train, pipeline.Split, model.Trainer, model.Parameters, cancellationToken);
+            Lap(timings, "cross_validation", clock);
+        }
+
         progress?.Report("evaluating train, validation and test splits");
 
         // The training split is the largest to score: do it on another core while the
@@ -226,6 +234,7 @@ public sealed partial class TrainingRunner
             PlotFileName = plotName,
             TestPredictions = testPredictions,
             TestData = test.Table,
+            CrossValidation = crossValidation,
             SweepTrials = sweep?.Trials ?? [],
             BestTrial = sweep?.BestIndex,
             OutputDirectory = options.OutputDirectory,
@@ -280,6 +289,7 @@ public sealed partial class TrainingRunner
         ["split_validation"] = pipeline.Split.Validation,
         ["split_test"] = pipeline.Split.Test,
         ["split_method"] = SplitMethod(pipeline.Split, pipeline.Data.Task),
+        ["split_kind"] = pipeline.Split.Kind == SplitKind.KFold ? $"kfold:{pipeline.Split.Folds}" : "holdout",
         ["target_transform"] = TargetTransforms.Name(pipeline.Data.TargetTransform),
         ["class_weights"] = pipeline.Trainer.ClassWeights switch
         {

@@ -241,4 +241,77 @@ public class PipelineParserTests
 
         Assert.Contains("line 5: thresholds.macro_f1: unknown metric for this task", error.Message);
     }
+
+    [Fact]
+    public void Parse_ModellingOptions_AreRead()
+    {
+        var p = PipelineParser.Parse("""
+            name: p
+            data:
+              path: d.csv
+              test_path: holdout/t.csv
+              target: y
+              task: regression
+              target_transform: log1p
+              date_parts: {when: [month, year]}
+            split: {kind: kfold, folds: 3}
+            trainer: {name: FastTree}
+            importance: false
+            """, "/data/p/pipeline.yaml");
+
+        Assert.Equal(Path.GetFullPath("/data/p/holdout/t.csv"), p.Data.TestPath);
+        Assert.Equal(TargetTransform.Log1p, p.Data.TargetTransform);
+        Assert.Equal(["year", "month"], p.Data.DateParts["when"]);
+        Assert.Equal((SplitKind.KFold, 3), (p.Split.Kind, p.Split.Folds));
+        Assert.Equal((0.9, 0.1, 0.0), (p.Split.Train, p.Split.Validation, p.Split.Test));
+        Assert.Equal(ImportanceMethod.None, p.Importance);
+        Assert.Null(p.Trainer.ClassWeights);
+    }
+
+    [Fact]
+    public void Parse_ClassWeights_BalancedOrByClass()
+    {
+        var balanced = PipelineParser.Parse("name: p\ndata: {path: d.csv, target: y, task: binary}\ntrainer: {name: FastTree, class_weights: balanced}\n");
+        var explicitWeights = PipelineParser.Parse("name: p\ndata: {path: d.csv, target: y, task: binary}\ntrainer: {name: FastTree, class_weights: {bad: 3}}\n");
+
+        Assert.True(balanced.Trainer.ClassWeights!.Balanced);
+        Assert.Equal(3, explicitWeights.Trainer.ClassWeights!.Weights["bad"]);
+    }
+
+    [Fact]
+    public void Parse_BadModellingOptions_AreAllReportedWithTheirLines()
+    {
+        var error = Assert.Throws<KeelException>(() => PipelineParser.Parse("""
+            name: p
+            data:
+              path: d.csv
+              test_path: t.csv
+              target: y
+              task: binary
+              target_transform: sqrt
+              date_parts: {when: [month, week]}
+            split: {kind: kfold, folds: 30, test: 0.2, train: 0.8}
+            trainer:
+              name: FastTree
+              class_weights: {bad: -1}
+            importance: shap
+            """));
+
+        Assert.Contains("line 7: data.target_transform: expected none, log or log1p", error.Message);
+        Assert.Contains("line 8: data.date_parts.when: unknown part 'week'", error.Message);
+        Assert.Contains("line 9: split.folds: expected a whole number from 2 to 20", error.Message);
+        Assert.Contains("line 9: split.test: expected 0 or nothing with data.test_path", error.Message);
+        Assert.Contains("line 12: trainer.class_weights.bad: expected a weight above 0", error.Message);
+        Assert.Contains("line 13: importance: expected permutation or false", error.Message);
+    }
+
+    [Fact]
+    public void Parse_LogTargetForClassification_AndClassWeightsForRegression_AreRefused()
+    {
+        var error = Assert.Throws<KeelException>(() => PipelineParser.Parse("name: p\ndata: {path: d.csv, target: y, task: binary, target_transform: log}\ntrainer: {name: FastTree}\n"));
+        var weights = Assert.Throws<KeelException>(() => PipelineParser.Parse("name: p\ndata: {path: d.csv, target: y, task: regression}\ntrainer: {name: FastTree, class_weights: balanced}\n"));
+
+        Assert.Contains("line 2: data.target_transform: expected only with task: regression", error.Message);
+        Assert.Contains("line 3: trainer.class_weights: expected only with task: binary or multiclass", weights.Message);
+    }
 }

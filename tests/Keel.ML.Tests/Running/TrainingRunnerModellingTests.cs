@@ -241,6 +241,68 @@ public sealed class TrainingRunnerModellingTests : IDisposable
         Assert.Contains("precision_class_rent", test.Keys);
     }
 
+    [Fact]
+    public async Task KFold_LogsMeanAndStdOfEveryMetric_AndTheFinalModelTrainsOnTheWholeTrainingSplit()
+    {
+        const string yaml = """
+            name: credit
+            data: {path: credit_data_600.csv, target: Status, task: binary}
+            split: {kind: kfold, folds: 4, train: 0.8, validation: 0, test: 0.2, seed: 3}
+            trainer: {name: FastTree, params: {number_of_trees: 10}}
+            importance: false
+            """;
+
+        var result = await RunAsync(yaml);
+
+        var cv = result.CrossValidation!;
+        Assert.Equal(4, cv.Folds.Count);
+        var metrics = cv.ToMetrics();
+        foreach (var metric in MetricNames.For(MLTask.Binary))
+        {
+            var values = cv.Folds.Select(f => f[metric]).ToArray();
+            var mean = values.Average();
+            Assert.Equal(mean, metrics[$"cv_{metric}_mean"], 1e-12);
+            Assert.Equal(Math.Sqrt(values.Select(v => (v - mean) * (v - mean)).Average()), metrics[$"cv_{metric}_std"], 1e-12);
+        }
+
+        Assert.True(metrics["cv_roc_auc_mean"] > 0.6);
+        Assert.True(metrics["cv_roc_auc_std"] > 0);
+        Assert.Equal((480, 0, 120), (result.Splits.Train, result.Splits.Validation, result.Splits.Test));
+        Assert.Equal("kfold:4", result.Metadata.Hyperparameters["split_kind"].ToString());
+        Assert.True(result.Timings.ContainsKey("cross_validation"));
+    }
+
+    [Fact]
+    public void KFold_Summary_IsTheMeanAndPopulationStd_HandComputed()
+    {
+        var summary = CrossValidationResult.Summarize(
+        [
+            new Dictionary<string, double> { ["r2_score"] = 0.5, ["f1_class_a"] = 1 },
+            new Dictionary<string, double> { ["r2_score"] = 0.7 },
+            new Dictionary<string, double> { ["r2_score"] = 0.9, ["f1_class_a"] = double.NaN },
+        ]);
+
+        // numpy: np.mean([.5, .7, .9]) = 0.7, np.std([.5, .7, .9]) = sqrt(0.08 / 3).
+        Assert.Equal(0.7, summary.Mean["r2_score"], 1e-12);
+        Assert.Equal(Math.Sqrt(0.08 / 3), summary.Std["r2_score"], 1e-12);
+        Assert.Equal(1, summary.Mean["f1_class_a"]);
+        Assert.Equal(0, summary.Std["f1_class_a"]);
+    }
+
+    [Fact]
+    public void KFold_StratifiedFolds_SplitEachClassEvenly()
+    {
+        string?[] classes = [.. Enumerable.Repeat("a", 10), .. Enumerable.Repeat("b", 5)];
+
+        var folds = CrossValidationResult.AssignFolds(classes.Length, 5, 1, classes);
+
+        for (var k = 0; k < 5; k++)
+        {
+            Assert.Equal(2, Enumerable.Range(0, 10).Count(i => folds[i] == k));
+            Assert.Equal(1, Enumerable.Range(10, 5).Count(i => folds[i] == k));
+        }
+    }
+
     private static List<IReadOnlyDictionary<string, JsonElement>> ExampleRows(string packageDirectory)
     {
         var example = JsonDocument.Parse(File.ReadAllText(Path.Combine(packageDirectory, ModelPackage.InputExampleFileName))).RootElement;
