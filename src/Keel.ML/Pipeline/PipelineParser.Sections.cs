@@ -27,7 +27,10 @@ public static partial class PipelineParser
             {
                 var parameter = (key as YamlScalarNode)?.Value ?? string.Empty;
                 var path = "trainer.params." + parameter;
-                var number = reader.Number(value, path);
+                var known = spec?.Find(parameter);
+                var number = known?.Type == HyperParameterType.Boolean && value is YamlScalarNode { Value: "true" or "false" } flag
+                    ? (flag.Value == "true" ? 1 : 0)
+                    : reader.Number(value, path);
                 if (spec is null || number is null)
                 {
                     continue;
@@ -35,8 +38,13 @@ public static partial class PipelineParser
 
                 if (Check(reader, spec, parameter, number.Value, key, value, path))
                 {
-                    parameters[parameter] = number.Value;
+                    parameters[known!.Name] = number.Value;
                 }
+            }
+
+            if (spec is not null && parameters.Count > 0 && MLNetRefuses(spec, parameters) is { } why)
+            {
+                reader.Problems.Add(paramMap, "trainer.params", $"ML.NET refuses these values: {why}");
             }
         }
 
@@ -49,8 +57,10 @@ public static partial class PipelineParser
         var known = spec.Find(parameter);
         if (known is null)
         {
+            var suggestions = spec.Suggest(parameter);
+            var hint = suggestions.Count > 0 ? $"did you mean {string.Join(" or ", suggestions)}? " : string.Empty;
             reader.Problems.Add(keyNode, path,
-                $"unknown hyper-parameter for {spec.Name}; expected one of {string.Join(", ", spec.Parameters.Select(p => p.Name))}");
+                $"unknown hyper-parameter for {spec.Name}; {hint}{spec.Name} accepts {spec.Parameters.Count}: {string.Join(", ", spec.Parameters.Select(p => p.Name))} (see docs/pipeline-trainers.md)");
             return false;
         }
 
@@ -61,6 +71,20 @@ public static partial class PipelineParser
         }
 
         return true;
+    }
+
+    /// <summary>ML.NET's own checks of the options (made when a trainer is created), or null when it accepts them.</summary>
+    private static string? MLNetRefuses(TrainerSpec spec, IReadOnlyDictionary<string, double> parameters)
+    {
+        try
+        {
+            spec.Create(new Microsoft.ML.MLContext(0), parameters, 0, null);
+            return null;
+        }
+        catch (Exception error) when (error is ArgumentException or InvalidOperationException or FormatException)
+        {
+            return error.Message;
+        }
     }
 
     private static SweepSection? ReadSweep(YamlReader reader, YamlMappingNode root, MLTask task, TrainerSection? trainer, SplitSection split)
@@ -104,7 +128,7 @@ public static partial class PipelineParser
             var parameter = (key as YamlScalarNode)?.Value ?? string.Empty;
             if (ReadSpace(reader, spec, method, parameter, key, value) is { } candidates)
             {
-                space[parameter] = candidates;
+                space[spec?.Find(parameter)?.Name ?? parameter] = candidates;
             }
         }
 

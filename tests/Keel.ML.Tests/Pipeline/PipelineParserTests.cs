@@ -314,4 +314,51 @@ public class PipelineParserTests
         Assert.Contains("line 2: data.target_transform: expected only with task: regression", error.Message);
         Assert.Contains("line 3: trainer.class_weights: expected only with task: binary or multiclass", weights.Message);
     }
+
+    [Fact]
+    public void Parse_TrainerParams_TakeEveryMLNetOption_ByEitherName_AndBooleans()
+    {
+        var p = PipelineParser.Parse("""
+            name: p
+            data: {path: d.csv, target: y, task: binary}
+            trainer:
+              name: LightGbm
+              params: {FeatureFraction: 0.8, l2_regularization: 2, use_zero_as_missing_value: true, maximum_bin_count_per_feature: 63}
+            """);
+
+        Assert.Equal(0.8, p.Trainer.Parameters["feature_fraction"]);
+        Assert.Equal(2, p.Trainer.Parameters["l2_regularization"]);
+        Assert.Equal(1, p.Trainer.Parameters["use_zero_as_missing_value"]);
+        Assert.Equal(63, p.Trainer.Parameters["maximum_bin_count_per_feature"]);
+    }
+
+    [Fact]
+    public void Parse_BadTrainerParams_NameTheClosestOption_AndML_NETsOwnChecks()
+    {
+        var error = Assert.Throws<KeelException>(() => PipelineParser.Parse("""
+            name: p
+            data: {path: d.csv, target: y, task: binary}
+            trainer:
+              name: LightGbm
+              params:
+                number_of_leafs: 8
+                feature_fraction: 2
+                use_zero_as_missing_value: maybe
+                number_of_iterations: 2.5
+            """));
+
+        Assert.Contains("line 6: trainer.params.number_of_leafs: unknown hyper-parameter for LightGbm; did you mean number_of_leaves?", error.Message);
+        Assert.Contains("line 7: trainer.params.feature_fraction: expected a number in [1E-06, 1]", error.Message);
+        Assert.Contains("line 8: trainer.params.use_zero_as_missing_value: expected", error.Message);
+        Assert.Contains("line 9: trainer.params.number_of_iterations: expected a whole number", error.Message);
+    }
+
+    [Fact]
+    public void Parse_ValuesMLNetRefuses_AreReportedWhileReading()
+    {
+        // In range for Keel's generic check, refused by ML.NET's own argument check.
+        var error = Assert.Throws<KeelException>(() => PipelineParser.Parse("name: p\ndata: {path: d.csv, target: y, task: binary}\ntrainer:\n  name: LbfgsLogisticRegression\n  params: {history_size: 0}\n"));
+
+        Assert.Contains("line 5: trainer.params: ML.NET refuses these values:", error.Message);
+    }
 }
