@@ -90,6 +90,10 @@ public sealed record DataSection
     /// <value>Empty.</value>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> DateParts { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 
+    /// <summary>Numeric columns computed from numeric input columns (<c>derived</c>), in file order.</summary>
+    /// <value>Empty.</value>
+    public IReadOnlyList<DerivedColumn> Derived { get; init; } = [];
+
     /// <summary>The target column (or the name of the derived label column when <see cref="Label"/> is set).</summary>
     public required string Target { get; init; }
 

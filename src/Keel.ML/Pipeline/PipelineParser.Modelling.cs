@@ -80,6 +80,37 @@ public static partial class PipelineParser
         return result;
     }
 
+    private static List<DerivedColumn> ReadDerived(YamlReader reader, YamlMappingNode data)
+    {
+        var result = new List<DerivedColumn>();
+        if (reader.Map(data, "derived", "data", required: false) is not { } map)
+        {
+            return result;
+        }
+
+        foreach (var (key, value) in map.Children)
+        {
+            var name = (key as YamlScalarNode)?.Value ?? string.Empty;
+            var path = "data.derived." + name;
+            if (value is not YamlScalarNode { Value: { Length: > 0 } text })
+            {
+                reader.Problems.Add(value, path, "expected an expression, e.g. Debt / Income or log1p(Amount)");
+                continue;
+            }
+
+            if (DerivedColumn.TryParse(name, text, out var error) is { } column)
+            {
+                result.Add(column);
+            }
+            else
+            {
+                reader.Problems.Add(value, path, $"{error} (grammar: numbers, columns, + - * /, parentheses, {string.Join(", ", DerivedColumn.Functions)})");
+            }
+        }
+
+        return result;
+    }
+
     private static ClassWeights? ReadClassWeights(YamlReader reader, YamlMappingNode trainer, MLTask? task)
     {
         var node = YamlReader.Get(trainer, "class_weights");

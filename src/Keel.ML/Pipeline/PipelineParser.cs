@@ -89,7 +89,7 @@ public static partial class PipelineParser
             return null;
         }
 
-        reader.CheckKeys(map, "data", "path", "test_path", "target", "task", "positive_class", "label", "columns", "drop", "types", "target_transform", "date_parts");
+        reader.CheckKeys(map, "data", "path", "test_path", "target", "task", "positive_class", "label", "columns", "drop", "types", "target_transform", "date_parts", "derived");
         var path = reader.String(map, "path", "data", required: true);
         var testPath = reader.String(map, "test_path", "data", required: false);
         var target = reader.String(map, "target", "data", required: true);
@@ -110,6 +110,7 @@ public static partial class PipelineParser
         var label = ReadLabel(reader, map, task);
         var targetTransform = ReadTargetTransform(reader, map, task);
         var dateParts = ReadDateParts(reader, map);
+        var derived = ReadDerived(reader, map);
         var types = new Dictionary<string, ColumnKind>(StringComparer.Ordinal);
         if (reader.Map(map, "types", "data", required: false) is { } typeMap)
         {
@@ -147,6 +148,7 @@ public static partial class PipelineParser
             TestPath = testPath is null ? null : Path.GetFullPath(Path.Combine(baseDirectory, testPath)),
             TargetTransform = targetTransform,
             DateParts = dateParts,
+            Derived = derived,
             Target = target,
             Task = task.Value,
             PositiveClass = positive,

@@ -49,10 +49,32 @@ public sealed partial class TrainingRunner
     }
 
     /// <summary>Checks the modelling options against the data: target transform domain, date part columns, class weight names.</summary>
-    private static void CheckModelling(PipelineDefinition pipeline, TabularData rows, LabelEncoding label)
+    private static void CheckModelling(PipelineDefinition pipeline, TabularData rows, LabelEncoding label, IReadOnlyList<FeatureColumn> features)
     {
         var data = pipeline.Data;
         var problems = new List<string>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var derived in data.Derived)
+        {
+            if (rows.Find(derived.Name) is not null || !names.Add(derived.Name))
+            {
+                problems.Add($"data.derived.{derived.Name}: the name is already a column; pick a new one");
+            }
+
+            foreach (var source in derived.Sources)
+            {
+                var input = features.FirstOrDefault(f => f.Name == source);
+                if (input is null)
+                {
+                    problems.Add($"data.derived.{derived.Name}: '{source}' is not an input column (inputs: {string.Join(", ", features.Select(f => f.Name))})");
+                }
+                else if (input.Kind != ColumnKind.Numeric)
+                {
+                    problems.Add($"data.derived.{derived.Name}: '{source}' holds {input.Kind.ToString().ToLowerInvariant()} values; expected numeric");
+                }
+            }
+        }
+
         if (data.TargetTransform != TargetTransform.None && rows.Find(data.Target)?.Numbers is { } targets)
         {
             var outside = targets.Count(y => !double.IsNaN(y) && !TargetTransforms.InDomain(data.TargetTransform, y));

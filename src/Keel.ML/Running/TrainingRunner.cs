@@ -79,7 +79,7 @@ public sealed partial class TrainingRunner
         var kept = Enumerable.Range(0, table.RowCount).Where(i => classOf[i] is not null).ToArray();
         var rows = kept.Length == table.RowCount ? table : table.Take(kept);
         var classes = kept.Length == table.RowCount ? classOf : kept.Select(i => classOf[i]).ToArray();
-        CheckModelling(pipeline, rows, label);
+        CheckModelling(pipeline, rows, label, features);
         var split = data.TestPath is null
             ? DataSplitter.For(rows, pipeline.Split, data.Task == MLTask.Regression ? null : classes)
             : SplitWithTestFile(rows, pipeline, classes, kept.Count(i => i < trainFileRows));
@@ -109,6 +109,7 @@ public sealed partial class TrainingRunner
         {
             TargetTransform = data.TargetTransform,
             DateParts = data.DateParts,
+            Derived = data.Derived,
             ClassWeights = ResolveClassWeights(pipeline.Trainer.ClassWeights, label, rows.Take(split.Train), target),
         };
         var train = all.WithTable(rows.Take(split.Train));

@@ -55,6 +55,16 @@ public sealed class FeaturizationCatalog
         }
 
         IEstimator<ITransformer> pipeline = new EstimatorChain<ITransformer>();
+
+        // Derived columns first (ML.NET expression transforms over the numeric inputs), then they
+        // are numeric features like any other: missing (non-finite) values get the training mean.
+        foreach (var derived in options.Derived)
+        {
+            pipeline = pipeline.Append(_context.Transforms.Expression(derived.Name, derived.MLNetExpression, [.. derived.Sources]));
+            numeric.Add(new InputOutputColumnPair(derived.Name, derived.Name));
+            all.Add(derived.Name);
+        }
+
         if (numeric.Count > 0)
         {
             pipeline = pipeline.Append(_context.Transforms.ReplaceMissingValues([.. numeric], MissingValueReplacingEstimator.ReplacementMode.Mean));
@@ -96,6 +106,10 @@ public sealed class FeaturizationOptions
     /// <summary>Whether to min-max normalise the feature vector.</summary>
     /// <value>False.</value>
     public bool Normalize { get; init; }
+
+    /// <summary>Numeric columns computed from numeric inputs before featurisation (<c>data.derived</c>).</summary>
+    /// <value>Empty.</value>
+    public IReadOnlyList<DerivedColumn> Derived { get; init; } = [];
 
     /// <summary>
     /// The datetime parts used per column. The view always holds every part (training and serving

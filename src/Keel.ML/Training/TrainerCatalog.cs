@@ -48,7 +48,7 @@ public sealed partial class TrainerCatalog
         ITransformer transformer;
         try
         {
-            var estimator = _owner.Featurization.Featurize(new FeaturizationOptions { Features = data.Features, Normalize = spec.NeedsNormalization, DateParts = data.DateParts })
+            var estimator = _owner.Featurization.Featurize(new FeaturizationOptions { Features = data.Features, Normalize = spec.NeedsNormalization, DateParts = data.DateParts, Derived = data.Derived })
                 .Append(spec.Create(context, options.Parameters, _owner.Seed, data.ClassWeights is null ? null : TrainerRegistry.WeightColumn));
             if (TargetTransforms.Inverse(context, data.TargetTransform) is { } inverse)
             {

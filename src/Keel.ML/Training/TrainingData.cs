@@ -19,6 +19,10 @@ public sealed record TrainingData(TabularData Table, IReadOnlyList<FeatureColumn
     /// <value>Empty.</value>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> DateParts { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 
+    /// <summary>Numeric columns the model computes from numeric inputs (<c>data.derived</c>).</summary>
+    /// <value>Empty.</value>
+    public IReadOnlyList<DerivedColumn> Derived { get; init; } = [];
+
     /// <summary>Example weight per class (in <see cref="LabelEncoding.Classes"/> order) used when fitting, or null for equal weights.</summary>
     /// <value>Null.</value>
     public IReadOnlyList<double>? ClassWeights { get; init; }

@@ -361,4 +361,40 @@ public class PipelineParserTests
 
         Assert.Contains("line 5: trainer.params: ML.NET refuses these values:", error.Message);
     }
+
+    [Theory]
+    [InlineData("Debt / Income", "(p0, p1) => with(v = p0 / p1; v - v == 0 ? v : na(v))", "Debt,Income")]
+    [InlineData("log1p(Amount) - log(`unit price`)", "(p0, p1) => with(v = ln(1.0 + (p0)) - ln(p1); v - v == 0 ? v : na(v))", "Amount,unit price")]
+    [InlineData("-(a + 2) * a", "(p0) => with(v = -(p0 + 2.0) * p0; v - v == 0 ? v : na(v))", "a")]
+    public void Derived_Grammar_TranslatesToMLNetsExpressionLanguage(string expression, string expected, string sources)
+    {
+        var column = DerivedColumn.TryParse("x", expression, out var error);
+
+        Assert.Null(error);
+        Assert.Equal(expected, column!.MLNetExpression);
+        Assert.Equal(sources.Split(','), column.Sources);
+    }
+
+    [Fact]
+    public void Derived_BadExpressions_AreReportedWithTheirLines()
+    {
+        var error = Assert.Throws<KeelException>(() => PipelineParser.Parse("""
+            name: p
+            data:
+              path: d.csv
+              target: y
+              task: binary
+              derived:
+                a: Debt / (Income
+                b: system(Debt)
+                c: 3 * 4
+                d: Debt ; rm
+            trainer: {name: FastTree}
+            """));
+
+        Assert.Contains("line 7: data.derived.a: at character 15: expected ')'", error.Message);
+        Assert.Contains("line 8: data.derived.b: at character 7: unknown function 'system'", error.Message);
+        Assert.Contains("line 9: data.derived.c: expected at least one column", error.Message);
+        Assert.Contains("line 10: data.derived.d: at character 6: unexpected ';'", error.Message);
+    }
 }

@@ -8,6 +8,7 @@ using Keel.ML.Packaging;
 using Keel.ML.Pipeline;
 using Keel.ML.Running;
 using Keel.ML.Training;
+using Microsoft.ML.Data;
 
 namespace Keel.ML.Tests.Running;
 
@@ -301,6 +302,81 @@ public sealed class TrainingRunnerModellingTests : IDisposable
             Assert.Equal(2, Enumerable.Range(0, 10).Count(i => folds[i] == k));
             Assert.Equal(1, Enumerable.Range(10, 5).Count(i => folds[i] == k));
         }
+    }
+
+    [Fact]
+    public async Task Derived_ColumnsAreComputedInsideTheModel_AsWritten_AndServedAlike()
+    {
+        const string yaml = """
+            name: credit
+            data:
+              path: credit_data_600.csv
+              target: Status
+              task: binary
+              derived:
+                debt_ratio: Debt / Income
+                log_amount: log1p(Amount)
+                margin: (Price - Amount) * 2
+            split: {train: 0.6, validation: 0.2, test: 0.2, seed: 11}
+            trainer: {name: FastTree, params: {number_of_trees: 20}}
+            importance: false
+            """;
+
+        var result = await RunAsync(yaml);
+
+        // The signature holds the file's columns only; the model computes the rest.
+        Assert.DoesNotContain(result.Metadata.Signature.Inputs, c => c.Name is "debt_ratio" or "log_amount" or "margin");
+        var scorer = await ModelScorer.LoadAsync(result.PackageDirectory);
+        var served = scorer.Score(ExampleRows(result.PackageDirectory));
+        for (var i = 0; i < served.Count; i++)
+        {
+            Assert.Equal(result.TestPredictions.Probabilities[i][1], served[i].Probability!.Value, 1e-6);
+        }
+
+        // The values, by hand: Debt / Income, ln(1 + Amount), (Price - Amount) * 2; Income 0 is missing.
+        var context = new Microsoft.ML.MLContext(0);
+        var model = context.Model.Load(Path.Combine(result.PackageDirectory, "model.zip"), out _);
+        var table = await CsvDataLoader.LoadAsync(TestData.PathOf("credit_data_600.csv"));
+        var features = table.Columns.Where(c => c.Name != "Status").Select(c => new FeatureColumn(c.Name, c.Kind)).ToList();
+        var view = model.Transform(ViewBuilder.Build(table, features, null, null));
+        var ratio = view.GetColumn<float>("debt_ratio").ToArray();
+        var logAmount = view.GetColumn<float>("log_amount").ToArray();
+        var margin = view.GetColumn<float>("margin").ToArray();
+        var debt = table["Debt"].Numbers!;
+        var income = table["Income"].Numbers!;
+        var amount = table["Amount"].Numbers!;
+        var price = table["Price"].Numbers!;
+        for (var r = 0; r < table.RowCount; r++)
+        {
+            if (income[r] != 0 && !double.IsNaN(income[r]) && !double.IsNaN(debt[r]))
+            {
+                Assert.Equal((float)debt[r] / (float)income[r], ratio[r], 1e-5);
+            }
+
+            Assert.Equal(Math.Log(1 + amount[r]), logAmount[r], 1e-4);
+            Assert.Equal((price[r] - amount[r]) * 2, margin[r], 1e-3);
+        }
+
+        // Income 0: Debt / 0 is not a finite number, so the ratio is missing (the training mean), not infinity.
+        var row = new Dictionary<string, JsonElement>(ExampleRows(result.PackageDirectory)[0]) { ["Income"] = JsonDocument.Parse("0").RootElement };
+        var ratioColumn = result.Pipeline.Data.Derived[0];
+        var zero = ViewBuilder.Build(CsvDataLoader.Build(["Debt", "Income"], [["100", "100"], ["0", "4"]]), [new FeatureColumn("Debt", ColumnKind.Numeric), new FeatureColumn("Income", ColumnKind.Numeric)], null, null);
+        var computed = Microsoft.ML.ExpressionCatalog.Expression(context.Transforms, "r", ratioColumn.MLNetExpression, [.. ratioColumn.Sources]).Fit(zero).Transform(zero).GetColumn<float>("r").ToArray();
+        Assert.True(float.IsNaN(computed[0]));
+        Assert.Equal(25f, computed[1]);
+        var prediction = Assert.Single(scorer.Score([row]));
+        Assert.True(double.IsFinite(prediction.Probability!.Value));
+    }
+
+    [Fact]
+    public async Task Derived_FromATextColumn_IsRefusedBeforeTraining()
+    {
+        const string yaml = "name: c\ndata:\n  path: credit_data_600.csv\n  target: Status\n  task: binary\n  derived: {x: Home * 2, Age: Age + 1}\ntrainer: {name: FastTree}\n";
+
+        var error = await Assert.ThrowsAsync<KeelException>(() => RunAsync(yaml));
+
+        Assert.Contains("data.derived.x: 'Home' holds categorical values; expected numeric", error.Message);
+        Assert.Contains("data.derived.Age: the name is already a column", error.Message);
     }
 
     private static List<IReadOnlyDictionary<string, JsonElement>> ExampleRows(string packageDirectory)
