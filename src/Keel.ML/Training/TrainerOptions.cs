@@ -31,7 +31,7 @@ internal static class TrainerOptions
         ["learning_rate"] = (1e-6, 10),
         ["l1_regularization"] = (0, 1e6),
         ["l2_regularization"] = (0, 1e6),
-        ["maximum_number_of_iterations"] = (1, 1_000_000),
+        ["maximum_number_of_iterations"] = (1, int.MaxValue),
         ["optimization_tolerance"] = (1e-12, 1),
         ["feature_fraction"] = (1e-6, 1),
         ["subsample_fraction"] = (1e-6, 1),
