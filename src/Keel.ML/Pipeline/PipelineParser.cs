@@ -52,6 +52,12 @@ public static partial class PipelineParser
         var registration = ReadRegistration(reader, root);
         var onnx = reader.Boolean(root, "onnx", string.Empty) ?? false;
         var importance = ReadImportance(reader, root);
+        if (onnx && data is { } d && (d.Derived.Count > 0 || d.TargetTransform != TargetTransform.None))
+        {
+            // ML.NET's ONNX converter has no form of the expression transform both are made of.
+            problems.Add(YamlReader.Get(root, "onnx"), "onnx", "expected false with data.derived or data.target_transform (ONNX has no form of ML.NET's expression transform)");
+        }
+
         if (registration is null && thresholds.Any(t => t.Value.HasChangeThreshold))
         {
             problems.Add(YamlReader.Get(root, "thresholds"), "thresholds", "min_absolute_change and min_relative_change compare with a registered champion, so the pipeline needs a registration: section");

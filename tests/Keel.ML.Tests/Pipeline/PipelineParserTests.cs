@@ -397,4 +397,12 @@ public class PipelineParserTests
         Assert.Contains("line 9: data.derived.c: expected at least one column", error.Message);
         Assert.Contains("line 10: data.derived.d: at character 6: unexpected ';'", error.Message);
     }
+
+    [Fact]
+    public void Parse_OnnxWithATargetTransform_IsRefusedBeforeTraining()
+    {
+        var error = Assert.Throws<KeelException>(() => PipelineParser.Parse("name: p\ndata: {path: d.csv, target: y, task: regression, target_transform: log}\ntrainer: {name: FastTree}\nonnx: true\n"));
+
+        Assert.Contains("line 4: onnx: expected false with data.derived or data.target_transform", error.Message);
+    }
 }
