@@ -59,7 +59,7 @@ internal sealed record TrainSummary(
         Row("exit code", ExitCode.ToString(CultureInfo.InvariantCulture));
         output.Write(facts);
 
-        var splits = new[] { "validation", "test" }.Where(Metrics.ContainsKey).ToArray();
+        var splits = new[] { "cv_mean", "cv_std", "validation", "test" }.Where(Metrics.ContainsKey).ToArray();
         var metrics = CliOutput.NewTable(["metric", .. splits]);
         foreach (var name in splits.SelectMany(s => Metrics[s].Keys).Distinct().Order(StringComparer.Ordinal))
         {
