@@ -105,14 +105,14 @@ public class TrainerTests
     }
 
     [Fact]
-    public async Task BooleanOption_ReachesTheTrainer()
+    public async Task FastTreeFeatureFraction_ReachesTheTrainer()
     {
         var (train, test) = await LoadAsync("credit_data_600.csv", "Status", MLTask.Binary);
         var context = new KeelMLContext(seed: 1);
 
         var plain = context.Evaluation.Predict(context.Trainers.Fit(train, "FastTree", new Dictionary<string, double> { ["number_of_trees"] = 10 }), test);
-        var pruned = context.Evaluation.Predict(context.Trainers.Fit(train, "FastTree", new Dictionary<string, double> { ["number_of_trees"] = 10, ["feature_fraction"] = 0.3 }), test);
+        var sampled = context.Evaluation.Predict(context.Trainers.Fit(train, "FastTree", new Dictionary<string, double> { ["number_of_trees"] = 10, ["feature_fraction"] = 0.3 }), test);
 
-        Assert.NotEqual(plain.PositiveProbability(), pruned.PositiveProbability());
+        Assert.NotEqual(plain.PositiveProbability(), sampled.PositiveProbability());
     }
 }
