@@ -3,6 +3,7 @@ using System.Globalization;
 using Keel.Cli.Infrastructure;
 using Keel.Cli.Train;
 using Keel.Core.Validation.Gates;
+using Keel.Data;
 
 namespace Keel.Cli.Validate;
 
@@ -39,6 +40,8 @@ internal static class ValidateCommand
         {
             model, data, backend, artifacts, thresholds, noRecord, strict, missing, outOfRange, unseen,
         };
+        var naValues = new MissingValueOptions();
+        naValues.AddTo(command);
         var json = command.AddJsonOption();
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -51,7 +54,10 @@ internal static class ValidateCommand
                     ParseThresholds(parse.GetValue(thresholds) ?? []),
                     Record: !parse.GetValue(noRecord),
                     new SchemaOptions { FailOnExtraColumns = parse.GetValue(strict) },
-                    Quality(parse.GetValue(missing), parse.GetValue(outOfRange), parse.GetValue(unseen)));
+                    Quality(parse.GetValue(missing), parse.GetValue(outOfRange), parse.GetValue(unseen)))
+                {
+                    Missing = naValues.Read(parse),
+                };
                 var store = TrainStore.Resolve(globals, parse, parse.GetValue(backend), parse.GetValue(artifacts));
                 var output = new CliOutput(settings, parse.GetValue(json));
                 var session = new ValidateSession(settings, output);
@@ -120,4 +126,8 @@ internal sealed record ValidateRequest(
     IReadOnlyList<MetricThreshold> Thresholds,
     bool Record,
     SchemaOptions Schema,
-    QualityOptions Quality);
+    QualityOptions Quality)
+{
+    /// <summary>Which cells of the data are missing (<c>--na-values</c>, <c>--keep-default-na</c>).</summary>
+    public MissingValues Missing { get; init; } = MissingValues.Default;
+}

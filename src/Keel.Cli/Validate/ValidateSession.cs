@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Keel.Cli.Infrastructure;
 using Keel.Cli.Train;
+using Keel.Core.Data;
 using Keel.Core.Errors;
 using Keel.Core.Json;
 using Keel.Core.Models;
@@ -13,7 +14,6 @@ using Keel.ML.Data;
 using Keel.ML.Packaging;
 using Keel.ML.Training;
 using Keel.ML.Validation;
-using MLColumnKind = Keel.ML.Pipeline.ColumnKind;
 
 namespace Keel.Cli.Validate;
 
@@ -68,16 +68,13 @@ internal sealed class ValidateSession(CliSettings settings, CliOutput output)
 
         // A CSV has no types: read the columns the model takes as text or dates as such, and let
         // numbers be inferred, so a non-numeric value in a numeric input shows as a type mismatch.
-        var overrides = new Dictionary<string, MLColumnKind>(StringComparer.Ordinal);
-        foreach (var input in FeatureColumn.FromSignature(signature).Where(f => f.Kind != MLColumnKind.Numeric))
+        var overrides = new Dictionary<string, ColumnKind>(StringComparer.Ordinal);
+        foreach (var input in FeatureColumn.FromSignature(signature).Where(f => f.Kind != ColumnKind.Numeric))
         {
             overrides[input.Name] = input.Kind;
         }
 
-        var parquet = request.DataPath.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase);
-        var table = parquet
-            ? await ParquetDataLoader.LoadAsync(request.DataPath, overrides, cancellationToken).ConfigureAwait(false)
-            : await CsvDataLoader.LoadAsync(request.DataPath, overrides, cancellationToken).ConfigureAwait(false);
+        var table = await DataLoader.LoadAsync(request.DataPath, overrides, request.Missing, cancellationToken).ConfigureAwait(false);
         var digest = await DataDigest.ComputeAsync(request.DataPath, cancellationToken).ConfigureAwait(false);
 
         var incoming = table.Schema().Where(c => c.Key != truth && c.Key != task.Target).ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);

@@ -58,13 +58,10 @@ public sealed partial class TrainingRunner
         }
 
         progress?.Report($"hashing {Path.GetFileName(data.Path)}");
-        var parquet = data.Path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase);
         var digest = await DataDigest.ComputeAsync(data.Path, cancellationToken).ConfigureAwait(false);
         Lap(timings, "hash", clock);
         progress?.Report($"loading {Path.GetFileName(data.Path)}");
-        var table = parquet
-            ? await ParquetDataLoader.LoadAsync(data.Path, data.Types, cancellationToken).ConfigureAwait(false)
-            : await CsvDataLoader.LoadAsync(data.Path, data.Types, cancellationToken).ConfigureAwait(false);
+        var table = await DataLoader.LoadAsync(data.Path, data.Types, data.Missing, cancellationToken).ConfigureAwait(false);
         Lap(timings, "load", clock);
         progress?.Report($"splitting {table.RowCount} rows ({SplitMethod(pipeline.Split, data.Task)})");
 

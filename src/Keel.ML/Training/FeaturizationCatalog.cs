@@ -1,4 +1,4 @@
-using Keel.ML.Pipeline;
+using Keel.Core.Data;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;

@@ -1,3 +1,4 @@
+using Keel.Core.Data;
 using Keel.Monitoring.Statistics;
 
 namespace Keel.Monitoring.Drift;

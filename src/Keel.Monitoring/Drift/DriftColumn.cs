@@ -1,14 +1,6 @@
+using Keel.Core.Data;
+
 namespace Keel.Monitoring.Drift;
-
-/// <summary>Whether a column holds numbers or categories.</summary>
-public enum ColumnKind
-{
-    /// <summary>Numbers; NaN marks a missing value.</summary>
-    Numeric,
-
-    /// <summary>Labels; null marks a missing value.</summary>
-    Categorical,
-}
 
 /// <summary>One column of a dataset, numeric (NaN = missing) or categorical (null = missing).</summary>
 public sealed class DriftColumn
@@ -25,7 +17,7 @@ public sealed class DriftColumn
     /// <summary>Column name.</summary>
     public string Name { get; }
 
-    /// <summary>Numeric or categorical.</summary>
+    /// <summary><see cref="ColumnKind.Numeric"/> or <see cref="ColumnKind.Categorical"/>.</summary>
     public ColumnKind Kind { get; }
 
     /// <summary>The values of a numeric column (NaN = missing); null for a categorical column.</summary>
