@@ -1,6 +1,6 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
-using Keel.Monitoring.Data;
+using Keel.Data;
 using Keel.Monitoring.Drift;
 
 namespace Keel.Monitoring.Benchmarks;

@@ -17,6 +17,10 @@ public sealed class TableReadOptions
     /// <value>False.</value>
     public bool KeepText { get; init; }
 
+    /// <summary>Read every column as text (<see cref="ColumnKind.Categorical"/>, cells as written) without inference: for callers that type cells themselves, such as CSV scoring against a signature.</summary>
+    /// <value>False.</value>
+    public bool AllText { get; init; }
+
     /// <summary>The CSV field delimiter, or null to detect it from the header (comma, tab, semicolon or pipe).</summary>
     /// <value>Null; a <c>.tsv</c> file is read with a tab.</value>
     public char? Delimiter { get; init; }

@@ -93,6 +93,8 @@ public static partial class TableReader
     private static async Task<DataTable> ReadCsvAsync(Func<TextReader> open, TableReadOptions options, IProgress<double>? progress, CancellationToken cancellationToken)
     {
         ColumnBuilder[] builders;
+        var ragged = new List<RaggedRow>();
+        var raggedCount = 0;
         var text = open();
         var csv = await CsvDataReader.CreateAsync(text, CsvOptions(options), cancellationToken).ConfigureAwait(false);
         await using (csv.ConfigureAwait(false))
@@ -110,6 +112,11 @@ public static partial class TableReader
                     builders[i].Add(i < present ? csv.GetFieldSpan(i) : [], i < present);
                 }
 
+                if (present != fields && raggedCount++ < RaggedRow.MaxKept)
+                {
+                    ragged.Add(new RaggedRow(rows, present));
+                }
+
                 rows++;
                 if (progress is not null && total > 0 && (rows & 0x3FFF) == 0)
                 {
@@ -125,7 +132,7 @@ public static partial class TableReader
         }
 
         progress?.Report(1.0);
-        return new DataTable([.. builders.Select(b => b.Build())]);
+        return new DataTable([.. builders.Select(b => b.Build())]) { RaggedRows = ragged, RaggedRowCount = raggedCount };
     }
 
     /// <summary>The second pass: the exact text of the first rows of columns that stopped being numeric.</summary>
@@ -179,10 +186,11 @@ public static partial class TableReader
         {
             if (!seen.Add(names[i]))
             {
-                throw KeelException.InvalidParameter($"The header names the column '{names[i]}' twice.");
+                throw KeelException.InvalidParameter($"The header names the column '{names[i]}' more than once.");
             }
 
-            ColumnKind? forced = options.Kinds is { } kinds && kinds.TryGetValue(names[i], out var kind) ? kind : null;
+            ColumnKind? forced = options.AllText ? ColumnKind.Categorical
+                : options.Kinds is { } kinds && kinds.TryGetValue(names[i], out var kind) ? kind : null;
             builders[i] = new ColumnBuilder(names[i], options.Missing, forced, options.KeepText);
         }
 
@@ -194,6 +202,7 @@ public static partial class TableReader
         Missing = options.Missing,
         Kinds = options.Kinds,
         KeepText = options.KeepText,
+        AllText = options.AllText,
         Delimiter = delimiter,
     };
 }
