@@ -72,7 +72,8 @@ internal static class DriftRunner
     private static List<DriftColumn> ToDrift(DataTable table, HashSet<string>? wanted) =>
         table.Columns.Where(c => wanted is null || wanted.Contains(c.Name)).Select(c => c.ToDriftColumn()).OfType<DriftColumn>().ToList();
 
-    private static async Task<DataTable> LoadAsync(string path, MissingValues missing, IAnsiConsole console, CancellationToken ct)
+    /// <summary>A file as drift reads it (Keel's one table reader), with a progress bar for big files on a terminal.</summary>
+    internal static async Task<DataTable> LoadAsync(string path, MissingValues missing, IAnsiConsole console, CancellationToken ct)
     {
         var options = new TableReadOptions { Missing = missing };
         bool big = File.Exists(path) && new FileInfo(path).Length >= ProgressThresholdBytes;

@@ -10,6 +10,7 @@ using Keel.Core.Registry;
 using Keel.Core.Tracking;
 using Spectre.Console;
 using Keel.Core.Validation.Gates;
+using Keel.Data;
 using Keel.ML.Data;
 using Keel.ML.Packaging;
 using Keel.ML.Training;
@@ -59,13 +60,9 @@ internal sealed class ValidateSession(CliSettings settings, CliOutput output)
         }
     }
 
-    private static async Task<ValidateResult> ValidateAsync(ModelVersion version, string package, ValidateRequest request, CancellationToken cancellationToken)
+    /// <summary>The data as validation reads it: Keel's one table reader, with the model's non-numeric inputs read as such.</summary>
+    internal static Task<TabularData> LoadDataAsync(string path, ModelSignature signature, MissingValues missing, CancellationToken cancellationToken)
     {
-        var contents = await ModelPackage.ReadAsync(package, cancellationToken).ConfigureAwait(false);
-        var task = await TaskDescriptor.ReadAsync(package, cancellationToken).ConfigureAwait(false);
-        var signature = contents.Metadata.Signature;
-        var truth = PackageEvaluator.TruthColumn(task);
-
         // A CSV has no types: read the columns the model takes as text or dates as such, and let
         // numbers be inferred, so a non-numeric value in a numeric input shows as a type mismatch.
         var overrides = new Dictionary<string, ColumnKind>(StringComparer.Ordinal);
@@ -74,7 +71,17 @@ internal sealed class ValidateSession(CliSettings settings, CliOutput output)
             overrides[input.Name] = input.Kind;
         }
 
-        var table = await DataLoader.LoadAsync(request.DataPath, overrides, request.Missing, cancellationToken).ConfigureAwait(false);
+        return DataLoader.LoadAsync(path, overrides, missing, cancellationToken);
+    }
+
+    private static async Task<ValidateResult> ValidateAsync(ModelVersion version, string package, ValidateRequest request, CancellationToken cancellationToken)
+    {
+        var contents = await ModelPackage.ReadAsync(package, cancellationToken).ConfigureAwait(false);
+        var task = await TaskDescriptor.ReadAsync(package, cancellationToken).ConfigureAwait(false);
+        var signature = contents.Metadata.Signature;
+        var truth = PackageEvaluator.TruthColumn(task);
+
+        var table = await LoadDataAsync(request.DataPath, signature, request.Missing, cancellationToken).ConfigureAwait(false);
         var digest = await DataDigest.ComputeAsync(request.DataPath, cancellationToken).ConfigureAwait(false);
 
         var incoming = table.Schema().Where(c => c.Key != truth && c.Key != task.Target).ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);
