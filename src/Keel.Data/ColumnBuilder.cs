@@ -13,13 +13,15 @@ internal sealed class ColumnBuilder
     private readonly MissingValues _missing;
     private readonly ColumnKind? _forced;
     private readonly bool _keepText;
-    private readonly Dictionary<string, string> _pool = new(StringComparer.Ordinal);
+    private readonly bool _intern;
+    private Dictionary<string, string>? _pool;
     private List<double>? _numbers = [];
     private List<string?>? _texts;
     private int _count;
 
-    public ColumnBuilder(string name, MissingValues missing, ColumnKind? forced, bool keepText)
+    public ColumnBuilder(string name, MissingValues missing, ColumnKind? forced, bool keepText, bool intern = true)
     {
+        _intern = intern;
         Name = name;
         _missing = missing;
         _forced = forced;
@@ -160,6 +162,12 @@ internal sealed class ColumnBuilder
 
     private string Intern(ReadOnlySpan<char> cell)
     {
+        if (!_intern)
+        {
+            return cell.ToString();
+        }
+
+        _pool ??= new Dictionary<string, string>(StringComparer.Ordinal);
         var lookup = _pool.GetAlternateLookup<ReadOnlySpan<char>>();
         if (lookup.TryGetValue(cell, out var existing))
         {

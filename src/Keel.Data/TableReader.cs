@@ -1,3 +1,4 @@
+using System.Buffers;
 using Keel.Core.Data;
 using Keel.Core.Errors;
 using Sylvan.Data.Csv;
@@ -83,78 +84,80 @@ public static partial class TableReader
             options ?? TableReadOptions.Default, progress, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Reads CSV text (a request body).</summary>
+    /// <summary>Reads CSV text (a request body), synchronously: the text is in memory.</summary>
     public static DataTable ReadCsv(string text, TableReadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return ReadCsvAsync(() => new StringReader(text), options ?? TableReadOptions.Default, null, CancellationToken.None).GetAwaiter().GetResult();
+        options ??= TableReadOptions.Default;
+
+        // A small body (a scoring request) gets a pooled buffer its size, not a new one of 64 K characters.
+        var buffer = ArrayPool<char>.Shared.Rent(Math.Clamp(text.Length + 1, 256, DefaultBufferSize));
+        try
+        {
+            CsvPass pass;
+            using (var csv = CsvDataReader.Create(new StringReader(text), buffer, CsvOptions(options)))
+            {
+                pass = new CsvPass(Builders(csv, options));
+                while (csv.Read())
+                {
+                    pass.Add(csv);
+                }
+            }
+
+            if (pass.RawRowsNeeded > 0)
+            {
+                using var csv = CsvDataReader.Create(new StringReader(text), buffer, CsvOptions(options));
+                for (var row = 0; row < pass.RawRowsNeeded && csv.Read(); row++)
+                {
+                    pass.SetRaw(csv, row);
+                }
+            }
+
+            return pass.Build();
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(buffer);
+        }
     }
+
+    private const int DefaultBufferSize = 0x10000;
 
     private static async Task<DataTable> ReadCsvAsync(Func<TextReader> open, TableReadOptions options, IProgress<double>? progress, CancellationToken cancellationToken)
     {
-        ColumnBuilder[] builders;
-        var ragged = new List<RaggedRow>();
-        var raggedCount = 0;
+        CsvPass pass;
         var text = open();
         var csv = await CsvDataReader.CreateAsync(text, CsvOptions(options), cancellationToken).ConfigureAwait(false);
         await using (csv.ConfigureAwait(false))
         {
-            builders = Builders(csv, options);
-            var fields = builders.Length;
+            pass = new CsvPass(Builders(csv, options));
             var stream = (text as StreamReader)?.BaseStream;
             var total = stream is { CanSeek: true } ? stream.Length : 0;
-            var rows = 0;
             while (await csv.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                var present = csv.RowFieldCount;
-                for (var i = 0; i < fields; i++)
-                {
-                    builders[i].Add(i < present ? csv.GetFieldSpan(i) : [], i < present);
-                }
-
-                if (present != fields && raggedCount++ < RaggedRow.MaxKept)
-                {
-                    ragged.Add(new RaggedRow(rows, present));
-                }
-
-                rows++;
-                if (progress is not null && total > 0 && (rows & 0x3FFF) == 0)
+                pass.Add(csv);
+                if (progress is not null && total > 0 && (pass.Rows & 0x3FFF) == 0)
                 {
                     progress.Report(Math.Min(1.0, stream!.Position / (double)total));
                 }
             }
         }
 
-        var again = builders.Where(b => b.RawRowsNeeded > 0).ToArray();
-        if (again.Length > 0)
+        if (pass.RawRowsNeeded > 0)
         {
-            await ReadRawAsync(open, options, builders, cancellationToken).ConfigureAwait(false);
-        }
-
-        progress?.Report(1.0);
-        return new DataTable([.. builders.Select(b => b.Build())]) { RaggedRows = ragged, RaggedRowCount = raggedCount };
-    }
-
-    /// <summary>The second pass: the exact text of the first rows of columns that stopped being numeric.</summary>
-    private static async Task ReadRawAsync(Func<TextReader> open, TableReadOptions options, ColumnBuilder[] builders, CancellationToken cancellationToken)
-    {
-        var wanted = Enumerable.Range(0, builders.Length).Where(i => builders[i].RawRowsNeeded > 0).ToArray();
-        var last = wanted.Max(i => builders[i].RawRowsNeeded);
-        var csv = await CsvDataReader.CreateAsync(open(), CsvOptions(options), cancellationToken).ConfigureAwait(false);
-        await using (csv.ConfigureAwait(false))
-        {
-            for (var row = 0; row < last && await csv.ReadAsync(cancellationToken).ConfigureAwait(false); row++)
+            // The second pass: the exact text of the first rows of columns that stopped being numeric.
+            var again = await CsvDataReader.CreateAsync(open(), CsvOptions(options), cancellationToken).ConfigureAwait(false);
+            await using (again.ConfigureAwait(false))
             {
-                var present = csv.RowFieldCount;
-                foreach (var i in wanted)
+                for (var row = 0; row < pass.RawRowsNeeded && await again.ReadAsync(cancellationToken).ConfigureAwait(false); row++)
                 {
-                    if (row < builders[i].RawRowsNeeded)
-                    {
-                        builders[i].SetRaw(row, i < present ? csv.GetFieldSpan(i) : [], i < present);
-                    }
+                    pass.SetRaw(again, row);
                 }
             }
         }
+
+        progress?.Report(1.0);
+        return pass.Build();
     }
 
     private static CsvDataReaderOptions CsvOptions(TableReadOptions options) =>
@@ -191,7 +194,8 @@ public static partial class TableReader
 
             ColumnKind? forced = options.AllText ? ColumnKind.Categorical
                 : options.Kinds is { } kinds && kinds.TryGetValue(names[i], out var kind) ? kind : null;
-            builders[i] = new ColumnBuilder(names[i], options.Missing, forced, options.KeepText);
+            // Interning saves memory on files; a request body read as text (scoring) is short-lived.
+            builders[i] = new ColumnBuilder(names[i], options.Missing, forced, options.KeepText, intern: !options.AllText);
         }
 
         return builders;
