@@ -69,8 +69,8 @@ internal static class DriftRunner
         return report.DatasetDrift ? DriftCommand.DriftDetected : DriftCommand.NoDrift;
     }
 
-    private static List<DriftColumn> ToDrift(DataTable table, HashSet<string>? wanted) =>
-        table.Columns.Where(c => wanted is null || wanted.Contains(c.Name)).Select(c => c.ToDriftColumn()).OfType<DriftColumn>().ToList();
+    private static List<DataColumn> ToDrift(DataTable table, HashSet<string>? wanted) =>
+        table.Columns.Where(c => wanted is null || wanted.Contains(c.Name)).Select(c => c.ToDriftColumn()).OfType<DataColumn>().ToList();
 
     /// <summary>A file as drift reads it (Keel's one table reader), with a progress bar for big files on a terminal.</summary>
     internal static async Task<DataTable> LoadAsync(string path, MissingValues missing, IAnsiConsole console, CancellationToken ct)

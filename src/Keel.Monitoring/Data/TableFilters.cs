@@ -30,15 +30,10 @@ public static class TableFilters
         return new DataTable([.. table.Columns.Select(c => c.Select(keep))]);
     }
 
-    /// <summary>The column as drift input: numbers, or labels for categorical and text columns; null for date/time and binary columns.</summary>
-    public static DriftColumn? ToDriftColumn(this DataColumn column)
+    /// <summary>The column if drift compares it (numbers, or labels: categorical and text columns); null for date/time and binary columns.</summary>
+    public static DataColumn? ToDriftColumn(this DataColumn column)
     {
         ArgumentNullException.ThrowIfNull(column);
-        return column.Kind switch
-        {
-            ColumnKind.Numeric => DriftColumn.Numeric(column.Name, column.Numbers!),
-            ColumnKind.Categorical or ColumnKind.Text => DriftColumn.Categorical(column.Name, column.Texts!),
-            _ => null,
-        };
+        return DriftAnalyzer.Compares(column) ? column : null;
     }
 }

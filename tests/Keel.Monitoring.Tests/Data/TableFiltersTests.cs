@@ -2,6 +2,7 @@ using Keel.Core.Data;
 using Keel.Core.Errors;
 using Keel.Data;
 using Keel.Monitoring.Data;
+using Keel.Monitoring.Drift;
 
 namespace Keel.Monitoring.Tests.Data;
 
@@ -25,8 +26,9 @@ public class TableFiltersTests
     {
         var t = TableReader.ReadCsv("when,x,city,note\n2001-01-02,1,a,the quick brown fox\n2001-02-02,,None,jumps over the dog\n");
         Assert.Equal(ColumnKind.Numeric, t["x"]!.ToDriftColumn()!.Kind);
-        Assert.Equal(["a", "None"], t["city"]!.ToDriftColumn()!.Labels!);
-        Assert.Equal(ColumnKind.Categorical, t["note"]!.ToDriftColumn()!.Kind);
+        Assert.Equal(["a", "None"], t["city"]!.ToDriftColumn()!.Texts!);
+        Assert.Equal(ColumnKind.Text, t["note"]!.ToDriftColumn()!.Kind);
+        Assert.Equal(ColumnKind.Categorical, DriftAnalyzer.Compare([t["note"]!], [t["note"]!]).Columns[0].Kind);
         Assert.Null(t["when"]!.ToDriftColumn());
     }
 }
