@@ -1,6 +1,7 @@
+using Keel.Core.Data;
 using System.Text;
 using BenchmarkDotNet.Attributes;
-using Keel.Monitoring.Data;
+using Keel.Data;
 using Keel.Monitoring.Drift;
 
 namespace Keel.Monitoring.Benchmarks;
@@ -13,8 +14,8 @@ namespace Keel.Monitoring.Benchmarks;
 public class ReportBenchmarks
 {
     private const int Rows = 100_000, Numeric = 50, Categorical = 10;
-    private List<DriftColumn> _reference = [];
-    private List<DriftColumn> _current = [];
+    private List<DataColumn> _reference = [];
+    private List<DataColumn> _current = [];
     private byte[] _csv = [];
 
     [GlobalSetup]
@@ -25,17 +26,17 @@ public class ReportBenchmarks
         _csv = Encoding.UTF8.GetBytes(BenchData.Csv(Rows, Numeric, Categorical, seed: 3));
     }
 
-    private static List<DriftColumn> Columns(int seed, double shift)
+    private static List<DataColumn> Columns(int seed, double shift)
     {
-        var columns = new List<DriftColumn>();
+        var columns = new List<DataColumn>();
         for (int j = 0; j < Numeric; j++)
         {
-            columns.Add(DriftColumn.Numeric("num" + j, BenchData.Normal(Rows, seed * 1000 + j, j % 5 == 0 ? shift : 0)));
+            columns.Add(DataColumn.Numeric("num" + j, BenchData.Normal(Rows, seed * 1000 + j, j % 5 == 0 ? shift : 0)));
         }
 
         for (int j = 0; j < Categorical; j++)
         {
-            columns.Add(DriftColumn.Categorical("cat" + j, BenchData.Categories(Rows, 8 + j, seed * 1000 + 500 + j)));
+            columns.Add(DataColumn.Labels("cat" + j, BenchData.Categories(Rows, 8 + j, seed * 1000 + 500 + j)));
         }
 
         return columns;

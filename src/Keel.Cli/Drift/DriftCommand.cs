@@ -29,10 +29,12 @@ internal static class DriftCommand
         var html = Single("--html", "FILE", "Write a self-contained HTML report to this file.");
         var refFilter = Many("--reference-filter", "EXPR", "Keep reference rows matching 'COLUMN OP VALUE' (OP: < <= > >= == !=); repeatable.");
         var curFilter = Many("--current-filter", "EXPR", "Keep current rows matching 'COLUMN OP VALUE'; repeatable.");
+        var missing = new MissingValueOptions();
         var command = new Command("drift", "Detect data drift between a reference and a current dataset.")
         {
             reference, current, columns, tests, correction, share, json, html, refFilter, curFilter,
         };
+        missing.AddTo(command);
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (parse, ct) =>
         {
@@ -52,6 +54,7 @@ internal static class DriftCommand
                     CurrentFilters = (parse.GetValue(curFilter) ?? []).Select(RowFilter.Parse).ToList(),
                     JsonPath = Optional(parse, json),
                     HtmlPath = Optional(parse, html),
+                    Missing = missing.Read(parse),
                 };
                 var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(settings.Out) });
                 if (!settings.OutIsTerminal)

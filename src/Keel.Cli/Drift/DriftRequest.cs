@@ -1,3 +1,4 @@
+using Keel.Data;
 using Keel.Monitoring.Data;
 using Keel.Monitoring.Drift;
 
@@ -19,4 +20,7 @@ internal sealed class DriftRequest
     public string? JsonPath { get; init; }
 
     public string? HtmlPath { get; init; }
+
+    /// <summary>Which cells are missing in both files.</summary>
+    public MissingValues Missing { get; init; } = MissingValues.Default;
 }

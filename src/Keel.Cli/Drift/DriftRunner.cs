@@ -1,5 +1,7 @@
 using System.Globalization;
+using Keel.Core.Data;
 using Keel.Core.Errors;
+using Keel.Data;
 using Keel.Monitoring.Data;
 using Keel.Monitoring.Drift;
 using Keel.Monitoring.Reports;
@@ -15,15 +17,15 @@ internal static class DriftRunner
 
     public static async Task<int> RunAsync(DriftRequest request, IAnsiConsole console, CancellationToken ct)
     {
-        var referenceTable = (await LoadAsync(request.ReferencePath, console, ct).ConfigureAwait(false)).Where(request.ReferenceFilters);
-        var currentTable = (await LoadAsync(request.CurrentPath, console, ct).ConfigureAwait(false)).Where(request.CurrentFilters);
+        var referenceTable = (await LoadAsync(request.ReferencePath, request.Missing, console, ct).ConfigureAwait(false)).Where(request.ReferenceFilters);
+        var currentTable = (await LoadAsync(request.CurrentPath, request.Missing, console, ct).ConfigureAwait(false)).Where(request.CurrentFilters);
         if (referenceTable.RowCount == 0 || currentTable.RowCount == 0)
         {
             throw KeelException.InvalidParameter($"No rows left in the {(referenceTable.RowCount == 0 ? "reference" : "current")} data after filtering.");
         }
 
         var skipped = referenceTable.Columns.Concat(currentTable.Columns)
-            .Where(c => c.Kind == TableColumnKind.DateTime && !request.Options.Columns.Contains(c.Name))
+            .Where(c => c.Kind == ColumnKind.DateTime && !request.Options.Columns.Contains(c.Name))
             .Select(c => c.Name).Distinct(StringComparer.Ordinal).ToList();
         var wanted = request.Options.Columns.Count > 0 ? new HashSet<string>(request.Options.Columns, StringComparer.Ordinal) : null;
         foreach (var name in request.Options.Columns)
@@ -34,7 +36,7 @@ internal static class DriftRunner
                 throw KeelException.InvalidParameter($"Column '{name}' is in neither file.");
             }
 
-            if (col.Kind == TableColumnKind.DateTime)
+            if (col.Kind == ColumnKind.DateTime)
             {
                 throw KeelException.InvalidParameter($"Column '{name}' holds dates; use it in --reference-filter/--current-filter instead.");
             }
@@ -67,23 +69,25 @@ internal static class DriftRunner
         return report.DatasetDrift ? DriftCommand.DriftDetected : DriftCommand.NoDrift;
     }
 
-    private static List<DriftColumn> ToDrift(Keel.Monitoring.Data.Table table, HashSet<string>? wanted) =>
-        table.Columns.Where(c => wanted is null || wanted.Contains(c.Name)).Select(c => c.ToDriftColumn()).OfType<DriftColumn>().ToList();
+    private static List<DataColumn> ToDrift(DataTable table, HashSet<string>? wanted) =>
+        table.Columns.Where(c => wanted is null || wanted.Contains(c.Name)).Select(c => c.ToDriftColumn()).OfType<DataColumn>().ToList();
 
-    private static async Task<Keel.Monitoring.Data.Table> LoadAsync(string path, IAnsiConsole console, CancellationToken ct)
+    /// <summary>A file as drift reads it (Keel's one table reader), with a progress bar for big files on a terminal.</summary>
+    internal static async Task<DataTable> LoadAsync(string path, MissingValues missing, IAnsiConsole console, CancellationToken ct)
     {
+        var options = new TableReadOptions { Missing = missing };
         bool big = File.Exists(path) && new FileInfo(path).Length >= ProgressThresholdBytes;
         if (!big || Console.IsOutputRedirected)
         {
-            return await TableReader.ReadAsync(path, null, ct).ConfigureAwait(false);
+            return await TableReader.ReadAsync(path, options, null, ct).ConfigureAwait(false);
         }
 
-        Keel.Monitoring.Data.Table? table = null;
+        DataTable? table = null;
         await console.Progress().AutoClear(true).StartAsync(async ctx =>
         {
             var task = ctx.AddTask($"Reading {Path.GetFileName(path)}", maxValue: 1.0);
             var progress = new Progress<double>(f => task.Value = f);
-            table = await TableReader.ReadAsync(path, progress, ct).ConfigureAwait(false);
+            table = await TableReader.ReadAsync(path, options, progress, ct).ConfigureAwait(false);
             task.Value = 1.0;
         }).ConfigureAwait(false);
         return table!;

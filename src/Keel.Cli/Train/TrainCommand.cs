@@ -40,6 +40,8 @@ internal static class TrainCommand
         var output = new Option<DirectoryInfo>("--output") { Description = "Keep the run's working folder (package, plot, metrics) here. Default: a temporary folder, deleted afterwards.", HelpName = "dir" };
         var noRegister = new Option<bool>("--no-register") { Description = "Log the run but do not register the model." };
         var command = new Command("train", "Train a pipeline, log the run, check its gates and register the model.") { pipeline, backend, artifacts, output, noRegister };
+        var naValues = new MissingValueOptions();
+        naValues.AddTo(command);
         var json = command.AddJsonOption();
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -52,6 +54,7 @@ internal static class TrainCommand
             {
                 // A bad pipeline file is reported, every problem at once, before any other work.
                 definition = await PipelineParser.ParseFileAsync(file.FullName, cancellationToken).ConfigureAwait(false);
+                definition = definition with { Data = definition.Data with { Missing = naValues.Read(parse, definition.Data.Missing) } };
                 store = globals.ResolveStore(parse, parse.GetValue(backend), parse.GetValue(artifacts));
             }
             catch (Exception e) when (e is not OperationCanceledException)

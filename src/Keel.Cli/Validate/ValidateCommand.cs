@@ -40,6 +40,8 @@ internal static class ValidateCommand
         {
             model, data, backend, artifacts, thresholds, noRecord, strict, missing, outOfRange, unseen,
         };
+        var naValues = new MissingValueOptions();
+        naValues.AddTo(command);
         var json = command.AddJsonOption();
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -54,6 +56,7 @@ internal static class ValidateCommand
                     Record = !parse.GetValue(noRecord),
                     Schema = new SchemaOptions { FailOnExtraColumns = parse.GetValue(strict) },
                     Quality = Quality(parse.GetValue(missing), parse.GetValue(outOfRange), parse.GetValue(unseen)),
+                    Missing = naValues.Read(parse),
                     User = settings.GetEnvironmentVariable("KEEL_USER") ?? settings.GetEnvironmentVariable("USER") ?? "keel",
                 };
                 var output = new CliOutput(settings, parse.GetValue(json));

@@ -1,4 +1,5 @@
 using Keel.Core.Errors;
+using Keel.Data;
 using Keel.ML.Pipeline;
 
 namespace Keel.ML.Data;
@@ -88,7 +89,7 @@ public static class DataSplitter
         if (split.TimeColumn is not null)
         {
             var column = table[split.TimeColumn];
-            var times = column.Times ?? column.Values.Select(v => ValueParsing.TryTime(v, out var t) ? t : (DateTime?)null).ToArray();
+            var times = column.Times ?? column.Texts!.Select(v => CellParsing.TryTime(v, out var t) ? t : (DateTime?)null).ToArray();
             return ByTime(times, split.Train, split.Validation);
         }
 

@@ -1,11 +1,11 @@
+using Keel.Core.Data;
 using Keel.Core.Models;
-using Keel.ML.Pipeline;
 
 namespace Keel.ML.Data;
 
 /// <summary>
 /// A table held in memory, column by column, with each column's kind decided by
-/// <see cref="SchemaInference"/> (or an override). Splits and permutation importance work on it.
+/// <see cref="Keel.Data.SchemaInference"/> (or an override). Splits and permutation importance work on it.
 /// </summary>
 public sealed class TabularData
 {
@@ -16,13 +16,13 @@ public sealed class TabularData
     {
         ArgumentNullException.ThrowIfNull(columns);
         Columns = columns;
-        RowCount = columns.Count == 0 ? 0 : columns[0].Values.Count;
+        RowCount = columns.Count == 0 ? 0 : columns[0].Length;
         _byName = new Dictionary<string, DataColumn>(StringComparer.Ordinal);
         foreach (var column in columns)
         {
-            if (column.Values.Count != RowCount)
+            if (column.Length != RowCount)
             {
-                throw new ArgumentException($"Column '{column.Name}' has {column.Values.Count} rows, not {RowCount}.", nameof(columns));
+                throw new ArgumentException($"Column '{column.Name}' has {column.Length} rows, not {RowCount}.", nameof(columns));
             }
 
             _byName[column.Name] = column;
@@ -55,12 +55,7 @@ public sealed class TabularData
     }
 
     /// <summary>The signature type of a column kind: numeric = double, datetime = datetime, else string.</summary>
-    public static ColumnType ToColumnType(ColumnKind kind) => kind switch
-    {
-        ColumnKind.Numeric => ColumnType.Double,
-        ColumnKind.DateTime => ColumnType.DateTime,
-        _ => ColumnType.String,
-    };
+    public static ColumnType ToColumnType(ColumnKind kind) => ColumnKinds.ToColumnType(kind);
 
     /// <summary>A new table with only <paramref name="rows"/>, in that order.</summary>
     public TabularData Take(int[] rows)

@@ -1,6 +1,8 @@
 using System.Text.Json;
+using Keel.Core.Data;
 using Keel.Core.Errors;
 using Keel.Core.Models;
+using Keel.Data;
 using Microsoft.ML;
 using Keel.ML.Data;
 using Keel.ML.Pipeline;
@@ -139,12 +141,12 @@ public static class ModelPackageWriter
                 foreach (var feature in features)
                 {
                     var column = rows[feature.Name];
-                    var raw = column.Values[r];
+                    var raw = column.Texts![r];
                     if (raw is null)
                     {
                         writer.WriteNullValue();
                     }
-                    else if (feature.Kind == ColumnKind.Numeric && ValueParsing.TryNumber(raw, out var number))
+                    else if (feature.Kind == ColumnKind.Numeric && CellParsing.TryNumber(raw, out var number))
                     {
                         writer.WriteNumberValue(number);
                     }

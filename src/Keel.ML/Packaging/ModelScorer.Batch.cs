@@ -25,7 +25,7 @@ public sealed partial class ModelScorer
         }
 
         var kinds = _features.ToDictionary(f => f.Name, f => f.Kind, StringComparer.Ordinal);
-        var table = CsvDataLoader.Build(_features.Select(f => f.Name).ToArray(), values, kinds);
+        var table = DataLoader.Build(_features.Select(f => f.Name).ToArray(), values, kinds);
         var scored = PredictionReader.Read(_model.Transform(ViewBuilder.Build(table, _features, null, null)), Task.Task, withTruth: false);
         var result = new ModelPrediction[rows.Count];
         for (var r = 0; r < result.Length; r++)

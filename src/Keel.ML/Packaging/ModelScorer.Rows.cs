@@ -1,7 +1,7 @@
 using System.Text.Json;
+using Keel.Core.Data;
 using Keel.Core.Errors;
-using Keel.ML.Data;
-using Keel.ML.Pipeline;
+using Keel.Data;
 using Keel.ML.Training;
 
 namespace Keel.ML.Packaging;
@@ -231,7 +231,7 @@ public sealed partial class ModelScorer
                 return null;
             case ColumnKind.Numeric:
                 return $"expected a number (double), got {Describe(value)}";
-            case ColumnKind.DateTime when value.ValueKind == JsonValueKind.String && ValueParsing.TryTime(value.GetString(), out var time):
+            case ColumnKind.DateTime when value.ValueKind == JsonValueKind.String && CellParsing.TryTime(value.GetString(), out var time):
                 singles[slot] = time.Year;
                 singles[slot + 1] = time.Month;
                 singles[slot + 2] = time.Day;

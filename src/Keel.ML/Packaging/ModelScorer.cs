@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Keel.Core.Data;
 using Keel.Core.Errors;
 using Keel.Core.Models;
 using Keel.ML.Pipeline;

@@ -1,4 +1,6 @@
 using Keel.Core.Validation.Gates;
+using Keel.Core.Data;
+using Keel.Data;
 
 namespace Keel.ML.Pipeline;
 
@@ -13,22 +15,6 @@ public enum MLTask
 
     /// <summary>A numeric target; metrics: mean_absolute_error, mean_squared_error, root_mean_squared_error, r2_score, mean_absolute_percentage_error.</summary>
     Regression,
-}
-
-/// <summary>How a column is featurised.</summary>
-public enum ColumnKind
-{
-    /// <summary>Numbers; missing values replaced by the training mean.</summary>
-    Numeric,
-
-    /// <summary>A few distinct values; one-hot encoded (missing = all zeros).</summary>
-    Categorical,
-
-    /// <summary>Free text; n-gram featurised.</summary>
-    Text,
-
-    /// <summary>Timestamps; expanded to year, month, day, day of week and hour (or the parts <c>data.date_parts</c> picks).</summary>
-    DateTime,
 }
 
 /// <summary>A parsed, validated <c>pipeline.yaml</c>. See <c>docs/pipelines.md</c>.</summary>
@@ -117,6 +103,10 @@ public sealed record DataSection
     /// <summary>Column kind overrides (numeric, categorical, text, datetime).</summary>
     /// <value>Empty.</value>
     public IReadOnlyDictionary<string, ColumnKind> Types { get; init; } = new Dictionary<string, ColumnKind>();
+
+    /// <summary>Which cells are missing (<c>na_values</c>, <c>keep_default_na</c>); see docs/data-formats.md.</summary>
+    /// <value>An empty cell only.</value>
+    public MissingValues Missing { get; init; } = MissingValues.Default;
 }
 
 /// <summary>A binary label derived from a numeric column: true when the value is greater than <see cref="GreaterThan"/>.</summary>

@@ -1,3 +1,5 @@
+using Keel.Core.Data;
+using Keel.Data;
 using Keel.ML.Evaluation;
 using Keel.ML.Training;
 using YamlDotNet.Core;
@@ -95,7 +97,7 @@ public static partial class PipelineParser
             return null;
         }
 
-        reader.CheckKeys(map, "data", "path", "test_path", "target", "task", "positive_class", "label", "columns", "drop", "types", "target_transform", "date_parts", "derived");
+        reader.CheckKeys(map, "data", "path", "test_path", "target", "task", "positive_class", "label", "columns", "drop", "types", "target_transform", "date_parts", "derived", "na_values", "keep_default_na");
         var path = reader.String(map, "path", "data", required: true);
         var testPath = reader.String(map, "test_path", "data", required: false);
         var target = reader.String(map, "target", "data", required: true);
@@ -162,7 +164,41 @@ public static partial class PipelineParser
             Columns = reader.Strings(map, "columns", "data"),
             Drop = reader.Strings(map, "drop", "data"),
             Types = types,
+            Missing = new MissingValues(ReadNaValues(reader, map), reader.Boolean(map, "keep_default_na", "data") ?? true),
         };
+    }
+
+    /// <summary><c>na_values</c>: one word or a list of words (pandas' form); <c>pandas</c> stands for pandas' default list.</summary>
+    private static List<string> ReadNaValues(YamlReader reader, YamlMappingNode data)
+    {
+        var words = new List<string>();
+        switch (YamlReader.Get(data, "na_values"))
+        {
+            case null:
+                break;
+            case YamlScalarNode { Value: { } word }:
+                words.Add(word);
+                break;
+            case YamlSequenceNode list:
+                foreach (var item in list.Children)
+                {
+                    if (item is YamlScalarNode { Value: { } value })
+                    {
+                        words.Add(value);
+                    }
+                    else
+                    {
+                        reader.Problems.Add(item, "data.na_values", "expected a word, e.g. NA");
+                    }
+                }
+
+                break;
+            case var other:
+                reader.Problems.Add(other, "data.na_values", "expected a word or a list of words, e.g. [NA, \"null\"]");
+                break;
+        }
+
+        return words;
     }
 
     private static LabelRule? ReadLabel(YamlReader reader, YamlMappingNode data, MLTask? task)

@@ -1,3 +1,4 @@
+using Keel.Core.Data;
 using Keel.Core.Errors;
 using Keel.ML.Data;
 using Keel.ML.Pipeline;

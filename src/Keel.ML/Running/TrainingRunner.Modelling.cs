@@ -1,4 +1,6 @@
+using Keel.Core.Data;
 using Keel.Core.Errors;
+using Keel.Data;
 using Keel.ML.Data;
 using Keel.ML.Pipeline;
 using Keel.ML.Training;
@@ -8,17 +10,11 @@ namespace Keel.ML.Running;
 // The modeller's options at run time: the separate test file, target transform domain, date parts, class weights.
 public sealed partial class TrainingRunner
 {
-    /// <summary>Loads a data file (CSV or Parquet) with the training loaders.</summary>
-    private static Task<TabularData> LoadAsync(string path, IReadOnlyDictionary<string, ColumnKind> types, CancellationToken cancellationToken) =>
-        path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase)
-            ? ParquetDataLoader.LoadAsync(path, types, cancellationToken)
-            : CsvDataLoader.LoadAsync(path, types, cancellationToken);
-
     /// <summary>
     /// Appends the test file's rows to the training file's, reading every column with the training
     /// file's kinds so both parse alike; the test file must have every column of the training file.
     /// </summary>
-    private static async Task<TabularData> AppendTestFileAsync(TabularData table, string testPath, CancellationToken cancellationToken)
+    private static async Task<TabularData> AppendTestFileAsync(TabularData table, string testPath, MissingValues missingValues, CancellationToken cancellationToken)
     {
         if (!File.Exists(testPath))
         {
@@ -26,7 +22,7 @@ public sealed partial class TrainingRunner
         }
 
         var kinds = table.Columns.ToDictionary(c => c.Name, c => c.Kind, StringComparer.Ordinal);
-        var test = await LoadAsync(testPath, kinds, cancellationToken).ConfigureAwait(false);
+        var test = await DataLoader.LoadAsync(testPath, kinds, missingValues, cancellationToken).ConfigureAwait(false);
         var missing = table.Columns.Where(c => test.Find(c.Name) is null).Select(c => c.Name).ToList();
         if (missing.Count > 0)
         {
@@ -42,11 +38,15 @@ public sealed partial class TrainingRunner
         var values = new string?[names.Length][];
         for (var c = 0; c < names.Length; c++)
         {
-            values[c] = [.. table.Columns[c].Values, .. test[names[c]].Values];
+            values[c] = [.. Cells(table.Columns[c]), .. Cells(test[names[c]])];
         }
 
-        return CsvDataLoader.Build(names, values, kinds);
+        return DataLoader.Build(names, values, kinds);
     }
+
+    /// <summary>A column's cell text (null = missing); the training loader keeps it for every kind.</summary>
+    private static string?[] Cells(DataColumn column) =>
+        column.Texts ?? throw new InvalidOperationException($"Column '{column.Name}' was read without its cell text.");
 
     /// <summary>Checks the modelling options against the data: target transform domain, date part columns, class weight names.</summary>
     private static void CheckModelling(PipelineDefinition pipeline, TabularData rows, LabelEncoding label, IReadOnlyList<FeatureColumn> features)

@@ -62,12 +62,12 @@ public sealed partial class TrainingRunner
         var digest = await DataDigest.ComputeAsync(data.Path, cancellationToken).ConfigureAwait(false);
         Lap(timings, "hash", clock);
         progress?.Report($"loading {Path.GetFileName(data.Path)}");
-        var table = await LoadAsync(data.Path, data.Types, cancellationToken).ConfigureAwait(false);
+        var table = await DataLoader.LoadAsync(data.Path, data.Types, data.Missing, cancellationToken).ConfigureAwait(false);
         var trainFileRows = table.RowCount;
         if (data.TestPath is not null)
         {
             progress?.Report($"loading {Path.GetFileName(data.TestPath)} (test)");
-            table = await AppendTestFileAsync(table, data.TestPath, cancellationToken).ConfigureAwait(false);
+            table = await AppendTestFileAsync(table, data.TestPath, data.Missing, cancellationToken).ConfigureAwait(false);
         }
 
         Lap(timings, "load", clock);

@@ -1,5 +1,5 @@
+using Keel.Core.Data;
 using Keel.Core.Models;
-using Keel.ML.Pipeline;
 
 namespace Keel.ML.Training;
 

@@ -1,3 +1,4 @@
+using Keel.Core.Data;
 using Keel.ML.Pipeline;
 using Microsoft.ML;
 using Microsoft.ML.Data;

@@ -31,7 +31,7 @@ public sealed record LabelEncoding(MLTask Task, IReadOnlyList<string> Classes, L
         }
 
         var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
-        foreach (var value in table[data.Target].Values)
+        foreach (var value in table[data.Target].Texts!)
         {
             if (value is not null)
             {
@@ -95,7 +95,7 @@ public sealed record LabelEncoding(MLTask Task, IReadOnlyList<string> Classes, L
             return result;
         }
 
-        var values = table[target].Values;
+        var values = table[target].Texts!;
         for (var i = 0; i < count; i++)
         {
             result[i] = values[i];

@@ -1,3 +1,5 @@
+using Keel.Core.Data;
+using Keel.Data;
 using Keel.ML.Data;
 using Keel.ML.Pipeline;
 using Microsoft.ML;
@@ -39,11 +41,11 @@ internal static class ViewBuilder
 
     private static void AddFeature(List<ViewColumn> columns, DataColumn column, FeatureColumn feature)
     {
-        var n = column.Values.Count;
+        var n = column.Length;
         switch (feature.Kind)
         {
             case ColumnKind.Numeric:
-                var numbers = column.Numbers ?? column.Values.Select(v => ValueParsing.TryNumber(v, out var x) ? x : double.NaN).ToArray();
+                var numbers = column.Numbers ?? column.Texts!.Select(v => CellParsing.TryNumber(v, out var x) ? x : double.NaN).ToArray();
                 var singles = new float[n];
                 for (var i = 0; i < n; i++)
                 {
@@ -53,7 +55,7 @@ internal static class ViewBuilder
                 columns.Add(new ArrayColumn<float>(feature.Name, NumberDataViewType.Single, singles));
                 break;
             case ColumnKind.DateTime:
-                var times = column.Times ?? column.Values.Select(v => ValueParsing.TryTime(v, out var t) ? t : (DateTime?)null).ToArray();
+                var times = column.Times ?? column.Texts!.Select(v => CellParsing.TryTime(v, out var t) ? t : (DateTime?)null).ToArray();
                 var parts = FeatureColumn.DateTimeParts;
                 for (var p = 0; p < parts.Count; p++)
                 {
@@ -71,7 +73,7 @@ internal static class ViewBuilder
                 var texts = new ReadOnlyMemory<char>[n];
                 for (var i = 0; i < n; i++)
                 {
-                    texts[i] = (column.Values[i] ?? string.Empty).AsMemory();
+                    texts[i] = (column.Texts![i] ?? string.Empty).AsMemory();
                 }
 
                 columns.Add(new ArrayColumn<ReadOnlyMemory<char>>(feature.Name, TextDataViewType.Instance, texts));

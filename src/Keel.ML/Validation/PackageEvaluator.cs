@@ -1,3 +1,4 @@
+using Keel.Core.Data;
 using Keel.Core.Errors;
 using Keel.Core.Models;
 using Keel.ML.Data;

@@ -1,11 +1,9 @@
 using System.Text.Json;
+using Keel.Core.Data;
 using Keel.Core.Errors;
 using Keel.Core.Json;
-using Keel.Core.Models;
 using Keel.Core.Validation.Gates;
 using Keel.ML.Data;
-using ColumnKind = Keel.ML.Pipeline.ColumnKind;
-using CoreColumn = Keel.Core.Validation.Gates.DataColumn;
 
 namespace Keel.ML.Validation;
 
@@ -22,11 +20,11 @@ public static class TrainingProfile
     private const long MaxBytes = 64L << 20;
 
     /// <summary>Core's columns for the named columns of <paramref name="table"/> (the model's inputs).</summary>
-    public static IReadOnlyList<CoreColumn> Columns(TabularData table, IEnumerable<string> names)
+    public static IReadOnlyList<DataColumn> Columns(TabularData table, IEnumerable<string> names)
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(names);
-        var columns = new List<CoreColumn>();
+        var columns = new List<DataColumn>();
         foreach (var name in names)
         {
             if (table.Find(name) is not { } column)
@@ -41,24 +39,14 @@ public static class TrainingProfile
     }
 
     /// <summary>One Keel.ML column as a Core column: numbers (NaN = missing), datetimes as dates, everything else as categories.</summary>
-    public static CoreColumn ToCore(Data.DataColumn column)
+    public static DataColumn ToCore(DataColumn column)
     {
         ArgumentNullException.ThrowIfNull(column);
-        switch (column.Kind)
+        return column.Kind switch
         {
-            case ColumnKind.Numeric:
-                var numbers = new double?[column.Numbers!.Length];
-                for (var i = 0; i < numbers.Length; i++)
-                {
-                    numbers[i] = double.IsNaN(column.Numbers[i]) ? null : column.Numbers[i];
-                }
-
-                return CoreColumn.Numeric(column.Name, numbers);
-            case ColumnKind.DateTime:
-                return CoreColumn.Text(column.Name, [.. column.Values], ColumnType.DateTime);
-            default:
-                return CoreColumn.Text(column.Name, [.. column.Values]);
-        }
+            ColumnKind.Numeric or ColumnKind.DateTime => column,
+            _ => DataColumn.Text(column.Name, column.Texts!),
+        };
     }
 
     /// <summary>Profiles the model's input columns of the training split and writes the profile into the package.</summary>

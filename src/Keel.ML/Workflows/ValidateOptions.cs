@@ -1,3 +1,4 @@
+using Keel.Data;
 using Keel.Core.Validation.Gates;
 
 namespace Keel.ML.Workflows;
@@ -30,6 +31,10 @@ public sealed class ValidateOptions
     /// <summary>The user the version tags are recorded under.</summary>
     /// <value><c>keel</c>.</value>
     public string User { get; init; } = "keel";
+
+    /// <summary>Which cells of the data are missing (<c>--na-values</c>, <c>--keep-default-na</c>).</summary>
+    /// <value>Default: <see cref="MissingValues.Default"/>, an empty cell only.</value>
+    public MissingValues Missing { get; init; } = MissingValues.Default;
 
     /// <summary>The clock naming the stored report.</summary>
     /// <value><see cref="TimeProvider.System"/>.</value>

@@ -1,16 +1,17 @@
 using System.Globalization;
 using System.Text.Json;
+using Keel.Core.Data;
 using Keel.Core.Errors;
 using Keel.Core.Json;
 using Keel.Core.Models;
 using Keel.Core.Registry;
 using Keel.Core.Tracking;
 using Keel.Core.Validation.Gates;
+using Keel.Data;
 using Keel.ML.Data;
 using Keel.ML.Packaging;
 using Keel.ML.Training;
 using Keel.ML.Validation;
-using MLColumnKind = Keel.ML.Pipeline.ColumnKind;
 
 namespace Keel.ML.Workflows;
 
@@ -68,6 +69,20 @@ public sealed class ValidateSession(IWorkflowProgress? progress = null)
         }
     }
 
+    /// <summary>The data as validation reads it: Keel's one table reader, with the model's non-numeric inputs read as such.</summary>
+    public static Task<TabularData> LoadDataAsync(string path, ModelSignature signature, MissingValues missing, CancellationToken cancellationToken)
+    {
+        // A CSV has no types: read the columns the model takes as text or dates as such, and let
+        // numbers be inferred, so a non-numeric value in a numeric input shows as a type mismatch.
+        var overrides = new Dictionary<string, ColumnKind>(StringComparer.Ordinal);
+        foreach (var input in FeatureColumn.FromSignature(signature).Where(f => f.Kind != ColumnKind.Numeric))
+        {
+            overrides[input.Name] = input.Kind;
+        }
+
+        return DataLoader.LoadAsync(path, overrides, missing, cancellationToken);
+    }
+
     private static async Task<ValidateResult> ValidateAsync(ModelVersion version, string package, ValidateOptions request, CancellationToken cancellationToken)
     {
         var contents = await ModelPackage.ReadAsync(package, cancellationToken).ConfigureAwait(false);
@@ -75,18 +90,7 @@ public sealed class ValidateSession(IWorkflowProgress? progress = null)
         var signature = contents.Metadata.Signature;
         var truth = PackageEvaluator.TruthColumn(task);
 
-        // A CSV has no types: read the columns the model takes as text or dates as such, and let
-        // numbers be inferred, so a non-numeric value in a numeric input shows as a type mismatch.
-        var overrides = new Dictionary<string, MLColumnKind>(StringComparer.Ordinal);
-        foreach (var input in FeatureColumn.FromSignature(signature).Where(f => f.Kind != MLColumnKind.Numeric))
-        {
-            overrides[input.Name] = input.Kind;
-        }
-
-        var parquet = request.DataPath.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase);
-        var table = parquet
-            ? await ParquetDataLoader.LoadAsync(request.DataPath, overrides, cancellationToken).ConfigureAwait(false)
-            : await CsvDataLoader.LoadAsync(request.DataPath, overrides, cancellationToken).ConfigureAwait(false);
+        var table = await LoadDataAsync(request.DataPath, signature, request.Missing, cancellationToken).ConfigureAwait(false);
         var digest = await DataDigest.ComputeAsync(request.DataPath, cancellationToken).ConfigureAwait(false);
 
         var incoming = table.Schema().Where(c => c.Key != truth && c.Key != task.Target).ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);

@@ -1,5 +1,6 @@
-using System.Globalization;
+using Keel.Core.Data;
 using Keel.Core.Errors;
+using Keel.Data;
 
 namespace Keel.Monitoring.Data;
 
@@ -35,12 +36,12 @@ public sealed record RowFilter(string Column, string Operator, string Value)
     public override string ToString() => $"{Column} {Operator} {Value}";
 
     /// <summary>Clears <paramref name="keep"/> for rows that do not match.</summary>
-    internal void Apply(TableColumn column, bool[] keep)
+    internal void Apply(DataColumn column, bool[] keep)
     {
         switch (column.Kind)
         {
-            case TableColumnKind.Numeric:
-                if (!double.TryParse(Value, NumberStyles.Float, CultureInfo.InvariantCulture, out double x))
+            case ColumnKind.Numeric:
+                if (!CellParsing.TryNumber(Value, out double x))
                 {
                     throw KeelException.InvalidParameter($"Filter '{this}': '{Value}' is not a number but column '{Column}' is numeric.");
                 }
@@ -52,8 +53,8 @@ public sealed record RowFilter(string Column, string Operator, string Value)
                 }
 
                 break;
-            case TableColumnKind.DateTime:
-                if (!TableReader.TryParseTime(Value, out var t))
+            case ColumnKind.DateTime:
+                if (!CellParsing.TryTime(Value, out var t))
                 {
                     throw KeelException.InvalidParameter($"Filter '{this}': '{Value}' is not a date/time but column '{Column}' holds dates.");
                 }
@@ -66,7 +67,7 @@ public sealed record RowFilter(string Column, string Operator, string Value)
 
                 break;
             default:
-                var labels = column.Labels!;
+                var labels = column.Texts!;
                 for (int i = 0; i < keep.Length; i++)
                 {
                     keep[i] &= labels[i] is { } l && Holds(string.CompareOrdinal(l, Value));

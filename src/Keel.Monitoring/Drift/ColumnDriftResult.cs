@@ -1,3 +1,4 @@
+using Keel.Core.Data;
 namespace Keel.Monitoring.Drift;
 
 /// <summary>What happened to a column in a drift comparison.</summary>

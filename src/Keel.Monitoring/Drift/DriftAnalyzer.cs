@@ -1,3 +1,4 @@
+using Keel.Core.Data;
 using Keel.Monitoring.Statistics;
 
 namespace Keel.Monitoring.Drift;
@@ -10,12 +11,28 @@ namespace Keel.Monitoring.Drift;
 /// </summary>
 public static partial class DriftAnalyzer
 {
-    /// <summary>Compares two datasets given as columns (matched by name).</summary>
+    /// <summary>True for the columns drift compares: numeric (numbers) and categorical or text (labels).</summary>
+    public static bool Compares(DataColumn column)
+    {
+        ArgumentNullException.ThrowIfNull(column);
+        return column.Kind == ColumnKind.Numeric ? column.Numbers is not null : column.Kind.IsLabels() && column.Texts is not null;
+    }
+
+    /// <summary>Compares two datasets given as columns (matched by name): numeric columns as numbers, categorical and text columns as labels.</summary>
     /// <exception cref="Keel.Core.Errors.KeelException">Invalid options.</exception>
-    public static DriftReport Compare(IReadOnlyList<DriftColumn> reference, IReadOnlyList<DriftColumn> current, DriftOptions? options = null)
+    /// <exception cref="ArgumentException">A date/time or binary column (see <see cref="Compares"/>).</exception>
+    public static DriftReport Compare(IReadOnlyList<DataColumn> reference, IReadOnlyList<DataColumn> current, DriftOptions? options = null)
     {
         options ??= new DriftOptions();
         options.Validate();
+        foreach (var column in reference.Concat(current))
+        {
+            if (!Compares(column))
+            {
+                throw new ArgumentException($"Column '{column.Name}' is {column.Kind}; drift compares numeric, categorical and text columns (use date/time columns in filters).", nameof(reference));
+            }
+        }
+
         var refByName = reference.ToDictionary(c => c.Name, StringComparer.Ordinal);
         var curByName = current.ToDictionary(c => c.Name, StringComparer.Ordinal);
         var names = options.Columns.Count > 0
@@ -94,7 +111,7 @@ public static partial class DriftAnalyzer
         }
     }
 
-    private static ColumnDriftResult AnalyzeColumn(string name, DriftColumn? reference, DriftColumn? current, ColumnTestOverride? ov, int bins)
+    private static ColumnDriftResult AnalyzeColumn(string name, DataColumn? reference, DataColumn? current, ColumnTestOverride? ov, int bins)
     {
         if (reference is null || current is null)
         {
@@ -103,7 +120,7 @@ public static partial class DriftAnalyzer
             return new ColumnDriftResult
             {
                 Column = name,
-                Kind = present.Kind,
+                Kind = present.Kind == ColumnKind.Numeric ? ColumnKind.Numeric : ColumnKind.Categorical,
                 Status = reference is null ? ColumnStatus.MissingInReference : ColumnStatus.MissingInCurrent,
                 Reason = reference is null ? "column is absent from the reference data" : "column is absent from the current data",
                 Reference = reference is null ? null : summary,
@@ -119,7 +136,7 @@ public static partial class DriftAnalyzer
         return AnalyzeCategorical(name, AsLabels(reference), AsLabels(current), ov);
     }
 
-    private static SideSummary Summarize(DriftColumn column)
+    private static SideSummary Summarize(DataColumn column)
     {
         if (column.Kind == ColumnKind.Numeric)
         {
@@ -127,11 +144,11 @@ public static partial class DriftAnalyzer
             return new SideSummary(sorted.Length, column.Length - sorted.Length, Samples.DistinctSorted(sorted));
         }
 
-        var labels = column.Labels!;
+        var labels = column.Texts!;
         long missing = labels.Count(l => l is null);
         return new SideSummary(labels.Length - missing, missing, labels.Where(l => l is not null).Distinct(StringComparer.Ordinal).Count());
     }
 
-    private static string?[] AsLabels(DriftColumn column) =>
-        column.Labels ?? column.Numbers!.Select(v => double.IsNaN(v) ? null : v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+    private static string?[] AsLabels(DataColumn column) =>
+        column.Texts ?? column.Numbers!.Select(v => double.IsNaN(v) ? null : v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)).ToArray();
 }

@@ -1,3 +1,4 @@
+using Keel.Core.Data;
 namespace Keel.Monitoring.Drift;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using Keel.Core.Data;
 using System.Globalization;
 using System.Net;
 using System.Text;

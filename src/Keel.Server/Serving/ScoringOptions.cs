@@ -1,4 +1,5 @@
 using Keel.Core.Errors;
+using Keel.Data;
 using Microsoft.Extensions.Options;
 
 namespace Keel.Server.Serving;
@@ -32,6 +33,23 @@ public sealed class ScoringOptions
     /// </summary>
     /// <value>false (MLflow's behaviour).</value>
     public bool StrictColumns { get; set; }
+
+    /// <summary>
+    /// Words a <c>text/csv</c> body's cells are read as missing besides an empty cell, comma
+    /// separated (e.g. <c>NA,null</c>; <c>pandas</c> = pandas' default list), as in
+    /// <c>keel train --na-values</c>: the same rule (Keel.Data's <see cref="MissingValues"/>).
+    /// </summary>
+    /// <value>Null: an empty cell only.</value>
+    public string? CsvNaValues { get; set; }
+
+    /// <summary>Whether an empty <c>text/csv</c> cell is missing (pandas' <c>keep_default_na</c>).</summary>
+    /// <value>True.</value>
+    public bool CsvKeepDefaultNa { get; set; } = true;
+
+    /// <summary>The missing-value rule for <c>text/csv</c> bodies.</summary>
+    public MissingValues CsvMissing => _csvMissing ??= MissingValues.FromOptions(CsvNaValues is null ? null : [CsvNaValues], CsvKeepDefaultNa ? null : false);
+
+    private MissingValues? _csvMissing;
 
     /// <summary>The response header naming the columns a request gave that the model does not take (URL-encoded, comma-separated).</summary>
     public const string IgnoredColumnsHeader = "X-Keel-Ignored-Columns";

@@ -3,7 +3,8 @@ using System.Text;
 using System.Text.Json;
 using Keel.Cli.Tests.Infrastructure;
 using Keel.Core.Predictions;
-using Keel.Monitoring.Data;
+using Keel.Core.Data;
+using Keel.Data;
 using Keel.Monitoring.Performance;
 
 namespace Keel.Cli.Tests.Predictions;
@@ -112,13 +113,13 @@ public sealed class PredictionLogEndToEndTests(KeelServerFixture server) : IDisp
         var output = Path.Combine(_folder, "log.parquet");
         var export = await CliRun.AgainstAsync(server, "predictions", "export", "--model", name, "--from", "2000-01-01T00:00:00Z", output);
         Assert.True(export.ExitCode == 0, export.ToString());
-        var table = await TableReader.ReadParquetAsync(output, cancellationToken: _ct);
+        var table = await TableReader.ReadAsync(output, cancellationToken: _ct);
         Assert.Equal(RequestCount * RowsPerRequest, table.RowCount);
-        Assert.Equal(truth.Select(t => $"\"{t}\""), table["label"]!.Labels!);
-        Assert.Equal(predicted, table["predicted_label"]!.Labels!);
-        Assert.Equal(TableColumnKind.Numeric, table["Seniority"]!.Kind);
+        Assert.Equal(truth.Select(t => $"\"{t}\""), table["label"]!.Texts!);
+        Assert.Equal(predicted, table["predicted_label"]!.Texts!);
+        Assert.Equal(ColumnKind.Numeric, table["Seniority"]!.Kind);
         Assert.Equal(double.Parse(lines[1].Split(',')[1], System.Globalization.CultureInfo.InvariantCulture), table["Seniority"]!.Numbers![0]);
-        Assert.Equal(lines[1].Split(',')[2], table["Home"]!.Labels![0]);
+        Assert.Equal(lines[1].Split(',')[2], table["Home"]!.Texts![0]);
     }
 
     private static string RepositoryRoot()

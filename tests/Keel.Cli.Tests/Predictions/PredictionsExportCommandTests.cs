@@ -2,7 +2,8 @@ using System.Text.Json;
 using Keel.Cli.Infrastructure;
 using Keel.Cli.Tests.Infrastructure;
 using Keel.Core.Predictions;
-using Keel.Monitoring.Data;
+using Keel.Core.Data;
+using Keel.Data;
 using Keel.Monitoring.Performance;
 using Keel.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
@@ -53,22 +54,22 @@ public sealed class PredictionsExportCommandTests : IAsyncLifetime
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("Exported 3 rows from 2 requests (1 with feedback) of model 'credit'", result.Out, StringComparison.Ordinal);
-        var table = await TableReader.ReadParquetAsync(output, cancellationToken: TestContext.Current.CancellationToken);
+        var table = await TableReader.ReadAsync(output, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(3, table.RowCount);
-        Assert.Equal(["a", "a", "b"], table["request_id"]!.Labels!);
+        Assert.Equal(["a", "a", "b"], table["request_id"]!.Texts!);
         Assert.Equal([0.0, 1.0, 0.0], table["row_index"]!.Numbers!);
-        Assert.Equal(["credit", "credit", "credit"], table["model"]!.Labels!);
+        Assert.Equal(["credit", "credit", "credit"], table["model"]!.Texts!);
         Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(T0 + 60_000).UtcDateTime, table["timestamp"]!.Times![2]);
         Assert.Equal([1200.0, 1200.0, 800.0], table["latency_us"]!.Numbers!);
-        Assert.Equal(["\"good\"", "\"good\"", null], table["label"]!.Labels!);
-        Assert.Equal(["good", "bad", "good"], table["predicted_label"]!.Labels!);
+        Assert.Equal(["\"good\"", "\"good\"", null], table["label"]!.Texts!);
+        Assert.Equal(["good", "bad", "good"], table["predicted_label"]!.Texts!);
         Assert.Equal([0.25, 0.75, 0.1], table["probability"]!.Numbers!);
-        Assert.Equal(TableColumnKind.Numeric, table["Seniority"]!.Kind);
+        Assert.Equal(ColumnKind.Numeric, table["Seniority"]!.Kind);
         Assert.Equal(9.0, table["Seniority"]!.Numbers![0]);
         Assert.True(double.IsNaN(table["Seniority"]!.Numbers![2]));
-        Assert.Equal(["rent", "owner, \"big\"", "parents"], table["Home"]!.Labels!);
-        Assert.Equal("""{"Seniority":9,"Home":"rent"}""", table["inputs"]!.Labels![0]);
-        Assert.Equal("""{"predicted_label":"bad","probability":0.75}""", table["outputs"]!.Labels![1]);
+        Assert.Equal(["rent", "owner, \"big\"", "parents"], table["Home"]!.Texts!);
+        Assert.Equal("""{"Seniority":9,"Home":"rent"}""", table["inputs"]!.Texts![0]);
+        Assert.Equal("""{"predicted_label":"bad","probability":0.75}""", table["outputs"]!.Texts![1]);
     }
 
     [Fact]
@@ -100,8 +101,8 @@ public sealed class PredictionsExportCommandTests : IAsyncLifetime
         Assert.Equal("csv", result.Json().GetProperty("format").GetString());
         var table = await TableReader.ReadAsync(output, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(4, table.RowCount);
-        Assert.Equal(["rent", "owner, \"big\"", "parents", "rent"], table["Home"]!.Labels!);
-        Assert.Equal(["\"good\"", "\"good\"", null, null], table["label"]!.Labels!);
+        Assert.Equal(["rent", "owner, \"big\"", "parents", "rent"], table["Home"]!.Texts!);
+        Assert.Equal(["\"good\"", "\"good\"", null, null], table["label"]!.Texts!);
         Assert.Equal([0.25, 0.75, 0.1, 0.9], table["probability"]!.Numbers!);
     }
 
@@ -122,7 +123,7 @@ public sealed class PredictionsExportCommandTests : IAsyncLifetime
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var table = await TableReader.ReadAsync(output, cancellationToken: TestContext.Current.CancellationToken);
-        Assert.Equal(["\"" + first + "\"", "\"" + second + "\""], table["inputs"]!.Labels!);
+        Assert.Equal(["\"" + first + "\"", "\"" + second + "\""], table["inputs"]!.Texts!);
         Assert.StartsWith("sha256:", first, StringComparison.Ordinal);
         Assert.Equal(PredictionInputHash.Length, first.Length);
         Assert.Null(table["Home"]);
@@ -137,7 +138,7 @@ public sealed class PredictionsExportCommandTests : IAsyncLifetime
         var result = await CliRun.RunAsync(Local("predictions", "export", "--model", "other", output));
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        var table = await TableReader.ReadParquetAsync(output, cancellationToken: TestContext.Current.CancellationToken);
+        var table = await TableReader.ReadAsync(output, cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal([3.5], table["prediction"]!.Numbers!);
         Assert.Equal([1.0], table["x"]!.Numbers!);
     }

@@ -1,5 +1,5 @@
 using Keel.Cli.Tests.Infrastructure;
-using Keel.Monitoring.Data;
+using Keel.Data;
 using Keel.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 
@@ -47,8 +47,8 @@ public sealed class StoredLoneSurrogateExportTests : IAsyncLifetime
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var table = await TableReader.ReadAsync(output, cancellationToken: TestContext.Current.CancellationToken);
-        Assert.Equal(["r\uFFFD"], table["Home"]!.Labels!);
-        using var label = System.Text.Json.JsonDocument.Parse(Assert.Single(table["label"]!.Labels!)!);
+        Assert.Equal(["r\uFFFD"], table["Home"]!.Texts!);
+        using var label = System.Text.Json.JsonDocument.Parse(Assert.Single(table["label"]!.Texts!)!);
         Assert.Equal("\uFFFD", label.RootElement.GetString());
     }
 }

@@ -1,26 +1,15 @@
+using Keel.Core.Data;
 using Keel.Core.Models;
 using Keel.ML.Data;
-using Keel.ML.Pipeline;
 
 namespace Keel.ML.Tests.Data;
 
-public class SchemaInferenceTests
+public class DataLoaderTests
 {
-    [Fact]
-    public void Infer_DecidesEachKind()
-    {
-        Assert.Equal(ColumnKind.Numeric, SchemaInference.Infer(["1", "2.5", null, "-3e2"]));
-        Assert.Equal(ColumnKind.DateTime, SchemaInference.Infer(["2001-01-01 00:01", null, "2001-07-01 00:00"]));
-        Assert.Equal(ColumnKind.DateTime, SchemaInference.Infer(["2001-01-22", "2016-08-28"]));
-        Assert.Equal(ColumnKind.Categorical, SchemaInference.Infer(["rent", "owner", "rent", null]));
-        Assert.Equal(ColumnKind.Text, SchemaInference.Infer(["the quick brown fox", "jumps over the lazy dog"]));
-        Assert.Equal(ColumnKind.Categorical, SchemaInference.Infer([null, null]));
-    }
-
     [Fact]
     public async Task LoadAsync_CreditSlice_EmptyFieldsAreMissingAndKindsInferred()
     {
-        var table = await CsvDataLoader.LoadAsync(TestData.PathOf("credit_data_600.csv"), new Dictionary<string, ColumnKind> { ["Time"] = ColumnKind.Categorical });
+        var table = await DataLoader.LoadAsync(TestData.PathOf("credit_data_600.csv"), new Dictionary<string, ColumnKind> { ["Time"] = ColumnKind.Categorical });
 
         Assert.Equal(600, table.RowCount);
         Assert.Equal(14, table.Columns.Count);

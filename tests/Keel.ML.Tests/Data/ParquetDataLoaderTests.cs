@@ -1,5 +1,5 @@
+using Keel.Core.Data;
 using Keel.ML.Data;
-using Keel.ML.Pipeline;
 using Parquet.Serialization;
 
 namespace Keel.ML.Tests.Data;
@@ -33,14 +33,14 @@ public class ParquetDataLoaderTests
             await ParquetSerializer.SerializeAsync(rows, stream);
         }
 
-        var table = await ParquetDataLoader.LoadAsync(path);
+        var table = await DataLoader.LoadAsync(path);
         Directory.Delete(directory, recursive: true);
 
         Assert.Equal(3, table.RowCount);
         Assert.Equal(ColumnKind.Numeric, table["Amount"].Kind);
         Assert.Equal([1.5, double.NaN, -2], table["Amount"].Numbers!);
         Assert.Equal(ColumnKind.Categorical, table["Home"].Kind);
-        Assert.Null(table["Home"].Values[1]);
+        Assert.Null(table["Home"].Texts![1]);
         Assert.Equal(ColumnKind.DateTime, table["When"].Kind);
         Assert.Equal(new DateTime(2001, 1, 2, 3, 4, 0, DateTimeKind.Utc), table["When"].Times![0]);
         Assert.Equal(ColumnKind.Numeric, table["Count"].Kind);

@@ -271,7 +271,7 @@ public sealed class EngineParityTests : IDisposable
     /// <summary>The file's first rows as request rows: the signature's columns, empty cells as null, numbers as JSON numbers.</summary>
     private static async Task<List<IReadOnlyDictionary<string, JsonElement>>> RowsAsync(string file, ModelScorer scorer, int count)
     {
-        var table = await CsvDataLoader.LoadAsync(TestData.PathOf(file));
+        var table = await DataLoader.LoadAsync(TestData.PathOf(file));
         var inputs = scorer.Metadata.Signature.Inputs;
         var rows = new List<IReadOnlyDictionary<string, JsonElement>>();
         for (var r = 0; r < Math.Min(count, table.RowCount); r++)
@@ -279,7 +279,7 @@ public sealed class EngineParityTests : IDisposable
             var row = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
             foreach (var input in inputs)
             {
-                var raw = table[input.Name].Values[r];
+                var raw = table[input.Name].Texts![r];
                 row[input.Name] = raw is null
                     ? JsonSerializer.SerializeToElement<string?>(null)
                     : IsNumeric(input.Type)

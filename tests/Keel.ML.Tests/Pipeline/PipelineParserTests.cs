@@ -1,3 +1,4 @@
+using Keel.Core.Data;
 using Keel.Core.Errors;
 using MetricThreshold = Keel.Core.Validation.Gates.MetricThreshold;
 using Keel.ML.Pipeline;

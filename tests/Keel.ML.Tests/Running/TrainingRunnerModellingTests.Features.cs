@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Keel.Core.Data;
 using Keel.Core.Errors;
 using Keel.ML.Data;
 using Keel.ML.Evaluation;
@@ -16,7 +17,7 @@ public sealed partial class TrainingRunnerModellingTests
     [Fact]
     public async Task DateParts_TheModelUsesOnlyTheChosenParts()
     {
-        var table = await CsvDataLoader.LoadAsync(TestData.PathOf("chicago_ridership_500.csv"));
+        var table = await DataLoader.LoadAsync(TestData.PathOf("chicago_ridership_500.csv"));
         var features = new[] { new FeatureColumn("date", ColumnKind.DateTime), new FeatureColumn("temp", ColumnKind.Numeric) };
         var label = new LabelEncoding(MLTask.Regression, []);
         var all = new TrainingData(table, features, label, "ridership");
@@ -176,7 +177,7 @@ public sealed partial class TrainingRunnerModellingTests
         // The values, by hand: Debt / Income, ln(1 + Amount), (Price - Amount) * 2; Income 0 is missing.
         var context = new Microsoft.ML.MLContext(0);
         var model = context.Model.Load(Path.Combine(result.PackageDirectory, "model.zip"), out _);
-        var table = await CsvDataLoader.LoadAsync(TestData.PathOf("credit_data_600.csv"));
+        var table = await DataLoader.LoadAsync(TestData.PathOf("credit_data_600.csv"));
         var features = table.Columns.Where(c => c.Name != "Status").Select(c => new FeatureColumn(c.Name, c.Kind)).ToList();
         var view = model.Transform(ViewBuilder.Build(table, features, null, null));
         var ratio = view.GetColumn<float>("debt_ratio").ToArray();
@@ -200,7 +201,7 @@ public sealed partial class TrainingRunnerModellingTests
         // Income 0: Debt / 0 is not a finite number, so the ratio is missing (the training mean), not infinity.
         var row = new Dictionary<string, JsonElement>(ExampleRows(result.PackageDirectory)[0]) { ["Income"] = JsonDocument.Parse("0").RootElement };
         var ratioColumn = result.Pipeline.Data.Derived[0];
-        var zero = ViewBuilder.Build(CsvDataLoader.Build(["Debt", "Income"], [["100", "100"], ["0", "4"]]), [new FeatureColumn("Debt", ColumnKind.Numeric), new FeatureColumn("Income", ColumnKind.Numeric)], null, null);
+        var zero = ViewBuilder.Build(DataLoader.Build(["Debt", "Income"], [["100", "100"], ["0", "4"]]), [new FeatureColumn("Debt", ColumnKind.Numeric), new FeatureColumn("Income", ColumnKind.Numeric)], null, null);
         var computed = Microsoft.ML.ExpressionCatalog.Expression(context.Transforms, "r", ratioColumn.MLNetExpression, [.. ratioColumn.Sources]).Fit(zero).Transform(zero).GetColumn<float>("r").ToArray();
         Assert.True(float.IsNaN(computed[0]));
         Assert.Equal(25f, computed[1]);

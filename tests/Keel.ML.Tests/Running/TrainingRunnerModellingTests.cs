@@ -124,7 +124,7 @@ public sealed partial class TrainingRunnerModellingTests : IDisposable
     [Fact]
     public void ClassWeights_Balanced_AreScikitLearnsNOverKTimesCount()
     {
-        var table = CsvDataLoader.Build(["y"], [["a", "a", "a", "b"]]);
+        var table = DataLoader.Build(["y"], [["a", "a", "a", "b"]]);
         var label = new LabelEncoding(MLTask.Multiclass, ["a", "b", "c"]);
 
         var balanced = TrainingRunner.ResolveClassWeights(new ClassWeights(true, new Dictionary<string, double>()), label, table, "y")!;
@@ -155,7 +155,7 @@ public sealed partial class TrainingRunnerModellingTests : IDisposable
         Assert.Equal(100, result.Splits.Test);
         Assert.Equal(500, result.Splits.Train + result.Splits.Validation);
         Assert.Equal(100, result.ConfusionMatrix!.Counts.Sum(r => r.Sum()));
-        Assert.Equal(lines.Skip(501).Select(l => l.Split(',')[0]), result.TestData!["Status"].Values);
+        Assert.Equal(lines.Skip(501).Select(l => l.Split(',')[0]), result.TestData!["Status"].Texts);
         Assert.Empty(result.FeatureImportance);
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Keel.Core.Data;
 using Keel.Core.Errors;
 using Keel.Core.Models;
 using Keel.ML.Data;
@@ -206,7 +207,7 @@ public sealed class TrainingRunnerTests : IDisposable
         Assert.Equal(result.Features.Select(f => f.Name), profile.Columns.Select(c => c.Name));
         Assert.NotNull(profile.Find("origin")!.Categories);
 
-        var data = await CsvDataLoader.LoadAsync(TestData.PathOf("flights_2000.csv"), cancellationToken: TestContext.Current.CancellationToken);
+        var data = await DataLoader.LoadAsync(TestData.PathOf("flights_2000.csv"), cancellationToken: TestContext.Current.CancellationToken);
         var evaluation = await PackageEvaluator.EvaluateAsync(result.PackageDirectory, data, TestContext.Current.CancellationToken);
         Assert.Equal(data.RowCount - data["delay"].MissingCount, evaluation.Rows);
         Assert.Equal(data["delay"].MissingCount, evaluation.SkippedRows);

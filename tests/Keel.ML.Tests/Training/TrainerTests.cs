@@ -9,7 +9,7 @@ public class TrainerTests
 {
     private static async Task<(TrainingData Train, TrainingData Test)> LoadAsync(string file, string target, MLTask task, params string[] drop)
     {
-        var table = await CsvDataLoader.LoadAsync(TestData.PathOf(file));
+        var table = await DataLoader.LoadAsync(TestData.PathOf(file));
         var data = new DataSection { Path = file, Target = target, Task = task };
         var label = LabelEncoding.Create(data, table);
         var classes = label.ClassOf(table, target);

@@ -1,3 +1,4 @@
+using Keel.Core.Data;
 using Keel.Core.Errors;
 using Keel.Monitoring.Drift;
 using Keel.Monitoring.Tests.Statistics;
@@ -48,17 +49,17 @@ public class DriftAnalyzerTests
         double[] curNums = [1, 2, 3, double.NaN, double.NaN, 6, 7, 8, 9, 10];
         var reference = new[]
         {
-            DriftColumn.Numeric("x", refNums),
-            DriftColumn.Numeric("const", [3, 3, 3, 3]),
-            DriftColumn.Categorical("c", ["a", null, "b", "a"]),
-            DriftColumn.Numeric("only_ref", [1, 2, 3]),
+            DataColumn.Numeric("x", refNums),
+            DataColumn.Numeric("const", [3, 3, 3, 3]),
+            DataColumn.Labels("c", ["a", null, "b", "a"]),
+            DataColumn.Numeric("only_ref", [1, 2, 3]),
         };
         var current = new[]
         {
-            DriftColumn.Numeric("x", curNums),
-            DriftColumn.Numeric("const", [3, 3, double.NaN]),
-            DriftColumn.Categorical("c", ["a", "b", null, null]),
-            DriftColumn.Categorical("only_cur", ["z"]),
+            DataColumn.Numeric("x", curNums),
+            DataColumn.Numeric("const", [3, 3, double.NaN]),
+            DataColumn.Labels("c", ["a", "b", null, null]),
+            DataColumn.Labels("only_cur", ["z"]),
         };
 
         var report = DriftAnalyzer.Compare(reference, current);
@@ -88,7 +89,7 @@ public class DriftAnalyzerTests
         {
             Overrides = { ["x"] = new ColumnTestOverride("mannwhitney", 0.5) },
         };
-        var result = DriftAnalyzer.Compare([DriftColumn.Numeric("x", r)], [DriftColumn.Numeric("x", cur)], options).Columns[0];
+        var result = DriftAnalyzer.Compare([DataColumn.Numeric("x", r)], [DataColumn.Numeric("x", cur)], options).Columns[0];
         Assert.Equal("mannwhitney", result.Test);
         Assert.False(result.AutoSelected);
         Assert.Equal(0.5, result.Threshold);
@@ -129,8 +130,8 @@ public class DriftAnalyzerTests
     {
         var shifted = ScipyFixture.Case("num_mean_shift_large_1000");
         var same = ScipyFixture.Case("num_identical_normal_500");
-        DriftColumn[] reference = [DriftColumn.Numeric("a", ScipyFixture.Numbers(shifted["reference"])), DriftColumn.Numeric("b", ScipyFixture.Numbers(same["reference"]))];
-        DriftColumn[] current = [DriftColumn.Numeric("a", ScipyFixture.Numbers(shifted["current"])), DriftColumn.Numeric("b", ScipyFixture.Numbers(same["current"]))];
+        DataColumn[] reference = [DataColumn.Numeric("a", ScipyFixture.Numbers(shifted["reference"])), DataColumn.Numeric("b", ScipyFixture.Numbers(same["reference"]))];
+        DataColumn[] current = [DataColumn.Numeric("a", ScipyFixture.Numbers(shifted["current"])), DataColumn.Numeric("b", ScipyFixture.Numbers(same["current"]))];
 
         var half = DriftAnalyzer.Compare(reference, current);
         Assert.Equal(1, half.DriftedColumns);
@@ -147,8 +148,8 @@ public class DriftAnalyzerTests
         var c = ScipyFixture.Case("num_nan_present_300_250");
         var r = ScipyFixture.Numbers(c["reference"]);
         var cur = ScipyFixture.Numbers(c["current"]);
-        var cols = Enumerable.Range(0, 3).Select(i => DriftColumn.Numeric("x" + i, r)).ToArray();
-        var curCols = Enumerable.Range(0, 3).Select(i => DriftColumn.Numeric("x" + i, cur)).ToArray();
+        var cols = Enumerable.Range(0, 3).Select(i => DataColumn.Numeric("x" + i, r)).ToArray();
+        var curCols = Enumerable.Range(0, 3).Select(i => DataColumn.Numeric("x" + i, cur)).ToArray();
         var none = DriftAnalyzer.Compare(cols, curCols);
         var bonf = DriftAnalyzer.Compare(cols, curCols, new DriftOptions { Correction = MultipleTestingCorrection.Bonferroni });
         Assert.All(none.Columns, col => Assert.True(col.Drifted));

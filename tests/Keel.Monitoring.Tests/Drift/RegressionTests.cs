@@ -1,3 +1,4 @@
+using Keel.Core.Data;
 using Keel.Monitoring.Drift;
 using Keel.Monitoring.Statistics;
 using Keel.Monitoring.Tests.Statistics;
@@ -15,7 +16,7 @@ public class RegressionTests
         var spec = DriftMethods.Get("chisquare_spec").CategoricalTest!(counts);
         Assert.NotNull(spec.NotApplicable);
 
-        var report = DriftAnalyzer.Compare([DriftColumn.Categorical("c", ScipyFixture.Strings(c["reference"]))], [DriftColumn.Categorical("c", ScipyFixture.Strings(c["current"]))]);
+        var report = DriftAnalyzer.Compare([DataColumn.Labels("c", ScipyFixture.Strings(c["reference"]))], [DataColumn.Labels("c", ScipyFixture.Strings(c["current"]))]);
         var col = report.Columns[0];
         Assert.Equal("chisquare", col.Test);
         Tolerance.PValue(ScipyFixture.Number(c["expected"]!["chi2_contingency_correction_true"]!["pvalue"]), col.PValue!.Value, "homogeneity p");
@@ -59,8 +60,8 @@ public class RegressionTests
         // scipy's cramervonmises_2samp gives p = 0.0096 on two identical constant columns.
         var c = ScipyFixture.Case("num_constant_both_same");
         var report = DriftAnalyzer.Compare(
-            [DriftColumn.Numeric("k", ScipyFixture.Numbers(c["reference"]))],
-            [DriftColumn.Numeric("k", ScipyFixture.Numbers(c["current"]))],
+            [DataColumn.Numeric("k", ScipyFixture.Numbers(c["reference"]))],
+            [DataColumn.Numeric("k", ScipyFixture.Numbers(c["current"]))],
             new DriftOptions { Overrides = { ["k"] = new ColumnTestOverride("cvm") } });
         Assert.Equal(ColumnStatus.Constant, report.Columns[0].Status);
         Assert.False(report.DatasetDrift);

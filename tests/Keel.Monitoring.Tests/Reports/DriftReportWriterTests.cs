@@ -1,3 +1,4 @@
+using Keel.Core.Data;
 using System.Text.Json;
 using Keel.Monitoring.Drift;
 using Keel.Monitoring.Reports;
@@ -13,8 +14,8 @@ public class DriftReportWriterTests
         var same = ScipyFixture.Case("num_identical_normal_500");
         var cat = ScipyFixture.Case("cat_shifted_freq_1000");
         return DriftAnalyzer.Compare(
-            [DriftColumn.Numeric("calm", ScipyFixture.Numbers(same["reference"])), DriftColumn.Numeric("shift<b>", ScipyFixture.Numbers(shifted["reference"])), DriftColumn.Categorical("cat", ScipyFixture.Strings(cat["reference"]))],
-            [DriftColumn.Numeric("calm", ScipyFixture.Numbers(same["current"])), DriftColumn.Numeric("shift<b>", ScipyFixture.Numbers(shifted["current"])), DriftColumn.Categorical("cat", ScipyFixture.Strings(cat["current"]))]);
+            [DataColumn.Numeric("calm", ScipyFixture.Numbers(same["reference"])), DataColumn.Numeric("shift<b>", ScipyFixture.Numbers(shifted["reference"])), DataColumn.Labels("cat", ScipyFixture.Strings(cat["reference"]))],
+            [DataColumn.Numeric("calm", ScipyFixture.Numbers(same["current"])), DataColumn.Numeric("shift<b>", ScipyFixture.Numbers(shifted["current"])), DataColumn.Labels("cat", ScipyFixture.Strings(cat["current"]))]);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Keel.Core.Data;
 using Keel.Core.Errors;
 
 namespace Keel.Core.Validation.Gates;
@@ -44,15 +45,15 @@ public static class DataProfiler
         foreach (var column in columns)
         {
             var against = reference?.Find(column.Name);
-            profiles.Add(column.Numbers is { } numbers
-                ? ProfileNumbers(column, numbers, against)
-                : ProfileTexts(column, column.Texts!, against, options.MaxCategories));
+            profiles.Add(column.Numbers is { } numbers ? ProfileNumbers(column, numbers, against)
+                : column.Texts is { } texts ? ProfileTexts(column, texts, against, options.MaxCategories)
+                : ProfilePresence(column));
         }
 
         return new DataProfile(rows, profiles);
     }
 
-    private static ColumnProfile ProfileNumbers(DataColumn column, double?[] values, ColumnProfile? reference)
+    private static ColumnProfile ProfileNumbers(DataColumn column, double[] values, ColumnProfile? reference)
     {
         long count = 0;
         var min = double.PositiveInfinity;
@@ -62,11 +63,12 @@ public static class DataProfiler
         long outside = 0;
         foreach (var value in values)
         {
-            if (value is not { } v || double.IsNaN(v))
+            if (double.IsNaN(value))
             {
                 continue;
             }
 
+            var v = value;
             count++;
             min = Math.Min(min, v);
             max = Math.Max(max, v);
@@ -82,6 +84,13 @@ public static class DataProfiler
             Max = count > 0 ? max : null,
             OutOfRangeCount = compare ? outside : null,
         };
+    }
+
+    /// <summary>A column held only as timestamps: counts and missing values.</summary>
+    private static ColumnProfile ProfilePresence(DataColumn column)
+    {
+        var missing = column.MissingCount;
+        return new ColumnProfile(column.Name, column.Type, column.Length - missing, missing);
     }
 
     private static ColumnProfile ProfileTexts(DataColumn column, string?[] values, ColumnProfile? reference, int maxCategories)

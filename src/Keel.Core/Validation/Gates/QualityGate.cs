@@ -1,3 +1,4 @@
+using Keel.Core.Data;
 using Keel.Core.Models;
 
 namespace Keel.Core.Validation.Gates;

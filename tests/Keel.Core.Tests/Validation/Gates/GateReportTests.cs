@@ -1,3 +1,4 @@
+using Keel.Core.Data;
 using System.Text.Json;
 using Keel.Core.Json;
 using Keel.Core.Models;

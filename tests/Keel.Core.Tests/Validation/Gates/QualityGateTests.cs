@@ -1,3 +1,4 @@
+using Keel.Core.Data;
 using Keel.Core.Errors;
 using Keel.Core.Models;
 using Keel.Core.Validation.Gates;
@@ -116,7 +117,7 @@ public class QualityGateTests
     [Fact]
     public void EmptyCurrentData_FailsRowCountOnly()
     {
-        var result = QualityGate.Evaluate(Training(), [DataColumn.Numeric("x", []), DataColumn.Text("colour", [])]);
+        var result = QualityGate.Evaluate(Training(), [DataColumn.Numeric("x", Array.Empty<double>()), DataColumn.Text("colour", [])]);
 
         Assert.False(result.Passed);
         var failed = Assert.Single(result.Checks, c => c.Outcome == GateOutcome.Failed);
@@ -126,7 +127,7 @@ public class QualityGateTests
 
     [Fact]
     public void EmptyCurrentData_AllowedWithMinRowsZero() =>
-        Assert.True(QualityGate.Evaluate(Training(), [DataColumn.Numeric("x", []), DataColumn.Text("colour", [])], new QualityOptions { MinRows = 0 }).Passed);
+        Assert.True(QualityGate.Evaluate(Training(), [DataColumn.Numeric("x", Array.Empty<double>()), DataColumn.Text("colour", [])], new QualityOptions { MinRows = 0 }).Passed);
 
     [Fact]
     public void ColumnMissingFromCurrentData_Fails()
@@ -177,6 +178,6 @@ public class QualityGateTests
     {
         var options = new QualityOptions();
         Assert.Equal((0.05, 0.01, 0.01, 1L), (options.MissingShareTolerance, options.OutOfRangeTolerance, options.UnseenCategoryTolerance, options.MinRows));
-        Assert.Equal(ColumnKind.Other, ColumnKinds.Of(ColumnType.Binary));
+        Assert.Equal(ColumnKind.Binary, ColumnKinds.Of(ColumnType.Binary));
     }
 }
