@@ -1,9 +1,12 @@
+using System.Text.Json.Serialization;
+
 namespace Keel.Core.Deployments;
 
 /// <summary>
 /// The analysis thresholds. Validated when a spec is applied; an <c>analysis</c> step evaluates
 /// them on the candidate's window against the stable version's (docs/adr/0003-deployments.md).
 /// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record DeploymentGates
 {
     /// <summary>The gate names, as an <see cref="AnalysisStep"/> lists them.</summary>
@@ -62,6 +65,7 @@ public sealed record DeploymentGates
 }
 
 /// <summary>Error-rate gate.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record ErrorRateGate
 {
     /// <summary>The largest allowed increase of the candidate's error rate over the stable version's, 0 to 1 (0.01 = one point).</summary>
@@ -69,6 +73,7 @@ public sealed record ErrorRateGate
 }
 
 /// <summary>Latency gate.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record LatencyGate
 {
     /// <summary>The largest allowed ratio of the candidate's p99 to the stable version's, at least 1.</summary>
@@ -76,6 +81,7 @@ public sealed record LatencyGate
 }
 
 /// <summary>A distribution comparison: PSI with a maximum, or a test (KS on scores, chi-square on labels) with a significance level.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record DistributionGate
 {
     /// <summary><c>psi</c>, <c>ks</c> or <c>chi_square</c> (input drift: <c>psi</c> or <c>ks</c>).</summary>
@@ -90,6 +96,7 @@ public sealed record DistributionGate
 }
 
 /// <summary>Feedback gate: the model metric on labelled requests, compared with a significance test rather than a raw difference.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record FeedbackGate
 {
     /// <summary>The metric names this gate accepts; the first five are better when higher.</summary>

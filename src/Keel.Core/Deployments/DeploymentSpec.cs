@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Keel.Core.Deployments;
 
 /// <summary>
@@ -6,6 +8,7 @@ namespace Keel.Core.Deployments;
 /// <see cref="DeploymentSpecValidator.Normalize"/> checks it and fills the defaults, and the
 /// normalised spec is what a <see cref="Deployment"/> keeps.
 /// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record DeploymentSpec
 {
     /// <summary>The deployment's name: one URL path segment (the rule of serving names).</summary>
@@ -41,6 +44,7 @@ public sealed record DeploymentSpec
 }
 
 /// <summary>How requests are split between the stable and the candidate version.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record TrafficPolicy
 {
     /// <summary>The candidate's share of requests, in percent, when a rollout starts (before a step sets it). Canary only.</summary>
@@ -56,6 +60,7 @@ public sealed record TrafficPolicy
 }
 
 /// <summary>Where the routing key is read: a request header, or an input column. Exactly one.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record RoutingKey
 {
     /// <summary>A request header, e.g. <c>X-Customer-Id</c>.</summary>
@@ -66,6 +71,7 @@ public sealed record RoutingKey
 }
 
 /// <summary>One rollout step, as in Argo Rollouts: exactly one of the three.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record DeploymentStep
 {
     /// <summary>Sets the candidate's share of traffic, 0 to 100 percent.</summary>
@@ -79,6 +85,7 @@ public sealed record DeploymentStep
 }
 
 /// <summary>A pause. With neither field set it lasts until <c>keel deploy resume</c>.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record PauseStep
 {
     /// <summary>A bake time: a whole number and a unit, <c>30s</c>, <c>10m</c>, <c>2h</c> (at most 7 days).</summary>
@@ -89,6 +96,7 @@ public sealed record PauseStep
 }
 
 /// <summary>An analysis step.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record AnalysisStep
 {
     /// <summary>The gates to judge (names from <see cref="DeploymentGates.Names"/>); null judges every configured gate.</summary>
