@@ -208,4 +208,19 @@ public sealed class DeploymentsApiTests(KeelApiFactory factory) : IClassFixture<
             Assert.Equal((404, "RESOURCE_DOES_NOT_EXIST"), (answer.Status, answer.ErrorCode));
         }
     }
+    [Fact]
+    public async Task ConcurrentPromotes_OneWins_TheOthersAreRefused_AndOneEventIsRecorded()
+    {
+        var model = await ModelAsync(2);
+        var name = "dep-" + model;
+        await PostAsync("apply", new { spec = Spec(name, model, "1") });
+        await PostAsync("apply", new { spec = Spec(name, model, "2") });
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => Task.Run(() => PostAsync("promote", new { name, comment = $"attempt {i}" }))));
+
+        Assert.Single(answers, a => a.Status == 200);
+        Assert.All(answers.Where(a => a.Status != 200), a => Assert.Equal((400, "INVALID_STATE"), (a.Status, a.ErrorCode)));
+        Assert.Equal(["created", "rollout_started", "promoted"], (await HistoryAsync(name)).Select(e => e.GetProperty("kind").GetString()));
+        Assert.Equal("2", await AliasTargetAsync(model));
+    }
 }
