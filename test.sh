@@ -18,6 +18,11 @@ if ! command -v promtool >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; 
   (apt-get install -y --no-install-recommends prometheus >/dev/null 2>&1 || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y --no-install-recommends prometheus >/dev/null 2>&1; }) || echo "warning: installing promtool (apt-get install prometheus) failed" >&2
 fi
 
+# Debian's Chromium drives the web UI's browser tests (tests/Keel.Ui.Tests, Playwright with ExecutablePath=/usr/bin/chromium).
+if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1; then
+  (apt-get install -y --no-install-recommends chromium >/dev/null 2>&1 || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y --no-install-recommends chromium >/dev/null 2>&1; }) || echo "warning: installing chromium (apt-get install chromium) failed" >&2
+fi
+
 dotnet build Keel.slnx -c Release --nologo -v q || { echo "0 passed, 1 failed"; exit 1; }
 dotnet test --solution Keel.slnx -c Release --no-build --results-directory "$results" --report-xunit-trx 2>&1 | tee "$results/dotnet-test.log"
 status=${PIPESTATUS[0]}

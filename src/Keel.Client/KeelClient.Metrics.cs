@@ -14,12 +14,13 @@ public sealed partial class KeelClient
     /// <summary>One page of a metric's history, ordered by step then timestamp.</summary>
     /// <param name="runId">The run.</param>
     /// <param name="key">The metric key.</param>
-    /// <param name="maxResults">Page size; the server caps it at 25,000.</param>
+    /// <param name="maxResults">Page size; the server caps it at 25,000. <see cref="int.MaxValue"/> asks for every observation in one answer (no <c>max_results</c> is sent), as <see cref="ITrackingStore.GetMetricHistoryAsync"/> means it.</param>
     /// <param name="pageToken">The previous page's <see cref="PagedResult{T}.NextPageToken"/>, or null for the first page.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     public async Task<PagedResult<Metric>> GetMetricHistoryAsync(string runId, string key, int maxResults, string? pageToken, CancellationToken cancellationToken = default)
     {
-        var query = QueryString.Of("run_id", runId).Add("metric_key", key).Add("max_results", maxResults).Add("page_token", pageToken);
+        // int.MaxValue is the store interface's "everything"; over HTTP that is a request without max_results.
+        var query = QueryString.Of("run_id", runId).Add("metric_key", key).Add("max_results", maxResults == int.MaxValue ? null : maxResults).Add("page_token", pageToken);
         var response = await GetJsonAsync<GetMetricHistoryResponse>("metrics/get-history", query, cancellationToken).ConfigureAwait(false);
         return new PagedResult<Metric>(response.Metrics ?? [], EmptyToNull(response.NextPageToken));
     }

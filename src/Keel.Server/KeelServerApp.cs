@@ -8,6 +8,7 @@ using Keel.Server.Infrastructure;
 using Keel.Server.Registry;
 using Keel.Server.Serving;
 using Keel.Server.Tracking;
+using Keel.Server.Ui;
 using Keel.Storage;
 using Keel.Storage.Sqlite;
 
@@ -63,6 +64,7 @@ public static class KeelServerApp
         app.MapServingApi();
         app.MapServingMetrics();
         app.MapPredictionLogApi();
+        app.MapKeelUi();
         return app;
     }
 }

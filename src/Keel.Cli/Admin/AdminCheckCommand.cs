@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Keel.Cli.Infrastructure;
 using Keel.Core.Errors;
-using Keel.Storage;
 using Keel.Storage.Sqlite;
 using Spectre.Console;
 
@@ -18,14 +17,12 @@ internal static class AdminCheckCommand
     public const int Healthy = 0, ProblemsFound = 1, Error = 2;
 
     /// <summary>The store <c>keel server</c> uses by default.</summary>
-    public const string DefaultBackendStoreUri = "sqlite:///keel-data/keel.db";
-
-    public static Command Create(CliSettings settings)
+    public static Command Create(GlobalOptions globals)
     {
+        var settings = globals.Settings;
         var backend = new Option<string>("--backend-store-uri")
         {
-            Description = $"The store to check, e.g. sqlite:////var/lib/keel/keel.db. Default: {DefaultBackendStoreUri} (the embedded store).",
-            DefaultValueFactory = _ => DefaultBackendStoreUri,
+            Description = $"The store to check, e.g. sqlite:////var/lib/keel/keel.db (same as --tracking-uri sqlite:///...). {StoreLocation.RuleHelp}",
         };
         var command = new Command("check", "Check a local store's integrity: every page and index, foreign keys and the schema. Exit 0 healthy, 1 problems, 2 error.") { backend };
         var json = command.AddJsonOption();
@@ -33,13 +30,23 @@ internal static class AdminCheckCommand
         {
             try
             {
-                var uri = StoreUris.ParseBackend(parse.GetValue(backend)!);
-                if (uri.Scheme != "sqlite")
+                StoreLocation location;
+                try
                 {
-                    throw KeelException.InvalidParameter($"keel admin check reads a local sqlite:/// store; got '{uri.Scheme}'.");
+                    location = globals.ResolveStore(parse, parse.GetValue(backend));
+                }
+                catch (UsageException e)
+                {
+                    throw KeelException.InvalidParameter(e.Message);
                 }
 
-                var report = await Task.Run(() => SqliteStoreCheck.Run(uri.Path), cancellationToken).ConfigureAwait(false);
+                if (!location.IsLocal)
+                {
+                    throw KeelException.InvalidParameter($"keel admin check reads a local sqlite:/// store; got the server {location.Uri} ({location.Origin}).");
+                }
+
+                await settings.Error.WriteLineAsync(location.Line).ConfigureAwait(false);
+                var report = await Task.Run(() => SqliteStoreCheck.Run(location.DatabasePath!), cancellationToken).ConfigureAwait(false);
                 var output = new CliOutput(settings, parse.GetValue(json));
                 output.WriteResult(report, r => Print(output, r));
                 return report.Healthy ? Healthy : ProblemsFound;

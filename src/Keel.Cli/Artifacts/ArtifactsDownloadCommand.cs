@@ -24,7 +24,8 @@ internal static class ArtifactsDownloadCommand
             }
 
             var destination = Path.GetFullPath(positional ?? option ?? ".");
-            var files = await ctx.Client.DownloadRunArtifactsAsync(ctx.Parse.GetValue(runId)!, ctx.Parse.GetValue(path), destination, ct).ConfigureAwait(false);
+            var artifacts = await RunArtifacts.OpenAsync(ctx.Store, ctx.Parse.GetValue(runId)!, ct).ConfigureAwait(false);
+            var files = await artifacts.DownloadAsync(ctx.Parse.GetValue(path), destination, ct).ConfigureAwait(false);
             ctx.Output.WriteResult(new { Destination = destination, Files = files }, r => ctx.Output.WritePathsAndSummary(r.Files, "Downloaded", $"to {r.Destination}"));
         });
         return command;

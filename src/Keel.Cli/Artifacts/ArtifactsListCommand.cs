@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using Keel.Cli.Infrastructure;
-using Keel.Client;
 using Spectre.Console;
 using FileInfo = Keel.Core.Protocol.FileInfo;
 
@@ -19,7 +18,8 @@ internal static class ArtifactsListCommand
         var json = command.AddJsonOption();
         command.SetApiAction(globals, json, async (ctx, ct) =>
         {
-            var files = await ListAsync(ctx.Client, ctx.Parse.GetValue(runId)!, ctx.Parse.GetValue(path), ctx.Parse.GetValue(recursive), ct).ConfigureAwait(false);
+            var artifacts = await RunArtifacts.OpenAsync(ctx.Store, ctx.Parse.GetValue(runId)!, ct).ConfigureAwait(false);
+            var files = await ListAsync(artifacts, ctx.Parse.GetValue(path), ctx.Parse.GetValue(recursive), ct).ConfigureAwait(false);
             ctx.Output.WriteResult(files, list =>
             {
                 var table = CliOutput.NewTable("Path", "Type", "Size");
@@ -38,14 +38,14 @@ internal static class ArtifactsListCommand
         return command;
     }
 
-    private static async Task<List<FileInfo>> ListAsync(KeelClient client, string runId, string? path, bool recursive, CancellationToken cancellationToken)
+    private static async Task<List<FileInfo>> ListAsync(RunArtifacts artifacts, string? path, bool recursive, CancellationToken cancellationToken)
     {
         var result = new List<FileInfo>();
         var pending = new Queue<string?>();
         pending.Enqueue(path);
         while (pending.Count > 0)
         {
-            foreach (var file in await client.ListArtifactsAsync(runId, pending.Dequeue(), cancellationToken).ConfigureAwait(false))
+            foreach (var file in await artifacts.ListAsync(pending.Dequeue(), cancellationToken).ConfigureAwait(false))
             {
                 result.Add(file);
                 if (recursive && file.IsDir)

@@ -16,7 +16,8 @@ internal static class ArtifactsUploadCommand
         command.SetApiAction(globals, json, async (ctx, ct) =>
         {
             var id = ctx.Parse.GetValue(runId)!;
-            var uploaded = await ctx.Client.UploadRunArtifactsAsync(id, ctx.Parse.GetValue(local)!, ctx.Parse.GetValue(artifactPath), ct).ConfigureAwait(false);
+            var artifacts = await RunArtifacts.OpenAsync(ctx.Store, id, ct).ConfigureAwait(false);
+            var uploaded = await artifacts.UploadAsync(ctx.Parse.GetValue(local)!, ctx.Parse.GetValue(artifactPath), ct).ConfigureAwait(false);
             ctx.Output.WriteResult(new { RunId = id, ArtifactPaths = uploaded }, r => ctx.Output.WritePathsAndSummary(r.ArtifactPaths, "Uploaded", $"to run {r.RunId}"));
         });
         return command;

@@ -27,10 +27,10 @@ internal static class DeployActionCommand
             var actor = ModelsCommon.Actor(globals, ctx, ctx.Parse.GetValue(reason)) with { Force = force is not null && ctx.Parse.GetValue(force) };
             var after = verb switch
             {
-                "promote" => await ctx.Client.PromoteDeploymentAsync(deployment, actor, ct).ConfigureAwait(false),
-                "pause" => await ctx.Client.PauseDeploymentAsync(deployment, actor, ct).ConfigureAwait(false),
-                "resume" => await ctx.Client.ResumeDeploymentAsync(deployment, actor, ct).ConfigureAwait(false),
-                _ => await ctx.Client.RollbackDeploymentAsync(deployment, actor, null, ct).ConfigureAwait(false),
+                "promote" => await ctx.Store.Deployments().PromoteAsync(deployment, actor, ct).ConfigureAwait(false),
+                "pause" => await ctx.Store.Deployments().PauseAsync(deployment, actor, ct).ConfigureAwait(false),
+                "resume" => await ctx.Store.Deployments().ResumeAsync(deployment, actor, ct).ConfigureAwait(false),
+                _ => await ctx.Store.Deployments().RollbackAsync(deployment, actor, null, ct).ConfigureAwait(false),
             };
             ctx.Output.WriteResult(after, d =>
             {

@@ -24,8 +24,8 @@ internal static class DeployApplyCommand
             var spec = DeploySpecFile.Read(ctx.Parse.GetValue(file)!);
             var actor = ModelsCommon.Actor(globals, ctx, ctx.Parse.GetValue(reason)) with { Force = ctx.Parse.GetValue(force) };
             var result = apply
-                ? await ctx.Client.ApplyDeploymentAsync(spec, actor, ct).ConfigureAwait(false)
-                : new DeploymentApplyResult(await ctx.Client.CreateDeploymentAsync(spec, actor, ct).ConfigureAwait(false), DeploymentEventKinds.Created);
+                ? await ctx.Store.Deployments().ApplyAsync(spec, actor, ct).ConfigureAwait(false)
+                : new DeploymentApplyResult(await ctx.Store.Deployments().CreateAsync(spec, actor, ct).ConfigureAwait(false), DeploymentEventKinds.Created);
             ctx.Output.WriteResult(result, r =>
             {
                 ctx.Output.WriteLine(r.Change is null

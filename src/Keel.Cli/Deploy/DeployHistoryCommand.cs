@@ -21,7 +21,7 @@ internal static class DeployHistoryCommand
             string? token = null;
             do
             {
-                var page = await ctx.Client.GetDeploymentHistoryAsync(ctx.Parse.GetValue(name)!, 1000, token, ct).ConfigureAwait(false);
+                var page = await ctx.Store.Deployments().HistoryAsync(ctx.Parse.GetValue(name)!, 1000, token, ct).ConfigureAwait(false);
                 events.AddRange(page.Items);
                 token = page.NextPageToken;
             }

@@ -18,7 +18,7 @@ internal static class DeployListCommand
             string? token = null;
             do
             {
-                var page = await ctx.Client.ListDeploymentsAsync(1000, token, ct).ConfigureAwait(false);
+                var page = await ctx.Store.Deployments().ListAsync(1000, token, ct).ConfigureAwait(false);
                 all.AddRange(page.Items);
                 token = page.NextPageToken;
             }

@@ -13,7 +13,7 @@ internal static class DeployStatusCommand
         var json = command.AddJsonOption();
         command.SetApiAction(globals, json, async (ctx, ct) =>
         {
-            var deployment = await ctx.Client.GetDeploymentAsync(ctx.Parse.GetValue(name)!, ct).ConfigureAwait(false);
+            var deployment = await ctx.Store.Deployments().GetAsync(ctx.Parse.GetValue(name)!, ct).ConfigureAwait(false);
             ctx.Output.WriteResult(deployment, d => ctx.Output.Write(DeployFormat.Status(d)));
         });
         return command;

@@ -19,7 +19,7 @@ internal static class ExperimentsCreateCommand
         {
             var experimentName = ctx.Parse.GetValue(name)!;
             var experimentTags = Formats.ParseTags(ctx.Parse.GetValue(tags)).Select(t => new ExperimentTag(t.Key, t.Value)).ToList();
-            var id = await ctx.Client.CreateExperimentAsync(experimentName, ctx.Parse.GetValue(location), experimentTags.Count == 0 ? null : experimentTags, ct).ConfigureAwait(false);
+            var id = await ctx.Store.Tracking.CreateExperimentAsync(experimentName, ctx.Parse.GetValue(location), experimentTags.Count == 0 ? null : experimentTags, ct).ConfigureAwait(false);
             ctx.Output.WriteResult(new CreateExperimentResponse(id), r => ctx.Output.WriteLine($"Created experiment '{experimentName}' with id {r.ExperimentId}."));
         });
         return command;

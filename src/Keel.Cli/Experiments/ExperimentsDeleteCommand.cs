@@ -14,7 +14,7 @@ internal static class ExperimentsDeleteCommand
         command.SetApiAction(globals, json, async (ctx, ct) =>
         {
             var experimentId = ctx.Parse.GetValue(id)!;
-            await ctx.Client.DeleteExperimentAsync(experimentId, ct).ConfigureAwait(false);
+            await ctx.Store.Tracking.DeleteExperimentAsync(experimentId, ct).ConfigureAwait(false);
             ctx.Output.WriteResult(new { ExperimentId = experimentId, Deleted = true }, r => ctx.Output.WriteLine($"Deleted experiment {r.ExperimentId}."));
         });
         return command;

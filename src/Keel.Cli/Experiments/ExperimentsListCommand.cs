@@ -19,7 +19,7 @@ internal static class ExperimentsListCommand
         command.SetApiAction(globals, json, async (ctx, ct) =>
         {
             var query = new ExperimentSearchQuery(Formats.ParseView(ctx.Parse.GetValue(view)), Filter: ctx.Parse.GetValue(filter));
-            var experiments = await ctx.Client.SearchAllExperimentsAsync(query, ct).Take(ctx.Parse.GetValue(max) ?? int.MaxValue).ToListAsync(ct).ConfigureAwait(false);
+            var experiments = await ctx.Store.Tracking.SearchAllExperimentsAsync(query, ct).Take(ctx.Parse.GetValue(max) ?? int.MaxValue).ToListAsync(ct).ConfigureAwait(false);
             ctx.Output.WriteResult(experiments, list =>
             {
                 var table = CliOutput.NewTable("ID", "Name", "Stage", "Created (UTC)", "Artifact location");

@@ -20,6 +20,10 @@ public sealed class CliSettings
     /// <value><see cref="Environment.GetEnvironmentVariable(string)"/>.</value>
     public Func<string, string?> GetEnvironmentVariable { get; init; } = Environment.GetEnvironmentVariable;
 
+    /// <summary>The folder the default local store (<c>./keel-data</c>) is under.</summary>
+    /// <value><see cref="Environment.CurrentDirectory"/>.</value>
+    public string WorkingDirectory { get; init; } = Environment.CurrentDirectory;
+
     /// <summary>Retry and timeout settings of the client the commands use.</summary>
     /// <value>The <see cref="KeelClientOptions"/> defaults.</value>
     public KeelClientOptions ClientOptions { get; init; } = new();

@@ -1,12 +1,11 @@
 using System.CommandLine;
-using Keel.Client;
 
 namespace Keel.Cli.Infrastructure;
 
-/// <summary>What a command that talks to the tracking server gets: its parse result, a client and an output.</summary>
-public sealed record ApiCommandContext(ParseResult Parse, KeelClient Client, CliOutput Output);
+/// <summary>What a command that works on the stores gets: its parse result, the stores and an output.</summary>
+internal sealed record ApiCommandContext(ParseResult Parse, CliStore Store, CliOutput Output);
 
-/// <summary>Wires commands that call the tracking server.</summary>
+/// <summary>Wires commands that work on the tracking and registry stores.</summary>
 public static class CommandActions
 {
     /// <summary>Adds a <c>--json</c> option to <paramref name="command"/>.</summary>
@@ -19,18 +18,23 @@ public static class CommandActions
     }
 
     /// <summary>
-    /// Sets an action that gets a client for <c>--tracking-uri</c>. Failures propagate to
+    /// Sets an action that gets the stores <c>--tracking-uri</c> (or the environment, or the local
+    /// default) names, after printing which on stderr. Failures propagate to
     /// <see cref="ErrorReporter"/>, which prints them on one line with the matching exit code.
     /// </summary>
-    public static void SetApiAction(this Command command, GlobalOptions globals, Option<bool> json, Func<ApiCommandContext, CancellationToken, Task> action)
+    internal static void SetApiAction(this Command command, GlobalOptions globals, Option<bool> json, Func<ApiCommandContext, CancellationToken, Task> action)
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(globals);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            using var client = globals.CreateClient(parse);
-            var output = new CliOutput(globals.Settings, parse.GetValue(json));
-            await action(new ApiCommandContext(parse, client, output), cancellationToken).ConfigureAwait(false);
+            var store = globals.OpenStore(parse);
+            await using (store.ConfigureAwait(false))
+            {
+                var output = new CliOutput(globals.Settings, parse.GetValue(json));
+                await action(new ApiCommandContext(parse, store, output), cancellationToken).ConfigureAwait(false);
+            }
+
             return ExitCodes.Success;
         });
     }

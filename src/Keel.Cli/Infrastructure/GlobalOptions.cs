@@ -1,23 +1,18 @@
 using System.CommandLine;
-using Keel.Client;
 
 namespace Keel.Cli.Infrastructure;
 
-/// <summary>Options every command sees, and how a command turns them into a client.</summary>
+/// <summary>Options every command sees, and how a command turns them into its stores (<see cref="StoreLocation"/>'s rule).</summary>
 public sealed class GlobalOptions
 {
-    /// <summary>Used when neither the option nor an environment variable names a server.</summary>
-    public const string DefaultTrackingUri = "http://127.0.0.1:5000";
-
     internal GlobalOptions(CliSettings settings)
     {
         Settings = settings;
         TrackingUri = new Option<string>("--tracking-uri")
         {
-            Description = $"Tracking server URL. Default: $KEEL_TRACKING_URI, then $MLFLOW_TRACKING_URI, then {DefaultTrackingUri}.",
+            Description = "Where runs and models are: a tracking server (http://host:port) or a local store (sqlite:///path/keel.db). " + StoreLocation.RuleHelp,
             Recursive = true,
-            HelpName = "url",
-            DefaultValueFactory = _ => ResolveDefaultTrackingUri(settings),
+            HelpName = "uri",
         };
     }
 
@@ -27,29 +22,22 @@ public sealed class GlobalOptions
     /// <summary><c>--tracking-uri</c>, recursive: valid after any command.</summary>
     public Option<string> TrackingUri { get; }
 
-    /// <summary>A client for the tracking server the command line names.</summary>
-    public KeelClient CreateClient(ParseResult parse)
+    /// <summary>Which store the command line names, by the one rule.</summary>
+    internal StoreLocation ResolveStore(ParseResult parse, string? backendStoreUri = null, string? artifactsUri = null)
     {
         ArgumentNullException.ThrowIfNull(parse);
-        var text = parse.GetValue(TrackingUri) ?? DefaultTrackingUri;
-        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
-        {
-            throw new UsageException($"Invalid tracking URI '{text}': expected an http:// or https:// URL.");
-        }
-
-        return new KeelClient(uri, Settings.ClientOptions);
+        return StoreLocation.Resolve(parse.GetValue(TrackingUri), backendStoreUri, artifactsUri, Settings);
     }
 
-    private static string ResolveDefaultTrackingUri(CliSettings settings)
-    {
-        foreach (var name in (ReadOnlySpan<string>)["KEEL_TRACKING_URI", "MLFLOW_TRACKING_URI"])
-        {
-            if (settings.GetEnvironmentVariable(name) is { Length: > 0 } value)
-            {
-                return value;
-            }
-        }
+    /// <summary>Resolves and opens the store, printing the store line on stderr (never on stdout, which stays clean for JSON).</summary>
+    internal CliStore OpenStore(ParseResult parse, string? backendStoreUri = null, string? artifactsUri = null) =>
+        OpenStore(ResolveStore(parse, backendStoreUri, artifactsUri));
 
-        return DefaultTrackingUri;
+    /// <summary>Opens <paramref name="location"/>, printing the store line on stderr.</summary>
+    internal CliStore OpenStore(StoreLocation location)
+    {
+        ArgumentNullException.ThrowIfNull(location);
+        Settings.Error.WriteLine(location.Line);
+        return CliStore.Open(location, Settings);
     }
 }

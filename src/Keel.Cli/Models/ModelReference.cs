@@ -1,5 +1,5 @@
 using Keel.Cli.Infrastructure;
-using Keel.Client;
+
 using Keel.Core.Registry;
 
 namespace Keel.Cli.Models;
@@ -23,7 +23,7 @@ internal sealed record ModelReference(string Text, string Name, ModelUri? Uri)
     /// The version this reference and an optional VERSION argument name together: a URI alone, or
     /// a name with a version. Both or neither is a usage error.
     /// </summary>
-    public async Task<ModelVersion> ResolveVersionAsync(KeelClient client, string? version, string usage, CancellationToken cancellationToken)
+    public async Task<ModelVersion> ResolveVersionAsync(IRegistryStore client, string? version, string usage, CancellationToken cancellationToken)
     {
         if (Uri is not null)
         {

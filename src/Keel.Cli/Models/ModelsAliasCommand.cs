@@ -30,16 +30,16 @@ internal static class ModelsAliasCommand
                 }
 
                 var previous = await TargetAsync(ctx, reference.Name, aliasName, ct).ConfigureAwait(false);
-                await ctx.Client.DeleteAliasAsync(reference.Name, aliasName, actor, ct).ConfigureAwait(false);
+                await ctx.Store.Registry.DeleteAliasAsync(reference.Name, aliasName, actor, ct).ConfigureAwait(false);
                 ctx.Output.WriteResult(new AliasResult(reference.Name, aliasName, null, previous), r => ctx.Output.WriteLine(r.PreviousVersion is null
                     ? $"Alias @{aliasName} of '{r.Name}' was not set; nothing removed."
                     : $"Removed alias @{aliasName} of '{r.Name}' (was version {r.PreviousVersion})."));
                 return;
             }
 
-            var target = await reference.ResolveVersionAsync(ctx.Client, ctx.Parse.GetValue(version), "keel models alias NAME ALIAS VERSION", ct).ConfigureAwait(false);
+            var target = await reference.ResolveVersionAsync(ctx.Store.Registry, ctx.Parse.GetValue(version), "keel models alias NAME ALIAS VERSION", ct).ConfigureAwait(false);
             var before = await TargetAsync(ctx, target.Name, aliasName, ct).ConfigureAwait(false);
-            await ctx.Client.SetAliasAsync(target.Name, aliasName, target.Version, actor, ct).ConfigureAwait(false);
+            await ctx.Store.Registry.SetAliasAsync(target.Name, aliasName, target.Version, actor, ct).ConfigureAwait(false);
             ctx.Output.WriteResult(new AliasResult(target.Name, aliasName, target.Version, before), r =>
                 ctx.Output.WriteLine($"Alias @{aliasName} of '{r.Name}' → version {r.Version} (was {(r.PreviousVersion is null ? "unset" : "version " + r.PreviousVersion)})."));
         });
@@ -48,7 +48,7 @@ internal static class ModelsAliasCommand
 
     private static async Task<string?> TargetAsync(ApiCommandContext ctx, string name, string alias, CancellationToken cancellationToken)
     {
-        var model = await ctx.Client.GetRegisteredModelAsync(name, cancellationToken).ConfigureAwait(false);
+        var model = await ctx.Store.Registry.GetRegisteredModelAsync(name, cancellationToken).ConfigureAwait(false);
         return model.Aliases.FirstOrDefault(a => a.Alias == alias)?.Version;
     }
 }

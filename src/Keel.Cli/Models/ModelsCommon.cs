@@ -47,6 +47,6 @@ internal static class ModelsCommon
     public static Actor Actor(GlobalOptions globals, ApiCommandContext ctx, string? reason)
     {
         var user = globals.Settings.GetEnvironmentVariable(UserVariable);
-        return new Actor(string.IsNullOrWhiteSpace(user) ? ctx.Client.Options.User : user, string.IsNullOrEmpty(reason) ? null : reason);
+        return new Actor(string.IsNullOrWhiteSpace(user) ? ctx.Store.User : user, string.IsNullOrEmpty(reason) ? null : reason);
     }
 }

@@ -31,12 +31,12 @@ internal static class ModelsCreateCommand
 
             var actor = ModelsCommon.Actor(globals, ctx, ctx.Parse.GetValue(reason));
             var modelTags = Formats.ParseTags(ctx.Parse.GetValue(tags)).Select(t => new RegisteredModelTag(t.Key, t.Value)).ToList();
-            var model = await ctx.Client.CreateRegisteredModelAsync(modelName, modelTags.Count == 0 ? null : modelTags, ctx.Parse.GetValue(description), actor, ct).ConfigureAwait(false);
+            var model = await ctx.Store.Registry.CreateRegisteredModelAsync(modelName, modelTags.Count == 0 ? null : modelTags, ctx.Parse.GetValue(description), actor, ct).ConfigureAwait(false);
             ModelVersion? version = null;
             if (src is not null)
             {
-                version = await ctx.Client.CreateModelVersionAsync(new CreateModelVersionCommand(modelName, src, ctx.Parse.GetValue(runId) ?? ModelsCommon.RunOf(src), null, null, null, null), actor, ct).ConfigureAwait(false);
-                model = await ctx.Client.GetRegisteredModelAsync(modelName, ct).ConfigureAwait(false);
+                version = await ctx.Store.Registry.CreateModelVersionAsync(new CreateModelVersionCommand(modelName, src, ctx.Parse.GetValue(runId) ?? ModelsCommon.RunOf(src), null, null, null, null), actor, ct).ConfigureAwait(false);
+                model = await ctx.Store.Registry.GetRegisteredModelAsync(modelName, ct).ConfigureAwait(false);
             }
 
             ctx.Output.WriteResult(new CreateModelResult(model, version), r =>

@@ -20,13 +20,13 @@ internal static class ModelsDeleteCommand
             var versionArg = ctx.Parse.GetValue(version);
             if (reference.Uri is null && versionArg is null)
             {
-                await ctx.Client.DeleteRegisteredModelAsync(reference.Name, actor, ct).ConfigureAwait(false);
+                await ctx.Store.Registry.DeleteRegisteredModelAsync(reference.Name, actor, ct).ConfigureAwait(false);
                 ctx.Output.WriteResult(new DeleteResult(reference.Name, null, true), r => ctx.Output.WriteLine($"Deleted registered model '{r.Name}' and its versions."));
                 return;
             }
 
-            var target = await reference.ResolveVersionAsync(ctx.Client, versionArg, "keel models delete NAME VERSION", ct).ConfigureAwait(false);
-            await ctx.Client.DeleteModelVersionAsync(target.Name, target.Version, actor, ct).ConfigureAwait(false);
+            var target = await reference.ResolveVersionAsync(ctx.Store.Registry, versionArg, "keel models delete NAME VERSION", ct).ConfigureAwait(false);
+            await ctx.Store.Registry.DeleteModelVersionAsync(target.Name, target.Version, actor, ct).ConfigureAwait(false);
             ctx.Output.WriteResult(new DeleteResult(target.Name, target.Version, true), r => ctx.Output.WriteLine($"Deleted version {r.Version} of '{r.Name}'."));
         });
         return command;

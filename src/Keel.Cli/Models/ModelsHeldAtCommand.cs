@@ -23,7 +23,7 @@ internal static class ModelsHeldAtCommand
             var reference = ModelReference.Parse(ctx.Parse.GetValue(model)!);
             var (wireStage, aliasName) = reference.StageOrAlias(ctx.Parse.GetValue(stage), ctx.Parse.GetValue(alias));
             var time = ModelsFormat.ParseTime(ctx.Parse.GetValue(at)!, "--at");
-            var held = await ctx.Client.HeldAtAsync(reference.Name, wireStage, aliasName, time, ct).ConfigureAwait(false);
+            var held = await ctx.Store.Registry.HeldAtAsync(reference.Name, wireStage, aliasName, time, ct).ConfigureAwait(false);
             ctx.Output.WriteResult(held, h => ctx.Output.WriteLine(Sentence(h)));
         });
         return command;

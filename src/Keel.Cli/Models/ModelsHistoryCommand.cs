@@ -25,7 +25,7 @@ internal static class ModelsHistoryCommand
             if (reference.Uri is not null)
             {
                 versionFilter = versionFilter is null
-                    ? (await ctx.Client.ResolveAsync(reference.Text, ct).ConfigureAwait(false)).Version
+                    ? (await ctx.Store.Registry.ResolveAsync(reference.Text, ct).ConfigureAwait(false)).Version
                     : throw new UsageException($"Give a models:/ URI or --version, not both ('{reference.Text}' and '{versionFilter}').");
             }
 
@@ -34,7 +34,7 @@ internal static class ModelsHistoryCommand
                 versionFilter,
                 ctx.Parse.GetValue(from) is { } f ? ModelsFormat.ParseTime(f, "--from") : null,
                 ctx.Parse.GetValue(to) is { } t ? ModelsFormat.ParseTime(t, "--to") : null);
-            var events = await ctx.Client.ListAllEventsAsync(query, ct).ToListAsync(ct).ConfigureAwait(false);
+            var events = await ctx.Store.Registry.ListAllEventsAsync(query, ct).ToListAsync(ct).ConfigureAwait(false);
             ctx.Output.WriteResult(events, list =>
             {
                 if (list.Count == 0)

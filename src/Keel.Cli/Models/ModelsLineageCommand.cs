@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Keel.Cli.Infrastructure;
 using Keel.Core.Protocol;
+using Keel.Core.Registry;
 using Spectre.Console;
 
 namespace Keel.Cli.Models;
@@ -24,7 +25,7 @@ internal static class ModelsLineageCommand
             if (reference.Uri is not null)
             {
                 number = versionArg is null
-                    ? (await ctx.Client.ResolveAsync(reference.Text, ct).ConfigureAwait(false)).Version
+                    ? (await ctx.Store.Registry.ResolveAsync(reference.Text, ct).ConfigureAwait(false)).Version
                     : throw new UsageException($"Give a models:/ URI or a name and a version, not both ('{reference.Text}' and '{versionArg}').");
             }
             else
@@ -32,7 +33,7 @@ internal static class ModelsLineageCommand
                 number = versionArg ?? throw new UsageException("Name a version: keel models lineage NAME VERSION, or a models:/ URI.");
             }
 
-            var lineage = await ctx.Client.GetVersionLineageAsync(reference.Name, number, ct).ConfigureAwait(false);
+            var lineage = await ctx.Store.Registry.GetVersionLineageAsync(reference.Name, number, ct).ConfigureAwait(false);
             ctx.Output.WriteResult(lineage, l => Render(ctx.Output, l));
         });
         return command;

@@ -25,7 +25,7 @@ internal static class ModelsListCommand
             }
 
             var orders = ctx.Parse.GetValue(orderBy);
-            var models = await ctx.Client.SearchAllRegisteredModelsAsync(ctx.Parse.GetValue(filter), orders is { Length: > 0 } ? orders : null, Math.Min(limit, 1000), ct)
+            var models = await ctx.Store.Registry.SearchAllRegisteredModelsAsync(ctx.Parse.GetValue(filter), orders is { Length: > 0 } ? orders : null, Math.Min(limit, 1000), ct)
                 .Take(limit).ToListAsync(ct).ConfigureAwait(false);
             ctx.Output.WriteResult(models, list => ctx.Output.Write(Table(list)));
         });

@@ -21,13 +21,13 @@ internal static class ModelsPromoteCommand
         {
             var reference = ModelReference.Parse(ctx.Parse.GetValue(model)!);
             var target = ModelsFormat.ParseStage(ctx.Parse.GetValue(stage)!);
-            var before = await reference.ResolveVersionAsync(ctx.Client, ctx.Parse.GetValue(version), "keel models promote NAME VERSION --stage STAGE", ct).ConfigureAwait(false);
+            var before = await reference.ResolveVersionAsync(ctx.Store.Registry, ctx.Parse.GetValue(version), "keel models promote NAME VERSION --stage STAGE", ct).ConfigureAwait(false);
             var archiveExisting = ctx.Parse.GetValue(archive);
             var displaced = archiveExisting && target is "Staging" or "Production"
-                ? (await ctx.Client.ListModelVersionsAsync(before.Name, ct).ConfigureAwait(false)).Where(v => v.CurrentStage == target && v.Version != before.Version).Select(v => v.Version).ToList()
+                ? (await ctx.Store.Registry.ListModelVersionsAsync(before.Name, ct).ConfigureAwait(false)).Where(v => v.CurrentStage == target && v.Version != before.Version).Select(v => v.Version).ToList()
                 : [];
             var actor = ModelsCommon.Actor(globals, ctx, ctx.Parse.GetValue(reason)) with { Force = ctx.Parse.GetValue(force) };
-            var after = await ctx.Client.TransitionStageAsync(before.Name, before.Version, target, archiveExisting, actor, ct).ConfigureAwait(false);
+            var after = await ctx.Store.Registry.TransitionStageAsync(before.Name, before.Version, target, archiveExisting, actor, ct).ConfigureAwait(false);
             ctx.Output.WriteResult(new PromoteResult(after, before.CurrentStage, after.CurrentStage, displaced), r =>
             {
                 ctx.Output.WriteLine($"'{after.Name}' version {after.Version}: {ModelsFormat.Stage(r.FromStage)} → {ModelsFormat.Stage(r.ToStage)}.");

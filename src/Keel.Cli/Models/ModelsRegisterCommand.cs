@@ -29,7 +29,7 @@ internal static class ModelsRegisterCommand
             var versionTags = Formats.ParseTags(ctx.Parse.GetValue(tags)).Select(t => new ModelVersionTag(t.Key, t.Value)).ToList();
             var src = ctx.Parse.GetValue(source)!;
             var command = new CreateModelVersionCommand(modelName, src, ctx.Parse.GetValue(runId) ?? ModelsCommon.RunOf(src), versionTags.Count == 0 ? null : versionTags, null, ctx.Parse.GetValue(description), null);
-            var version = await ctx.Client.CreateModelVersionAsync(command, actor, ct).ConfigureAwait(false);
+            var version = await ctx.Store.Registry.CreateModelVersionAsync(command, actor, ct).ConfigureAwait(false);
             ctx.Output.WriteResult(version, v =>
             {
                 if (created)
@@ -48,14 +48,14 @@ internal static class ModelsRegisterCommand
     {
         try
         {
-            await ctx.Client.GetRegisteredModelAsync(name, cancellationToken).ConfigureAwait(false);
+            await ctx.Store.Registry.GetRegisteredModelAsync(name, cancellationToken).ConfigureAwait(false);
             return false;
         }
         catch (KeelException e) when (e.Code == ErrorCode.ResourceDoesNotExist)
         {
             try
             {
-                await ctx.Client.CreateRegisteredModelAsync(name, null, null, actor, cancellationToken).ConfigureAwait(false);
+                await ctx.Store.Registry.CreateRegisteredModelAsync(name, null, null, actor, cancellationToken).ConfigureAwait(false);
                 return true;
             }
             catch (KeelException raced) when (raced.Code == ErrorCode.ResourceAlreadyExists)

@@ -26,15 +26,15 @@ internal static class ModelsRollbackCommand
             RollbackResult result;
             if (wireStage is not null)
             {
-                var before = (await ctx.Client.ListModelVersionsAsync(name, ct).ConfigureAwait(false)).Where(v => v.CurrentStage == wireStage).Select(v => v.Version).ToList();
-                var after = await ctx.Client.RollbackStageAsync(name, wireStage, actor, ct).ConfigureAwait(false);
+                var before = (await ctx.Store.Registry.ListModelVersionsAsync(name, ct).ConfigureAwait(false)).Where(v => v.CurrentStage == wireStage).Select(v => v.Version).ToList();
+                var after = await ctx.Store.Registry.RollbackStageAsync(name, wireStage, actor, ct).ConfigureAwait(false);
                 result = new RollbackResult(name, wireStage, null, before, after.Version, after);
             }
             else
             {
-                var model = await ctx.Client.GetRegisteredModelAsync(name, ct).ConfigureAwait(false);
+                var model = await ctx.Store.Registry.GetRegisteredModelAsync(name, ct).ConfigureAwait(false);
                 var before = model.Aliases.Where(a => a.Alias == aliasName).Select(a => a.Version).ToList();
-                var after = await ctx.Client.RollbackAliasAsync(name, aliasName!, actor, ct).ConfigureAwait(false);
+                var after = await ctx.Store.Registry.RollbackAliasAsync(name, aliasName!, actor, ct).ConfigureAwait(false);
                 result = new RollbackResult(name, null, aliasName, before, after?.Version, after);
             }
 

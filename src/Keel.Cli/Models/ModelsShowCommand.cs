@@ -17,12 +17,12 @@ internal static class ModelsShowCommand
             var reference = ModelReference.Parse(ctx.Parse.GetValue(model)!);
             if (reference.Uri is not null)
             {
-                var version = await ctx.Client.ResolveAsync(reference.Text, ct).ConfigureAwait(false);
+                var version = await ctx.Store.Registry.ResolveAsync(reference.Text, ct).ConfigureAwait(false);
                 ctx.Output.WriteResult(version, v => RenderVersion(ctx.Output, v));
                 return;
             }
 
-            var registered = await ctx.Client.GetRegisteredModelAsync(reference.Name, ct).ConfigureAwait(false);
+            var registered = await ctx.Store.Registry.GetRegisteredModelAsync(reference.Name, ct).ConfigureAwait(false);
             ctx.Output.WriteResult(registered, m => RenderModel(ctx.Output, m));
         });
         return command;

@@ -18,8 +18,8 @@ internal static class ModelsVersionsCommand
         {
             var name = ModelReference.Parse(ctx.Parse.GetValue(model)!).Name;
             var wanted = ctx.Parse.GetValue(stage) is { } s ? ModelsFormat.ParseStage(s) : null;
-            await ctx.Client.GetRegisteredModelAsync(name, ct).ConfigureAwait(false); // RESOURCE_DOES_NOT_EXIST rather than an empty list.
-            var versions = (await ctx.Client.ListModelVersionsAsync(name, ct).ConfigureAwait(false))
+            await ctx.Store.Registry.GetRegisteredModelAsync(name, ct).ConfigureAwait(false); // RESOURCE_DOES_NOT_EXIST rather than an empty list.
+            var versions = (await ctx.Store.Registry.ListModelVersionsAsync(name, ct).ConfigureAwait(false))
                 .Where(v => wanted is null || v.CurrentStage == wanted)
                 .OrderByDescending(v => ModelsFormat.Number(v.Version))
                 .ToList();

@@ -21,7 +21,7 @@ internal static class PredictionsExportCommand
         format.AcceptOnlyFromAmong("parquet", "csv");
         var backend = new Option<string?>("--backend-store-uri")
         {
-            Description = $"Read a local store instead of a server, e.g. sqlite:///keel-data/keel.db. Default when no server is named: {PredictionSource.DefaultBackendStoreUri}.",
+            Description = $"Read this local store, e.g. sqlite:///keel-data/keel.db or a keel serve --prediction-log file (same as --tracking-uri sqlite:///...). {StoreLocation.RuleHelp}",
         };
         var command = new Command("export", "Export a model's prediction log (inputs, outputs, latency, ground truth) to Parquet or CSV.")
         {
@@ -48,10 +48,17 @@ internal static class PredictionsExportCommand
                 throw new UsageException($"Cannot write '{path}': it is a folder, or its folder does not exist.");
             }
 
-            var source = PredictionSource.Open(globals, parse, parse.GetValue(backend));
+            var location = globals.ResolveStore(parse, parse.GetValue(backend));
+            if (location.IsLocal && !File.Exists(location.DatabasePath))
+            {
+                // Reading only: an empty store would just say nothing was logged.
+                throw new UsageException($"No Keel database at '{location.DatabasePath}' ({location.Origin}). Name one with --backend-store-uri sqlite:///path/keel.db, or a server with --tracking-uri.");
+            }
+
+            var source = globals.OpenStore(location);
             await using (source.ConfigureAwait(false))
             {
-                var logged = await source.ReadAllAsync(query, cancellationToken).ConfigureAwait(false);
+                var logged = await ReadAllAsync(source, query, cancellationToken).ConfigureAwait(false);
                 var table = PredictionExportTable.Build(logged);
                 try
                 {
@@ -77,6 +84,24 @@ internal static class PredictionsExportCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>Every logged prediction the query matches, oldest first.</summary>
+    private static async Task<List<LoggedPrediction>> ReadAllAsync(CliStore store, PredictionQuery query, CancellationToken cancellationToken)
+    {
+        var all = new List<LoggedPrediction>();
+        var page = query;
+        while (true)
+        {
+            var result = await store.SearchPredictionsAsync(page, cancellationToken).ConfigureAwait(false);
+            all.AddRange(result.Items);
+            if (result.NextPageToken is null)
+            {
+                return all;
+            }
+
+            page = page with { PageToken = result.NextPageToken };
+        }
     }
 
     /// <summary>What <c>--json</c> prints.</summary>

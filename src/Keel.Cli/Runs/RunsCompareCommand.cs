@@ -32,7 +32,7 @@ internal static class RunsCompareCommand
             var runs = new List<Run>();
             foreach (var runId in ctx.Parse.GetValue(ids)!.Distinct(StringComparer.Ordinal))
             {
-                runs.Add(await ctx.Client.GetRunAsync(runId, ct).ConfigureAwait(false));
+                runs.Add(await ctx.Store.Tracking.GetRunAsync(runId, ct).ConfigureAwait(false));
             }
 
             ctx.Output.WriteResult(RunComparison.Create(runs, ctx.Parse.GetValue(onlyDiff)), c => Render(ctx.Output, c));

@@ -16,7 +16,7 @@ internal static class RunsDeleteCommand
             var runIds = ctx.Parse.GetValue(ids)!;
             foreach (var runId in runIds)
             {
-                await ctx.Client.DeleteRunAsync(runId, ct).ConfigureAwait(false);
+                await ctx.Store.Tracking.DeleteRunAsync(runId, ct).ConfigureAwait(false);
                 if (!ctx.Output.Json)
                 {
                     ctx.Output.WriteLine($"Deleted run {runId}.");

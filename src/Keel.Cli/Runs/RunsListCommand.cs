@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Keel.Cli.Infrastructure;
-using Keel.Client;
 using Keel.Core.Tracking;
 using Spectre.Console;
 
@@ -22,9 +21,9 @@ internal static class RunsListCommand
         var json = command.AddJsonOption();
         command.SetApiAction(globals, json, async (ctx, ct) =>
         {
-            var experimentIds = await ResolveExperimentsAsync(ctx.Client, ctx.Parse.GetValue(ids), ctx.Parse.GetValue(names), ct).ConfigureAwait(false);
+            var experimentIds = await ResolveExperimentsAsync(ctx.Store.Tracking, ctx.Parse.GetValue(ids), ctx.Parse.GetValue(names), ct).ConfigureAwait(false);
             var query = new RunSearchQuery(experimentIds, ctx.Parse.GetValue(filter), Formats.ParseView(ctx.Parse.GetValue(view)), OrderBy: ctx.Parse.GetValue(orderBy));
-            var runs = await ctx.Client.SearchAllRunsAsync(query, ct).Take(ctx.Parse.GetValue(max) ?? int.MaxValue).ToListAsync(ct).ConfigureAwait(false);
+            var runs = await ctx.Store.Tracking.SearchAllRunsAsync(query, ct).Take(ctx.Parse.GetValue(max) ?? int.MaxValue).ToListAsync(ct).ConfigureAwait(false);
             ctx.Output.WriteResult(runs, list => ctx.Output.Write(Table(list)));
         });
         return command;
@@ -48,7 +47,7 @@ internal static class RunsListCommand
         return table;
     }
 
-    private static async Task<IReadOnlyList<string>> ResolveExperimentsAsync(KeelClient client, string[]? ids, string[]? names, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<string>> ResolveExperimentsAsync(ITrackingStore client, string[]? ids, string[]? names, CancellationToken cancellationToken)
     {
         var result = new List<string>(ids ?? []);
         foreach (var name in names ?? [])

@@ -15,7 +15,7 @@ internal static class RunsShowCommand
         var json = command.AddJsonOption();
         command.SetApiAction(globals, json, async (ctx, ct) =>
         {
-            var run = await ctx.Client.GetRunAsync(ctx.Parse.GetValue(id)!, ct).ConfigureAwait(false);
+            var run = await ctx.Store.Tracking.GetRunAsync(ctx.Parse.GetValue(id)!, ct).ConfigureAwait(false);
             ctx.Output.WriteResult(run, r => Render(ctx.Output, r));
         });
         return command;

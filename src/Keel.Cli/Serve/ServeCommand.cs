@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Keel.Cli.Infrastructure;
 using Keel.Cli.Server;
-using Keel.Client;
 using Keel.Core.Predictions;
 using Keel.Core.Registry;
 using Keel.Server.Infrastructure;
@@ -15,7 +14,8 @@ namespace Keel.Cli.Serve;
 
 /// <summary>
 /// <c>keel serve MODEL_URI [--host] [--port] [--follow-interval]</c>: resolves a <c>models:/</c> URI
-/// on the tracking server, downloads the version's package through the artifact proxy, warms it and
+/// in the store (a tracking server, or the local store by the one rule of <see cref="StoreLocation"/>),
+/// downloads the version's package, warms it and
 /// serves it with MLflow's scoring protocol at the root and the Open Inference Protocol v2. An
 /// alias, stage or <c>latest</c> is followed: when it moves, the new version takes over.
 /// </summary>
@@ -66,12 +66,12 @@ internal static class ServeCommand
             }
 
             using var logStore = OpenLogStore(parse.GetValue(predictionLog), logOptions);
-            using var client = globals.CreateClient(parse);
-            var artifacts = new ClientArtifactStore(client);
+            var store = globals.OpenStore(parse);
+            await using var storeScope = store.ConfigureAwait(false);
             using var cache = ServingCache.Claim(ServingCache.DefaultParent);
             var models = new ServedModelRegistry(cache.Path);
             var name = parsed.Name;
-            var model = await models.LoadFromRegistryAsync(name, uri, client, client, artifacts, ct).ConfigureAwait(false);
+            var model = await models.LoadFromRegistryAsync(name, uri, store.Registry, store.Tracking, store.Artifacts, ct).ConfigureAwait(false);
             var app = ServingApp.BuildSingle(
                 models,
                 name,
@@ -96,7 +96,7 @@ internal static class ServeCommand
                 using var stopping = CancellationTokenSource.CreateLinkedTokenSource(ct, app.Lifetime.ApplicationStopping);
                 var interval = parse.GetValue(follow);
                 var following = parsed.Kind != ModelUriKind.Version && interval > TimeSpan.Zero
-                    ? FollowAsync(models, name, client, artifacts, interval, output, parse.InvocationConfiguration.Error, stopping.Token)
+                    ? FollowAsync(models, name, store, interval, output, parse.InvocationConfiguration.Error, stopping.Token)
                     : Task.CompletedTask;
                 await app.WaitForShutdownAsync(ct).ConfigureAwait(false);
                 await stopping.CancelAsync().ConfigureAwait(false);
@@ -142,7 +142,7 @@ internal static class ServeCommand
     /// that changes; a failed load leaves the current version serving and is reported on stderr.
     /// </summary>
     private static async Task FollowAsync(
-        ServedModelRegistry models, string name, KeelClient client, ClientArtifactStore artifacts, TimeSpan interval, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+        ServedModelRegistry models, string name, CliStore store, TimeSpan interval, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(interval);
         try
@@ -151,7 +151,7 @@ internal static class ServeCommand
             {
                 try
                 {
-                    if (await models.RefreshAsync(name, client, client, artifacts, cancellationToken).ConfigureAwait(false) is { } next)
+                    if (await models.RefreshAsync(name, store.Registry, store.Tracking, store.Artifacts, cancellationToken).ConfigureAwait(false) is { } next)
                     {
                         await output.WriteLineAsync($"Now serving {name} version {next.Version} (generation {next.Generation})").ConfigureAwait(false);
                         await output.FlushAsync(cancellationToken).ConfigureAwait(false);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Keel.Cli.Infrastructure;
 using Keel.Server;
 using Keel.Server.Infrastructure;
+using Keel.Storage;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,6 +44,9 @@ internal static class ServerCommand
                     await parse.InvocationConfiguration.Error.WriteLineAsync(HostingAddresses.Warning(address)).ConfigureAwait(false);
                 }
 
+                // The one store line every command prints (stderr): the database this server uses.
+                var origin = parse.GetResult(backend) is { Implicit: false } ? "--backend-store-uri" : StoreLocation.DefaultOrigin;
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"store: sqlite:///{StoreUris.ParseBackend(parse.GetValue(backend)!).Path} ({origin})").ConfigureAwait(false);
                 await output.FlushAsync(ct).ConfigureAwait(false);
                 await app.WaitForShutdownAsync(ct).ConfigureAwait(false);
             }

@@ -13,7 +13,7 @@ internal static class ServingAddCommand
         {
             Description = "The registered model version: models:/credit/3, models:/credit@champion, models:/credit/Production or models:/credit/latest.",
         };
-        var command = new Command("add", "Load a registered model version on the server, warm it up and serve it under NAME (replacing what NAME served).") { name, modelUri };
+        var command = new Command("add", "Serve a registered model version under NAME (replacing what NAME served): a server loads and warms it at once; on a local store it is stored and 'keel server' serves it from its next start.") { name, modelUri };
         var json = command.AddJsonOption();
         command.SetApiAction(globals, json, async (ctx, ct) =>
         {
@@ -23,9 +23,10 @@ internal static class ServingAddCommand
                 throw new UsageException($"Invalid model URI '{uri}': expected models:/NAME/VERSION, models:/NAME@ALIAS, models:/NAME/STAGE or models:/NAME/latest.");
             }
 
-            var model = await ctx.Client.ServeModelAsync(ctx.Parse.GetValue(name)!, uri, ct).ConfigureAwait(false);
-            ctx.Output.WriteResult(model, m => ctx.Output.WriteLine(
-                $"Serving '{m.Name}': {m.ModelUri ?? uri} (version {m.Version}){(m.Ready ? ", ready" : ", warming up")} at {ServingCommand.InvocationsPath(m.Name)}."));
+            var model = await ctx.Store.Serving.AddAsync(ctx.Parse.GetValue(name)!, uri, ct).ConfigureAwait(false);
+            ctx.Output.WriteResult(model, m => ctx.Output.WriteLine(m.Status == LocalServingAdmin.StoredStatus
+                ? $"Stored '{m.Name}': {m.ModelUri ?? uri} (version {m.Version}) in {ctx.Store.Location.Uri}; 'keel server' on this store serves it at {ServingCommand.InvocationsPath(m.Name)} from its next start."
+                : $"Serving '{m.Name}': {m.ModelUri ?? uri} (version {m.Version}){(m.Ready ? ", ready" : ", warming up")} at {ServingCommand.InvocationsPath(m.Name)}."));
         });
         return command;
     }

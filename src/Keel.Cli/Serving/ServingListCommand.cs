@@ -13,7 +13,7 @@ internal static class ServingListCommand
         var json = command.AddJsonOption();
         command.SetApiAction(globals, json, async (ctx, ct) =>
         {
-            var models = await ctx.Client.ListServedModelsAsync(ct).ConfigureAwait(false);
+            var models = await ctx.Store.Serving.ListAsync(ct).ConfigureAwait(false);
             ctx.Output.WriteResult(models, list =>
             {
                 if (list.Count == 0)
@@ -29,7 +29,7 @@ internal static class ServingListCommand
                         CliOutput.Cell(m.Name),
                         CliOutput.Cell(m.Version),
                         CliOutput.Cell(m.ModelUri),
-                        CliOutput.Cell(m.Status is "loading" or "failed" ? m.Status : m.Ready ? "yes" : "no"),
+                        CliOutput.Cell(m.Status is "loading" or "failed" or LocalServingAdmin.StoredStatus ? m.Status : m.Ready ? "yes" : "no"),
                         CliOutput.Cell(m.Task),
                         CliOutput.Cell(m.Algorithm),
                         CliOutput.Cell(ServingCommand.InvocationsPath(m.Name)));

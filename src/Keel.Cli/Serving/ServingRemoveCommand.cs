@@ -14,7 +14,7 @@ internal static class ServingRemoveCommand
         command.SetApiAction(globals, json, async (ctx, ct) =>
         {
             var served = ctx.Parse.GetValue(name)!;
-            await ctx.Client.StopServingAsync(served, ct).ConfigureAwait(false);
+            await ctx.Store.Serving.RemoveAsync(served, ct).ConfigureAwait(false);
             ctx.Output.WriteResult(new RemoveResult(served, true), r => ctx.Output.WriteLine($"Stopped serving '{r.Name}'."));
         });
         return command;

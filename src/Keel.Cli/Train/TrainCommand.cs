@@ -1,7 +1,10 @@
 using System.CommandLine;
+using System.Text.Json;
 using Keel.Cli.Infrastructure;
 using Keel.Core.Errors;
+using Keel.Core.Json;
 using Keel.ML.Pipeline;
+using Keel.ML.Workflows;
 
 namespace Keel.Cli.Train;
 
@@ -26,12 +29,12 @@ internal static class TrainCommand
         var pipeline = new Argument<FileInfo>("pipeline") { Description = "The pipeline file (see docs/pipelines.md)." };
         var backend = new Option<string>("--backend-store-uri")
         {
-            Description = $"Train straight on a local store instead of a server, e.g. sqlite:///keel-data/keel.db. Default when no server is named: {TrainStore.DefaultBackendStoreUri}.",
+            Description = $"Train on this local store, e.g. sqlite:///keel-data/keel.db (same as --tracking-uri sqlite:///...). {StoreLocation.RuleHelp}",
             HelpName = "uri",
         };
         var artifacts = new Option<string>("--artifacts-uri")
         {
-            Description = $"The local store's artifact folder. Default: {TrainStore.DefaultArtifactsUri}.",
+            Description = $"The local store's artifact folder. Default: {StoreLocation.DefaultArtifactsUri}, as 'keel server'.",
             HelpName = "folder",
         };
         var output = new Option<DirectoryInfo>("--output") { Description = "Keep the run's working folder (package, plot, metrics) here. Default: a temporary folder, deleted afterwards.", HelpName = "dir" };
@@ -44,26 +47,55 @@ internal static class TrainCommand
             var cliOutput = new CliOutput(settings, parse.GetValue(json));
             var file = parse.GetValue(pipeline)!;
             PipelineDefinition definition;
-            TrainStore store;
+            StoreLocation store;
             try
             {
                 // A bad pipeline file is reported, every problem at once, before any other work.
                 definition = await PipelineParser.ParseFileAsync(file.FullName, cancellationToken).ConfigureAwait(false);
-                store = TrainStore.Resolve(globals, parse, parse.GetValue(backend), parse.GetValue(artifacts));
+                store = globals.ResolveStore(parse, parse.GetValue(backend), parse.GetValue(artifacts));
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 return ReportError(settings, e);
             }
 
-            var session = new TrainSession(settings, cliOutput, definition, file.Name)
-            {
-                OutputDirectory = parse.GetValue(output)?.FullName,
-                Register = !parse.GetValue(noRegister),
-            };
+            settings.Error.WriteLine(store.Line);
+            var progress = new TrainProgress(cliOutput, settings.Error);
+            var session = new TrainSession(
+                new TrainOptions
+                {
+                    Pipeline = definition,
+                    OutputDirectory = parse.GetValue(output)?.FullName,
+                    Register = !parse.GetValue(noRegister),
+                    User = User(settings),
+                    Comment = $"keel train {file.Name}",
+                },
+                progress);
             try
             {
-                return await session.RunAsync(store, cancellationToken).ConfigureAwait(false);
+                // The summary is printed after the progress display (and its spinner) is gone.
+                var summary = await progress.RunAsync(async () =>
+                {
+                    var opened = CliStore.Open(store, settings);
+                    await using (opened.ConfigureAwait(false))
+                    {
+                        return await session.RunAsync(opened.Backend(), cancellationToken).ConfigureAwait(false);
+                    }
+                }).ConfigureAwait(false);
+                var exitCode = summary.Passed ? Passed : GateFailed;
+                if (cliOutput.Json)
+                {
+                    // The library's summary plus the process's exit code, as scripts read it.
+                    var node = JsonSerializer.SerializeToNode(summary, KeelJson.Options)!.AsObject();
+                    node["exit_code"] = exitCode;
+                    cliOutput.WriteJson(node);
+                }
+                else
+                {
+                    cliOutput.WriteLine(string.Empty);
+                    TrainSummaryView.Write(summary, exitCode, cliOutput);
+                }
+                return exitCode;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -72,6 +104,10 @@ internal static class TrainCommand
         });
         return command;
     }
+
+    /// <summary>Who runs and registry changes are recorded under: $KEEL_USER, else the OS user, else <c>keel</c>.</summary>
+    internal static string User(CliSettings settings) =>
+        settings.GetEnvironmentVariable("KEEL_USER") ?? settings.GetEnvironmentVariable("USER") ?? settings.GetEnvironmentVariable("USERNAME") ?? "keel";
 
     /// <summary>Prints the error (a pipeline's problems each on its own line) and returns <see cref="Error"/>.</summary>
     internal static int ReportError(CliSettings settings, Exception exception)

@@ -1,21 +1,25 @@
 using Keel.Cli.Infrastructure;
+using Keel.ML.Workflows;
 using Spectre.Console;
 
 namespace Keel.Cli.Train;
 
 /// <summary>
 /// Progress of <c>keel train</c>: a Spectre.Console spinner on an interactive terminal, plain
-/// <c>==&gt; step</c> lines otherwise (captured by tests), nothing with <c>--json</c>.
+/// <c>==&gt; step</c> lines otherwise (captured by tests), nothing with <c>--json</c>. Warnings
+/// (a failed gate) go to stderr, one line each, with or without <c>--json</c>.
 /// </summary>
-internal sealed class TrainProgress
+internal sealed class TrainProgress : IWorkflowProgress
 {
     private readonly CliOutput _output;
+    private readonly TextWriter _error;
     private readonly bool _interactive;
     private StatusContext? _status;
 
-    public TrainProgress(CliOutput output)
+    public TrainProgress(CliOutput output, TextWriter error)
     {
         _output = output;
+        _error = error;
         _interactive = output.UseColor && !output.Json && WideEnough();
     }
 
@@ -86,4 +90,7 @@ internal sealed class TrainProgress
             _output.WriteLine("    " + text);
         }
     }
+
+    /// <summary>Writes a warning line on stderr.</summary>
+    public void Warning(string text) => _error.WriteLine(text);
 }

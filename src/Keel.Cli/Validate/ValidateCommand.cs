@@ -3,6 +3,7 @@ using System.Globalization;
 using Keel.Cli.Infrastructure;
 using Keel.Cli.Train;
 using Keel.Core.Validation.Gates;
+using Keel.ML.Workflows;
 
 namespace Keel.Cli.Validate;
 
@@ -20,10 +21,10 @@ internal static class ValidateCommand
         var data = new Option<FileInfo>("--data") { Description = "The data set to validate (CSV with a header, or Parquet).", Required = true, HelpName = "file" };
         var backend = new Option<string>("--backend-store-uri")
         {
-            Description = $"Use a local store instead of a server, e.g. sqlite:///keel-data/keel.db. Default when no server is named: {TrainStore.DefaultBackendStoreUri}.",
+            Description = $"Use this local store, e.g. sqlite:///keel-data/keel.db (same as --tracking-uri sqlite:///...). {StoreLocation.RuleHelp}",
             HelpName = "uri",
         };
-        var artifacts = new Option<string>("--artifacts-uri") { Description = $"The local store's artifact folder. Default: {TrainStore.DefaultArtifactsUri}.", HelpName = "folder" };
+        var artifacts = new Option<string>("--artifacts-uri") { Description = $"The local store's artifact folder. Default: {StoreLocation.DefaultArtifactsUri}, as 'keel server'.", HelpName = "folder" };
         var thresholds = new Option<string[]>("--threshold")
         {
             Description = "A metric bound METRIC=VALUE (a floor for scores, a ceiling for losses); repeatable. Replaces the model's own threshold for that metric.",
@@ -45,17 +46,26 @@ internal static class ValidateCommand
             var settings = globals.Settings;
             try
             {
-                var request = new ValidateRequest(
-                    parse.GetValue(model)!,
-                    parse.GetValue(data)!.FullName,
-                    ParseThresholds(parse.GetValue(thresholds) ?? []),
-                    Record: !parse.GetValue(noRecord),
-                    new SchemaOptions { FailOnExtraColumns = parse.GetValue(strict) },
-                    Quality(parse.GetValue(missing), parse.GetValue(outOfRange), parse.GetValue(unseen)));
-                var store = TrainStore.Resolve(globals, parse, parse.GetValue(backend), parse.GetValue(artifacts));
+                var request = new ValidateOptions
+                {
+                    ModelUri = parse.GetValue(model)!,
+                    DataPath = parse.GetValue(data)!.FullName,
+                    Thresholds = ParseThresholds(parse.GetValue(thresholds) ?? []),
+                    Record = !parse.GetValue(noRecord),
+                    Schema = new SchemaOptions { FailOnExtraColumns = parse.GetValue(strict) },
+                    Quality = Quality(parse.GetValue(missing), parse.GetValue(outOfRange), parse.GetValue(unseen)),
+                    User = settings.GetEnvironmentVariable("KEEL_USER") ?? settings.GetEnvironmentVariable("USER") ?? "keel",
+                };
                 var output = new CliOutput(settings, parse.GetValue(json));
-                var session = new ValidateSession(settings, output);
-                return await session.RunAsync(store, request, cancellationToken).ConfigureAwait(false);
+                ValidateResult result;
+                var opened = globals.OpenStore(parse, parse.GetValue(backend), parse.GetValue(artifacts));
+                await using (opened.ConfigureAwait(false))
+                {
+                    result = await new ValidateSession(new TrainProgress(output, settings.Error)).RunAsync(opened.Backend(), request, cancellationToken).ConfigureAwait(false);
+                }
+
+                output.WriteResult(result, r => ValidateResultView.Write(r, output));
+                return result.Report.Passed ? TrainCommand.Passed : TrainCommand.GateFailed;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -112,12 +122,3 @@ internal static class ValidateCommand
         return options;
     }
 }
-
-/// <summary>What to validate and how.</summary>
-internal sealed record ValidateRequest(
-    string ModelUri,
-    string DataPath,
-    IReadOnlyList<MetricThreshold> Thresholds,
-    bool Record,
-    SchemaOptions Schema,
-    QualityOptions Quality);

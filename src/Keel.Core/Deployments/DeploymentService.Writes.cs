@@ -40,7 +40,8 @@ public sealed partial class DeploymentService
         var written = await store.TryUpdateAsync(transition.Next, current.Revision, Change(transition, recorded, evidence), cancellationToken).ConfigureAwait(false);
         if (written is not null && transition.ProductionVersion is { } version)
         {
-            await MoveProductionAsync(written, version, recorded, cancellationToken).ConfigureAwait(false);
+            // The registry store applies the guard again as the alias moves: give it the caller's own actor.
+            await MoveProductionAsync(written, version, actor, cancellationToken).ConfigureAwait(false);
         }
 
         return written;

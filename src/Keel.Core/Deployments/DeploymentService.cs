@@ -36,7 +36,7 @@ public sealed partial class DeploymentService(IDeploymentStore store, IRegistryS
         var transition = DeploymentStateMachine.Create(normalized, Now());
         var recorded = await guard.CheckAsync(registry, normalized.Model!, normalized.Version!, normalized.Alias!, normalized.Stage, actor, cancellationToken).ConfigureAwait(false);
         var created = await store.CreateAsync(transition.Next, Change(transition, recorded, null), cancellationToken).ConfigureAwait(false);
-        await MoveProductionAsync(created, normalized.Version!, recorded, cancellationToken).ConfigureAwait(false);
+        await MoveProductionAsync(created, normalized.Version!, actor, cancellationToken).ConfigureAwait(false);
         return created;
     }
 

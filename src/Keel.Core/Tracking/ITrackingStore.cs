@@ -51,7 +51,10 @@ public interface ITrackingStore
 
     Task LogInputsAsync(string runId, IReadOnlyList<DatasetInput> datasets, CancellationToken cancellationToken = default);
 
-    /// <summary>Every observation of one metric, ordered by step, timestamp, then insertion.</summary>
+    /// <summary>
+    /// Every observation of one metric, ordered by step, timestamp, then insertion; at most
+    /// <paramref name="maxResults"/> per page (<see cref="int.MaxValue"/>: all of them in one page).
+    /// </summary>
     Task<PagedResult<Metric>> GetMetricHistoryAsync(string runId, string key, int maxResults, string? pageToken, CancellationToken cancellationToken = default);
 
     /// <summary>Runs matching an MLflow search filter; filtering and ordering run in the database.</summary>

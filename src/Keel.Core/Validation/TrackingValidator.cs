@@ -92,11 +92,14 @@ public static partial class TrackingValidator
             : param;
     }
 
-    /// <summary>A run tag with its value cut to <see cref="TrackingLimits.MaxTagValueLength"/>, as <see cref="Truncated(Param, bool)"/>.</summary>
+    /// <summary>
+    /// A run tag with its value cut to <see cref="TrackingLimits.MaxTagValueLength"/>, as <see cref="Truncated(Param, bool)"/>.
+    /// MLflow's logged-models history (<see cref="MlflowTags.LoggedModels"/>) is JSON that a cut would corrupt: it is never cut (an over-long one is refused).
+    /// </summary>
     public static RunTag Truncated(RunTag tag, bool truncate = true)
     {
         ArgumentNullException.ThrowIfNull(tag);
-        return truncate && tag.Value is { Length: > TrackingLimits.MaxTagValueLength }
+        return truncate && tag.Value is { Length: > TrackingLimits.MaxTagValueLength } && tag.Key != MlflowTags.LoggedModels
             ? tag with { Value = TruncateText(tag.Value, TrackingLimits.MaxTagValueLength) }
             : tag;
     }
@@ -211,6 +214,12 @@ public static partial class TrackingValidator
         limits ??= InputLimits.Default;
         return TextValidator.SingleLine(userId, "user_id", limits.MaxUserIdLength, InputLimits.Setting(nameof(InputLimits.MaxUserIdLength)));
     }
+
+    /// <summary>Checks a run name (null passes): at most <see cref="TrackingLimits.MaxRunNameLength"/> characters.</summary>
+    public static string? ValidateRunName(string? runName) =>
+        runName is { Length: > TrackingLimits.MaxRunNameLength }
+            ? throw KeelException.InvalidParameter($"Run name had length {runName.Length}, which exceeded length limit of {TrackingLimits.MaxRunNameLength}.")
+            : runName;
 
     /// <summary>Checks a run id: 32 lowercase hex characters.</summary>
     public static string ValidateRunId(string? runId)

@@ -63,7 +63,7 @@ internal static class RunArtifactsApi
             return ArtifactPath.NormalizeEncoded(artifactUri[(root.Length + 1)..]);
         }
 
-        throw KeelException.InvalidParameter(
-            $"The artifacts of run '{runId}' are at '{artifactUri}', which this server does not serve. Only {ArtifactUris.Scheme}:/ locations and locations inside the server's artifact root can be listed.");
+        // A path or URI outside the store (an experiment created with its own artifact_location).
+        return StoreLocation.ToStorePath(artifactUri, store.RootUri, $"The artifacts of run '{runId}'");
     }
 }

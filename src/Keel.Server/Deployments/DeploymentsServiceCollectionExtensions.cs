@@ -10,7 +10,7 @@ internal static class DeploymentsServiceCollectionExtensions
 {
     public static IServiceCollection AddKeelDeployments(this IServiceCollection services)
     {
-        services.TryAddSingleton<IPromotionGuard, ServerPromotionGuard>();
+        services.TryAddSingleton<IPromotionGuard, RegistryPromotionGuard>();
         services.TryAddSingleton(sp => new DeploymentService(
             sp.GetRequiredService<IDeploymentStore>(),
             sp.GetRequiredService<IRegistryStore>(),

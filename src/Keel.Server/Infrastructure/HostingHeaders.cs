@@ -25,7 +25,11 @@ internal static class HostingHeaders
                 headers.XFrameOptions = "DENY";
                 headers["Referrer-Policy"] = "no-referrer";
                 var html = response.ContentType is { } type && type.StartsWith("text/html", StringComparison.OrdinalIgnoreCase);
-                headers.ContentSecurityPolicy = html ? HtmlContentSecurityPolicy : ContentSecurityPolicy;
+                // An endpoint that sets its own policy keeps it (the web UI, Ui/UiApi.cs); everything else gets these.
+                if (string.IsNullOrEmpty(headers.ContentSecurityPolicy))
+                {
+                    headers.ContentSecurityPolicy = html ? HtmlContentSecurityPolicy : ContentSecurityPolicy;
+                }
                 return Task.CompletedTask;
             },
             context.Response);

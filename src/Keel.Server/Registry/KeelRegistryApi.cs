@@ -74,7 +74,7 @@ internal static class KeelRegistryApi
             throw KeelException.InvalidParameter("Give exactly one of 'stage' and 'alias'.");
         }
 
-        return string.IsNullOrEmpty(stage) ? (null, AliasValidator.Validate(alias)) : (RegistryApi.WireStage(stage), null);
+        return string.IsNullOrEmpty(stage) ? (null, alias) : (RegistryApi.WireStage(stage), null);
     }
 
     /// <summary>Unix milliseconds, or an ISO-8601 date/time (UTC unless it says otherwise).</summary>

@@ -51,18 +51,21 @@ internal sealed class LineageCollector(ITrackingStore tracking, IArtifactStore a
             keelVersion ?? HealthApi.Version);
     }
 
-    /// <summary>The source's artifact-store folder, when it has one (runs:/ and mlflow-artifacts:/ sources).</summary>
-    public static string? ArtifactFolder(string source, Run? run)
+    /// <summary>
+    /// The source's artifact-store folder, when it has one (runs:/ and mlflow-artifacts:/ sources, paths
+    /// under the root); null for a source outside the store, which is never read, or one the store will refuse.
+    /// </summary>
+    public static string? ArtifactFolder(string source, Run? run, string artifactRootUri)
     {
         var location = RunsUri.TryParse(source) is { } runs
             ? run is null ? null : runs.Under(run.Info.ArtifactUri)
             : source;
-        return ArtifactUris.IsProxied(location) ? ArtifactUris.ToRelativePath(location!) : null;
+        return StoreLocation.IsInStore(location, artifactRootUri) ? StoreLocation.ToStorePath(location!, artifactRootUri, "source") : null;
     }
 
     private async Task<(string? Signature, string? KeelVersion)> ReadPackageAsync(string source, Run? run, CancellationToken cancellationToken)
     {
-        var folder = ArtifactFolder(source, run);
+        var folder = ArtifactFolder(source, run, artifacts.RootUri);
         if (folder is null)
         {
             return (null, null);

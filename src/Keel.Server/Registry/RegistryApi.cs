@@ -1,5 +1,4 @@
 using Keel.Core.Artifacts;
-using Keel.Core.Errors;
 using Keel.Core.Protocol;
 using Keel.Core.Registry;
 using Keel.Core.Tracking;
@@ -28,13 +27,7 @@ internal static class RegistryApi
         app.MapMlflowPost("registered-models/create", async (HttpRequest http, IRegistryStore store) =>
         {
             var req = await http.ReadJsonAsync<CreateRegisteredModelRequest>().ConfigureAwait(false);
-            var name = RegistryRequests.ModelName(req.Name);
-            foreach (var tag in req.Tags ?? [])
-            {
-                RegistryRequests.ValidateTag(tag.Key, tag.Value);
-            }
-
-            var model = await store.CreateRegisteredModelAsync(name, req.Tags, req.Description, http.Actor(), http.HttpContext.RequestAborted).ConfigureAwait(false);
+            var model = await store.CreateRegisteredModelAsync(req.Name ?? string.Empty, req.Tags, req.Description, http.Actor(), http.HttpContext.RequestAborted).ConfigureAwait(false);
             return Json.Ok(new RegisteredModelResponse(model));
         });
 
@@ -85,7 +78,6 @@ internal static class RegistryApi
         {
             var req = await http.ReadJsonAsync<SetRegisteredModelTagRequest>().ConfigureAwait(false);
             var name = RegistryRequests.ModelName(req.Name);
-            RegistryRequests.ValidateTag(req.Key, req.Value);
             await store.SetRegisteredModelTagAsync(name, new RegisteredModelTag(req.Key!, req.Value!), http.Actor(), http.HttpContext.RequestAborted).ConfigureAwait(false);
             return Json.Empty();
         });
@@ -104,10 +96,9 @@ internal static class RegistryApi
         {
             var req = await http.ReadJsonAsync<SetRegisteredModelAliasRequest>().ConfigureAwait(false);
             var name = RegistryRequests.ModelName(req.Name);
-            var alias = AliasValidator.Validate(req.Alias);
             var version = TrackingValidator.Required(req.Version, "version");
-            var actor = await PromotionGuard.CheckAsync(store, name, version, PromotionGuard.ProductionAliases.Contains(alias), http.Actor(req.Comment) with { Force = req.Force ?? false }, http.HttpContext.RequestAborted).ConfigureAwait(false);
-            await store.SetAliasAsync(name, alias, version, actor, http.HttpContext.RequestAborted).ConfigureAwait(false);
+            var actor = http.Actor(req.Comment) with { Force = req.Force ?? false };
+            await store.SetAliasAsync(name, req.Alias ?? string.Empty, version, actor, http.HttpContext.RequestAborted).ConfigureAwait(false);
             return Json.Empty();
         });
 
@@ -115,8 +106,7 @@ internal static class RegistryApi
         {
             var req = await http.ReadBodyOrQueryAsync(q => new DeleteRegisteredModelAliasRequest(q.Query("name"), q.Query("alias"), q.Query("comment"))).ConfigureAwait(false);
             var name = RegistryRequests.ModelName(req.Name);
-            var alias = AliasValidator.Validate(req.Alias);
-            await store.DeleteAliasAsync(name, alias, http.Actor(req.Comment), http.HttpContext.RequestAborted).ConfigureAwait(false);
+            await store.DeleteAliasAsync(name, req.Alias ?? string.Empty, http.Actor(req.Comment), http.HttpContext.RequestAborted).ConfigureAwait(false);
             return Json.Empty();
         });
 
@@ -134,18 +124,11 @@ internal static class RegistryApi
         {
             var req = await http.ReadJsonAsync<CreateModelVersionRequest>().ConfigureAwait(false);
             var name = RegistryRequests.ModelName(req.Name);
-            var source = ModelSourceValidator.Validate(req.Source, artifacts.RootUri);
-            var runId = string.IsNullOrEmpty(req.RunId) ? null : TrackingValidator.ValidateRunId(req.RunId);
-            if (runId is not null && RunOf(source) is { } sourceRun && sourceRun != runId)
-            {
-                throw KeelException.InvalidParameter($"The source names run '{sourceRun}' but run_id is '{runId}'.");
-            }
+            var source = TrackingValidator.Required(req.Source, "source");
+            var runId = string.IsNullOrEmpty(req.RunId) ? null : req.RunId;
 
-            foreach (var tag in req.Tags ?? [])
-            {
-                RegistryRequests.ValidateTag(tag.Key, tag.Value);
-            }
-
+            // The store checks the source (ModelSourceValidator.ValidateRegistration), the run id and the
+            // tags; lineage only reads a package that lies inside the artifact store.
             var lineage = await new LineageCollector(tracking, artifacts).CollectAsync(source, runId ?? RunOf(source), http.HttpContext.RequestAborted).ConfigureAwait(false);
             var version = await store.CreateModelVersionAsync(
                 new CreateModelVersionCommand(name, source, runId, req.Tags, req.RunLink, req.Description, lineage),
@@ -185,7 +168,7 @@ internal static class RegistryApi
             var name = RegistryRequests.ModelName(req.Name);
             var version = TrackingValidator.Required(req.Version, "version");
             var stage = WireStage(TrackingValidator.Required(req.Stage, "stage"));
-            var actor = await PromotionGuard.CheckAsync(store, name, version, stage == "Production", http.Actor(req.Comment) with { Force = req.Force ?? false }, http.HttpContext.RequestAborted).ConfigureAwait(false);
+            var actor = http.Actor(req.Comment) with { Force = req.Force ?? false };
             var result = await store.TransitionStageAsync(name, version, stage, req.ArchiveExistingVersions ?? false, actor, http.HttpContext.RequestAborted).ConfigureAwait(false);
             return Json.Ok(new ModelVersionResponse(result));
         });
@@ -194,7 +177,6 @@ internal static class RegistryApi
         {
             var req = await http.ReadJsonAsync<SetModelVersionTagRequest>().ConfigureAwait(false);
             var name = RegistryRequests.ModelName(req.Name);
-            RegistryRequests.ValidateTag(req.Key, req.Value);
             await store.SetModelVersionTagAsync(name, TrackingValidator.Required(req.Version, "version"), new ModelVersionTag(req.Key!, req.Value!), http.Actor(), http.HttpContext.RequestAborted).ConfigureAwait(false);
             return Json.Empty();
         });

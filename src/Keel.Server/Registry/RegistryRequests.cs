@@ -45,8 +45,6 @@ internal static class RegistryRequests
     /// </summary>
     public static string ModelName(string? name, string field = "name") => RegistryValidator.ExistingModelName(name, field);
 
-    public static void ValidateTag(string? key, string? value) => RegistryValidator.Tag(key, value);
-
     public static int MaxResults(long? requested, int defaultValue, int limit) =>
         TrackingValidator.ValidateMaxResults(requested, defaultValue, limit);
 }

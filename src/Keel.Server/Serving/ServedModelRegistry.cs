@@ -316,7 +316,7 @@ public sealed class ServedModelRegistry
     private async Task<ServedModel> DownloadAndLoadAsync(
         string name, string modelUri, ModelVersion version, ITrackingStore tracking, IArtifactStore artifacts, CancellationToken cancellationToken)
     {
-        var source = await ArtifactPathOfAsync(version, tracking, cancellationToken).ConfigureAwait(false);
+        var source = await ArtifactPathOfAsync(version, tracking, artifacts.RootUri, cancellationToken).ConfigureAwait(false);
         var target = Path.Combine(_cacheRoot, Guid.NewGuid().ToString("N"));
         try
         {
@@ -337,13 +337,14 @@ public sealed class ServedModelRegistry
         }
     }
 
-    /// <summary>The version's package as a path in the artifact store (runs:/ sources through the run's artifact URI).</summary>
-    private static async Task<string> ArtifactPathOfAsync(ModelVersion version, ITrackingStore tracking, CancellationToken cancellationToken)
+    /// <summary>
+    /// The version's package as a path in the artifact store (runs:/ sources through the run's artifact URI).
+    /// A source outside the store (kept as metadata) is refused: the server never reads it.
+    /// </summary>
+    private static async Task<string> ArtifactPathOfAsync(ModelVersion version, ITrackingStore tracking, string artifactRootUri, CancellationToken cancellationToken)
     {
         var uri = await RegistryApi.DownloadUriAsync(version, tracking, cancellationToken).ConfigureAwait(false);
-        return ArtifactUris.IsProxied(uri)
-            ? ArtifactUris.ToRelativePath(uri)
-            : throw KeelException.InvalidParameter($"Cannot serve model version {version.Name}/{version.Version}: its files at '{uri}' are not under the artifact store's mlflow-artifacts:/ root.");
+        return StoreLocation.ToStorePath(uri, artifactRootUri, $"Cannot serve model version {version.Name}/{version.Version}: its source");
     }
 
     private static void DeleteQuietly(string directory)

@@ -14,13 +14,7 @@ internal static class ExperimentsApi
         app.MapMlflowPost("experiments/create", async (HttpRequest http, ITrackingStore store) =>
         {
             var req = await http.ReadJsonAsync<CreateExperimentRequest>().ConfigureAwait(false);
-            var name = TrackingValidator.ValidateExperimentName(req.Name);
-            foreach (var tag in req.Tags ?? [])
-            {
-                TrackingValidator.ValidateExperimentTag(tag.Key, tag.Value);
-            }
-
-            var id = await store.CreateExperimentAsync(name, req.ArtifactLocation, req.Tags, http.HttpContext.RequestAborted).ConfigureAwait(false);
+            var id = await store.CreateExperimentAsync(req.Name ?? string.Empty, req.ArtifactLocation, req.Tags, http.HttpContext.RequestAborted).ConfigureAwait(false);
             return Json.Ok(new CreateExperimentResponse(id));
         });
 
@@ -54,7 +48,7 @@ internal static class ExperimentsApi
         {
             var req = await http.ReadJsonAsync<UpdateExperimentRequest>().ConfigureAwait(false);
             var id = TrackingValidator.Required(req.ExperimentId, "experiment_id");
-            var name = TrackingValidator.ValidateExperimentName(TrackingValidator.Required(req.NewName, "new_name"));
+            var name = TrackingValidator.Required(req.NewName, "new_name");
             await store.RenameExperimentAsync(id, name, http.HttpContext.RequestAborted).ConfigureAwait(false);
             return Json.Empty();
         });
@@ -77,7 +71,6 @@ internal static class ExperimentsApi
         {
             var req = await http.ReadJsonAsync<SetExperimentTagRequest>().ConfigureAwait(false);
             var id = TrackingValidator.Required(req.ExperimentId, "experiment_id");
-            TrackingValidator.ValidateExperimentTag(req.Key, req.Value);
             await store.SetExperimentTagAsync(id, req.Key!, req.Value!, http.HttpContext.RequestAborted).ConfigureAwait(false);
             return Json.Empty();
         });

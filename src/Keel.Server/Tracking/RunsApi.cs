@@ -16,25 +16,12 @@ internal static class RunsApi
 
     public static void MapRunsApi(this IEndpointRouteBuilder app)
     {
-        app.MapMlflowPost("runs/create", async (HttpRequest http, ITrackingStore store, InputLimits limits) =>
+        // Handlers parse and bind; every rule (names, lengths, truncation, batch limits) is the store's,
+        // so the CLI on a local store and the REST client meet the same checks.
+        app.MapMlflowPost("runs/create", async (HttpRequest http, ITrackingStore store) =>
         {
             var req = await http.ReadJsonAsync<CreateRunRequest>().ConfigureAwait(false);
             var experimentId = TrackingValidator.Required(req.ExperimentId, "experiment_id");
-            foreach (var tag in req.Tags ?? [])
-            {
-                TrackingValidator.ValidateTag(TrackingValidator.Truncated(tag, limits.TruncateLongValues));
-            }
-
-            if (req.RunName is { Length: > TrackingLimits.MaxRunNameLength })
-            {
-                throw KeelException.InvalidParameter($"Run name had length {req.RunName.Length}, which exceeded length limit of {TrackingLimits.MaxRunNameLength}.");
-            }
-
-            if (req.StartTime is < 0)
-            {
-                throw KeelException.InvalidParameter($"Invalid value {req.StartTime} for parameter 'start_time': must be non-negative.");
-            }
-
             var run = await store.CreateRunAsync(new CreateRunCommand(experimentId, req.UserId, req.RunName, req.StartTime, req.Tags), http.HttpContext.RequestAborted).ConfigureAwait(false);
             return Json.Ok(new RunResponse(run));
         });
@@ -49,11 +36,6 @@ internal static class RunsApi
         {
             var req = await http.ReadJsonAsync<UpdateRunRequest>().ConfigureAwait(false);
             var runId = RunId(req.RunId, req.RunUuid);
-            if (req.RunName is { Length: > TrackingLimits.MaxRunNameLength })
-            {
-                throw KeelException.InvalidParameter($"Run name had length {req.RunName.Length}, which exceeded length limit of {TrackingLimits.MaxRunNameLength}.");
-            }
-
             var info = await store.UpdateRunAsync(runId, req.Status, req.EndTime, req.RunName, http.HttpContext.RequestAborted).ConfigureAwait(false);
             return Json.Ok(new UpdateRunResponse(info));
         });
@@ -81,27 +63,24 @@ internal static class RunsApi
                 TrackingValidator.Required(req.Value, "value"),
                 TrackingValidator.Required(req.Timestamp, "timestamp"),
                 req.Step ?? 0);
-            TrackingValidator.ValidateMetric(metric);
             await store.LogMetricAsync(runId, metric, http.HttpContext.RequestAborted).ConfigureAwait(false);
             return Json.Empty();
         });
 
-        app.MapMlflowPost("runs/log-parameter", async (HttpRequest http, ITrackingStore store, InputLimits limits) =>
+        app.MapMlflowPost("runs/log-parameter", async (HttpRequest http, ITrackingStore store) =>
         {
             var req = await http.ReadJsonAsync<LogParamRequest>().ConfigureAwait(false);
             var runId = RunId(req.RunId, req.RunUuid);
-            var param = TrackingValidator.Truncated(new Param(TrackingValidator.Required(req.Key, "key"), TrackingValidator.Required(req.Value, "value")), limits.TruncateLongValues);
-            TrackingValidator.ValidateParam(param);
+            var param = new Param(TrackingValidator.Required(req.Key, "key"), TrackingValidator.Required(req.Value, "value"));
             await store.LogParamAsync(runId, param, http.HttpContext.RequestAborted).ConfigureAwait(false);
             return Json.Empty();
         });
 
-        app.MapMlflowPost("runs/set-tag", async (HttpRequest http, ITrackingStore store, InputLimits limits) =>
+        app.MapMlflowPost("runs/set-tag", async (HttpRequest http, ITrackingStore store) =>
         {
             var req = await http.ReadJsonAsync<SetTagRequest>().ConfigureAwait(false);
             var runId = RunId(req.RunId, req.RunUuid);
-            var tag = TrackingValidator.Truncated(new RunTag(TrackingValidator.Required(req.Key, "key"), TrackingValidator.Required(req.Value, "value")), limits.TruncateLongValues);
-            TrackingValidator.ValidateTag(tag);
+            var tag = new RunTag(TrackingValidator.Required(req.Key, "key"), TrackingValidator.Required(req.Value, "value"));
             await store.SetTagAsync(runId, tag, http.HttpContext.RequestAborted).ConfigureAwait(false);
             return Json.Empty();
         });
@@ -114,15 +93,11 @@ internal static class RunsApi
             return Json.Empty();
         });
 
-        app.MapMlflowPost("runs/log-batch", async (HttpRequest http, ITrackingStore store, InputLimits limits) =>
+        app.MapMlflowPost("runs/log-batch", async (HttpRequest http, ITrackingStore store) =>
         {
             var req = await http.ReadJsonAsync<LogBatchRequest>().ConfigureAwait(false);
             var runId = RunId(req.RunId, null);
-            var metrics = req.Metrics ?? [];
-            var @params = (req.Params ?? []).Select(p => p is { Key: not null, Value: not null } ? TrackingValidator.Truncated(p, limits.TruncateLongValues) : p).ToList();
-            var tags = (req.Tags ?? []).Select(t => t is { Key: not null, Value: not null } ? TrackingValidator.Truncated(t, limits.TruncateLongValues) : t).ToList();
-            TrackingValidator.ValidateBatch(metrics, @params, tags);
-            await store.LogBatchAsync(runId, metrics, @params, tags, http.HttpContext.RequestAborted).ConfigureAwait(false);
+            await store.LogBatchAsync(runId, req.Metrics ?? [], req.Params ?? [], req.Tags ?? [], http.HttpContext.RequestAborted).ConfigureAwait(false);
             return Json.Empty();
         });
 
@@ -130,9 +105,7 @@ internal static class RunsApi
         {
             var req = await http.ReadJsonAsync<LogInputsRequest>().ConfigureAwait(false);
             var runId = RunId(req.RunId, null);
-            var datasets = req.Datasets ?? [];
-            DatasetValidator.Validate(datasets);
-            await store.LogInputsAsync(runId, datasets, http.HttpContext.RequestAborted).ConfigureAwait(false);
+            await store.LogInputsAsync(runId, req.Datasets ?? [], http.HttpContext.RequestAborted).ConfigureAwait(false);
             return Json.Empty();
         });
 
@@ -147,7 +120,6 @@ internal static class RunsApi
                 : [];
             history.Add(model);
             var tag = new RunTag(LoggedModelsTag, history.ToJsonString());
-            TrackingValidator.ValidateTag(tag);
             await store.SetTagAsync(runId, tag, http.HttpContext.RequestAborted).ConfigureAwait(false);
             return Json.Empty();
         });
@@ -175,9 +147,9 @@ internal static class RunsApi
         });
     }
 
-    /// <summary>run_id, or the deprecated run_uuid, validated as 32 lowercase hex characters.</summary>
+    /// <summary>run_id, or the deprecated run_uuid; the store checks it (32 lowercase hex characters).</summary>
     internal static string RunId(string? runId, string? runUuid) =>
-        TrackingValidator.ValidateRunId(string.IsNullOrEmpty(runId) ? runUuid : runId);
+        (string.IsNullOrEmpty(runId) ? runUuid : runId) ?? string.Empty;
 
     private static JsonObject ParseModelJson(string modelJson)
     {

@@ -46,6 +46,7 @@ public sealed partial class SqliteRegistryStore
     /// <inheritdoc />
     public Task<string?> AliasTargetAtAsync(string name, string alias, long timestamp, CancellationToken cancellationToken = default)
     {
+        AliasValidator.Validate(alias);
         using var connection = database.OpenReadConnection();
         using var cmd = connection.CreateCommand();
         cmd.CommandText = """
@@ -88,6 +89,7 @@ public sealed partial class SqliteRegistryStore
     /// <inheritdoc />
     public async Task<ModelVersion?> RollbackAliasAsync(string name, string alias, Actor actor, CancellationToken cancellationToken = default)
     {
+        AliasValidator.Validate(alias);
         var target = await database.WriteAsync(tx =>
         {
             RequireModel(tx, name);

@@ -28,6 +28,14 @@ public sealed partial class SqliteRegistryStore
         cmd.ExecuteNonQuery();
     }
 
+    /// <summary>The artifact URI of a run (deleted or not), null when there is no such run.</summary>
+    private string? RunArtifactUri(SqliteTransaction tx, string runId)
+    {
+        var cmd = database.Statement(tx, "SELECT artifact_uri FROM runs WHERE run_uuid = $id");
+        cmd.Parameters.AddWithValue("$id", runId);
+        return cmd.ExecuteScalar() as string;
+    }
+
     private bool ModelExists(SqliteTransaction tx, string name)
     {
         var cmd = database.Statement(tx, "SELECT 1 FROM registered_models WHERE name = $n");

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Keel.Core.Errors;
 using Keel.Core.Json;
 using Keel.Core.Registry;
+using Keel.Core.Validation;
 
 namespace Keel.Storage.Sqlite;
 
@@ -174,19 +175,25 @@ public sealed partial class SqliteRegistryStore(SqliteTrackingStore database) : 
         }, cancellationToken);
 
     /// <inheritdoc />
-    public Task SetAliasAsync(string name, string alias, string version, Actor actor, CancellationToken cancellationToken = default) =>
-        database.WriteAsync(tx =>
+    public Task SetAliasAsync(string name, string alias, string version, Actor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        AliasValidator.Validate(alias);
+        return database.WriteAsync(tx =>
         {
             var number = ParseVersion(version);
             RequireLiveVersion(tx, name, number);
-            PointAlias(tx, name, alias, number, actor, rollback: false);
+            var recorded = PromotionGuard.Check(name, version, VersionTagValue(tx, name, number, PromotionGuard.ValidationStatusTag), PromotionGuard.ProductionAliases.Contains(alias), actor);
+            PointAlias(tx, name, alias, number, recorded, rollback: false);
             return true;
         }, cancellationToken);
+    }
 
     /// <inheritdoc />
     public Task DeleteAliasAsync(string name, string alias, Actor actor, CancellationToken cancellationToken = default) =>
         database.WriteAsync(tx =>
         {
+            AliasValidator.Validate(alias);
             RequireModel(tx, name);
             RemoveAlias(tx, name, alias, actor, rollback: false);
             return true;
@@ -224,8 +231,12 @@ public sealed partial class SqliteRegistryStore(SqliteTrackingStore database) : 
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(actor);
         RegistryValidator.CreateVersion(command, database.Limits);
+        var runId = string.IsNullOrEmpty(command.RunId) ? null : TrackingValidator.ValidateRunId(command.RunId);
         var version = await database.WriteAsync(tx =>
         {
+            // The source rule (ModelSourceValidator) runs here, in the write transaction, so every
+            // entry point meets it and a run's artifact location is read as it is when the version is created.
+            var source = ModelSourceValidator.ValidateRegistration(command.Source, runId, database.ArtifactRoot, id => RunArtifactUri(tx, id));
             RequireModel(tx, command.Name);
             var next = database.Statement(tx, "SELECT COALESCE(MAX(version), 0) + 1 FROM model_versions WHERE name = $n");
             next.Parameters.AddWithValue("$n", command.Name);
@@ -240,8 +251,8 @@ public sealed partial class SqliteRegistryStore(SqliteTrackingStore database) : 
             insert.Parameters.AddWithValue("$t", now);
             insert.Parameters.AddWithValue("$u", actor.User);
             insert.Parameters.AddWithValue("$d", (object?)command.Description ?? DBNull.Value);
-            insert.Parameters.AddWithValue("$s", command.Source);
-            insert.Parameters.AddWithValue("$r", (object?)command.RunId ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$s", source.Value);
+            insert.Parameters.AddWithValue("$r", (object?)runId ?? DBNull.Value);
             insert.Parameters.AddWithValue("$l", (object?)command.RunLink ?? DBNull.Value);
             insert.Parameters.AddWithValue("$lin", command.Lineage is null ? DBNull.Value : JsonSerializer.Serialize(command.Lineage, KeelJson.Options));
             insert.ExecuteNonQuery();
@@ -321,15 +332,16 @@ public sealed partial class SqliteRegistryStore(SqliteTrackingStore database) : 
         await database.WriteAsync(tx =>
         {
             RequireLiveVersion(tx, name, number);
+            var recorded = PromotionGuard.Check(name, version, VersionTagValue(tx, name, number, PromotionGuard.ValidationStatusTag), PromotionGuard.IsProductionStage(canonical), actor);
             if (archiveExistingVersions && canonical is "Staging" or "Production")
             {
                 foreach (var other in VersionsIn(tx, name, canonical).Where(v => v != number))
                 {
-                    MoveStage(tx, name, other, "Archived", actor, rollback: false);
+                    MoveStage(tx, name, other, "Archived", recorded, rollback: false);
                 }
             }
 
-            MoveStage(tx, name, number, canonical, actor, rollback: false);
+            MoveStage(tx, name, number, canonical, recorded, rollback: false);
             return true;
         }, cancellationToken).ConfigureAwait(false);
         return await GetModelVersionAsync(name, version, cancellationToken).ConfigureAwait(false);

@@ -23,32 +23,49 @@ public sealed partial class SqliteTrackingStore
         """;
 
     /// <inheritdoc />
-    public Task LogMetricAsync(string runId, Metric metric, CancellationToken cancellationToken = default) =>
-        _writes.ExecuteAsync((_, tx) =>
+    public Task LogMetricAsync(string runId, Metric metric, CancellationToken cancellationToken = default)
+    {
+        TrackingValidator.ValidateRunId(runId);
+        TrackingValidator.ValidateMetric(metric);
+        return _writes.ExecuteAsync((_, tx) =>
         {
             var (runKey, _) = RequireActiveRun(tx, runId);
             InsertMetric(tx, runKey, metric);
         }, cancellationToken);
+    }
 
     /// <inheritdoc />
-    public Task LogParamAsync(string runId, Param param, CancellationToken cancellationToken = default) =>
-        _writes.ExecuteAsync((_, tx) =>
+    public Task LogParamAsync(string runId, Param param, CancellationToken cancellationToken = default)
+    {
+        TrackingValidator.ValidateRunId(runId);
+        param = TrackingValidator.Truncated(param, Limits.TruncateLongValues);
+        TrackingValidator.ValidateParam(param);
+        return _writes.ExecuteAsync((_, tx) =>
         {
             var (runKey, _) = RequireActiveRun(tx, runId);
             InsertParam(tx, runKey, runId, param);
         }, cancellationToken);
+    }
 
     /// <inheritdoc />
-    public Task SetTagAsync(string runId, RunTag tag, CancellationToken cancellationToken = default) =>
-        _writes.ExecuteAsync((_, tx) =>
+    public Task SetTagAsync(string runId, RunTag tag, CancellationToken cancellationToken = default)
+    {
+        TrackingValidator.ValidateRunId(runId);
+        tag = TrackingValidator.Truncated(tag, Limits.TruncateLongValues);
+        TrackingValidator.ValidateTag(tag);
+        return _writes.ExecuteAsync((_, tx) =>
         {
             var (runKey, _) = RequireActiveRun(tx, runId);
             SetRunTag(tx, runKey, tag);
         }, cancellationToken);
+    }
 
     /// <inheritdoc />
-    public Task DeleteTagAsync(string runId, string key, CancellationToken cancellationToken = default) =>
-        _writes.ExecuteAsync((_, tx) =>
+    public Task DeleteTagAsync(string runId, string key, CancellationToken cancellationToken = default)
+    {
+        TrackingValidator.ValidateRunId(runId);
+        TrackingValidator.Required(key, "key");
+        return _writes.ExecuteAsync((_, tx) =>
         {
             var (runKey, _) = RequireActiveRun(tx, runId);
             var cmd = _statements.Get(tx, "DELETE FROM tags WHERE run_key = $r AND key = $k");
@@ -59,28 +76,39 @@ public sealed partial class SqliteTrackingStore
                 throw KeelException.NotFound($"No tag with name: {key} in run with id {runId}");
             }
         }, cancellationToken);
+    }
 
     /// <inheritdoc />
-    public Task LogBatchAsync(string runId, IReadOnlyList<Metric> metrics, IReadOnlyList<Param> @params, IReadOnlyList<RunTag> tags, CancellationToken cancellationToken = default) =>
-        _writes.ExecuteAsync((_, tx) =>
+    public Task LogBatchAsync(string runId, IReadOnlyList<Metric> metrics, IReadOnlyList<Param> @params, IReadOnlyList<RunTag> tags, CancellationToken cancellationToken = default)
+    {
+        TrackingValidator.ValidateRunId(runId);
+        ArgumentNullException.ThrowIfNull(metrics);
+        @params = [.. @params.Select(p => p is { Key: not null, Value: not null } ? TrackingValidator.Truncated(p, Limits.TruncateLongValues) : p)];
+        tags = [.. tags.Select(t => t is { Key: not null, Value: not null } ? TrackingValidator.Truncated(t, Limits.TruncateLongValues) : t)];
+        TrackingValidator.ValidateBatch(metrics, @params, tags);
+        return _writes.ExecuteAsync((_, tx) =>
+    {
+        var (runKey, _) = RequireActiveRun(tx, runId);
+        foreach (var param in @params)
         {
-            var (runKey, _) = RequireActiveRun(tx, runId);
-            foreach (var param in @params)
-            {
-                InsertParam(tx, runKey, runId, param);
-            }
+            InsertParam(tx, runKey, runId, param);
+        }
 
-            InsertMetrics(tx, runKey, metrics);
+        InsertMetrics(tx, runKey, metrics);
 
-            foreach (var tag in tags)
-            {
-                SetRunTag(tx, runKey, tag);
-            }
-        }, cancellationToken);
+        foreach (var tag in tags)
+        {
+            SetRunTag(tx, runKey, tag);
+        }
+    }, cancellationToken);
+}
 
-    /// <inheritdoc />
-    public Task LogInputsAsync(string runId, IReadOnlyList<DatasetInput> datasets, CancellationToken cancellationToken = default) =>
-        _writes.ExecuteAsync((_, tx) =>
+/// <inheritdoc />
+public Task LogInputsAsync(string runId, IReadOnlyList<DatasetInput> datasets, CancellationToken cancellationToken = default)
+{
+    TrackingValidator.ValidateRunId(runId);
+    DatasetValidator.Validate(datasets);
+    return _writes.ExecuteAsync((_, tx) =>
         {
             var (runKey, _) = RequireActiveRun(tx, runId);
             var experiment = _statements.Get(tx, "SELECT experiment_id FROM runs WHERE run_key = $r");
@@ -122,6 +150,7 @@ public sealed partial class SqliteTrackingStore
                 }
             }
         }, cancellationToken);
+    }
 
     private void InsertMetric(SqliteTransaction tx, long runKey, Metric metric)
     {

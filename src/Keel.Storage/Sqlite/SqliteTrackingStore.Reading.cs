@@ -2,6 +2,7 @@ using System.Globalization;
 using Keel.Core.Errors;
 using Keel.Core.Paging;
 using Keel.Core.Tracking;
+using Keel.Core.Validation;
 using Keel.Storage.Sql.Search;
 using Microsoft.Data.Sqlite;
 
@@ -12,6 +13,8 @@ public sealed partial class SqliteTrackingStore
     /// <inheritdoc />
     public Task<PagedResult<Metric>> GetMetricHistoryAsync(string runId, string key, int maxResults, string? pageToken, CancellationToken cancellationToken = default)
     {
+        TrackingValidator.ValidateRunId(runId);
+        TrackingValidator.Required(key, "metric_key");
         var cursor = PageToken.ToCursor(pageToken, 3);
         using var connection = OpenRead();
         long runKey;

@@ -17,7 +17,20 @@ public sealed partial class SqliteTrackingStore
     public async Task<Run> CreateRunAsync(CreateRunCommand command, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(command);
+        TrackingValidator.Required(command.ExperimentId, "experiment_id");
         TrackingValidator.ValidateUserId(command.UserId, Limits);
+        TrackingValidator.ValidateRunName(command.RunName);
+        if (command.StartTime is < 0)
+        {
+            throw KeelException.InvalidParameter($"Invalid value {command.StartTime} for parameter 'start_time': must be non-negative.");
+        }
+
+        var createTags = (command.Tags ?? []).Select(t => TrackingValidator.Truncated(t, Limits.TruncateLongValues)).ToList();
+        foreach (var tag in createTags)
+        {
+            TrackingValidator.ValidateTag(tag);
+        }
+
         var runId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         await _writes.ExecuteAsync((_, tx) =>
         {
@@ -41,7 +54,7 @@ public sealed partial class SqliteTrackingStore
                 throw KeelException.InvalidParameter($"The experiment {command.ExperimentId} must be in the 'active' state. Current state is deleted.");
             }
 
-            var tags = command.Tags ?? [];
+            var tags = createTags;
             var tagName = tags.LastOrDefault(t => t.Key == RunNameTag)?.Value;
             if (!string.IsNullOrEmpty(command.RunName) && tagName is not null && tagName != command.RunName)
             {
@@ -73,6 +86,7 @@ public sealed partial class SqliteTrackingStore
     /// <inheritdoc />
     public Task<Run> GetRunAsync(string runId, CancellationToken cancellationToken = default)
     {
+        TrackingValidator.ValidateRunId(runId);
         using var connection = OpenRead();
         var runs = LoadRuns(connection, "r.run_uuid = $id", p => p.AddWithValue("$id", runId));
         return Task.FromResult(runs.Count > 0 ? runs[0] : throw RunNotFound(runId));
@@ -81,6 +95,8 @@ public sealed partial class SqliteTrackingStore
     /// <inheritdoc />
     public async Task<RunInfo> UpdateRunAsync(string runId, RunStatus? status, long? endTime, string? runName, CancellationToken cancellationToken = default)
     {
+        TrackingValidator.ValidateRunId(runId);
+        TrackingValidator.ValidateRunName(runName);
         await _writes.ExecuteAsync((_, tx) =>
         {
             var (runKey, _) = RequireActiveRun(tx, runId);
@@ -102,8 +118,10 @@ public sealed partial class SqliteTrackingStore
     }
 
     /// <inheritdoc />
-    public Task DeleteRunAsync(string runId, CancellationToken cancellationToken = default) =>
-        _writes.ExecuteAsync((_, tx) =>
+    public Task DeleteRunAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        TrackingValidator.ValidateRunId(runId);
+        return _writes.ExecuteAsync((_, tx) =>
         {
             _runCache.Remove(runId);
             var cmd = _statements.Get(tx, "UPDATE runs SET lifecycle_stage = 'deleted', deleted_time = $t WHERE run_uuid = $id");
@@ -114,10 +132,13 @@ public sealed partial class SqliteTrackingStore
                 throw RunNotFound(runId);
             }
         }, cancellationToken);
+    }
 
     /// <inheritdoc />
-    public Task RestoreRunAsync(string runId, CancellationToken cancellationToken = default) =>
-        _writes.ExecuteAsync((_, tx) =>
+    public Task RestoreRunAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        TrackingValidator.ValidateRunId(runId);
+        return _writes.ExecuteAsync((_, tx) =>
         {
             var (_, experimentStage) = RequireRun(tx, runId);
             if (experimentStage != LifecycleStage.Active)
@@ -130,6 +151,7 @@ public sealed partial class SqliteTrackingStore
             cmd.Parameters.AddWithValue("$id", runId);
             cmd.ExecuteNonQuery();
         }, cancellationToken);
+    }
 
     private (long RunKey, string ExperimentStage) RequireRun(SqliteTransaction tx, string runId)
     {

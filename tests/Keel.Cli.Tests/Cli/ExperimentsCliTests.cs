@@ -27,7 +27,7 @@ public sealed class ExperimentsCliTests(KeelServerFixture server)
         var result = await CliRun.AgainstAsync(server, "experiments", "create", KeelServerFixture.UniqueName("cli-exp"), "--json");
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Empty(result.Error);
+        CliRun.AssertOnlyStoreLine(result);
         Assert.False(string.IsNullOrEmpty(result.Json().GetProperty("experiment_id").GetString()));
     }
 

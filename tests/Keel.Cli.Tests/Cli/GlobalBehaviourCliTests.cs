@@ -38,16 +38,6 @@ public sealed class GlobalBehaviourCliTests(KeelServerFixture server)
     }
 
     [Fact]
-    public void TrackingUri_DefaultsToLocalhost5000()
-    {
-        var root = KeelCli.CreateRootCommand(new CliSettings { GetEnvironmentVariable = _ => null });
-
-        var parse = root.Parse(["experiments", "list"]);
-
-        Assert.Equal("http://127.0.0.1:5000", parse.GetValue<string>("--tracking-uri"));
-    }
-
-    [Fact]
     public async Task UnreachableServer_ExitsWith2AndOneLine()
     {
         var result = await CliRun.RunAsync(["runs", "show", "abc", "--tracking-uri", Unreachable]);

@@ -19,7 +19,7 @@ public sealed class KeelExecutableTests(KeelServerFixture server)
         Assert.True(created.ExitCode == 0, created.ToString());
         var id = created.Json().GetProperty("experiment_id").GetString();
         Assert.True(listed.ExitCode == 0, listed.ToString());
-        Assert.Empty(listed.Error);
+        CliRun.AssertOnlyStoreLine(listed);
         Assert.Contains(listed.Json().EnumerateArray(), e => e.GetProperty("experiment_id").GetString() == id && e.GetProperty("name").GetString() == name);
     }
 

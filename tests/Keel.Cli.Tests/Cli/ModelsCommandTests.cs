@@ -21,7 +21,7 @@ public sealed class ModelsCommandTests(KeelServerFixture server)
     {
         var result = await Keel(args);
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Equal(string.Empty, result.Error);
+        CliRun.AssertOnlyStoreLine(result);
         return result;
     }
 
@@ -551,7 +551,7 @@ public sealed class ModelsCommandTests(KeelServerFixture server)
         var result = await CliRun.RunAsync(["models", "list", "--tracking-uri", "http://127.0.0.1:1"]);
 
         Assert.Equal(ExitCodes.Unreachable, result.ExitCode);
-        Assert.StartsWith("error: cannot reach the tracking server", result.Error, StringComparison.Ordinal);
+        Assert.StartsWith("error: cannot reach the tracking server", CliRun.ErrorLinesButStore(result)[0], StringComparison.Ordinal);
     }
 
     [Fact]

@@ -105,7 +105,7 @@ public sealed class RunsCliTests(KeelServerFixture server)
         var root = result.Json();
         Assert.Equal(seed.RunA, root.GetProperty("info").GetProperty("run_id").GetString());
         Assert.Contains(root.GetProperty("data").GetProperty("params").EnumerateArray(), p => p.GetProperty("key").GetString() == "lr" && p.GetProperty("value").GetString() == "0.1");
-        Assert.Empty(result.Error);
+        CliRun.AssertOnlyStoreLine(result);
     }
 
     [Fact]

@@ -11,7 +11,9 @@ public sealed class ServerCommandTests
         var stdout = new StringWriter();
         var output = TextWriter.Synchronized(stdout);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        var settings = new CliSettings { Out = output, Error = TextWriter.Null, GetEnvironmentVariable = _ => null };
+        var stderr = new StringWriter();
+        var error = TextWriter.Synchronized(stderr);
+        var settings = new CliSettings { Out = output, Error = error, GetEnvironmentVariable = _ => null };
         // TextWriter.Synchronized locks on the wrapper, so reading under that lock is safe.
         string Snapshot()
         {
@@ -30,6 +32,15 @@ public sealed class ServerCommandTests
 
             Assert.Equal("OK", await client.GetHealthAsync(TestContext.Current.CancellationToken));
             Assert.Single(Snapshot().Split('\n'), l => l.StartsWith("Keel server listening on ", StringComparison.Ordinal));
+            string? StoreLine()
+            {
+                lock (error)
+                {
+                    return stderr.ToString().Split('\n').FirstOrDefault(l => l.StartsWith("store: ", StringComparison.Ordinal));
+                }
+            }
+
+            Assert.Equal($"store: sqlite:///{data}/keel.db (--backend-store-uri)", (await PollAsync(StoreLine, run)).TrimEnd());
         }
         finally
         {

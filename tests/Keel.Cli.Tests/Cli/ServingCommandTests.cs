@@ -17,7 +17,7 @@ public sealed class ServingCommandTests(KeelServerFixture server) : IDisposable
     {
         var result = await CliRun.AgainstAsync(server, args);
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Equal(string.Empty, result.Error);
+        CliRun.AssertOnlyStoreLine(result);
         return result;
     }
 

@@ -277,10 +277,11 @@ public sealed class RegistryClientTests(KeelServerFixture server)
 
     [Theory]
     [InlineData("file:///etc/passwd")]
-    [InlineData("http://evil.example/model")]
+    [InlineData("ftp://evil.example/model")]
+    [InlineData("https://evil.example/../../etc")]
     [InlineData("runs:/0123456789abcdef0123456789abcdef/../../../etc")]
     [InlineData("/tmp/elsewhere/model")]
-    public async Task CreateModelVersion_SourceOutsideTheArtifactStore_ThrowsInvalidParameterValue(string source)
+    public async Task CreateModelVersion_UnsafeSourceOrLocalPathOutsideTheStore_ThrowsInvalidParameterValue(string source)
     {
         using var client = server.CreateClient();
         var (name, _) = await RegistrySeed.ModelAsync(client, 0, _ct);

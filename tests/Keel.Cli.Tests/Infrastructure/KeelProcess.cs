@@ -16,10 +16,12 @@ public static class KeelProcess
     }
 
     /// <summary>Creates the start info with only the given Keel/MLflow variables set.</summary>
-    public static ProcessStartInfo StartInfo(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    public static ProcessStartInfo StartInfo(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
         var info = new ProcessStartInfo(ExecutablePath)
         {
+            // A command with no URI uses ./keel-data: under a temp folder, never the build's.
+            WorkingDirectory = workingDirectory ?? CliRun.SharedWorkingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -42,9 +44,9 @@ public static class KeelProcess
     }
 
     /// <summary>Runs to completion (at most one minute) and returns exit code, stdout and stderr.</summary>
-    public static async Task<CliResult> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    public static async Task<CliResult> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
-        using var process = Process.Start(StartInfo(args, environment))!;
+        using var process = Process.Start(StartInfo(args, environment, workingDirectory))!;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         timeout.CancelAfter(TimeSpan.FromMinutes(1));
         var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);

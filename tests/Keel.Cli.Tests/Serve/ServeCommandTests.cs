@@ -157,6 +157,21 @@ public sealed class ServeCommandTests(KeelServerFixture server) : IDisposable
         Assert.Contains("RESOURCE_DOES_NOT_EXIST", result.Error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("s3://models-bucket/churn/model")]
+    [InlineData("https://models.example.com/churn/model")]
+    public async Task Serve_VersionWhoseSourceIsOutsideTheStore_FailsSayingKeelDoesNotReadIt(string source)
+    {
+        using var client = server.CreateClient();
+        var name = KeelServerFixture.UniqueName("serve-external");
+        await client.CreateRegisteredModelAsync(name, null, null, new Keel.Core.Registry.Actor("alice"), _ct);
+        await client.CreateModelVersionAsync(new Keel.Core.Registry.CreateModelVersionCommand(name, source, null, null, null, null, null), new Keel.Core.Registry.Actor("alice"), _ct);
+
+        var result = await KeelProcess.RunAsync(["serve", $"models:/{name}/1", "--port", "0", "--tracking-uri", server.BaseAddress.AbsoluteUri]);
+        CliRun.AssertOneLineError(result, 1, "outside Keel's artifact store");
+        Assert.Contains("never reads", result.Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Serve_NotAModelsUri_FailsWithOneLine()
     {

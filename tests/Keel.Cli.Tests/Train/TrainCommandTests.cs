@@ -74,6 +74,8 @@ public sealed class TrainCommandTests(KeelServerFixture server) : IDisposable
         Assert.Contains("gate failed: Metric log_loss value threshold check failed", result.Error, StringComparison.Ordinal);
         var json = result.Json();
         Assert.False(json.GetProperty("gates").GetProperty("passed").GetBoolean());
+        Assert.False(json.GetProperty("passed").GetBoolean());
+        Assert.Equal(1, json.GetProperty("exit_code").GetInt32());
         Assert.False(json.GetProperty("registration").GetProperty("applied").GetBoolean());
         using var client = server.CreateClient();
         var version = await client.GetModelVersionAsync(name, "1", _ct);
@@ -192,7 +194,7 @@ public sealed class TrainCommandTests(KeelServerFixture server) : IDisposable
     [Fact]
     public void SweepBest_Describe_NamesTrialMetricAndParameters()
     {
-        var best = new Keel.Cli.Train.SweepBest(3, "roc_auc", 0.91234, new Dictionary<string, double> { ["number_of_leaves"] = 31, ["learning_rate"] = 0.1 });
+        var best = new Keel.ML.Workflows.SweepBest(3, "roc_auc", 0.91234, new Dictionary<string, double> { ["number_of_leaves"] = 31, ["learning_rate"] = 0.1 });
 
         Assert.Equal("trial 3, validation roc_auc 0.9123: learning_rate=0.1, number_of_leaves=31", best.Describe());
     }

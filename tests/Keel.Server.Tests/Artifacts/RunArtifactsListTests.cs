@@ -109,7 +109,8 @@ public sealed class RunArtifactsListTests(ArtifactsAppFactory factory) : IClassF
         Assert.StartsWith(outside, artifactUri, StringComparison.Ordinal);
 
         var message = await HttpAssert.Error(await _client.GetAsync($"/api/2.0/mlflow/artifacts/list?run_id={runId}", Ct), HttpStatusCode.BadRequest, "INVALID_PARAMETER_VALUE");
-        Assert.Contains("does not serve", message, StringComparison.Ordinal);
+        Assert.Contains("outside Keel's artifact store", message, StringComparison.Ordinal);
+        Assert.Contains("never reads", message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -89,8 +89,10 @@ public sealed class RegistryApiTests(KeelApiFactory factory) : IClassFixture<Kee
 
     [Theory]
     [InlineData("file:///etc/passwd")]
-    [InlineData("http://evil.example/model")]
-    [InlineData("s3://bucket/model")]
+    [InlineData("ftp://evil.example/model")]
+    [InlineData("s3://bucket/../model")]
+    [InlineData("https://evil.example/a/%2e%2e/etc")]
+    [InlineData("/tmp/elsewhere/model")]
     [InlineData("mlflow-artifacts:/../../etc")]
     [InlineData("mlflow-artifacts:/a/%2e%2e/%2e%2e/etc")]
     [InlineData("//proc/self/root/etc/passwd")]

@@ -1,13 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
-using Keel.Cli.Infrastructure;
-using Keel.Cli.Train;
 using Keel.Core.Errors;
 using Keel.Core.Json;
 using Keel.Core.Models;
 using Keel.Core.Registry;
 using Keel.Core.Tracking;
-using Spectre.Console;
 using Keel.Core.Validation.Gates;
 using Keel.ML.Data;
 using Keel.ML.Packaging;
@@ -15,23 +12,36 @@ using Keel.ML.Training;
 using Keel.ML.Validation;
 using MLColumnKind = Keel.ML.Pipeline.ColumnKind;
 
-namespace Keel.Cli.Validate;
+namespace Keel.ML.Workflows;
 
-/// <summary>One <c>keel validate</c>: resolve, fetch the package, load the data, run the gates, report, record.</summary>
-internal sealed class ValidateSession(CliSettings settings, CliOutput output)
+/// <summary>
+/// The validate workflow: resolves a registered version, fetches its package, loads a data set,
+/// runs the schema, data-quality and (with the target column) metric gates, and records the
+/// report on the version. The CLI (<c>keel validate</c>) and the server call it alike.
+/// </summary>
+/// <param name="progress">Where failed gates are reported as they are found; null for nowhere.</param>
+public sealed class ValidateSession(IWorkflowProgress? progress = null)
 {
     private static readonly JsonSerializerOptions ReportJson = new(KeelJson.Options) { WriteIndented = true };
 
-    public async Task<int> RunAsync(TrainStore store, ValidateRequest request, CancellationToken cancellationToken)
+    private readonly IWorkflowProgress _progress = progress ?? NullWorkflowProgress.Instance;
+
+    /// <summary>Validates <paramref name="request"/>'s data against its model on <paramref name="backend"/>.</summary>
+    /// <returns>The report (check <see cref="GateReport.Passed"/>), the metrics when scored, and where the report was recorded.</returns>
+    /// <exception cref="KeelException">
+    /// INVALID_PARAMETER_VALUE for a bad model URI or a missing data file; RESOURCE_DOES_NOT_EXIST for
+    /// a model version that does not exist.
+    /// </exception>
+    public async Task<ValidateResult> RunAsync(TrainBackend backend, ValidateOptions request, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(backend);
+        ArgumentNullException.ThrowIfNull(request);
         ModelUri.Parse(request.ModelUri);
         if (!File.Exists(request.DataPath))
         {
             throw KeelException.InvalidParameter($"--data: '{request.DataPath}' does not exist.");
         }
 
-        var backend = store.Open();
-        await using (backend.ConfigureAwait(false))
         {
             var version = await backend.Registry.ResolveAsync(request.ModelUri, cancellationToken).ConfigureAwait(false);
             var directory = Directory.CreateTempSubdirectory("keel-validate-").FullName;
@@ -41,16 +51,15 @@ internal sealed class ValidateSession(CliSettings settings, CliOutput output)
                 var result = await ValidateAsync(version, directory, request, cancellationToken).ConfigureAwait(false);
                 if (request.Record)
                 {
-                    result = result with { ReportUri = await RecordAsync(backend, version, result, cancellationToken).ConfigureAwait(false) };
+                    result = result with { ReportUri = await RecordAsync(backend, version, result, request, cancellationToken).ConfigureAwait(false) };
                 }
 
-                output.WriteResult(result, r => r.Write(output));
                 foreach (var check in result.Report.Checks.Where(c => c.Outcome == GateOutcome.Failed))
                 {
-                    settings.Error.WriteLine("gate failed: " + check.Reason);
+                    _progress.Warning("gate failed: " + check.Reason);
                 }
 
-                return result.Report.Passed ? TrainCommand.Passed : TrainCommand.GateFailed;
+                return result;
             }
             finally
             {
@@ -59,7 +68,7 @@ internal sealed class ValidateSession(CliSettings settings, CliOutput output)
         }
     }
 
-    private static async Task<ValidateResult> ValidateAsync(ModelVersion version, string package, ValidateRequest request, CancellationToken cancellationToken)
+    private static async Task<ValidateResult> ValidateAsync(ModelVersion version, string package, ValidateOptions request, CancellationToken cancellationToken)
     {
         var contents = await ModelPackage.ReadAsync(package, cancellationToken).ConfigureAwait(false);
         var task = await TaskDescriptor.ReadAsync(package, cancellationToken).ConfigureAwait(false);
@@ -144,16 +153,14 @@ internal sealed class ValidateSession(CliSettings settings, CliOutput output)
     }
 
     /// <summary>Stores the report as an artifact of the version's run and its status as version tags; returns the report's URI.</summary>
-    private async Task<string?> RecordAsync(TrainBackend backend, ModelVersion version, ValidateResult result, CancellationToken cancellationToken)
+    private static async Task<string?> RecordAsync(TrainBackend backend, ModelVersion version, ValidateResult result, ValidateOptions request, CancellationToken cancellationToken)
     {
-        var actor = new Actor(
-            settings.GetEnvironmentVariable("KEEL_USER") ?? settings.GetEnvironmentVariable("USER") ?? "keel",
-            $"keel validate {Path.GetFileName(result.Data.Path)}: {result.Report.TagValue}");
+        var actor = new Actor(request.User, $"keel validate {Path.GetFileName(result.Data.Path)}: {result.Report.TagValue}");
         string? uri = null;
         if (!string.IsNullOrEmpty(version.RunId))
         {
             var run = await backend.Tracking.GetRunAsync(version.RunId, cancellationToken).ConfigureAwait(false);
-            var path = "validation/validate-" + TimeProvider.System.GetUtcNow().ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + ".json";
+            var path = "validation/validate-" + request.TimeProvider.GetUtcNow().ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + ".json";
             using var stream = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(result, ReportJson), writable: false);
             await backend.UploadAsync(run.Info, path, stream, cancellationToken).ConfigureAwait(false);
             uri = $"runs:/{version.RunId}/{path}";
@@ -194,47 +201,21 @@ internal sealed class ValidateSession(CliSettings settings, CliOutput output)
 /// <param name="Rows">Its rows.</param>
 /// <param name="ScoredRows">Rows scored for the metric gates (with a known target), or null when not scored.</param>
 /// <param name="UnscoredRows">Rows left out of scoring (missing or unknown target), or null.</param>
-internal sealed record ValidatedData(string Path, string Digest, int Rows, int? ScoredRows, int? UnscoredRows);
+public sealed record ValidatedData(string Path, string Digest, int Rows, int? ScoredRows, int? UnscoredRows);
 
-/// <summary>What <c>keel validate</c> prints, stores and returns with <c>--json</c>.</summary>
-internal sealed record ValidateResult(
+/// <summary>What a <see cref="ValidateSession"/> found: stored as the report, printed by <c>keel validate</c> (JSON with <c>--json</c>).</summary>
+/// <param name="ModelUri">The model URI validated against.</param>
+/// <param name="Name">The registered model it resolved to.</param>
+/// <param name="Version">The version it resolved to.</param>
+/// <param name="Data">The data set.</param>
+/// <param name="Metrics">The metrics on the data when it was scored, else null.</param>
+/// <param name="Report">The gates' report.</param>
+/// <param name="ReportUri">Where the report was stored (<c>runs:/...</c>), or null when not recorded.</param>
+public sealed record ValidateResult(
     string ModelUri,
     string Name,
     string Version,
     ValidatedData Data,
     IReadOnlyDictionary<string, double>? Metrics,
     GateReport Report,
-    string? ReportUri)
-{
-    public void Write(CliOutput output)
-    {
-        var facts = CliOutput.NewTable("Field", "Value");
-        void Row(string field, string value) => facts.AddRow(CliOutput.Cell(field), CliOutput.Cell(value));
-        Row("model", $"{Name} version {Version} ({ModelUri})");
-        Row("data", $"{Data.Path} ({Data.Rows.ToString(CultureInfo.InvariantCulture)} rows)");
-        Row("data digest", Data.Digest);
-        if (Data.ScoredRows is { } scored)
-        {
-            Row("scored", $"{scored.ToString(CultureInfo.InvariantCulture)} rows ({Data.UnscoredRows.GetValueOrDefault().ToString(CultureInfo.InvariantCulture)} without a known target left out)");
-        }
-
-        Row("result", Report.TagValue);
-        Row("report", ReportUri ?? "not recorded");
-        output.Write(facts);
-
-        if (Metrics is { Count: > 0 })
-        {
-            var metrics = CliOutput.NewTable("metric", "value");
-            foreach (var (name, value) in Metrics.OrderBy(m => m.Key, StringComparer.Ordinal))
-            {
-                metrics.AddRow(CliOutput.Cell(name), CliOutput.Cell(double.IsNaN(value) ? "undefined" : value.ToString("0.####", CultureInfo.InvariantCulture)));
-            }
-
-            output.WriteLine(string.Empty);
-            output.Write(metrics);
-        }
-
-        output.WriteLine(string.Empty);
-        output.Write(TrainGates.Table(Report));
-    }
-}
+    string? ReportUri);

@@ -1,42 +1,42 @@
 using System.Globalization;
-using Keel.Cli.Infrastructure;
 using Keel.Core.Registry;
 using Keel.Core.Tracking;
 using Keel.Core.Validation.Gates;
 using Keel.ML.Pipeline;
 using Keel.ML.Running;
 
-namespace Keel.Cli.Train;
+namespace Keel.ML.Workflows;
 
-/// <summary>One <c>keel train</c> invocation: create the run, train, log, gate, register, summarise.</summary>
-internal sealed class TrainSession(CliSettings settings, CliOutput output, PipelineDefinition pipeline, string pipelineFileName)
+/// <summary>
+/// The train → log → gate → register workflow: checks the data, creates the run, trains the
+/// pipeline, logs what MLflow's autolog would, evaluates the gates (against the champion when a
+/// threshold asks for a change), and registers the model, applying the requested alias or stage
+/// only when every gate passed. The CLI (<c>keel train</c>) and the server call it alike.
+/// </summary>
+/// <param name="options">What to train.</param>
+/// <param name="progress">Where phases and warnings go; null for nowhere.</param>
+public sealed class TrainSession(TrainOptions options, IWorkflowProgress? progress = null)
 {
-    private readonly TrainProgress _progress = new(output);
+    private readonly PipelineDefinition pipeline = (options ?? throw new ArgumentNullException(nameof(options))).Pipeline;
+    private readonly IWorkflowProgress _progress = progress ?? NullWorkflowProgress.Instance;
 
     /// <summary>Where the runner writes; null for a temporary folder deleted afterwards.</summary>
-    public string? OutputDirectory { get; init; }
+    public string? OutputDirectory => options.OutputDirectory;
 
     /// <summary>Whether to register the model (when the pipeline has a registration section).</summary>
-    public bool Register { get; init; } = true;
+    public bool Register => options.Register;
 
-    /// <summary>Trains under the progress display, then prints the summary (after the spinner is gone).</summary>
-    public async Task<int> RunAsync(TrainStore store, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the workflow on <paramref name="backend"/>. The run ends FINISHED once trained and logged,
+    /// whatever the gates said; FAILED (KILLED when cancelled) when training or logging failed.
+    /// </summary>
+    /// <returns>The run, its metrics, the gate report and what registration did.</returns>
+    /// <exception cref="Core.Errors.KeelException">A data, pipeline or store error; a data error leaves no run behind.</exception>
+    public async Task<TrainSummary> RunAsync(TrainBackend backend, CancellationToken cancellationToken = default)
     {
-        var summary = await _progress.RunAsync(() => TrainAsync(store, cancellationToken)).ConfigureAwait(false);
-        output.WriteResult(summary, s =>
+        ArgumentNullException.ThrowIfNull(backend);
         {
-            output.WriteLine(string.Empty);
-            s.Write(output);
-        });
-        return summary.ExitCode;
-    }
-
-    private async Task<TrainSummary> TrainAsync(TrainStore store, CancellationToken cancellationToken)
-    {
-        var backend = store.Open();
-        await using (backend.ConfigureAwait(false))
-        {
-            var user = settings.GetEnvironmentVariable("KEEL_USER") ?? settings.GetEnvironmentVariable("USER") ?? settings.GetEnvironmentVariable("USERNAME") ?? "keel";
+            var user = options.User;
             // The data is checked before the experiment or run is created: a data error leaves nothing behind.
             var prepared = await TrainingRunner.PrepareAsync(pipeline, new SynchronousProgress(_progress.Step), cancellationToken).ConfigureAwait(false);
             _progress.Step($"starting run '{pipeline.Name}' in experiment '{pipeline.Experiment}' ({backend.Description})");
@@ -81,7 +81,7 @@ internal sealed class TrainSession(CliSettings settings, CliOutput output, Pipel
         await TrainTracking.LogResultAsync(backend.Tracking, runId, result, now, cancellationToken).ConfigureAwait(false);
         var children = await TrainTracking.LogSweepAsync(backend.Tracking, run, result, user, now, cancellationToken).ConfigureAwait(false);
         var artifacts = await TrainTracking.LogArtifactsAsync(backend, run.Info, result, cancellationToken).ConfigureAwait(false);
-        await backend.LogModelAsync(runId, TrainTracking.ModelJson(result, runId, TimeProvider.System.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+        await backend.LogModelAsync(runId, TrainTracking.ModelJson(result, runId, options.TimeProvider.GetUtcNow()), cancellationToken).ConfigureAwait(false);
 
         _progress.Step("checking gates" + (pipeline.Thresholds.Values.Any(t => t.HasChangeThreshold) ? $" (against {pipeline.Registration?.Champion})" : string.Empty));
         var (report, champion) = await TrainGates.EvaluateAsync(backend, result, cancellationToken).ConfigureAwait(false);
@@ -89,18 +89,18 @@ internal sealed class TrainSession(CliSettings settings, CliOutput output, Pipel
         artifacts = [.. artifacts, await TrainTracking.UploadReportAsync(backend, run.Info, report, cancellationToken).ConfigureAwait(false)];
         foreach (var check in report.Checks.Where(c => c.Outcome == GateOutcome.Failed))
         {
-            settings.Error.WriteLine("gate failed: " + check.Reason);
+            _progress.Warning("gate failed: " + check.Reason);
         }
 
         RegistrationResult? registration = null;
         if (Register && pipeline.Registration is not null)
         {
             _progress.Step($"registering '{pipeline.Registration.ModelName}'");
-            var actor = new Actor(user, $"keel train {pipelineFileName}");
+            var actor = new Actor(user, options.Comment ?? $"train {pipeline.Name}");
             registration = await TrainGates.RegisterAsync(backend.Registry, result, report, runId, actor, cancellationToken).ConfigureAwait(false);
             if (!registration.Applied && !report.Passed && (pipeline.Registration.Alias ?? pipeline.Registration.Stage) is not null)
             {
-                settings.Error.WriteLine($"'{registration.Name}' version {registration.Version} registered with {GateReport.TagKey}={report.TagValue}; alias/stage not applied.");
+                _progress.Warning($"'{registration.Name}' version {registration.Version} registered with {GateReport.TagKey}={report.TagValue}; alias/stage not applied.");
             }
         }
 
@@ -119,12 +119,11 @@ internal sealed class TrainSession(CliSettings settings, CliOutput output, Pipel
             SweepBest.Of(result),
             artifacts,
             registration,
-            OutputDirectory is null ? null : directory,
-            report.Passed ? TrainCommand.Passed : TrainCommand.GateFailed);
+            OutputDirectory is null ? null : directory);
     }
 
     /// <summary>Marks the run ended; a store that cannot be reached must not hide the error that ended it.</summary>
-    private static async Task EndRunAsync(ITrackingStore tracking, string runId, RunStatus status)
+    private async Task EndRunAsync(ITrackingStore tracking, string runId, RunStatus status)
     {
         try
         {
@@ -136,7 +135,7 @@ internal sealed class TrainSession(CliSettings settings, CliOutput output, Pipel
         }
     }
 
-    private static long Now() => TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
+    private long Now() => options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
 
     /// <summary>Reports on the caller's thread, in order (<see cref="Progress{T}"/> would post to the thread pool).</summary>
     private sealed class SynchronousProgress(Action<string> report) : IProgress<string>

@@ -1,33 +1,44 @@
-using Keel.Cli.Infrastructure;
-using Keel.Client;
 using Keel.Core.Artifacts;
 using Keel.Core.Errors;
 using Keel.Core.Registry;
 using Keel.Core.Tracking;
-using Keel.Storage.Artifacts;
-using Keel.Storage.Sqlite;
 
-namespace Keel.Cli.Train;
+namespace Keel.ML.Workflows;
 
 /// <summary>
-/// Where <c>keel train</c> logs and registers: a tracking server through <see cref="KeelClient"/>,
-/// or the embedded SQLite store and artifact folder opened in-process. Both speak the same store
-/// interfaces (the server's artifacts through <see cref="ClientArtifactStore"/>).
+/// The stores a workflow (<see cref="TrainSession"/>, <see cref="ValidateSession"/>) logs to and
+/// registers in: a tracking store, a registry and the artifact store holding runs' artifacts
+/// (<c>mlflow-artifacts:/&lt;experiment&gt;/&lt;run&gt;/artifacts</c> paths). The CLI builds one over a
+/// tracking server's client or over the embedded SQLite store; the server over its own stores.
 /// </summary>
-internal sealed class TrainBackend : IAsyncDisposable
+/// <remarks>Rules (validation, audit, numbering) are the stores' own; the workflow adds none of its own.</remarks>
+public sealed class TrainBackend : IAsyncDisposable
 {
     private readonly IArtifactStore _artifacts;
     private readonly Func<string, string, CancellationToken, Task> _logModel;
-    private readonly IAsyncDisposable _owned;
+    private readonly IAsyncDisposable? _owned;
 
-    private TrainBackend(
+    /// <summary>A backend over the given stores.</summary>
+    /// <param name="description">Where the stores are, for people: the server URL or <c>sqlite:///path</c>.</param>
+    /// <param name="tracking">Runs and experiments.</param>
+    /// <param name="registry">Registered models and versions.</param>
+    /// <param name="artifacts">The artifact store rooted where <c>mlflow-artifacts:/</c> paths point.</param>
+    /// <param name="logModel">
+    /// MLflow's <c>runs/log-model</c> (run id, MLmodel JSON); null writes the run's
+    /// <see cref="LoggedModelsTag"/> directly, as that endpoint does for a new run.
+    /// </param>
+    /// <param name="owned">Disposed with this backend (the stores or client it was opened over); null for none.</param>
+    public TrainBackend(
         string description,
         ITrackingStore tracking,
         IRegistryStore registry,
         IArtifactStore artifacts,
-        Func<string, string, CancellationToken, Task>? logModel,
-        IAsyncDisposable owned)
+        Func<string, string, CancellationToken, Task>? logModel = null,
+        IAsyncDisposable? owned = null)
     {
+        ArgumentNullException.ThrowIfNull(tracking);
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(artifacts);
         _artifacts = artifacts;
         Description = description;
         Tracking = tracking;
@@ -44,21 +55,14 @@ internal sealed class TrainBackend : IAsyncDisposable
     /// <summary>The server URL or the SQLite file, for the summary.</summary>
     public string Description { get; }
 
+    /// <summary>Runs and experiments.</summary>
     public ITrackingStore Tracking { get; }
 
+    /// <summary>Registered models and versions.</summary>
     public IRegistryStore Registry { get; }
 
-    /// <summary>A backend over a tracking server.</summary>
-    public static TrainBackend ForServer(KeelClient client) =>
-        new(client.BaseAddress.AbsoluteUri, client, client, new ClientArtifactStore(client), client.LogModelAsync, new DisposableAdapter(client));
-
-    /// <summary>A backend over a local SQLite database and artifact folder.</summary>
-    public static TrainBackend ForLocal(string databasePath, string artifactRoot)
-    {
-        var tracking = new SqliteTrackingStore(databasePath, artifactRoot, TimeProvider.System);
-        var artifacts = new LocalArtifactStore(artifactRoot);
-        return new TrainBackend("sqlite:///" + tracking.DatabasePath, tracking, new SqliteRegistryStore(tracking), artifacts, null, tracking);
-    }
+    /// <summary>The artifact store holding the runs' artifacts.</summary>
+    public IArtifactStore Artifacts => _artifacts;
 
     /// <summary>
     /// Copies a model version's files (a <c>runs:/</c> or <c>mlflow-artifacts:/</c> source) into
@@ -74,21 +78,27 @@ internal sealed class TrainBackend : IAsyncDisposable
             var run = await Tracking.GetRunAsync(runs.RunId, cancellationToken).ConfigureAwait(false);
             root = RunRoot(run.Info) + (runs.Path.Length == 0 ? string.Empty : "/" + runs.Path.Trim('/'));
         }
-        else if (ArtifactUris.IsProxied(version.Source))
-        {
-            root = ArtifactUris.ToRelativePath(version.Source);
-        }
         else
         {
-            throw KeelException.InvalidParameter($"Model version {version.Name}/{version.Version}: its source '{version.Source}' is not in Keel's artifact store.");
+            // The one gate for sources outside the store: recorded as metadata, never read.
+            root = StoreLocation.ToStorePath(version.Source, _artifacts.RootUri, $"Model version '{version.Name}' {version.Version}");
         }
 
         var count = await _artifacts.CopyToDirectoryAsync(root.TrimEnd('/'), directory, cancellationToken).ConfigureAwait(false);
         return count > 0 ? count : throw KeelException.InvalidParameter($"Model version {version.Name}/{version.Version} has no files at its source '{version.Source}'.");
     }
 
-    private static string RunRoot(RunInfo run) =>
-        ArtifactUris.IsProxied(run.ArtifactUri) ? ArtifactUris.ToRelativePath(run.ArtifactUri) : KeelClient.RunArtifactsProxyPath(run);
+    /// <summary>
+    /// Where <paramref name="run"/>'s artifacts are in the artifact store: the path of its
+    /// <c>mlflow-artifacts:/</c> URI, else the default layout <c>&lt;experiment&gt;/&lt;run&gt;/artifacts</c>.
+    /// </summary>
+    public static string RunRoot(RunInfo run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return ArtifactUris.IsProxied(run.ArtifactUri) && ArtifactUris.ToRelativePath(run.ArtifactUri) is { Length: > 0 } path
+            ? path
+            : $"{run.ExperimentId}/{run.RunId}/artifacts";
+    }
 
     /// <summary>Writes one artifact of <paramref name="run"/> at <paramref name="artifactPath"/> (relative to the run's artifact root).</summary>
     public async Task UploadAsync(RunInfo run, string artifactPath, Stream content, CancellationToken cancellationToken)
@@ -126,14 +136,6 @@ internal sealed class TrainBackend : IAsyncDisposable
     /// <summary>Records a logged model (MLflow's <c>runs/log-model</c>) for <paramref name="runId"/>.</summary>
     public Task LogModelAsync(string runId, string modelJson, CancellationToken cancellationToken) => _logModel(runId, modelJson, cancellationToken);
 
-    public ValueTask DisposeAsync() => _owned.DisposeAsync();
-
-    private sealed class DisposableAdapter(IDisposable inner) : IAsyncDisposable
-    {
-        public ValueTask DisposeAsync()
-        {
-            inner.Dispose();
-            return ValueTask.CompletedTask;
-        }
-    }
+    /// <summary>Disposes what the backend was opened over, if anything.</summary>
+    public ValueTask DisposeAsync() => _owned?.DisposeAsync() ?? ValueTask.CompletedTask;
 }

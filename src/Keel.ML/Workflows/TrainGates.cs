@@ -1,5 +1,4 @@
 using System.Globalization;
-using Keel.Cli.Infrastructure;
 using Keel.Core.Errors;
 using Keel.Core.Registry;
 using Keel.Core.Tracking;
@@ -9,11 +8,10 @@ using Keel.ML.Evaluation;
 using Keel.ML.Pipeline;
 using Keel.ML.Running;
 using Keel.ML.Validation;
-using Spectre.Console;
 using CoreThreshold = Keel.Core.Validation.Gates.MetricThreshold;
 using PipelineThreshold = Keel.ML.Pipeline.MetricThreshold;
 
-namespace Keel.Cli.Train;
+namespace Keel.ML.Workflows;
 
 /// <summary>What registration did.</summary>
 /// <param name="Name">The registered model.</param>
@@ -21,35 +19,22 @@ namespace Keel.Cli.Train;
 /// <param name="RequestedAlias">The alias the pipeline asked for, or null.</param>
 /// <param name="RequestedStage">The stage the pipeline asked for, or null.</param>
 /// <param name="Applied">Whether the alias/stage was applied (only when every gate passed).</param>
-internal sealed record RegistrationResult(string Name, string Version, string? RequestedAlias, string? RequestedStage, bool Applied);
+public sealed record RegistrationResult(string Name, string Version, string? RequestedAlias, string? RequestedStage, bool Applied);
 
 /// <summary>The champion the candidate was compared with.</summary>
 /// <param name="Reference">How it was named: <c>@champion</c> or a stage.</param>
 /// <param name="Version">Its version, or null when nothing holds that alias or stage yet.</param>
 /// <param name="RunId">Its run, or null.</param>
 /// <param name="Basis">Where its metrics come from: re-scored on this run's test split, or its run's logged <c>test_*</c> metrics (and why).</param>
-internal sealed record ChampionInfo(string Reference, string? Version, string? RunId, string? Basis = null);
+public sealed record ChampionInfo(string Reference, string? Version, string? RunId, string? Basis = null);
 
 /// <summary>
 /// The pipeline's gates on the test split, with Core's <see cref="Keel.Core.Validation.Gates.MetricGate"/> (MLflow's
 /// <c>MetricThreshold</c> semantics), against the current champion when a threshold asks for a
 /// change; and registration that honours the resulting <see cref="GateReport"/>.
 /// </summary>
-internal static class TrainGates
+public static class TrainGates
 {
-    /// <summary>The report as printed by <c>keel train</c> and <c>keel validate</c>: gate, check, value, bound, result.</summary>
-    public static Table Table(GateReport report)
-    {
-        ArgumentNullException.ThrowIfNull(report);
-        var table = CliOutput.NewTable("gate", "check", "value", "bound", "result");
-        foreach (var row in report.ToTableRows())
-        {
-            table.AddRow(row.Cells().Select(CliOutput.Cell));
-        }
-
-        return table;
-    }
-
     /// <summary>The version tag pointing at the full report.</summary>
     public const string ReportTag = KeelTags.ValidationReport;
 

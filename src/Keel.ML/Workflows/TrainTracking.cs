@@ -9,14 +9,14 @@ using Keel.Core.Validation.Gates;
 using Keel.ML.Pipeline;
 using Keel.ML.Running;
 
-namespace Keel.Cli.Train;
+namespace Keel.ML.Workflows;
 
 /// <summary>
 /// Logs a <see cref="TrainingResult"/> to a run the way MLflow's autolog would: parameters, metrics
 /// prefixed by split (<c>validation_accuracy_score</c>, <c>test_roc_auc</c>), the dataset input,
 /// environment tags and the artifacts.
 /// </summary>
-internal static class TrainTracking
+public static class TrainTracking
 {
     /// <summary>MLflow's batch limits.</summary>
     private const int MaxParamsPerBatch = 100;

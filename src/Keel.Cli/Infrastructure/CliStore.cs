@@ -1,0 +1,100 @@
+using Keel.Cli.Serving;
+using Keel.Client;
+using Keel.Core.Artifacts;
+using Keel.Core.Paging;
+using Keel.Core.Predictions;
+using Keel.Core.Registry;
+using Keel.Core.Tracking;
+using Keel.ML.Workflows;
+using Keel.Storage.Artifacts;
+using Keel.Storage.Sqlite;
+
+namespace Keel.Cli.Infrastructure;
+
+/// <summary>
+/// The stores a command works on, opened from a <see cref="StoreLocation"/>: a tracking server
+/// through <see cref="KeelClient"/> (which implements the store interfaces over the REST API) or
+/// the embedded SQLite store and artifact folder in-process. Commands use the interfaces only, so
+/// each command has one code path for both.
+/// </summary>
+internal sealed class CliStore : IAsyncDisposable
+{
+    private readonly KeelClient? _client;
+    private readonly SqliteTrackingStore? _local;
+
+    private CliStore(StoreLocation location, KeelClient client)
+    {
+        Location = location;
+        _client = client;
+        Tracking = client;
+        Registry = client;
+        Artifacts = new ClientArtifactStore(client);
+        User = client.Options.User;
+        Serving = new ClientServingAdmin(client);
+    }
+
+    private CliStore(StoreLocation location, SqliteTrackingStore local)
+    {
+        Location = location;
+        _local = local;
+        Tracking = local;
+        Registry = new SqliteRegistryStore(local);
+        Artifacts = new LocalArtifactStore(location.ArtifactRoot!);
+        User = new KeelClientOptions().User;
+        Serving = new LocalServingAdmin(new SqliteServedModelStore(local), Registry, location);
+    }
+
+    /// <summary>Where the stores are and what named them.</summary>
+    public StoreLocation Location { get; }
+
+    public ITrackingStore Tracking { get; }
+
+    public IRegistryStore Registry { get; }
+
+    /// <summary>The artifact store runs' <c>mlflow-artifacts:/</c> paths point into (the server's proxy, or the local folder).</summary>
+    public IArtifactStore Artifacts { get; }
+
+    /// <summary>What <c>keel serving</c> adds to, lists and removes from.</summary>
+    public IServingAdmin Serving { get; }
+
+    /// <summary>The user changes are recorded under when $KEEL_USER is unset: the OS user.</summary>
+    public string User { get; }
+
+    /// <summary>Opens the stores at <paramref name="location"/> (a local store is created and migrated when missing).</summary>
+    public static CliStore Open(StoreLocation location, CliSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(location);
+        ArgumentNullException.ThrowIfNull(settings);
+        if (location.Server is { } server)
+        {
+            return new CliStore(location, new KeelClient(server, settings.ClientOptions));
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(location.DatabasePath)!);
+        return new CliStore(location, new SqliteTrackingStore(location.DatabasePath!, location.ArtifactRoot!, TimeProvider.System));
+    }
+
+    /// <summary>The workflows' view of these stores (not owning them: disposing this store closes them).</summary>
+    public TrainBackend Backend() =>
+        new(Location.Uri, Tracking, Registry, Artifacts, _client is null ? null : _client.LogModelAsync);
+
+    /// <summary>The deployment commands: the server's API, or the deployment service over the local store.</summary>
+    public Deploy.IDeploymentCommands Deployments() => _client is not null
+        ? new Deploy.ClientDeploymentCommands(_client)
+        : new Deploy.LocalDeploymentCommands(new Core.Deployments.DeploymentService(new SqliteDeploymentStore(_local!), Registry, new Core.Deployments.RegistryPromotionGuard(), TimeProvider.System, _local!.Limits));
+
+    /// <summary>One page of a model's prediction log.</summary>
+    public Task<PagedResult<LoggedPrediction>> SearchPredictionsAsync(PredictionQuery query, CancellationToken cancellationToken) =>
+        _client is not null
+            ? _client.SearchPredictionsAsync(query, cancellationToken)
+            : new SqlitePredictionStore(_local!).SearchAsync(query, cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        _client?.Dispose();
+        if (_local is not null)
+        {
+            await _local.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}
