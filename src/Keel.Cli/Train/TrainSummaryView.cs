@@ -60,7 +60,7 @@ internal static class TrainSummaryView
         Row("exit code", exitCode.ToString(CultureInfo.InvariantCulture));
         output.Write(facts);
 
-        var names = new[] { "validation", "test" }.Where(summary.Metrics.ContainsKey).ToArray();
+        var names = new[] { "cv_mean", "cv_std", "validation", "test" }.Where(summary.Metrics.ContainsKey).ToArray();
         var metrics = CliOutput.NewTable(["metric", .. names]);
         foreach (var name in names.SelectMany(s => summary.Metrics[s].Keys).Distinct().Order(StringComparer.Ordinal))
         {

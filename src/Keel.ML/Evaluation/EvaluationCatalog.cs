@@ -23,11 +23,11 @@ public sealed class EvaluationCatalog
         return PredictionReader.Read(model.Transformer.Transform(data.ToView()), model.Task);
     }
 
-    /// <summary>The task's metrics (<see cref="MetricNames.For"/>) on <paramref name="data"/>.</summary>
+    /// <summary>The task's metrics (<see cref="MetricNames.For(MLTask)"/>) on <paramref name="data"/>.</summary>
     public IReadOnlyDictionary<string, double> Evaluate(TrainedModel model, TrainingData data)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return MetricsCalculator.Compute(Predict(model, data), model.Label.Classes.Count);
+        return MetricsCalculator.Compute(Predict(model, data), model.Label.Classes);
     }
 
     /// <summary>The confusion matrix of classification predictions, or null for regression.</summary>

@@ -5,7 +5,9 @@ namespace Keel.ML.Evaluation;
 /// <summary>
 /// Metrics with scikit-learn's definitions (and MLflow's names): binary precision, recall and F1
 /// for the positive class; multiclass precision, recall and F1 weighted by support
-/// (<c>average='weighted'</c>); <c>zero_division=0</c>; log loss with probabilities clipped to
+/// (<c>average='weighted'</c>), their unweighted means (<c>average='macro'</c>, <c>macro_*</c>) and
+/// each class's own (<c>average=None</c>, <c>*_class_&lt;class&gt;</c>), both over the classes that
+/// occur in the truth or the predictions, as scikit-learn does when it is not given <c>labels</c>; <c>zero_division=0</c>; log loss with probabilities clipped to
 /// [1e-15, 1 - 1e-15] and rows renormalised; ROC AUC by the Mann-Whitney statistic with tied
 /// scores counted half; MAPE as a fraction with |y| floored at machine epsilon; R² = 1 - SSres/SStot.
 /// </summary>
@@ -16,14 +18,27 @@ public static class MetricsCalculator
     // numpy.finfo(float64).eps, the floor scikit-learn puts under |y| in MAPE.
     private const double MachineEpsilon = 2.220446049250313e-16;
 
-    /// <summary>The metrics of <see cref="MetricNames.For"/> for these predictions.</summary>
+    /// <summary>The metrics of <see cref="MetricNames.For(MLTask)"/> for these predictions.</summary>
     public static IReadOnlyDictionary<string, double> Compute(Predictions predictions, int classCount)
     {
         ArgumentNullException.ThrowIfNull(predictions);
+        return Compute(predictions, classCount, null);
+    }
+
+    /// <summary>The metrics of <see cref="MetricNames.For(MLTask, IReadOnlyList{string})"/>: with class names, multiclass also gets per-class scores.</summary>
+    public static IReadOnlyDictionary<string, double> Compute(Predictions predictions, IReadOnlyList<string> classes)
+    {
+        ArgumentNullException.ThrowIfNull(predictions);
+        ArgumentNullException.ThrowIfNull(classes);
+        return Compute(predictions, classes.Count, classes);
+    }
+
+    private static IReadOnlyDictionary<string, double> Compute(Predictions predictions, int classCount, IReadOnlyList<string>? classes)
+    {
         return predictions.Task switch
         {
             MLTask.Binary => Binary(predictions.TruthClass, predictions.PredictedClass, predictions.PositiveProbability()),
-            MLTask.Multiclass => Multiclass(predictions.TruthClass, predictions.PredictedClass, predictions.Probabilities, classCount),
+            MLTask.Multiclass => Multiclass(predictions.TruthClass, predictions.PredictedClass, predictions.Probabilities, classCount, classes),
             _ => Regression(predictions.TruthValue, predictions.PredictedValue),
         };
     }
@@ -63,16 +78,18 @@ public static class MetricsCalculator
         };
     }
 
-    /// <summary>Multiclass metrics; classes are 0 .. <paramref name="classCount"/> - 1.</summary>
-    public static IReadOnlyDictionary<string, double> Multiclass(int[] truth, int[] predicted, double[][] probabilities, int classCount)
+    /// <summary>Multiclass metrics; classes are 0 .. <paramref name="classCount"/> - 1; with <paramref name="classes"/>, also each class's precision, recall and F1.</summary>
+    public static IReadOnlyDictionary<string, double> Multiclass(int[] truth, int[] predicted, double[][] probabilities, int classCount, IReadOnlyList<string>? classes = null)
     {
         ArgumentNullException.ThrowIfNull(truth);
         ArgumentNullException.ThrowIfNull(predicted);
         ArgumentNullException.ThrowIfNull(probabilities);
         var matrix = ConfusionMatrix.Count(truth, predicted, classCount);
         var n = truth.Length;
-        double precision = 0, recall = 0, f1 = 0;
+        double precision = 0, recall = 0, f1 = 0, macroPrecision = 0, macroRecall = 0, macroF1 = 0;
+        var perClass = new Dictionary<string, double>(StringComparer.Ordinal);
         long correct = 0;
+        var present = 0;
         for (var c = 0; c < classCount; c++)
         {
             long support = 0, predictedCount = 0;
@@ -83,12 +100,28 @@ public static class MetricsCalculator
             }
 
             correct += matrix[c][c];
+            if (support + predictedCount == 0)
+            {
+                continue;
+            }
+
+            present++;
             var p = Ratio(matrix[c][c], predictedCount);
             var r = Ratio(matrix[c][c], support);
+            var f = p + r == 0 ? 0 : 2 * p * r / (p + r);
             var weight = n == 0 ? 0 : (double)support / n;
             precision += weight * p;
             recall += weight * r;
-            f1 += weight * (p + r == 0 ? 0 : 2 * p * r / (p + r));
+            f1 += weight * f;
+            macroPrecision += p;
+            macroRecall += r;
+            macroF1 += f;
+            if (classes is not null)
+            {
+                perClass[MetricNames.PerClass("precision_class_", classes[c])] = p;
+                perClass[MetricNames.PerClass("recall_class_", classes[c])] = r;
+                perClass[MetricNames.PerClass("f1_class_", classes[c])] = f;
+            }
         }
 
         var logLoss = 0.0;
@@ -104,14 +137,24 @@ public static class MetricsCalculator
             logLoss -= Math.Log(Math.Clamp(row[truth[i]], ClipEpsilon, 1 - ClipEpsilon) / sum);
         }
 
-        return new Dictionary<string, double>(StringComparer.Ordinal)
+        var averaged = Math.Max(present, 1);
+        var result = new Dictionary<string, double>(StringComparer.Ordinal)
         {
             [MetricNames.Accuracy] = Ratio(correct, n),
             [MetricNames.Precision] = precision,
             [MetricNames.Recall] = recall,
             [MetricNames.F1] = f1,
+            [MetricNames.MacroPrecision] = macroPrecision / averaged,
+            [MetricNames.MacroRecall] = macroRecall / averaged,
+            [MetricNames.MacroF1] = macroF1 / averaged,
             [MetricNames.LogLoss] = n == 0 ? double.NaN : logLoss / n,
         };
+        foreach (var (name, value) in perClass)
+        {
+            result[name] = value;
+        }
+
+        return result;
     }
 
     /// <summary>Regression metrics.</summary>

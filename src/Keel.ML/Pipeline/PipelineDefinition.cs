@@ -1,3 +1,5 @@
+using Keel.Core.Validation.Gates;
+
 namespace Keel.ML.Pipeline;
 
 /// <summary>The learning task of a pipeline.</summary>
@@ -25,7 +27,7 @@ public enum ColumnKind
     /// <summary>Free text; n-gram featurised.</summary>
     Text,
 
-    /// <summary>Timestamps; expanded to year, month, day, day of week and hour.</summary>
+    /// <summary>Timestamps; expanded to year, month, day, day of week and hour (or the parts <c>data.date_parts</c> picks).</summary>
     DateTime,
 }
 
@@ -51,12 +53,16 @@ public sealed record PipelineDefinition
     /// <summary>The optional hyper-parameter sweep.</summary>
     public SweepSection? Sweep { get; init; }
 
-    /// <summary>Metric gates: metric name to bounds, checked on the test split by the caller.</summary>
+    /// <summary>Metric gates: metric name to Core's <see cref="MetricThreshold"/> (direction set), checked on the test split by the caller.</summary>
     /// <value>Empty.</value>
     public IReadOnlyDictionary<string, MetricThreshold> Thresholds { get; init; } = new Dictionary<string, MetricThreshold>();
 
     /// <summary>Where to register the model, or null when it is not registered.</summary>
     public RegistrationSection? Registration { get; init; }
+
+    /// <summary>Whether feature importance is computed (<c>importance: permutation</c> or <c>false</c>).</summary>
+    /// <value><see cref="ImportanceMethod.Permutation"/>.</value>
+    public ImportanceMethod Importance { get; init; } = ImportanceMethod.Permutation;
 
     /// <summary>Whether the package also gets <c>model.onnx</c> (ONNX export of featurisation and predictor).</summary>
     /// <value>False.</value>
@@ -71,6 +77,22 @@ public sealed record DataSection
 {
     /// <summary>The CSV file, resolved against the pipeline file's directory.</summary>
     public required string Path { get; init; }
+
+    /// <summary>A separate test file (<c>test_path</c>), resolved like <see cref="Path"/>; the split then only divides <see cref="Path"/> into train and validation.</summary>
+    /// <value>Null: the test split is cut from <see cref="Path"/>.</value>
+    public string? TestPath { get; init; }
+
+    /// <summary>The regression target's transform (<c>target_transform</c>).</summary>
+    /// <value><see cref="TargetTransform.None"/>.</value>
+    public TargetTransform TargetTransform { get; init; }
+
+    /// <summary>The datetime parts used per column (<c>date_parts</c>); columns not named use every part.</summary>
+    /// <value>Empty.</value>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> DateParts { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>Numeric columns computed from numeric input columns (<c>derived</c>), in file order.</summary>
+    /// <value>Empty.</value>
+    public IReadOnlyList<DerivedColumn> Derived { get; init; } = [];
 
     /// <summary>The target column (or the name of the derived label column when <see cref="Label"/> is set).</summary>
     public required string Target { get; init; }
@@ -127,12 +149,37 @@ public sealed record SplitSection
 
     /// <summary>Split by this datetime column instead: oldest rows train, newest test.</summary>
     public string? TimeColumn { get; init; }
+
+    /// <summary>
+    /// Whether the training split is also cross-validated (<c>kind: kfold</c>): the final model is
+    /// still fitted on the whole training split and tested on the test split.
+    /// </summary>
+    /// <value><see cref="SplitKind.Holdout"/>.</value>
+    public SplitKind Kind { get; init; }
+
+    /// <summary>The number of folds with <see cref="SplitKind.KFold"/> (2 to 20).</summary>
+    /// <value>5.</value>
+    public int Folds { get; init; } = 5;
+}
+
+/// <summary>How the training split is used.</summary>
+public enum SplitKind
+{
+    /// <summary>Train once on the training split.</summary>
+    Holdout,
+
+    /// <summary>Also k-fold cross-validate on the training split, logging each metric's mean and standard deviation.</summary>
+    KFold,
 }
 
 /// <summary>The <c>trainer:</c> section.</summary>
 /// <param name="Name">An ML.NET trainer name, e.g. <c>FastTree</c>.</param>
 /// <param name="Parameters">Hyper-parameters by their snake_case names.</param>
-public sealed record TrainerSection(string Name, IReadOnlyDictionary<string, double> Parameters);
+public sealed record TrainerSection(string Name, IReadOnlyDictionary<string, double> Parameters)
+{
+    /// <summary>Per-class example weights (classification), or null for equal weights.</summary>
+    public ClassWeights? ClassWeights { get; init; }
+}
 
 /// <summary>How a sweep picks candidates.</summary>
 public enum SweepMethod
@@ -167,26 +214,6 @@ public sealed record SweepSection
 /// <param name="Max">Range maximum.</param>
 /// <param name="Log">Draw on a log scale.</param>
 public sealed record SweepSpace(IReadOnlyList<double> Values, double Min = 0, double Max = 0, bool Log = false);
-
-/// <summary>
-/// A metric gate on the test split: the value must be at least <see cref="Min"/> and at most
-/// <see cref="Max"/>, and, against the current champion (see <see cref="RegistrationSection.Champion"/>),
-/// better by <see cref="MinAbsoluteChange"/> and <see cref="MinRelativeChange"/> (MLflow's
-/// <c>MetricThreshold</c> semantics; the direction is the metric's own).
-/// </summary>
-/// <param name="Min">The floor, or null.</param>
-/// <param name="Max">The ceiling, or null.</param>
-public sealed record MetricThreshold(double? Min, double? Max)
-{
-    /// <summary>The least improvement over the champion in metric units (positive), or null.</summary>
-    public double? MinAbsoluteChange { get; init; }
-
-    /// <summary>The least improvement over the champion as a share of its magnitude (0 to 1), or null.</summary>
-    public double? MinRelativeChange { get; init; }
-
-    /// <summary>Whether this threshold compares with a champion.</summary>
-    public bool HasChangeThreshold => MinAbsoluteChange is not null || MinRelativeChange is not null;
-}
 
 /// <summary>The <c>registration:</c> section.</summary>
 /// <param name="ModelName">The registered model name.</param>

@@ -1,3 +1,4 @@
+using Keel.Core.Validation.Gates;
 using Keel.ML.Evaluation;
 using Keel.ML.Training;
 using YamlDotNet.RepresentationModel;
@@ -16,7 +17,7 @@ public static partial class PipelineParser
             return null;
         }
 
-        reader.CheckKeys(map, "trainer", "name", "params");
+        reader.CheckKeys(map, "trainer", "name", "params", "class_weights");
         var name = reader.String(map, "name", "trainer", required: true);
         var spec = FindTrainer(reader, map, name, task);
         var parameters = new SortedDictionary<string, double>(StringComparer.Ordinal);
@@ -26,7 +27,10 @@ public static partial class PipelineParser
             {
                 var parameter = (key as YamlScalarNode)?.Value ?? string.Empty;
                 var path = "trainer.params." + parameter;
-                var number = reader.Number(value, path);
+                var known = spec?.Find(parameter);
+                var number = known?.Type == HyperParameterType.Boolean && value is YamlScalarNode { Value: "true" or "false" } flag
+                    ? (flag.Value == "true" ? 1 : 0)
+                    : reader.Number(value, path);
                 if (spec is null || number is null)
                 {
                     continue;
@@ -34,12 +38,18 @@ public static partial class PipelineParser
 
                 if (Check(reader, spec, parameter, number.Value, key, value, path))
                 {
-                    parameters[parameter] = number.Value;
+                    parameters[known!.Name] = number.Value;
                 }
+            }
+
+            if (spec is not null && parameters.Count > 0 && MLNetRefuses(spec, parameters) is { } why)
+            {
+                reader.Problems.Add(paramMap, "trainer.params", $"ML.NET refuses these values: {why}");
             }
         }
 
-        return name is null ? null : new TrainerSection(name, parameters);
+        var classWeights = ReadClassWeights(reader, map, task);
+        return name is null ? null : new TrainerSection(name, parameters) { ClassWeights = classWeights };
     }
 
     private static bool Check(YamlReader reader, TrainerSpec spec, string parameter, double value, YamlNode keyNode, YamlNode valueNode, string path)
@@ -47,8 +57,10 @@ public static partial class PipelineParser
         var known = spec.Find(parameter);
         if (known is null)
         {
+            var suggestions = spec.Suggest(parameter);
+            var hint = suggestions.Count > 0 ? $"did you mean {string.Join(" or ", suggestions)}? " : string.Empty;
             reader.Problems.Add(keyNode, path,
-                $"unknown hyper-parameter for {spec.Name}; expected one of {string.Join(", ", spec.Parameters.Select(p => p.Name))}");
+                $"unknown hyper-parameter for {spec.Name}; {hint}{spec.Name} accepts {spec.Parameters.Count}: {string.Join(", ", spec.Parameters.Select(p => p.Name))} (see docs/pipeline-trainers.md)");
             return false;
         }
 
@@ -59,6 +71,20 @@ public static partial class PipelineParser
         }
 
         return true;
+    }
+
+    /// <summary>ML.NET's own checks of the options (made when a trainer is created), or null when it accepts them.</summary>
+    private static string? MLNetRefuses(TrainerSpec spec, IReadOnlyDictionary<string, double> parameters)
+    {
+        try
+        {
+            spec.Create(new Microsoft.ML.MLContext(0), parameters, 0, null);
+            return null;
+        }
+        catch (Exception error) when (error is ArgumentException or InvalidOperationException or FormatException)
+        {
+            return error.Message;
+        }
     }
 
     private static SweepSection? ReadSweep(YamlReader reader, YamlMappingNode root, MLTask task, TrainerSection? trainer, SplitSection split)
@@ -78,7 +104,7 @@ public static partial class PipelineParser
         }
 
         var metric = reader.String(map, "metric", "sweep", required: false) ?? MetricNames.Primary(task);
-        if (!MetricNames.For(task).Contains(metric))
+        if (!MetricNames.IsKnown(task, metric))
         {
             reader.Problems.Add(YamlReader.Get(map, "metric"), "sweep.metric", $"expected one of {MetricList(task)}");
         }
@@ -102,7 +128,7 @@ public static partial class PipelineParser
             var parameter = (key as YamlScalarNode)?.Value ?? string.Empty;
             if (ReadSpace(reader, spec, method, parameter, key, value) is { } candidates)
             {
-                space[parameter] = candidates;
+                space[spec?.Find(parameter)?.Name ?? parameter] = candidates;
             }
         }
 
@@ -173,7 +199,7 @@ public static partial class PipelineParser
         {
             var metric = (key as YamlScalarNode)?.Value ?? string.Empty;
             var path = "thresholds." + metric;
-            if (!MetricNames.For(task).Contains(metric))
+            if (!MetricNames.IsKnown(task, metric))
             {
                 reader.Problems.Add(key, path, $"unknown metric for this task; expected one of {MetricList(task)}");
                 continue;
@@ -204,13 +230,21 @@ public static partial class PipelineParser
                 }
                 else
                 {
-                    result[metric] = new MetricThreshold(min, max) { MinAbsoluteChange = absolute, MinRelativeChange = relative };
+                    var greater = MetricNames.HigherIsBetter(metric);
+                    result[metric] = new MetricThreshold(metric)
+                    {
+                        Threshold = greater ? min : max,
+                        OppositeBound = greater ? max : min,
+                        MinAbsoluteChange = absolute,
+                        MinRelativeChange = relative,
+                        GreaterIsBetter = greater,
+                    };
                 }
             }
             else if (reader.Number(value, path) is { } bound)
             {
                 // A bare number is a floor for scores and a ceiling for losses and errors.
-                result[metric] = MetricNames.HigherIsBetter(metric) ? new MetricThreshold(bound, null) : new MetricThreshold(null, bound);
+                result[metric] = new MetricThreshold(metric) { Threshold = bound, GreaterIsBetter = MetricNames.HigherIsBetter(metric) };
             }
         }
 

@@ -40,17 +40,24 @@ public static partial class PipelineParser
         }
 
         var reader = new YamlReader(problems);
-        reader.CheckKeys(root, string.Empty, "name", "experiment", "data", "split", "trainer", "sweep", "thresholds", "registration", "onnx");
+        reader.CheckKeys(root, string.Empty, "name", "experiment", "data", "split", "trainer", "sweep", "thresholds", "registration", "onnx", "importance");
         var name = reader.String(root, "name", string.Empty, required: true);
         var experiment = reader.String(root, "experiment", string.Empty, required: false) ?? name;
         var data = ReadData(reader, root, sourcePath);
         var task = data?.Task ?? MLTask.Binary;
-        var split = ReadSplit(reader, root, task);
+        var split = ReadSplit(reader, root, task, data?.TestPath is not null);
         var trainer = ReadTrainer(reader, root, data?.Task);
         var sweep = ReadSweep(reader, root, task, data is null ? null : trainer, split);
         var thresholds = ReadThresholds(reader, root, task);
         var registration = ReadRegistration(reader, root);
         var onnx = reader.Boolean(root, "onnx", string.Empty) ?? false;
+        var importance = ReadImportance(reader, root);
+        if (onnx && data is { } d && (d.Derived.Count > 0 || d.TargetTransform != TargetTransform.None))
+        {
+            // ML.NET's ONNX converter has no form of the expression transform both are made of.
+            problems.Add(YamlReader.Get(root, "onnx"), "onnx", "expected false with data.derived or data.target_transform (ONNX has no form of ML.NET's expression transform)");
+        }
+
         if (registration is null && thresholds.Any(t => t.Value.HasChangeThreshold))
         {
             problems.Add(YamlReader.Get(root, "thresholds"), "thresholds", "min_absolute_change and min_relative_change compare with a registered champion, so the pipeline needs a registration: section");
@@ -68,6 +75,7 @@ public static partial class PipelineParser
             Thresholds = thresholds,
             Registration = registration,
             Onnx = onnx,
+            Importance = importance,
             SourcePath = sourcePath,
         };
     }
@@ -87,8 +95,9 @@ public static partial class PipelineParser
             return null;
         }
 
-        reader.CheckKeys(map, "data", "path", "target", "task", "positive_class", "label", "columns", "drop", "types");
+        reader.CheckKeys(map, "data", "path", "test_path", "target", "task", "positive_class", "label", "columns", "drop", "types", "target_transform", "date_parts", "derived");
         var path = reader.String(map, "path", "data", required: true);
+        var testPath = reader.String(map, "test_path", "data", required: false);
         var target = reader.String(map, "target", "data", required: true);
         var taskText = reader.String(map, "task", "data", required: true);
         MLTask? task = taskText switch
@@ -105,6 +114,9 @@ public static partial class PipelineParser
 
         var positive = YamlReader.Get(map, "positive_class") is YamlScalarNode { Value: { Length: > 0 } p } ? p : null;
         var label = ReadLabel(reader, map, task);
+        var targetTransform = ReadTargetTransform(reader, map, task);
+        var dateParts = ReadDateParts(reader, map);
+        var derived = ReadDerived(reader, map);
         var types = new Dictionary<string, ColumnKind>(StringComparer.Ordinal);
         if (reader.Map(map, "types", "data", required: false) is { } typeMap)
         {
@@ -139,6 +151,10 @@ public static partial class PipelineParser
         return new DataSection
         {
             Path = Path.GetFullPath(Path.Combine(baseDirectory, path)),
+            TestPath = testPath is null ? null : Path.GetFullPath(Path.Combine(baseDirectory, testPath)),
+            TargetTransform = targetTransform,
+            DateParts = dateParts,
+            Derived = derived,
             Target = target,
             Task = task.Value,
             PositiveClass = positive,
@@ -173,17 +189,19 @@ public static partial class PipelineParser
         return column is null || bound is null ? null : new LabelRule(column, bound.Value);
     }
 
-    private static SplitSection ReadSplit(YamlReader reader, YamlMappingNode root, MLTask task)
+    private static SplitSection ReadSplit(YamlReader reader, YamlMappingNode root, MLTask task, bool testFile)
     {
         var classification = task != MLTask.Regression;
         var map = reader.Map(root, "split", string.Empty, required: false);
+
+        // With a separate test file the split only divides the training file: 90/10 by default.
+        var defaults = testFile ? new SplitSection { Train = 0.9, Validation = 0.1, Test = 0 } : new SplitSection();
         if (map is null)
         {
-            return new SplitSection { Stratified = classification };
+            return defaults with { Stratified = classification };
         }
 
-        reader.CheckKeys(map, "split", "train", "validation", "test", "seed", "stratified", "time_column");
-        var defaults = new SplitSection();
+        reader.CheckKeys(map, "split", "train", "validation", "test", "seed", "stratified", "time_column", "kind", "folds");
         var train = Fraction(reader, map, "train") ?? defaults.Train;
         var validation = Fraction(reader, map, "validation") ?? defaults.Validation;
         var test = Fraction(reader, map, "test") ?? defaults.Test;
@@ -192,7 +210,11 @@ public static partial class PipelineParser
             reader.Problems.Add(map, "split", $"expected train + validation + test = 1, found {train} + {validation} + {test} = {train + validation + test}");
         }
 
-        if (train <= 0 || test <= 0)
+        if (testFile && test > 0)
+        {
+            reader.Problems.Add(YamlReader.Get(map, "test") ?? map, "split.test", "expected 0 or nothing with data.test_path (the test rows come from that file)");
+        }
+        else if (train <= 0 || (test <= 0 && !testFile))
         {
             reader.Problems.Add(map, "split", "expected train and test fractions above 0");
         }
@@ -209,8 +231,32 @@ public static partial class PipelineParser
             reader.Problems.Add(YamlReader.Get(map, "stratified"), "split.stratified", "expected false with time_column (a time split keeps time order)");
         }
 
+        var kindText = reader.String(map, "kind", "split", required: false);
+        SplitKind? kind = kindText switch { null or "holdout" => SplitKind.Holdout, "kfold" => SplitKind.KFold, _ => null };
+        if (kind is null)
+        {
+            reader.Problems.Add(YamlReader.Get(map, "kind"), "split.kind", "expected holdout or kfold");
+        }
+
+        var folds = reader.Integer(map, "folds", "split");
+        if (folds is < 2 or > 20)
+        {
+            reader.Problems.Add(YamlReader.Get(map, "folds"), "split.folds", "expected a whole number from 2 to 20");
+        }
+        else if (folds is not null && kind != SplitKind.KFold)
+        {
+            reader.Problems.Add(YamlReader.Get(map, "folds"), "split.folds", "expected only with kind: kfold");
+        }
+
+        if (kind == SplitKind.KFold && timeColumn is not null)
+        {
+            reader.Problems.Add(YamlReader.Get(map, "kind"), "split.kind", "expected holdout with time_column (folds would train on the future)");
+        }
+
         return new SplitSection
         {
+            Kind = kind ?? SplitKind.Holdout,
+            Folds = folds is >= 2 and <= 20 ? folds.Value : defaults.Folds,
             Train = train,
             Validation = validation,
             Test = test,
@@ -249,5 +295,6 @@ public static partial class PipelineParser
         return spec;
     }
 
-    private static string MetricList(MLTask task) => string.Join(", ", MetricNames.For(task));
+    private static string MetricList(MLTask task) =>
+        string.Join(", ", MetricNames.For(task)) + (task == MLTask.Multiclass ? ", or per class: precision_class_<class>, recall_class_<class>, f1_class_<class>" : string.Empty);
 }

@@ -86,6 +86,12 @@ public sealed record TrainingResult
     /// </summary>
     public TabularData? TestData { get; init; }
 
+    /// <summary>
+    /// K-fold cross-validation on the training split (<c>split.kind: kfold</c>), with the final
+    /// model's trainer and hyper-parameters; null otherwise. Log <see cref="CrossValidationResult.ToMetrics"/>.
+    /// </summary>
+    public CrossValidationResult? CrossValidation { get; init; }
+
     /// <summary>The sweep's trials (each a child run), empty without a sweep.</summary>
     public IReadOnlyList<SweepTrial> SweepTrials { get; init; } = [];
 
@@ -105,6 +111,6 @@ public sealed record TrainingResult
     /// <summary>The package's <c>keel-model.json</c> contents.</summary>
     public required ModelMetadata Metadata { get; init; }
 
-    /// <summary>Wall time per phase: hash, load, split, train, evaluate, importance, package.</summary>
+    /// <summary>Wall time per phase: hash, load, split, train, cross_validation (kfold only), evaluate, importance, package.</summary>
     public required IReadOnlyDictionary<string, TimeSpan> Timings { get; init; }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Keel.Core.Errors;
 using Keel.Core.Models;
+using Keel.Core.Validation.Gates;
 using Keel.ML.Data;
 using Keel.ML.Evaluation;
 using Keel.ML.Packaging;
@@ -58,13 +59,17 @@ public sealed partial class TrainingRunner
         }
 
         progress?.Report($"hashing {Path.GetFileName(data.Path)}");
-        var parquet = data.Path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase);
         var digest = await DataDigest.ComputeAsync(data.Path, cancellationToken).ConfigureAwait(false);
         Lap(timings, "hash", clock);
         progress?.Report($"loading {Path.GetFileName(data.Path)}");
-        var table = parquet
-            ? await ParquetDataLoader.LoadAsync(data.Path, data.Types, cancellationToken).ConfigureAwait(false)
-            : await CsvDataLoader.LoadAsync(data.Path, data.Types, cancellationToken).ConfigureAwait(false);
+        var table = await LoadAsync(data.Path, data.Types, cancellationToken).ConfigureAwait(false);
+        var trainFileRows = table.RowCount;
+        if (data.TestPath is not null)
+        {
+            progress?.Report($"loading {Path.GetFileName(data.TestPath)} (test)");
+            table = await AppendTestFileAsync(table, data.TestPath, cancellationToken).ConfigureAwait(false);
+        }
+
         Lap(timings, "load", clock);
         progress?.Report($"splitting {table.RowCount} rows ({SplitMethod(pipeline.Split, data.Task)})");
 
@@ -74,7 +79,10 @@ public sealed partial class TrainingRunner
         var kept = Enumerable.Range(0, table.RowCount).Where(i => classOf[i] is not null).ToArray();
         var rows = kept.Length == table.RowCount ? table : table.Take(kept);
         var classes = kept.Length == table.RowCount ? classOf : kept.Select(i => classOf[i]).ToArray();
-        var split = DataSplitter.For(rows, pipeline.Split, data.Task == MLTask.Regression ? null : classes);
+        CheckModelling(pipeline, rows, label, features);
+        var split = data.TestPath is null
+            ? DataSplitter.For(rows, pipeline.Split, data.Task == MLTask.Regression ? null : classes)
+            : SplitWithTestFile(rows, pipeline, classes, kept.Count(i => i < trainFileRows));
         Lap(timings, "split", clock);
         return new PreparedTrainingData(pipeline, digest, table, features, label, rows, kept.Length, split, timings);
     }
@@ -96,7 +104,14 @@ public sealed partial class TrainingRunner
         var timings = new Dictionary<string, TimeSpan>(prepared.Timings, StringComparer.Ordinal);
         var clock = Stopwatch.StartNew();
         var (digest, table, features, label, rows, split) = (prepared.Digest, prepared.Table, prepared.Features, prepared.Label, prepared.Rows, prepared.Split);
-        var all = new TrainingData(rows, features, label, label.Rule?.Column ?? data.Target);
+        var target = label.Rule?.Column ?? data.Target;
+        var all = new TrainingData(rows, features, label, target)
+        {
+            TargetTransform = data.TargetTransform,
+            DateParts = data.DateParts,
+            Derived = data.Derived,
+            ClassWeights = ResolveClassWeights(pipeline.Trainer.ClassWeights, label, rows.Take(split.Train), target),
+        };
         var train = all.WithTable(rows.Take(split.Train));
         var validation = all.WithTable(rows.Take(split.Validation));
         var test = all.WithTable(rows.Take(split.Test));
@@ -118,6 +133,14 @@ public sealed partial class TrainingRunner
         }
 
         Lap(timings, "train", clock);
+        CrossValidationResult? crossValidation = null;
+        if (pipeline.Split.Kind == SplitKind.KFold)
+        {
+            progress?.Report($"cross-validating {model.Trainer} on {pipeline.Split.Folds} folds of the training split");
+            crossValidation = CrossValidationResult.Run(train, pipeline.Split, model.Trainer, model.Parameters, cancellationToken);
+            Lap(timings, "cross_validation", clock);
+        }
+
         progress?.Report("evaluating train, validation and test splits");
 
         // The training split is the largest to score: do it on another core while the
@@ -131,16 +154,17 @@ public sealed partial class TrainingRunner
         }
 
         var testPredictions = context.Evaluation.Predict(model, test);
-        var testMetrics = MetricsCalculator.Compute(testPredictions, label.Classes.Count);
+        var testMetrics = MetricsCalculator.Compute(testPredictions, label.Classes);
         var confusion = EvaluationCatalog.Confusion(testPredictions, label);
         var plot = EvaluationPlots.Render(testPredictions, $"{pipeline.Name}: test split");
         Lap(timings, "evaluate", clock);
-        if (options.ComputeImportance)
+        var computeImportance = options.ComputeImportance && pipeline.Importance == ImportanceMethod.Permutation;
+        if (computeImportance)
         {
             progress?.Report("computing permutation importance");
         }
 
-        var importance = options.ComputeImportance
+        var importance = computeImportance
             ? context.Evaluation.PermutationImportance(model, validation.Table.RowCount > 0 ? validation : test)
             : [];
         Lap(timings, "importance", clock);
@@ -211,6 +235,7 @@ public sealed partial class TrainingRunner
             PlotFileName = plotName,
             TestPredictions = testPredictions,
             TestData = test.Table,
+            CrossValidation = crossValidation,
             SweepTrials = sweep?.Trials ?? [],
             BestTrial = sweep?.BestIndex,
             OutputDirectory = options.OutputDirectory,
@@ -219,6 +244,17 @@ public sealed partial class TrainingRunner
             Metadata = metadata,
             Timings = timings,
         };
+    }
+
+    /// <summary>Train and validation cut from the training file's rows (the first <paramref name="fromTrainFile"/>); every test file row is a test row.</summary>
+    private static DataSplit SplitWithTestFile(TabularData rows, PipelineDefinition pipeline, string?[] classes, int fromTrainFile)
+    {
+        var trainRows = Enumerable.Range(0, fromTrainFile).ToArray();
+        var cut = DataSplitter.For(rows.Take(trainRows), pipeline.Split, pipeline.Data.Task == MLTask.Regression ? null : classes[..fromTrainFile]);
+
+        // Fractions summing to 1 can still leave a rounding row in the cut's test part: it trains.
+        var train = cut.Train.Concat(cut.Test).Order().ToArray();
+        return new DataSplit(train, cut.Validation, Enumerable.Range(fromTrainFile, rows.RowCount - fromTrainFile).ToArray());
     }
 
     private static void Lap(Dictionary<string, TimeSpan> timings, string phase, Stopwatch clock)
@@ -236,7 +272,7 @@ public sealed partial class TrainingRunner
         var map = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var (metric, bound) in thresholds)
         {
-            if ((MetricNames.HigherIsBetter(metric) ? bound.Min ?? bound.Max : bound.Max ?? bound.Min) is { } value)
+            if ((bound.Threshold ?? bound.OppositeBound) is { } value)
             {
                 map[metric] = value;
             }
@@ -254,5 +290,14 @@ public sealed partial class TrainingRunner
         ["split_validation"] = pipeline.Split.Validation,
         ["split_test"] = pipeline.Split.Test,
         ["split_method"] = SplitMethod(pipeline.Split, pipeline.Data.Task),
+        ["split_kind"] = pipeline.Split.Kind == SplitKind.KFold ? $"kfold:{pipeline.Split.Folds}" : "holdout",
+        ["target_transform"] = TargetTransforms.Name(pipeline.Data.TargetTransform),
+        ["class_weights"] = pipeline.Trainer.ClassWeights switch
+        {
+            null => "none",
+            { Balanced: true } => "balanced",
+            var w => string.Join(",", w.Weights.Select(p => $"{p.Key}:{p.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}")),
+        },
+        ["importance"] = pipeline.Importance == ImportanceMethod.Permutation ? "permutation" : "false",
     };
 }

@@ -36,7 +36,7 @@ public sealed class FeaturizationCatalog
         var all = new List<string>();
         foreach (var feature in options.Features)
         {
-            foreach (var name in feature.ViewColumnNames())
+            foreach (var name in ViewColumnNames(feature, options.DateParts))
             {
                 all.Add(name);
                 switch (feature.Kind)
@@ -55,6 +55,16 @@ public sealed class FeaturizationCatalog
         }
 
         IEstimator<ITransformer> pipeline = new EstimatorChain<ITransformer>();
+
+        // Derived columns first (ML.NET expression transforms over the numeric inputs), then they
+        // are numeric features like any other: missing (non-finite) values get the training mean.
+        foreach (var derived in options.Derived)
+        {
+            pipeline = pipeline.Append(_context.Transforms.Expression(derived.Name, derived.MLNetExpression, [.. derived.Sources]));
+            numeric.Add(new InputOutputColumnPair(derived.Name, derived.Name));
+            all.Add(derived.Name);
+        }
+
         if (numeric.Count > 0)
         {
             pipeline = pipeline.Append(_context.Transforms.ReplaceMissingValues([.. numeric], MissingValueReplacingEstimator.ReplacementMode.Mean));
@@ -78,9 +88,15 @@ public sealed class FeaturizationCatalog
 
         return pipeline.AppendCacheCheckpoint(_context);
     }
+
+    private static IEnumerable<string> ViewColumnNames(FeatureColumn feature, IReadOnlyDictionary<string, IReadOnlyList<string>> dateParts) =>
+        feature.Kind == ColumnKind.DateTime && dateParts.TryGetValue(feature.Name, out var parts)
+            ? parts.Select(p => $"{feature.Name}.{p}")
+            : feature.ViewColumnNames();
 }
 
 /// <summary>Options of <see cref="FeaturizationCatalog.Featurize(FeaturizationOptions)"/>.</summary>
+
 public sealed class FeaturizationOptions
 {
     /// <summary>The input columns.</summary>
@@ -90,4 +106,15 @@ public sealed class FeaturizationOptions
     /// <summary>Whether to min-max normalise the feature vector.</summary>
     /// <value>False.</value>
     public bool Normalize { get; init; }
+
+    /// <summary>Numeric columns computed from numeric inputs before featurisation (<c>data.derived</c>).</summary>
+    /// <value>Empty.</value>
+    public IReadOnlyList<DerivedColumn> Derived { get; init; } = [];
+
+    /// <summary>
+    /// The datetime parts used per column. The view always holds every part (training and serving
+    /// build it the same way); the model concatenates only these, so the choice is saved with it.
+    /// </summary>
+    /// <value>Empty: every part of every datetime column.</value>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> DateParts { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 }

@@ -44,10 +44,25 @@ public sealed partial class TrainerCatalog
         }
 
         var context = _owner.MLContext;
-        var estimator = _owner.Featurization.Featurize(data.Features, spec.NeedsNormalization)
-            .Append(spec.Create(context, options.Parameters, _owner.Seed));
-        var view = data.ToView();
-        var transformer = estimator.Fit(view);
+        var view = data.ToTrainingView();
+        ITransformer transformer;
+        try
+        {
+            var estimator = _owner.Featurization.Featurize(new FeaturizationOptions { Features = data.Features, Normalize = spec.NeedsNormalization, DateParts = data.DateParts, Derived = data.Derived })
+                .Append(spec.Create(context, options.Parameters, _owner.Seed, data.ClassWeights is null ? null : TrainerRegistry.WeightColumn));
+            if (TargetTransforms.Inverse(context, data.TargetTransform) is { } inverse)
+            {
+                estimator = estimator.Append(inverse);
+            }
+
+            transformer = estimator.Fit(view);
+        }
+        catch (Exception error) when (error is ArgumentOutOfRangeException or ArgumentException { ParamName: not null })
+        {
+            // ML.NET checks options when the trainer is made, and some only when fitting (against the data).
+            throw new KeelException(ErrorCode.InvalidParameterValue, $"trainer.params: ML.NET refused the options of {spec.Name}: {error.Message}", error);
+        }
+
         return new TrainedModel(transformer, data.Label.Task, spec.Name, options.Parameters, data.Features, data.Label, view.Schema);
     }
 }

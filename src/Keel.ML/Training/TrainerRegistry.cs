@@ -1,56 +1,45 @@
 using Keel.ML.Pipeline;
 using Microsoft.ML;
+using Microsoft.ML.Trainers;
 using Microsoft.ML.Trainers.FastTree;
+using Microsoft.ML.Trainers.LightGbm;
 
 namespace Keel.ML.Training;
 
 /// <summary>
-/// The trainers Keel offers by name, per task, with their hyper-parameters. Every trainer runs
-/// single-threaded with a fixed seed so the same data and seed give the same model.
+/// The trainers Keel offers by name, per task, with their hyper-parameters: every numeric and
+/// boolean field of the ML.NET trainer's <c>Options</c> class (see <see cref="HyperParameterSpec"/>).
+/// Every trainer runs single-threaded with a fixed seed so the same data and seed give the same model.
 /// </summary>
 public static partial class TrainerRegistry
 {
     /// <summary>The column trainers read the label from.</summary>
     public const string LabelColumn = "Label";
 
+    /// <summary>The column trainers read example weights from (class weights).</summary>
+    public const string WeightColumn = "Weight";
+
     /// <summary>The column trainers read the feature vector from.</summary>
     public const string FeaturesColumn = "Features";
 
-    private static readonly HyperParameterSpec Trees = new("number_of_trees", true, 1, 10_000);
-    private static readonly HyperParameterSpec Iterations = new("number_of_iterations", true, 1, 10_000);
-    private static readonly HyperParameterSpec Leaves = new("number_of_leaves", true, 2, 1_024);
-    private static readonly HyperParameterSpec MinLeaf = new("minimum_example_count_per_leaf", true, 1, 100_000);
-    private static readonly HyperParameterSpec LearningRate = new("learning_rate", false, 1e-6, 10);
-    private static readonly HyperParameterSpec L1 = new("l1_regularization", false, 0, 1e6);
-    private static readonly HyperParameterSpec L2 = new("l2_regularization", false, 0, 1e6);
-    private static readonly HyperParameterSpec MaxIterations = new("maximum_number_of_iterations", true, 1, 1_000_000);
-    private static readonly HyperParameterSpec Tolerance = new("optimization_tolerance", false, 1e-12, 1);
-
-    private static readonly HyperParameterSpec[] TreeParams = [Trees, Leaves, MinLeaf, LearningRate];
-    private static readonly HyperParameterSpec[] ForestParams = [Trees, Leaves, MinLeaf];
-    private static readonly HyperParameterSpec[] LightGbmParams = [Iterations, Leaves, MinLeaf, LearningRate];
-    private static readonly HyperParameterSpec[] SdcaParams = [L1, L2, MaxIterations];
-    private static readonly HyperParameterSpec[] LbfgsParams = [L1, L2, Tolerance, MaxIterations];
-    private static readonly HyperParameterSpec[] OgdParams = [LearningRate, Iterations, L2];
-
     private static readonly TrainerSpec[] All =
     [
-        new("FastTree", MLTask.Binary, false, TreeParams, (c, p, s) => c.BinaryClassification.Trainers.FastTree(Tree<FastTreeBinaryTrainer.Options>(p, s))),
-        new("LightGbm", MLTask.Binary, false, LightGbmParams, (c, p, s) => c.BinaryClassification.Trainers.LightGbm(GbmBinary(p, s))),
-        new("FastForest", MLTask.Binary, false, ForestParams, (c, p, s) => c.BinaryClassification.Trainers.FastForest(Forest<FastForestBinaryTrainer.Options>(p, s))),
-        new("SdcaLogisticRegression", MLTask.Binary, true, SdcaParams, (c, p, s) => c.BinaryClassification.Trainers.SdcaLogisticRegression(SdcaBinary(p))),
-        new("LbfgsLogisticRegression", MLTask.Binary, true, LbfgsParams, (c, p, s) => c.BinaryClassification.Trainers.LbfgsLogisticRegression(LbfgsBinary(p))),
+        Spec<FastTreeBinaryTrainer.Options>("FastTree", MLTask.Binary, false, true, (c, o) => c.BinaryClassification.Trainers.FastTree(o)),
+        Spec<LightGbmBinaryTrainer.Options>("LightGbm", MLTask.Binary, false, true, (c, o) => c.BinaryClassification.Trainers.LightGbm(o)),
+        Spec<FastForestBinaryTrainer.Options>("FastForest", MLTask.Binary, false, true, (c, o) => c.BinaryClassification.Trainers.FastForest(o)),
+        Spec<SdcaLogisticRegressionBinaryTrainer.Options>("SdcaLogisticRegression", MLTask.Binary, true, false, (c, o) => c.BinaryClassification.Trainers.SdcaLogisticRegression(o)),
+        Spec<LbfgsLogisticRegressionBinaryTrainer.Options>("LbfgsLogisticRegression", MLTask.Binary, true, false, (c, o) => c.BinaryClassification.Trainers.LbfgsLogisticRegression(o)),
 
-        new("LightGbm", MLTask.Multiclass, false, LightGbmParams, (c, p, s) => c.MulticlassClassification.Trainers.LightGbm(GbmMulticlass(p, s))),
-        new("SdcaMaximumEntropy", MLTask.Multiclass, true, SdcaParams, (c, p, s) => c.MulticlassClassification.Trainers.SdcaMaximumEntropy(SdcaMulticlass(p))),
-        new("LbfgsMaximumEntropy", MLTask.Multiclass, true, LbfgsParams, (c, p, s) => c.MulticlassClassification.Trainers.LbfgsMaximumEntropy(LbfgsMulticlass(p))),
-        new("FastTree", MLTask.Multiclass, false, TreeParams, (c, p, s) => c.MulticlassClassification.Trainers.OneVersusAll(c.BinaryClassification.Trainers.FastTree(Tree<FastTreeBinaryTrainer.Options>(p, s)))),
+        Spec<LightGbmMulticlassTrainer.Options>("LightGbm", MLTask.Multiclass, false, true, (c, o) => c.MulticlassClassification.Trainers.LightGbm(o)),
+        Spec<SdcaMaximumEntropyMulticlassTrainer.Options>("SdcaMaximumEntropy", MLTask.Multiclass, true, false, (c, o) => c.MulticlassClassification.Trainers.SdcaMaximumEntropy(o)),
+        Spec<LbfgsMaximumEntropyMulticlassTrainer.Options>("LbfgsMaximumEntropy", MLTask.Multiclass, true, false, (c, o) => c.MulticlassClassification.Trainers.LbfgsMaximumEntropy(o)),
+        Spec<FastTreeBinaryTrainer.Options>("FastTree", MLTask.Multiclass, false, true, (c, o) => c.MulticlassClassification.Trainers.OneVersusAll(c.BinaryClassification.Trainers.FastTree(o))),
 
-        new("FastTree", MLTask.Regression, false, TreeParams, (c, p, s) => c.Regression.Trainers.FastTree(Tree<FastTreeRegressionTrainer.Options>(p, s))),
-        new("LightGbm", MLTask.Regression, false, LightGbmParams, (c, p, s) => c.Regression.Trainers.LightGbm(GbmRegression(p, s))),
-        new("FastForest", MLTask.Regression, false, ForestParams, (c, p, s) => c.Regression.Trainers.FastForest(Forest<FastForestRegressionTrainer.Options>(p, s))),
-        new("Sdca", MLTask.Regression, true, SdcaParams, (c, p, s) => c.Regression.Trainers.Sdca(SdcaRegression(p))),
-        new("OnlineGradientDescent", MLTask.Regression, true, OgdParams, (c, p, s) => c.Regression.Trainers.OnlineGradientDescent(Ogd(p))),
+        Spec<FastTreeRegressionTrainer.Options>("FastTree", MLTask.Regression, false, true, (c, o) => c.Regression.Trainers.FastTree(o)),
+        Spec<LightGbmRegressionTrainer.Options>("LightGbm", MLTask.Regression, false, true, (c, o) => c.Regression.Trainers.LightGbm(o)),
+        Spec<FastForestRegressionTrainer.Options>("FastForest", MLTask.Regression, false, true, (c, o) => c.Regression.Trainers.FastForest(o)),
+        Spec<SdcaRegressionTrainer.Options>("Sdca", MLTask.Regression, true, false, (c, o) => c.Regression.Trainers.Sdca(o)),
+        Spec<OnlineGradientDescentTrainer.Options>("OnlineGradientDescent", MLTask.Regression, true, false, (c, o) => c.Regression.Trainers.OnlineGradientDescent(o)),
     ];
 
     /// <summary>Every trainer, in documentation order.</summary>
@@ -72,4 +61,16 @@ public static partial class TrainerRegistry
 
     /// <summary>The trainer names for a task, for error messages.</summary>
     public static string NamesFor(MLTask task) => string.Join(", ", All.Where(s => s.Task == task).Select(s => s.Name));
+
+    /// <summary>A trainer over ML.NET options type <typeparamref name="T"/>; <paramref name="seeded"/> trainers get the pipeline's seed.</summary>
+    private static TrainerSpec Spec<T>(string name, MLTask task, bool normalize, bool seeded, Func<MLContext, T, IEstimator<ITransformer>> create)
+        where T : class, new()
+    {
+        var parameters = TrainerOptions.Describe(typeof(T));
+        return new TrainerSpec(name, task, normalize, parameters,
+            (context, values, seed, weightColumn) => create(context, (T)TrainerOptions.Create(typeof(T), parameters, values, seeded ? seed : null, weightColumn)))
+        {
+            OptionsType = typeof(T),
+        };
+    }
 }

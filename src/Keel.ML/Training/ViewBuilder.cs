@@ -13,7 +13,11 @@ namespace Keel.ML.Training;
 /// </summary>
 internal static class ViewBuilder
 {
-    public static IDataView Build(TabularData table, IReadOnlyList<FeatureColumn> features, LabelEncoding? label, string? target)
+    public static IDataView Build(TabularData table, IReadOnlyList<FeatureColumn> features, LabelEncoding? label, string? target) =>
+        Build(table, features, label, target, TargetTransform.None, null);
+
+    /// <summary>The view with the label transformed (regression) and, with <paramref name="classWeights"/>, a <c>Weight</c> column for fitting.</summary>
+    public static IDataView Build(TabularData table, IReadOnlyList<FeatureColumn> features, LabelEncoding? label, string? target, TargetTransform transform, IReadOnlyList<double>? classWeights)
     {
         var columns = new List<ViewColumn>();
         foreach (var feature in features)
@@ -23,7 +27,11 @@ internal static class ViewBuilder
 
         if (label is not null && target is not null)
         {
-            columns.Add(LabelColumn(table, label, target));
+            columns.Add(LabelColumn(table, label, target, transform));
+            if (classWeights is not null)
+            {
+                columns.Add(WeightColumn(table, label, target, classWeights));
+            }
         }
 
         return new InMemoryDataView(columns, table.RowCount);
@@ -80,7 +88,19 @@ internal static class ViewBuilder
         _ => time.Hour,
     };
 
-    private static ViewColumn LabelColumn(TabularData table, LabelEncoding label, string target)
+    private static ArrayColumn<float> WeightColumn(TabularData table, LabelEncoding label, string target, IReadOnlyList<double> classWeights)
+    {
+        var classes = label.ClassOf(table, target);
+        var weights = new float[classes.Length];
+        for (var i = 0; i < weights.Length; i++)
+        {
+            weights[i] = (float)classWeights[label.IndexOf(classes[i])];
+        }
+
+        return new ArrayColumn<float>(TrainerRegistry.WeightColumn, NumberDataViewType.Single, weights);
+    }
+
+    private static ViewColumn LabelColumn(TabularData table, LabelEncoding label, string target, TargetTransform transform)
     {
         var classes = label.ClassOf(table, target);
         var n = classes.Length;
@@ -107,7 +127,7 @@ internal static class ViewBuilder
                 var values = new float[n];
                 for (var i = 0; i < n; i++)
                 {
-                    values[i] = (float)numbers[i];
+                    values[i] = (float)TargetTransforms.Forward(transform, numbers[i]);
                 }
 
                 return new ArrayColumn<float>(TrainerRegistry.LabelColumn, NumberDataViewType.Single, values);

@@ -72,6 +72,6 @@ public static class PackageEvaluator
 
         var data = new TrainingData(rows, features, label, truth);
         var predictions = PredictionReader.Read(model.Transform(data.ToView()), task.Task);
-        return new PackageEvaluation(MetricsCalculator.Compute(predictions, task.Classes.Count), kept.Length, table.RowCount - kept.Length);
+        return new PackageEvaluation(MetricsCalculator.Compute(predictions, task.Classes), kept.Length, table.RowCount - kept.Length);
     }
 }

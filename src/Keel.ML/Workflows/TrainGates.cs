@@ -1,15 +1,11 @@
-using System.Globalization;
 using Keel.Core.Errors;
 using Keel.Core.Registry;
 using Keel.Core.Tracking;
 using Keel.Core.Validation.Gates;
 using Keel.ML.Data;
-using Keel.ML.Evaluation;
 using Keel.ML.Pipeline;
 using Keel.ML.Running;
 using Keel.ML.Validation;
-using CoreThreshold = Keel.Core.Validation.Gates.MetricThreshold;
-using PipelineThreshold = Keel.ML.Pipeline.MetricThreshold;
 
 namespace Keel.ML.Workflows;
 
@@ -59,26 +55,15 @@ public static class TrainGates
             (champion, championMetrics) = await FindChampionAsync(backend, registration, result.TestData, cancellationToken).ConfigureAwait(false);
         }
 
-        var thresholds = new List<CoreThreshold>();
+        // The pipeline's thresholds are Core's; with no champion yet, change thresholds are skipped and said so.
+        var thresholds = new List<MetricThreshold>();
         var extra = new List<GateCheck>();
         foreach (var (metric, bound) in pipeline.Thresholds.OrderBy(t => t.Key, StringComparer.Ordinal))
         {
-            var greater = MetricNames.HigherIsBetter(metric);
-            var core = new CoreThreshold(metric)
-            {
-                Threshold = greater ? bound.Min : bound.Max,
-                MinAbsoluteChange = championMetrics is null ? null : bound.MinAbsoluteChange,
-                MinRelativeChange = championMetrics is null ? null : bound.MinRelativeChange,
-                GreaterIsBetter = greater,
-            };
-            if (core.Threshold is not null || core.HasChangeThreshold)
+            var core = championMetrics is null ? bound with { MinAbsoluteChange = null, MinRelativeChange = null } : bound;
+            if (core.Threshold is not null || core.OppositeBound is not null || core.HasChangeThreshold)
             {
                 thresholds.Add(core);
-            }
-
-            if ((greater ? bound.Max : bound.Min) is { } opposite)
-            {
-                extra.Add(OppositeBound(metric, candidate, opposite, greater));
             }
 
             if (championMetrics is null && bound.HasChangeThreshold)
@@ -202,29 +187,11 @@ public static class TrainGates
         return (new ChampionInfo(reference, version.Version, version.RunId, $"its run's logged test metrics ({why})"), metrics);
     }
 
-    private static GateCheck OppositeBound(string metric, IReadOnlyDictionary<string, double> candidate, double bound, bool greater)
-    {
-        var comparison = greater ? "<=" : ">=";
-        if (!candidate.TryGetValue(metric, out var value) || double.IsNaN(value))
-        {
-            return new GateCheck(GateNames.Metric, metric, greater ? "max" : "min", null, $"{comparison} {Number(bound)}", GateOutcome.Failed,
-                $"Metric validation failed: metric {metric} was missing from the candidate model's metrics or undefined.");
-        }
-
-        var passed = greater ? value <= bound : value >= bound;
-        var reason = passed
-            ? $"Metric {metric} = {Number(value)} is within {comparison} {Number(bound)}."
-            : $"Metric {metric} = {Number(value)} is {(greater ? "above its ceiling" : "below its floor")} {Number(bound)}.";
-        return new GateCheck(GateNames.Metric, metric, greater ? "max" : "min", Number(value), $"{comparison} {Number(bound)}", passed ? GateOutcome.Passed : GateOutcome.Failed, reason);
-    }
-
-    private static GateCheck SkippedChange(string metric, PipelineThreshold bound, ChampionInfo? champion)
+    private static GateCheck SkippedChange(string metric, MetricThreshold bound, ChampionInfo? champion)
     {
         var which = string.Join(" and ", new[] { bound.MinAbsoluteChange is null ? null : "min_absolute_change", bound.MinRelativeChange is null ? null : "min_relative_change" }.Where(s => s is not null));
         var reference = champion?.Reference ?? "the champion";
         return new GateCheck(GateNames.Metric, metric, "champion", null, null, GateOutcome.Skipped,
             $"No version holds {reference} yet, so {which} of {metric} was not checked; this version can become the first champion.");
     }
-
-    private static string Number(double value) => value.ToString("0.######", CultureInfo.InvariantCulture);
 }

@@ -112,7 +112,9 @@ public sealed class TrainSession(TrainOptions options, IWorkflowProgress? progre
             result.Data.Digest,
             result.Seed,
             result.Splits,
-            result.Metrics,
+            result.CrossValidation is { } cv
+                ? new Dictionary<string, IReadOnlyDictionary<string, double>>(result.Metrics) { ["cv_mean"] = cv.Mean, ["cv_std"] = cv.Std }
+                : result.Metrics,
             report,
             champion,
             children,

@@ -55,6 +55,11 @@ public static class TrainTracking
     {
         var parameters = Parameters(result);
         var metrics = Metrics(result.Metrics, timestamp);
+        if (result.CrossValidation is { } cv)
+        {
+            metrics.AddRange(cv.ToMetrics().Where(m => double.IsFinite(m.Value)).Select(m => new Metric(m.Key, m.Value, timestamp, 0)));
+        }
+
         var tags = new List<RunTag>
         {
             new(KeelTags.MlnetVersion, result.Metadata.Framework),
@@ -79,13 +84,16 @@ public static class TrainTracking
             written.Add(await UploadJsonAsync(backend, run, "confusion_matrix.json", json, cancellationToken).ConfigureAwait(false));
         }
 
-        var importance = new
+        if (result.Pipeline.Importance != ImportanceMethod.None)
         {
-            method = "permutation",
-            split = result.Metrics.ContainsKey("validation") ? "validation" : "test",
-            features = result.FeatureImportance.Select(f => new { feature = f.Feature, importance = f.Importance }),
-        };
-        written.Add(await UploadJsonAsync(backend, run, "feature_importance.json", importance, cancellationToken).ConfigureAwait(false));
+            var importance = new
+            {
+                method = "permutation",
+                split = result.Metrics.ContainsKey("validation") ? "validation" : "test",
+                features = result.FeatureImportance.Select(f => new { feature = f.Feature, importance = f.Importance }),
+            };
+            written.Add(await UploadJsonAsync(backend, run, "feature_importance.json", importance, cancellationToken).ConfigureAwait(false));
+        }
         written.Add(await UploadJsonAsync(backend, run, "metrics.json", result.Metrics, cancellationToken).ConfigureAwait(false));
         if (result.Pipeline.SourcePath is { } source && File.Exists(source))
         {

@@ -297,4 +297,40 @@ public sealed class TrainCommandTests(KeelServerFixture server) : IDisposable
         Assert.False(File.Exists(Path.Combine(runFolder, "confusion_matrix.json")));
         Assert.True(json.GetProperty("metrics").GetProperty("test").TryGetProperty("root_mean_squared_error", out _));
     }
+
+    [Fact]
+    public async Task Train_KFold_LogsCvMeanAndStd_AndImportanceFalseWritesNoImportance()
+    {
+        var name = KeelServerFixture.UniqueName("train-kfold");
+        var path = Path.Combine(_pipelines.Directory, name + ".yaml");
+        await File.WriteAllTextAsync(path, $$"""
+            name: {{name}}
+            data:
+              path: {{TrainPipelines.BreastCancerCsv}}
+              target: target
+              task: binary
+              drop: [diagnosis]
+            split: {kind: kfold, folds: 3, train: 0.8, validation: 0, test: 0.2}
+            trainer:
+              name: FastTree
+              params: {number_of_trees: 5}
+            importance: false
+            """, _ct);
+        var database = Path.Combine(_pipelines.Directory, "kfold-store", "keel.db");
+        var artifacts = Path.Combine(_pipelines.Directory, "kfold-store", "artifacts");
+
+        var result = await CliRun.RunAsync(["train", path, "--backend-store-uri", "sqlite:///" + database, "--artifacts-uri", artifacts, "--json"]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var json = result.Json();
+        Assert.True(json.GetProperty("metrics").GetProperty("cv_mean").TryGetProperty("roc_auc", out _));
+        var runId = json.GetProperty("run_id").GetString()!;
+        await using var store = new Keel.Storage.Sqlite.SqliteTrackingStore(database, artifacts, TimeProvider.System);
+        var run = await store.GetRunAsync(runId, _ct);
+        Assert.Contains(run.Data.Metrics, m => m.Key == "cv_roc_auc_mean");
+        Assert.Contains(run.Data.Metrics, m => m.Key == "cv_roc_auc_std");
+        var runFolder = Path.Combine(artifacts, json.GetProperty("experiment_id").GetString()!, runId, "artifacts");
+        Assert.True(File.Exists(Path.Combine(runFolder, "metrics.json")));
+        Assert.False(File.Exists(Path.Combine(runFolder, "feature_importance.json")));
+    }
 }

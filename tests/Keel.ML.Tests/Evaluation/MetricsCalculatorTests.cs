@@ -82,6 +82,43 @@ public class MetricsCalculatorTests
     }
 
     [Fact]
+    public void Multiclass_MacroAndPerClass_MatchHandComputedScikitLearnDefinitions()
+    {
+        // y_true = [0, 0, 1, 1, 2, 2], y_pred = [0, 1, 1, 1, 2, 0]. By hand (sklearn average=None):
+        // class a: tp 1, predicted 2, support 2 -> P 1/2, R 1/2, F1 1/2
+        // class b: tp 2, predicted 3, support 2 -> P 2/3, R 1,   F1 4/5
+        // class c: tp 1, predicted 1, support 2 -> P 1,   R 1/2, F1 2/3
+        // average='macro': P 13/18, R 2/3, F1 59/90. Class d (index 3) is neither true nor
+        // predicted, so scikit-learn leaves it out of the macro mean and so does Keel.
+        int[] y = [0, 0, 1, 1, 2, 2];
+        int[] predicted = [0, 1, 1, 1, 2, 0];
+        var uniform = y.Select(_ => new[] { 0.25, 0.25, 0.25, 0.25 }).ToArray();
+
+        var m = MetricsCalculator.Multiclass(y, predicted, uniform, 4, ["a", "b", "c", "d"]);
+
+        Assert.Equal(13 / 18.0, m[MetricNames.MacroPrecision], Tolerance);
+        Assert.Equal(2 / 3.0, m[MetricNames.MacroRecall], Tolerance);
+        Assert.Equal(59 / 90.0, m[MetricNames.MacroF1], Tolerance);
+        Assert.Equal(0.5, m["precision_class_a"], Tolerance);
+        Assert.Equal(2 / 3.0, m["precision_class_b"], Tolerance);
+        Assert.Equal(1.0, m["recall_class_b"], Tolerance);
+        Assert.Equal(0.8, m["f1_class_b"], Tolerance);
+        Assert.Equal(2 / 3.0, m["f1_class_c"], Tolerance);
+        Assert.False(m.ContainsKey("f1_class_d"));
+
+        // Weighted (support 2 each) equals macro here: F1 (1/2 + 4/5 + 2/3) / 3.
+        Assert.Equal(59 / 90.0, m[MetricNames.F1], Tolerance);
+    }
+
+    [Fact]
+    public void ClassKey_ReplacesCharactersMlflowRefusesInMetricKeys()
+    {
+        Assert.Equal("Iris-setosa", MetricNames.ClassKey("Iris-setosa"));
+        Assert.Equal("a_b_c", MetricNames.ClassKey("a b:c"));
+        Assert.Equal("f1_class_x_y", MetricNames.PerClass("f1_class_", "x+y"));
+    }
+
+    [Fact]
     public void ConfusionMatrix_RowsAreActual_ColumnsPredicted()
     {
         var counts = ConfusionMatrix.Count([0, 1, 1, 1], [0, 0, 1, 1], 2);

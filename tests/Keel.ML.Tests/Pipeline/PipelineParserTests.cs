@@ -1,4 +1,5 @@
 using Keel.Core.Errors;
+using MetricThreshold = Keel.Core.Validation.Gates.MetricThreshold;
 using Keel.ML.Pipeline;
 
 namespace Keel.ML.Tests.Pipeline;
@@ -59,8 +60,8 @@ public class PipelineParserTests
         Assert.Equal(50, p.Trainer.Parameters["number_of_iterations"]);
         Assert.Equal(SweepMethod.Grid, p.Sweep!.Method);
         Assert.Equal([4.0, 8.0], p.Sweep.Parameters["number_of_leaves"].Values);
-        Assert.Equal(new MetricThreshold(0.7, null), p.Thresholds["roc_auc"]);
-        Assert.Equal(new MetricThreshold(null, 0.6), p.Thresholds["log_loss"]);
+        Assert.Equal(new MetricThreshold("roc_auc") { Threshold = 0.7, GreaterIsBetter = true }, p.Thresholds["roc_auc"]);
+        Assert.Equal(new MetricThreshold("log_loss") { Threshold = 0.6, GreaterIsBetter = false }, p.Thresholds["log_loss"]);
         Assert.Equal(new RegistrationSection("credit-model", "challenger", null), p.Registration);
     }
 
@@ -124,7 +125,7 @@ public class PipelineParserTests
             registration: {model_name: m, alias: challenger, champion: Production}
             """);
 
-        Assert.Equal(new MetricThreshold(0.7, null) { MinAbsoluteChange = 0.01, MinRelativeChange = 0.02 }, p.Thresholds["roc_auc"]);
+        Assert.Equal(new MetricThreshold("roc_auc") { Threshold = 0.7, MinAbsoluteChange = 0.01, MinRelativeChange = 0.02, GreaterIsBetter = true }, p.Thresholds["roc_auc"]);
         Assert.True(p.Thresholds["roc_auc"].HasChangeThreshold);
         Assert.Equal("Production", p.Registration!.Champion);
         Assert.Equal("@champion", PipelineParser.Parse("name: p\ndata: {path: d.csv, target: y, task: binary}\ntrainer: {name: FastTree}\nregistration: {model_name: m}\n").Registration!.Champion);
@@ -215,5 +216,29 @@ public class PipelineParserTests
         var error = Assert.Throws<KeelException>(() =>
             PipelineParser.Parse("name: f\ndata: {path: f.csv, target: late, task: regression, label: {column: delay, greater_than: 15}}\ntrainer: {name: FastTree}\n"));
         Assert.Contains("data.label: expected only with task: binary", error.Message);
+    }
+
+    [Fact]
+    public void Parse_MulticlassThresholds_AcceptMacroAndPerClassScores_WithBothBounds()
+    {
+        var p = PipelineParser.Parse("""
+            name: p
+            data: {path: d.csv, target: y, task: multiclass}
+            trainer: {name: LightGbm}
+            thresholds:
+              macro_f1: {min: 0.6, max: 0.999}
+              f1_class_other: 0.2
+            """);
+
+        Assert.Equal(new MetricThreshold("macro_f1") { Threshold = 0.6, OppositeBound = 0.999, GreaterIsBetter = true }, p.Thresholds["macro_f1"]);
+        Assert.Equal(new MetricThreshold("f1_class_other") { Threshold = 0.2, GreaterIsBetter = true }, p.Thresholds["f1_class_other"]);
+    }
+
+    [Fact]
+    public void Parse_MacroF1ForBinary_IsRefusedWithItsLine()
+    {
+        var error = Assert.Throws<KeelException>(() => PipelineParser.Parse("name: p\ndata: {path: d.csv, target: y, task: binary}\ntrainer: {name: FastTree}\nthresholds:\n  macro_f1: 0.5\n"));
+
+        Assert.Contains("line 5: thresholds.macro_f1: unknown metric for this task", error.Message);
     }
 }

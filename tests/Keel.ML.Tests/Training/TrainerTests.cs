@@ -87,6 +87,32 @@ public class TrainerTests
             new KeelMLContext().Trainers.Fit(train, "FastTree", new Dictionary<string, double> { ["depth"] = 3, ["number_of_trees"] = 0 }));
 
         Assert.Contains("depth: unknown hyper-parameter", error.Message);
-        Assert.Contains("number_of_trees: expected a number in [1, 10000]", error.Message);
+        Assert.Contains("number_of_trees: expected a whole number in [1, 10000]", error.Message);
+    }
+
+    [Fact]
+    public async Task LightGbmBoosterOptions_ReachTheTrainer()
+    {
+        var (train, test) = await LoadAsync("breast_cancer_wdbc.csv", "target", MLTask.Binary, "diagnosis");
+        var context = new KeelMLContext(seed: 1);
+
+        var plain = context.Evaluation.Predict(context.Trainers.Fit(train, "LightGbm"), test);
+        var regularised = context.Evaluation.Predict(context.Trainers.Fit(train, "LightGbm", new Dictionary<string, double> { ["l2_regularization"] = 1000, ["FeatureFraction"] = 0.5 }), test);
+
+        // Heavy L2 on the leaves pulls every probability towards the prior.
+        Assert.NotEqual(plain.PositiveProbability(), regularised.PositiveProbability());
+        Assert.True(regularised.PositiveProbability().Max() < plain.PositiveProbability().Max());
+    }
+
+    [Fact]
+    public async Task FastTreeFeatureFraction_ReachesTheTrainer()
+    {
+        var (train, test) = await LoadAsync("credit_data_600.csv", "Status", MLTask.Binary);
+        var context = new KeelMLContext(seed: 1);
+
+        var plain = context.Evaluation.Predict(context.Trainers.Fit(train, "FastTree", new Dictionary<string, double> { ["number_of_trees"] = 10 }), test);
+        var sampled = context.Evaluation.Predict(context.Trainers.Fit(train, "FastTree", new Dictionary<string, double> { ["number_of_trees"] = 10, ["feature_fraction"] = 0.3 }), test);
+
+        Assert.NotEqual(plain.PositiveProbability(), sampled.PositiveProbability());
     }
 }

@@ -9,6 +9,9 @@ public enum MetricCheckKind
     /// <summary>The absolute bound, <see cref="MetricThreshold.Threshold"/>.</summary>
     Threshold,
 
+    /// <summary>The bound on the other side, <see cref="MetricThreshold.OppositeBound"/> (a ceiling on a score, a floor on a loss).</summary>
+    OppositeBound,
+
     /// <summary>The improvement over the champion, <see cref="MetricThreshold.MinAbsoluteChange"/>.</summary>
     MinAbsoluteChange,
 
@@ -28,7 +31,7 @@ public sealed record MetricCheckResult(MetricCheckKind Kind, double? Bound, bool
 /// <param name="GreaterIsBetter">The direction used.</param>
 /// <param name="CandidateValue">The candidate's value; null when missing.</param>
 /// <param name="ChampionValue">The champion's value; null when there is no champion or it lacks the metric.</param>
-/// <param name="Checks">Each configured check, in the order threshold, absolute, relative (or one <see cref="MetricCheckKind.Present"/> check when the candidate lacks the metric).</param>
+/// <param name="Checks">Each configured check, in the order threshold, opposite bound, absolute, relative (or one <see cref="MetricCheckKind.Present"/> check when the candidate lacks the metric).</param>
 public sealed record MetricThresholdResult(
     string Metric,
     bool GreaterIsBetter,

@@ -92,6 +92,11 @@ public static partial class MetricGate
             checks.Add(CheckThreshold(metric, value, bound, greater));
         }
 
+        if (threshold.OppositeBound is { } opposite)
+        {
+            checks.Add(CheckOpposite(metric, value, opposite, greater));
+        }
+
         if (threshold.MinAbsoluteChange is { } absolute)
         {
             checks.Add(CheckChange(MetricCheckKind.MinAbsoluteChange, metric, value, champion, championValue, absolute, greater));
@@ -117,6 +122,22 @@ public static partial class MetricGate
             ? $"Metric {metric} = {Format.Number(value)} meets threshold {Direction(greater)} {Format.Number(bound)}."
             : $"Metric {metric} value threshold check failed: candidate model {metric} = {Format.Number(value)}, {metric} threshold = {Format.Number(bound)} ({(greater ? "higher" : "lower")} is better).";
         return new(MetricCheckKind.Threshold, bound, passed, reason);
+    }
+
+    // A ceiling on a score or a floor on a loss: a plain bound, the comparison reversed.
+    private static MetricCheckResult CheckOpposite(string metric, double value, double bound, bool greater)
+    {
+        var comparison = Direction(!greater);
+        if (double.IsNaN(value))
+        {
+            return new(MetricCheckKind.OppositeBound, bound, false, $"Metric validation failed: metric {metric} was missing from the candidate model's metrics or undefined.");
+        }
+
+        var passed = greater ? Exact.AtLeast(bound, value) : Exact.AtLeast(value, bound);
+        var reason = passed
+            ? $"Metric {metric} = {Format.Number(value)} is within {comparison} {Format.Number(bound)}."
+            : $"Metric {metric} = {Format.Number(value)} is {(greater ? "above its ceiling" : "below its floor")} {Format.Number(bound)}.";
+        return new(MetricCheckKind.OppositeBound, bound, passed, reason);
     }
 
     private static string Direction(bool greater) => greater ? ">=" : "<=";

@@ -13,13 +13,15 @@ public sealed record MetricGateResult(IReadOnlyList<MetricThresholdResult> Resul
         var checks = new List<GateCheck>();
         foreach (var result in Results)
         {
-            var comparison = result.GreaterIsBetter ? ">=" : "<=";
             foreach (var check in result.Checks)
             {
+                // The opposite bound is a ceiling on a score or a floor on a loss: reversed comparison.
+                var greater = result.GreaterIsBetter ^ (check.Kind == MetricCheckKind.OppositeBound);
+                var comparison = greater ? ">=" : "<=";
                 checks.Add(new GateCheck(
                     GateNames.Metric,
                     result.Metric,
-                    CheckName(check.Kind),
+                    check.Kind == MetricCheckKind.OppositeBound ? (result.GreaterIsBetter ? "max" : "min") : CheckName(check.Kind),
                     result.CandidateValue is { } v ? Format.Number(v) : null,
                     check.Bound is { } b ? $"{comparison} {Format.Number(b)}" : null,
                     check.Passed ? GateOutcome.Passed : GateOutcome.Failed,

@@ -6,7 +6,9 @@ namespace Keel.Core.Validation.Gates;
 /// <summary>
 /// A validation threshold for one metric, with MLflow's <c>MetricThreshold</c> semantics
 /// (mlflow/models/evaluation/validation.py): an absolute bound, and optional minimum changes
-/// against the current champion. At least one of the three bounds must be set.
+/// against the current champion. At least one of the bounds must be set. This is the one threshold
+/// type: <c>keel validate</c>, the pipeline file's <c>thresholds:</c> and a model's
+/// <c>performance_thresholds</c> all become these.
 /// </summary>
 /// <param name="Metric">The metric name, as logged (e.g. <c>accuracy_score</c>).</param>
 public sealed record MetricThreshold(string Metric)
@@ -17,6 +19,14 @@ public sealed record MetricThreshold(string Metric)
     /// </summary>
     /// <value>Null: no absolute bound.</value>
     public double? Threshold { get; init; }
+
+    /// <summary>
+    /// A bound on the other side — a ceiling on a score, a floor on a loss (e.g. an accuracy of at
+    /// most 0.999, which catches a leaked target) — checked as a plain bound. Keel's addition:
+    /// MLflow's <c>MetricThreshold</c> has none. Ties pass.
+    /// </summary>
+    /// <value>Null: no opposite bound.</value>
+    public double? OppositeBound { get; init; }
 
     /// <summary>
     /// The minimum improvement over the champion, in metric units; positive. Greater is better:
@@ -71,7 +81,7 @@ public sealed record MetricThreshold(string Metric)
             return problems;
         }
 
-        if (Threshold is null && MinAbsoluteChange is null && MinRelativeChange is null)
+        if (Threshold is null && OppositeBound is null && MinAbsoluteChange is null && MinRelativeChange is null)
         {
             problems.Add($"Threshold for metric '{Metric}': no threshold was specified (set threshold, min_absolute_change or min_relative_change).");
         }
@@ -79,6 +89,11 @@ public sealed record MetricThreshold(string Metric)
         if (Threshold is { } t && !double.IsFinite(t))
         {
             problems.Add($"Threshold for metric '{Metric}': threshold must be a finite number.");
+        }
+
+        if (OppositeBound is { } o && !double.IsFinite(o))
+        {
+            problems.Add($"Threshold for metric '{Metric}': the opposite bound must be a finite number.");
         }
 
         if (MinAbsoluteChange is { } abs && !(abs > 0 && double.IsFinite(abs)))

@@ -213,4 +213,30 @@ public class MetricGateTests
         Assert.All(checks, c => Assert.Equal("0.3", c.Value));
         Assert.All(checks, c => Assert.Equal(GateOutcome.Passed, c.Outcome));
     }
+
+    [Theory]
+    [InlineData(0.9995, 0.999, true, false)]  // a score above its ceiling (a leaked target)
+    [InlineData(0.999, 0.999, true, true)]    // ties pass
+    [InlineData(0.9, 0.999, true, true)]
+    [InlineData(0.01, 0.05, false, false)]    // a loss below its floor
+    [InlineData(0.2, 0.05, false, true)]
+    public void OppositeBound_IsAPlainBoundOnTheOtherSide(double value, double bound, bool greater, bool passes)
+    {
+        var result = One(value, null, new MetricThreshold("m") { OppositeBound = bound, GreaterIsBetter = greater }, hasChampion: false);
+
+        Assert.Equal(passes, result.Passed);
+        var check = Assert.Single(result.Checks);
+        Assert.Equal(MetricCheckKind.OppositeBound, check.Kind);
+        var row = Assert.Single(new MetricGateResult([result]).ToChecks());
+        Assert.Equal(greater ? "max" : "min", row.Check);
+        Assert.StartsWith(greater ? "<= " : ">= ", row.Bound);
+    }
+
+    [Fact]
+    public void PerClassAndMacroScores_HaveAKnownDirection()
+    {
+        Assert.True(MetricDirections.TryGetGreaterIsBetter("macro_f1", out var macro) && macro);
+        Assert.True(MetricDirections.TryGetGreaterIsBetter("f1_class_setosa", out var perClass) && perClass);
+        Assert.False(MetricDirections.TryGetGreaterIsBetter("f1_class_", out _));
+    }
 }
