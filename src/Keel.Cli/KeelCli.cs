@@ -30,6 +30,7 @@ public static class KeelCli
         root.Subcommands.Add(Validate.ValidateCommand.Create(globals));
         root.Subcommands.Add(Serving.ServingCommand.Create(globals));
         root.Subcommands.Add(Predictions.PredictionsCommand.Create(globals));
+        root.Subcommands.Add(Deploy.DeployCommand.Create(globals));
         root.Subcommands.Add(Admin.AdminCommand.Create(globals));
         return root;
     }

@@ -3,6 +3,7 @@ using Keel.Core.Registry;
 using Keel.Core.Tracking;
 using Keel.Core.Validation;
 using Keel.Server.Artifacts;
+using Keel.Server.Deployments;
 using Keel.Server.Infrastructure;
 using Keel.Server.Registry;
 using Keel.Server.Serving;
@@ -44,6 +45,7 @@ public static class KeelServerApp
         builder.Services.AddSingleton(builder.Configuration.GetSection(SqliteStoreOptions.Section).Get<SqliteStoreOptions>() ?? new SqliteStoreOptions());
         builder.Services.AddServing(builder.Configuration["Keel:Serving:CacheFolder"] ?? ServingCache.DefaultParent);
         builder.Services.AddPredictionLog(builder.Configuration.GetSection(PredictionLogOptions.Section));
+        builder.Services.AddKeelDeployments();
 
         var app = builder.Build();
 
@@ -58,6 +60,7 @@ public static class KeelServerApp
         app.MapArtifactsApi();
         app.MapRegistryApi();
         app.MapKeelRegistryApi();
+        app.MapDeploymentsApi();
         app.MapServingApi();
         app.MapServingMetrics();
         app.MapPredictionLogApi();

@@ -1,4 +1,5 @@
 using Keel.Core.Artifacts;
+using Keel.Core.Deployments;
 using Keel.Core.Errors;
 using Keel.Core.Predictions;
 using Keel.Core.Registry;
@@ -49,6 +50,7 @@ public static class StorageServiceCollectionExtensions
                 services.TryAddSingleton<IRegistryStore>(sp => new SqliteRegistryStore(sp.GetRequiredService<SqliteTrackingStore>()));
                 services.TryAddSingleton<IPredictionStore>(sp => new SqlitePredictionStore(sp.GetRequiredService<SqliteTrackingStore>()));
                 services.TryAddSingleton<IServedModelStore>(sp => new SqliteServedModelStore(sp.GetRequiredService<SqliteTrackingStore>()));
+                services.TryAddSingleton<IDeploymentStore>(sp => new SqliteDeploymentStore(sp.GetRequiredService<SqliteTrackingStore>()));
                 break;
             default:
                 throw new KeelException(ErrorCode.InvalidParameterValue, $"Unsupported backend store URI scheme '{backend.Scheme}'. Use sqlite:///path/to/keel.db.");

@@ -78,6 +78,11 @@ internal sealed class CliStore : IAsyncDisposable
     public TrainBackend Backend() =>
         new(Location.Uri, Tracking, Registry, Artifacts, _client is null ? null : _client.LogModelAsync);
 
+    /// <summary>The deployment commands: the server's API, or the deployment service over the local store.</summary>
+    public Deploy.IDeploymentCommands Deployments() => _client is not null
+        ? new Deploy.ClientDeploymentCommands(_client)
+        : new Deploy.LocalDeploymentCommands(new Core.Deployments.DeploymentService(new SqliteDeploymentStore(_local!), Registry, new Core.Deployments.RegistryPromotionGuard(), TimeProvider.System, _local!.Limits));
+
     /// <summary>One page of a model's prediction log.</summary>
     public Task<PagedResult<LoggedPrediction>> SearchPredictionsAsync(PredictionQuery query, CancellationToken cancellationToken) =>
         _client is not null

@@ -1,7 +1,12 @@
 namespace Keel.Core.Errors;
 
 /// <summary>The one table from <see cref="ErrorCode"/> to wire names and HTTP statuses.</summary>
-/// <remarks>Statuses follow MLflow's <c>ERROR_CODE_TO_HTTP_STATUS</c> (mlflow/exceptions.py).</remarks>
+/// <remarks>
+/// Statuses follow MLflow's <c>ERROR_CODE_TO_HTTP_STATUS</c> (mlflow/exceptions.py), except
+/// INVALID_STATE: MLflow answers 500, Keel 400, since Keel raises it for a request the resource's
+/// state refuses (a deployment transition that is not allowed now), which the caller must resolve,
+/// and otherwise only at start-up (a damaged or foreign database), never for a request.
+/// </remarks>
 public static class ErrorCodes
 {
     /// <summary>The MLflow wire name, e.g. <c>INVALID_PARAMETER_VALUE</c>.</summary>
@@ -44,7 +49,7 @@ public static class ErrorCodes
     public static int ToHttpStatus(this ErrorCode code) => code switch
     {
         ErrorCode.BadRequest or ErrorCode.InvalidParameterValue or ErrorCode.MalformedRequest
-            or ErrorCode.ResourceAlreadyExists => 400,
+            or ErrorCode.ResourceAlreadyExists or ErrorCode.InvalidState => 400,
         ErrorCode.Unauthenticated => 401,
         ErrorCode.PermissionDenied => 403,
         ErrorCode.ResourceDoesNotExist or ErrorCode.EndpointNotFound => 404,

@@ -104,6 +104,23 @@ public static class HostileInputCases
         Post("keel/registry/rollback: text/plain", Keel + "registry/rollback", """{"name": "{model}", "stage": "Staging"}""", 400, Invalid, "Content-Type", "text/plain");
         Post("keel/registry/rollback: lone surrogate in comment", Keel + "registry/rollback", $$"""{"name": "{model}", "stage": "Staging", "comment": "{{Lone}}"}""", 400, Invalid, "'comment' is not valid Unicode");
 
+        // Keel's deployments.
+        const string Deploy = Keel + "deployments/";
+        Post("keel/deployments/create: lone surrogate in spec name", Deploy + "create", $$$"""{"spec": {"name": "d{{{Lone}}}", "model": "{model}", "version": "1", "steps": [{"set_weight": 5}]}}""", 400, Invalid, "'spec.name' is not valid Unicode");
+        Post("keel/deployments/create: weight over 100", Deploy + "create", """{"spec": {"name": "hostile-weight", "model": "{model}", "version": "1", "steps": [{"set_weight": 101}]}}""", 400, Invalid, "a weight is a percentage from 0 to 100");
+        Post("keel/deployments/create: text/plain", Deploy + "create", """{"spec": {"name": "plain", "model": "{model}", "version": "1"}}""", 400, Invalid, "Content-Type", "text/plain");
+        Post("keel/deployments/create: comment over the limit", Deploy + "create", $$$"""{"spec": {"name": "long-comment", "model": "{model}", "version": "1", "steps": [{"set_weight": 5}]}, "comment": "{{{Long(5001)}}}"}""", 400, Invalid, "Keel:Limits:MaxCommentLength");
+        Post("keel/deployments/apply: unusable name", Deploy + "apply", """{"spec": {"name": "a/b", "model": "{model}", "version": "1", "steps": [{"set_weight": 5}]}}""", 400, Invalid, "Invalid serving name");
+        Post("keel/deployments/apply: NaN threshold", Deploy + "apply", """{"spec": {"name": "nan", "model": "{model}", "version": "1", "steps": [{"set_weight": 5}], "gates": {"error_rate": {"max_increase": "NaN"}}}}""", 400, Invalid, "gates.error_rate.max_increase");
+        Post("keel/deployments/apply: form body", Deploy + "apply", "spec=1", 400, Invalid, "Content-Type", "application/x-www-form-urlencoded");
+        Post("keel/deployments/apply: user header over the limit", Deploy + "apply", """{"spec": {"name": "long-user", "model": "{model}", "version": "1", "steps": [{"set_weight": 5}]}}""", 400, Invalid, "Keel:Limits:MaxUserIdLength", user: Long(257));
+        Post("keel/deployments/promote: lone surrogate in name", Deploy + "promote", $$"""{"name": "d{{Lone}}"}""", 400, Invalid, "'name' is not valid Unicode");
+        Post("keel/deployments/promote: no content type", Deploy + "promote", """{"name": "d"}""", 400, Invalid, "Content-Type", null);
+        Post("keel/deployments/pause: CR LF in name", Deploy + "pause", """{"name": "a\r\nb"}""", 400, Invalid, "control characters");
+        Post("keel/deployments/resume: text/plain", Deploy + "resume", """{"name": "d"}""", 400, Invalid, "Content-Type", "text/plain");
+        Post("keel/deployments/rollback: evidence not an object", Deploy + "rollback", """{"name": "{model}-hostile", "evidence": [1, 2]}""", 400, Invalid, "'evidence' must be a JSON object");
+        Post("keel/deployments/rollback: lone surrogate in comment", Deploy + "rollback", $$"""{"name": "d", "comment": "{{Lone}}"}""", 400, Invalid, "'comment' is not valid Unicode");
+
         // Keel's serving admin and prediction log, on both hosts where served.
         Post("keel/serving/models: serving name '..'", Keel + "serving/models", """{"name": "..", "model_uri": "models:/{model}/1"}""", 400, Invalid, "Invalid serving name");
         Post("keel/serving/models: lone surrogate in name", Keel + "serving/models", $$"""{"name": "s{{Lone}}", "model_uri": "models:/{model}/1"}""", 400, Invalid, "'name' is not valid Unicode");

@@ -1,0 +1,71 @@
+using Keel.Cli.Infrastructure;
+using Keel.Cli.Tests.Infrastructure;
+using Keel.Core.Registry;
+using Keel.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+
+namespace Keel.Cli.Tests.Cli;
+
+/// <summary><c>keel deploy</c> on a local store (the one store rule): the same service and rules as the server.</summary>
+public sealed class DeployLocalStoreTests : IAsyncLifetime
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("keel-deploy-local-").FullName;
+
+    private string Database => Path.Combine(_folder, "keel.db");
+
+    public async ValueTask InitializeAsync()
+    {
+        await using var database = new SqliteTrackingStore(Database, Path.Combine(_folder, "artifacts"), TimeProvider.System);
+        var registry = new SqliteRegistryStore(database);
+        await registry.CreateRegisteredModelAsync("credit-risk", null, null, new Actor("seed"));
+        for (var i = 0; i < 2; i++)
+        {
+            await registry.CreateModelVersionAsync(new CreateModelVersionCommand("credit-risk", $"mlflow-artifacts:/m/{i}", null, null, null, null, null), new Actor("seed"));
+        }
+
+        await registry.SetModelVersionTagAsync("credit-risk", "2", new ModelVersionTag("keel.validation.status", "failed: 1 of 3 checks"), new Actor("seed"));
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+        return ValueTask.CompletedTask;
+    }
+
+    private Task<CliResult> Keel(params string[] args) =>
+        CliRun.RunAsync([.. args, "--tracking-uri", "sqlite:///" + Database], new Dictionary<string, string> { ["KEEL_USER"] = "local-user" });
+
+    private string Spec(string version)
+    {
+        var path = Path.Combine(_folder, $"spec-{version}.yaml");
+        File.WriteAllText(path, $"name: local\nmodel: credit-risk\nversion: {version}\nstrategy: blue_green\nstage: Production\n");
+        return path;
+    }
+
+    [Fact]
+    public async Task ApplyAndPromote_OnALocalStore_MeetTheGuard_AndSurviveBetweenCommands()
+    {
+        var created = await Keel("deploy", "apply", Spec("1"), "--json");
+        Assert.True(created.ExitCode == 0, created.ToString());
+        CliRun.AssertOnlyStoreLine(created);
+        Assert.Equal("created", created.Json().GetProperty("change").GetString());
+
+        Assert.Equal(0, (await Keel("deploy", "apply", Spec("2"))).ExitCode);
+        var refused = await Keel("deploy", "promote", "local");
+        CliRun.AssertOneLineError(refused, ExitCodes.Failure, "failed its validation gates");
+
+        var forced = await Keel("deploy", "promote", "local", "--force", "--reason", "approved by risk", "--json");
+        Assert.True(forced.ExitCode == 0, forced.ToString());
+        Assert.Equal(("promoted", "2"), (forced.Json().GetProperty("state").GetString(), forced.Json().GetProperty("stable_version").GetString()));
+
+        await using var database = new SqliteTrackingStore(Database, Path.Combine(_folder, "artifacts"), TimeProvider.System);
+        var registry = new SqliteRegistryStore(database);
+        Assert.Equal("2", (await registry.GetModelVersionByAliasAsync("credit-risk", "production")).Version);
+        Assert.Equal(["2"], (await registry.GetLatestVersionsAsync("credit-risk", ["Production"])).Select(v => v.Version));
+        var trail = (await registry.ListEventsAsync(new RegistryEventQuery("credit-risk"))).Items;
+        var promoted = Assert.Single(trail, e => e.Kind == "deployment_promoted");
+        Assert.Equal("local-user", promoted.User);
+        Assert.Contains("[forced past failed gates", promoted.Comment, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,119 @@
+using Keel.Core.Deployments;
+using Keel.Core.Errors;
+
+namespace Keel.Core.Tests.Deployments;
+
+public sealed class DeploymentSpecValidatorTests
+{
+    private static DeploymentSpec Valid => DeploymentSamples.Canary("2");
+
+    public static TheoryData<string, DeploymentSpec, string> Refused() => new()
+    {
+        { "missing name", Valid with { Name = null }, "'name'" },
+        { "name with a slash", Valid with { Name = "a/b" }, "Invalid serving name" },
+        { "missing model", Valid with { Model = null }, "'model'" },
+        { "version not a number", Valid with { Version = "latest" }, "positive whole number" },
+        { "version 0", Valid with { Version = "0" }, "positive whole number" },
+        { "unknown strategy", Valid with { Strategy = "big_bang" }, "use one of blue_green, canary, rolling, shadow" },
+        { "bad alias", Valid with { Alias = "v1" }, "alias" },
+        { "archived stage", Valid with { Stage = "Archived" }, "Staging or Production" },
+        { "weight over 100", Valid with { Steps = [new DeploymentStep { SetWeight = 101 }] }, "0 to 100" },
+        { "negative weight", Valid with { Steps = [new DeploymentStep { SetWeight = -1 }] }, "0 to 100" },
+        { "step with two actions", Valid with { Steps = [new DeploymentStep { SetWeight = 5, Pause = new PauseStep() }] }, "exactly one of" },
+        { "empty step", Valid with { Steps = [new DeploymentStep()] }, "exactly one of" },
+        { "canary without a weight", Valid with { Steps = [new DeploymentStep { Pause = new PauseStep() }] }, "at least one 'set_weight'" },
+        { "bad duration", Valid with { Steps = [new DeploymentStep { SetWeight = 5 }, new DeploymentStep { Pause = new PauseStep { Duration = "5 minutes" } }] }, "pause.duration" },
+        { "pause over 7 days", Valid with { Steps = [new DeploymentStep { SetWeight = 5 }, new DeploymentStep { Pause = new PauseStep { Duration = "8d" } }] }, "at most 7d" },
+        { "min requests 0", Valid with { Steps = [new DeploymentStep { SetWeight = 5 }, new DeploymentStep { Pause = new PauseStep { MinRequests = 0 } }] }, "min_requests" },
+        { "analysis without gates", Valid with { Gates = null }, "needs gates" },
+        { "analysis of an unknown gate", Valid with { Steps = [new DeploymentStep { SetWeight = 5 }, new DeploymentStep { Analysis = new AnalysisStep { Gates = ["vibes"] } }] }, "Unknown gate 'vibes'" },
+        { "analysis of an unset gate", Valid with { Steps = [new DeploymentStep { SetWeight = 5 }, new DeploymentStep { Analysis = new AnalysisStep { Gates = ["feedback"] } }] }, "not configured" },
+        { "blue-green with a weight step", Valid with { Strategy = "blue_green" }, "switches traffic when it is promoted" },
+        { "shadow with a candidate weight", Valid with { Strategy = "shadow", Steps = [], Traffic = new TrafficPolicy { CandidateWeight = 10 } }, "candidate_weight' is for canary" },
+        { "shadow share over 1", Valid with { Strategy = "shadow", Steps = [], Traffic = new TrafficPolicy { ShadowShare = 1.5 } }, "shadow_share" },
+        { "shadow share on a canary", Valid with { Traffic = new TrafficPolicy { ShadowShare = 0.5 } }, "for shadow rollouts" },
+        { "rolling with steps", Valid with { Strategy = "rolling", Steps = [new DeploymentStep { Pause = new PauseStep() }] }, "rolling rollouts have no steps" },
+        { "routing key with both", Valid with { Traffic = new TrafficPolicy { RoutingKey = new RoutingKey { Header = "X-Id", Column = "id" } } }, "exactly one of 'header' and 'column'" },
+        { "routing key header with a space", Valid with { Traffic = new TrafficPolicy { RoutingKey = new RoutingKey { Header = "X Id" } } }, "Invalid header name" },
+        { "routing key on blue-green", Valid with { Strategy = "blue_green", Steps = [], Traffic = new TrafficPolicy { RoutingKey = new RoutingKey { Column = "id" } } }, "routing_key' is for canary" },
+        { "error rate over 1", Valid with { Gates = new DeploymentGates { ErrorRate = new ErrorRateGate { MaxIncrease = 2 } } }, "max_increase" },
+        { "error rate without a threshold", Valid with { Gates = new DeploymentGates { ErrorRate = new ErrorRateGate() } }, "Missing value for 'gates.error_rate.max_increase'" },
+        { "latency ratio under 1", Valid with { Gates = new DeploymentGates { LatencyP99 = new LatencyGate { MaxRatio = 0.5 } } }, "at least 1" },
+        { "psi with alpha", Valid with { Gates = new DeploymentGates { PredictionShift = new DistributionGate { Max = 0.2, Alpha = 0.05 } } }, "PSI takes 'max'" },
+        { "ks without alpha", Valid with { Gates = new DeploymentGates { PredictionShift = new DistributionGate { Method = "ks" } } }, "gates.prediction_shift.alpha" },
+        { "chi-square on input drift", Valid with { Gates = new DeploymentGates { InputDrift = new DistributionGate { Method = "chi_square", Alpha = 0.05 } } }, "use one of psi, ks" },
+        { "feedback unknown metric", Valid with { Gates = new DeploymentGates { Feedback = new FeedbackGate { Metric = "vibes" } } }, "gates.feedback.metric" },
+        { "feedback alpha 0", Valid with { Gates = new DeploymentGates { Feedback = new FeedbackGate { Metric = "accuracy", Alpha = 0 } } }, "gates.feedback.alpha" },
+        { "feedback min count 0", Valid with { Gates = new DeploymentGates { Feedback = new FeedbackGate { Metric = "accuracy", MinCount = 0 } } }, "min_count" },
+        { "NaN threshold", Valid with { Gates = new DeploymentGates { ErrorRate = new ErrorRateGate { MaxIncrease = double.NaN } } }, "max_increase" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Refused))]
+    public void Normalize_RefusesABadSpec_SayingWhere(string why, DeploymentSpec spec, string mentions)
+    {
+        var e = Assert.Throws<KeelException>(() => DeploymentSpecValidator.Normalize(spec));
+        Assert.Equal(ErrorCode.InvalidParameterValue, e.Code);
+        Assert.True(e.Message.Contains(mentions, StringComparison.Ordinal), $"{why}: {e.Message}");
+    }
+
+    [Fact]
+    public void Normalize_ReportsEveryProblemTogether()
+    {
+        var e = Assert.Throws<KeelException>(() => DeploymentSpecValidator.Normalize(Valid with { Version = "x", Strategy = "nope", Alias = "v1" }));
+        Assert.Contains("3 problems", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Normalize_FillsDefaults_AndCanonicalisesSpellings()
+    {
+        var spec = DeploymentSpecValidator.Normalize(new DeploymentSpec
+        {
+            Name = "s",
+            Model = "m",
+            Version = "007",
+            Strategy = "Blue-Green",
+            Stage = "production",
+        });
+        Assert.Equal("blue_green", spec.Strategy);
+        Assert.Equal("7", spec.Version);
+        Assert.Equal("production", spec.Alias);
+        Assert.Equal("Production", spec.Stage);
+        Assert.Equal(0, spec.Traffic!.CandidateWeight);
+        Assert.Empty(spec.Steps!);
+        Assert.Equal(DeploymentSpecValidator.DefaultMinRequests, spec.Gates!.MinRequests);
+    }
+
+    [Fact]
+    public void Normalize_ShadowGetsAFullCopyShareByDefault_AndFeedbackDefaults()
+    {
+        var spec = DeploymentSpecValidator.Normalize(Valid with
+        {
+            Strategy = "shadow",
+            Steps = [new DeploymentStep { Pause = new PauseStep { Duration = "1h", MinRequests = 1000 } }, new DeploymentStep { Analysis = new AnalysisStep { Gates = ["feedback"] } }],
+            Gates = new DeploymentGates { Feedback = new FeedbackGate { Metric = "auc" } },
+        });
+        Assert.Equal(1.0, spec.Traffic!.ShadowShare);
+        Assert.Equal(200, spec.Gates!.Feedback!.MinCount);
+        Assert.Equal(0.05, spec.Gates.Feedback.Alpha);
+    }
+
+    [Theory]
+    [InlineData("250ms", 250)]
+    [InlineData("30s", 30_000)]
+    [InlineData("10m", 600_000)]
+    [InlineData("2h", 7_200_000)]
+    [InlineData("1d", 86_400_000)]
+    public void ParseDuration_ReadsANumberAndAUnit(string text, long milliseconds) =>
+        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), DeploymentSpecValidator.ParseDuration(text));
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("10")]
+    [InlineData("m")]
+    [InlineData("1.5h")]
+    [InlineData("-5m")]
+    [InlineData("5 m")]
+    [InlineData("9999999999s")]
+    public void ParseDuration_RefusesAnythingElse(string text) => Assert.Null(DeploymentSpecValidator.ParseDuration(text));
+}
