@@ -4,7 +4,7 @@ namespace Keel.Core.Deployments;
 
 /// <summary>
 /// The analysis thresholds. Validated when a spec is applied; an <c>analysis</c> step evaluates
-/// them on the candidate's window against the stable version's (docs/adr/0004-deployments.md).
+/// them on the candidate's window against the stable version's (docs/adr/0005-deployments.md).
 /// </summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record DeploymentGates

@@ -1,6 +1,6 @@
 namespace Keel.Core.Deployments;
 
-/// <summary>Where a deployment is in its life. See docs/adr/0004-deployments.md for the state machine.</summary>
+/// <summary>Where a deployment is in its life. See docs/adr/0005-deployments.md for the state machine.</summary>
 public enum DeploymentState
 {
     /// <summary>Serving the stable version; no rollout under way.</summary>

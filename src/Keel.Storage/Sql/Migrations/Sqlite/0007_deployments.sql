@@ -1,4 +1,4 @@
--- Keel schema version 7: deployments (docs/adr/0004-deployments.md). A deployment row holds its
+-- Keel schema version 7: deployments (docs/adr/0005-deployments.md). A deployment row holds its
 -- normalised spec as JSON and where its rollout stands; revision is the optimistic-concurrency
 -- token every update checks. deployment_events is each deployment's history (the registry's
 -- audit trail gets a 'deployment_*' entry for the same change, in the same transaction).
