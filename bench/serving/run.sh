@@ -69,7 +69,7 @@ wrk_pid=$!
 for v in 1 2 1 2; do
   sleep 4
   $keel models alias flights-bench champion "$v" --tracking-uri "$url" >/dev/null
-  curl -sf -X POST "$url/api/2.0/keel/serving/models/flights/reload" >/dev/null
+  curl -sf -X POST -H "Content-Type: application/json" -d "{}" "$url/api/2.0/keel/serving/models/flights/reload" >/dev/null
 done
 wait "$wrk_pid"
 python3 bench/serving/summarize.py "keel single-row during 4 hot swaps" 1 < "$work/swap.txt"
