@@ -1,3 +1,4 @@
+using Keel.Core.Artifacts;
 using Keel.Core.Errors;
 using Keel.Core.Tracking;
 
@@ -97,26 +98,8 @@ public sealed partial class KeelClient
         var proxyRoot = RunArtifactsProxyPath(run.Info);
         var prefix = (artifactPath ?? string.Empty).Trim('/');
         var uploaded = new List<string>();
-
-        if (File.Exists(localPath))
+        foreach (var (file, target) in LocalUploadPlan.Of(localPath, prefix))
         {
-            var target = Join(prefix, Path.GetFileName(localPath));
-            await UploadFileAsync(proxyRoot, target, localPath, cancellationToken).ConfigureAwait(false);
-            uploaded.Add(target);
-            return uploaded;
-        }
-
-        if (!Directory.Exists(localPath))
-        {
-            throw new FileNotFoundException($"No file or directory '{localPath}'.", localPath);
-        }
-
-        var files = Directory.GetFiles(localPath, "*", SearchOption.AllDirectories);
-        Array.Sort(files, StringComparer.Ordinal);
-        foreach (var file in files)
-        {
-            var relative = Path.GetRelativePath(localPath, file).Replace(Path.DirectorySeparatorChar, '/');
-            var target = Join(prefix, relative);
             await UploadFileAsync(proxyRoot, target, file, cancellationToken).ConfigureAwait(false);
             uploaded.Add(target);
         }
@@ -169,6 +152,4 @@ public sealed partial class KeelClient
 
         return full;
     }
-
-    private static string Join(string prefix, string path) => prefix.Length == 0 ? path : prefix + "/" + path;
 }

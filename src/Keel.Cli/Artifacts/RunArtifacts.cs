@@ -67,26 +67,9 @@ internal sealed class RunArtifacts(IArtifactStore store, string root)
     /// <summary>Uploads a file to <c>artifactPath/&lt;name&gt;</c>, or a folder's contents below <c>artifactPath/</c>; returns the paths written.</summary>
     public async Task<IReadOnlyList<string>> UploadAsync(string localPath, string? artifactPath, CancellationToken cancellationToken)
     {
-        var prefix = ArtifactPath.Normalize(artifactPath);
         var uploaded = new List<string>();
-        if (File.Exists(localPath))
+        foreach (var (file, target) in LocalUploadPlan.Of(localPath, ArtifactPath.Normalize(artifactPath)))
         {
-            var target = Join(prefix, Path.GetFileName(localPath));
-            await UploadOneAsync(localPath, target, cancellationToken).ConfigureAwait(false);
-            uploaded.Add(target);
-            return uploaded;
-        }
-
-        if (!Directory.Exists(localPath))
-        {
-            throw new FileNotFoundException($"No file or directory '{localPath}'.", localPath);
-        }
-
-        var files = Directory.GetFiles(localPath, "*", SearchOption.AllDirectories);
-        Array.Sort(files, StringComparer.Ordinal);
-        foreach (var file in files)
-        {
-            var target = Join(prefix, Path.GetRelativePath(localPath, file).Replace(Path.DirectorySeparatorChar, '/'));
             await UploadOneAsync(file, target, cancellationToken).ConfigureAwait(false);
             uploaded.Add(target);
         }
