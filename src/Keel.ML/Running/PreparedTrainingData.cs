@@ -26,4 +26,11 @@ public sealed record PreparedTrainingData(
     TabularData Rows,
     int KeptRows,
     DataSplit Split,
-    IReadOnlyDictionary<string, TimeSpan> Timings);
+    IReadOnlyDictionary<string, TimeSpan> Timings)
+{
+    /// <summary>The separate test file, hashed and counted, or null when there is none.</summary>
+    public TestFileInfo? TestFile { get; init; }
+
+    /// <summary>Rows of the training file itself (<see cref="Table"/> also holds a separate test file's rows after them).</summary>
+    public int TrainFileRows { get; init; } = Table.RowCount;
+}

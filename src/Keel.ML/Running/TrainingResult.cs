@@ -10,8 +10,8 @@ namespace Keel.ML.Running;
 /// <summary>The data a run trained on.</summary>
 /// <param name="Path">The data file (full path).</param>
 /// <param name="Digest">SHA-256 of the file's bytes, <c>sha256:&lt;hex&gt;</c>.</param>
-/// <param name="RowCount">Rows in the file.</param>
-/// <param name="RowsWithoutTarget">Rows dropped because the target (or label source) was missing.</param>
+/// <param name="RowCount">Rows in the file (not counting a separate test file's).</param>
+/// <param name="RowsWithoutTarget">Rows dropped because the target (or label source) was missing, in both files.</param>
 /// <param name="Schema">Every column's signature type (the package's <c>data_schema</c>).</param>
 /// <param name="Kinds">Every column's featurisation kind (inferred or overridden).</param>
 public sealed record DatasetInfo(
@@ -20,7 +20,17 @@ public sealed record DatasetInfo(
     int RowCount,
     int RowsWithoutTarget,
     IReadOnlyDictionary<string, ColumnType> Schema,
-    IReadOnlyDictionary<string, ColumnKind> Kinds);
+    IReadOnlyDictionary<string, ColumnKind> Kinds)
+{
+    /// <summary>The separate test file (<c>data.test_path</c>), or null when the test rows were split from <see cref="Path"/>.</summary>
+    public TestFileInfo? TestFile { get; init; }
+}
+
+/// <summary>A separate test file (<c>data.test_path</c>): every row of it is a test row.</summary>
+/// <param name="Path">The file (full path).</param>
+/// <param name="Digest">SHA-256 of the file's bytes, <c>sha256:&lt;hex&gt;</c>.</param>
+/// <param name="RowCount">Rows in the file.</param>
+public sealed record TestFileInfo(string Path, string Digest, int RowCount);
 
 /// <summary>The sizes of the three splits and how they were made.</summary>
 /// <param name="Train">Training rows.</param>

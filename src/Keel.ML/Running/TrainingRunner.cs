@@ -64,10 +64,13 @@ public sealed partial class TrainingRunner
         progress?.Report($"loading {Path.GetFileName(data.Path)}");
         var table = await DataLoader.LoadAsync(data.Path, data.Types, data.Missing, cancellationToken).ConfigureAwait(false);
         var trainFileRows = table.RowCount;
+        TestFileInfo? testFile = null;
         if (data.TestPath is not null)
         {
             progress?.Report($"loading {Path.GetFileName(data.TestPath)} (test)");
             table = await AppendTestFileAsync(table, data.TestPath, data.Missing, cancellationToken).ConfigureAwait(false);
+            var testDigest = await DataDigest.ComputeAsync(data.TestPath, cancellationToken).ConfigureAwait(false);
+            testFile = new TestFileInfo(Path.GetFullPath(data.TestPath), testDigest, table.RowCount - trainFileRows);
         }
 
         Lap(timings, "load", clock);
@@ -84,7 +87,11 @@ public sealed partial class TrainingRunner
             ? DataSplitter.For(rows, pipeline.Split, data.Task == MLTask.Regression ? null : classes)
             : SplitWithTestFile(rows, pipeline, classes, kept.Count(i => i < trainFileRows));
         Lap(timings, "split", clock);
-        return new PreparedTrainingData(pipeline, digest, table, features, label, rows, kept.Length, split, timings);
+        return new PreparedTrainingData(pipeline, digest, table, features, label, rows, kept.Length, split, timings)
+        {
+            TestFile = testFile,
+            TrainFileRows = trainFileRows,
+        };
     }
 
     /// <summary>Trains, evaluates and packages data that <see cref="PrepareAsync"/> prepared for <paramref name="options"/>' pipeline.</summary>
@@ -221,8 +228,11 @@ public sealed partial class TrainingRunner
             Pipeline = pipeline,
             RunId = options.RunId,
             Seed = pipeline.Split.Seed,
-            Data = new DatasetInfo(data.Path, digest, table.RowCount, table.RowCount - prepared.KeptRows, table.Schema(),
-                table.Columns.ToDictionary(c => c.Name, c => c.Kind, StringComparer.Ordinal)),
+            Data = new DatasetInfo(data.Path, digest, prepared.TrainFileRows, table.RowCount - prepared.KeptRows, table.Schema(),
+                table.Columns.ToDictionary(c => c.Name, c => c.Kind, StringComparer.Ordinal))
+            {
+                TestFile = prepared.TestFile,
+            },
             Splits = new SplitSizes(split.Train.Length, split.Validation.Length, split.Test.Length, SplitMethod(pipeline.Split, data.Task)),
             Trainer = model.Trainer,
             Hyperparameters = model.Parameters,

@@ -66,7 +66,7 @@ public static class TrainTracking
             new(KeelTags.DataDigest, result.Data.Digest),
         };
         await LogChunkedAsync(store, runId, metrics, parameters, tags, cancellationToken).ConfigureAwait(false);
-        await store.LogInputsAsync(runId, [Dataset(result)], cancellationToken).ConfigureAwait(false);
+        await store.LogInputsAsync(runId, Datasets(result), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Uploads the package, plot, confusion matrix, importance and pipeline file (the gate report follows, once the gates ran).</summary>
@@ -205,6 +205,34 @@ public static class TrainTracking
         splits.SelectMany(s => s.Value.Where(m => double.IsFinite(m.Value)).Select(m => new Metric($"{Prefix(s.Key)}_{m.Key}", m.Value, timestamp, 0)))
             .OrderBy(m => m.Key, StringComparer.Ordinal)
             .ToList();
+
+    /// <summary>
+    /// The run's dataset inputs: the training file (context <c>training</c>) and, with
+    /// <c>data.test_path</c>, the separate test file (context <c>test</c>) with its own digest.
+    /// </summary>
+    public static IReadOnlyList<DatasetInput> Datasets(TrainingResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (result.Data.TestFile is not { } test)
+        {
+            return [Dataset(result)];
+        }
+
+        var profile = new Dictionary<string, object>
+        {
+            ["num_rows"] = test.RowCount,
+            ["num_elements"] = test.RowCount * result.Data.Schema.Count,
+            ["sha256"] = test.Digest,
+        };
+        var dataset = new Dataset(
+            Path.GetFileNameWithoutExtension(test.Path),
+            ShortDigest(test.Digest),
+            "local",
+            JsonSerializer.Serialize(new Dictionary<string, string> { ["uri"] = new Uri(test.Path).AbsoluteUri }),
+            Dataset(result).Dataset.Schema,
+            JsonSerializer.Serialize(profile));
+        return [Dataset(result), new DatasetInput([new InputTag(MlflowTags.DatasetContext, "test")], dataset)];
+    }
 
     /// <summary>The training data as an MLflow dataset input (context <c>training</c>).</summary>
     public static DatasetInput Dataset(TrainingResult result)

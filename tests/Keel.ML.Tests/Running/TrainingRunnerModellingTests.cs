@@ -157,6 +157,15 @@ public sealed partial class TrainingRunnerModellingTests : IDisposable
         Assert.Equal(100, result.ConfusionMatrix!.Counts.Sum(r => r.Sum()));
         Assert.Equal(lines.Skip(501).Select(l => l.Split(',')[0]), result.TestData!["Status"].Texts);
         Assert.Empty(result.FeatureImportance);
+
+        // Each file is counted and hashed on its own: the digest that names the training data is the training file's.
+        Assert.Equal(500, result.Data.RowCount);
+        Assert.Equal(await DataDigest.ComputeAsync(Path.Combine(directory, "train.csv")), result.Data.Digest);
+        var test = Assert.IsType<TestFileInfo>(result.Data.TestFile);
+        Assert.Equal(100, test.RowCount);
+        Assert.Equal(Path.Combine(directory, "test.csv"), test.Path);
+        Assert.Equal(await DataDigest.ComputeAsync(Path.Combine(directory, "test.csv")), test.Digest);
+        Assert.NotEqual(result.Data.Digest, test.Digest);
     }
 
     [Fact]

@@ -109,6 +109,43 @@ public sealed class WorkflowTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task TrainSession_WithATestFile_LogsBothFilesAsDatasets_EachWithItsOwnDigestAndRows()
+    {
+        var lines = File.ReadAllLines(TestData.PathOf("breast_cancer_wdbc.csv"));
+        var train = Path.Combine(_directory, "train.csv");
+        var test = Path.Combine(_directory, "test.csv");
+        File.WriteAllLines(train, lines.Take(470));
+        File.WriteAllLines(test, [lines[0], .. lines.Skip(470)]);
+        var pipeline = PipelineParser.Parse(
+            """
+            name: wdbc
+            experiment: wdbc
+            data: {path: train.csv, test_path: test.csv, target: target, task: binary, drop: [diagnosis]}
+            trainer: {name: SdcaLogisticRegression}
+            importance: false
+            """,
+            Path.Combine(_directory, "pipeline.yaml"));
+        var backend = OpenBackend();
+        await using (backend)
+        {
+            var summary = await new TrainSession(new TrainOptions { Pipeline = pipeline, Register = false }).RunAsync(backend, _ct);
+
+            var inputs = (await backend.Tracking.GetRunAsync(summary.RunId, _ct)).Inputs.DatasetInputs;
+            Assert.Equal(2, inputs.Count);
+            var training = Assert.Single(inputs, i => i.Tags.Any(t => t.Key == MlflowTags.DatasetContext && t.Value == "training"));
+            var testing = Assert.Single(inputs, i => i.Tags.Any(t => t.Key == MlflowTags.DatasetContext && t.Value == "test"));
+            Assert.Equal("train", training.Dataset.Name);
+            Assert.Equal("test", testing.Dataset.Name);
+            Assert.NotEqual(training.Dataset.Digest, testing.Dataset.Digest);
+            Assert.Contains("\"num_rows\":469", training.Dataset.Profile, StringComparison.Ordinal);
+            Assert.Contains("\"num_rows\":100", testing.Dataset.Profile, StringComparison.Ordinal);
+            var testDigest = await Keel.ML.Data.DataDigest.ComputeAsync(test, _ct);
+            Assert.Contains(testDigest, testing.Dataset.Profile, StringComparison.Ordinal);
+            Assert.Equal(training.Dataset.Schema, testing.Dataset.Schema);
+        }
+    }
+
     private TrainBackend OpenBackend()
     {
         var artifacts = Path.Combine(_directory, "artifacts");
