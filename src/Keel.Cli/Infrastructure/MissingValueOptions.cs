@@ -12,7 +12,7 @@ internal sealed class MissingValueOptions
 {
     public Option<string[]?> NaValues { get; } = new("--na-values")
     {
-        Description = "Cells read as missing besides an empty cell, comma separated or repeated, e.g. NA,null; 'pandas' = pandas' default list (NA, None, null, NaN, ...). Overrides the pipeline file's data.na_values.",
+        Description = "Cells read as missing besides an empty cell, comma separated or repeated, e.g. NA,null; 'pandas' = pandas' default list (NA, None, null, NaN, ...). Overrides the pipeline file's data.na_values (train) or the rule the model was trained with (validate).",
         HelpName = "WORD[,WORD...]",
         Arity = ArgumentArity.ZeroOrMore,
     };
@@ -29,6 +29,11 @@ internal sealed class MissingValueOptions
         command.Options.Add(NaValues);
         command.Options.Add(KeepDefaultNa);
     }
+
+    /// <summary>The rule the options give, or null when neither option is given.</summary>
+    /// <exception cref="KeelException">--keep-default-na is not true or false.</exception>
+    public MissingValues? ReadIfGiven(ParseResult parse) =>
+        parse.GetValue(NaValues) is null && parse.GetValue(KeepDefaultNa) is null ? null : Read(parse);
 
     /// <summary>The rule the options give, or <paramref name="fallback"/> (the default rule when null) when neither is given.</summary>
     /// <exception cref="KeelException">--keep-default-na is not true or false.</exception>

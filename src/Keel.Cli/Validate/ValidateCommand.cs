@@ -56,7 +56,7 @@ internal static class ValidateCommand
                     Record = !parse.GetValue(noRecord),
                     Schema = new SchemaOptions { FailOnExtraColumns = parse.GetValue(strict) },
                     Quality = Quality(parse.GetValue(missing), parse.GetValue(outOfRange), parse.GetValue(unseen)),
-                    Missing = naValues.Read(parse),
+                    Missing = naValues.ReadIfGiven(parse),
                     User = settings.GetEnvironmentVariable("KEEL_USER") ?? settings.GetEnvironmentVariable("USER") ?? "keel",
                 };
                 var output = new CliOutput(settings, parse.GetValue(json));

@@ -82,7 +82,7 @@ public static class ModelPackageWriter
         context.MLContext.Model.Save(model.Transformer, model.InputSchema, zip);
         zip.Position = 0;
         await ModelPackage.WriteAsync(directory, metadata, zip, InputExample(model.Features, exampleRows), cancellationToken).ConfigureAwait(false);
-        var descriptor = new TaskDescriptor(model.Task, target, model.Label.Classes, model.Label.Rule);
+        var descriptor = new TaskDescriptor(model.Task, target, model.Label.Classes, model.Label.Rule) { Missing = info.Missing };
         await File.WriteAllTextAsync(Path.Combine(directory, TaskDescriptor.FileName), descriptor.ToJson(), cancellationToken).ConfigureAwait(false);
         if (info.ExportOnnx)
         {

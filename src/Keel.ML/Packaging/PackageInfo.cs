@@ -1,4 +1,5 @@
 using Keel.Core.Models;
+using Keel.Data;
 
 namespace Keel.ML.Packaging;
 
@@ -48,4 +49,8 @@ public sealed class PackageInfo
     /// <summary>Whether to also write <c>model.onnx</c>.</summary>
     /// <value>False.</value>
     public bool ExportOnnx { get; init; }
+
+    /// <summary>The missing-value rule the training data was read with, recorded in <c>keel-ml.json</c> so <c>keel validate</c> reads new data the same way.</summary>
+    /// <value>Null: the default rule (an empty cell only), not recorded.</value>
+    public MissingValues? Missing { get; init; }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Keel.Core.Errors;
+using Keel.Data;
 using Keel.ML.Pipeline;
 
 namespace Keel.ML.Packaging;
@@ -18,6 +19,13 @@ public sealed record TaskDescriptor(MLTask Task, string Target, IReadOnlyList<st
     public const string FileName = "keel-ml.json";
 
     private const int MaxBytes = 1 << 20;
+
+    /// <summary>
+    /// The missing-value rule the training data was read with (<c>missing_values</c>), so that
+    /// <c>keel validate</c> reads new data as training read its data unless told otherwise.
+    /// </summary>
+    /// <value>Null when training used the default rule (an empty cell only) or the package predates the field.</value>
+    public MissingValues? Missing { get; init; }
 
     internal string ToJson()
     {
@@ -39,6 +47,20 @@ public sealed record TaskDescriptor(MLTask Task, string Target, IReadOnlyList<st
                 writer.WriteStartObject("label_rule");
                 writer.WriteString("column", Rule.Column);
                 writer.WriteNumber("greater_than", Rule.GreaterThan);
+                writer.WriteEndObject();
+            }
+
+            if (Missing is { } missing && (missing.NaValues.Count > 0 || !missing.KeepDefaultNa))
+            {
+                writer.WriteStartObject("missing_values");
+                writer.WriteStartArray("na_values");
+                foreach (var word in missing.NaValues)
+                {
+                    writer.WriteStringValue(word);
+                }
+
+                writer.WriteEndArray();
+                writer.WriteBoolean("keep_default_na", missing.KeepDefaultNa);
                 writer.WriteEndObject();
             }
 
@@ -84,7 +106,14 @@ public sealed record TaskDescriptor(MLTask Task, string Target, IReadOnlyList<st
                 rule = new LabelRule(ruleElement.GetProperty("column").GetString() ?? string.Empty, ruleElement.GetProperty("greater_than").GetDouble());
             }
 
-            return new TaskDescriptor(task.Value, target, classes, rule);
+            MissingValues? missing = null;
+            if (root.TryGetProperty("missing_values", out var missingElement))
+            {
+                var words = missingElement.GetProperty("na_values").EnumerateArray().Select(e => e.GetString() ?? throw new FormatException("missing_values.na_values holds a non-string.")).ToArray();
+                missing = new MissingValues(words, missingElement.GetProperty("keep_default_na").GetBoolean());
+            }
+
+            return new TaskDescriptor(task.Value, target, classes, rule) { Missing = missing };
         }
         catch (Exception error) when (error is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {

@@ -209,6 +209,7 @@ public sealed partial class TrainingRunner
                 PerformanceThresholds = ThresholdMap(pipeline.Thresholds),
                 ExtraHyperparameters = RunParameters(pipeline),
                 ExportOnnx = pipeline.Onnx,
+                Missing = data.Missing,
             },
             test.Table.RowCount > 0 ? test.Table : train.Table,
             cancellationToken).ConfigureAwait(false);

@@ -33,8 +33,8 @@ public sealed class ValidateOptions
     public string User { get; init; } = "keel";
 
     /// <summary>Which cells of the data are missing (<c>--na-values</c>, <c>--keep-default-na</c>).</summary>
-    /// <value>Default: <see cref="MissingValues.Default"/>, an empty cell only.</value>
-    public MissingValues Missing { get; init; } = MissingValues.Default;
+    /// <value>Null: the rule the model's training data was read with (recorded in its <c>keel-ml.json</c>), else the default, an empty cell only.</value>
+    public MissingValues? Missing { get; init; }
 
     /// <summary>The clock naming the stored report.</summary>
     /// <value><see cref="TimeProvider.System"/>.</value>

@@ -90,7 +90,7 @@ public sealed class ValidateSession(IWorkflowProgress? progress = null)
         var signature = contents.Metadata.Signature;
         var truth = PackageEvaluator.TruthColumn(task);
 
-        var table = await LoadDataAsync(request.DataPath, signature, request.Missing, cancellationToken).ConfigureAwait(false);
+        var table = await LoadDataAsync(request.DataPath, signature, request.Missing ?? task.Missing ?? MissingValues.Default, cancellationToken).ConfigureAwait(false);
         var digest = await DataDigest.ComputeAsync(request.DataPath, cancellationToken).ConfigureAwait(false);
 
         var incoming = table.Schema().Where(c => c.Key != truth && c.Key != task.Target).ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);

@@ -146,6 +146,39 @@ public sealed class WorkflowTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task ValidateSession_ReadsTheDataWithTheMissingValueRuleTheModelWasTrainedWith_UnlessToldOtherwise()
+    {
+        // mean_texture holds "NA" in every tenth row: missing under the pipeline's na_values, text under the default rule.
+        var lines = File.ReadAllLines(TestData.PathOf("breast_cancer_wdbc.csv"));
+        var data = Path.Combine(_directory, "na.csv");
+        File.WriteAllLines(data, lines.Select((line, i) => i > 0 && i % 10 == 0 ? string.Join(',', line.Split(',').Select((cell, c) => c == 1 ? "NA" : cell)) : line));
+        var pipeline = PipelineParser.Parse(
+            """
+            name: wdbc
+            experiment: wdbc
+            data: {path: na.csv, target: target, task: binary, drop: [diagnosis], na_values: [NA]}
+            trainer: {name: SdcaLogisticRegression}
+            importance: false
+            registration: {model_name: wdbc-na}
+            """,
+            Path.Combine(_directory, "pipeline.yaml"));
+        var backend = OpenBackend();
+        await using (backend)
+        {
+            var summary = await new TrainSession(new TrainOptions { Pipeline = pipeline }).RunAsync(backend, _ct);
+            Assert.Equal("1", summary.Registration!.Version);
+
+            var asTrained = await new ValidateSession().RunAsync(backend, new ValidateOptions { ModelUri = "models:/wdbc-na/1", DataPath = data, Record = false }, _ct);
+            Assert.True(asTrained.Report.Passed, string.Join("; ", asTrained.Report.Checks.Select(c => c.Reason)));
+
+            var overridden = await new ValidateSession().RunAsync(
+                backend, new ValidateOptions { ModelUri = "models:/wdbc-na/1", DataPath = data, Record = false, Missing = Keel.Data.MissingValues.Default }, _ct);
+            Assert.False(overridden.Report.Passed);
+            Assert.Contains(overridden.Report.Checks, c => c.Gate == GateNames.Schema && c.Subject == "mean_texture" && c.Outcome == GateOutcome.Failed);
+        }
+    }
+
     private TrainBackend OpenBackend()
     {
         var artifacts = Path.Combine(_directory, "artifacts");
