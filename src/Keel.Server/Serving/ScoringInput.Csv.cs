@@ -10,10 +10,12 @@ internal static partial class ScoringInput
 {
     /// <summary>
     /// Parses CSV with a header row through Keel's one table reader (same quoting, header and
-    /// missing-value rule as <c>keel train</c> and <c>keel drift</c>, see <see cref="ScoringOptions.CsvMissing"/>);
-    /// cells of numeric signature columns become numbers when they parse (<see cref="CellParsing"/>), missing cells null.
+    /// missing-value rule as <c>keel train</c> and <c>keel drift</c>: the server's setting
+    /// (<see cref="ScoringOptions.CsvMissing"/>) when given, else <paramref name="modelRule"/>, the rule
+    /// the model was trained with, else an empty cell only); cells of numeric signature columns become
+    /// numbers when they parse (<see cref="CellParsing"/>), missing cells null.
     /// </summary>
-    public static List<IReadOnlyDictionary<string, JsonElement>> ParseCsv(string text, IReadOnlyList<ColumnSpec> inputs, ScoringOptions? limits = null)
+    public static List<IReadOnlyDictionary<string, JsonElement>> ParseCsv(string text, IReadOnlyList<ColumnSpec> inputs, ScoringOptions? limits = null, MissingValues? modelRule = null)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
@@ -23,7 +25,7 @@ internal static partial class ScoringInput
         DataTable table;
         try
         {
-            table = TableReader.ReadCsv(text, new TableReadOptions { AllText = true, Delimiter = ',', Missing = limits?.CsvMissing ?? MissingValues.Default });
+            table = TableReader.ReadCsv(text, new TableReadOptions { AllText = true, Delimiter = ',', Missing = limits?.CsvMissing ?? modelRule ?? MissingValues.Default });
         }
         catch (KeelException ex)
         {

@@ -39,15 +39,20 @@ public sealed class ScoringOptions
     /// separated (e.g. <c>NA,null</c>; <c>pandas</c> = pandas' default list), as in
     /// <c>keel train --na-values</c>: the same rule (Keel.Data's <see cref="MissingValues"/>).
     /// </summary>
-    /// <value>Null: an empty cell only.</value>
+    /// <value>Null: the served model's own rule (the one it was trained with, from its <c>keel-ml.json</c>), else an empty cell only.</value>
     public string? CsvNaValues { get; set; }
 
     /// <summary>Whether an empty <c>text/csv</c> cell is missing (pandas' <c>keep_default_na</c>).</summary>
     /// <value>True.</value>
     public bool CsvKeepDefaultNa { get; set; } = true;
 
-    /// <summary>The missing-value rule for <c>text/csv</c> bodies.</summary>
-    public MissingValues CsvMissing => _csvMissing ??= MissingValues.FromOptions(CsvNaValues is null ? null : [CsvNaValues], CsvKeepDefaultNa ? null : false);
+    /// <summary>
+    /// The missing-value rule the settings give for <c>text/csv</c> bodies; null when neither
+    /// <see cref="CsvNaValues"/> nor <see cref="CsvKeepDefaultNa"/> is set, so each model's own rule applies.
+    /// </summary>
+    public MissingValues? CsvMissing => CsvNaValues is null && CsvKeepDefaultNa
+        ? null
+        : _csvMissing ??= MissingValues.FromOptions(CsvNaValues is null ? null : [CsvNaValues], CsvKeepDefaultNa ? null : false);
 
     private MissingValues? _csvMissing;
 

@@ -81,7 +81,7 @@ internal static class ServingApi
                 rows = ScoringInput.ParseMlflow(body, model.Signature.Inputs, limits: options);
                 break;
             case "text/csv":
-                rows = ScoringInput.ParseCsv(await ReadCsvTextAsync(request).ConfigureAwait(false), model.Signature.Inputs, options);
+                rows = ScoringInput.ParseCsv(await ReadCsvTextAsync(request).ConfigureAwait(false), model.Signature.Inputs, options, model.Scorer.Task.Missing);
                 break;
             default:
                 return (Unsupported(mediaType), 0);

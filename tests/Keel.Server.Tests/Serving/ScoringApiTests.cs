@@ -102,6 +102,36 @@ public sealed class ScoringApiTests(ServingFixture fixture)
     }
 
     [Fact]
+    public async Task Csv_ReadsMissingCellsWithTheRuleTheModelWasTrainedWith()
+    {
+        // The same package, recorded as trained with na_values [NA] (keel-ml.json missing_values).
+        var directory = Path.Combine(fixture.Folder, "na-model");
+        Directory.CreateDirectory(directory);
+        foreach (var file in Directory.GetFiles(fixture.PackageDirectory))
+        {
+            File.Copy(file, Path.Combine(directory, Path.GetFileName(file)), overwrite: true);
+        }
+
+        var descriptor = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(directory, "keel-ml.json")))!.AsObject();
+        descriptor["missing_values"] = new System.Text.Json.Nodes.JsonObject { ["na_values"] = new System.Text.Json.Nodes.JsonArray("NA"), ["keep_default_na"] = true };
+        File.WriteAllText(Path.Combine(directory, "keel-ml.json"), descriptor.ToJsonString());
+        await fixture.Factory.Services.GetRequiredService<ServedModelRegistry>().LoadDirectoryAsync("bc-na", directory, TestContext.Current.CancellationToken);
+
+        var header = string.Join(',', fixture.Columns);
+        var row = string.Join(',', fixture.Rows[0].Select((cell, i) => i == 0 ? "NA" : cell.ToString()));
+        var csv = $"{header}\n{row}\n";
+
+        var asTrained = await fixture.PostAsync("/serving/bc-na/invocations", csv, "text/csv");
+        Assert.Equal(200, asTrained.Status);
+        Assert.Single(asTrained["predictions"].EnumerateArray());
+
+        // The model trained with the default rule reads "NA" as text, which a numeric column refuses.
+        var defaultRule = await fixture.PostAsync(Invocations, csv, "text/csv");
+        Assert.Equal(400, defaultRule.Status);
+        Assert.Contains($"row 0: {fixture.Columns[0]}: expected a number", defaultRule["message"].GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Csv_Empty_Is400()
     {
         var answer = await fixture.PostAsync(Invocations, string.Empty, "text/csv");
