@@ -11,7 +11,7 @@ namespace Keel.Client;
 // Deployments under /api/2.0/keel/deployments. Commands that move a deployment are not replayed
 // after a lost answer: the server would refuse the repeat (INVALID_STATE), hiding that the first
 // attempt went through. Reads and apply (idempotent by design) are.
-public sealed partial class KeelClient
+public sealed partial class KeelClient : IDeploymentOperations
 {
     private const string DeploymentsApi = "api/2.0/keel/deployments/";
 
@@ -95,4 +95,23 @@ public sealed partial class KeelClient
     private sealed record DeploymentsAnswer(IReadOnlyList<Deployment>? Deployments, string? NextPageToken);
 
     private sealed record DeploymentEventsAnswer(IReadOnlyList<DeploymentEvent>? Events, string? NextPageToken);
+
+    // IDeploymentOperations: the same operations under the interface's names, so callers (keel deploy) take a client or a local DeploymentService alike.
+    Task<Deployment> IDeploymentOperations.CreateAsync(DeploymentSpec spec, Actor actor, CancellationToken cancellationToken) => CreateDeploymentAsync(spec, actor, cancellationToken);
+
+    Task<DeploymentApplyResult> IDeploymentOperations.ApplyAsync(DeploymentSpec spec, Actor actor, CancellationToken cancellationToken) => ApplyDeploymentAsync(spec, actor, cancellationToken);
+
+    Task<Deployment> IDeploymentOperations.GetAsync(string name, CancellationToken cancellationToken) => GetDeploymentAsync(name, cancellationToken);
+
+    Task<PagedResult<Deployment>> IDeploymentOperations.ListAsync(int maxResults, string? pageToken, CancellationToken cancellationToken) => ListDeploymentsAsync(maxResults, pageToken, cancellationToken);
+
+    Task<PagedResult<DeploymentEvent>> IDeploymentOperations.HistoryAsync(string name, int maxResults, string? pageToken, CancellationToken cancellationToken) => GetDeploymentHistoryAsync(name, maxResults, pageToken, cancellationToken);
+
+    Task<Deployment> IDeploymentOperations.PromoteAsync(string name, Actor actor, CancellationToken cancellationToken) => PromoteDeploymentAsync(name, actor, cancellationToken);
+
+    Task<Deployment> IDeploymentOperations.PauseAsync(string name, Actor actor, CancellationToken cancellationToken) => PauseDeploymentAsync(name, actor, cancellationToken);
+
+    Task<Deployment> IDeploymentOperations.ResumeAsync(string name, Actor actor, CancellationToken cancellationToken) => ResumeDeploymentAsync(name, actor, cancellationToken);
+
+    Task<Deployment> IDeploymentOperations.RollbackAsync(string name, Actor actor, JsonElement? evidence, CancellationToken cancellationToken) => RollbackDeploymentAsync(name, actor, evidence, cancellationToken);
 }

@@ -22,7 +22,7 @@ internal static class AdminCheckCommand
         var settings = globals.Settings;
         var backend = new Option<string>("--backend-store-uri")
         {
-            Description = $"The store to check, e.g. sqlite:////var/lib/keel/keel.db (same as --tracking-uri sqlite:///...). {StoreLocation.RuleHelp}",
+            Description = $"The store to check, e.g. sqlite:////var/lib/keel/keel.db (same as --tracking-uri sqlite:///...). {StoreChoice.RuleHelp}",
         };
         var command = new Command("check", "Check a local store's integrity: every page and index, foreign keys and the schema. Exit 0 healthy, 1 problems, 2 error.") { backend };
         var json = command.AddJsonOption();
@@ -30,7 +30,7 @@ internal static class AdminCheckCommand
         {
             try
             {
-                StoreLocation location;
+                StoreChoice location;
                 try
                 {
                     location = globals.ResolveStore(parse, parse.GetValue(backend));

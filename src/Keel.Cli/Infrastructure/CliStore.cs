@@ -12,7 +12,7 @@ using Keel.Storage.Sqlite;
 namespace Keel.Cli.Infrastructure;
 
 /// <summary>
-/// The stores a command works on, opened from a <see cref="StoreLocation"/>: a tracking server
+/// The stores a command works on, opened from a <see cref="StoreChoice"/>: a tracking server
 /// through <see cref="KeelClient"/> (which implements the store interfaces over the REST API) or
 /// the embedded SQLite store and artifact folder in-process. Commands use the interfaces only, so
 /// each command has one code path for both.
@@ -22,7 +22,7 @@ internal sealed class CliStore : IAsyncDisposable
     private readonly KeelClient? _client;
     private readonly SqliteTrackingStore? _local;
 
-    private CliStore(StoreLocation location, KeelClient client)
+    private CliStore(StoreChoice location, KeelClient client)
     {
         Location = location;
         _client = client;
@@ -33,7 +33,7 @@ internal sealed class CliStore : IAsyncDisposable
         Serving = new ClientServingAdmin(client);
     }
 
-    private CliStore(StoreLocation location, SqliteTrackingStore local)
+    private CliStore(StoreChoice location, SqliteTrackingStore local)
     {
         Location = location;
         _local = local;
@@ -45,7 +45,7 @@ internal sealed class CliStore : IAsyncDisposable
     }
 
     /// <summary>Where the stores are and what named them.</summary>
-    public StoreLocation Location { get; }
+    public StoreChoice Location { get; }
 
     public ITrackingStore Tracking { get; }
 
@@ -61,7 +61,7 @@ internal sealed class CliStore : IAsyncDisposable
     public string User { get; }
 
     /// <summary>Opens the stores at <paramref name="location"/> (a local store is created and migrated when missing).</summary>
-    public static CliStore Open(StoreLocation location, CliSettings settings)
+    public static CliStore Open(StoreChoice location, CliSettings settings)
     {
         ArgumentNullException.ThrowIfNull(location);
         ArgumentNullException.ThrowIfNull(settings);
@@ -79,9 +79,9 @@ internal sealed class CliStore : IAsyncDisposable
         new(Location.Uri, Tracking, Registry, Artifacts, _client is null ? null : _client.LogModelAsync);
 
     /// <summary>The deployment commands: the server's API, or the deployment service over the local store.</summary>
-    public Deploy.IDeploymentCommands Deployments() => _client is not null
-        ? new Deploy.ClientDeploymentCommands(_client)
-        : new Deploy.LocalDeploymentCommands(new Core.Deployments.DeploymentService(new SqliteDeploymentStore(_local!), Registry, new Core.Deployments.RegistryPromotionGuard(), TimeProvider.System, _local!.Limits));
+    public Core.Deployments.IDeploymentOperations Deployments() => _client is not null
+        ? _client
+        : new Core.Deployments.DeploymentService(new SqliteDeploymentStore(_local!), Registry, new Core.Deployments.RegistryPromotionGuard(), TimeProvider.System, _local!.Limits);
 
     /// <summary>One page of a model's prediction log.</summary>
     public Task<PagedResult<LoggedPrediction>> SearchPredictionsAsync(PredictionQuery query, CancellationToken cancellationToken) =>

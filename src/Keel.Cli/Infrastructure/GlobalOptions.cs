@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace Keel.Cli.Infrastructure;
 
-/// <summary>Options every command sees, and how a command turns them into its stores (<see cref="StoreLocation"/>'s rule).</summary>
+/// <summary>Options every command sees, and how a command turns them into its stores (<see cref="StoreChoice"/>'s rule).</summary>
 public sealed class GlobalOptions
 {
     internal GlobalOptions(CliSettings settings)
@@ -10,7 +10,7 @@ public sealed class GlobalOptions
         Settings = settings;
         TrackingUri = new Option<string>("--tracking-uri")
         {
-            Description = "Where runs and models are: a tracking server (http://host:port) or a local store (sqlite:///path/keel.db). " + StoreLocation.RuleHelp,
+            Description = "Where runs and models are: a tracking server (http://host:port) or a local store (sqlite:///path/keel.db). " + StoreChoice.RuleHelp,
             Recursive = true,
             HelpName = "uri",
         };
@@ -23,10 +23,10 @@ public sealed class GlobalOptions
     public Option<string> TrackingUri { get; }
 
     /// <summary>Which store the command line names, by the one rule.</summary>
-    internal StoreLocation ResolveStore(ParseResult parse, string? backendStoreUri = null, string? artifactsUri = null)
+    internal StoreChoice ResolveStore(ParseResult parse, string? backendStoreUri = null, string? artifactsUri = null)
     {
         ArgumentNullException.ThrowIfNull(parse);
-        return StoreLocation.Resolve(parse.GetValue(TrackingUri), backendStoreUri, artifactsUri, Settings);
+        return StoreChoice.Resolve(parse.GetValue(TrackingUri), backendStoreUri, artifactsUri, Settings);
     }
 
     /// <summary>Resolves and opens the store, printing the store line on stderr (never on stdout, which stays clean for JSON).</summary>
@@ -34,7 +34,7 @@ public sealed class GlobalOptions
         OpenStore(ResolveStore(parse, backendStoreUri, artifactsUri));
 
     /// <summary>Opens <paramref name="location"/>, printing the store line on stderr.</summary>
-    internal CliStore OpenStore(StoreLocation location)
+    internal CliStore OpenStore(StoreChoice location)
     {
         ArgumentNullException.ThrowIfNull(location);
         Settings.Error.WriteLine(location.Line);

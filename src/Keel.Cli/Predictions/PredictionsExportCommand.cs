@@ -21,7 +21,7 @@ internal static class PredictionsExportCommand
         format.AcceptOnlyFromAmong("parquet", "csv");
         var backend = new Option<string?>("--backend-store-uri")
         {
-            Description = $"Read this local store, e.g. sqlite:///keel-data/keel.db or a keel serve --prediction-log file (same as --tracking-uri sqlite:///...). {StoreLocation.RuleHelp}",
+            Description = $"Read this local store, e.g. sqlite:///keel-data/keel.db or a keel serve --prediction-log file (same as --tracking-uri sqlite:///...). {StoreChoice.RuleHelp}",
         };
         var command = new Command("export", "Export a model's prediction log (inputs, outputs, latency, ground truth) to Parquet or CSV.")
         {

@@ -14,7 +14,7 @@ namespace Keel.Cli.Serve;
 
 /// <summary>
 /// <c>keel serve MODEL_URI [--host] [--port] [--follow-interval]</c>: resolves a <c>models:/</c> URI
-/// in the store (a tracking server, or the local store by the one rule of <see cref="StoreLocation"/>),
+/// in the store (a tracking server, or the local store by the one rule of <see cref="StoreChoice"/>),
 /// downloads the version's package, warms it and
 /// serves it with MLflow's scoring protocol at the root and the Open Inference Protocol v2. An
 /// alias, stage or <c>latest</c> is followed: when it moves, the new version takes over.

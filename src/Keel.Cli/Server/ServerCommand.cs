@@ -45,7 +45,7 @@ internal static class ServerCommand
                 }
 
                 // The one store line every command prints (stderr): the database this server uses.
-                var origin = parse.GetResult(backend) is { Implicit: false } ? "--backend-store-uri" : StoreLocation.DefaultOrigin;
+                var origin = parse.GetResult(backend) is { Implicit: false } ? "--backend-store-uri" : StoreChoice.DefaultOrigin;
                 await parse.InvocationConfiguration.Error.WriteLineAsync($"store: sqlite:///{StoreUris.ParseBackend(parse.GetValue(backend)!).Path} ({origin})").ConfigureAwait(false);
                 await output.FlushAsync(ct).ConfigureAwait(false);
                 await app.WaitForShutdownAsync(ct).ConfigureAwait(false);

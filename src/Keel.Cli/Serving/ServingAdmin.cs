@@ -36,7 +36,7 @@ internal sealed class ClientServingAdmin(KeelClient client) : IServingAdmin
 /// An entry is added only for a URI that resolves in the store's registry; its status is
 /// <see cref="StoredStatus"/> (no server is loading it now).
 /// </summary>
-internal sealed class LocalServingAdmin(IServedModelStore store, IRegistryStore registry, StoreLocation location) : IServingAdmin
+internal sealed class LocalServingAdmin(IServedModelStore store, IRegistryStore registry, StoreChoice location) : IServingAdmin
 {
     /// <summary>The status of an entry stored for the next <c>keel server</c> start.</summary>
     public const string StoredStatus = "stored";

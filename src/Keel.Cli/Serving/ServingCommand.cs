@@ -6,12 +6,12 @@ namespace Keel.Cli.Serving;
 /// <summary>
 /// <c>keel serving</c>: which registered models a running <c>keel server</c> serves, by name, at
 /// <c>/serving/NAME/invocations</c> and <c>/v2/models/NAME/infer</c>. The store is chosen by the
-/// one rule (<see cref="StoreLocation"/>): on a server the change takes effect at once; on a local
+/// one rule (<see cref="StoreChoice"/>): on a server the change takes effect at once; on a local
 /// store the served-model entries are stored, and <c>keel server</c> on that store serves them when it starts.
 /// </summary>
 internal static class ServingCommand
 {
-    public static Command Create(GlobalOptions globals) => new("serving", "Models keel server serves by name: add, list, remove. " + StoreLocation.RuleHelp)
+    public static Command Create(GlobalOptions globals) => new("serving", "Models keel server serves by name: add, list, remove. " + StoreChoice.RuleHelp)
     {
         ServingAddCommand.Create(globals),
         ServingListCommand.Create(globals),

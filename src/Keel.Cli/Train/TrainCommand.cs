@@ -29,12 +29,12 @@ internal static class TrainCommand
         var pipeline = new Argument<FileInfo>("pipeline") { Description = "The pipeline file (see docs/pipelines.md)." };
         var backend = new Option<string>("--backend-store-uri")
         {
-            Description = $"Train on this local store, e.g. sqlite:///keel-data/keel.db (same as --tracking-uri sqlite:///...). {StoreLocation.RuleHelp}",
+            Description = $"Train on this local store, e.g. sqlite:///keel-data/keel.db (same as --tracking-uri sqlite:///...). {StoreChoice.RuleHelp}",
             HelpName = "uri",
         };
         var artifacts = new Option<string>("--artifacts-uri")
         {
-            Description = $"The local store's artifact folder. Default: {StoreLocation.DefaultArtifactsUri}, as 'keel server'.",
+            Description = $"The local store's artifact folder. Default: {StoreChoice.DefaultArtifactsUri}, as 'keel server'.",
             HelpName = "folder",
         };
         var output = new Option<DirectoryInfo>("--output") { Description = "Keep the run's working folder (package, plot, metrics) here. Default: a temporary folder, deleted afterwards.", HelpName = "dir" };
@@ -49,7 +49,7 @@ internal static class TrainCommand
             var cliOutput = new CliOutput(settings, parse.GetValue(json));
             var file = parse.GetValue(pipeline)!;
             PipelineDefinition definition;
-            StoreLocation store;
+            StoreChoice store;
             try
             {
                 // A bad pipeline file is reported, every problem at once, before any other work.

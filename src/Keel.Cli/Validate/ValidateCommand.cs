@@ -21,10 +21,10 @@ internal static class ValidateCommand
         var data = new Option<FileInfo>("--data") { Description = "The data set to validate (CSV with a header, or Parquet).", Required = true, HelpName = "file" };
         var backend = new Option<string>("--backend-store-uri")
         {
-            Description = $"Use this local store, e.g. sqlite:///keel-data/keel.db (same as --tracking-uri sqlite:///...). {StoreLocation.RuleHelp}",
+            Description = $"Use this local store, e.g. sqlite:///keel-data/keel.db (same as --tracking-uri sqlite:///...). {StoreChoice.RuleHelp}",
             HelpName = "uri",
         };
-        var artifacts = new Option<string>("--artifacts-uri") { Description = $"The local store's artifact folder. Default: {StoreLocation.DefaultArtifactsUri}, as 'keel server'.", HelpName = "folder" };
+        var artifacts = new Option<string>("--artifacts-uri") { Description = $"The local store's artifact folder. Default: {StoreChoice.DefaultArtifactsUri}, as 'keel server'.", HelpName = "folder" };
         var thresholds = new Option<string[]>("--threshold")
         {
             Description = "A metric bound METRIC=VALUE (a floor for scores, a ceiling for losses); repeatable. Replaces the model's own threshold for that metric.",

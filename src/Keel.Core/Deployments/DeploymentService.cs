@@ -13,7 +13,7 @@ namespace Keel.Core.Deployments;
 /// race (the revision moved) is decided again on what is stored now, so a second promote of the
 /// same rollout is refused rather than applied twice.
 /// </summary>
-public sealed partial class DeploymentService(IDeploymentStore store, IRegistryStore registry, IPromotionGuard guard, TimeProvider time, InputLimits? limits = null)
+public sealed partial class DeploymentService(IDeploymentStore store, IRegistryStore registry, IPromotionGuard guard, TimeProvider time, InputLimits? limits = null) : IDeploymentOperations
 {
     /// <summary>How many times a command is decided again after losing a race before it gives up.</summary>
     public const int MaxAttempts = 5;

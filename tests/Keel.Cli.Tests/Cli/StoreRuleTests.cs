@@ -263,7 +263,7 @@ public sealed class StoreRuleTests(KeelServerFixture server) : IDisposable
     [Fact]
     public void Resolve_NoUri_IsTheDefaultUnderTheWorkingDirectory()
     {
-        var location = StoreLocation.Resolve(null, null, null, new CliSettings { GetEnvironmentVariable = _ => null, WorkingDirectory = _cwd });
+        var location = StoreChoice.Resolve(null, null, null, new CliSettings { GetEnvironmentVariable = _ => null, WorkingDirectory = _cwd });
 
         Assert.True(location.IsLocal);
         Assert.Equal(LocalDatabase, location.DatabasePath);
@@ -276,10 +276,10 @@ public sealed class StoreRuleTests(KeelServerFixture server) : IDisposable
     {
         var settings = new CliSettings { GetEnvironmentVariable = n => n == "KEEL_TRACKING_URI" ? "http://env:1/" : null, WorkingDirectory = _cwd };
 
-        Assert.Equal("--tracking-uri", StoreLocation.Resolve("http://flag:2/", null, null, settings).Origin);
-        Assert.Equal("KEEL_TRACKING_URI", StoreLocation.Resolve(null, null, null, settings).Origin);
-        Assert.Equal("--backend-store-uri", StoreLocation.Resolve(null, "sqlite:///" + LocalDatabase, null, settings).Origin);
-        Assert.Throws<UsageException>(() => StoreLocation.Resolve("http://flag:2/", "sqlite:///" + LocalDatabase, null, settings));
+        Assert.Equal("--tracking-uri", StoreChoice.Resolve("http://flag:2/", null, null, settings).Origin);
+        Assert.Equal("KEEL_TRACKING_URI", StoreChoice.Resolve(null, null, null, settings).Origin);
+        Assert.Equal("--backend-store-uri", StoreChoice.Resolve(null, "sqlite:///" + LocalDatabase, null, settings).Origin);
+        Assert.Throws<UsageException>(() => StoreChoice.Resolve("http://flag:2/", "sqlite:///" + LocalDatabase, null, settings));
     }
 
     private async Task<CliResult> OkLocalAsync(params string[] args)

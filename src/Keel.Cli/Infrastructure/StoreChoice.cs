@@ -14,7 +14,7 @@ namespace Keel.Cli.Infrastructure;
 /// <param name="DatabasePath">The local SQLite file (absolute), or null for a server.</param>
 /// <param name="ArtifactRoot">The local artifact folder (absolute), or null for a server.</param>
 /// <param name="Origin">What named it: <c>--tracking-uri</c>, <c>KEEL_TRACKING_URI</c>, ..., or <c>local, default</c>.</param>
-internal sealed record StoreLocation(Uri? Server, string? DatabasePath, string? ArtifactRoot, string Origin)
+internal sealed record StoreChoice(Uri? Server, string? DatabasePath, string? ArtifactRoot, string Origin)
 {
     /// <summary>The embedded store's database when no URI is given (as <c>keel server</c>'s default).</summary>
     public const string DefaultBackendStoreUri = "sqlite:///keel-data/keel.db";
@@ -44,7 +44,7 @@ internal sealed record StoreLocation(Uri? Server, string? DatabasePath, string? 
     /// <param name="artifactsUri">The explicit <c>--artifacts-uri</c>, or null.</param>
     /// <param name="settings">The environment and the working directory the default is under.</param>
     /// <exception cref="UsageException">Both a server and a local store named, or a URI of neither kind.</exception>
-    public static StoreLocation Resolve(string? trackingUri, string? backendStoreUri, string? artifactsUri, CliSettings settings)
+    public static StoreChoice Resolve(string? trackingUri, string? backendStoreUri, string? artifactsUri, CliSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         if (trackingUri is not null && (backendStoreUri is not null || artifactsUri is not null))
@@ -73,11 +73,11 @@ internal sealed record StoreLocation(Uri? Server, string? DatabasePath, string? 
         return Local(Path.Combine(settings.WorkingDirectory, "keel-data", "keel.db"), artifactsUri, artifactsUri is null ? DefaultOrigin : "--artifacts-uri", settings);
     }
 
-    private static StoreLocation FromUri(string text, string? artifactsUri, string origin, CliSettings settings, bool localOnly = false)
+    private static StoreChoice FromUri(string text, string? artifactsUri, string origin, CliSettings settings, bool localOnly = false)
     {
         if (!localOnly && System.Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == System.Uri.UriSchemeHttp || uri.Scheme == System.Uri.UriSchemeHttps))
         {
-            return new StoreLocation(uri, null, null, origin);
+            return new StoreChoice(uri, null, null, origin);
         }
 
         if (text.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase))
@@ -97,7 +97,7 @@ internal sealed record StoreLocation(Uri? Server, string? DatabasePath, string? 
             : $"Invalid tracking URI '{text}' ({origin}): expected a server (http:// or https:// URL) or a local store (sqlite:///path/to/keel.db).");
     }
 
-    private static StoreLocation Local(string databasePath, string? artifactsUri, string origin, CliSettings settings)
+    private static StoreChoice Local(string databasePath, string? artifactsUri, string origin, CliSettings settings)
     {
         string root;
         try
@@ -111,6 +111,6 @@ internal sealed record StoreLocation(Uri? Server, string? DatabasePath, string? 
             throw new UsageException("--artifacts-uri: " + e.Message, e);
         }
 
-        return new StoreLocation(null, Path.GetFullPath(databasePath), root, origin);
+        return new StoreChoice(null, Path.GetFullPath(databasePath), root, origin);
     }
 }
