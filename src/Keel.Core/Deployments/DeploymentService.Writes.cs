@@ -38,6 +38,11 @@ public sealed partial class DeploymentService
         }
 
         var written = await store.TryUpdateAsync(transition.Next, current.Revision, Change(transition, recorded, evidence), cancellationToken).ConfigureAwait(false);
+        if (written is not null)
+        {
+            changes?.Publish(written);
+        }
+
         if (written is not null && transition.ProductionVersion is { } version)
         {
             // The registry store applies the guard again as the alias moves: give it the caller's own actor.

@@ -13,7 +13,7 @@ namespace Keel.Core.Deployments;
 /// race (the revision moved) is decided again on what is stored now, so a second promote of the
 /// same rollout is refused rather than applied twice.
 /// </summary>
-public sealed partial class DeploymentService(IDeploymentStore store, IRegistryStore registry, IPromotionGuard guard, TimeProvider time, InputLimits? limits = null) : IDeploymentOperations
+public sealed partial class DeploymentService(IDeploymentStore store, IRegistryStore registry, IPromotionGuard guard, TimeProvider time, InputLimits? limits = null, DeploymentChangeFeed? changes = null) : IDeploymentOperations
 {
     /// <summary>How many times a command is decided again after losing a race before it gives up.</summary>
     public const int MaxAttempts = 5;
@@ -22,6 +22,9 @@ public sealed partial class DeploymentService(IDeploymentStore store, IRegistryS
     public const int MaxEvidenceBytes = 64 * 1024;
 
     private readonly InputLimits _limits = limits ?? InputLimits.Default;
+
+    /// <summary>Where this service reports every deployment it stored; null when nothing in the process listens.</summary>
+    public DeploymentChangeFeed? Changes => changes;
 
     /// <summary>The store (for the controller, which takes its lease there).</summary>
     public IDeploymentStore Store => store;
@@ -36,6 +39,7 @@ public sealed partial class DeploymentService(IDeploymentStore store, IRegistryS
         var transition = DeploymentStateMachine.Create(normalized, Now());
         var recorded = await guard.CheckAsync(registry, normalized.Model!, normalized.Version!, normalized.Alias!, normalized.Stage, actor, cancellationToken).ConfigureAwait(false);
         var created = await store.CreateAsync(transition.Next, Change(transition, recorded, null), cancellationToken).ConfigureAwait(false);
+        changes?.Publish(created);
         await MoveProductionAsync(created, normalized.Version!, actor, cancellationToken).ConfigureAwait(false);
         return created;
     }

@@ -25,6 +25,12 @@ public readonly record struct PredictionLogEntry(
     ReadOnlyMemory<byte> InputsUtf8,
     ReadOnlyMemory<byte> OutputsUtf8)
 {
+    /// <summary>The deployment the request was sent to; null outside a deployment.</summary>
+    public string? Deployment { get; init; }
+
+    /// <summary>The arm that answered (<see cref="DeploymentArms"/>); null outside a deployment.</summary>
+    public string? Arm { get; init; }
+
     /// <summary>The entry of a record (its JSON encoded to UTF-8).</summary>
     public static PredictionLogEntry From(PredictionLogRecord record)
     {
@@ -38,6 +44,10 @@ public readonly record struct PredictionLogEntry(
             record.RowCount,
             record.InputColumns,
             System.Text.Encoding.UTF8.GetBytes(record.InputsJson),
-            System.Text.Encoding.UTF8.GetBytes(record.OutputsJson));
+            System.Text.Encoding.UTF8.GetBytes(record.OutputsJson))
+        {
+            Deployment = record.Deployment,
+            Arm = record.Arm,
+        };
     }
 }

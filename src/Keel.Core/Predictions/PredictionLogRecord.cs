@@ -22,7 +22,14 @@ public sealed record PredictionLogRecord(
     int RowCount,
     IReadOnlyList<string> InputColumns,
     string InputsJson,
-    string OutputsJson);
+    string OutputsJson)
+{
+    /// <summary>The deployment the request was sent to; null for a request to a served model outside any deployment.</summary>
+    public string? Deployment { get; init; }
+
+    /// <summary>The deployment arm that answered: <see cref="DeploymentArms.Stable"/>, <see cref="DeploymentArms.Candidate"/> or <see cref="DeploymentArms.Shadow"/>; null outside a deployment.</summary>
+    public string? Arm { get; init; }
+}
 
 /// <summary>A logged prediction read back, with the ground truth sent for it so far.</summary>
 /// <param name="Record">The logged prediction.</param>

@@ -11,12 +11,14 @@ internal static class DeploymentsServiceCollectionExtensions
     public static IServiceCollection AddKeelDeployments(this IServiceCollection services)
     {
         services.TryAddSingleton<IPromotionGuard, RegistryPromotionGuard>();
+        services.TryAddSingleton<DeploymentChangeFeed>();
         services.TryAddSingleton(sp => new DeploymentService(
             sp.GetRequiredService<IDeploymentStore>(),
             sp.GetRequiredService<IRegistryStore>(),
             sp.GetRequiredService<IPromotionGuard>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetService<InputLimits>()));
+            sp.GetService<InputLimits>(),
+            sp.GetRequiredService<DeploymentChangeFeed>()));
         return services;
     }
 }

@@ -11,8 +11,8 @@ namespace Keel.Storage.Sqlite;
 public sealed partial class SqlitePredictionStore
 {
     private const string InsertSql = """
-        INSERT INTO prediction_log (request_id, model_name, model_version, timestamp, latency_us, row_count, input_columns_id, inputs, outputs)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+        INSERT INTO prediction_log (request_id, model_name, model_version, timestamp, latency_us, row_count, input_columns_id, inputs, outputs, deployment, arm)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
         """;
 
     /// <summary>The insert, prepared on the writer connection; only touched inside writes (one writer thread).</summary>
@@ -50,7 +50,7 @@ public sealed partial class SqlitePredictionStore
             var insert = InsertStatement(db);
             try
             {
-                string? lastModel = null, lastVersion = null;
+                string? lastModel = null, lastVersion = null, lastDeployment = null, lastArm = null;
                 foreach (var entry in entries)
                 {
                     Check(raw.sqlite3_bind_text(insert, 1, entry.RequestId), db);
@@ -61,6 +61,13 @@ public sealed partial class SqlitePredictionStore
                         Check(raw.sqlite3_bind_text(insert, 3, entry.ModelVersion), db);
                         Check(raw.sqlite3_bind_int64(insert, 7, ids[columnTexts[entry.InputColumns]]), db);
                         (lastModel, lastVersion) = (entry.ModelName, entry.ModelVersion);
+                    }
+
+                    if (!ReferenceEquals(entry.Deployment, lastDeployment) || !ReferenceEquals(entry.Arm, lastArm))
+                    {
+                        Check(entry.Deployment is null ? raw.sqlite3_bind_null(insert, 10) : raw.sqlite3_bind_text(insert, 10, entry.Deployment), db);
+                        Check(entry.Arm is null ? raw.sqlite3_bind_null(insert, 11) : raw.sqlite3_bind_text(insert, 11, entry.Arm), db);
+                        (lastDeployment, lastArm) = (entry.Deployment, entry.Arm);
                     }
 
                     Check(raw.sqlite3_bind_int64(insert, 4, entry.TimestampMs), db);

@@ -21,7 +21,7 @@ namespace Keel.Storage.Sqlite;
 /// </summary>
 public sealed partial class SqlitePredictionStore(SqliteTrackingStore database) : IPredictionStore
 {
-    private const string Columns = "l.id, l.request_id, l.model_name, l.model_version, l.timestamp, l.latency_us, l.row_count, l.input_columns_id, c.columns, l.inputs, l.outputs";
+    private const string Columns = "l.id, l.request_id, l.model_name, l.model_version, l.timestamp, l.latency_us, l.row_count, l.input_columns_id, c.columns, l.inputs, l.outputs, l.deployment, l.arm";
 
     /// <summary>Column list (JSON) to its id; only ids of committed rows.</summary>
     private readonly ConcurrentDictionary<string, long> _columnIds = new(StringComparer.Ordinal);
@@ -98,7 +98,25 @@ public sealed partial class SqlitePredictionStore(SqliteTrackingStore database) 
         var records = new List<(long Id, PredictionLogRecord Record)>(Math.Min(query.MaxResults, 1024) + 1);
         using (var cmd = connection.CreateCommand())
         {
-            var sql = new StringBuilder($"SELECT {Columns} FROM prediction_log l JOIN prediction_input_columns c ON c.id = l.input_columns_id WHERE l.model_name = $m AND l.timestamp >= $from AND l.timestamp < $to");
+            var sql = new StringBuilder($"SELECT {Columns} FROM prediction_log l JOIN prediction_input_columns c ON c.id = l.input_columns_id WHERE l.timestamp >= $from AND l.timestamp < $to");
+            if (!string.IsNullOrEmpty(query.ModelName))
+            {
+                sql.Append(" AND l.model_name = $m");
+                cmd.Parameters.AddWithValue("$m", query.ModelName);
+            }
+
+            if (query.Deployment is not null)
+            {
+                sql.Append(" AND l.deployment = $d");
+                cmd.Parameters.AddWithValue("$d", query.Deployment);
+            }
+
+            if (query.Arm is not null)
+            {
+                sql.Append(" AND l.arm = $a");
+                cmd.Parameters.AddWithValue("$a", query.Arm);
+            }
+
             if (cursor is not null)
             {
                 sql.Append(" AND (l.timestamp > $ct OR (l.timestamp = $ct AND l.id > $ci))");
@@ -108,7 +126,6 @@ public sealed partial class SqlitePredictionStore(SqliteTrackingStore database) 
 
             sql.Append(" ORDER BY l.timestamp, l.id LIMIT $n");
             cmd.CommandText = sql.ToString();
-            cmd.Parameters.AddWithValue("$m", query.ModelName);
             cmd.Parameters.AddWithValue("$from", query.FromMs ?? long.MinValue);
             cmd.Parameters.AddWithValue("$to", query.ToMs ?? long.MaxValue);
             cmd.Parameters.AddWithValue("$n", query.MaxResults + 1);
@@ -125,13 +142,19 @@ public sealed partial class SqlitePredictionStore(SqliteTrackingStore database) 
                 // Rows logged before requests were checked may hold lone surrogate escapes: repaired
                 // here so no reader (the API's pages, keel predictions export) fails on them.
                 records.Add((reader.GetInt64(0), new PredictionLogRecord(
-                    reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt32(6), columns, JsonText.ReplaceLoneSurrogates(reader.GetString(9)), JsonText.ReplaceLoneSurrogates(reader.GetString(10)))));
+                    reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt32(6), columns, JsonText.ReplaceLoneSurrogates(reader.GetString(9)), JsonText.ReplaceLoneSurrogates(reader.GetString(10)))
+                {
+                    Deployment = reader.IsDBNull(11) ? null : reader.GetString(11),
+                    Arm = reader.IsDBNull(12) ? null : reader.GetString(12),
+                }));
             }
         }
 
-        if (records.Count == 0 && cursor is null && !ModelLogged(connection, query.ModelName))
+        if (records.Count == 0 && cursor is null && !Logged(connection, query))
         {
-            throw KeelException.NotFound($"No predictions were logged for model '{query.ModelName}'.");
+            throw KeelException.NotFound(query.Deployment is null
+                ? $"No predictions were logged for model '{query.ModelName}'."
+                : $"No predictions were logged for deployment '{query.Deployment}'.");
         }
 
         string? next = null;
@@ -158,11 +181,21 @@ public sealed partial class SqlitePredictionStore(SqliteTrackingStore database) 
         return Task.FromResult(new PagedResult<LoggedPrediction>(items, next));
     }
 
-    private static bool ModelLogged(SqliteConnection connection, string model)
+    /// <summary>Whether anything was ever logged for the query's deployment (when it names one), else its model.</summary>
+    private static bool Logged(SqliteConnection connection, PredictionQuery query)
     {
         using var cmd = connection.CreateCommand();
-        cmd.CommandText = "SELECT EXISTS (SELECT 1 FROM prediction_log WHERE model_name = $m)";
-        cmd.Parameters.AddWithValue("$m", model);
+        if (query.Deployment is not null)
+        {
+            cmd.CommandText = "SELECT EXISTS (SELECT 1 FROM prediction_log WHERE deployment = $d)";
+            cmd.Parameters.AddWithValue("$d", query.Deployment);
+        }
+        else
+        {
+            cmd.CommandText = "SELECT EXISTS (SELECT 1 FROM prediction_log WHERE model_name = $m)";
+            cmd.Parameters.AddWithValue("$m", query.ModelName);
+        }
+
         return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture) != 0;
     }
 
