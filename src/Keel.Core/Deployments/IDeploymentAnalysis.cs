@@ -16,7 +16,15 @@ public interface IDeploymentAnalysis
     /// spec configures) on both arms' requests since <paramref name="windowStartMs"/>.
     /// </summary>
     Task<AnalysisVerdict> AnalyzeAsync(Deployment deployment, IReadOnlyList<string> gates, long windowStartMs, CancellationToken cancellationToken = default);
+
+    /// <summary>How many requests <paramref name="arm"/> answered and failed since <paramref name="sinceMs"/>: what a <c>pause</c> step's <c>min_requests</c> waits for.</summary>
+    Task<ArmCounts> CountAsync(Deployment deployment, string arm, long sinceMs, CancellationToken cancellationToken = default);
 }
+
+/// <summary>An arm's traffic over a window.</summary>
+/// <param name="Requests">Requests the arm was asked to answer (answered and failed).</param>
+/// <param name="Errors">Requests the arm failed to answer.</param>
+public sealed record ArmCounts(long Requests, long Errors);
 
 /// <summary>The outcome of a gate, or of an analysis as a whole.</summary>
 public enum AnalysisOutcome
