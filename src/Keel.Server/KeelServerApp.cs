@@ -4,6 +4,7 @@ using Keel.Core.Tracking;
 using Keel.Core.Validation;
 using Keel.Server.Artifacts;
 using Keel.Server.Deployments;
+using Keel.Server.Deployments.Routing;
 using Keel.Server.Infrastructure;
 using Keel.Server.Registry;
 using Keel.Server.Serving;
@@ -46,6 +47,7 @@ public static class KeelServerApp
         builder.Services.AddServing(builder.Configuration["Keel:Serving:CacheFolder"] ?? ServingCache.DefaultParent);
         builder.Services.AddPredictionLog(builder.Configuration.GetSection(PredictionLogOptions.Section));
         builder.Services.AddKeelDeployments();
+        builder.Services.AddDeploymentRouting(builder.Configuration);
 
         var app = builder.Build();
 
@@ -62,6 +64,7 @@ public static class KeelServerApp
         app.MapKeelRegistryApi();
         app.MapDeploymentsApi();
         app.MapServingApi();
+        app.MapDeploymentRouting();
         app.MapServingMetrics();
         app.MapPredictionLogApi();
         app.MapKeelUi();
