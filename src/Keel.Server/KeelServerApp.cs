@@ -46,6 +46,7 @@ public static class KeelServerApp
         builder.Services.AddServing(builder.Configuration["Keel:Serving:CacheFolder"] ?? ServingCache.DefaultParent);
         builder.Services.AddPredictionLog(builder.Configuration.GetSection(PredictionLogOptions.Section));
         builder.Services.AddKeelDeployments();
+        builder.Services.AddKeelRolling();
 
         var app = builder.Build();
 
