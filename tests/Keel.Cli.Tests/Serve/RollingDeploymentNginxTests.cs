@@ -61,6 +61,7 @@ public sealed class RollingDeploymentNginxTests(RollingFixture fixture) : IClass
             Assert.True(traffic.Failures.IsEmpty, $"{traffic.Failures.Count} failed requests of {traffic.Ok + traffic.Failures.Count}: {string.Join(" | ", traffic.Failures.Take(5))}\nnginx: {nginx.ErrorLog()}");
             await watch.StopAsync();
             Assert.True(watch.Samples > 10, $"only {watch.Samples} availability samples");
+            TestContext.Current.TestOutputHelper?.WriteLine($"{traffic.Ok} requests through nginx, {traffic.Failures.Count} failed; {watch.Samples} samples, at most {watch.MaxUnavailable} unavailable and {watch.MaxMoving} moving at once");
             Assert.True(watch.MaxUnavailable <= 1, $"{watch.MaxUnavailable} replicas were unavailable at once: {watch.WorstSample}");
             Assert.True(watch.MaxMoving <= 1, $"{watch.MaxMoving} replicas were moving at once: {watch.WorstSample}");
         }
@@ -110,6 +111,7 @@ public sealed class RollingDeploymentNginxTests(RollingFixture fixture) : IClass
             Assert.True(traffic.Failures.IsEmpty, $"{traffic.Failures.Count} failed requests: {string.Join(" | ", traffic.Failures.Take(5))}\nnginx: {nginx.ErrorLog()}");
             Assert.All(traffic.Versions, v => Assert.Equal("1", v));
             await watch.StopAsync();
+            TestContext.Current.TestOutputHelper?.WriteLine($"{traffic.Ok} requests through nginx, {traffic.Failures.Count} failed; {watch.Samples} samples, at most {watch.MaxUnavailable} unavailable and {watch.MaxMoving} moving at once");
             Assert.True(watch.MaxUnavailable <= 1, $"{watch.MaxUnavailable} replicas were unavailable at once: {watch.WorstSample}");
             Assert.True(watch.MaxMoving <= 1, $"{watch.MaxMoving} replicas were moving at once: {watch.WorstSample}");
         }
