@@ -106,6 +106,13 @@ internal sealed class ReplicaAgent(
             }
 
             _desired = answer.DesiredVersion;
+            if (_failedVersion is not null && _failedVersion != _desired)
+            {
+                // The failure was about an assignment that is gone (the rollout was undone): forget
+                // it, so a later rollout of the same version is tried afresh and not judged by it.
+                _failedVersion = null;
+                _detail = null;
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

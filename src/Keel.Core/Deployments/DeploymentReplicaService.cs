@@ -95,7 +95,8 @@ public sealed class DeploymentReplicaService(IDeploymentStore deployments, IDepl
 
         if (!long.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < 1)
         {
-            errors.Add($"Invalid '{field}' '{(version.Length > 32 ? version[..32] + "…" : version)}': a model version is a positive whole number.");
+            var shown = !TextValidator.IsWellFormed(version) ? "(not valid Unicode)" : version.Length > 32 ? version[..32] + "…" : version;
+            errors.Add($"Invalid '{field}' '{shown}': a model version is a positive whole number.");
             return null;
         }
 

@@ -8,7 +8,9 @@ namespace Keel.Server.Deployments;
 /// only while this process holds the store lease <see cref="RollingCoordinator.LeaseName"/>, so with
 /// several server processes on one store exactly one moves replicas. The canary controller has its
 /// own lease (<c>deployments-controller</c>) and leaves rolling deployments to this one. Each tick
-/// also forgets replicas silent for <see cref="RollingCoordinatorOptions.ReplicaExpiry"/>. Errors are
+/// also forgets replicas silent for <see cref="RollingCoordinatorOptions.ReplicaExpiry"/>. With no
+/// rolling deployment in the store a tick only reads (it takes no lease), so a server without
+/// rolling deployments writes nothing in the background. Errors are
 /// logged and the next tick tries again; nothing here stops the server.
 /// </summary>
 internal sealed partial class RollingCoordinatorService(
@@ -62,9 +64,14 @@ internal sealed partial class RollingCoordinatorService(
     {
         try
         {
-            var lease = _held
-                ? await deployments.Store.RenewLeaseAsync(RollingCoordinator.LeaseName, _holder, settings.LeaseDuration, cancellationToken).ConfigureAwait(false)
-                : await deployments.Store.TryAcquireLeaseAsync(RollingCoordinator.LeaseName, _holder, settings.LeaseDuration, cancellationToken).ConfigureAwait(false);
+            // Read first: with no rolling deployment, a tick writes nothing (no lease, no expiry).
+            if ((await RollingDeploymentsAsync(cancellationToken).ConfigureAwait(false)).Count == 0)
+            {
+                return;
+            }
+
+            var lease = _held ? await deployments.Store.RenewLeaseAsync(RollingCoordinator.LeaseName, _holder, settings.LeaseDuration, cancellationToken).ConfigureAwait(false) : null;
+            lease ??= await deployments.Store.TryAcquireLeaseAsync(RollingCoordinator.LeaseName, _holder, settings.LeaseDuration, cancellationToken).ConfigureAwait(false);
             if ((lease is not null) != _held)
             {
                 _held = lease is not null;
@@ -77,34 +84,40 @@ internal sealed partial class RollingCoordinatorService(
             }
 
             await replicas.ExpireAsync(settings.ReplicaExpiry, cancellationToken).ConfigureAwait(false);
-            string? token = null;
-            do
+            foreach (var deployment in await RollingDeploymentsAsync(cancellationToken).ConfigureAwait(false))
             {
-                var page = await deployments.ListAsync(100, token, cancellationToken).ConfigureAwait(false);
-                foreach (var deployment in page.Items.Where(d => d.Strategy == DeploymentStrategy.Rolling))
+                try
                 {
-                    try
+                    var decision = await coordinator.StepAsync(deployment, cancellationToken).ConfigureAwait(false);
+                    if (decision is RollingDecision.Moved or RollingDecision.Promoted or RollingDecision.Failed or RollingDecision.Reassigned)
                     {
-                        var decision = await coordinator.StepAsync(deployment, cancellationToken).ConfigureAwait(false);
-                        if (decision is RollingDecision.Moved or RollingDecision.Promoted or RollingDecision.Failed or RollingDecision.Reassigned)
-                        {
-                            LogDecision(logger, deployment.Name, decision);
-                        }
-                    }
-                    catch (Exception e) when (e is not OperationCanceledException)
-                    {
-                        LogStepFailed(logger, deployment.Name, e);
+                        LogDecision(logger, deployment.Name, decision);
                     }
                 }
-
-                token = page.NextPageToken;
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    LogStepFailed(logger, deployment.Name, e);
+                }
             }
-            while (token is not null);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             LogTickFailed(logger, e);
         }
+    }
+
+    private async Task<List<Deployment>> RollingDeploymentsAsync(CancellationToken cancellationToken)
+    {
+        var rolling = new List<Deployment>();
+        string? token = null;
+        do
+        {
+            var page = await deployments.ListAsync(100, token, cancellationToken).ConfigureAwait(false);
+            rolling.AddRange(page.Items.Where(d => d.Strategy == DeploymentStrategy.Rolling));
+            token = page.NextPageToken;
+        }
+        while (token is not null);
+        return rolling;
     }
 
     [LoggerMessage(EventId = 5100, Level = LogLevel.Information, Message = "Rolling coordinator {Holder}: lease held {Held}")]

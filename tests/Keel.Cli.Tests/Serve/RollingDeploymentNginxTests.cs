@@ -40,6 +40,13 @@ public sealed class RollingDeploymentNginxTests(RollingFixture fixture) : IClass
             Assert.Equal([33, 67, 100], history.Where(e => e.Kind == DeploymentEventKinds.ReplicaMoved).Select(e => e.CandidateWeight));
             Assert.Equal(DeploymentEventKinds.Promoted, history[^1].Kind);
             Assert.StartsWith("controller:rolling:", history[^1].User);
+            var status = await Infrastructure.KeelProcess.RunAsync(["deploy", "status", name, "--tracking-uri", fixture.Server.Address.AbsoluteUri]);
+            Assert.True(status.ExitCode == 0, status.ToString());
+            Assert.Contains("3 of 3 replicas serve version 2", status.Out);
+            var json = await Infrastructure.KeelProcess.RunAsync(["deploy", "status", name, "--json", "--tracking-uri", fixture.Server.Address.AbsoluteUri]);
+            Assert.True(json.ExitCode == 0, json.ToString());
+            Assert.Equal("promoted", json.Json().GetProperty("state").GetString());
+            Assert.Equal(["2", "2", "2"], json.Json().GetProperty("replicas").EnumerateArray().Select(r => r.GetProperty("served_version").GetString()));
 
             // Requests flowed all along; answers moved from version 1 to 2, and now only 2 answers.
             Assert.True(traffic.Ok - before >= 20, $"only {traffic.Ok - before} requests during the rollout");
