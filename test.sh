@@ -23,6 +23,12 @@ if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1; then
   (apt-get install -y --no-install-recommends chromium >/dev/null 2>&1 || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y --no-install-recommends chromium >/dev/null 2>&1; }) || echo "warning: installing chromium (apt-get install chromium) failed" >&2
 fi
 
+# Debian's nginx is the load balancer in front of three keel serve --deployment replicas in the
+# rolling-deployment test (tests/Keel.Cli.Tests/Serve/RollingDeploymentNginxTests.cs).
+if [ ! -x /usr/sbin/nginx ] && command -v apt-get >/dev/null 2>&1; then
+  (apt-get install -y --no-install-recommends nginx >/dev/null 2>&1 || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y --no-install-recommends nginx >/dev/null 2>&1; }) || echo "warning: installing nginx (apt-get install nginx) failed" >&2
+fi
+
 dotnet build Keel.slnx -c Release --nologo -v q || { echo "0 passed, 1 failed"; exit 1; }
 dotnet test --solution Keel.slnx -c Release --no-build --results-directory "$results" --report-xunit-trx 2>&1 | tee "$results/dotnet-test.log"
 status=${PIPESTATUS[0]}

@@ -48,6 +48,7 @@ public static class KeelServerApp
         builder.Services.AddPredictionLog(builder.Configuration.GetSection(PredictionLogOptions.Section));
         builder.Services.AddKeelDeployments();
         builder.Services.AddDeploymentRouting(builder.Configuration);
+        builder.Services.AddKeelRolling();
 
         var app = builder.Build();
 

@@ -31,6 +31,29 @@ internal static class DeployFormat
         return table;
     }
 
+    /// <summary>A rolling deployment's replicas: one row each, and how many run the candidate.</summary>
+    public static Table Replicas(Deployment d, IReadOnlyList<DeploymentReplica> replicas)
+    {
+        var table = CliOutput.NewTable("Replica", "Address", "Serves", "Assigned", "Ready", "Healthy", "Last heartbeat (UTC)", "Detail");
+        foreach (var r in replicas)
+        {
+            table.AddRow(
+                CliOutput.Cell(r.ReplicaId),
+                CliOutput.Cell(r.Address),
+                CliOutput.Cell(r.ServedVersion ?? "-"),
+                CliOutput.Cell(r.DesiredVersion),
+                CliOutput.Cell(r.Ready ? "yes" : "no"),
+                CliOutput.Cell(r.Healthy ? "yes" : "no"),
+                CliOutput.Cell(Formats.Time(r.LastHeartbeatAt)),
+                CliOutput.Cell(r.Detail ?? "-"));
+        }
+
+        var target = d.CandidateVersion is { } c && d.State.IsRolloutActive() ? c : d.StableVersion;
+        var on = replicas.Count(r => r.ServedVersion == target && r.DesiredVersion == target);
+        table.Caption(string.Create(CultureInfo.InvariantCulture, $"{on} of {replicas.Count} replicas serve version {target}"));
+        return table;
+    }
+
     public static string Describe(DeploymentStep step) => step switch
     {
         { SetWeight: { } w } => string.Create(CultureInfo.InvariantCulture, $"set weight {w}%"),

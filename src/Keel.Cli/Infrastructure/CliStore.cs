@@ -57,6 +57,9 @@ internal sealed class CliStore : IAsyncDisposable
     /// <summary>What <c>keel serving</c> adds to, lists and removes from.</summary>
     public IServingAdmin Serving { get; }
 
+    /// <summary>The client when the store is a Keel server; null for a local store.</summary>
+    public KeelClient? Client => _client;
+
     /// <summary>The user changes are recorded under when $KEEL_USER is unset: the OS user.</summary>
     public string User { get; }
 
@@ -82,6 +85,12 @@ internal sealed class CliStore : IAsyncDisposable
     public Core.Deployments.IDeploymentOperations Deployments() => _client is not null
         ? _client
         : new Core.Deployments.DeploymentService(new SqliteDeploymentStore(_local!), Registry, new Core.Deployments.RegistryPromotionGuard(), TimeProvider.System, _local!.Limits);
+
+    /// <summary>The replicas of a deployment (<c>keel serve --deployment</c>): the server's API, or the local store.</summary>
+    public Task<IReadOnlyList<Core.Deployments.DeploymentReplica>> ListReplicasAsync(string deployment, CancellationToken cancellationToken) =>
+        _client is not null
+            ? _client.ListDeploymentReplicasAsync(deployment, cancellationToken)
+            : new Core.Deployments.DeploymentReplicaService(new SqliteDeploymentStore(_local!), new SqliteDeploymentReplicaStore(_local!)).ListAsync(deployment, cancellationToken);
 
     /// <summary>One page of a model's prediction log.</summary>
     public Task<PagedResult<LoggedPrediction>> SearchPredictionsAsync(PredictionQuery query, CancellationToken cancellationToken) =>

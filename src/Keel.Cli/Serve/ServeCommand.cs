@@ -13,17 +13,19 @@ using Microsoft.Extensions.Hosting;
 namespace Keel.Cli.Serve;
 
 /// <summary>
-/// <c>keel serve MODEL_URI [--host] [--port] [--follow-interval]</c>: resolves a <c>models:/</c> URI
+/// <c>keel serve MODEL_URI [--host] [--port] [--follow-interval]</c>, or
+/// <c>keel serve --deployment NAME --tracking-uri URL</c> (a replica of a rolling deployment,
+/// <c>ServeCommand.Deployment.cs</c>): resolves a <c>models:/</c> URI
 /// in the store (a tracking server, or the local store by the one rule of <see cref="StoreChoice"/>),
 /// downloads the version's package, warms it and
 /// serves it with MLflow's scoring protocol at the root and the Open Inference Protocol v2. An
 /// alias, stage or <c>latest</c> is followed: when it moves, the new version takes over.
 /// </summary>
-internal static class ServeCommand
+internal static partial class ServeCommand
 {
     public static Command Create(GlobalOptions globals)
     {
-        var modelUri = new Argument<string>("model-uri") { Description = "The model to serve: models:/name/3, models:/name@champion, models:/name/Production." };
+        var modelUri = new Argument<string?>("model-uri") { Description = "The model to serve: models:/name/3, models:/name@champion, models:/name/Production. Leave out with --deployment.", Arity = ArgumentArity.ZeroOrOne };
         var host = new Option<string>("--host") { Description = "Interface to bind.", DefaultValueFactory = _ => "127.0.0.1" };
         var port = new Option<int>("--port", "-p") { Description = "TCP port (0 picks a free one).", DefaultValueFactory = _ => 5001 };
         var follow = new Option<TimeSpan>("--follow-interval")
@@ -43,13 +45,21 @@ internal static class ServeCommand
             Description = "What the prediction log keeps of the inputs: full (every value), hash (a SHA-256 per row) or none. Other log settings come from Keel__PredictionLog__* environment variables (docs/serving.md).",
             DefaultValueFactory = _ => PredictionInputsMode.Full,
         };
-        var command = new HostCommand("serve", "Serve one registered model over MLflow's scoring protocol and the Open Inference Protocol v2.") { modelUri, host, port, follow, predictionLog, sampleRate, logInputs };
+        var replica = new ReplicaOptions();
+        var command = new HostCommand("serve", "Serve one registered model over MLflow's scoring protocol and the Open Inference Protocol v2, or be a replica of a rolling deployment (--deployment).") { modelUri, host, port, follow, predictionLog, sampleRate, logInputs, replica.Deployment, replica.ReplicaId, replica.HeartbeatInterval, replica.DrainDelay };
         command.SetAction(async (parse, ct) =>
         {
-            var uri = parse.GetValue(modelUri)!;
-            if (!ModelUri.TryParse(uri, out var parsed))
+            var uri = parse.GetValue(modelUri);
+            if (parse.GetValue(replica.Deployment) is { } deploymentName)
             {
-                throw new UsageException($"Expected a models:/ URI (models:/name/3, models:/name@alias, models:/name/Production), got '{uri}'.");
+                return uri is null
+                    ? await ServeDeploymentAsync(parse, globals, replica, deploymentName, $"http://{parse.GetValue(host)}:{parse.GetValue(port)}", ct).ConfigureAwait(false)
+                    : throw new UsageException("Give a model URI or --deployment, not both: a replica serves whatever version its deployment assigns it.");
+            }
+
+            if (uri is null || !ModelUri.TryParse(uri, out var parsed))
+            {
+                throw new UsageException(uri is null ? "Give the model to serve (models:/name/3, models:/name@alias, models:/name/Production), or --deployment NAME to be a replica of a rolling deployment." : $"Expected a models:/ URI (models:/name/3, models:/name@alias, models:/name/Production), got '{uri}'.");
             }
 
             // Every log setting can come from the environment as for keel server (Keel__PredictionLog__MaxAge=7.00:00:00); the flags win.

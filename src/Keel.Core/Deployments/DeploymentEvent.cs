@@ -47,6 +47,9 @@ public static class DeploymentEventKinds
     public const string RolledBack = "rolled_back";
     public const string Failed = "failed";
 
+    /// <summary>A rolling rollout moved one more replica to the candidate (evidence: which, and how many of how many).</summary>
+    public const string ReplicaMoved = "replica_moved";
+
     /// <summary>The prefix of these kinds in the registry's audit trail.</summary>
     public const string RegistryPrefix = "deployment_";
 }

@@ -41,6 +41,29 @@ public sealed record DeploymentSpec
 
     /// <summary>The analysis thresholds an <c>analysis</c> step judges the candidate by.</summary>
     public DeploymentGates? Gates { get; init; }
+
+    /// <summary>How a rolling rollout moves replicas (rolling only; filled with defaults for it).</summary>
+    public RollingPolicy? Rolling { get; init; }
+}
+
+/// <summary>
+/// How a rolling rollout moves the deployment's replicas: one at a time, each baking ready and
+/// healthy before the next moves. Durations are a whole number and a unit (<c>30s</c>, <c>2m</c>).
+/// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record RollingPolicy
+{
+    /// <summary>How long a moved replica must stay ready and healthy on the candidate before the next replica moves.</summary>
+    /// <value><c>30s</c>.</value>
+    public string? Bake { get; init; }
+
+    /// <summary>How long a replica may take, from its assignment, to report the candidate served ready and healthy; past it the rollout fails.</summary>
+    /// <value><c>2m</c>.</value>
+    public string? ReadyTimeout { get; init; }
+
+    /// <summary>A replica not heard from for this long counts as unavailable; a moved one that goes silent fails the rollout.</summary>
+    /// <value><c>15s</c>.</value>
+    public string? HeartbeatTimeout { get; init; }
 }
 
 /// <summary>How requests are split between the stable and the candidate version.</summary>

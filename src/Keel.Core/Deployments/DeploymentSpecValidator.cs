@@ -73,6 +73,7 @@ public static partial class DeploymentSpecValidator
         var traffic = Traffic(errors, spec.Traffic, strategy);
         var gates = Gates(errors, spec.Gates);
         var steps = Steps(errors, spec.Steps, strategy, gates);
+        var rolling = Rolling(errors, spec.Rolling, strategy);
         if (errors.Count > 0)
         {
             var prefix = name is null ? "Invalid deployment spec" : $"Invalid deployment spec '{name}'";
@@ -90,6 +91,7 @@ public static partial class DeploymentSpecValidator
             Traffic = traffic,
             Steps = steps,
             Gates = gates,
+            Rolling = rolling,
         };
     }
 

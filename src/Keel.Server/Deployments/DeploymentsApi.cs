@@ -49,6 +49,7 @@ internal static class DeploymentsApi
         MapAction(app, "pause", (d, name, actor, _, ct) => d.PauseAsync(name, actor, ct));
         MapAction(app, "resume", (d, name, actor, _, ct) => d.ResumeAsync(name, actor, ct));
         MapAction(app, "rollback", (d, name, actor, req, ct) => d.RollbackAsync(name, actor, req.Evidence, ct));
+        app.MapDeploymentReplicasApi();
     }
 
     private static void MapAction(IEndpointRouteBuilder app, string verb, Func<DeploymentService, string, Actor, DeploymentActionRequest, CancellationToken, Task<Deployment>> action) =>

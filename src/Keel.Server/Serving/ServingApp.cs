@@ -45,7 +45,8 @@ public static class ServingApp
     /// Overrides of the connection, timeout and body limits (<see cref="HostingOptions"/>), applied
     /// after those bound from <c>Keel:Hosting</c> in the environment (<c>Keel__Hosting__MaxConnections</c>).
     /// </param>
-    public static WebApplication BuildSingle(ServedModelRegistry models, string name, string urls, IPredictionStore? predictionLog = null, PredictionLogOptions? logOptions = null, ScoringOptions? scoring = null, Action<HostingOptions>? hosting = null)
+    /// <param name="configure">Last changes to the builder before the host is built (e.g. <c>keel serve --deployment</c> adds its replica services); null for none.</param>
+    public static WebApplication BuildSingle(ServedModelRegistry models, string name, string urls, IPredictionStore? predictionLog = null, PredictionLogOptions? logOptions = null, ScoringOptions? scoring = null, Action<HostingOptions>? hosting = null, Action<WebApplicationBuilder>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(models);
         var builder = WebApplication.CreateSlimBuilder();
@@ -75,6 +76,7 @@ public static class ServingApp
             builder.Services.AddHostedService(sp => sp.GetRequiredService<PredictionLogRetention>());
         }
 
+        configure?.Invoke(builder);
         var app = builder.Build();
         app.UseKeelHosting();
         app.MapHealthApi();

@@ -120,6 +120,14 @@ public static class HostileInputCases
         Post("keel/deployments/resume: text/plain", Deploy + "resume", """{"name": "d"}""", 400, Invalid, "Content-Type", "text/plain");
         Post("keel/deployments/rollback: evidence not an object", Deploy + "rollback", """{"name": "{model}-hostile", "evidence": [1, 2]}""", 400, Invalid, "'evidence' must be a JSON object");
         Post("keel/deployments/rollback: lone surrogate in comment", Deploy + "rollback", $$"""{"name": "d", "comment": "{{Lone}}"}""", 400, Invalid, "'comment' is not valid Unicode");
+        Post("keel/deployments/replicas/register: lone surrogate in detail", Deploy + "replicas/register", $$"""{"deployment": "d", "replica_id": "r1", "address": "http://127.0.0.1:5101", "detail": "{{Lone}}"}""", 400, Invalid, "'detail' is not valid Unicode");
+        Post("keel/deployments/replicas/register: address not a URL", Deploy + "replicas/register", """{"deployment": "d", "replica_id": "r1", "address": "not a url"}""", 400, Invalid, "expected an absolute http(s) URL");
+        Post("keel/deployments/replicas/register: replica_id with a slash", Deploy + "replicas/register", """{"deployment": "d", "replica_id": "a/b", "address": "http://127.0.0.1:5101"}""", 400, Invalid, "Invalid serving name");
+        Post("keel/deployments/replicas/register: detail over the limit", Deploy + "replicas/register", $$$"""{"deployment": "d", "replica_id": "r1", "address": "http://127.0.0.1:5101", "detail": "{{{Long(4097)}}}"}""", 400, Invalid, "'detail'");
+        Post("keel/deployments/replicas/register: text/plain", Deploy + "replicas/register", """{"deployment": "d", "replica_id": "r1", "address": "http://127.0.0.1:5101"}""", 400, Invalid, "Content-Type", "text/plain");
+        Post("keel/deployments/replicas/heartbeat: CR LF in address", Deploy + "replicas/heartbeat", """{"deployment": "d", "replica_id": "r1", "address": "http://a\r\nb"}""", 400, Invalid, "control characters");
+        Post("keel/deployments/replicas/heartbeat: version not a number", Deploy + "replicas/heartbeat", """{"deployment": "d", "replica_id": "r1", "address": "http://127.0.0.1:5101", "served_version": "latest"}""", 400, Invalid, "a model version is a positive whole number");
+        Post("keel/deployments/replicas/heartbeat: form body", Deploy + "replicas/heartbeat", "deployment=d", 400, Invalid, "Content-Type", "application/x-www-form-urlencoded");
 
         // Keel's serving admin and prediction log, on both hosts where served.
         Post("keel/serving/models: serving name '..'", Keel + "serving/models", """{"name": "..", "model_uri": "models:/{model}/1"}""", 400, Invalid, "Invalid serving name");
