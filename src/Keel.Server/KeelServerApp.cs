@@ -5,6 +5,7 @@ using Keel.Core.Validation;
 using Keel.Server.Artifacts;
 using Keel.Server.Deployments;
 using Keel.Server.Infrastructure;
+using Keel.Server.Monitoring;
 using Keel.Server.Registry;
 using Keel.Server.Serving;
 using Keel.Server.Tracking;
@@ -46,6 +47,7 @@ public static class KeelServerApp
         builder.Services.AddServing(builder.Configuration["Keel:Serving:CacheFolder"] ?? ServingCache.DefaultParent);
         builder.Services.AddPredictionLog(builder.Configuration.GetSection(PredictionLogOptions.Section));
         builder.Services.AddKeelDeployments();
+        builder.Services.AddKeelMonitoring();
 
         var app = builder.Build();
 
