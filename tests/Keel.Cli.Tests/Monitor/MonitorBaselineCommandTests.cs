@@ -110,6 +110,23 @@ public sealed class MonitorBaselineCommandTests(KeelServerFixture server) : IDis
         Assert.False(Directory.Exists(Path.Combine(artifacts, ReferenceSampleFiles.BaselineRoot)));
     }
 
+    [Fact]
+    public async Task Train_ReferenceRowsOption_OverridesThePipeline_AndABadValueIsAUsageError()
+    {
+        var name = KeelServerFixture.UniqueName("reference-rows");
+        var folder = Path.Combine(_pipelines.Directory, name);
+        string[] store = ["--backend-store-uri", "sqlite:///" + Path.Combine(folder, "keel.db"), "--artifacts-uri", Path.Combine(folder, "artifacts")];
+        var pipeline = _pipelines.Write(name, name);
+
+        var train = await CliRun.RunAsync(["train", pipeline, "--reference-rows", "50", .. store]);
+        Assert.True(train.ExitCode == 0, train.ToString());
+        Assert.Equal(50, (await ReferenceAsync(store[1]["sqlite:///".Length..], store[3], name))!.Inputs.RowCount);
+
+        var bad = await CliRun.RunAsync(["train", pipeline, "--reference-rows", "-3", .. store]);
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("--reference-rows: expected a whole number from 0 to 1000000, got -3.", bad.Error, StringComparison.Ordinal);
+    }
+
     private async Task<ModelReference?> ReferenceAsync(string db, string artifacts, string name)
     {
         await using var tracking = new SqliteTrackingStore(db, artifacts, TimeProvider.System);
