@@ -9,6 +9,11 @@ if (args.Length > 0 && args[0] == "--quick")
     stats.Setup();
     var report = new ReportBenchmarks();
     report.Setup();
+    var pass = new MonitoringPassBenchmarks();
+    if (args.Length > 1 && args[1] == "pass")
+    {
+        pass.Setup();
+    }
     var baseline = BenchData.Normal(1_000_000, 9);
     var sortedA = Keel.Monitoring.Statistics.Samples.SortedWithoutNaN(BenchData.Normal(1_000_000, 1));
     var sortedB = Keel.Monitoring.Statistics.Samples.SortedWithoutNaN(BenchData.Normal(1_000_000, 2, 0.001));
@@ -21,7 +26,9 @@ if (args.Length > 0 && args[0] == "--quick")
         ("Wasserstein 1M vs 1M", () => stats.Wasserstein_1M_vs_1M()),
         ("Report 100k x 60", () => report.Report_100k_x_60_columns()),
         ("Parse CSV 100k x 60", () => report.ParseCsv_100k_x_60_columns()),
-    })
+        ("Monitoring pass: parse log 1M predictions x 20 features", () => pass.Parse_1M_predictions_x_20_features()),
+        ("Monitoring pass: 1M predictions x 20 features (parse, drift, quality)", () => pass.Pass_1M_predictions_x_20_features()),
+    }.Where(b => b.Item1.StartsWith("Monitoring pass", StringComparison.Ordinal) == (args.Length > 1 && args[1] == "pass")))
     {
         action();
         var process = Process.GetCurrentProcess();

@@ -32,6 +32,7 @@ public static class KeelCli
         root.Subcommands.Add(Predictions.PredictionsCommand.Create(globals));
         root.Subcommands.Add(Deploy.DeployCommand.Create(globals));
         root.Subcommands.Add(Admin.AdminCommand.Create(globals));
+        root.Subcommands.Add(Monitor.MonitorCommand.Create(globals));
         return root;
     }
 

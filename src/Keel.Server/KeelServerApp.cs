@@ -6,6 +6,7 @@ using Keel.Server.Artifacts;
 using Keel.Server.Deployments;
 using Keel.Server.Deployments.Routing;
 using Keel.Server.Infrastructure;
+using Keel.Server.Monitoring;
 using Keel.Server.Registry;
 using Keel.Server.Serving;
 using Keel.Server.Tracking;
@@ -49,6 +50,7 @@ public static class KeelServerApp
         builder.Services.AddKeelDeployments();
         builder.Services.AddDeploymentRouting(builder.Configuration);
         builder.Services.AddKeelRolling();
+        builder.Services.AddKeelMonitoring();
 
         var app = builder.Build();
 

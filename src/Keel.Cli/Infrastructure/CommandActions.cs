@@ -22,13 +22,19 @@ public static class CommandActions
     /// default) names, after printing which on stderr. Failures propagate to
     /// <see cref="ErrorReporter"/>, which prints them on one line with the matching exit code.
     /// </summary>
-    internal static void SetApiAction(this Command command, GlobalOptions globals, Option<bool> json, Func<ApiCommandContext, CancellationToken, Task> action)
+    /// <param name="command">The command.</param>
+    /// <param name="globals">The global options.</param>
+    /// <param name="json">The command's <c>--json</c>.</param>
+    /// <param name="action">What the command does.</param>
+    /// <param name="backend">The command's <c>--backend-store-uri</c>, when it has one.</param>
+    /// <param name="artifacts">The command's <c>--artifacts-uri</c>, when it has one.</param>
+    internal static void SetApiAction(this Command command, GlobalOptions globals, Option<bool> json, Func<ApiCommandContext, CancellationToken, Task> action, Option<string>? backend = null, Option<string>? artifacts = null)
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(globals);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var store = globals.OpenStore(parse);
+            var store = globals.OpenStore(parse, backend is null ? null : parse.GetValue(backend), artifacts is null ? null : parse.GetValue(artifacts));
             await using (store.ConfigureAwait(false))
             {
                 var output = new CliOutput(globals.Settings, parse.GetValue(json));

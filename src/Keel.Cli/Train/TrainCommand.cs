@@ -3,6 +3,7 @@ using System.Text.Json;
 using Keel.Cli.Infrastructure;
 using Keel.Core.Errors;
 using Keel.Core.Json;
+using Keel.Core.Models;
 using Keel.ML.Pipeline;
 using Keel.ML.Workflows;
 
@@ -39,7 +40,12 @@ internal static class TrainCommand
         };
         var output = new Option<DirectoryInfo>("--output") { Description = "Keep the run's working folder (package, plot, metrics) here. Default: a temporary folder, deleted afterwards.", HelpName = "dir" };
         var noRegister = new Option<bool>("--no-register") { Description = "Log the run but do not register the model." };
-        var command = new Command("train", "Train a pipeline, log the run, check its gates and register the model.") { pipeline, backend, artifacts, output, noRegister };
+        var referenceRows = new Option<int?>("--reference-rows")
+        {
+            Description = "Rows of the reference sample kept in the package for monitoring (a reservoir sample of the training split, drawn with the split seed); 0 for none. Default: the pipeline's monitoring.reference_rows, else 10000.",
+            HelpName = "n",
+        };
+        var command = new Command("train", "Train a pipeline, log the run, check its gates and register the model.") { pipeline, backend, artifacts, output, noRegister, referenceRows };
         var naValues = new MissingValueOptions();
         naValues.AddTo(command);
         var json = command.AddJsonOption();
@@ -55,6 +61,15 @@ internal static class TrainCommand
                 // A bad pipeline file is reported, every problem at once, before any other work.
                 definition = await PipelineParser.ParseFileAsync(file.FullName, cancellationToken).ConfigureAwait(false);
                 definition = definition with { Data = definition.Data with { Missing = naValues.Read(parse, definition.Data.Missing) } };
+                if (parse.GetValue(referenceRows) is { } rows)
+                {
+                    definition = definition with
+                    {
+                        ReferenceRows = rows is >= 0 and <= ReferenceSampleFiles.MaxRows
+                            ? rows
+                            : throw new UsageException($"--reference-rows: expected a whole number from 0 to {ReferenceSampleFiles.MaxRows}, got {rows}."),
+                    };
+                }
                 store = globals.ResolveStore(parse, parse.GetValue(backend), parse.GetValue(artifacts));
             }
             catch (Exception e) when (e is not OperationCanceledException)

@@ -123,6 +123,29 @@ public static class ModelPackage
     }
 
     /// <summary>
+    /// Parses and validates a <c>keel-model.json</c> read from elsewhere (e.g. the artifact store,
+    /// without downloading <c>model.zip</c>), with the same checks and size limit as <see cref="ReadAsync"/>.
+    /// </summary>
+    /// <exception cref="KeelException">INVALID_PARAMETER_VALUE listing every problem.</exception>
+    public static ModelMetadata ReadMetadata(byte[] descriptorBytes)
+    {
+        ArgumentNullException.ThrowIfNull(descriptorBytes);
+        var problems = new PackageProblems();
+        ModelMetadata? metadata = null;
+        if (descriptorBytes.Length > ModelPackageLimits.MaxDescriptorBytes)
+        {
+            problems.Add(MetadataFileName, $"is larger than {ModelPackageLimits.MaxDescriptorBytes} bytes");
+        }
+        else
+        {
+            metadata = ParseDescriptor(descriptorBytes, problems);
+        }
+
+        problems.ThrowIfAny("model package");
+        return metadata!;
+    }
+
+    /// <summary>
     /// A folder holding an MLflow <c>MLmodel</c> file and no Keel package is an MLflow model (logged
     /// by <c>mlflow.sklearn.log_model</c>, <c>mlflow.pyfunc.log_model</c>, ...): say so, with its
     /// flavors, instead of reporting a missing <c>model.zip</c>.

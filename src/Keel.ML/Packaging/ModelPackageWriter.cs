@@ -82,7 +82,10 @@ public static class ModelPackageWriter
         context.MLContext.Model.Save(model.Transformer, model.InputSchema, zip);
         zip.Position = 0;
         await ModelPackage.WriteAsync(directory, metadata, zip, InputExample(model.Features, exampleRows), cancellationToken).ConfigureAwait(false);
-        var descriptor = new TaskDescriptor(model.Task, target, model.Label.Classes, model.Label.Rule) { Missing = info.Missing };
+        var reference = info.ReferenceData is null
+            ? null
+            : await ReferenceSample.WriteAsync(directory, context, model, info.ReferenceData, info.ReferenceRows, info.ReferenceSeed, cancellationToken).ConfigureAwait(false);
+        var descriptor = new TaskDescriptor(model.Task, target, model.Label.Classes, model.Label.Rule) { Missing = info.Missing, Reference = reference };
         await File.WriteAllTextAsync(Path.Combine(directory, TaskDescriptor.FileName), descriptor.ToJson(), cancellationToken).ConfigureAwait(false);
         if (info.ExportOnnx)
         {

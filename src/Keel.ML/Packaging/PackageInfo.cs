@@ -53,4 +53,16 @@ public sealed class PackageInfo
     /// <summary>The missing-value rule the training data was read with, recorded in <c>keel-ml.json</c> so <c>keel validate</c> reads new data the same way.</summary>
     /// <value>Null: the default rule (an empty cell only), not recorded.</value>
     public MissingValues? Missing { get; init; }
+
+    /// <summary>The training split the reference sample is drawn from (<see cref="ReferenceSample"/>), or null for none.</summary>
+    /// <value>Null.</value>
+    public Keel.ML.Training.TrainingData? ReferenceData { get; init; }
+
+    /// <summary>The reference sample's size (0 for none).</summary>
+    /// <value>10,000.</value>
+    public int ReferenceRows { get; init; } = ReferenceSampleFiles.DefaultRows;
+
+    /// <summary>The seed of the reference draw.</summary>
+    /// <value>42.</value>
+    public int ReferenceSeed { get; init; } = 42;
 }

@@ -27,6 +27,10 @@ public sealed record TaskDescriptor(MLTask Task, string Target, IReadOnlyList<st
     /// <value>Null when training used the default rule (an empty cell only) or the package predates the field.</value>
     public MissingValues? Missing { get; init; }
 
+    /// <summary>The reference sample training kept in the package (<c>"reference"</c>), or null when none.</summary>
+    /// <value>Null.</value>
+    public ReferenceSampleInfo? Reference { get; init; }
+
     internal string ToJson()
     {
         using var stream = new MemoryStream();
@@ -61,6 +65,18 @@ public sealed record TaskDescriptor(MLTask Task, string Target, IReadOnlyList<st
 
                 writer.WriteEndArray();
                 writer.WriteBoolean("keep_default_na", missing.KeepDefaultNa);
+                writer.WriteEndObject();
+            }
+
+            if (Reference is { } reference)
+            {
+                writer.WriteStartObject("reference");
+                writer.WriteNumber("rows", reference.Rows);
+                writer.WriteNumber("population_rows", reference.PopulationRows);
+                writer.WriteNumber("seed", reference.Seed);
+                writer.WriteString("method", "reservoir");
+                writer.WriteString("inputs", Keel.Core.Models.ReferenceSampleFiles.Inputs);
+                writer.WriteString("predictions", Keel.Core.Models.ReferenceSampleFiles.Predictions);
                 writer.WriteEndObject();
             }
 
@@ -113,7 +129,14 @@ public sealed record TaskDescriptor(MLTask Task, string Target, IReadOnlyList<st
                 missing = new MissingValues(words, missingElement.GetProperty("keep_default_na").GetBoolean());
             }
 
-            return new TaskDescriptor(task.Value, target, classes, rule) { Missing = missing };
+            ReferenceSampleInfo? reference = null;
+            if (root.TryGetProperty("reference", out var referenceElement))
+            {
+                reference = new ReferenceSampleInfo(
+                    referenceElement.GetProperty("rows").GetInt32(), referenceElement.GetProperty("population_rows").GetInt32(), referenceElement.GetProperty("seed").GetInt32());
+            }
+
+            return new TaskDescriptor(task.Value, target, classes, rule) { Missing = missing, Reference = reference };
         }
         catch (Exception error) when (error is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {

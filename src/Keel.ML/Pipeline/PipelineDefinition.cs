@@ -54,6 +54,14 @@ public sealed record PipelineDefinition
     /// <value>False.</value>
     public bool Onnx { get; init; }
 
+    /// <summary>
+    /// How many training rows the package's reference sample keeps (<c>monitoring.reference_rows</c>,
+    /// or <c>keel train --reference-rows</c>): a reservoir sample of the training split's inputs and the
+    /// model's predictions on them, drawn with the split seed; 0 keeps none.
+    /// </summary>
+    /// <value>10,000 (<see cref="Keel.Core.Models.ReferenceSampleFiles.DefaultRows"/>).</value>
+    public int ReferenceRows { get; init; } = Keel.Core.Models.ReferenceSampleFiles.DefaultRows;
+
     /// <summary>The file the pipeline was read from, or null.</summary>
     public string? SourcePath { get; init; }
 }

@@ -179,4 +179,23 @@ public static partial class PipelineParser
                 return ImportanceMethod.Permutation;
         }
     }
+
+    /// <summary><c>monitoring: {reference_rows: N}</c>: the reference sample's size, 0 for none.</summary>
+    private static int ReadReferenceRows(YamlReader reader, YamlMappingNode root)
+    {
+        var map = reader.Map(root, "monitoring", string.Empty, required: false);
+        if (map is null)
+        {
+            return Keel.Core.Models.ReferenceSampleFiles.DefaultRows;
+        }
+
+        reader.CheckKeys(map, "monitoring", "reference_rows");
+        var rows = reader.Integer(map, "reference_rows", "monitoring");
+        if (rows is < 0 or > Keel.Core.Models.ReferenceSampleFiles.MaxRows)
+        {
+            reader.Problems.Add(YamlReader.Get(map, "reference_rows"), "monitoring.reference_rows", $"expected a whole number from 0 (no reference sample) to {Keel.Core.Models.ReferenceSampleFiles.MaxRows}");
+        }
+
+        return rows ?? Keel.Core.Models.ReferenceSampleFiles.DefaultRows;
+    }
 }

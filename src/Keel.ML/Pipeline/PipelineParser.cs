@@ -42,7 +42,7 @@ public static partial class PipelineParser
         }
 
         var reader = new YamlReader(problems);
-        reader.CheckKeys(root, string.Empty, "name", "experiment", "data", "split", "trainer", "sweep", "thresholds", "registration", "onnx", "importance");
+        reader.CheckKeys(root, string.Empty, "name", "experiment", "data", "split", "trainer", "sweep", "thresholds", "registration", "onnx", "importance", "monitoring");
         var name = reader.String(root, "name", string.Empty, required: true);
         var experiment = reader.String(root, "experiment", string.Empty, required: false) ?? name;
         var data = ReadData(reader, root, sourcePath);
@@ -54,6 +54,7 @@ public static partial class PipelineParser
         var registration = ReadRegistration(reader, root);
         var onnx = reader.Boolean(root, "onnx", string.Empty) ?? false;
         var importance = ReadImportance(reader, root);
+        var referenceRows = ReadReferenceRows(reader, root);
         if (onnx && data is { } d && (d.Derived.Count > 0 || d.TargetTransform != TargetTransform.None))
         {
             // ML.NET's ONNX converter has no form of the expression transform both are made of.
@@ -78,6 +79,7 @@ public static partial class PipelineParser
             Registration = registration,
             Onnx = onnx,
             Importance = importance,
+            ReferenceRows = referenceRows,
             SourcePath = sourcePath,
         };
     }

@@ -210,6 +210,9 @@ public sealed partial class TrainingRunner
                 ExtraHyperparameters = RunParameters(pipeline),
                 ExportOnnx = pipeline.Onnx,
                 Missing = data.Missing,
+                ReferenceData = train,
+                ReferenceRows = pipeline.ReferenceRows,
+                ReferenceSeed = pipeline.Split.Seed,
             },
             test.Table.RowCount > 0 ? test.Table : train.Table,
             cancellationToken).ConfigureAwait(false);
