@@ -6,6 +6,7 @@ import { keel } from './api.js';
 import { navigate } from './app.js';
 import { jsonView } from './jsonview.js';
 import { trafficSplit, stepsList, historyTimeline, actionsToolbar, stateBadge } from './deployment-parts.js';
+import { reportView } from './deployment-report.js';
 
 export const deploymentHref = name => link('/deployments/' + encodeURIComponent(name));
 export const versionHref = (model, v) => link('/models/' + encodeURIComponent(model) + '/versions/' + encodeURIComponent(v));
@@ -101,7 +102,7 @@ async function loadReport(name, box) {
   try {
     const report = await keel.get('deployments/report', { name });
     box.dataset.state = 'ready';
-    mount(box, title, jsonView(report.report ?? report, 'Comparison report'));
+    mount(box, title, reportView(report.report ?? report));
   } catch (e) {
     if (e.status === 404 && e.code !== 'RESOURCE_DOES_NOT_EXIST') {
       box.dataset.state = 'unavailable';
