@@ -13,8 +13,8 @@ public sealed class DeploymentsTests(BrowserFixture fixture)
 {
     private static ILocator Dialog(UiPage ui) => ui.Page.Locator("dialog[open]");
 
-    /// <summary>A model with two versions from one run (with a dataset), deployed at v1, then a canary rollout of v2 started (step 1 sets 10%).</summary>
-    internal static async Task<string> SeedCanaryAsync(KeelUiServer server, string name, string model, string reason = "v2 passed validation")
+    /// <summary>A model with two versions from one run (with a dataset), deployed at v1, then a canary rollout of v2 started (step 1 sets 10%). Returns the deployment's name and the run's id.</summary>
+    internal static async Task<(string Name, string RunId)> SeedCanaryAsync(KeelUiServer server, string name, string model, string reason = "v2 passed validation")
     {
         var exp = await server.CreateExperimentAsync("deploy-" + Guid.NewGuid().ToString("N"));
         var run = await server.CreateRunAsync(exp, "trained-" + name, metrics: new Dictionary<string, double[]> { ["auc"] = [0.91] });
@@ -31,7 +31,7 @@ public sealed class DeploymentsTests(BrowserFixture fixture)
 
         await server.PostAsync("/api/2.0/keel/deployments/create", new { spec = Spec(name, model, "1"), comment = "first release" });
         await server.PostAsync("/api/2.0/keel/deployments/apply", new { spec = Spec(name, model, "2"), comment = reason });
-        return name;
+        return (name, run.Id);
     }
 
     private static object Spec(string name, string model, string version) => new
@@ -55,7 +55,7 @@ public sealed class DeploymentsTests(BrowserFixture fixture)
     [Fact]
     public async Task TheListAndACanarysPage_ShowItsSplit_ItsSteps_AndItsHistory()
     {
-        var name = await SeedCanaryAsync(fixture.Server, "credit-canary-view", "credit-view");
+        var (name, _) = await SeedCanaryAsync(fixture.Server, "credit-canary-view", "credit-view");
         await using var ui = await fixture.NewPageAsync();
         await ui.GoAsync("#/deployments");
         var row = ui.Page.Locator("tr[data-deployment='credit-canary-view']");
@@ -65,6 +65,9 @@ public sealed class DeploymentsTests(BrowserFixture fixture)
         await Assertions.Expect(row.Locator("td").Nth(5)).ToHaveTextAsync("v2 10%");
         await Assertions.Expect(row.Locator("td").Nth(6)).ToHaveTextAsync("1 of 5");
         await ui.ScreenshotAsync("deployments-list");
+        // One list call for the whole page, never one per deployment.
+        Assert.Equal(["GET /api/2.0/keel/deployments/list?max_results=100"], ui.ApiCalls.ToArray());
+        ui.ApiCalls.Clear();
 
         await ui.RedrawAsync(() => row.Locator("a").First.ClickAsync());
         await Assertions.Expect(ui.Page.Locator("h1")).ToHaveTextAsync(name);
@@ -93,13 +96,17 @@ public sealed class DeploymentsTests(BrowserFixture fixture)
         await Assertions.Expect(report).ToHaveAttributeAsync("data-state", "unavailable");
         await Assertions.Expect(report).ToContainTextAsync("Not available");
         await ui.ScreenshotAsync("deployment-canary");
+        // The page is three calls (sent together), whatever the history holds.
+        Assert.Equal(
+            ["/api/2.0/keel/deployments/get", "/api/2.0/keel/deployments/history", "/api/2.0/keel/deployments/report"],
+            ui.ApiCalls.Select(c => c.Split(' ')[1].Split('?')[0]).Order(StringComparer.Ordinal).ToArray());
         ui.AssertNoProblems();
     }
 
     [Fact]
     public async Task RollingBackFromTheUi_WithAReason_StopsTheCandidate_AndTheHistoryShowsWhoAndWhy()
     {
-        var name = await SeedCanaryAsync(fixture.Server, "credit-canary-rollback", "credit-rollback-ui");
+        var (name, _) = await SeedCanaryAsync(fixture.Server, "credit-canary-rollback", "credit-rollback-ui");
         await using var ui = await fixture.NewPageAsync();
         await ui.GoAsync($"#/deployments/{name}");
 
@@ -133,7 +140,7 @@ public sealed class DeploymentsTests(BrowserFixture fixture)
     [Fact]
     public async Task RefusedActions_ShowTheServersError_InTheDialog()
     {
-        var name = await SeedCanaryAsync(fixture.Server, "credit-canary-refused", "credit-refused");
+        var (name, _) = await SeedCanaryAsync(fixture.Server, "credit-canary-refused", "credit-refused");
         await fixture.Server.PostAsync("model-versions/set-tag", new { name = "credit-refused", version = "2", key = "keel.validation.status", value = "failed: 1 of 4 checks" });
         await using var ui = await fixture.NewPageAsync();
         await ui.GoAsync($"#/deployments/{name}");
@@ -165,7 +172,7 @@ public sealed class DeploymentsTests(BrowserFixture fixture)
     [Fact]
     public async Task AVersionsLineage_LeadsToTheDeploymentsServingIt()
     {
-        var name = await SeedCanaryAsync(fixture.Server, "credit-canary-lineage", "credit-lineage-deploy");
+        var (name, _) = await SeedCanaryAsync(fixture.Server, "credit-canary-lineage", "credit-lineage-deploy");
         await using var ui = await fixture.NewPageAsync();
         await ui.GoAsync("#/models/credit-lineage-deploy/versions/2");
         var nodes = ui.Page.Locator(".lineage .node");
@@ -184,9 +191,27 @@ public sealed class DeploymentsTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task ARunsPage_LeadsToTheVersionsItBecame_AndTheDeploymentsServingThem()
+    {
+        var (name, runId) = await SeedCanaryAsync(fixture.Server, "credit-canary-became", "credit-became");
+        await using var ui = await fixture.NewPageAsync();
+        await ui.GoAsync($"#/runs/{runId}");
+        var became = ui.Page.Locator("ul.became");
+        await Assertions.Expect(became.Locator("li")).ToHaveCountAsync(2);
+        await Assertions.Expect(became.Locator("li[data-version='1'] .served")).ToContainTextAsync($"deployment {name}: stable 90%");
+        await Assertions.Expect(became.Locator("li[data-version='2'] .served")).ToContainTextAsync($"deployment {name}: candidate 10%");
+        await Assertions.Expect(became.Locator("li[data-version='2'] .served a")).ToHaveAttributeAsync("href", $"#/deployments/{name}");
+        await ui.ScreenshotAsync("run-became-deployment");
+        // Two calls, whatever the versions and deployments number.
+        Assert.Single(ui.ApiCalls, c => c.Contains("model-versions/search", StringComparison.Ordinal));
+        Assert.Single(ui.ApiCalls, c => c.Contains("deployments/list", StringComparison.Ordinal));
+        ui.AssertNoProblems();
+    }
+
+    [Fact]
     public async Task GateEvidence_IsShownReadably_InTheHistory()
     {
-        var name = await SeedCanaryAsync(fixture.Server, "credit-canary-evidence", "credit-evidence");
+        var (name, _) = await SeedCanaryAsync(fixture.Server, "credit-canary-evidence", "credit-evidence");
         var evidence = JsonNode.Parse("""{"gate":"error_rate","outcome":"failed","stable":{"requests":1200,"error_rate":0.002},"candidate":{"requests":310,"error_rate":0.031},"max_increase":0.01}""");
         await fixture.Server.PostAsync("/api/2.0/keel/deployments/rollback", new { name, comment = "error rate gate failed", evidence });
         await using var ui = await fixture.NewPageAsync();
