@@ -55,7 +55,7 @@ function describeStep(s) {
 /** The spec's steps in order, the running one marked (aria-current="step"), those before it done. */
 export function stepsList(d) {
   const steps = d.spec?.steps || [];
-  if (!steps.length) return h('p', { class: 'muted' }, `No steps: a ${d.strategy.replace(/_/g, ' ')} rollout without steps promotes when it is resumed or promoted.`);
+  if (!steps.length) return h('p', { class: 'muted' }, 'No steps in the spec.');
   const at = d.step_index;
   const status = i => d.state === 'promoted' && at < 0 ? 'done' : i < at ? 'done' : i === at ? (live(d) ? 'current' : 'stopped') : 'pending';
   const summary = at >= 0
