@@ -110,6 +110,44 @@ public sealed class EscapingTests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task HostileDeploymentName_Reason_AndEvidence_AreShownAsText_InTheListPageAndHistory()
+    {
+        var server = fixture.Server;
+        var name = "dep " + Img + " & 'q'";  // no '/': a deployment name is one URL path segment
+        await DeploymentsTests.SeedCanaryAsync(server, name, "mdl " + Img + " dep", reason: "because " + Script);
+        var evidence = System.Text.Json.Nodes.JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["gate"] = Img,
+            [Script] = new[] { Svg, "plain" },
+            ["rows"] = new[] { new Dictionary<string, string> { [Img] = Script } },
+        }));
+        await server.PostAsync("/api/2.0/keel/deployments/rollback", new { name, comment = "rolled back: " + Img, evidence });
+
+        await using var ui = await fixture.NewPageAsync();
+        await ui.GoAsync("#/deployments");
+        var link = ui.Page.Locator("table[aria-label=Deployments] a", new() { HasText = "dep <img" });
+        await Assertions.Expect(link).ToHaveTextAsync(name);
+        await AssertNothingRanAsync(ui);
+
+        await ui.RedrawAsync(() => link.ClickAsync());
+        await Assertions.Expect(ui.Page.Locator("h1")).ToHaveTextAsync(name);
+        var history = ui.Page.Locator("ol.timeline li");
+        await Assertions.Expect(history.Nth(0).Locator(".reason")).ToHaveTextAsync("“rolled back: " + Img + "”");
+        await Assertions.Expect(history.Nth(1).Locator(".reason")).ToHaveTextAsync("“because " + Script + "”");
+        var shown = history.Nth(0).Locator(".evidence");
+        await Assertions.Expect(shown.Locator("dd[data-key=gate]")).ToHaveTextAsync(Img);
+        await Assertions.Expect(shown.Locator("dl.jsonobj > dt").Nth(1)).ToHaveTextAsync(Script);
+        await Assertions.Expect(shown.Locator("table.jsontable th")).ToHaveTextAsync(Img);
+        await Assertions.Expect(shown.Locator("table.jsontable td")).ToHaveTextAsync(Script);
+        await ui.ScreenshotAsync("escaping-deployment");
+        await AssertNothingRanAsync(ui);
+
+        await ui.Page.GetByRole(AriaRole.Button, new() { Name = "Pause…" }).ClickAsync();
+        await Assertions.Expect(ui.Page.Locator("dialog[open] h2")).ToHaveTextAsync("Pause " + name);
+        await AssertNothingRanAsync(ui);
+    }
+
+    [Fact]
     public async Task UiResponses_CarryAPolicyWithoutInlineScript_AndApiResponsesKeepTheirOwn()
     {
         using var page = await fixture.Server.Http.GetAsync("/");

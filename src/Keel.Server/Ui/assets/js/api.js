@@ -6,8 +6,8 @@ export class ApiError extends Error {
   constructor(message, code, status) { super(message); this.code = code; this.status = status; }
 }
 
-async function send(method, url, body) {
-  const init = { method, headers: { Accept: 'application/json' } };
+async function send(method, url, body, headers) {
+  const init = { method, headers: { Accept: 'application/json', ...(headers || {}) } };
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
@@ -39,8 +39,27 @@ export const mlflow = {
 
 export const keel = {
   get: (path, query) => send('GET', KEEL + path + qs(query)),
-  post: (path, body) => send('POST', KEEL + path, body ?? {}),
+  post: (path, body, headers) => send('POST', KEEL + path, body ?? {}, headers),
 };
+
+const USER_KEY = 'keel.user';
+
+/** The name this browser records changes under (X-Keel-User), kept in localStorage; '' when not set. */
+export function savedUser() {
+  try { return localStorage.getItem(USER_KEY) || ''; } catch { return ''; }
+}
+
+/**
+ * The X-Keel-User header for a change, remembering the name for next time. A header carries
+ * Latin-1 only, so other names are refused here with a clear message rather than by fetch.
+ */
+export function userHeader(user) {
+  const name = String(user ?? '').trim();
+  try { if (name) localStorage.setItem(USER_KEY, name); else localStorage.removeItem(USER_KEY); } catch { /* storage off */ }
+  if (!name) return {};
+  if (!/^[\x20-\x7e\xa0-\xff]+$/.test(name)) throw new ApiError('Your name must be plain Latin-1 text (it travels in the X-Keel-User header).', 'INVALID_PARAMETER_VALUE', 400);
+  return { 'X-Keel-User': name };
+}
 
 /** The URL that downloads one artifact of a run through the artifact proxy, or null when the run's artifacts are not served here. */
 export function artifactUrl(artifactUri, path) {

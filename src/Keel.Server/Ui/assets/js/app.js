@@ -16,8 +16,10 @@ const routes = [
   [/^\/models$/, (m, q) => modelsPage(q), 'models'],
   [/^\/models\/([^/]+)$/, m => modelPage(decodeURIComponent(m[1])), 'models'],
   [/^\/models\/([^/]+)\/versions\/([^/]+)$/, m => versionPage(decodeURIComponent(m[1]), decodeURIComponent(m[2])), 'models'],
-  [/^\/deployments$/, () => comingPage('Deployments', 'deployments'), 'deployments'],
-  [/^\/monitoring$/, () => comingPage('Monitoring', 'monitoring'), 'monitoring'],
+  // Loaded when first opened: the experiments and runs pages load no more files for them.
+  [/^\/deployments$/, (m, q) => import('./deployments.js').then(p => p.deploymentsPage(q)), 'deployments'],
+  [/^\/deployments\/([^/]+)$/, m => import('./deployments.js').then(p => p.deploymentPage(decodeURIComponent(m[1]))), 'deployments'],
+  [/^\/monitoring$/, () => comingPage('Monitoring'), 'monitoring'],
 ];
 
 let generation = 0;

@@ -46,6 +46,15 @@ export async function comparePage(q) {
   ySel.addEventListener('change', drawSweep);
   if (numericParams.length && metricKeys.length) drawSweep();
 
+  // Parallel coordinates: the parameters that differ between the runs (all of them if none does) and every metric.
+  const varying = paramKeys.filter(k => new Set(runs.map(r => String(value(r, 'params', k)))).size > 1);
+  const axes = [...(varying.length ? varying : paramKeys).map(key => ({ key, kind: 'param' })), ...metricKeys.map(key => ({ key, kind: 'metric' }))].slice(0, 24);
+  const pc = h('div');
+  if (axes.length >= 2) {
+    const pcRuns = runs.map((r, i) => ({ id: r.info.run_id, label: names[i], values: Object.fromEntries(axes.map(a => [a.key, value(r, a.kind === 'param' ? 'params' : 'metrics', a.key)])) }));
+    import('./parcoords.js').then(m => mount(pc, m.parallelCoordinates(axes, pcRuns)));
+  }
+
   return h('section', null,
     h('h1', null, `Compare ${runs.length} runs`),
     h('h2', null, 'Parameters'),
@@ -57,5 +66,6 @@ export async function comparePage(q) {
     h('h2', null, 'Sweep'),
     numericParams.length && metricKeys.length
       ? h('div', null, h('div', { class: 'toolbar' }, h('label', null, 'x: ', xSel), h('label', null, 'y: ', ySel)), sweep)
-      : h('p', { class: 'muted' }, 'A sweep view needs a numeric parameter and a metric.'));
+      : h('p', { class: 'muted' }, 'A sweep view needs a numeric parameter and a metric.'),
+    axes.length >= 2 ? pc : h('p', { class: 'muted' }, 'Parallel coordinates need at least two parameters or metrics.'));
 }

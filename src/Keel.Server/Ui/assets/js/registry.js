@@ -135,10 +135,10 @@ function rollback(name, aliases) {
 }
 
 export async function versionPage(name, version) {
-  const [{ model_version: v, lineage }, trail] = await Promise.all([keel.get('registry/lineage', { name, version }), events({ name, version })]);
+  const [{ model_version: v, lineage }, trail, serving] = await Promise.all([keel.get('registry/lineage', { name, version }), events({ name, version }), deploymentsOf(name, version)]);
   const gate = (v.tags || []).find(t => t.key === 'keel.validation.status')?.value;
   const datasets = lineage?.datasets || [];
-  const picture = h('div', { class: 'lineage', role: 'img', 'aria-label': 'Lineage: data, run, version' },
+  const picture = h('div', { class: 'lineage', role: 'group', 'aria-label': 'Lineage: data, run, version, deployments' },
     h('div', { class: 'node' }, h('strong', null, 'Data'),
       datasets.length ? datasets.map(d => h('div', null, d.name, ' ', h('code', null, d.digest), d.context ? h('span', { class: 'muted' }, ` (${d.context})`) : null)) : h('div', { class: 'muted' }, 'no datasets logged')),
     h('span', { class: 'arrow', 'aria-hidden': 'true' }, '→'),
@@ -147,7 +147,9 @@ export async function versionPage(name, version) {
     h('span', { class: 'arrow', 'aria-hidden': 'true' }, '→'),
     h('div', { class: 'node' }, h('strong', null, 'Version'), h('div', null, `${v.name} v${v.version}`), h('div', { class: 'muted' }, v.current_stage)),
     h('span', { class: 'arrow', 'aria-hidden': 'true' }, '→'),
-    h('div', { class: 'node muted' }, h('strong', null, 'Deployment'), h('div', null, 'deployments are not tracked yet')));
+    h('div', { class: 'node', dataset: { deployments: String(serving.length) } }, h('strong', null, 'Deployments'),
+      serving.length ? serving.map(d => h('div', { dataset: { deployment: d.name } }, h('a', { href: link('/deployments/' + encodeURIComponent(d.name)) }, d.name), ' ', h('span', { class: 'muted' }, role(d, String(version)))))
+        : h('div', { class: 'muted' }, 'not served by any deployment')));
   const report = h('div');
   if (v.run_id) loadReport(v.run_id, report);
   return h('section', null,
@@ -171,4 +173,24 @@ async function loadReport(runId, box) {
     const res = await fetch(url);
     if (res.ok) mount(box, gateReport(await res.json()));
   } catch { /* the run or its artifacts are gone: the version page still shows */ }
+}
+
+/** The deployments whose stable or candidate version is this version: the list read page by page (one call per 1,000 deployments), filtered here. */
+async function deploymentsOf(model, version) {
+  const out = [];
+  let token;
+  try {
+    do {
+      const page = await keel.get('deployments/list', { max_results: 1000, page_token: token });
+      out.push(...(page.deployments || []).filter(d => d.model === model && (d.stable_version === String(version) || d.candidate_version === String(version))));
+      token = page.next_page_token;
+    } while (token);
+  } catch { /* a server without deployments: the picture stops at the version */ }
+  return out;
+}
+
+function role(d, version) {
+  const live = d.state === 'progressing' || d.state === 'paused';
+  if (d.stable_version === version) return `stable · ${live && d.candidate_version ? 100 - d.candidate_weight : 100}% · ${d.state.replace(/_/g, ' ')}`;
+  return live ? `candidate · ${d.candidate_weight}% · ${d.state.replace(/_/g, ' ')}` : `candidate, ${d.state.replace(/_/g, ' ')} · no traffic`;
 }

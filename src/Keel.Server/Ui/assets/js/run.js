@@ -38,6 +38,9 @@ export async function runPage(runId) {
 
   const gate = h('div');
   loadGateReport(info, gate);
+  // What the run became (versions, deployments): loaded after the page is drawn, with its module.
+  const became = h('section', { class: 'became-box' });
+  import('./became.js').then(m => m.loadBecame(info.run_id, became)).catch(() => {});
 
   return h('section', null,
     h('p', null, h('a', { href: '#/experiments' }, 'Experiments'), ' / ', h('a', { href: link('/experiments/' + encodeURIComponent(info.experiment_id)) }, experiment.name), ' / ', runName(run)),
@@ -58,6 +61,7 @@ export async function runPage(runId) {
       ? h('table', { 'aria-label': 'Datasets' }, h('thead', null, h('tr', null, ['Name', 'Digest', 'Context', 'Source type', 'Source'].map(t => h('th', { scope: 'col' }, t)))), h('tbody', null, datasets))
       : h('p', { class: 'muted' }, 'No datasets logged.'),
     gate,
+    became,
     h('h2', null, 'Artifacts'),
     artifactsBrowser(info));
 }
