@@ -46,6 +46,7 @@ public static class KeelServerApp
         builder.Services.AddServing(builder.Configuration["Keel:Serving:CacheFolder"] ?? ServingCache.DefaultParent);
         builder.Services.AddPredictionLog(builder.Configuration.GetSection(PredictionLogOptions.Section));
         builder.Services.AddKeelDeployments();
+        builder.Services.AddKeelDeploymentAnalysis(builder.Configuration);
 
         var app = builder.Build();
 
@@ -61,6 +62,7 @@ public static class KeelServerApp
         app.MapRegistryApi();
         app.MapKeelRegistryApi();
         app.MapDeploymentsApi();
+        app.MapDeploymentReportApi();
         app.MapServingApi();
         app.MapServingMetrics();
         app.MapPredictionLogApi();
