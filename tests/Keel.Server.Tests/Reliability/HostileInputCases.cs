@@ -120,6 +120,11 @@ public static class HostileInputCases
         Post("keel/deployments/resume: text/plain", Deploy + "resume", """{"name": "d"}""", 400, Invalid, "Content-Type", "text/plain");
         Post("keel/deployments/rollback: evidence not an object", Deploy + "rollback", """{"name": "{model}-hostile", "evidence": [1, 2]}""", 400, Invalid, "'evidence' must be a JSON object");
         Post("keel/deployments/rollback: lone surrogate in comment", Deploy + "rollback", $$"""{"name": "d", "comment": "{{Lone}}"}""", 400, Invalid, "'comment' is not valid Unicode");
+        Post("keel/deployments/report: from not an integer", Deploy + "report?name=d&from=yesterday", null, 400, Invalid, "expected an integer", null, method: "GET");
+        Post("keel/deployments/report: to before from", Deploy + "report?name=d&from=10&to=5", null, 400, Invalid, "is before from", null, method: "GET");
+        Post("keel/deployments/report: unusable name", Deploy + "report?name=a%2Fb", null, 400, Invalid, "Invalid serving name", null, method: "GET");
+        Post("keel/deployments/report: CR LF in name", Deploy + "report?name=a%0D%0Ab", null, 400, Invalid, "name", null, method: "GET");
+        Post("keel/deployments/report: no name", Deploy + "report", null, 400, Invalid, "name", null, method: "GET");
 
         // Keel's serving admin and prediction log, on both hosts where served.
         Post("keel/serving/models: serving name '..'", Keel + "serving/models", """{"name": "..", "model_uri": "models:/{model}/1"}""", 400, Invalid, "Invalid serving name");
