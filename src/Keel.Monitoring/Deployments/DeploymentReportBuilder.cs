@@ -61,9 +61,15 @@ public static partial class DeploymentReportBuilder
     {
         ArgumentNullException.ThrowIfNull(deployment);
         ArgumentNullException.ThrowIfNull(logged);
-        string candidateArm = DeploymentAnalysis.CandidateArm(deployment);
         var byArm = logged.GroupBy(l => l.Record.Arm ?? DeploymentArms.Stable, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        // The strategy's candidate arm; the other one when only that one is in the range (the strategy changed since).
+        string candidateArm = DeploymentAnalysis.CandidateArm(deployment);
+        string otherArm = candidateArm == DeploymentArms.Shadow ? DeploymentArms.Candidate : DeploymentArms.Shadow;
+        if (!byArm.ContainsKey(candidateArm) && byArm.ContainsKey(otherArm))
+        {
+            candidateArm = otherArm;
+        }
         var arms = new List<string> { DeploymentArms.Stable, candidateArm };
         arms.AddRange(byArm.Keys.Where(a => !arms.Contains(a)).Order(StringComparer.Ordinal));
         var notes = new List<string>();
