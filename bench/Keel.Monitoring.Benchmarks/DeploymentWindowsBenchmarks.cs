@@ -16,6 +16,7 @@ public class DeploymentWindowsBenchmarks
 {
     private static readonly string[] Columns = Enumerable.Range(0, 30).Select(i => $"feature_{i}").ToArray();
     private readonly DeploymentWindows _windows = new();
+    private readonly DeploymentWindows _noInputs = new(new DeploymentWindowOptions { InputRowsPerRequest = 0 });
     private byte[] _row = [], _rows100 = [], _classOutput = [], _classOutputs100 = [], _regressionOutput = [];
     private long _t;
 
@@ -34,6 +35,7 @@ public class DeploymentWindowsBenchmarks
             OneRowClassifier();
             OneRowRegression();
             HundredRowClassifier();
+            OneRowClassifierNoInputs();
         }
     }
 
@@ -43,6 +45,10 @@ public class DeploymentWindowsBenchmarks
     [Benchmark(Description = "Observe: 1 row, classifier, 30 inputs")]
     public void OneRowClassifier() =>
         _windows.Observe(new DeploymentObservation("credit", "candidate", "2", "r", ++_t, 250, false, 1, Columns, _row, _classOutput));
+
+    [Benchmark(Description = "Observe: 1 row, classifier, no input sampling")]
+    public void OneRowClassifierNoInputs() =>
+        _noInputs.Observe(new DeploymentObservation("credit", "candidate", "2", "r", ++_t, 250, false, 1, Columns, _row, _classOutput));
 
     [Benchmark(Description = "Observe: 1 row, regression, 30 inputs")]
     public void OneRowRegression() =>

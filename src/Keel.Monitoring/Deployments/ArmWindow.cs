@@ -13,7 +13,7 @@ internal sealed class ArmWindow
     private readonly Lock _gate = new();
     private readonly WindowRequest[] _requests;
     private readonly PredictionEntry[] _predictions;
-    private readonly WindowInputRow?[] _inputs;
+    private readonly InputSample?[] _inputs;
     private readonly Counter[] _counters = new Counter[CounterSeconds];
     private long _requestCount, _predictionCount, _inputCount, _totalRequests, _totalErrors;
 
@@ -21,11 +21,11 @@ internal sealed class ArmWindow
     {
         _requests = new WindowRequest[options.Requests];
         _predictions = new PredictionEntry[options.Predictions];
-        _inputs = new WindowInputRow?[options.InputRows];
+        _inputs = new InputSample?[options.InputRows];
     }
 
     /// <summary>Stores one request with its predictions and sampled rows.</summary>
-    public void Add(in WindowRequest request, ReadOnlySpan<PredictionEntry> predictions, ReadOnlySpan<WindowInputRow> inputs)
+    public void Add(in WindowRequest request, ReadOnlySpan<PredictionEntry> predictions, InputSample? inputs)
     {
         long second = request.TimestampMs / 1000;
         lock (_gate)
@@ -54,9 +54,9 @@ internal sealed class ArmWindow
                 _predictions[_predictionCount++ % _predictions.Length] = p;
             }
 
-            foreach (var row in inputs)
+            if (inputs is not null)
             {
-                _inputs[_inputCount++ % _inputs.Length] = row;
+                _inputs[_inputCount++ % _inputs.Length] = inputs;
             }
         }
     }
@@ -66,13 +66,20 @@ internal sealed class ArmWindow
     {
         var requests = new List<WindowRequest>();
         var predictions = new List<WindowPrediction>();
-        var inputs = new List<WindowInputRow>();
+        var samples = new List<InputSample>();
         bool truncated;
         lock (_gate)
         {
             truncated = Scan(_requests, _requestCount, sinceMs, toMs, version, requests, static r => r.TimestampMs, static r => r.Version, static r => r);
             truncated |= Scan(_predictions, _predictionCount, sinceMs, toMs, version, predictions, static p => p.TimestampMs, static p => p.Version, p => new WindowPrediction(p.TimestampMs, p.Version, p.Score, labels.Name(p.Label)));
-            truncated |= Scan(_inputs, _inputCount, sinceMs, toMs, version, inputs, static r => r!.TimestampMs, static r => r!.Version, static r => r!);
+            truncated |= Scan(_inputs, _inputCount, sinceMs, toMs, version, samples, static r => r!.TimestampMs, static r => r!.Version, static r => r!);
+        }
+
+        // Rows are split out of the kept request bodies here, off the request path.
+        var inputs = new List<WindowInputRow>(samples.Count);
+        foreach (var sample in samples)
+        {
+            sample.AddRowsTo(inputs);
         }
 
         return new ArmWindowSnapshot(requests, predictions, inputs, truncated);
@@ -138,6 +145,44 @@ internal sealed class ArmWindow
         public long Second = second;
         public long Requests = requests;
         public long Errors = errors;
+    }
+}
+
+/// <summary>
+/// A request's sampled inputs as the ring keeps them: the whole inputs array (split into rows only
+/// when a snapshot is taken), or, for a large body, the first rows already split.
+/// </summary>
+internal sealed record InputSample(long TimestampMs, string Version, IReadOnlyList<string> Columns, byte[] Utf8, int MaxRows, bool IsArrayOfRows)
+{
+    public void AddRowsTo(List<WindowInputRow> into)
+    {
+        if (!IsArrayOfRows)
+        {
+            into.Add(new WindowInputRow(TimestampMs, Version, Columns, Utf8));
+            return;
+        }
+
+        try
+        {
+            var reader = new System.Text.Json.Utf8JsonReader(Utf8);
+            if (!reader.Read() || reader.TokenType != System.Text.Json.JsonTokenType.StartArray)
+            {
+                return;
+            }
+
+            int n = 0;
+            while (n < MaxRows && reader.Read() && reader.TokenType == System.Text.Json.JsonTokenType.StartArray)
+            {
+                int start = (int)reader.TokenStartIndex;
+                reader.Skip();
+                into.Add(new WindowInputRow(TimestampMs, Version, Columns, Utf8.AsMemory(start, (int)reader.BytesConsumed - start)));
+                n++;
+            }
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // A malformed body gives the rows read before the error.
+        }
     }
 }
 

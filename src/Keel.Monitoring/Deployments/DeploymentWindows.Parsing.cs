@@ -113,39 +113,48 @@ public sealed partial class DeploymentWindows
         return _labels.Id(chars[..written]);
     }
 
-    /// <summary>Copies the first rows of the inputs array (each a JSON array of values).</summary>
-    private static WindowInputRow[] SampleRows(in DeploymentObservation observation, int max, ref bool malformed)
+    /// <summary>Bodies up to this size are copied whole and split into rows only when analysed.</summary>
+    private const int CopyWholeBytes = 4096;
+
+    /// <summary>Keeps the request's inputs: the whole body when small (one copy, no parsing), else the first rows split out.</summary>
+    private static InputSample? SampleRows(in DeploymentObservation observation, int max, ref bool malformed)
     {
         var bytes = observation.InputsUtf8.Span;
+        int count = Math.Min(max, Math.Max(observation.RowCount, 0));
+        if (count == 0)
+        {
+            return null;
+        }
+
+        if (bytes.Length <= CopyWholeBytes)
+        {
+            return new InputSample(observation.TimestampMs, observation.Version, observation.InputColumns, bytes.ToArray(), count, IsArrayOfRows: true);
+        }
+
         var reader = new Utf8JsonReader(bytes);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
         {
             malformed = true;
-            return [];
+            return null;
         }
 
-        int count = Math.Min(max, Math.Max(observation.RowCount, 0));
-        if (count == 0)
+        int end = 0;
+        for (int n = 0; n < count && reader.Read() && reader.TokenType == JsonTokenType.StartArray; n++)
         {
-            return [];
-        }
-
-        var rows = new WindowInputRow[count];
-        int n = 0;
-        while (n < count && reader.Read() && reader.TokenType == JsonTokenType.StartArray)
-        {
-            int start = (int)reader.TokenStartIndex;
             reader.Skip();
-            int end = (int)reader.BytesConsumed;
-            rows[n++] = new WindowInputRow(observation.TimestampMs, observation.Version, observation.InputColumns, bytes[start..end].ToArray());
+            end = (int)reader.BytesConsumed;
         }
 
-        if (n < count)
+        if (end == 0)
         {
-            malformed |= n == 0;
-            Array.Resize(ref rows, n);
+            malformed = true;
+            return null;
         }
 
-        return rows;
+        // The first rows as an array of their own: '[' + rows + ']'.
+        var copy = new byte[end + 1];
+        bytes[..end].CopyTo(copy);
+        copy[end] = (byte)']';
+        return new InputSample(observation.TimestampMs, observation.Version, observation.InputColumns, copy, count, IsArrayOfRows: true);
     }
 }

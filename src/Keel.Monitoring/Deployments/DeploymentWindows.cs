@@ -49,7 +49,7 @@ public sealed partial class DeploymentWindows : IDeploymentObserver
             {
                 int kept = 0;
                 bool malformed = false;
-                WindowInputRow[] rows = [];
+                InputSample? rows = null;
                 try
                 {
                     if (maxPredictions > 0)
