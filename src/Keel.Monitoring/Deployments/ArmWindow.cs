@@ -21,7 +21,7 @@ internal sealed class ArmWindow
     {
         _requests = new WindowRequest[options.Requests];
         _predictions = new PredictionEntry[options.Predictions];
-        _inputs = new InputSample?[options.InputRows];
+        _inputs = new InputSample?[options.InputSamples];
     }
 
     /// <summary>Stores one request with its predictions and sampled rows.</summary>

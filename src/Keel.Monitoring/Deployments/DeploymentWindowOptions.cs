@@ -14,9 +14,9 @@ public sealed class DeploymentWindowOptions
     /// <value>16384.</value>
     public int Predictions { get; init; } = 16384;
 
-    /// <summary>Input rows kept per deployment arm, for the input drift gate.</summary>
+    /// <summary>Requests whose inputs are kept per deployment arm (each gives up to <see cref="InputRowsPerRequest"/> rows), for the input drift gate.</summary>
     /// <value>2048.</value>
-    public int InputRows { get; init; } = 2048;
+    public int InputSamples { get; init; } = 2048;
 
     /// <summary>Rows of one request sampled into the input rows (the first ones); 0 keeps no inputs.</summary>
     /// <value>4.</value>
@@ -36,7 +36,7 @@ public sealed class DeploymentWindowOptions
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(Requests, 16, nameof(Requests));
         ArgumentOutOfRangeException.ThrowIfLessThan(Predictions, 16, nameof(Predictions));
-        ArgumentOutOfRangeException.ThrowIfLessThan(InputRows, 16, nameof(InputRows));
+        ArgumentOutOfRangeException.ThrowIfLessThan(InputSamples, 16, nameof(InputSamples));
         ArgumentOutOfRangeException.ThrowIfNegative(InputRowsPerRequest, nameof(InputRowsPerRequest));
         ArgumentOutOfRangeException.ThrowIfLessThan(PredictionsPerRequest, 1, nameof(PredictionsPerRequest));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxArms, 1, nameof(MaxArms));

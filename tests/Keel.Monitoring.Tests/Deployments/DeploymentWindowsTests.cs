@@ -47,7 +47,7 @@ public sealed class DeploymentWindowsTests
     [Fact]
     public void Rings_AreBounded_KeepTheLatest_AndSayTheyDroppedPartOfTheRange()
     {
-        var windows = new DeploymentWindows(new DeploymentWindowOptions { Requests = 16, Predictions = 16, InputRows = 16 });
+        var windows = new DeploymentWindows(new DeploymentWindowOptions { Requests = 16, Predictions = 16, InputSamples = 16 });
         for (int t = 0; t < 100; t++)
         {
             windows.Observe(Observation(DeploymentArms.Stable, t, $"[{t}]", failed: t % 10 == 0));
