@@ -51,6 +51,7 @@ public static class KeelServerApp
         builder.Services.AddDeploymentRouting(builder.Configuration);
         builder.Services.AddKeelRolling();
         builder.Services.AddKeelMonitoring();
+        builder.Services.AddKeelDeploymentAnalysis(builder.Configuration);
 
         var app = builder.Build();
 
@@ -66,6 +67,7 @@ public static class KeelServerApp
         app.MapRegistryApi();
         app.MapKeelRegistryApi();
         app.MapDeploymentsApi();
+        app.MapDeploymentReportApi();
         app.MapServingApi();
         app.MapDeploymentRouting();
         app.MapServingMetrics();

@@ -68,4 +68,40 @@ public sealed class DeployLocalStoreTests : IAsyncLifetime
         Assert.Equal("local-user", promoted.User);
         Assert.Contains("[forced past failed gates", promoted.Comment, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Report_OnALocalStore_ComparesTheArmsOfTheLog_AsJsonAndHtml_AndSaysErrorsAreUnknown()
+    {
+        Assert.Equal(0, (await Keel("deploy", "apply", Spec("1"))).ExitCode);
+        await using (var database = new SqliteTrackingStore(Database, Path.Combine(_folder, "artifacts"), TimeProvider.System))
+        {
+            var records = new List<Core.Predictions.PredictionLogRecord>();
+            for (int i = 0; i < 10; i++)
+            {
+                foreach (var (arm, label) in new[] { ("stable", i < 5 ? "yes" : "no"), ("shadow", i < 3 ? "no" : i < 5 ? "yes" : "no") })
+                {
+                    records.Add(new Core.Predictions.PredictionLogRecord($"r{i}", "credit-risk", "1", 1000 + i, 10 * (i + 1), 1, ["x"], $"[[{i}]]", $$"""[{"predicted_label":"{{label}}","probability":0.6}]""")
+                    {
+                        Deployment = "local",
+                        Arm = arm,
+                    });
+                }
+            }
+
+            await new SqlitePredictionStore(database).AppendAsync(records);
+        }
+
+        var html = Path.Combine(_folder, "report.html");
+        var json = await Keel("deploy", "report", "local", "--from", "0");
+        var written = await Keel("deploy", "report", "local", "--html", html);
+
+        Assert.True(json.ExitCode == 0, json.ToString());
+        var report = json.Json();
+        var agreement = report.GetProperty("comparison").GetProperty("agreement");
+        Assert.Equal((7, 10), (agreement.GetProperty("agree").GetInt32(), agreement.GetProperty("total").GetInt32()));
+        Assert.All(report.GetProperty("arms").EnumerateArray(), a => Assert.False(a.TryGetProperty("errors", out var e) && e.ValueKind != System.Text.Json.JsonValueKind.Null));
+        Assert.True(written.ExitCode == 0, written.ToString());
+        Assert.Contains("Agreement", await File.ReadAllTextAsync(html), StringComparison.Ordinal);
+        CliRun.AssertOneLineError(await Keel("deploy", "report", "no-such"), ExitCodes.Failure, "no-such");
+    }
 }

@@ -128,6 +128,11 @@ public static class HostileInputCases
         Post("keel/deployments/replicas/heartbeat: CR LF in address", Deploy + "replicas/heartbeat", """{"deployment": "d", "replica_id": "r1", "address": "http://a\r\nb"}""", 400, Invalid, "control characters");
         Post("keel/deployments/replicas/heartbeat: version not a number", Deploy + "replicas/heartbeat", """{"deployment": "d", "replica_id": "r1", "address": "http://127.0.0.1:5101", "served_version": "latest"}""", 400, Invalid, "a model version is a positive whole number");
         Post("keel/deployments/replicas/heartbeat: form body", Deploy + "replicas/heartbeat", "deployment=d", 400, Invalid, "Content-Type", "application/x-www-form-urlencoded");
+        Post("keel/deployments/report: from not an integer", Deploy + "report?name=d&from=yesterday", null, 400, Invalid, "expected an integer", null, method: "GET");
+        Post("keel/deployments/report: to before from", Deploy + "report?name=d&from=10&to=5", null, 400, Invalid, "is before from", null, method: "GET");
+        Post("keel/deployments/report: unusable name", Deploy + "report?name=a%2Fb", null, 400, Invalid, "Invalid serving name", null, method: "GET");
+        Post("keel/deployments/report: CR LF in name", Deploy + "report?name=a%0D%0Ab", null, 400, Invalid, "name", null, method: "GET");
+        Post("keel/deployments/report: no name", Deploy + "report", null, 400, Invalid, "name", null, method: "GET");
 
         // Keel's serving admin and prediction log, on both hosts where served.
         Post("keel/serving/models: serving name '..'", Keel + "serving/models", """{"name": "..", "model_uri": "models:/{model}/1"}""", 400, Invalid, "Invalid serving name");
