@@ -4,6 +4,7 @@ using Keel.Core.Tracking;
 using Keel.Core.Validation;
 using Keel.Server.Artifacts;
 using Keel.Server.Deployments;
+using Keel.Server.Deployments.Controller;
 using Keel.Server.Infrastructure;
 using Keel.Server.Registry;
 using Keel.Server.Serving;
@@ -46,6 +47,7 @@ public static class KeelServerApp
         builder.Services.AddServing(builder.Configuration["Keel:Serving:CacheFolder"] ?? ServingCache.DefaultParent);
         builder.Services.AddPredictionLog(builder.Configuration.GetSection(PredictionLogOptions.Section));
         builder.Services.AddKeelDeployments();
+        builder.Services.AddKeelDeploymentController(builder.Configuration);
 
         var app = builder.Build();
 

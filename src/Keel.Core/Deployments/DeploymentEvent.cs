@@ -47,6 +47,12 @@ public static class DeploymentEventKinds
     public const string RolledBack = "rolled_back";
     public const string Failed = "failed";
 
+    /// <summary>Production (the alias or stage) did not point at the stable version, and was moved back to it.</summary>
+    public const string ProductionRepaired = "production_repaired";
+
+    /// <summary>The deployment was deleted (kept in the registry's trail only).</summary>
+    public const string Deleted = "deleted";
+
     /// <summary>The prefix of these kinds in the registry's audit trail.</summary>
     public const string RegistryPrefix = "deployment_";
 }
