@@ -5,6 +5,7 @@ using Keel.Core.Validation;
 using Keel.Server.Artifacts;
 using Keel.Server.Deployments;
 using Keel.Server.Deployments.Controller;
+using Keel.Server.Deployments.Routing;
 using Keel.Server.Infrastructure;
 using Keel.Server.Registry;
 using Keel.Server.Serving;
@@ -48,6 +49,7 @@ public static class KeelServerApp
         builder.Services.AddPredictionLog(builder.Configuration.GetSection(PredictionLogOptions.Section));
         builder.Services.AddKeelDeployments();
         builder.Services.AddKeelDeploymentController(builder.Configuration);
+        builder.Services.AddDeploymentRouting(builder.Configuration);
 
         var app = builder.Build();
 
@@ -64,6 +66,7 @@ public static class KeelServerApp
         app.MapKeelRegistryApi();
         app.MapDeploymentsApi();
         app.MapServingApi();
+        app.MapDeploymentRouting();
         app.MapServingMetrics();
         app.MapPredictionLogApi();
         app.MapKeelUi();

@@ -57,6 +57,14 @@ public sealed record TrafficPolicy
     /// <summary>The share of requests (0, 1] the candidate gets a copy of. Shadow only.</summary>
     /// <value>1 for the shadow strategy.</value>
     public double? ShadowShare { get; init; }
+
+    /// <summary>
+    /// How long the previous stable version stays loaded after a promotion or a blue-green switch,
+    /// so a rollback needs no load: a whole number and a unit (<c>90s</c>, <c>10m</c>; <c>0s</c>
+    /// releases it at once), at most 1 day. Also how long a version warmed for the deployment is kept.
+    /// </summary>
+    /// <value>Null: <see cref="DeploymentSpecValidator.DefaultRollbackWindow"/> (5 minutes).</value>
+    public string? RollbackWindow { get; init; }
 }
 
 /// <summary>Where the routing key is read: a request header, or an input column. Exactly one.</summary>

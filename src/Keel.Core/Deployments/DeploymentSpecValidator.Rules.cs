@@ -78,7 +78,21 @@ public static partial class DeploymentSpecValidator
             share = 1.0;
         }
 
-        return new TrafficPolicy { CandidateWeight = weight is >= 0 and <= 100 ? weight : 0, RoutingKey = key, ShadowShare = share };
+        string? window = null;
+        if (traffic.RollbackWindow is { } w)
+        {
+            var parsed = ParseDuration(w);
+            if (parsed is null || parsed < TimeSpan.Zero || parsed > MaxRollbackWindow || w.Trim() != w)
+            {
+                errors.Add($"Invalid 'traffic.rollback_window' '{Shown(w)}': a whole number and a unit (ms, s, m, h, d), e.g. 90s or 10m, from 0 to at most 1d.");
+            }
+            else
+            {
+                window = w;
+            }
+        }
+
+        return new TrafficPolicy { CandidateWeight = weight is >= 0 and <= 100 ? weight : 0, RoutingKey = key, ShadowShare = share, RollbackWindow = window };
     }
 
     private static bool IsHeaderToken(string value)

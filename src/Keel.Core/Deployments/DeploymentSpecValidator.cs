@@ -19,6 +19,19 @@ public static partial class DeploymentSpecValidator
     /// <summary>The longest bake time a pause may ask for.</summary>
     public static readonly TimeSpan MaxPauseDuration = TimeSpan.FromDays(7);
 
+    /// <summary>The rollback window when <see cref="TrafficPolicy.RollbackWindow"/> is not set.</summary>
+    public static readonly TimeSpan DefaultRollbackWindow = TimeSpan.FromMinutes(5);
+
+    /// <summary>The longest <see cref="TrafficPolicy.RollbackWindow"/>: a version kept loaded holds memory.</summary>
+    public static readonly TimeSpan MaxRollbackWindow = TimeSpan.FromDays(1);
+
+    /// <summary>The rollback window of a (normalised) spec: its <c>traffic.rollback_window</c>, else <see cref="DefaultRollbackWindow"/>.</summary>
+    public static TimeSpan RollbackWindow(DeploymentSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return ParseDuration(spec.Traffic?.RollbackWindow) is { } window && window >= TimeSpan.Zero && window <= MaxRollbackWindow ? window : DefaultRollbackWindow;
+    }
+
     /// <summary>The default alias that follows the stable version.</summary>
     public const string DefaultAlias = "production";
 

@@ -12,7 +12,7 @@ namespace Keel.Server.Serving;
 /// and model metadata, model readiness and <c>infer</c> with tensors (one per column, or one 2-D
 /// tensor in signature column order). Errors are <c>{"error": "..."}</c>.
 /// </summary>
-internal static class OpenInferenceApi
+internal static partial class OpenInferenceApi
 {
     private static readonly string[] NumericTypes = ["FP64", "FP32", "FP16", "INT64", "INT32", "INT16", "INT8", "UINT64", "UINT32", "UINT16", "UINT8"];
 
@@ -33,16 +33,23 @@ internal static class OpenInferenceApi
 
         foreach (var prefix in new[] { "/v2/models/{name}", "/v2/models/{name}/versions/{version}" })
         {
-            app.MapGet(prefix, (string name, string? version, ServedModelRegistry models) =>
-                Guard(() => Metadata(Find(models, name, version))));
-            app.MapGet(prefix + "/ready", (string name, string? version, ServedModelRegistry models) =>
-                Guard(() =>
+            app.MapGet(prefix, async (string name, string? version, ServedModelRegistry models, HttpContext context) =>
+                await FallbackAsync(name, version, models, context, (f, n, c) => f.MetadataAsync(n, c)).ConfigureAwait(false)
+                ?? Guard(() => Metadata(Find(models, name, version))));
+            app.MapGet(prefix + "/ready", async (string name, string? version, ServedModelRegistry models, HttpContext context) =>
+                await FallbackAsync(name, version, models, context, (f, n, c) => f.ReadyAsync(n, c)).ConfigureAwait(false)
+                ?? Guard(() =>
                 {
                     var model = Find(models, name, version);
                     return ScoringResponses.Json(new JsonObject { ["name"] = model.Name, ["ready"] = model.Ready }, model.Ready ? 200 : 503);
                 }));
             app.MapPost(prefix + "/infer", async (string name, string? version, HttpRequest request, ServedModelRegistry models) =>
             {
+                if (await FallbackAsync(name, version, models, request.HttpContext, (f, n, c) => f.InferAsync(n, request)).ConfigureAwait(false) is { } answered)
+                {
+                    return answered;
+                }
+
                 var timer = default(ServingRequestTimer);
                 try
                 {
@@ -68,7 +75,32 @@ internal static class OpenInferenceApi
     /// <summary>Scores an infer request: rows from the input tensors, outputs as tensors, the request id echoed.</summary>
     internal static IResult Infer(ServedModel model, JsonElement body, out int rowCount, HttpContext? context = null)
     {
-        rowCount = 0;
+        // Without a request (direct calls) the defaults apply, with unknown tensors refused.
+        var options = context is null ? null : ScoringOptions.For(context);
+        var request = ParseInfer(model, body, options);
+        var log = context is null ? default : PredictionLogScope.Start(context, request.Id);
+        var scored = model.Predict(request.Rows, options?.StrictColumns ?? true, request.WithProbabilities);
+        var predictions = scored.Predictions;
+        if (context is not null)
+        {
+            ScoringOptions.ReportIgnored(context, scored.IgnoredColumns);
+        }
+
+        log.Complete(model, request.Rows, predictions);
+        rowCount = predictions.Count;
+        return InferResponse(model, request.Id, predictions);
+    }
+
+    /// <summary>
+    /// Reads an infer body for <paramref name="model"/>'s signature: the rows from the input
+    /// tensors, the request id and whether every class's probability is asked for. Problems are
+    /// BAD_REQUEST listing every one; too many rows REQUEST_TOO_LARGE.
+    /// </summary>
+    /// <param name="model">The model whose signature the tensors are read against.</param>
+    /// <param name="body">The request body.</param>
+    /// <param name="options">The request's limits; null for the defaults.</param>
+    internal static InferRequest ParseInfer(ServedModel model, JsonElement body, ScoringOptions? options)
+    {
         if (body.ValueKind != JsonValueKind.Object || !body.TryGetProperty("inputs", out var inputs) || inputs.ValueKind != JsonValueKind.Array || inputs.GetArrayLength() == 0)
         {
             throw ScoringInput.Bad("The infer request must be a JSON object with a non-empty 'inputs' array of tensors.");
@@ -81,8 +113,6 @@ internal static class OpenInferenceApi
         }
 
         var withProbabilities = ScoringInput.WantsProbabilities(body, "parameters");
-        // Without a request (direct calls) the defaults apply, with unknown tensors refused.
-        var options = context is null ? null : ScoringOptions.For(context);
         var tensors = ReadTensors(inputs, out var problems);
         if (tensors.Count > 0)
         {
@@ -103,19 +133,15 @@ internal static class OpenInferenceApi
             throw ScoringInput.Bad(problems);
         }
 
-        var log = context is null ? default : PredictionLogScope.Start(context, id);
-        var scored = model.Predict(rows, options?.StrictColumns ?? true, withProbabilities);
-        var predictions = scored.Predictions;
-        if (context is not null)
-        {
-            ScoringOptions.ReportIgnored(context, scored.IgnoredColumns);
-        }
+        return new InferRequest(rows, id, withProbabilities);
+    }
 
-        log.Complete(model, rows, predictions);
-        rowCount = predictions.Count;
+    /// <summary>The infer answer: model name (<paramref name="name"/> when given, e.g. a deployment's) and version, the request id when given, the outputs as tensors.</summary>
+    internal static IResult InferResponse(ServedModel model, string? id, IReadOnlyList<ModelPrediction> predictions, string? name = null)
+    {
         var response = new JsonObject
         {
-            ["model_name"] = model.Name,
+            ["model_name"] = name ?? model.Name,
             ["model_version"] = model.Version,
         };
         if (id is not null)

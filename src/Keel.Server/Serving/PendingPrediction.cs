@@ -1,6 +1,6 @@
 namespace Keel.Server.Serving;
 
-/// <summary>A request waiting in the buffer: its serialised inputs and outputs in one pooled array.</summary>
+/// <summary>A request waiting in the buffer: its serialised inputs and outputs in one pooled array, and the deployment arm that answered (null outside a deployment).</summary>
 internal readonly record struct PendingPrediction(
     string RequestId,
     ServedModel Model,
@@ -10,4 +10,6 @@ internal readonly record struct PendingPrediction(
     int RowCount,
     byte[] Buffer,
     int InputsLength,
-    int Length);
+    int Length,
+    string? Deployment = null,
+    string? Arm = null);

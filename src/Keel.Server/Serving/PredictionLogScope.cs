@@ -9,7 +9,7 @@ namespace Keel.Server.Serving;
 /// The prediction log's hook in a scoring endpoint: <see cref="Start"/> before scoring picks the
 /// request id (the client's <c>X-Request-Id</c> header, the Open Inference body <c>id</c>, else a
 /// new one), echoes it in the <c>X-Request-Id</c> response header and starts the clock;
-/// <see cref="Complete"/> after scoring hands the request to the <see cref="PredictionLogger"/>
+/// <see cref="Complete(ServedModel, IReadOnlyList{IReadOnlyDictionary{string, JsonElement}}, IReadOnlyList{ModelPrediction})"/> after scoring hands the request to the <see cref="PredictionLogger"/>
 /// (when the host has one). A struct: nothing is allocated beyond a new id when none was given.
 /// </summary>
 public readonly struct PredictionLogScope
@@ -44,6 +44,13 @@ public readonly struct PredictionLogScope
     /// <summary>Logs the scored request (sampling and buffer permitting); never throws for the log's sake.</summary>
     public void Complete(ServedModel model, IReadOnlyList<IReadOnlyDictionary<string, JsonElement>> rows, IReadOnlyList<ModelPrediction> predictions) =>
         _logger?.Record(RequestId, model, rows, predictions, _started);
+
+    /// <summary>Logs a request a deployment arm answered (see <see cref="Complete(ServedModel, IReadOnlyList{IReadOnlyDictionary{string, JsonElement}}, IReadOnlyList{ModelPrediction})"/>).</summary>
+    public void Complete(ServedModel model, IReadOnlyList<IReadOnlyDictionary<string, JsonElement>> rows, IReadOnlyList<ModelPrediction> predictions, string deployment, string arm) =>
+        _logger?.Record(RequestId, model, rows, predictions, _started, deployment, arm);
+
+    /// <summary>When scoring started (a <see cref="Stopwatch.GetTimestamp"/>).</summary>
+    public long Started => _started;
 
     /// <summary>
     /// A new id: a version 7 UUID as 32 hex digits. Being time-ordered, new ids land at the end of the

@@ -110,7 +110,11 @@ public sealed partial class PredictionLogger
                     pending.RowCount,
                     pending.Columns,
                     pending.Buffer.AsMemory(0, pending.InputsLength),
-                    pending.Buffer.AsMemory(pending.InputsLength, pending.Length - pending.InputsLength));
+                    pending.Buffer.AsMemory(pending.InputsLength, pending.Length - pending.InputsLength))
+                {
+                    Deployment = pending.Deployment,
+                    Arm = pending.Arm,
+                };
             }
 
             await WriteAsync(n == entries.Length ? entries : entries[..n]).ConfigureAwait(false);

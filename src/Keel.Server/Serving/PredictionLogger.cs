@@ -115,13 +115,17 @@ public sealed partial class PredictionLogger : BackgroundService
     /// <param name="rows">The scored rows.</param>
     /// <param name="predictions">One prediction per row.</param>
     /// <param name="startTimestamp">A <see cref="Stopwatch.GetTimestamp"/> taken just before scoring.</param>
+    /// <param name="deployment">The deployment the request was sent to; null outside a deployment.</param>
+    /// <param name="arm">The deployment arm that answered (<see cref="DeploymentArms"/>); null outside a deployment.</param>
     /// <returns>Whether the request was queued (false: not sampled, disabled, dropped or not serialisable).</returns>
     public bool Record(
         string requestId,
         ServedModel model,
         IReadOnlyList<IReadOnlyDictionary<string, JsonElement>> rows,
         IReadOnlyList<ModelPrediction> predictions,
-        long startTimestamp)
+        long startTimestamp,
+        string? deployment = null,
+        string? arm = null)
     {
         var latency = Stopwatch.GetElapsedTime(startTimestamp);
         if (!_options.Enabled || (_options.SampleRate < 1.0 && Random.Shared.NextDouble() >= _options.SampleRate))
@@ -184,7 +188,7 @@ public sealed partial class PredictionLogger : BackgroundService
         }
 
         _queue.Enqueue(new PendingPrediction(
-            requestId, model, columns, _time.GetUtcNow().ToUnixTimeMilliseconds(), (long)latency.TotalMicroseconds, rows.Count, buffer, inputsLength, length));
+            requestId, model, columns, _time.GetUtcNow().ToUnixTimeMilliseconds(), (long)latency.TotalMicroseconds, rows.Count, buffer, inputsLength, length, deployment, arm));
         if (_idle || count == _options.BatchSize)
         {
             Wake();

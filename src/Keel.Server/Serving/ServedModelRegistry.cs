@@ -144,6 +144,21 @@ public sealed class ServedModelRegistry
     }
 
     /// <summary>
+    /// Loads version <paramref name="version"/> of registered model <paramref name="model"/> (its
+    /// package copied from the artifact store into this registry's cache, loaded and warmed)
+    /// without serving it under any name: a deployment's arm. The caller owns the generation:
+    /// lease it with <see cref="ServedModel.TryRetain"/> and release it with <see cref="ServedModel.Retire"/>
+    /// (its cache folder is deleted when its last lease ends).
+    /// </summary>
+    /// <exception cref="KeelException">RESOURCE_DOES_NOT_EXIST for an unknown version; INVALID_PARAMETER_VALUE for a source outside the store or a package with no files.</exception>
+    internal async Task<ServedModel> LoadVersionAsync(
+        string model, string version, IRegistryStore registry, ITrackingStore tracking, IArtifactStore artifacts, CancellationToken cancellationToken = default)
+    {
+        var resolved = await registry.GetModelVersionAsync(model, version, cancellationToken).ConfigureAwait(false);
+        return await DownloadAndLoadAsync(model, $"models:/{model}/{version}", resolved, tracking, artifacts, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// Reloads <paramref name="name"/> from its source now: a <c>models:/</c> URI is resolved again
     /// and the version it names (the same or another) loaded, a directory is read again. The new
     /// generation replaces the current one once warm; on failure the current one keeps serving.

@@ -13,7 +13,7 @@ namespace Keel.Server.Serving;
 /// the Open Inference Protocol v2 (<c>/v2/...</c>) and Keel's admin API to load models for serving
 /// (<c>/api/2.0/keel/serving/models</c>).
 /// </summary>
-internal static class ServingApi
+internal static partial class ServingApi
 {
     private const string AdminBase = "/api/2.0/keel/serving/models";
 
@@ -69,26 +69,16 @@ internal static class ServingApi
 
     private static async Task<(IResult Result, int Rows)> ScoreAsync(ServedModel model, HttpRequest request)
     {
-        var mediaType = (request.ContentType ?? string.Empty).Split(';', 2)[0].Trim().ToLowerInvariant();
-        var options = ScoringOptions.For(request.HttpContext);
-        List<IReadOnlyDictionary<string, JsonElement>> rows;
-        var withProbabilities = false;
-        switch (mediaType)
+        var body = await ReadInvocationAsync(request).ConfigureAwait(false);
+        if (body.Unsupported is { } unsupported)
         {
-            case "application/json":
-                var body = await ReadJsonAsync(request).ConfigureAwait(false);
-                withProbabilities = ScoringInput.WantsProbabilities(body, "params");
-                rows = ScoringInput.ParseMlflow(body, model.Signature.Inputs, limits: options);
-                break;
-            case "text/csv":
-                rows = ScoringInput.ParseCsv(await ReadCsvTextAsync(request).ConfigureAwait(false), model.Signature.Inputs, options, model.Scorer.Task.Missing);
-                break;
-            default:
-                return (Unsupported(mediaType), 0);
+            return (unsupported, 0);
         }
 
+        var options = ScoringOptions.For(request.HttpContext);
+        var rows = ParseInvocation(body, model, options);
         var log = PredictionLogScope.Start(request.HttpContext);
-        var scored = model.Predict(rows, options.StrictColumns, withProbabilities);
+        var scored = model.Predict(rows, options.StrictColumns, body.WithProbabilities);
         var predictions = scored.Predictions;
         ScoringOptions.ReportIgnored(request.HttpContext, scored.IgnoredColumns);
         log.Complete(model, rows, predictions);

@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Keel.Core.Errors;
+using Keel.Core.Predictions;
+using Keel.ML.Packaging;
+using Keel.Server.Serving;
+
+namespace Keel.Server.Deployments.Routing;
+
+/// <summary>
+/// Answers a deployment's requests: finds the deployment (404 when the store has none), picks the
+/// arm (<see cref="ArmRouter"/>), leases that arm's model for the request, parses the body with
+/// the serving endpoints' own parsers, scores, and records the answer everywhere it goes: the
+/// prediction log (deployment, arm, version), the observers, the metrics, the response headers
+/// <see cref="VersionHeader"/> and <see cref="ArmHeader"/>. With a shadow rollout a copy is queued
+/// for the candidate after the caller's answer is computed.
+/// </summary>
+internal sealed partial class DeploymentRequestPath(
+    DeploymentArmHost host, DeploymentAnswerRecorder recorder, DeploymentMetrics metrics, ShadowMirror shadow) : IOpenInferenceFallback
+{
+    /// <summary>The response header naming the model version that answered.</summary>
+    public const string VersionHeader = "X-Keel-Model-Version";
+
+    /// <summary>The response header naming the arm that answered (<c>stable</c> or <c>candidate</c>).</summary>
+    public const string ArmHeader = "X-Keel-Deployment-Arm";
+
+    /// <summary>The deployment, or RESOURCE_DOES_NOT_EXIST.</summary>
+    private async ValueTask<HostedDeployment> RequireAsync(string name, CancellationToken cancellationToken) =>
+        await host.FindAsync(name, cancellationToken).ConfigureAwait(false) ?? throw KeelException.NotFound($"No deployment named '{name}'.");
+
+    /// <summary>
+    /// Routes one request: the arm, a lease on its model and the rows parsed for it. With a
+    /// routing key in an input column the body is parsed for the stable version first to read the
+    /// key (and again for the candidate when it wins). The caller disposes the lease.
+    /// </summary>
+    private Routed Route(HostedDeployment hosted, HttpRequest request, Func<ServedModel, List<IReadOnlyDictionary<string, JsonElement>>> parse, long requestStart)
+    {
+        while (true)
+        {
+            var table = hosted.Table ?? throw new KeelException(ErrorCode.TemporarilyUnavailable, $"Deployment '{hosted.Name}' is not loaded.");
+            string? key = null;
+            List<IReadOnlyDictionary<string, JsonElement>>? stableRows = null;
+            if (ArmRouter.NeedsKey(table))
+            {
+                var routing = table.Key!;
+                if (routing.Header is not null)
+                {
+                    key = ArmRouter.HeaderKey(routing, request);
+                }
+                else
+                {
+                    stableRows = parse(table.Stable);
+                    key = ArmRouter.ColumnKey(routing, stableRows);
+                }
+            }
+
+            var arm = ArmRouter.Pick(table, key);
+            var model = table.ModelOf(arm)!;
+            if (ArmTable.TryLease(model) is not { } lease)
+            {
+                continue; // Released by a newer table meanwhile: route on that one.
+            }
+
+            request.HttpContext.Response.Headers[VersionHeader] = model.Version;
+            request.HttpContext.Response.Headers[ArmHeader] = arm;
+            try
+            {
+                var rows = arm == DeploymentArms.Stable && stableRows is not null ? stableRows : parse(model);
+                return new Routed(table, arm, lease, rows);
+            }
+            catch (Exception e)
+            {
+                if (e is KeelException)
+                {
+                    Refused(table.Name, arm, model.Version, requestStart);
+                }
+
+                lease.Dispose();
+                throw;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Scores the routed rows and records the answer (log, observers, metrics); a scoring error is
+    /// observed as a failure and passes on.
+    /// </summary>
+    private ScoredRows Score(Routed routed, HttpContext context, PredictionLogScope log, bool strictColumns, bool withProbabilities, long requestStart)
+    {
+        var model = routed.Lease.Model;
+        var start = Stopwatch.GetTimestamp();
+        ScoredRows scored;
+        try
+        {
+            scored = model.Predict(routed.Rows, strictColumns, withProbabilities);
+        }
+        catch (KeelException e) when (e.Code.ToHttpStatus() < 500)
+        {
+            metrics.Record(routed.Table.Name, routed.Arm, model.Version, Stopwatch.GetElapsedTime(requestStart).TotalSeconds, clientError: true);
+            throw;
+        }
+        catch (Exception e) when (Failed(routed, log.RequestId, start, requestStart, e))
+        {
+            throw; // Not reached: Failed records the failure and returns false.
+        }
+
+        ScoringOptions.ReportIgnored(context, scored.IgnoredColumns);
+        log.Complete(model, routed.Rows, scored.Predictions, routed.Table.Name, routed.Arm);
+        recorder.Answered(routed.Table.Name, routed.Arm, model, log.RequestId, routed.Rows, scored.Predictions, Micros(start));
+        metrics.Record(routed.Table.Name, routed.Arm, model.Version, Stopwatch.GetElapsedTime(requestStart).TotalSeconds);
+        return scored;
+    }
+
+    private bool Failed(Routed routed, string requestId, long start, long requestStart, Exception e)
+    {
+        _ = e;
+        recorder.Failed(routed.Table.Name, routed.Arm, routed.Lease.Model, requestId, routed.Rows, Micros(start));
+        metrics.Record(routed.Table.Name, routed.Arm, routed.Lease.Model.Version, Stopwatch.GetElapsedTime(requestStart).TotalSeconds, serverError: true);
+        return false;
+    }
+
+    /// <summary>Counts a request refused after its arm was picked (a bad body) against that arm.</summary>
+    private void Refused(string deployment, string arm, string version, long requestStart) =>
+        metrics.Record(deployment, arm, version, Stopwatch.GetElapsedTime(requestStart).TotalSeconds, clientError: true);
+
+    private static long Micros(long start) => (long)Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+
+    /// <summary>A routed request: the table it was routed on, the arm, the lease on the arm's model and the rows.</summary>
+    private sealed record Routed(ArmTable Table, string Arm, ModelLease Lease, List<IReadOnlyDictionary<string, JsonElement>> Rows);
+}

@@ -1,0 +1,56 @@
+namespace Keel.Server.Deployments.Routing;
+
+/// <summary>
+/// Settings of the deployments' request path (<c>/deployments/{name}/invocations</c>,
+/// <c>/v2/models/{name}/infer</c>), bound from <c>Keel:Deployments:Routing</c>
+/// (e.g. <c>--Keel:Deployments:Routing:ShadowQueueCapacity=4096</c>).
+/// </summary>
+public sealed class DeploymentRoutingOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Keel:Deployments:Routing";
+
+    /// <summary>
+    /// How often the deployments this process serves are read again from the store, to see changes
+    /// other processes made (changes made in this process apply at once, through the change feed).
+    /// </summary>
+    /// <value>250 ms.</value>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Shadow copies waiting for the candidate at most; a copy that finds the queue full is dropped and counted.</summary>
+    /// <value>1024.</value>
+    public int ShadowQueueCapacity { get; set; } = 1024;
+
+    /// <summary>Background scorers draining the shadow queue: the share of the machine a mirror may take from the callers.</summary>
+    /// <value>1.</value>
+    public int ShadowWorkers { get; set; } = 1;
+
+    /// <summary>How long after a failed load a version is tried again.</summary>
+    /// <value>5 s.</value>
+    public TimeSpan LoadRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Checks the settings.</summary>
+    /// <exception cref="InvalidOperationException">When a setting is out of range.</exception>
+    public void Validate()
+    {
+        if (PollInterval <= TimeSpan.Zero || PollInterval > TimeSpan.FromMinutes(10))
+        {
+            throw new InvalidOperationException($"{Section}:PollInterval must be above 0 and at most 10 minutes (got {PollInterval}).");
+        }
+
+        if (ShadowQueueCapacity is < 1 or > 1_000_000)
+        {
+            throw new InvalidOperationException($"{Section}:ShadowQueueCapacity must be from 1 to 1,000,000 (got {ShadowQueueCapacity}).");
+        }
+
+        if (ShadowWorkers is < 1 or > 64)
+        {
+            throw new InvalidOperationException($"{Section}:ShadowWorkers must be from 1 to 64 (got {ShadowWorkers}).");
+        }
+
+        if (LoadRetryDelay < TimeSpan.Zero)
+        {
+            throw new InvalidOperationException($"{Section}:LoadRetryDelay must not be negative (got {LoadRetryDelay}).");
+        }
+    }
+}

@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Threading.Channels;
+using Keel.Core.Predictions;
+using Keel.Server.Serving;
+
+namespace Keel.Server.Deployments.Routing;
+
+/// <summary>
+/// The shadow strategy's mirror: copies of requests the stable version answered wait in a bounded
+/// queue (<see cref="DeploymentRoutingOptions.ShadowQueueCapacity"/>) for background scorers
+/// (<see cref="DeploymentRoutingOptions.ShadowWorkers"/>) that score them on the deployment's
+/// current candidate and log and observe the answer under the caller's request id with arm
+/// <c>shadow</c>. The caller never waits for a copy: a copy that finds the queue full is dropped
+/// and counted (metric and log), and a copy's failure reaches only the log and the observers.
+/// </summary>
+internal sealed class ShadowMirror(
+    DeploymentArmHost host,
+    DeploymentAnswerRecorder recorder,
+    DeploymentMetrics metrics,
+    DeploymentRoutingOptions options,
+    IServiceProvider services,
+    ILogger<ShadowMirror> logger) : BackgroundService
+{
+    private readonly Channel<ShadowCopy> _queue = Channel.CreateBounded<ShadowCopy>(new BoundedChannelOptions(options.ShadowQueueCapacity)
+    {
+        FullMode = BoundedChannelFullMode.Wait, // TryWrite then refuses instead of blocking: the copy is dropped.
+        SingleReader = options.ShadowWorkers == 1,
+    });
+
+    private long _dropped;
+    private long _scored;
+
+    /// <summary>Copies dropped because the queue was full.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Copies scored (answered or failed).</summary>
+    public long Scored => Interlocked.Read(ref _scored);
+
+    /// <summary>Copies waiting.</summary>
+    public int QueueLength => _queue.Reader.Count;
+
+    /// <summary>Queues a copy without waiting; false (counted and logged) when the queue is full.</summary>
+    public bool TryEnqueue(ShadowCopy copy)
+    {
+        if (_queue.Writer.TryWrite(copy))
+        {
+            return true;
+        }
+
+        var dropped = Interlocked.Increment(ref _dropped);
+        metrics.ShadowDropped(copy.Deployment);
+        if ((dropped & (dropped - 1)) == 0 || dropped % 10_000 == 0)
+        {
+            // The 1st, 2nd, 4th, 8th ... drop: a full queue is reported without flooding the log.
+            RoutingLog.ShadowDropped(logger, copy.Deployment, dropped);
+        }
+
+        return false;
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, options.ShadowWorkers).Select(_ => Task.Run(() => DrainAsync(stoppingToken), CancellationToken.None)));
+
+    private async Task DrainAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var copy in _queue.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            {
+                Score(copy);
+                Interlocked.Increment(ref _scored);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: copies still queued are dropped with the process.
+        }
+    }
+
+    /// <summary>Scores one copy on the deployment's current candidate (none any more: the copy is skipped).</summary>
+    internal void Score(ShadowCopy copy)
+    {
+        var table = host.TableOf(copy.Deployment);
+        if (table is not { Candidate: { } candidate } || ArmTable.TryLease(candidate) is not { } lease)
+        {
+            return;
+        }
+
+        using (lease)
+        {
+            var start = Stopwatch.GetTimestamp();
+            List<IReadOnlyDictionary<string, JsonElement>> rows = [];
+            var withProbabilities = copy.Invocation.WithProbabilities;
+            try
+            {
+                if (copy.Infer is { } infer)
+                {
+                    var parsed = OpenInferenceApi.ParseInfer(candidate, infer, copy.Options);
+                    rows = parsed.Rows;
+                    withProbabilities = parsed.WithProbabilities;
+                }
+                else
+                {
+                    rows = ServingApi.ParseInvocation(copy.Invocation, candidate, copy.Options);
+                }
+
+                var scored = candidate.Predict(rows, copy.Options.StrictColumns, withProbabilities);
+                services.GetService<PredictionLogger>()?.Record(copy.RequestId, candidate, rows, scored.Predictions, start, copy.Deployment, DeploymentArms.Shadow);
+                recorder.Answered(copy.Deployment, DeploymentArms.Shadow, candidate, copy.RequestId, rows, scored.Predictions, (long)Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+                metrics.Record(copy.Deployment, DeploymentArms.Shadow, candidate.Version, Stopwatch.GetElapsedTime(start).TotalSeconds);
+            }
+            catch (Exception e)
+            {
+                // The stable version took this request, so whatever the candidate makes of it is the candidate's failure.
+                recorder.Failed(copy.Deployment, DeploymentArms.Shadow, candidate, copy.RequestId, rows, (long)Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+                metrics.Record(copy.Deployment, DeploymentArms.Shadow, candidate.Version, Stopwatch.GetElapsedTime(start).TotalSeconds, serverError: true);
+                RoutingLog.ShadowFailed(logger, e, copy.Deployment, copy.RequestId, candidate.Version);
+            }
+        }
+    }
+}
