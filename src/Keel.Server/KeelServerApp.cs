@@ -50,6 +50,7 @@ public static class KeelServerApp
         builder.Services.AddKeelDeployments();
         builder.Services.AddKeelDeploymentController(builder.Configuration);
         builder.Services.AddDeploymentRouting(builder.Configuration);
+        builder.Services.AddKeelDeploymentAnalysis(builder.Configuration);
 
         var app = builder.Build();
 
@@ -65,6 +66,7 @@ public static class KeelServerApp
         app.MapRegistryApi();
         app.MapKeelRegistryApi();
         app.MapDeploymentsApi();
+        app.MapDeploymentReportApi();
         app.MapServingApi();
         app.MapDeploymentRouting();
         app.MapServingMetrics();
