@@ -17,5 +17,6 @@ internal static class DeployCommand
         DeployActionCommand.Create(globals, "resume", "Resume a paused rollout."),
         DeployActionCommand.Create(globals, "rollback", "Roll back: the candidate's traffic goes to 0 (after a promotion, production returns to the previous stable version)."),
         DeployHistoryCommand.Create(globals),
+        DeployReportCommand.Create(globals),
     };
 }

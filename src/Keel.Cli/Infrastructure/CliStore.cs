@@ -89,6 +89,20 @@ internal sealed class CliStore : IAsyncDisposable
             ? _client.SearchPredictionsAsync(query, cancellationToken)
             : new SqlitePredictionStore(_local!).SearchAsync(query, cancellationToken);
 
+    /// <summary>A deployment's report: the server's (with errors from its windows), or one built from the local prediction log (errors unknown).</summary>
+    public async Task<Core.Deployments.DeploymentReport> DeploymentReportAsync(string name, long? fromMs, long? toMs, CancellationToken cancellationToken)
+    {
+        if (_client is not null)
+        {
+            return await _client.GetDeploymentReportAsync(name, fromMs, toMs, cancellationToken).ConfigureAwait(false);
+        }
+
+        new PredictionQuery(string.Empty, fromMs, toMs) { Deployment = Core.Deployments.DeploymentSpecValidator.Name(name) }.Validate();
+        var deployment = await Deployments().GetAsync(name, cancellationToken).ConfigureAwait(false);
+        return await Monitoring.Deployments.DeploymentReportBuilder.BuildAsync(
+            new SqlitePredictionStore(_local!), deployment, fromMs, toMs, windows: null, TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false);
+    }
+
     public async ValueTask DisposeAsync()
     {
         _client?.Dispose();

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Text.Json;
 using Keel.Core.Deployments;
 
 namespace Keel.Monitoring.Deployments;
@@ -48,14 +49,24 @@ public sealed partial class DeploymentWindows : IDeploymentObserver
             {
                 int kept = 0;
                 bool malformed = false;
-                if (maxPredictions > 0)
+                WindowInputRow[] rows = [];
+                try
                 {
-                    kept = ParseOutputs(observation.OutputsUtf8.Span, predictions.AsSpan(0, maxPredictions), observation.TimestampMs, observation.Version, out malformed);
-                }
+                    if (maxPredictions > 0)
+                    {
+                        kept = ParseOutputs(observation.OutputsUtf8.Span, predictions.AsSpan(0, maxPredictions), observation.TimestampMs, observation.Version, out malformed);
+                    }
 
-                WindowInputRow[] rows = _options.InputRowsPerRequest == 0 || observation.InputsUtf8.IsEmpty
-                    ? []
-                    : SampleRows(observation, _options.InputRowsPerRequest, ref malformed);
+                    if (_options.InputRowsPerRequest > 0 && !observation.InputsUtf8.IsEmpty)
+                    {
+                        rows = SampleRows(observation, _options.InputRowsPerRequest, ref malformed);
+                    }
+                }
+                catch (JsonException)
+                {
+                    // Malformed JSON: the request still counts (time, latency, failed); what parsed before the error is kept.
+                    malformed = true;
+                }
                 window.Add(request, predictions.AsSpan(0, kept), rows);
                 if (malformed)
                 {
