@@ -121,6 +121,23 @@ public sealed class DeployCommandTests(KeelServerFixture server) : IDisposable
     }
 
     [Fact]
+    public async Task Delete_DuringARollout_NeedsForceAndAReason_ThenTheDeploymentIsGone_AndTheTrailKeepsIt()
+    {
+        var model = await ModelAsync(2);
+        var name = "cli-del-" + model;
+        await OkAsync("deploy", "create", SpecFile(name, model, "1"));
+        await OkAsync("deploy", "apply", SpecFile(name, model, "2"));
+
+        CliRun.AssertOneLineError(await Keel("deploy", "delete", name), ExitCodes.Failure, "INVALID_STATE");
+        var deleted = await OkAsync("deploy", "delete", name, "--force", "--reason", "abandoned experiment");
+
+        Assert.Equal($"Deployment '{name}' deleted.", deleted.Lines[0]);
+        CliRun.AssertOneLineError(await Keel("deploy", "status", name), ExitCodes.Failure, "RESOURCE_DOES_NOT_EXIST");
+        var trail = await OkAsync("models", "history", model);
+        Assert.Contains(trail.Lines, l => l.Contains("deployment_deleted", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Rollback_OfAnIdleDeployment_FailsWithOneLine_InvalidState()
     {
         var model = await ModelAsync(1);
