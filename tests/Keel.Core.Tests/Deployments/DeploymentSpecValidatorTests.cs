@@ -32,6 +32,8 @@ public sealed class DeploymentSpecValidatorTests
         { "shadow with a candidate weight", Valid with { Strategy = "shadow", Steps = [], Traffic = new TrafficPolicy { CandidateWeight = 10 } }, "candidate_weight' is for canary" },
         { "shadow share over 1", Valid with { Strategy = "shadow", Steps = [], Traffic = new TrafficPolicy { ShadowShare = 1.5 } }, "shadow_share" },
         { "shadow share on a canary", Valid with { Traffic = new TrafficPolicy { ShadowShare = 0.5 } }, "for shadow rollouts" },
+        { "rollback window without a unit", Valid with { Traffic = new TrafficPolicy { RollbackWindow = "10" } }, "traffic.rollback_window" },
+        { "rollback window over a day", Valid with { Traffic = new TrafficPolicy { RollbackWindow = "2d" } }, "at most 1d" },
         { "rolling with steps", Valid with { Strategy = "rolling", Steps = [new DeploymentStep { Pause = new PauseStep() }] }, "rolling rollouts have no steps" },
         { "routing key with both", Valid with { Traffic = new TrafficPolicy { RoutingKey = new RoutingKey { Header = "X-Id", Column = "id" } } }, "exactly one of 'header' and 'column'" },
         { "routing key header with a space", Valid with { Traffic = new TrafficPolicy { RoutingKey = new RoutingKey { Header = "X Id" } } }, "Invalid header name" },
@@ -96,6 +98,16 @@ public sealed class DeploymentSpecValidatorTests
         Assert.Equal(1.0, spec.Traffic!.ShadowShare);
         Assert.Equal(200, spec.Gates!.Feedback!.MinCount);
         Assert.Equal(0.05, spec.Gates.Feedback.Alpha);
+    }
+
+    [Fact]
+    public void RollbackWindow_IsFiveMinutesUnlessTheSpecSetsIt_AndZeroIsAllowed()
+    {
+        Assert.Equal(TimeSpan.FromMinutes(5), DeploymentSpecValidator.RollbackWindow(DeploymentSpecValidator.Normalize(Valid)));
+        var set = DeploymentSpecValidator.Normalize(Valid with { Traffic = new TrafficPolicy { RollbackWindow = "10m" } });
+        Assert.Equal("10m", set.Traffic!.RollbackWindow);
+        Assert.Equal(TimeSpan.FromMinutes(10), DeploymentSpecValidator.RollbackWindow(set));
+        Assert.Equal(TimeSpan.Zero, DeploymentSpecValidator.RollbackWindow(DeploymentSpecValidator.Normalize(Valid with { Traffic = new TrafficPolicy { RollbackWindow = "0s" } })));
     }
 
     [Theory]

@@ -175,6 +175,14 @@ public static class HostileInputCases
             On("v2 versioned infer: text/plain", versioned, "{infer}", 400, null, "Content-Type", "text/plain");
         }
 
+        // A deployment's endpoints read bodies with the serving parsers: every invocations and infer row again on deployment 'dep'.
+        foreach (var (name, c) in cases.Where(p => p.Value.Target == HostileTarget.Main && p.Value.Path is "/serving/bc/invocations" or "/v2/models/bc/infer").ToList())
+        {
+            Add("deployment " + name, c with { Path = c.Path == "/serving/bc/invocations" ? "/deployments/" + HostileInputFixture.Deployment + "/invocations" : "/v2/models/" + HostileInputFixture.Deployment + "/infer" });
+        }
+
+        Post("deployment invocations: unknown deployment", "/deployments/no-such-deployment/invocations", "{split}", 404, "RESOURCE_DOES_NOT_EXIST", "No deployment named");
+
         return cases;
     }
 }

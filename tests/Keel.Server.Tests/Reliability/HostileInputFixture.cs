@@ -47,6 +47,12 @@ public sealed class HostileInputFixture : IAsyncLifetime
     /// <summary>A registered model with no tags.</summary>
     public string TaglessModel { get; } = "hostile-tagless";
 
+    /// <summary>A deployment on the main host (of <see cref="DeployedModel"/>, the served package registered as version 1).</summary>
+    public const string Deployment = "dep";
+
+    /// <summary>The registered model <see cref="Deployment"/> serves.</summary>
+    public string DeployedModel { get; } = "hostile-deployed";
+
     /// <summary>A request id logged by each host.</summary>
     public string RequestId { get; } = "hostile-request-1";
 
@@ -78,6 +84,14 @@ public sealed class HostileInputFixture : IAsyncLifetime
         Ok(await Main.ApiPostAsync("model-versions/create", new { name = ModelName, source = $"mlflow-artifacts:/models/{ModelName}/1" }));
         Ok(await Main.ApiPostAsync("registered-models/create", new { name = TaglessModel }));
         Ok(await Score(Main, "/serving/bc/invocations"));
+        Ok(await Main.ApiPostAsync("registered-models/create", new { name = DeployedModel }));
+        await HotSwapFixture.RegisterAsync(Main, Factory.Services, DeployedModel, result.PackageDirectory, corrupt: false);
+        Ok(await Main.ApiPostAsync("/api/2.0/keel/deployments/create", new { spec = new { name = Deployment, model = DeployedModel, version = "1", alias = "hostile", steps = new[] { new { set_weight = 5 } } } }));
+        using (var content = new StringContent(SplitBody(), Encoding.UTF8, "application/json"))
+        using (var deployed = await Main.PostAsync($"/deployments/{Deployment}/invocations", content))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, deployed.StatusCode);
+        }
 
         var models = new ServedModelRegistry(Path.Combine(Folder, "single-cache"));
         await models.LoadDirectoryAsync("bc-single", result.PackageDirectory);

@@ -48,8 +48,8 @@ public sealed class HotSwapFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        V1Package = await TrainAsync("v1", "trainer: {name: FastTree, params: {number_of_trees: 5, number_of_leaves: 4}}");
-        V2Package = await TrainAsync("v2", "trainer: {name: LbfgsLogisticRegression}");
+        V1Package = await TrainAsync(Folder, "v1", "trainer: {name: FastTree, params: {number_of_trees: 5, number_of_leaves: 4}}");
+        V2Package = await TrainAsync(Folder, "v2", "trainer: {name: LbfgsLogisticRegression}");
 
         var contents = await ModelPackage.ReadAsync(V1Package);
         var columns = contents.InputExample.GetProperty("columns").EnumerateArray().Select(c => c.GetString()!).ToArray();
@@ -69,9 +69,9 @@ public sealed class HotSwapFixture : IAsyncLifetime
         Factory = _server.WithWebHostBuilder(b => b.UseSetting("Keel:Serving:FollowInterval", "00:00:00.100"));
         Client = Factory.CreateClient();
         Assert.Equal(200, (await Client.ApiPostAsync("registered-models/create", new { name = Model })).Status);
-        await RegisterAsync(V1Package, corrupt: false);
-        await RegisterAsync(V2Package, corrupt: false);
-        await RegisterAsync(V1Package, corrupt: true);
+        await RegisterAsync(Client, Factory.Services, Model, V1Package, corrupt: false);
+        await RegisterAsync(Client, Factory.Services, Model, V2Package, corrupt: false);
+        await RegisterAsync(Client, Factory.Services, Model, V1Package, corrupt: true);
     }
 
     public async ValueTask DisposeAsync()
@@ -130,24 +130,25 @@ public sealed class HotSwapFixture : IAsyncLifetime
         }
     }
 
-    private async Task<string> TrainAsync(string name, string trainer)
+    /// <summary>Trains a breast-cancer model with <paramref name="trainer"/> into <paramref name="folder"/>/<paramref name="name"/>; returns its package directory.</summary>
+    internal static async Task<string> TrainAsync(string folder, string name, string trainer)
     {
         var source = Path.Combine(ServingFixtureRoot(), "examples", "breast-cancer", "pipeline.yaml");
         var result = await new TrainingRunner().RunAsync(new TrainingRunOptions
         {
             Pipeline = PipelineParser.Parse($"name: {name}\n{Data}{trainer}\n", source),
-            OutputDirectory = Path.Combine(Folder, name),
+            OutputDirectory = Path.Combine(folder, name),
             ComputeImportance = false,
         });
         return result.PackageDirectory;
     }
 
-    /// <summary>A run holding the package under <c>model/</c>, registered as the next version of <see cref="Model"/>.</summary>
-    private async Task RegisterAsync(string package, bool corrupt)
+    /// <summary>A run holding the package under <c>model/</c> (its model.zip corrupt if asked), registered as the next version of <paramref name="model"/>.</summary>
+    internal static async Task RegisterAsync(HttpClient client, IServiceProvider services, string model, string package, bool corrupt)
     {
-        var runId = await Client.CreateRunAsync(await Client.CreateExperimentAsync());
-        var run = await Factory.Services.GetRequiredService<ITrackingStore>().GetRunAsync(runId);
-        var artifacts = Factory.Services.GetRequiredService<IArtifactStore>();
+        var runId = await client.CreateRunAsync(await client.CreateExperimentAsync());
+        var run = await services.GetRequiredService<ITrackingStore>().GetRunAsync(runId);
+        var artifacts = services.GetRequiredService<IArtifactStore>();
         var root = ArtifactUris.ToRelativePath(run.Info.ArtifactUri);
         foreach (var file in Directory.GetFiles(package))
         {
@@ -157,7 +158,7 @@ public sealed class HotSwapFixture : IAsyncLifetime
             await artifacts.WriteAsync($"{root}/model/{Path.GetFileName(file)}", stream);
         }
 
-        var answer = await Client.ApiPostAsync("model-versions/create", new { name = Model, source = $"runs:/{runId}/model", run_id = runId });
+        var answer = await client.ApiPostAsync("model-versions/create", new { name = model, source = $"runs:/{runId}/model", run_id = runId });
         Assert.Equal(200, answer.Status);
     }
 

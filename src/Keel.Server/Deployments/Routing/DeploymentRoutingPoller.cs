@@ -38,7 +38,7 @@ internal sealed class DeploymentRoutingPoller(
             {
                 host.Apply(await store.GetAsync(hosted.Name, cancellationToken).ConfigureAwait(false));
             }
-            catch (KeelException e) when (e.Code == ErrorCode.ResourceDoesNotExist)
+            catch (KeelException e) when (e.Code == ErrorCode.ResourceDoesNotExist && !cancellationToken.IsCancellationRequested)
             {
                 host.Remove(hosted.Name);
             }
