@@ -60,6 +60,10 @@ public sealed partial class KeelClient : IDeploymentOperations
     public Task<Deployment> RollbackDeploymentAsync(string name, Actor actor, JsonElement? evidence = null, CancellationToken cancellationToken = default) =>
         ActAsync("rollback", name, actor, evidence, cancellationToken);
 
+    /// <summary>Deletes a deployment and its history; during a rollout only with <see cref="Actor.Force"/> and a reason. Not retried after a lost answer.</summary>
+    public async Task DeleteDeploymentAsync(string name, Actor actor, CancellationToken cancellationToken = default) =>
+        await PostDeploymentAsync<DeploymentAnswer>("delete", new ActionBody(name, actor.Comment, actor.Force ? true : null, null), actor, replayable: false, cancellationToken).ConfigureAwait(false);
+
     private async Task<Deployment> ActAsync(string verb, string name, Actor actor, JsonElement? evidence, CancellationToken cancellationToken) =>
         (await PostDeploymentAsync<DeploymentAnswer>(verb, new ActionBody(name, actor.Comment, actor.Force ? true : null, evidence), actor, replayable: false, cancellationToken).ConfigureAwait(false)).Deployment!;
 
@@ -112,6 +116,8 @@ public sealed partial class KeelClient : IDeploymentOperations
     Task<Deployment> IDeploymentOperations.PauseAsync(string name, Actor actor, CancellationToken cancellationToken) => PauseDeploymentAsync(name, actor, cancellationToken);
 
     Task<Deployment> IDeploymentOperations.ResumeAsync(string name, Actor actor, CancellationToken cancellationToken) => ResumeDeploymentAsync(name, actor, cancellationToken);
+
+    Task IDeploymentOperations.DeleteAsync(string name, Actor actor, CancellationToken cancellationToken) => DeleteDeploymentAsync(name, actor, cancellationToken);
 
     Task<Deployment> IDeploymentOperations.RollbackAsync(string name, Actor actor, JsonElement? evidence, CancellationToken cancellationToken) => RollbackDeploymentAsync(name, actor, evidence, cancellationToken);
 }

@@ -4,6 +4,7 @@ using Keel.Core.Tracking;
 using Keel.Core.Validation;
 using Keel.Server.Artifacts;
 using Keel.Server.Deployments;
+using Keel.Server.Deployments.Controller;
 using Keel.Server.Deployments.Routing;
 using Keel.Server.Infrastructure;
 using Keel.Server.Monitoring;
@@ -48,6 +49,7 @@ public static class KeelServerApp
         builder.Services.AddServing(builder.Configuration["Keel:Serving:CacheFolder"] ?? ServingCache.DefaultParent);
         builder.Services.AddPredictionLog(builder.Configuration.GetSection(PredictionLogOptions.Section));
         builder.Services.AddKeelDeployments();
+        builder.Services.AddKeelDeploymentController(builder.Configuration);
         builder.Services.AddDeploymentRouting(builder.Configuration);
         builder.Services.AddKeelRolling();
         builder.Services.AddKeelMonitoring();

@@ -15,6 +15,7 @@ internal static class DeployCommand
         DeployActionCommand.Create(globals, "promote", "Promote the rollout now, skipping its remaining steps: the candidate becomes stable and production moves to it."),
         DeployActionCommand.Create(globals, "pause", "Pause a progressing rollout: its traffic split stays, no step advances."),
         DeployActionCommand.Create(globals, "resume", "Resume a paused rollout."),
+        DeployDeleteCommand.Create(globals),
         DeployActionCommand.Create(globals, "rollback", "Roll back: the candidate's traffic goes to 0 (after a promotion, production returns to the previous stable version)."),
         DeployHistoryCommand.Create(globals),
         DeployReportCommand.Create(globals),

@@ -50,6 +50,12 @@ public static class DeploymentEventKinds
     /// <summary>A rolling rollout moved one more replica to the candidate (evidence: which, and how many of how many).</summary>
     public const string ReplicaMoved = "replica_moved";
 
+    /// <summary>Production (the alias or stage) did not point at the stable version, and was moved back to it.</summary>
+    public const string ProductionRepaired = "production_repaired";
+
+    /// <summary>The deployment was deleted (kept in the registry's trail only).</summary>
+    public const string Deleted = "deleted";
+
     /// <summary>The prefix of these kinds in the registry's audit trail.</summary>
     public const string RegistryPrefix = "deployment_";
 }

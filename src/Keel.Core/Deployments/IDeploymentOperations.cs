@@ -35,6 +35,9 @@ public interface IDeploymentOperations
     /// <summary>Resumes a paused rollout.</summary>
     Task<Deployment> ResumeAsync(string name, Actor actor, CancellationToken cancellationToken = default);
 
+    /// <summary>Deletes a deployment and its history (the registry's trail keeps the deletion); refused during a rollout unless forced with a reason.</summary>
+    Task DeleteAsync(string name, Actor actor, CancellationToken cancellationToken = default);
+
     /// <summary>Rolls the candidate back (or a promotion back to the previous stable version), with optional evidence.</summary>
     Task<Deployment> RollbackAsync(string name, Actor actor, JsonElement? evidence = null, CancellationToken cancellationToken = default);
 }

@@ -30,6 +30,14 @@ public interface IDeploymentStore
     /// <exception cref="Errors.KeelException">RESOURCE_DOES_NOT_EXIST.</exception>
     Task<Deployment?> TryUpdateAsync(Deployment next, long expectedRevision, DeploymentChange change, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Deletes the deployment and its history if it is still at <paramref name="expectedRevision"/>;
+    /// the registry's audit trail keeps <paramref name="change"/> (kind <see cref="DeploymentEventKinds.Deleted"/>).
+    /// </summary>
+    /// <returns>False, with nothing deleted, when the stored revision is no longer <paramref name="expectedRevision"/>.</returns>
+    /// <exception cref="Errors.KeelException">RESOURCE_DOES_NOT_EXIST.</exception>
+    Task<bool> DeleteAsync(Deployment current, long expectedRevision, DeploymentChange change, CancellationToken cancellationToken = default);
+
     /// <summary>The deployment's history, oldest first.</summary>
     /// <exception cref="Errors.KeelException">RESOURCE_DOES_NOT_EXIST.</exception>
     Task<PagedResult<DeploymentEvent>> ListEventsAsync(string name, int maxResults, string? pageToken, CancellationToken cancellationToken = default);

@@ -45,6 +45,13 @@ internal static class DeploymentsApi
             return Json.Ok(new DeploymentEventsResponse(page.Items, page.NextPageToken));
         });
 
+        app.MapPost(Prefix + "delete", async (HttpRequest http, DeploymentService deployments) =>
+        {
+            var req = await http.ReadJsonAsync<DeploymentActionRequest>().ConfigureAwait(false);
+            await deployments.DeleteAsync(DeploymentSpecValidator.Name(req.Name), ActorOf(http, req.Comment, req.Force), http.HttpContext.RequestAborted).ConfigureAwait(false);
+            return Json.Ok(new { });
+        });
+
         MapAction(app, "promote", (d, name, actor, _, ct) => d.PromoteAsync(name, actor, ct));
         MapAction(app, "pause", (d, name, actor, _, ct) => d.PauseAsync(name, actor, ct));
         MapAction(app, "resume", (d, name, actor, _, ct) => d.ResumeAsync(name, actor, ct));

@@ -68,6 +68,31 @@ public sealed partial class SqliteDeploymentStore(SqliteTrackingStore database) 
     }
 
     /// <inheritdoc />
+    public Task<bool> DeleteAsync(Deployment current, long expectedRevision, DeploymentChange change, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(change);
+        return database.WriteAsync(tx =>
+        {
+            var cmd = database.Statement(tx, "DELETE FROM deployments WHERE name = $n AND revision = $expected");
+            cmd.Parameters.AddWithValue("$n", current.Name);
+            cmd.Parameters.AddWithValue("$expected", expectedRevision);
+            if (cmd.ExecuteNonQuery() == 0)
+            {
+                RequireDeployment(tx, current.Name);
+                return false;
+            }
+
+            // The registry's trail keeps the deletion (Record also writes a history row, removed with the rest).
+            Record(tx, current with { Revision = expectedRevision + 1 }, change);
+            var history = database.Statement(tx, "DELETE FROM deployment_events WHERE deployment = $n");
+            history.Parameters.AddWithValue("$n", current.Name);
+            history.ExecuteNonQuery();
+            return true;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task<Deployment> GetAsync(string name, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(name);

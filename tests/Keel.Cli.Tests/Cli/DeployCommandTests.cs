@@ -68,7 +68,7 @@ public sealed class DeployCommandTests(KeelServerFixture server) : IDisposable
     public async Task Help_ListsEverySubcommand()
     {
         var result = await Keel("deploy", "--help");
-        foreach (var verb in new[] { "create", "apply", "status", "list", "promote", "pause", "resume", "rollback", "history", "report" })
+        foreach (var verb in new[] { "create", "apply", "status", "list", "promote", "pause", "resume", "rollback", "delete", "history", "report" })
         {
             Assert.Contains(result.Lines, l => Regex.IsMatch(l, $@"^\s+{verb}\s"));
         }
@@ -116,6 +116,23 @@ public sealed class DeployCommandTests(KeelServerFixture server) : IDisposable
 
         var trail = await OkAsync("models", "history", model);
         Assert.Contains(trail.Lines, l => l.Contains("deployment_promoted", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Delete_DuringARollout_NeedsForceAndAReason_ThenTheDeploymentIsGone_AndTheTrailKeepsIt()
+    {
+        var model = await ModelAsync(2);
+        var name = "cli-del-" + model;
+        await OkAsync("deploy", "create", SpecFile(name, model, "1"));
+        await OkAsync("deploy", "apply", SpecFile(name, model, "2"));
+
+        CliRun.AssertOneLineError(await Keel("deploy", "delete", name), ExitCodes.Failure, "INVALID_STATE");
+        var deleted = await OkAsync("deploy", "delete", name, "--force", "--reason", "abandoned experiment");
+
+        Assert.Equal($"Deployment '{name}' deleted.", deleted.Lines[0]);
+        CliRun.AssertOneLineError(await Keel("deploy", "status", name), ExitCodes.Failure, "RESOURCE_DOES_NOT_EXIST");
+        var trail = await OkAsync("models", "history", model);
+        Assert.Contains(trail.Lines, l => l.Contains("deployment_deleted", StringComparison.Ordinal));
     }
 
     [Fact]

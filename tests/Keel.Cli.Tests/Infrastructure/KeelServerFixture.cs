@@ -21,7 +21,8 @@ public sealed class KeelServerFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         var tmp = DataDirectory;
-        _app = KeelServerApp.Build([], o =>
+        // The deployment controller is off: the CLI tests see the rollouts they applied, unmoved.
+        _app = KeelServerApp.Build(["--Keel:Deployments:Controller:Enabled=false"], o =>
         {
             o.Port = 0;
             o.BackendStoreUri = "sqlite:///" + tmp + "/keel.db";

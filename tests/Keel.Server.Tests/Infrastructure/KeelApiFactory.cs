@@ -15,8 +15,11 @@ public sealed class KeelApiFactory : WebApplicationFactory<Program>
     /// <summary>The SQLite database the server uses.</summary>
     public string DatabasePath => Path.Combine(Folder, "keel.db");
 
-    /// <summary>Extra configuration (e.g. <c>Keel:Limits:MaxTagsPerEntity</c>); set before the first client is created.</summary>
-    public Dictionary<string, string> Settings { get; } = [];
+    /// <summary>
+    /// Extra configuration (e.g. <c>Keel:Limits:MaxTagsPerEntity</c>); set before the first client is created.
+    /// The deployment controller is off unless a test turns it on, so API tests see the rollout they applied, unmoved.
+    /// </summary>
+    public Dictionary<string, string> Settings { get; } = new() { ["Keel:Deployments:Controller:Enabled"] = "false" };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

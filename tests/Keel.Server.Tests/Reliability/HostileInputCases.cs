@@ -119,6 +119,9 @@ public static class HostileInputCases
         Post("keel/deployments/pause: CR LF in name", Deploy + "pause", """{"name": "a\r\nb"}""", 400, Invalid, "control characters");
         Post("keel/deployments/resume: text/plain", Deploy + "resume", """{"name": "d"}""", 400, Invalid, "Content-Type", "text/plain");
         Post("keel/deployments/rollback: evidence not an object", Deploy + "rollback", """{"name": "{model}-hostile", "evidence": [1, 2]}""", 400, Invalid, "'evidence' must be a JSON object");
+        Post("keel/deployments/delete: lone surrogate in name", Deploy + "delete", $$"""{"name": "d{{Lone}}"}""", 400, Invalid, "'name' is not valid Unicode");
+        Post("keel/deployments/delete: unusable name", Deploy + "delete", """{"name": "../x"}""", 400, Invalid, "Invalid serving name");
+        Post("keel/deployments/delete: text/plain", Deploy + "delete", """{"name": "d"}""", 400, Invalid, "Content-Type", "text/plain");
         Post("keel/deployments/rollback: lone surrogate in comment", Deploy + "rollback", $$"""{"name": "d", "comment": "{{Lone}}"}""", 400, Invalid, "'comment' is not valid Unicode");
         Post("keel/deployments/replicas/register: lone surrogate in detail", Deploy + "replicas/register", $$"""{"deployment": "d", "replica_id": "r1", "address": "http://127.0.0.1:5101", "detail": "{{Lone}}"}""", 400, Invalid, "'detail' is not valid Unicode");
         Post("keel/deployments/replicas/register: address not a URL", Deploy + "replicas/register", """{"deployment": "d", "replica_id": "r1", "address": "not a url"}""", 400, Invalid, "expected an absolute http(s) URL");

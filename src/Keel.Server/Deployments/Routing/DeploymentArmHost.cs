@@ -32,6 +32,7 @@ internal sealed partial class DeploymentArmHost : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
+    private int _disposed;
 
     public DeploymentArmHost(
         IDeploymentStore store,
@@ -130,6 +131,12 @@ internal sealed partial class DeploymentArmHost : IDisposable
 
     public void Dispose()
     {
+        // Registered as itself and as IDeploymentArmWarmer: the container disposes it once per registration.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _changes.Changed -= OnChanged;
         _stopping.Cancel();
         foreach (var name in _hosted.Keys)
