@@ -91,10 +91,10 @@ public sealed class DeploymentsTests(BrowserFixture fixture)
         await Assertions.Expect(history.Nth(0)).ToContainTextAsync("v2 passed validation");
         await Assertions.Expect(history.Nth(1)).ToHaveAttributeAsync("data-kind", "created");
 
-        // The report endpoint is not on this server: the panel says so, the page stands.
+        // Nothing was served through the deployment yet: the report panel says so, the page stands.
         var report = ui.Page.Locator("section.report");
-        await Assertions.Expect(report).ToHaveAttributeAsync("data-state", "unavailable");
-        await Assertions.Expect(report).ToContainTextAsync("Not available");
+        await Assertions.Expect(report).ToHaveAttributeAsync("data-state", "empty");
+        await Assertions.Expect(report).ToContainTextAsync("No requests logged for this deployment yet");
         await ui.ScreenshotAsync("deployment-canary");
         // The page is three calls (sent together), whatever the history holds.
         Assert.Equal(

@@ -8,17 +8,21 @@ namespace Keel.Server.Deployments.Controller;
 /// <c>deployments-controller</c>, so with several servers on one store exactly one acts. Each tick
 /// (and at once when a deployment changes in this process) it reconciles every deployment with
 /// <see cref="DeploymentReconciler"/>. It keeps no state of its own: after a crash the next holder
-/// of the lease continues from the stored deployments.
+/// of the lease continues from the stored deployments. It writes the lease only when there is a
+/// deployment to look after, and renews it once half of it has run out rather than every tick, so
+/// an idle server does not write to its store.
 /// </summary>
 public sealed class DeploymentController(
     DeploymentService service,
     DeploymentReconciler reconciler,
     DeploymentChangeFeed feed,
     DeploymentControllerOptions options,
+    TimeProvider time,
     ILogger<DeploymentController> logger) : BackgroundService
 {
     private readonly SemaphoreSlim _wake = new(0, 1);
     private bool _holding;
+    private long _leaseExpiresAt;
 
     /// <summary>Who this controller is in the lease: host, process id and a random part.</summary>
     public string Holder { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
@@ -68,9 +72,49 @@ public sealed class DeploymentController(
         }
     }
 
-    /// <summary>One pass: keep (or take) the lease, then reconcile every deployment.</summary>
+    /// <summary>One pass: keep (or take) the lease when there is a deployment, then reconcile every deployment.</summary>
     public async Task TickAsync(CancellationToken cancellationToken)
     {
+        var deployments = await service.ListAsync(100, null, cancellationToken).ConfigureAwait(false);
+        if (deployments.Items.Count == 0 && !_holding)
+        {
+            return; // Nothing to look after: no lease write.
+        }
+
+        if (!await HoldLeaseAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        while (true)
+        {
+            foreach (var deployment in deployments.Items)
+            {
+                await ReconcileOneAsync(deployment, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (deployments.NextPageToken is not { } page)
+            {
+                break;
+            }
+
+            deployments = await service.ListAsync(100, page, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Takes the lease, or renews it once less than half of it is left (by the clock the store
+    /// uses), so a holder never acts on a lease that may have expired and an idle leader writes
+    /// once per half lease rather than once per tick.
+    /// </summary>
+    private async Task<bool> HoldLeaseAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        if (_holding && now < _leaseExpiresAt - (long)(options.LeaseDuration.TotalMilliseconds / 2))
+        {
+            return true;
+        }
+
         var lease = _holding
             ? await service.Store.RenewLeaseAsync(DeploymentControllerOptions.LeaseName, Holder, options.LeaseDuration, cancellationToken).ConfigureAwait(false)
             : await service.Store.TryAcquireLeaseAsync(DeploymentControllerOptions.LeaseName, Holder, options.LeaseDuration, cancellationToken).ConfigureAwait(false);
@@ -82,7 +126,7 @@ public sealed class DeploymentController(
             }
 
             _holding = false;
-            return;
+            return false;
         }
 
         if (!_holding)
@@ -92,18 +136,8 @@ public sealed class DeploymentController(
         }
 
         _holding = true;
-        string? page = null;
-        do
-        {
-            var deployments = await service.ListAsync(100, page, cancellationToken).ConfigureAwait(false);
-            foreach (var deployment in deployments.Items)
-            {
-                await ReconcileOneAsync(deployment, cancellationToken).ConfigureAwait(false);
-            }
-
-            page = deployments.NextPageToken;
-        }
-        while (page is not null);
+        _leaseExpiresAt = lease.ExpiresAt;
+        return true;
     }
 
     private async Task ReconcileOneAsync(Deployment deployment, CancellationToken cancellationToken)

@@ -10,7 +10,7 @@ public sealed class ControllerLeaseTests : IAsyncDisposable
     private readonly ControllerRig _rig = new();
 
     private DeploymentController NewController() =>
-        new(_rig.Service, _rig.NewReconciler(), _rig.Feed, _rig.Options, NullLogger<DeploymentController>.Instance);
+        new(_rig.Service, _rig.NewReconciler(), _rig.Feed, _rig.Options, _rig.Clock, NullLogger<DeploymentController>.Instance);
 
     private async Task StartRolloutAsync(string name)
     {
@@ -18,11 +18,41 @@ public sealed class ControllerLeaseTests : IAsyncDisposable
         await _rig.Service.ApplyAsync(spec with { Version = "2" }, ControllerRig.Alice);
     }
 
+    private Task IdleDeploymentAsync(string name) =>
+        _rig.CreateAsync(name, 1, new DeploymentSpec { Strategy = "canary", Steps = [new DeploymentStep { SetWeight = 10 }] });
+
+    [Fact]
+    public async Task AnEmptyStore_IsNeverWritten_AndAnIdleLeader_RenewsOnlyOnceHalfItsLeaseRanOut()
+    {
+        using var a = NewController();
+        for (var i = 0; i < 3; i++)
+        {
+            await a.TickAsync(CancellationToken.None);
+        }
+
+        Assert.False(a.IsLeader);
+        Assert.Null(await _rig.Store.GetLeaseAsync(DeploymentControllerOptions.LeaseName));
+
+        await IdleDeploymentAsync("zero");
+        await a.TickAsync(CancellationToken.None);
+        var taken = (await _rig.Store.GetLeaseAsync(DeploymentControllerOptions.LeaseName))!;
+        _rig.Clock.Advance(_rig.Options.LeaseDuration / 4);
+        await a.TickAsync(CancellationToken.None);
+        Assert.Equal(taken, await _rig.Store.GetLeaseAsync(DeploymentControllerOptions.LeaseName));
+
+        _rig.Clock.Advance(_rig.Options.LeaseDuration / 2);
+        await a.TickAsync(CancellationToken.None);
+        var renewed = (await _rig.Store.GetLeaseAsync(DeploymentControllerOptions.LeaseName))!;
+        Assert.True(a.IsLeader);
+        Assert.True(renewed.ExpiresAt > taken.ExpiresAt, "the lease is renewed once less than half of it is left");
+    }
+
     [Fact]
     public async Task TwoControllersOnOneStore_OnlyTheLeaseHolderActs()
     {
         using var a = NewController();
         using var b = NewController();
+        await IdleDeploymentAsync("zero");
         await a.TickAsync(CancellationToken.None);
         await StartRolloutAsync("one");
 
@@ -66,6 +96,7 @@ public sealed class ControllerLeaseTests : IAsyncDisposable
     {
         var a = NewController();
         using var b = NewController();
+        await IdleDeploymentAsync("zero");
         await a.StartAsync(CancellationToken.None);
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (!a.IsLeader && DateTime.UtcNow < deadline)

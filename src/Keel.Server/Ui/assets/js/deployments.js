@@ -95,8 +95,10 @@ export async function deploymentPage(name) {
     h('details', null, h('summary', null, 'Spec (JSON)'), h('pre', null, JSON.stringify(spec, null, 2))));
 }
 
-// The comparison report comes from GET deployments/report (keel deploy report). A server without
-// that endpoint answers 404 ENDPOINT_NOT_FOUND: the panel says so instead of failing the page.
+// The comparison report comes from GET deployments/report (keel deploy report). It answers 404
+// RESOURCE_DOES_NOT_EXIST while the deployment has served nothing (the page already found the
+// deployment), and an older server without the endpoint answers 404 ENDPOINT_NOT_FOUND: the panel
+// says which instead of failing the page.
 async function loadReport(name, box) {
   const title = h('h2', null, 'Comparison report');
   try {
@@ -104,7 +106,10 @@ async function loadReport(name, box) {
     box.dataset.state = 'ready';
     mount(box, title, reportView(report.report ?? report));
   } catch (e) {
-    if (e.status === 404 && e.code !== 'RESOURCE_DOES_NOT_EXIST') {
+    if (e.status === 404 && e.code === 'RESOURCE_DOES_NOT_EXIST') {
+      box.dataset.state = 'empty';
+      mount(box, title, h('p', { class: 'notice' }, 'No requests logged for this deployment yet: the arms are compared once it has served traffic.'));
+    } else if (e.status === 404) {
       box.dataset.state = 'unavailable';
       mount(box, title, h('p', { class: 'notice' }, 'Not available: this server has no deployment report endpoint (GET /api/2.0/keel/deployments/report) yet. The arms\' comparison (agreement, differences, latency, errors) will show here once it has.'));
     } else {
