@@ -22,6 +22,8 @@ public sealed class BlueGreenCheckFixture : IAsyncLifetime
 
     public const string NarrowData = "mlflow-artifacts:/check-data/without_mean_radius.csv";
 
+    public const string GarbageData = "mlflow-artifacts:/check-data/garbage.parquet";
+
     private readonly KeelApiFactory _server = new();
 
     public string Folder { get; } = Directory.CreateTempSubdirectory("keel-bg-check-tests-").FullName;
@@ -65,6 +67,11 @@ public sealed class BlueGreenCheckFixture : IAsyncLifetime
         RunData = $"runs:/{runs[0]}/data/breast_cancer.csv";
         await WriteAsync(artifacts, ArtifactUris.ToRelativePath(StoreData), lines);
         var drop = Array.IndexOf(header, "mean_radius");
+        using (var garbage = new MemoryStream([.. Enumerable.Range(0, 4096).Select(i => (byte)(i * 7919 % 251))]))
+        {
+            await artifacts.WriteAsync(ArtifactUris.ToRelativePath(GarbageData), garbage);
+        }
+
         await WriteAsync(artifacts, ArtifactUris.ToRelativePath(NarrowData), lines.Select(l => string.Join(',', l.Split(',').Where((_, i) => i != drop))));
     }
 

@@ -121,6 +121,16 @@ public sealed class BlueGreenCheckTests(BlueGreenCheckFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task CandidateWhoseCheckDataIsNotATable_IsNotSwitched_RatherThanRetriedForever()
+    {
+        var (deployment, history) = await RollOutAsync("bg-garbage", new { data = BlueGreenCheckFixture.GarbageData });
+
+        await AssertNotSwitchedAsync("bg-garbage", deployment, history);
+        var failed = history.Single(e => e.GetProperty("kind").GetString() == "failed");
+        Assert.Contains("could not run", failed.GetProperty("reason").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ApplyRefusesAChecksFieldNamingALocalPath_AndNothingChanges()
     {
         var created = await fixture.Client.ApiPostAsync("/api/2.0/keel/deployments/create", new { spec = Spec("bg-refused", "1", null) });
