@@ -50,6 +50,7 @@ public static class KeelServerApp
         builder.Services.AddPredictionLog(builder.Configuration.GetSection(PredictionLogOptions.Section));
         builder.Services.AddKeelDeployments();
         builder.Services.AddKeelDeploymentController(builder.Configuration);
+        builder.Services.AddKeelBlueGreenCheck();
         builder.Services.AddDeploymentRouting(builder.Configuration);
         builder.Services.AddKeelRolling();
         builder.Services.AddKeelMonitoring();

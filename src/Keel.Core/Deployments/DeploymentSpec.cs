@@ -44,6 +44,38 @@ public sealed record DeploymentSpec
 
     /// <summary>How a rolling rollout moves replicas (rolling only; filled with defaults for it).</summary>
     public RollingPolicy? Rolling { get; init; }
+
+    /// <summary>
+    /// The blue-green check beyond ready and the input example: the candidate must pass
+    /// <c>keel validate</c>'s gates on a data set in Keel's artifact store before traffic switches.
+    /// Blue-green only.
+    /// </summary>
+    /// <value>Null: no data check.</value>
+    public BlueGreenChecks? Checks { get; init; }
+}
+
+/// <summary>
+/// What a blue-green candidate must pass before traffic switches: <c>keel validate</c>'s gates
+/// (schema, data quality against the training profile, and, when the data has the target column,
+/// the version's own metric thresholds) on <see cref="Data"/>.
+/// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record BlueGreenChecks
+{
+    /// <summary>
+    /// The data set (CSV with a header, or <c>.parquet</c>) inside Keel's artifact store:
+    /// <c>runs:/&lt;run id&gt;/&lt;path&gt;</c> or <c>mlflow-artifacts:/&lt;path&gt;</c>. A server
+    /// never reads a local path or a URL a client names.
+    /// </summary>
+    public string? Data { get; init; }
+
+    /// <summary>Metric bounds (metric → value: a floor for scores, a ceiling for losses) replacing the version's own threshold for that metric, as <c>keel validate --threshold</c>.</summary>
+    /// <value>None: the version's <c>performance_thresholds</c> only.</value>
+    public IReadOnlyDictionary<string, double>? Thresholds { get; init; }
+
+    /// <summary>Whether columns the model does not use fail the schema gate (<c>keel validate --strict</c>).</summary>
+    /// <value>false: they warn.</value>
+    public bool? Strict { get; init; }
 }
 
 /// <summary>

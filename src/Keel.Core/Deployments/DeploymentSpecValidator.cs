@@ -74,6 +74,7 @@ public static partial class DeploymentSpecValidator
         var gates = Gates(errors, spec.Gates);
         var steps = Steps(errors, spec.Steps, strategy, gates);
         var rolling = Rolling(errors, spec.Rolling, strategy);
+        var checks = Checks(errors, spec.Checks, strategy);
         if (errors.Count > 0)
         {
             var prefix = name is null ? "Invalid deployment spec" : $"Invalid deployment spec '{name}'";
@@ -92,6 +93,7 @@ public static partial class DeploymentSpecValidator
             Steps = steps,
             Gates = gates,
             Rolling = rolling,
+            Checks = checks,
         };
     }
 

@@ -7,6 +7,8 @@ public sealed class DeploymentSpecValidatorTests
 {
     private static DeploymentSpec Valid => DeploymentSamples.Canary("2");
 
+    private static DeploymentSpec BlueGreen => Valid with { Strategy = "blue_green", Steps = [] };
+
     public static TheoryData<string, DeploymentSpec, string> Refused() => new()
     {
         { "missing name", Valid with { Name = null }, "'name'" },
@@ -48,6 +50,17 @@ public sealed class DeploymentSpecValidatorTests
         { "feedback alpha 0", Valid with { Gates = new DeploymentGates { Feedback = new FeedbackGate { Metric = "accuracy", Alpha = 0 } } }, "gates.feedback.alpha" },
         { "feedback min count 0", Valid with { Gates = new DeploymentGates { Feedback = new FeedbackGate { Metric = "accuracy", MinCount = 0 } } }, "min_count" },
         { "NaN threshold", Valid with { Gates = new DeploymentGates { ErrorRate = new ErrorRateGate { MaxIncrease = double.NaN } } }, "max_increase" },
+        { "checks on a canary", Valid with { Checks = new BlueGreenChecks { Data = "mlflow-artifacts:/data/bc.csv" } }, "'checks' is for blue_green rollouts" },
+        { "checks without data", BlueGreen with { Checks = new BlueGreenChecks() }, "'checks.data'" },
+        { "checks data a local path", BlueGreen with { Checks = new BlueGreenChecks { Data = "/etc/passwd" } }, "the server reads only its artifact store" },
+        { "checks data a file URI", BlueGreen with { Checks = new BlueGreenChecks { Data = "file:///etc/passwd" } }, "the server reads only its artifact store" },
+        { "checks data a URL", BlueGreen with { Checks = new BlueGreenChecks { Data = "https://example.com/bc.csv" } }, "the server reads only its artifact store" },
+        { "checks data escaping the store", BlueGreen with { Checks = new BlueGreenChecks { Data = "mlflow-artifacts:/../../etc/passwd" } }, "Invalid data location" },
+        { "checks data escaping a run", BlueGreen with { Checks = new BlueGreenChecks { Data = "runs:/abc/../../x.csv" } }, "Invalid data location" },
+        { "checks data encoded escape", BlueGreen with { Checks = new BlueGreenChecks { Data = "mlflow-artifacts:/a/%2e%2e/%2e%2e/x.csv" } }, "Invalid data location" },
+        { "checks data a folder", BlueGreen with { Checks = new BlueGreenChecks { Data = "runs:/abc" } }, "must name a file" },
+        { "checks unknown metric", BlueGreen with { Checks = new BlueGreenChecks { Data = "runs:/abc/d.csv", Thresholds = new Dictionary<string, double> { ["vibes"] = 1 } } }, "Unknown metric 'vibes' in 'checks.thresholds'" },
+        { "checks NaN bound", BlueGreen with { Checks = new BlueGreenChecks { Data = "runs:/abc/d.csv", Thresholds = new Dictionary<string, double> { ["roc_auc"] = double.NaN } } }, "finite number" },
     };
 
     [Theory]
@@ -128,4 +141,17 @@ public sealed class DeploymentSpecValidatorTests
     [InlineData("5 m")]
     [InlineData("9999999999s")]
     public void ParseDuration_RefusesAnythingElse(string text) => Assert.Null(DeploymentSpecValidator.ParseDuration(text));
+
+    [Theory]
+    [InlineData("runs:/abc123/data/holdout.csv", "runs:/abc123/data/holdout.csv")]
+    [InlineData("mlflow-artifacts:/data/holdout.parquet", "mlflow-artifacts:/data/holdout.parquet")]
+    [InlineData("mlflow-artifacts:///data/./holdout.csv", "mlflow-artifacts:/data/holdout.csv")]
+    public void Normalize_KeepsABlueGreenCheckOnAStoreLocation_WithItsDefaults(string data, string stored)
+    {
+        var spec = DeploymentSpecValidator.Normalize(BlueGreen with { Checks = new BlueGreenChecks { Data = data, Thresholds = new Dictionary<string, double> { ["roc_auc"] = 0.9 } } });
+
+        Assert.Equal(stored, spec.Checks!.Data);
+        Assert.Equal(0.9, spec.Checks.Thresholds!["roc_auc"]);
+        Assert.False(spec.Checks.Strict);
+    }
 }
