@@ -26,7 +26,8 @@ public sealed class DeploymentRoutingOptions
     public int ShadowWorkers { get; set; } = 1;
 
     /// <summary>
-    /// While the callers' path is saturated (callers' work waits for the thread pool), the share of
+    /// While the callers' path is saturated (callers' work waits for the thread pool, or copies wait
+    /// in the shadow queue: the mirror would take a whole core), the share of
     /// its time each shadow worker may spend scoring copies, in (0, 1]; 1 lets the mirror compete
     /// with callers at full speed. While nothing waits, workers mirror at full speed whatever this
     /// is. Copies not scored in time fill the queue and are dropped and counted

@@ -4,8 +4,8 @@ namespace Keel.Server.Deployments.Routing;
 
 /// <summary>
 /// One shadow worker's share of the machine while the callers' path is saturated: the worker
-/// reports each copy's scoring time and whether callers' work was waiting
-/// (<see cref="ThreadPool.PendingWorkItemCount"/> above 0); while it was, the worker may be busy
+/// reports each copy's scoring time and whether the machine was saturated (callers' work waiting
+/// for the thread pool, or copies waiting for the worker); while it was, the worker may be busy
 /// at most <c>share</c> of the wall time, measured over periods of at most one second, and is told
 /// how long to rest. While nothing waits the budget is not spent: spare capacity is mirrored in
 /// full. Copies that arrive while the worker rests wait in the bounded queue, and are dropped and

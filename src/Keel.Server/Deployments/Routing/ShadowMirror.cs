@@ -13,7 +13,8 @@ namespace Keel.Server.Deployments.Routing;
 /// current candidate and log and observe the answer under the caller's request id with arm
 /// <c>shadow</c>. The caller never waits for a copy: a copy that finds the queue full is dropped
 /// and counted (metric and log), and a copy's failure reaches only the log and the observers.
-/// While callers' work waits for the thread pool (the caller's path is saturated), each worker
+/// While callers' work waits for the thread pool, or copies wait in the queue (the mirror would
+/// take a whole core, and the caller's path is saturated), each worker
 /// scores copies at most <see cref="DeploymentRoutingOptions.ShadowBusyShare"/> of its time
 /// (<see cref="ShadowBudget"/>), so the mirror takes spare capacity and not the callers'; copies
 /// it cannot score in time fill the queue and are dropped and counted. Copies still queued when the
@@ -82,7 +83,8 @@ internal sealed class ShadowMirror(
                 var start = Stopwatch.GetTimestamp();
                 Score(copy);
                 Interlocked.Increment(ref _scored);
-                var rest = budget.Spent(start, Stopwatch.GetTimestamp(), saturated: ThreadPool.PendingWorkItemCount > 0);
+                // Saturated: callers' work waits for a thread, or copies wait for this worker (it is taking a whole core).
+                var rest = budget.Spent(start, Stopwatch.GetTimestamp(), saturated: ThreadPool.PendingWorkItemCount > 0 || _queue.Reader.Count > 0);
                 if (rest > TimeSpan.Zero)
                 {
                     await Task.Delay(rest, time, stoppingToken).ConfigureAwait(false);
