@@ -49,6 +49,9 @@ public readonly struct PredictionLogScope
     public void Complete(ServedModel model, IReadOnlyList<IReadOnlyDictionary<string, JsonElement>> rows, IReadOnlyList<ModelPrediction> predictions, string deployment, string arm) =>
         _logger?.Record(RequestId, model, rows, predictions, _started, deployment, arm);
 
+    /// <summary>The host's prediction log; null when it has none.</summary>
+    internal PredictionLogger? Logger => _logger;
+
     /// <summary>When scoring started (a <see cref="Stopwatch.GetTimestamp"/>).</summary>
     public long Started => _started;
 

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
@@ -128,25 +127,9 @@ public sealed partial class PredictionLogger : BackgroundService
         string? arm = null)
     {
         var latency = Stopwatch.GetElapsedTime(startTimestamp);
-        if (!_options.Enabled || (_options.SampleRate < 1.0 && Random.Shared.NextDouble() >= _options.SampleRate))
+        if (!Admit())
         {
             return false;
-        }
-
-        // Cheap refusals first, so an overloaded log does not also pay for serialising what it drops.
-        if (_stopped)
-        {
-            return Drop(ref _droppedStopped);
-        }
-
-        if (Interlocked.Read(ref _count) >= _options.Capacity)
-        {
-            return Drop(ref _droppedFull);
-        }
-
-        if (Interlocked.Read(ref _bytes) >= _options.MaxBufferBytes)
-        {
-            return Drop(ref _droppedBytes);
         }
 
         byte[] buffer;
@@ -159,42 +142,12 @@ public sealed partial class PredictionLogger : BackgroundService
         catch (Exception e)
         {
             // A request that cannot be serialised is lost alone; the request itself is not affected.
-            Interlocked.Increment(ref _failed);
-            LogSerializeFailed(_logger, e, requestId);
+            SerializeFailed(e, requestId);
             return false;
         }
 
-        // Reserve the bytes (the whole rented array: what the buffer really holds) and a slot; undo on either bound.
-        var bytes = Interlocked.Add(ref _bytes, buffer.Length);
-        if (bytes > _options.MaxBufferBytes)
-        {
-            Interlocked.Add(ref _bytes, -buffer.Length);
-            ArrayPool<byte>.Shared.Return(buffer);
-            return Drop(ref _droppedBytes);
-        }
-
-        var count = Interlocked.Increment(ref _count);
-        if (count > _options.Capacity)
-        {
-            Interlocked.Decrement(ref _count);
-            Interlocked.Add(ref _bytes, -buffer.Length);
-            ArrayPool<byte>.Shared.Return(buffer);
-            return Drop(ref _droppedFull);
-        }
-
-        if (bytes > Volatile.Read(ref _peakBytes))
-        {
-            Volatile.Write(ref _peakBytes, bytes); // approximate under races; only decides whether to trim
-        }
-
-        _queue.Enqueue(new PendingPrediction(
+        return Enqueue(new PendingPrediction(
             requestId, model, columns, _time.GetUtcNow().ToUnixTimeMilliseconds(), (long)latency.TotalMicroseconds, rows.Count, buffer, inputsLength, length, deployment, arm));
-        if (_idle || count == _options.BatchSize)
-        {
-            Wake();
-        }
-
-        return true;
     }
 
     /// <summary>

@@ -27,7 +27,7 @@ internal sealed class DeploymentMetrics
             "Time a deployment arm took for a request (parse and score; for a shadow copy, its background scoring).",
             labels,
             new HistogramConfiguration { Buckets = [.. ServingMetrics.LatencyBuckets] });
-        _shadowDropped = serving.Factory.CreateCounter("keel_deployment_shadow_dropped_total", "Shadow copies dropped because the shadow queue was full (Keel:Deployments:Routing:ShadowQueueCapacity).", ["deployment"]);
+        _shadowDropped = serving.Factory.CreateCounter("keel_deployment_shadow_dropped_total", "Shadow copies dropped: the shadow queue was full (Keel:Deployments:Routing:ShadowQueueCapacity, ShadowBusyShare) or the server stopped before they were scored.", ["deployment"]);
     }
 
     /// <summary>Records one request of an arm: its time and, for an error, whether the client or the arm was at fault.</summary>

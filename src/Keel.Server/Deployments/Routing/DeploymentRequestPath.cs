@@ -105,8 +105,7 @@ internal sealed partial class DeploymentRequestPath(
         }
 
         ScoringOptions.ReportIgnored(context, scored.IgnoredColumns);
-        log.Complete(model, routed.Rows, scored.Predictions, routed.Table.Name, routed.Arm);
-        recorder.Answered(routed.Table.Name, routed.Arm, model, log.RequestId, routed.Rows, scored.Predictions, Micros(start));
+        recorder.Answered(log.Logger, log.Started, routed.Table.Name, routed.Arm, model, log.RequestId, routed.Rows, scored.Predictions, Micros(start));
         metrics.Record(routed.Table.Name, routed.Arm, model.Version, Stopwatch.GetElapsedTime(requestStart).TotalSeconds);
         return scored;
     }

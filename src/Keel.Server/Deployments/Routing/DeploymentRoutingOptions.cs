@@ -25,6 +25,17 @@ public sealed class DeploymentRoutingOptions
     /// <value>1.</value>
     public int ShadowWorkers { get; set; } = 1;
 
+    /// <summary>
+    /// While the callers' path is saturated (callers' work waits for the thread pool, or copies wait
+    /// in the shadow queue: the mirror would take a whole core), the share of
+    /// its time each shadow worker may spend scoring copies, in (0, 1]; 1 lets the mirror compete
+    /// with callers at full speed. While nothing waits, workers mirror at full speed whatever this
+    /// is. Copies not scored in time fill the queue and are dropped and counted
+    /// (<c>keel_deployment_shadow_dropped_total</c>).
+    /// </summary>
+    /// <value>0.2.</value>
+    public double ShadowBusyShare { get; set; } = 0.2;
+
     /// <summary>How long after a failed load a version is tried again.</summary>
     /// <value>5 s.</value>
     public TimeSpan LoadRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
@@ -46,6 +57,11 @@ public sealed class DeploymentRoutingOptions
         if (ShadowWorkers is < 1 or > 64)
         {
             throw new InvalidOperationException($"{Section}:ShadowWorkers must be from 1 to 64 (got {ShadowWorkers}).");
+        }
+
+        if (!(ShadowBusyShare > 0 && ShadowBusyShare <= 1))
+        {
+            throw new InvalidOperationException($"{Section}:ShadowBusyShare must be above 0 and at most 1 (got {ShadowBusyShare}).");
         }
 
         if (LoadRetryDelay < TimeSpan.Zero)

@@ -13,6 +13,12 @@ namespace Keel.Server.Deployments.Routing;
 /// current candidate and log and observe the answer under the caller's request id with arm
 /// <c>shadow</c>. The caller never waits for a copy: a copy that finds the queue full is dropped
 /// and counted (metric and log), and a copy's failure reaches only the log and the observers.
+/// While callers' work waits for the thread pool, or copies wait in the queue (the mirror would
+/// take a whole core, and the caller's path is saturated), each worker
+/// scores copies at most <see cref="DeploymentRoutingOptions.ShadowBusyShare"/> of its time
+/// (<see cref="ShadowBudget"/>), so the mirror takes spare capacity and not the callers'; copies
+/// it cannot score in time fill the queue and are dropped and counted. Copies still queued when the
+/// server stops are counted as dropped too.
 /// </summary>
 internal sealed class ShadowMirror(
     DeploymentArmHost host,
@@ -20,6 +26,7 @@ internal sealed class ShadowMirror(
     DeploymentMetrics metrics,
     DeploymentRoutingOptions options,
     IServiceProvider services,
+    TimeProvider time,
     ILogger<ShadowMirror> logger) : BackgroundService
 {
     private readonly Channel<ShadowCopy> _queue = Channel.CreateBounded<ShadowCopy>(new BoundedChannelOptions(options.ShadowQueueCapacity)
@@ -48,6 +55,12 @@ internal sealed class ShadowMirror(
             return true;
         }
 
+        Drop(copy);
+        return false;
+    }
+
+    private void Drop(ShadowCopy copy)
+    {
         var dropped = Interlocked.Increment(ref _dropped);
         metrics.ShadowDropped(copy.Deployment);
         if ((dropped & (dropped - 1)) == 0 || dropped % 10_000 == 0)
@@ -55,8 +68,6 @@ internal sealed class ShadowMirror(
             // The 1st, 2nd, 4th, 8th ... drop: a full queue is reported without flooding the log.
             RoutingLog.ShadowDropped(logger, copy.Deployment, dropped);
         }
-
-        return false;
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -64,17 +75,29 @@ internal sealed class ShadowMirror(
 
     private async Task DrainAsync(CancellationToken stoppingToken)
     {
+        var budget = new ShadowBudget(options.ShadowBusyShare);
         try
         {
             await foreach (var copy in _queue.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
+                var start = Stopwatch.GetTimestamp();
                 Score(copy);
                 Interlocked.Increment(ref _scored);
+                // Saturated: callers' work waits for a thread, or copies wait for this worker (it is taking a whole core).
+                var rest = budget.Spent(start, Stopwatch.GetTimestamp(), saturated: ThreadPool.PendingWorkItemCount > 0 || _queue.Reader.Count > 0);
+                if (rest > TimeSpan.Zero)
+                {
+                    await Task.Delay(rest, time, stoppingToken).ConfigureAwait(false);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Stopping: copies still queued are dropped with the process.
+            // Stopping: copies still queued are dropped with the process, and counted.
+            while (_queue.Reader.TryRead(out var left))
+            {
+                Drop(left);
+            }
         }
     }
 
@@ -106,8 +129,7 @@ internal sealed class ShadowMirror(
                 }
 
                 var scored = candidate.Predict(rows, copy.Options.StrictColumns, withProbabilities);
-                services.GetService<PredictionLogger>()?.Record(copy.RequestId, candidate, rows, scored.Predictions, start, copy.Deployment, DeploymentArms.Shadow);
-                recorder.Answered(copy.Deployment, DeploymentArms.Shadow, candidate, copy.RequestId, rows, scored.Predictions, (long)Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+                recorder.Answered(services.GetService<PredictionLogger>(), start, copy.Deployment, DeploymentArms.Shadow, candidate, copy.RequestId, rows, scored.Predictions, (long)Stopwatch.GetElapsedTime(start).TotalMicroseconds);
                 metrics.Record(copy.Deployment, DeploymentArms.Shadow, candidate.Version, Stopwatch.GetElapsedTime(start).TotalSeconds);
             }
             catch (Exception e)
