@@ -161,7 +161,7 @@ public sealed class RolloutEndToEndTests(RolloutFixture fixture) : IClassFixture
         Assert.DoesNotContain(answers, a => a.Status != 200 && a.SentMs > decided + 1000);
         Assert.Contains(answers, a => a.Status == 200 && a.Arm == "candidate");
         Report("erroring", history, answers);
-        var line = $"erroring: {failed.Count} of {answers.Count} requests failed, all refused by the candidate at 20% before its rollback ({answers.Count(a => a.Arm == "candidate")} candidate answers)";
+        var line = $"erroring: {failed.Count} of {answers.Count} requests failed, all refused by the candidate at 20% before its rollback (it answered {answers.Count(a => a.Arm == "candidate")} others)";
         TestContext.Current.TestOutputHelper?.WriteLine(line);
         if (Environment.GetEnvironmentVariable("KEEL_GATE_BENCH") is { Length: > 0 } file)
         {
