@@ -176,8 +176,10 @@ public sealed class RolloutEndToEndTests(RolloutFixture fixture) : IClassFixture
         Assert.Equal(("rolled_back", "keel-controller"), (rollback.GetProperty("kind").GetString(), rollback.GetProperty("user").GetString()));
         Assert.Contains($"gate {gate} failed", rollback.GetProperty("reason").GetString(), StringComparison.Ordinal);
         Assert.Equal(JsonValueKind.Object, rollback.GetProperty("evidence").ValueKind);
-        // The first gate that sees it: at 20%, before the weight ever reaches 50%.
-        Assert.Equal(1, rollback.GetProperty("step_index").GetInt32());
+        // The first gate that sees it: at 20%, before the weight ever reaches 50%. The step index is
+        // 0 or 1: the 20% weight routes from the rollout's start, and under load the analysis can
+        // fail it before the controller's tick records the set_weight step as done.
+        Assert.InRange(rollback.GetProperty("step_index").GetInt32(), 0, 1);
         Assert.DoesNotContain(history, e => e.GetProperty("candidate_weight").GetInt32() > 20);
     }
 
