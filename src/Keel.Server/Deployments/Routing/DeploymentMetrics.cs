@@ -21,7 +21,7 @@ internal sealed class DeploymentMetrics
     {
         var labels = new[] { "deployment", "arm", "version" };
         _requests = serving.Factory.CreateCounter("keel_deployment_requests_total", "Requests a deployment arm answered or failed (shadow copies under arm=\"shadow\").", labels);
-        _errors = serving.Factory.CreateCounter("keel_deployment_request_errors_total", "Requests a deployment arm answered with an error, by kind (client_error: the request was refused; server_error: the arm failed).", ["deployment", "arm", "version", "kind"]);
+        _errors = serving.Factory.CreateCounter("keel_deployment_request_errors_total", "Requests a deployment arm answered with an error, by kind (client_error: the request was refused; server_error: the arm failed; candidate_refused: the candidate refused a request the stable version accepts).", ["deployment", "arm", "version", "kind"]);
         _latency = serving.Factory.CreateHistogram(
             "keel_deployment_request_duration_seconds",
             "Time a deployment arm took for a request (parse and score; for a shadow copy, its background scoring).",
@@ -31,7 +31,7 @@ internal sealed class DeploymentMetrics
     }
 
     /// <summary>Records one request of an arm: its time and, for an error, whether the client or the arm was at fault.</summary>
-    public void Record(string deployment, string arm, string version, double seconds, bool clientError = false, bool serverError = false)
+    public void Record(string deployment, string arm, string version, double seconds, bool clientError = false, bool serverError = false, bool candidateRefused = false)
     {
         var key = (deployment, arm, version);
         if (!_series.TryGetValue(key, out var series))
@@ -40,7 +40,8 @@ internal sealed class DeploymentMetrics
                 _requests.WithLabels(k.Deployment, k.Arm, k.Version),
                 _latency.WithLabels(k.Deployment, k.Arm, k.Version),
                 _errors.WithLabels(k.Deployment, k.Arm, k.Version, "client_error"),
-                _errors.WithLabels(k.Deployment, k.Arm, k.Version, "server_error")));
+                _errors.WithLabels(k.Deployment, k.Arm, k.Version, "server_error"),
+                _errors.WithLabels(k.Deployment, k.Arm, k.Version, "candidate_refused")));
         }
 
         series.Requests.Inc();
@@ -53,10 +54,14 @@ internal sealed class DeploymentMetrics
         {
             series.ServerErrors.Inc();
         }
+        else if (candidateRefused)
+        {
+            series.CandidateRefused.Inc();
+        }
     }
 
     /// <summary>Counts a shadow copy dropped for <paramref name="deployment"/>.</summary>
     public void ShadowDropped(string deployment) => _shadowDropped.WithLabels(deployment).Inc();
 
-    private sealed record ArmSeries(Counter.Child Requests, Histogram.Child Latency, Counter.Child ClientErrors, Counter.Child ServerErrors);
+    private sealed record ArmSeries(Counter.Child Requests, Histogram.Child Latency, Counter.Child ClientErrors, Counter.Child ServerErrors, Counter.Child CandidateRefused);
 }

@@ -72,7 +72,14 @@ internal sealed partial class DeploymentRequestPath(
             {
                 if (e is KeelException)
                 {
-                    Refused(table.Name, arm, model.Version, requestStart);
+                    if (arm != DeploymentArms.Stable && StableAccepts(table, parse) is { } accepted)
+                    {
+                        CandidateRefused(table.Name, arm, model, request.HttpContext.TraceIdentifier, accepted, requestStart);
+                    }
+                    else
+                    {
+                        Refused(table.Name, arm, model.Version, requestStart);
+                    }
                 }
 
                 lease.Dispose();
@@ -96,7 +103,15 @@ internal sealed partial class DeploymentRequestPath(
         }
         catch (KeelException e) when (e.Code.ToHttpStatus() < 500)
         {
-            metrics.Record(routed.Table.Name, routed.Arm, model.Version, Stopwatch.GetElapsedTime(requestStart).TotalSeconds, clientError: true);
+            if (routed.Arm != DeploymentArms.Stable && StableAccepts(routed.Table, _ => routed.Rows, strictColumns) is not null)
+            {
+                CandidateRefused(routed.Table.Name, routed.Arm, model, log.RequestId, routed.Rows, requestStart, start);
+            }
+            else
+            {
+                metrics.Record(routed.Table.Name, routed.Arm, model.Version, Stopwatch.GetElapsedTime(requestStart).TotalSeconds, clientError: true);
+            }
+
             throw;
         }
         catch (Exception) when (Failed(routed, log.RequestId, start, requestStart))
@@ -116,6 +131,46 @@ internal sealed partial class DeploymentRequestPath(
         recorder.Failed(routed.Table.Name, routed.Arm, routed.Lease.Model, requestId, routed.Rows, Micros(start));
         metrics.Record(routed.Table.Name, routed.Arm, routed.Lease.Model.Version, Stopwatch.GetElapsedTime(requestStart).TotalSeconds, serverError: true);
         return false;
+    }
+
+    /// <summary>
+    /// The rows of a request the candidate refused, parsed and checked for the stable version (a
+    /// dry run on its model, only on this failure path); null when the stable version refuses it
+    /// too (the caller's fault) or is gone.
+    /// </summary>
+    private static List<IReadOnlyDictionary<string, JsonElement>>? StableAccepts(
+        ArmTable table, Func<ServedModel, List<IReadOnlyDictionary<string, JsonElement>>> parse, bool strictColumns = false)
+    {
+        if (ArmTable.TryLease(table.Stable) is not { } lease)
+        {
+            return null;
+        }
+
+        using (lease)
+        {
+            try
+            {
+                var rows = parse(table.Stable);
+                table.Stable.Predict(rows, strictColumns);
+                return rows;
+            }
+            catch (KeelException)
+            {
+                return null;
+            }
+        }
+    }
+
+    /// <summary>
+    /// A request the candidate refused but the stable version accepts: the candidate's failure from
+    /// the caller's point of view (a schema it changed), so it is observed as failed (the error_rate
+    /// gate counts it) and counted as <c>kind="candidate_refused"</c>.
+    /// </summary>
+    private void CandidateRefused(
+        string deployment, string arm, ServedModel model, string requestId, List<IReadOnlyDictionary<string, JsonElement>> rows, long requestStart, long? scoreStart = null)
+    {
+        recorder.Failed(deployment, arm, model, requestId, rows, scoreStart is { } s ? Micros(s) : 0);
+        metrics.Record(deployment, arm, model.Version, Stopwatch.GetElapsedTime(requestStart).TotalSeconds, candidateRefused: true);
     }
 
     /// <summary>Counts a request refused after its arm was picked (a bad body) against that arm.</summary>

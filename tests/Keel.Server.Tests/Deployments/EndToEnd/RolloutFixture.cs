@@ -11,10 +11,11 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Keel.Server.Tests.Deployments.EndToEnd;
 
 /// <summary>
-/// A server with the deployment controller, routing and the real analysis on, and four breast-cancer
+/// A server with the deployment controller, routing and the real analysis on, and five breast-cancer
 /// models registered as versions of <see cref="Model"/>: 1 the stable logistic regression, 2 a good
 /// candidate (the same trainer on another split), 3 a candidate trained on inverted labels (its
-/// answers are inverted), 4 a slow candidate (a FastTree of 3,000 trees).
+/// answers are inverted), 4 a slow candidate (a FastTree of 3,000 trees), 5 a candidate that errors on some inputs (it was
+/// trained with an extra input column, <c>area_ratio</c>, that old clients do not send).
 /// </summary>
 public sealed class RolloutFixture : IAsyncLifetime
 {
@@ -30,6 +31,12 @@ public sealed class RolloutFixture : IAsyncLifetime
 
     /// <summary>The data set's rows without target and diagnosis, each as a <c>dataframe_records</c> body.</summary>
     public IReadOnlyList<string> Bodies { get; private set; } = [];
+
+    /// <summary>
+    /// The same rows with the extra column <c>area_ratio</c> on two requests in three (new clients)
+    /// and without it on every third (old clients): version 5 refuses those, version 1 answers all.
+    /// </summary>
+    public IReadOnlyList<string> MixedBodies { get; private set; } = [];
 
     public async ValueTask InitializeAsync()
     {
@@ -62,12 +69,44 @@ public sealed class RolloutFixture : IAsyncLifetime
             return string.Join(',', cells);
         })));
 
+        // The candidate that errors on some inputs needs a column the stable version never had:
+        // area_ratio (worst area over mean area). Old clients do not send it, and the candidate
+        // refuses their requests (missing input) while the stable version answers them.
+        var ratioCsv = Path.Combine(Folder, "area-ratio.csv");
+        var meanArea = Array.IndexOf(header, "mean_area");
+        var worstArea = Array.IndexOf(header, "worst_area");
+        await File.WriteAllLinesAsync(ratioCsv, lines.Take(1).Select(h => h + ",area_ratio").Concat(lines.Skip(1).Where(l => l.Length > 0).Select(l =>
+        {
+            var cells = l.Split(',');
+            return l + "," + AreaRatio(cells, meanArea, worstArea).ToString(CultureInfo.InvariantCulture);
+        })));
+        MixedBodies = lines.Skip(1).Where(l => l.Length > 0).Select((l, n) =>
+        {
+            var cells = l.Split(',');
+            var row = new Dictionary<string, double>();
+            for (var i = 0; i < header.Length; i++)
+            {
+                if (header[i] is not ("target" or "diagnosis"))
+                {
+                    row[header[i]] = double.Parse(cells[i], CultureInfo.InvariantCulture);
+                }
+            }
+
+            if (n % 3 != 0)
+            {
+                row["area_ratio"] = AreaRatio(cells, meanArea, worstArea);
+            }
+
+            return JsonSerializer.Serialize(new { dataframe_records = new[] { row } });
+        }).ToList();
+
         var packages = new[]
         {
             await TrainAsync("stable", csv, 7, "trainer: {name: LbfgsLogisticRegression}"),
             await TrainAsync("good", csv, 8, "trainer: {name: LbfgsLogisticRegression}"),
             await TrainAsync("inverted", inverted, 7, "trainer: {name: LbfgsLogisticRegression}"),
             await TrainAsync("slow", csv, 7, "trainer: {name: FastTree, params: {number_of_trees: 3000, number_of_leaves: 64, minimum_example_count_per_leaf: 1}}"),
+            await TrainAsync("needs-column", ratioCsv, 7, "trainer: {name: LbfgsLogisticRegression}"),
         };
 
         _server.Settings["Keel:Deployments:Controller:Enabled"] = "true";
@@ -116,6 +155,9 @@ public sealed class RolloutFixture : IAsyncLifetime
         var answer = await Client.ApiPostAsync("model-versions/create", new { name = Model, source = $"runs:/{runId}/model", run_id = runId });
         Assert.True(answer.Status == 200, answer.Body);
     }
+
+    private static double AreaRatio(string[] cells, int meanArea, int worstArea) =>
+        Math.Round(double.Parse(cells[worstArea], CultureInfo.InvariantCulture) / double.Parse(cells[meanArea], CultureInfo.InvariantCulture), 4);
 
     private static string RepositoryRoot()
     {
