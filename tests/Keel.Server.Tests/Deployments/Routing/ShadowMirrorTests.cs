@@ -18,6 +18,7 @@ public sealed class ShadowMirrorTests(RoutingFixture fixture)
         await DeploymentSwitchTests.WaitForAsync(() => fixture.Service<DeploymentArmHost>().TableOf(name)?.Candidate is not null, "the shadow candidate to load");
 
         var mirror = fixture.Service<ShadowMirror>();
+        await DeploymentSwitchTests.WaitForAsync(() => mirror.QueueLength == 0, "copies left by other tests to drain");
         var bodies = new List<string>();
         for (var r = 0; r < fixture.Rows.Count; r++)
         {
@@ -30,7 +31,7 @@ public sealed class ShadowMirrorTests(RoutingFixture fixture)
         foreach (var (body, i) in bodies.Select((b, i) => (b, i)))
         {
             var id = $"shadow-{i}";
-            var scoredBefore = mirror.Scored;
+            var droppedBefore = mirror.Dropped;
             var direct = await fixture.PostAsync($"/serving/{RoutingFixture.Direct}/invocations", body);
             var routed = await fixture.PostAsync($"/deployments/{name}/invocations", body, new Dictionary<string, string> { ["X-Request-Id"] = id });
             Assert.Equal(200, routed.Status);
@@ -38,8 +39,12 @@ public sealed class ShadowMirrorTests(RoutingFixture fixture)
             Assert.Equal(("1", DeploymentArms.Stable), (routed.Version, routed.Arm));
             ids.Add(id);
 
-            // One at a time, so the queue never fills and every copy is scored.
-            await DeploymentSwitchTests.WaitForAsync(() => mirror.Scored > scoredBefore, "the shadow copy to be scored");
+            // One at a time, so the queue never fills and every copy is scored. Waiting for this very
+            // copy (not for any copy to be scored: another test's leftovers may still be draining).
+            await DeploymentSwitchTests.WaitForAsync(
+                () => fixture.Observer.Seen.Any(o => o.Observation.RequestId == id && o.Observation.Arm == DeploymentArms.Shadow) || mirror.Dropped > droppedBefore,
+                "the shadow copy to be scored");
+            Assert.True(mirror.Dropped == droppedBefore, $"the shadow copy of {id} was dropped (queue full)");
         }
 
         IReadOnlyList<Keel.Core.Predictions.PredictionLogRecord> logged = [];
@@ -88,5 +93,8 @@ public sealed class ShadowMirrorTests(RoutingFixture fixture)
         {
             fixture.Observer.HoldShadow.Set();
         }
+
+        // Leave the shared fixture as found: the copies that got through are scored before the next test.
+        await DeploymentSwitchTests.WaitForAsync(() => mirror.QueueLength == 0, "the shadow queue to drain");
     }
 }
