@@ -51,6 +51,7 @@ public static class StorageServiceCollectionExtensions
                 services.TryAddSingleton<IPredictionStore>(sp => new SqlitePredictionStore(sp.GetRequiredService<SqliteTrackingStore>()));
                 services.TryAddSingleton<IServedModelStore>(sp => new SqliteServedModelStore(sp.GetRequiredService<SqliteTrackingStore>()));
                 services.TryAddSingleton<IDeploymentStore>(sp => new SqliteDeploymentStore(sp.GetRequiredService<SqliteTrackingStore>()));
+                services.TryAddSingleton<ILeaseStore>(sp => sp.GetRequiredService<IDeploymentStore>());
                 services.TryAddSingleton<IDeploymentReplicaStore>(sp => new SqliteDeploymentReplicaStore(sp.GetRequiredService<SqliteTrackingStore>()));
                 break;
             default:

@@ -9,7 +9,7 @@ namespace Keel.Core.Deployments;
 /// one transaction, and only if the deployment is still at the revision the writer read
 /// (optimistic concurrency), so two writers can never both move a deployment.
 /// </summary>
-public interface IDeploymentStore
+public interface IDeploymentStore : Storage.ILeaseStore
 {
     /// <summary>Stores a new deployment at revision 1 with its first event.</summary>
     /// <exception cref="Errors.KeelException">RESOURCE_ALREADY_EXISTS when the name is taken.</exception>
@@ -41,23 +41,6 @@ public interface IDeploymentStore
     /// <summary>The deployment's history, oldest first.</summary>
     /// <exception cref="Errors.KeelException">RESOURCE_DOES_NOT_EXIST.</exception>
     Task<PagedResult<DeploymentEvent>> ListEventsAsync(string name, int maxResults, string? pageToken, CancellationToken cancellationToken = default);
-
-    /// <summary>
-    /// Takes the lease <paramref name="lease"/> for <paramref name="holder"/> until now +
-    /// <paramref name="duration"/>, if it is free, expired, or already the holder's (then it is renewed).
-    /// </summary>
-    /// <returns>The lease held, or null when another holder's lease has not expired.</returns>
-    Task<ControllerLease?> TryAcquireLeaseAsync(string lease, string holder, TimeSpan duration, CancellationToken cancellationToken = default);
-
-    /// <summary>Extends a lease its holder still holds (not expired) to now + <paramref name="duration"/>.</summary>
-    /// <returns>The renewed lease, or null when the holder lost it (expired, or taken over).</returns>
-    Task<ControllerLease?> RenewLeaseAsync(string lease, string holder, TimeSpan duration, CancellationToken cancellationToken = default);
-
-    /// <summary>Gives a lease up so another contender can take it at once; false when the holder did not hold it.</summary>
-    Task<bool> ReleaseLeaseAsync(string lease, string holder, CancellationToken cancellationToken = default);
-
-    /// <summary>The lease as stored (possibly expired), or null when nobody ever took it or it was released.</summary>
-    Task<ControllerLease?> GetLeaseAsync(string lease, CancellationToken cancellationToken = default);
 }
 
 /// <summary>What a change records besides the new deployment.</summary>
