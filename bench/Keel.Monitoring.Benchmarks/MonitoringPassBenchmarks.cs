@@ -26,6 +26,7 @@ public class MonitoringPassBenchmarks
     private const int Categorical = 5;
     private PredictionLogRecord[] _records = [];
     private MonitoredVersion _version = null!;
+    private PredictionWindow? _parsed;
 
     [GlobalSetup]
     public void Setup()
@@ -72,8 +73,32 @@ public class MonitoringPassBenchmarks
         }
     }
 
+    /// <summary>
+    /// Parse as <see cref="MonitoringPass.RunAsync"/> does: pages of 10,000 records dealt in turn to
+    /// one builder per worker (<see cref="MonitoringPassOptions.ParseWorkers"/>), parsed in parallel, joined.
+    /// </summary>
     [Benchmark]
     public PredictionWindow Parse_1M_predictions_x_20_features()
+    {
+        var workers = new MonitoringPassOptions().ParseWorkers;
+        var builders = Enumerable.Range(0, workers).Select(_ => new PredictionWindowBuilder(_version.Metadata.Signature)).ToArray();
+        const int page = 10_000;
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
+        {
+            for (var start = w * page; start < _records.Length; start += workers * page)
+            {
+                foreach (var record in _records.AsSpan(start, Math.Min(page, _records.Length - start)))
+                {
+                    builders[w].Add(record);
+                }
+            }
+        });
+        return PredictionWindowBuilder.Build(builders);
+    }
+
+    /// <summary>The parse on one core (the fast scanner on).</summary>
+    [Benchmark]
+    public PredictionWindow Parse_1M_one_core()
     {
         var builder = new PredictionWindowBuilder(_version.Metadata.Signature);
         foreach (var record in _records)
@@ -83,6 +108,23 @@ public class MonitoringPassBenchmarks
 
         return builder.Build();
     }
+
+    /// <summary>The same parse on the Utf8JsonReader path only (the fast scanner off), for comparison.</summary>
+    [Benchmark]
+    public PredictionWindow Parse_1M_reader_path_only()
+    {
+        var builder = new PredictionWindowBuilder(_version.Metadata.Signature) { FastPath = false };
+        foreach (var record in _records)
+        {
+            builder.Add(record);
+        }
+
+        return builder.Build();
+    }
+
+    /// <summary>Drift and quality alone, on a window parsed once.</summary>
+    [Benchmark]
+    public MonitoringPassResult Drift_and_quality_on_a_parsed_window() => MonitoringPass.Run(_version, _parsed ??= Parse_1M_predictions_x_20_features());
 
     [Benchmark]
     public MonitoringPassResult Pass_1M_predictions_x_20_features() => MonitoringPass.Run(_version, Parse_1M_predictions_x_20_features());

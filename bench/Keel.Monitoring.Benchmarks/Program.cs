@@ -27,6 +27,9 @@ if (args.Length > 0 && args[0] == "--quick")
         ("Report 100k x 60", () => report.Report_100k_x_60_columns()),
         ("Parse CSV 100k x 60", () => report.ParseCsv_100k_x_60_columns()),
         ("Monitoring pass: parse log 1M predictions x 20 features", () => pass.Parse_1M_predictions_x_20_features()),
+        ("Monitoring pass: parse, one core", () => pass.Parse_1M_one_core()),
+        ("Monitoring pass: parse, one core, reader path only", () => pass.Parse_1M_reader_path_only()),
+        ("Monitoring pass: drift and quality on a parsed window", () => pass.Drift_and_quality_on_a_parsed_window()),
         ("Monitoring pass: 1M predictions x 20 features (parse, drift, quality)", () => pass.Pass_1M_predictions_x_20_features()),
     }.Where(b => b.Item1.StartsWith("Monitoring pass", StringComparison.Ordinal) == (args.Length > 1 && args[1] == "pass")))
     {

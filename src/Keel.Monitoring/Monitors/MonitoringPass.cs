@@ -15,7 +15,12 @@ namespace Keel.Monitoring.Monitors;
 /// </summary>
 public static class MonitoringPass
 {
-    /// <summary>Reads every page of <paramref name="query"/> (records of other versions are skipped) and runs the pass.</summary>
+    /// <summary>
+    /// Reads every page of <paramref name="query"/> (records of other versions are skipped) and runs
+    /// the pass. Pages are parsed on up to <see cref="MonitoringPassOptions.ParseWorkers"/> cores
+    /// while the next page is read, each worker into its own builder; the window joins them (its rows
+    /// are grouped by worker, not in log order: nothing in the pass depends on the order).
+    /// </summary>
     /// <exception cref="Core.Errors.KeelException">INVALID_PARAMETER_VALUE for a bad query or options; RESOURCE_DOES_NOT_EXIST when nothing was logged for the model.</exception>
     public static async Task<MonitoringPassResult> RunAsync(
         IPredictionStore store, PredictionQuery query, MonitoredVersion version, MonitoringPassOptions? options = null, CancellationToken cancellationToken = default)
@@ -23,32 +28,64 @@ public static class MonitoringPass
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(version);
-        var builder = new PredictionWindowBuilder(version.Metadata.Signature);
-        long otherVersions = 0;
-        var page = query with { MaxResults = PredictionQuery.MaxPageSize };
-        while (true)
+        options ??= new MonitoringPassOptions();
+        var workers = Math.Max(1, options.ParseWorkers);
+        var builders = new PredictionWindowBuilder[workers];
+        var parsing = new Task[workers];
+        for (var w = 0; w < workers; w++)
         {
-            var result = await store.SearchAsync(page, cancellationToken).ConfigureAwait(false);
-            foreach (var item in result.Items)
-            {
-                if (!string.Equals(item.Record.ModelVersion, version.Version.Version, StringComparison.Ordinal))
-                {
-                    otherVersions++;
-                    continue;
-                }
-
-                builder.Add(item.Record);
-            }
-
-            if (result.NextPageToken is null)
-            {
-                break;
-            }
-
-            page = page with { PageToken = result.NextPageToken };
+            builders[w] = new PredictionWindowBuilder(version.Metadata.Signature);
+            parsing[w] = Task.CompletedTask;
         }
 
-        return Run(version, builder.Build(), options) with { FromMs = query.FromMs, ToMs = query.ToMs, OtherVersionRequests = otherVersions };
+        long otherVersions = 0;
+        var wanted = version.Version.Version;
+        var page = query with { MaxResults = Math.Clamp(options.PageSize, 1, PredictionQuery.MaxPageSize) };
+        try
+        {
+            for (var n = 0; ; n++)
+            {
+                var result = await store.SearchAsync(page, cancellationToken).ConfigureAwait(false);
+                var w = n % workers;
+                await parsing[w].ConfigureAwait(false); // a builder takes one page at a time
+                var builder = builders[w];
+                var items = result.Items;
+                parsing[w] = Task.Run(
+                    () =>
+                    {
+                        long others = 0;
+                        foreach (var item in items)
+                        {
+                            if (string.Equals(item.Record.ModelVersion, wanted, StringComparison.Ordinal))
+                            {
+                                builder.Add(item.Record);
+                            }
+                            else
+                            {
+                                others++;
+                            }
+                        }
+
+                        Interlocked.Add(ref otherVersions, others);
+                    },
+                    cancellationToken);
+
+                if (result.NextPageToken is null)
+                {
+                    break;
+                }
+
+                page = page with { PageToken = result.NextPageToken };
+            }
+        }
+        finally
+        {
+            // Never leave a worker running on a builder when the read fails.
+            await Task.WhenAll(parsing).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        await Task.WhenAll(parsing).ConfigureAwait(false);
+        return Run(version, PredictionWindowBuilder.Build(builders), options) with { FromMs = query.FromMs, ToMs = query.ToMs, OtherVersionRequests = otherVersions };
     }
 
     /// <summary>Runs the pass over a collected window.</summary>

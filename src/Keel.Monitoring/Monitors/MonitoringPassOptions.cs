@@ -16,4 +16,12 @@ public sealed class MonitoringPassOptions
     /// <summary>Data quality tolerances against the training profile.</summary>
     /// <value>Core's defaults (missing share +5 points, 1 % out of range, 1 % unseen categories).</value>
     public QualityOptions Quality { get; init; } = new();
+
+    /// <summary>Pages of the prediction log parsed at once, each on its own core, while the next page is read.</summary>
+    /// <value>The processor count, at most 4.</value>
+    public int ParseWorkers { get; init; } = Math.Clamp(Environment.ProcessorCount, 1, 4);
+
+    /// <summary>Records read from the prediction log per page (1 to <see cref="Core.Predictions.PredictionQuery.MaxPageSize"/>).</summary>
+    /// <value><see cref="Core.Predictions.PredictionQuery.MaxPageSize"/>.</value>
+    public int PageSize { get; init; } = Core.Predictions.PredictionQuery.MaxPageSize;
 }

@@ -27,16 +27,18 @@ public sealed partial class PredictionWindowBuilder
     private readonly NumberBuffer?[] _numbers;
     private readonly LabelBuffer?[] _labels;
     private readonly bool _regression;
-    private readonly NumberBuffer _predictedValues = new();
-    private readonly LabelBuffer _predictedLabels = new();
-    private readonly NumberBuffer _probabilities = new();
+    private readonly NumberBuffer _predictedValues;
+    private readonly LabelBuffer _predictedLabels;
+    private readonly NumberBuffer _probabilities;
     private readonly LabelInterner _interner = new();
     private IReadOnlyList<string>? _lastColumns;
     private int[] _map = [];
     private byte[] _utf8 = new byte[4096];
 
     /// <summary>Creates a builder for a version's signature.</summary>
-    public PredictionWindowBuilder(ModelSignature signature)
+    /// <param name="signature">The version's signature: which inputs are kept, and how they are typed.</param>
+    /// <param name="capacity">Rows to make room for at once (0: grow as needed); a window's size known beforehand saves the copies of growing.</param>
+    public PredictionWindowBuilder(ModelSignature signature, int capacity = 0)
     {
         ArgumentNullException.ThrowIfNull(signature);
         _inputs = [.. signature.Inputs];
@@ -47,13 +49,24 @@ public sealed partial class PredictionWindowBuilder
             _indexOf[_inputs[i].Name] = i;
         }
 
-        _numbers = _kinds.Select(k => k == ColumnKind.Numeric ? new NumberBuffer() : null).ToArray();
-        _labels = _kinds.Select(k => k == ColumnKind.Numeric ? null : new LabelBuffer()).ToArray();
+        ArgumentOutOfRangeException.ThrowIfNegative(capacity);
+        _numbers = _kinds.Select(k => k == ColumnKind.Numeric ? new NumberBuffer(capacity) : null).ToArray();
+        _labels = _kinds.Select(k => k == ColumnKind.Numeric ? null : new LabelBuffer(capacity)).ToArray();
         _regression = signature.Outputs.Count == 1 && ColumnKinds.Of(signature.Outputs[0].Type) == ColumnKind.Numeric;
+        _predictedValues = new NumberBuffer(_regression ? capacity : 0);
+        _predictedLabels = new LabelBuffer(_regression ? 0 : capacity);
+        _probabilities = new NumberBuffer(_regression ? 0 : capacity);
     }
 
     /// <summary>Records read.</summary>
     public long Requests { get; private set; }
+
+    /// <summary>Whether compact requests are scanned by the fast path (tests turn it off to compare both paths).</summary>
+    /// <value>true.</value>
+    internal bool FastPath { get; init; } = true;
+
+    /// <summary>Requests whose inputs the fast path read (for tests: it must not silently always give up).</summary>
+    internal long FastInputs { get; private set; }
 
     /// <summary>Records logged without input values (hash or none mode).</summary>
     public long RequestsWithoutInputs { get; private set; }
@@ -89,12 +102,23 @@ public sealed partial class PredictionWindowBuilder
         var outputStart = PredictionRows;
         try
         {
-            if (!ReadInputs(inputsUtf8, Map(inputColumns)))
+            var map = Map(inputColumns);
+            var fast = FastPath && !inputsUtf8.IsEmpty ? TryReadInputsFast(inputsUtf8, map) : null;
+            if (fast is not null)
+            {
+                FastInputs++;
+            }
+
+            var withInputs = !inputsUtf8.IsEmpty && (fast ?? ReadInputs(inputsUtf8, map));
+            if (!withInputs)
             {
                 RequestsWithoutInputs++;
             }
 
-            ReadOutputs(outputsUtf8);
+            if (!outputsUtf8.IsEmpty && !(FastPath && TryReadOutputsFast(outputsUtf8)))
+            {
+                ReadOutputs(outputsUtf8);
+            }
         }
         catch (JsonException)
         {
@@ -104,23 +128,43 @@ public sealed partial class PredictionWindowBuilder
     }
 
     /// <summary>The collected window: input columns in signature order, and the prediction columns.</summary>
-    public PredictionWindow Build()
+    public PredictionWindow Build() => Build([this]);
+
+    /// <summary>
+    /// One window of the rows several builders of the same signature collected (each read a part
+    /// of the log, e.g. on its own core), in the order of <paramref name="parts"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">No parts, or parts of different signatures.</exception>
+    public static PredictionWindow Build(IReadOnlyList<PredictionWindowBuilder> parts)
     {
-        var inputs = new DataColumn[_inputs.Length];
+        ArgumentNullException.ThrowIfNull(parts);
+        if (parts.Count == 0)
+        {
+            throw new ArgumentException("At least one builder.", nameof(parts));
+        }
+
+        var first = parts[0];
+        if (parts.Any(p => p._inputs.Length != first._inputs.Length || p._regression != first._regression || !p._inputs.SequenceEqual(first._inputs)))
+        {
+            throw new ArgumentException("The builders were made for different signatures.", nameof(parts));
+        }
+
+        var inputs = new DataColumn[first._inputs.Length];
         for (var c = 0; c < inputs.Length; c++)
         {
-            inputs[c] = _kinds[c] switch
+            var spec = first._inputs[c];
+            inputs[c] = first._kinds[c] switch
             {
-                ColumnKind.Numeric => DataColumn.Numeric(_inputs[c].Name, _numbers[c]!.ToArray(), _inputs[c].Type),
-                ColumnKind.DateTime => DataColumn.DateTime(_inputs[c].Name, Times(_labels[c]!.ToArray())),
-                _ => DataColumn.Text(_inputs[c].Name, _labels[c]!.ToArray(), _inputs[c].Type),
+                ColumnKind.Numeric => DataColumn.Numeric(spec.Name, Buffers.Concat(parts.Select(p => p._numbers[c]!)), spec.Type),
+                ColumnKind.DateTime => DataColumn.DateTime(spec.Name, Times(Buffers.Concat(parts.Select(p => p._labels[c]!)))),
+                _ => DataColumn.Text(spec.Name, Buffers.Concat(parts.Select(p => p._labels[c]!)), spec.Type),
             };
         }
 
-        DataColumn[] predictions = _regression
-            ? [DataColumn.Numeric(ReferenceSampleFiles.PredictionColumn, _predictedValues.ToArray())]
-            : [DataColumn.Labels(ReferenceSampleFiles.PredictionColumn, _predictedLabels.ToArray()), DataColumn.Numeric(ReferenceSampleFiles.ProbabilityColumn, _probabilities.ToArray())];
-        return new PredictionWindow(inputs, predictions, Requests, RequestsWithoutInputs, MalformedRequests);
+        DataColumn[] predictions = first._regression
+            ? [DataColumn.Numeric(ReferenceSampleFiles.PredictionColumn, Buffers.Concat(parts.Select(p => p._predictedValues)))]
+            : [DataColumn.Labels(ReferenceSampleFiles.PredictionColumn, Buffers.Concat(parts.Select(p => p._predictedLabels))), DataColumn.Numeric(ReferenceSampleFiles.ProbabilityColumn, Buffers.Concat(parts.Select(p => p._probabilities)))];
+        return new PredictionWindow(inputs, predictions, parts.Sum(p => p.Requests), parts.Sum(p => p.RequestsWithoutInputs), parts.Sum(p => p.MalformedRequests));
     }
 
     private int Transcode(string text, int offset)

@@ -71,4 +71,26 @@ public sealed class PredictionWindowBuilderTests
         Assert.Equal([1.0, 3.0], window.Inputs[0].Numbers!);
         Assert.Equal(["x", "y"], window.Inputs[1].Texts!);
     }
+
+    [Fact]
+    public void Build_OfSeveralBuilders_JoinsTheirRowsInOrder_AndTheirCounts()
+    {
+        var first = new PredictionWindowBuilder(Classifier);
+        var second = new PredictionWindowBuilder(Classifier, capacity: 10);
+        first.Add(Record("""[[1,"a"],[2,"b"]]""", """[{"predicted_label":"x","probability":0.1},{"predicted_label":"y","probability":0.2}]"""));
+        second.Add(Record("""["sha256:00"]""", """[{"predicted_label":"z","probability":0.3}]"""));
+        second.Add(Record("""[[3,"c"]]""", """[{"predicted_label":"w","probability":0.4}]"""));
+        second.Add(Record("""[[4,""", "[]"));
+
+        var window = PredictionWindowBuilder.Build([first, second]);
+
+        Assert.Equal([1, 2, 3], window.Inputs[0].Numbers!);
+        Assert.Equal(["a", "b", "c"], window.Inputs[1].Texts!);
+        Assert.Equal(["x", "y", "z", "w"], window.Predictions[0].Texts!);
+        Assert.Equal([0.1, 0.2, 0.3, 0.4], window.Predictions[1].Numbers!);
+        Assert.Equal((4L, 1L, 1L), (window.Requests, window.RequestsWithoutInputs, window.MalformedRequests));
+        var regression = new PredictionWindowBuilder(new ModelSignature(Classifier.Inputs, [new ColumnSpec("prediction", ColumnType.Double)]));
+        Assert.Throws<ArgumentException>(() => PredictionWindowBuilder.Build([first, regression]));
+        Assert.Throws<ArgumentException>(() => PredictionWindowBuilder.Build([]));
+    }
 }

@@ -128,6 +128,17 @@ public sealed class MonitoringEndToEndTests : IAsyncLifetime
                 Assert.False(pass.Quality!.Passed);
             }
         }
+
+        // The whole log in small pages parsed on three workers gives the pass one page at a time on one core gives.
+        var parallel = await MonitoringPass.RunAsync(log, new PredictionQuery(Model), version, new MonitoringPassOptions { PageSize = 97, ParseWorkers = 3 }, ct);
+        var serial = await MonitoringPass.RunAsync(log, new PredictionQuery(Model), version, new MonitoringPassOptions { ParseWorkers = 1 }, ct);
+        Assert.Equal((windows * WindowRows, 1L), (parallel.InputRows, parallel.OtherVersionRequests));
+        Assert.Equal((serial.Requests, serial.InputRows, serial.PredictionRows, serial.OtherVersionRequests), (parallel.Requests, parallel.InputRows, parallel.PredictionRows, parallel.OtherVersionRequests));
+        foreach (var (p, s) in parallel.InputDrift!.Columns.Concat(parallel.PredictionDrift!.Columns).Zip(serial.InputDrift!.Columns.Concat(serial.PredictionDrift!.Columns)))
+        {
+            Assert.Equal((s.Column, s.Test, s.Drifted), (p.Column, p.Test, p.Drifted));
+            Assert.Equal(s.Statistic ?? double.NaN, p.Statistic ?? double.NaN, 12);
+        }
     }
 
     /// <summary>Uploads the package into the server's artifact store and registers it as version 1.</summary>
