@@ -14,7 +14,7 @@ namespace Keel.Core.Monitoring;
 /// <param name="registry">The registry the monitored models must be in.</param>
 /// <param name="runner">Runs a monitor now; null where no runner is available (then <see cref="RunAsync"/> refuses with NOT_IMPLEMENTED).</param>
 /// <param name="limits">The user id limit applies to who applies a monitor.</param>
-public sealed partial class MonitoringService(IMonitoringStore store, IRegistryStore registry, IMonitorRunner? runner = null, InputLimits? limits = null)
+public sealed partial class MonitoringService(IMonitoringStore store, IRegistryStore registry, IMonitorRunner? runner = null, InputLimits? limits = null) : IMonitoringOperations
 {
     /// <summary>Monitors, alerts and history entries per page when the caller does not say.</summary>
     public const int DefaultPageSize = 100;

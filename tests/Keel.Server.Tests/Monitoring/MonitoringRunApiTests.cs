@@ -5,36 +5,16 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Keel.Server.Tests.Monitoring;
 
-/// <summary>
-/// <c>POST monitoring/run</c> calls the <see cref="IMonitorRunner"/> registered in DI and answers what
-/// it stored. The runner here stands in for the scheduler's (another part of the issue): it writes
-/// one traffic window through the server's real store and reports one alert change, so the test
-/// shows the wiring (endpoint, service, runner, JSON) rather than any monitoring arithmetic.
-/// </summary>
+/// <summary><c>POST monitoring/run</c> calls the <see cref="IMonitorRunner"/> registered in DI (<see cref="StoringMonitorRunner"/>) and answers what it stored.</summary>
 public sealed class MonitoringRunApiTests(KeelApiFactory factory) : IClassFixture<KeelApiFactory>
 {
     private const string Api = "/api/2.0/keel/monitoring/";
 
-    private sealed class StoringRunner(IServiceProvider services) : IMonitorRunner
-    {
-        public List<(string Model, long? End)> Calls { get; } = [];
-
-        public async Task<MonitorRunResult> RunAsync(string model, long? windowEndMs, CancellationToken cancellationToken = default)
-        {
-            Calls.Add((model, windowEndMs));
-            var end = windowEndMs ?? 1_700_000_600_000;
-            var window = new MonitorWindow { Model = model, Version = "1", StartMs = end - 300_000, EndMs = end, Requests = 42 };
-            var stored = await services.GetRequiredService<IMonitoringStore>().PutWindowsAsync([window], cancellationToken);
-            var change = new AlertEvent(7, 3, model, "quiet", null, AlertStates.Pending, end, 42, "few requests", """{"window_ids":[1]}""");
-            return new MonitorRunResult(stored, [change]);
-        }
-    }
-
     [Fact]
     public async Task Run_CallsTheRegisteredRunner_AndAnswersItsWindowsAndAlertChanges()
     {
-        StoringRunner? runner = null;
-        await using var server = factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<IMonitorRunner>(sp => runner = new StoringRunner(sp))));
+        StoringMonitorRunner? runner = null;
+        await using var server = factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<IMonitorRunner>(sp => runner = new StoringMonitorRunner(sp))));
         using var client = server.CreateClient();
         var model = "run-" + Guid.NewGuid().ToString("N")[..8];
         Assert.Equal(200, (await client.ApiPostAsync("registered-models/create", new { name = model })).Status);
