@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Keel.Core.Artifacts;
+using Keel.Core.Models;
 using Keel.Core.Monitoring;
 using Keel.Core.Tracking;
 using Keel.Data;

@@ -2,7 +2,6 @@ using Keel.Core.Monitoring;
 using Keel.Core.Storage;
 using Keel.Server.Monitoring;
 using Keel.Server.Tests.Serving;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Keel.Server.Tests.Monitoring.Scheduling;
