@@ -49,11 +49,6 @@ public sealed partial class MonitorRunner : IMonitorRunner
         _logger = logger;
     }
 
-    /// <summary>Windows computed by this runner since the start (for tests and diagnostics).</summary>
-    public long WindowsComputed => Interlocked.Read(ref _windowsComputed);
-
-    private long _windowsComputed;
-
     /// <inheritdoc />
     public async Task<MonitorRunResult> RunAsync(string model, long? windowEndMs = null, CancellationToken cancellationToken = default)
     {
@@ -94,15 +89,30 @@ public sealed partial class MonitorRunner : IMonitorRunner
         }
 
         var stored = await _store.PutWindowsAsync(result.Windows, cancellationToken).ConfigureAwait(false);
-        Interlocked.Add(ref _windowsComputed, stored.Count);
         MonitoringLog.WindowsStored(_logger, model, stored.Count, request.StartMs, request.EndMs);
-        IReadOnlyList<AlertEvent> changes = [];
-        if (_services.GetService<IAlertEvaluator>() is { } evaluator)
+        return new MonitorRunResult(stored, await EvaluateAsync(spec, stored, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// Has the alert rules evaluated on the stored windows when an evaluator is registered. Its
+    /// failure is logged, not thrown: the windows are stored, and the next pass evaluates again.
+    /// </summary>
+    private async Task<IReadOnlyList<AlertEvent>> EvaluateAsync(MonitorSpec spec, IReadOnlyList<MonitorWindow> stored, CancellationToken cancellationToken)
+    {
+        if (_services.GetService<IAlertEvaluator>() is not { } evaluator)
         {
-            changes = await evaluator.EvaluateAsync(spec, stored, cancellationToken).ConfigureAwait(false);
+            return [];
         }
 
-        return new MonitorRunResult(stored, changes);
+        try
+        {
+            return await evaluator.EvaluateAsync(spec, stored, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            MonitoringLog.EvaluationFailed(_logger, spec.Model!, e);
+            return [];
+        }
     }
 
     /// <summary>A model without a stored monitor is known when it is registered or something was logged for it.</summary>

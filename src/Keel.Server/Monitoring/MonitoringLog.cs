@@ -26,4 +26,7 @@ internal static partial class MonitoringLog
 
     [LoggerMessage(EventId = 4307, Level = LogLevel.Warning, Message = "The monitoring gauges could not read the latest windows; the previous values stay")]
     public static partial void GaugesFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 4308, Level = LogLevel.Warning, Message = "Monitor of {Model}: the windows are stored but the alert rules could not be evaluated; the next pass evaluates again")]
+    public static partial void EvaluationFailed(ILogger logger, string model, Exception exception);
 }
