@@ -72,6 +72,12 @@ public class MonitoringPassBenchmarks
         }
     }
 
+    /// <summary>The logged records (after <see cref="Setup"/>).</summary>
+    internal PredictionLogRecord[] Records => _records;
+
+    /// <summary>The monitored version (after <see cref="Setup"/>).</summary>
+    internal MonitoredVersion Version => _version;
+
     [Benchmark]
     public PredictionWindow Parse_1M_predictions_x_20_features()
     {

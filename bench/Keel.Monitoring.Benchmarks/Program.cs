@@ -10,9 +10,11 @@ if (args.Length > 0 && args[0] == "--quick")
     var report = new ReportBenchmarks();
     report.Setup();
     var pass = new MonitoringPassBenchmarks();
+    var windows = new MonitorWindowsBenchmarks();
     if (args.Length > 1 && args[1] == "pass")
     {
         pass.Setup();
+        windows.Setup();
     }
     var baseline = BenchData.Normal(1_000_000, 9);
     var sortedA = Keel.Monitoring.Statistics.Samples.SortedWithoutNaN(BenchData.Normal(1_000_000, 1));
@@ -28,6 +30,7 @@ if (args.Length > 0 && args[0] == "--quick")
         ("Parse CSV 100k x 60", () => report.ParseCsv_100k_x_60_columns()),
         ("Monitoring pass: parse log 1M predictions x 20 features", () => pass.Parse_1M_predictions_x_20_features()),
         ("Monitoring pass: 1M predictions x 20 features (parse, drift, quality)", () => pass.Pass_1M_predictions_x_20_features()),
+        ("Monitoring pass: monitor window of 1M predictions x 20 features (runner computation, 10 % labelled)", () => windows.Windows_1M_predictions_x_20_features()),
     }.Where(b => b.Item1.StartsWith("Monitoring pass", StringComparison.Ordinal) == (args.Length > 1 && args[1] == "pass")))
     {
         action();
