@@ -55,6 +55,7 @@ public static class KeelServerApp
         builder.Services.AddKeelRolling();
         builder.Services.AddKeelMonitoring();
         builder.Services.AddKeelMonitoringApi();
+        builder.Services.AddKeelMonitorScheduling(builder.Configuration);
         builder.Services.AddKeelDeploymentAnalysis(builder.Configuration);
 
         var app = builder.Build();
