@@ -36,5 +36,7 @@ export async function loadBecame(runId, box) {
         d.stable_version === v.version
           ? `stable ${live(d) && d.candidate_version ? 100 - d.candidate_weight : 100}%`
           : live(d) ? `candidate ${d.candidate_weight}%` : 'candidate, no traffic',
-        ' ', stateBadge(d.state)))))));
+        ' ', stateBadge(d.state), ' · ',
+        h('a', { href: link('/monitoring/' + encodeURIComponent(v.name), { deployment: d.name }) }, 'how it is doing now'))),
+      ' · ', h('a', { class: 'monitoring', href: link('/monitoring/' + encodeURIComponent(v.name), { version: v.version }) }, 'monitoring')))));
 }
