@@ -6,7 +6,7 @@ import { keel } from './api.js';
 import { monitoringHref, seriesKey, unavailable, alertsTable } from './monitoring-parts.js';
 
 export function monitoringNow(d) {
-  const box = h('section', { class: 'report monitoring-now', 'aria-label': 'Monitoring now', dataset: { state: 'loading' } },
+  const box = h('section', { class: 'monitoring-now', 'aria-label': 'Monitoring now', dataset: { state: 'loading' } },
     h('h2', null, 'How it is doing now'), h('p', { class: 'muted' }, 'Loading…'));
   load(d, box);
   return box;

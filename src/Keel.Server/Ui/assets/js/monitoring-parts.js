@@ -83,7 +83,7 @@ export function windowDetails(w, feature) {
  * opaque origin) from srcdoc, as HTML artifacts do. States: ready, empty, unavailable, error.
  */
 export function reportPanel(model, days) {
-  const box = h('section', { class: 'report monitoring-report', 'aria-label': 'Monitoring summary and drift report', dataset: { state: 'loading' } },
+  const box = h('section', { class: 'monitoring-report', 'aria-label': 'Monitoring summary and drift report', dataset: { state: 'loading' } },
     h('h2', null, 'Summary and drift report'), h('p', { class: 'muted' }, 'Loading…'));
   loadSummary(model, days, box);
   return box;

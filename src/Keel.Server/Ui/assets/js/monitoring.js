@@ -73,8 +73,10 @@ async function allWindows(model, fromMs) {
   return out.sort((a, b) => a.end_ms - b.end_ms || a.start_ms - b.start_ms);
 }
 
-async function storedMonitor(model) {
-  try { return (await keel.get('monitoring/monitors/get', { model })).monitor ?? null; } catch (e) { if (e.status === 404 && !unavailable(e)) return null; throw e; }
+/** The stored monitor from the status answer ({spec, updated_at_ms, updated_by, default}); null when the defaults apply. */
+function storedMonitor(view) {
+  if (!view || view.default === true || view.updated_at_ms === null || view.updated_at_ms === undefined) return null;
+  return view;
 }
 
 /** The series to show: the one the query names (series = its key; or version, deployment, arm, each optional), most recently active first. */
@@ -91,8 +93,8 @@ export async function monitoringModelPage(model, q) {
   const days = DAYS.includes(q.get('days')) ? q.get('days') : '7';
   const mode = q.get('color') === 'p_value' ? 'p_value' : 'score';
   const fromMs = days === 'all' ? undefined : Date.now() - Number(days) * 86_400_000;
-  const [status, monitor, windows, history] = await Promise.allSettled([
-    keel.get('monitoring/status', { model }), storedMonitor(model), allWindows(model, fromMs),
+  const [status, windows, history] = await Promise.allSettled([
+    keel.get('monitoring/status', { model }), allWindows(model, fromMs),
     keel.get('monitoring/alerts/history', { model, max_results: 200 })]);
   const crumbs = h('p', null, h('a', { href: '#/monitoring' }, 'Monitoring'), ' / ', h('a', { href: modelHref(model) }, model));
   if (status.status === 'rejected') {
@@ -101,7 +103,7 @@ export async function monitoringModelPage(model, q) {
       off ? unavailableNotice('GET /api/2.0/keel/monitoring/status') : errorBox(status.reason));
   }
   const st = status.value;
-  const stored = monitor.status === 'fulfilled' ? monitor.value : null;
+  const stored = storedMonitor(st.monitor);
   const list = windows.status === 'fulfilled' ? windows.value : [];
   const bySeries = new Map();
   for (const w of list) {
