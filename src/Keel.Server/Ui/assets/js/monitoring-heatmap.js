@@ -25,16 +25,16 @@ function rowsOf(windows) {
 }
 
 /**
- * How strongly a cell is coloured, 0..1. Score: scaled to the row's largest score in view (for a
- * distance, at least its threshold, so a row of small distances stays pale). p-value: -log10(p)
- * over 6 (p = 1e-6 or smaller is full colour); a distance has no p-value and no colour.
+ * How strongly a cell is coloured, 0..1. Score: scaled to the largest score of its method in view
+ * (for a distance, at least its threshold, so small distances stay pale). p-value: -log10(p) over 6
+ * (p = 1e-6 or smaller is full colour); a distance has no p-value and no colour.
  */
-function intensity(f, mode, rowMax) {
+function intensity(f, mode, max) {
   if (mode === 'p_value') {
     if (f.p_value === null || f.p_value === undefined) return null;
     return Math.min(1, -Math.log10(Math.max(f.p_value, P_FLOOR * 1e-6)) / -Math.log10(P_FLOOR));
   }
-  return rowMax > 0 ? Math.min(1, Math.max(0, f.score) / rowMax) : 0;
+  return max > 0 ? Math.min(1, Math.max(0, f.score) / max) : 0;
 }
 
 /** windows: one series, oldest first. onSelect(window, feature|null) is called on Enter or click. */
@@ -42,11 +42,13 @@ export function driftHeatmap(windows, mode, onSelect) {
   const rows = rowsOf(windows);
   if (!rows.length) return h('p', { class: 'muted', dataset: { empty: 'drift' } }, 'No drift results in these windows (no reference sample for this version, or too few rows).');
   const cellsOf = windows.map(w => new Map((w.features || []).map(f => [f.kind + '\u001f' + f.feature, f])));
-  const rowMax = new Map(rows.map(r => {
-    let max = 0;
-    cellsOf.forEach(m => { const f = m.get(r.key); if (f) max = Math.max(max, f.score, f.p_value === null || f.p_value === undefined ? f.threshold : 0); });
-    return [r.key, max];
-  }));
+  // Scores of one method are comparable, those of different methods are not (a KS statistic, a
+  // PSI, a chi-square statistic): each method has its own scale, its largest score in view.
+  const methodMax = new Map();
+  for (const m of cellsOf) for (const f of m.values()) {
+    const floor = f.p_value === null || f.p_value === undefined ? f.threshold : 0;
+    methodMax.set(f.method, Math.max(methodMax.get(f.method) || 0, f.score, floor));
+  }
   const live = h('p', { class: 'muted heat-focus', 'aria-live': 'polite' }, 'Arrow keys move through the cells; Enter shows the window.');
   let drifted = 0;
   const body = rows.map((r, ri) => h('tr', { dataset: { feature: r.feature, kind: r.kind } },
@@ -54,7 +56,7 @@ export function driftHeatmap(windows, mode, onSelect) {
     windows.map((w, ci) => {
       const f = cellsOf[ci].get(r.key);
       if (!f) return h('td', { class: 'heat na', role: 'gridcell', tabindex: -1, dataset: { row: String(ri), col: String(ci) }, 'aria-label': `${r.feature}, ${fmtTime(w.end_ms)}: not computed` }, '·');
-      const level = intensity(f, mode, rowMax.get(r.key));
+      const level = intensity(f, mode, methodMax.get(f.method));
       const shown = mode === 'p_value' ? (f.p_value === null || f.p_value === undefined ? '—' : fmtP(f.p_value)) : fmtShort(f.score);
       if (f.drifted) drifted++;
       const words = `${r.feature}, window ending ${fmtTime(w.end_ms)}: ${f.method} score ${fmtNum(f.score)}` +
@@ -101,7 +103,7 @@ export function driftHeatmap(windows, mode, onSelect) {
     live,
     h('p', { class: 'muted legend-heat' },
       h('span', { class: 'heat-scale', 'aria-hidden': 'true' }), ' ',
-      mode === 'p_value' ? 'Colour: −log10(p-value), full at p ≤ 1e-6; distances have no p-value (uncoloured).' : 'Colour: the score, scaled to its row\'s largest value in view (a distance: at least its threshold).',
+      mode === 'p_value' ? 'Colour: −log10(p-value), full at p ≤ 1e-6; distances have no p-value (uncoloured).' : 'Colour: the score, scaled to the largest score of its method (ks, psi, …) in view (a distance: at least its threshold).',
       ' ▲ drifted (after correction); ▲ on a window: dataset drift.'));
 }
 

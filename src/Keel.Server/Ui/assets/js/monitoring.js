@@ -113,7 +113,7 @@ export async function monitoringModelPage(model, q) {
     s.windows.push(w);
     s.lastEnd = Math.max(s.lastEnd, w.end_ms);
   }
-  const current = pickSeries(bySeries.values(), q);
+  const current = pickSeries([...bySeries.values()], q);
   const go = changes => navigate(monitoringHref(model, { series: current?.key, days, color: mode, ...changes }), true);
   const seriesSelect = h('select', { name: 'series', 'aria-label': 'Series', onchange: e => go({ series: e.target.value }) },
     [...bySeries.values()].sort((a, b) => b.lastEnd - a.lastEnd).map(s => h('option', { value: s.key }, `${seriesLabel(s)} · ${s.windows.length} windows`)));
