@@ -97,9 +97,13 @@ async function loadSummary(model, days, box) {
     h('button', { type: 'button', dataset: { action: 'show-report' }, onclick: () => showReport(reportUrl, model, frameBox) }, 'Show the drift report'),
     h('a', { href: reportUrl, target: '_blank', rel: 'noopener noreferrer' }, 'Open it in a new tab'));
   try {
-    const summary = await keel.get('monitoring/summary', { model, days });
-    box.dataset.state = 'ready';
-    mount(box, title, h('p', { class: 'muted' }, `Last ${days} days.`), jsonView(summary.summary ?? summary, 'Monitoring summary'), open, frameBox);
+    const answer = await keel.get('monitoring/summary', { model, days });
+    const summary = answer.summary ?? answer;
+    const none = summary.status && summary.status !== 'ok';
+    box.dataset.state = none ? 'empty' : 'ready';
+    mount(box, title, h('p', { class: 'muted' }, `Last ${days} days.`),
+      none ? h('p', { class: 'notice' }, summary.status === 'no_data_in_time_window' ? 'No monitoring window in this period.' : 'No monitoring data for this model yet.') : summaryView(summary),
+      h('details', null, h('summary', null, 'All fields'), jsonView(summary, 'Monitoring summary, all fields')), open, frameBox);
   } catch (e) {
     if (unavailable(e)) {
       box.dataset.state = 'unavailable';
@@ -112,6 +116,29 @@ async function loadSummary(model, days, box) {
       mount(box, title, errorBox(e), open, frameBox);
     }
   }
+}
+
+/** The summary's headline numbers: the period, drift over it (per feature), the metric's trends and alerts. */
+function summaryView(s) {
+  const pct = v => v === null || v === undefined ? '—' : `${fmtNum(Math.round(v * 1000) / 10)}%`;
+  const num = v => v === null || v === undefined ? '—' : fmtNum(v);
+  const d = s.drift, p = s.performance, a = s.alerts;
+  const trend = t => t ? `${num(t.last)} (first ${num(t.first)}, change ${num(t.change)}; mean ${num(t.mean)} over ${num(t.windows)} windows, ${num(t.rows)} rows)` : '—';
+  return h('div', { class: 'summary' },
+    kvTable([
+      ['Period', `${fmtTime(s.from_ms)} – ${fmtTime(s.to_ms)}`],
+      ['Windows', `${num(s.total_windows)} (${num(s.total_predictions)} predictions)`],
+      d ? ['Drifted share', `last ${pct(d.last_drifted_share)}, mean ${pct(d.mean_drifted_share)}, max ${pct(d.max_drifted_share)}; dataset drift in ${num(d.dataset_drift_windows)} of ${num(d.windows)} windows`] : null,
+      p ? [`${p.metric} (realised)`, trend(p.realised)] : null,
+      p ? [`${p.metric} (estimated)`, trend(p.estimated)] : null,
+      p ? ['Validation', num(p.validation)] : null,
+      a ? ['Alerts', `${num((a.active || []).length)} active, ${num(a.fired_in_period)} fired in the period`] : null,
+    ].filter(Boolean), 'Summary'),
+    d && (d.features || []).length ? h('div', { class: 'scroll' }, h('table', { 'aria-label': 'Drift by feature over the period' },
+      h('thead', null, h('tr', null, ['Feature', 'Kind', 'Windows', 'Drifted in', 'Max score', 'Last drifted'].map(t => h('th', { scope: 'col' }, t)))),
+      h('tbody', null, d.features.map(f => h('tr', { dataset: { feature: f.feature } },
+        h('td', null, f.feature), h('td', null, f.kind), h('td', { class: 'num' }, num(f.windows)), h('td', { class: 'num' }, num(f.drifted_windows)),
+        h('td', { class: 'num' }, num(f.max_score)), h('td', null, f.last_drifted_ms ? fmtTime(f.last_drifted_ms) : '—')))))) : null);
 }
 
 async function showReport(url, model, box) {
