@@ -165,6 +165,8 @@ public sealed class MonitoringTests(BrowserFixture fixture)
         await seed.AlertAsync("rule " + Img, AlertRuleKinds.Metric, "warning " + Script, "2", null, null, 0.1, "message " + Img, AlertStates.Firing);
 
         await using var ui = await fixture.NewPageAsync();
+        // Every Content-Security-Policy violation in the page (an inline script or handler refused) is counted.
+        await ui.Page.AddInitScriptAsync("document.addEventListener('securitypolicyviolation', e => (window.cspViolations = window.cspViolations || []).push(e.violatedDirective + ' ' + e.blockedURI))");
         await ui.GoAsync("#/monitoring/" + Uri.EscapeDataString(model));
         await Assertions.Expect(ui.Page.Locator("h1")).ToHaveTextAsync(model);
         var rows = ui.Page.Locator("table.heatmap tbody th");
@@ -180,6 +182,7 @@ public sealed class MonitoringTests(BrowserFixture fixture)
         await ui.ScreenshotAsync("monitoring-escaping");
 
         Assert.Null(await ui.Page.EvaluateAsync<int?>("() => window.pwned ?? null"));
+        Assert.Null(await ui.Page.EvaluateAsync<string[]?>("() => window.cspViolations ?? null"));
         Assert.Equal(0, await ui.Page.Locator("main img[src='x'], main script").CountAsync());
         // The monitoring modules are Keel's own files under the UI's policy (script-src 'self': no inline script).
         Assert.All(ui.ApiCalls, c => Assert.StartsWith("GET /api/2.0/", c, StringComparison.Ordinal));
@@ -187,6 +190,36 @@ public sealed class MonitoringTests(BrowserFixture fixture)
         Assert.Equal(Keel.Server.Ui.UiApi.ContentSecurityPolicy, string.Join(";", module.Headers.GetValues("Content-Security-Policy")));
         Assert.Equal(0, await ui.Page.EvaluateAsync<int>("() => [...document.scripts].filter(s => !s.src).length"));
         ui.AssertNoProblems();
+    }
+
+    [Fact]
+    public async Task TheSummaryPanel_ShowsTheSummary_AndTheDriftReportInASandboxedFrame_OrSaysItIsNotAvailable()
+    {
+        var seed = await SeedAsync(fixture.Server, "credit-report-ui", new Dictionary<string, double[]>(Scores) { [Img] = [0.1, 0.1, 0.1, 0.1, 0.4, 0.4] });
+        await using var ui = await fixture.NewPageAsync();
+        await ui.GoAsync("#/monitoring/credit-report-ui");
+        var panel = ui.Page.Locator("section.monitoring-report");
+        await Assertions.Expect(panel).Not.ToHaveAttributeAsync("data-state", "loading");
+        var state = await panel.GetAttributeAsync("data-state");
+        // This branch's server may not have the summary endpoints (helper cbpe's); with them, the summary and the report show.
+        Assert.Contains(state ?? "", new[] { "ready", "unavailable" });
+        if (state == "unavailable")
+        {
+            await Assertions.Expect(panel).ToContainTextAsync("Not available: this server has no monitoring summary");
+            ui.AssertNoProblems();
+            return;
+        }
+
+        await Assertions.Expect(panel.Locator("table[aria-label='Drift by feature over the period'] tr[data-feature=income] td").Nth(3)).ToHaveTextAsync("2");
+        await Assertions.Expect(panel.Locator("table[aria-label='Drift by feature over the period']")).ToContainTextAsync(Img);
+        await panel.Locator("button[data-action=show-report]").ClickAsync();
+        var frame = panel.Locator("iframe.report");
+        await Assertions.Expect(frame).ToHaveAttributeAsync("sandbox", "");
+        await Assertions.Expect(ui.Page.FrameLocator("section.monitoring-report iframe.report").Locator("h1")).ToContainTextAsync(seed.Model);
+        Assert.Equal("null", await ui.Page.FrameLocator("section.monitoring-report iframe.report").Locator("body").EvaluateAsync<string>("b => String(b.ownerDocument.defaultView.origin)"));
+        await ui.ScreenshotAsync("monitoring-report");
+        Assert.Null(await ui.Page.EvaluateAsync<int?>("() => window.pwned ?? null"));
+        ui.AssertNoProblems("console: Blocked script execution in 'about:srcdoc'");
     }
 
     [Fact]
