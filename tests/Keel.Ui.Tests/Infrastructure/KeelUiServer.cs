@@ -28,6 +28,9 @@ public sealed class KeelUiServer : IAsyncDisposable
 
     public HttpClient Http { get; }
 
+    /// <summary>The server's services (its real stores), for seeding what only the server itself writes, such as monitoring windows.</summary>
+    public IServiceProvider Services => _app.Services;
+
     public static async Task<KeelUiServer> StartAsync()
     {
         var folder = Directory.CreateTempSubdirectory("keel-ui-").FullName;

@@ -96,9 +96,10 @@ public sealed class DeploymentsTests(BrowserFixture fixture)
         await Assertions.Expect(report).ToHaveAttributeAsync("data-state", "empty");
         await Assertions.Expect(report).ToContainTextAsync("No requests logged for this deployment yet");
         await ui.ScreenshotAsync("deployment-canary");
-        // The page is three calls (sent together), whatever the history holds.
+        // The page is three calls (sent together), whatever the history holds, and the monitoring status of its model after it is drawn.
+        await Assertions.Expect(ui.Page.Locator("section.monitoring-now")).Not.ToHaveAttributeAsync("data-state", "loading");
         Assert.Equal(
-            ["/api/2.0/keel/deployments/get", "/api/2.0/keel/deployments/history", "/api/2.0/keel/deployments/report"],
+            ["/api/2.0/keel/deployments/get", "/api/2.0/keel/deployments/history", "/api/2.0/keel/deployments/report", "/api/2.0/keel/monitoring/status"],
             ui.ApiCalls.Select(c => c.Split(' ')[1].Split('?')[0]).Order(StringComparer.Ordinal).ToArray());
         ui.AssertNoProblems();
     }

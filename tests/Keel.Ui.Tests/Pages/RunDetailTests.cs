@@ -112,7 +112,7 @@ public sealed class RunDetailTests(BrowserFixture fixture)
         ui.AssertNoProblems();
     }
 
-    private static async Task<int> PaintedPixelsAsync(ILocator figure) =>
+    internal static async Task<int> PaintedPixelsAsync(ILocator figure) =>
         await figure.Locator("canvas").EvaluateAsync<int>(
             """
             c => {

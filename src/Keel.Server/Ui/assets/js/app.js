@@ -4,7 +4,6 @@ import { runsPage } from './runs.js';
 import { runPage } from './run.js';
 import { comparePage } from './compare.js';
 import { modelsPage, modelPage, versionPage } from './registry.js';
-import { comingPage } from './coming.js';
 
 // Hash routes: the server serves one page at "/", so a route never reaches the server as input.
 const routes = [
@@ -19,7 +18,8 @@ const routes = [
   // Loaded when first opened: the experiments and runs pages load no more files for them.
   [/^\/deployments$/, (m, q) => import('./deployments.js').then(p => p.deploymentsPage(q)), 'deployments'],
   [/^\/deployments\/([^/]+)$/, m => import('./deployments.js').then(p => p.deploymentPage(decodeURIComponent(m[1]))), 'deployments'],
-  [/^\/monitoring$/, () => comingPage('Monitoring'), 'monitoring'],
+  [/^\/monitoring$/, (m, q) => import('./monitoring.js').then(p => p.monitoringPage(q)), 'monitoring'],
+  [/^\/monitoring\/([^/]+)$/, (m, q) => import('./monitoring.js').then(p => p.monitoringModelPage(decodeURIComponent(m[1]), q)), 'monitoring'],
 ];
 
 let generation = 0;

@@ -31,10 +31,12 @@ export async function loadBecame(runId, box) {
     h('ul', { class: 'became', 'aria-label': 'Model versions from this run and their deployments' }, versions.map(v => h('li', { dataset: { model: v.name, version: v.version } },
       h('a', { href: link('/models/' + encodeURIComponent(v.name) + '/versions/' + encodeURIComponent(v.version)) }, `${v.name} v${v.version}`),
       ` · stage ${v.current_stage}`,
-      serving(v).map(d => h('span', { class: 'served', dataset: { deployment: d.name } }, ' · deployment ',
+      serving(v).map(d => [h('span', { class: 'served', dataset: { deployment: d.name } }, ' · deployment ',
         h('a', { href: link('/deployments/' + encodeURIComponent(d.name)) }, d.name), ': ',
         d.stable_version === v.version
           ? `stable ${live(d) && d.candidate_version ? 100 - d.candidate_weight : 100}%`
           : live(d) ? `candidate ${d.candidate_weight}%` : 'candidate, no traffic',
-        ' ', stateBadge(d.state)))))));
+        ' ', stateBadge(d.state)),
+        h('span', { class: 'now' }, ' · ', h('a', { href: link('/monitoring/' + encodeURIComponent(v.name), { deployment: d.name }) }, 'how it is doing now'))]),
+      ' · ', h('a', { class: 'monitoring', href: link('/monitoring/' + encodeURIComponent(v.name), { version: v.version }) }, 'monitoring')))));
 }

@@ -7,6 +7,7 @@ import { navigate } from './app.js';
 import { jsonView } from './jsonview.js';
 import { trafficSplit, stepsList, historyTimeline, actionsToolbar, stateBadge } from './deployment-parts.js';
 import { reportView } from './deployment-report.js';
+import { monitoringNow } from './monitoring-now.js';
 
 export const deploymentHref = name => link('/deployments/' + encodeURIComponent(name));
 export const versionHref = (model, v) => link('/models/' + encodeURIComponent(model) + '/versions/' + encodeURIComponent(v));
@@ -90,6 +91,7 @@ export async function deploymentPage(name) {
     h('h2', null, 'Gates'),
     spec.gates && Object.keys(spec.gates).length ? jsonView(spec.gates, 'Gates') : h('p', { class: 'muted' }, 'No gates configured.'),
     report,
+    monitoringNow(d),
     h('h2', null, 'History'),
     historyTimeline(events, d.model),
     h('details', null, h('summary', null, 'Spec (JSON)'), h('pre', null, JSON.stringify(spec, null, 2))));

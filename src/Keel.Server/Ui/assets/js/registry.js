@@ -5,6 +5,7 @@ import { gateReport } from './run.js';
 
 const STAGES = ['Staging', 'Production', 'Archived', 'None'];
 const modelHref = name => link('/models/' + encodeURIComponent(name));
+const monitoringHref = (name, query) => link('/monitoring/' + encodeURIComponent(name), query);
 const versionHref = (name, v) => link('/models/' + encodeURIComponent(name) + '/versions/' + encodeURIComponent(v));
 
 export async function modelsPage(q) {
@@ -78,7 +79,8 @@ export async function modelPage(name) {
     h('h1', null, model.name),
     model.description ? h('p', null, model.description) : null,
     h('div', { class: 'toolbar' },
-      h('button', { type: 'button', onclick: () => rollback(model.name, aliases) }, 'Roll back…')),
+      h('button', { type: 'button', onclick: () => rollback(model.name, aliases) }, 'Roll back…'),
+      h('a', { href: monitoringHref(model.name), dataset: { link: 'monitoring' } }, 'Monitoring: drift, metric and alerts →')),
     h('h2', null, 'Versions'),
     h('table', { 'aria-label': 'Versions' },
       h('thead', null, h('tr', null, ['Version', 'Stage', 'Aliases', 'Gates', 'Run', 'Created', 'Actions'].map(t => h('th', { scope: 'col' }, t)))),
@@ -149,7 +151,11 @@ export async function versionPage(name, version) {
     h('span', { class: 'arrow', 'aria-hidden': 'true' }, '→'),
     h('div', { class: 'node', dataset: { deployments: String(serving.length) } }, h('strong', null, 'Deployments'),
       serving.length ? serving.map(d => h('div', { dataset: { deployment: d.name } }, h('a', { href: link('/deployments/' + encodeURIComponent(d.name)) }, d.name), ' ', h('span', { class: 'muted' }, role(d, String(version)))))
-        : h('div', { class: 'muted' }, 'not served by any deployment')));
+        : h('div', { class: 'muted' }, 'not served by any deployment')),
+    h('span', { class: 'arrow', 'aria-hidden': 'true' }, '→'),
+    h('div', { class: 'node', dataset: { monitoring: 'link' } }, h('strong', null, 'Now'),
+      h('div', null, h('a', { href: monitoringHref(name, { version: String(version) }) }, `Monitoring of v${v.version}`)),
+      serving.map(d => h('div', null, h('a', { href: monitoringHref(name, { deployment: d.name }) }, `${d.name}: how it is doing`)))));
   const report = h('div');
   if (v.run_id) loadReport(v.run_id, report);
   return h('section', null,
