@@ -55,6 +55,7 @@ public static class KeelServerApp
         builder.Services.AddKeelRolling();
         builder.Services.AddKeelMonitoring();
         builder.Services.AddKeelDeploymentAnalysis(builder.Configuration);
+        builder.Services.AddKeelAlertActions(builder.Configuration);
 
         var app = builder.Build();
 
