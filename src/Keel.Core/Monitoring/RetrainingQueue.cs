@@ -28,6 +28,7 @@ public sealed partial class RetrainingQueue : IAsyncDisposable
     private readonly Dictionary<string, TaskCompletionSource<RetrainingJob>> _done = new(StringComparer.Ordinal); // by job id
     private readonly LinkedList<RetrainingJob> _ended = new();
     private Task? _worker;
+    private bool _disposed;
 
     /// <summary>A queue over a retrainer and the deployment commands.</summary>
     public RetrainingQueue(IRetrainer retrainer, IDeploymentOperations deployments, TimeProvider time, RetrainingQueueOptions? options = null, IRetrainingObserver? observer = null)
@@ -70,6 +71,11 @@ public sealed partial class RetrainingQueue : IAsyncDisposable
             if (CoalesceLocked(alert.Model) is { } joined)
             {
                 return joined;
+            }
+
+            if (_disposed)
+            {
+                return new AlertActionOutcome(kind, false, $"Not queued: the host is shutting down; retraining of '{alert.Model}' was not started.", null);
             }
 
             if (_active.Count >= _options.Capacity)
@@ -139,13 +145,20 @@ public sealed partial class RetrainingQueue : IAsyncDisposable
     /// <summary>Stops the worker; a running training is cancelled (its run ends KILLED).</summary>
     public async ValueTask DisposeAsync()
     {
-        _work.Writer.TryComplete();
-        await _stop.CancelAsync().ConfigureAwait(false);
         Task? worker;
         lock (_gate)
         {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
             worker = _worker;
         }
+
+        _work.Writer.TryComplete();
+        await _stop.CancelAsync().ConfigureAwait(false);
 
         if (worker is not null)
         {

@@ -39,7 +39,8 @@ public sealed class PipelineRetrainer(Func<TrainBackend> backend, string pipelin
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(progress);
         var definition = await ParseAsync(request.Model, Resolve(request.Pipeline), cancellationToken).ConfigureAwait(false);
-        string? runId = null;
+        var stores = backend();
+        Task tagged = Task.CompletedTask;
         var session = new TrainSession(
             new TrainOptions
             {
@@ -50,12 +51,12 @@ public sealed class PipelineRetrainer(Func<TrainBackend> backend, string pipelin
                 TimeProvider = time,
                 RunCreated = id =>
                 {
-                    runId = id;
+                    // Tagged as it starts, so a runs search by job finds the run while it trains.
+                    tagged = TagAsync(stores.Tracking, id, request);
                     progress.RunStarted(id);
                 },
             },
             new Progress(progress));
-        var stores = backend();
         await using (stores.ConfigureAwait(false))
         {
             try
@@ -65,10 +66,7 @@ public sealed class PipelineRetrainer(Func<TrainBackend> backend, string pipelin
             }
             finally
             {
-                if (runId is not null)
-                {
-                    await TagAsync(stores.Tracking, runId, request).ConfigureAwait(false);
-                }
+                await tagged.ConfigureAwait(false);
             }
         }
     }
@@ -107,12 +105,13 @@ public sealed class PipelineRetrainer(Func<TrainBackend> backend, string pipelin
     /// <summary>Marks the run as a retraining; a failure here must not hide what training did.</summary>
     private static async Task TagAsync(ITrackingStore tracking, string runId, RetrainRequest request)
     {
+        await Task.Yield(); // Off the session's thread: training goes on meanwhile.
         try
         {
             await tracking.SetTagAsync(runId, new RunTag(JobTag, request.JobId), CancellationToken.None).ConfigureAwait(false);
             await tracking.SetTagAsync(runId, new RunTag(ReasonTag, request.Comment), CancellationToken.None).ConfigureAwait(false);
         }
-        catch (KeelException)
+        catch (Exception e) when (e is KeelException or HttpRequestException)
         {
             // The job's status still names the run; the tags are a convenience for searching runs.
         }
