@@ -53,6 +53,8 @@ public sealed class RetrainActionTests(RetrainFixture fixture) : IClassFixture<R
         Assert.Equal(RunStatus.Finished, run.Info.Status);
         Assert.Contains(run.Data.Tags, t => t.Key == PipelineRetrainer.JobTag && t.Value == job.Id);
         Assert.Contains(run.Data.Tags, t => t.Key == GateReport.TagKey && t.Value == "passed");
+        var found = await _tracking.SearchRunsAsync(new RunSearchQuery([run.Info.ExperimentId], $"tags.`{PipelineRetrainer.JobTag}` = '{job.Id}'"), _ct);
+        Assert.Equal(job.RunId, Assert.Single(found.Items).Info.RunId);
 
         // The canary rollout started; its own gates decide. Production did not move.
         var deployment = await _deployments.GetAsync(name, _ct);
