@@ -57,6 +57,7 @@ public static class KeelServerApp
         builder.Services.AddKeelMonitoringApi();
         builder.Services.AddKeelMonitorScheduling(builder.Configuration);
         builder.Services.AddKeelDeploymentAnalysis(builder.Configuration);
+        builder.Services.AddKeelAlertActions(builder.Configuration);
 
         var app = builder.Build();
 
