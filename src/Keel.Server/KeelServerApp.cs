@@ -56,6 +56,7 @@ public static class KeelServerApp
         builder.Services.AddKeelMonitoring();
         builder.Services.AddKeelMonitoringApi();
         builder.Services.AddKeelMonitorScheduling(builder.Configuration);
+        builder.Services.AddKeelAlerts(builder.Configuration);
         builder.Services.AddKeelDeploymentAnalysis(builder.Configuration);
         builder.Services.AddKeelAlertActions(builder.Configuration);
 

@@ -13,5 +13,6 @@ internal static class MonitorCommand
         MonitorStatusCommand.Create(globals),
         MonitorAlertsCommand.Create(globals),
         MonitorRunCommand.Create(globals),
+        MonitorRulesCommand.Create(globals),
     };
 }
