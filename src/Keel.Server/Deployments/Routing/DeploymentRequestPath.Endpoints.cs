@@ -12,53 +12,67 @@ internal sealed partial class DeploymentRequestPath
     /// <summary>MLflow's <c>/invocations</c> on a deployment: every body <c>/serving/{name}/invocations</c> takes, the same answers.</summary>
     public async Task<IResult> InvokeAsync(string name, HttpRequest request)
     {
-        var requestStart = Stopwatch.GetTimestamp();
-        var hosted = await RequireAsync(name, request.HttpContext.RequestAborted).ConfigureAwait(false);
-        var body = await ServingApi.ReadInvocationAsync(request).ConfigureAwait(false);
-        if (body.Unsupported is { } unsupported)
+        try
         {
-            return unsupported;
-        }
-
-        var options = ScoringOptions.For(request.HttpContext);
-        var routed = Route(hosted, request, model => ServingApi.ParseInvocation(body, model, options), requestStart);
-        using (routed.Lease)
-        {
-            var log = PredictionLogScope.Start(request.HttpContext);
-            var scored = Score(routed, request.HttpContext, log, options.StrictColumns, body.WithProbabilities, requestStart);
-            if (routed.Arm == DeploymentArms.Stable && ArmRouter.Mirror(routed.Table.ShadowShare))
+            var requestStart = Stopwatch.GetTimestamp();
+            var hosted = await RequireAsync(name, request.HttpContext.RequestAborted).ConfigureAwait(false);
+            var body = await ServingApi.ReadInvocationAsync(request).ConfigureAwait(false);
+            if (body.Unsupported is { } unsupported)
             {
-                shadow.TryEnqueue(new ShadowCopy(name, log.RequestId, body, null, options));
+                return unsupported;
             }
 
-            return ScoringResponses.Predictions(scored.Predictions, routed.Lease.Model.Scorer.Task.Classes);
+            var options = ScoringOptions.For(request.HttpContext);
+            var routed = Route(hosted, request, model => ServingApi.ParseInvocation(body, model, options), requestStart);
+            using (routed.Lease)
+            {
+                var log = PredictionLogScope.Start(request.HttpContext);
+                var scored = Score(routed, request.HttpContext, log, options.StrictColumns, body.WithProbabilities, requestStart);
+                if (routed.Arm == DeploymentArms.Stable && ArmRouter.Mirror(routed.Table.ShadowShare))
+                {
+                    shadow.TryEnqueue(new ShadowCopy(name, log.RequestId, body, null, options));
+                }
+
+                return ScoringResponses.Predictions(scored.Predictions, routed.Lease.Model.Scorer.Task.Classes);
+            }
+        }
+        catch (Exception) when (KeepArmHeaders(request.HttpContext))
+        {
+            throw; // Not reached: KeepArmHeaders returns false.
         }
     }
 
     /// <inheritdoc/>
     public async Task<IResult?> InferAsync(string name, HttpRequest request)
     {
-        var requestStart = Stopwatch.GetTimestamp();
-        if (await host.FindAsync(name, request.HttpContext.RequestAborted).ConfigureAwait(false) is not { } hosted)
+        try
         {
-            return null;
-        }
-
-        RequestReading.EnsureJsonContentType(request);
-        var body = await ServingApi.ReadJsonAsync(request).ConfigureAwait(false);
-        var options = ScoringOptions.For(request.HttpContext);
-        InferRequest? parsed = null;
-        var routed = Route(hosted, request, model => (parsed = OpenInferenceApi.ParseInfer(model, body, options)).Rows, requestStart);
-        using (routed.Lease)
-        {
-            var log = PredictionLogScope.Start(request.HttpContext, parsed!.Id);
-            var scored = Score(routed, request.HttpContext, log, options.StrictColumns, parsed.WithProbabilities, requestStart);
-            if (routed.Arm == DeploymentArms.Stable && ArmRouter.Mirror(routed.Table.ShadowShare))
+            var requestStart = Stopwatch.GetTimestamp();
+            if (await host.FindAsync(name, request.HttpContext.RequestAborted).ConfigureAwait(false) is not { } hosted)
             {
-                shadow.TryEnqueue(new ShadowCopy(name, log.RequestId, default, body, options));
+                return null;
             }
 
-            return OpenInferenceApi.InferResponse(routed.Lease.Model, parsed.Id, scored.Predictions, name);
+            RequestReading.EnsureJsonContentType(request);
+            var body = await ServingApi.ReadJsonAsync(request).ConfigureAwait(false);
+            var options = ScoringOptions.For(request.HttpContext);
+            InferRequest? parsed = null;
+            var routed = Route(hosted, request, model => (parsed = OpenInferenceApi.ParseInfer(model, body, options)).Rows, requestStart);
+            using (routed.Lease)
+            {
+                var log = PredictionLogScope.Start(request.HttpContext, parsed!.Id);
+                var scored = Score(routed, request.HttpContext, log, options.StrictColumns, parsed.WithProbabilities, requestStart);
+                if (routed.Arm == DeploymentArms.Stable && ArmRouter.Mirror(routed.Table.ShadowShare))
+                {
+                    shadow.TryEnqueue(new ShadowCopy(name, log.RequestId, default, body, options));
+                }
+
+                return OpenInferenceApi.InferResponse(routed.Lease.Model, parsed.Id, scored.Predictions, name);
+            }
+        }
+        catch (Exception) when (KeepArmHeaders(request.HttpContext))
+        {
+            throw; // Not reached: KeepArmHeaders returns false.
         }
     }
 
