@@ -72,12 +72,40 @@ public sealed record ErrorRateGate
     public double? MaxIncrease { get; init; }
 }
 
-/// <summary>Latency gate.</summary>
+/// <summary>
+/// Latency gate: the candidate's p99 scoring latency against the stable version's. It fails only when
+/// the candidate's p99 is shown, at significance <see cref="Alpha"/>, to be above what is allowed:
+/// <c>max(max_ratio × stable p99, stable p99 + min_increase_ms)</c>. The p99s' sampling error is
+/// taken into account with distribution-free order-statistic confidence bounds (docs/deployments.md#gates).
+/// </summary>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record LatencyGate
 {
     /// <summary>The largest allowed ratio of the candidate's p99 to the stable version's, at least 1.</summary>
     public double? MaxRatio { get; init; }
+
+    /// <summary>
+    /// The absolute noise floor, in milliseconds: a candidate whose p99 exceeds the stable version's by
+    /// less than this is never failed, whatever the ratio (scoring times of tens of microseconds make
+    /// ratios meaningless). 0 to 60,000.
+    /// </summary>
+    /// <value>0.1 (<see cref="DeploymentSpecValidator.DefaultLatencyMinIncreaseMs"/>).</value>
+    public double? MinIncreaseMs { get; init; }
+
+    /// <summary>
+    /// The significance level: the gate fails only when the candidate's p99 is above the allowed bound
+    /// with confidence 1 − alpha (each arm's p99 bound at 1 − alpha/2). In (0, 0.5].
+    /// </summary>
+    /// <value>0.05 (<see cref="DeploymentSpecValidator.DefaultLatencyAlpha"/>).</value>
+    public double? Alpha { get; init; }
+
+    /// <summary>
+    /// Answered requests beyond the p99 each arm needs before the gate judges (an arm needs 100 times
+    /// this many answered requests); fewer is inconclusive. 1 to 80 (the analysis window keeps 8,192
+    /// requests per arm by default).
+    /// </summary>
+    /// <value>10 (<see cref="DeploymentSpecValidator.DefaultLatencyMinTailSamples"/>): 1,000 answered requests per arm.</value>
+    public long? MinTailSamples { get; init; }
 }
 
 /// <summary>A distribution comparison: PSI with a maximum, or a test (KS on scores, chi-square on labels) with a significance level.</summary>

@@ -11,6 +11,18 @@ public static partial class DeploymentSpecValidator
     /// <summary>Requests each arm needs by default before a gate judges.</summary>
     public const long DefaultMinRequests = 100;
 
+    /// <summary>The latency gate's default noise floor: a p99 within 0.1 ms of the stable version's never fails.</summary>
+    public const double DefaultLatencyMinIncreaseMs = 0.1;
+
+    /// <summary>The latency gate's default significance level.</summary>
+    public const double DefaultLatencyAlpha = 0.05;
+
+    /// <summary>The latency gate's default number of answered requests beyond the p99 per arm (1,000 answered requests).</summary>
+    public const long DefaultLatencyMinTailSamples = 10;
+
+    /// <summary>The largest <c>min_tail_samples</c>: 8,000 answered requests, within the window's default 8,192 per arm.</summary>
+    public const long MaxLatencyMinTailSamples = 80;
+
     private static DeploymentGates Gates(List<string> errors, DeploymentGates? gates)
     {
         gates ??= new DeploymentGates();
@@ -19,9 +31,23 @@ public static partial class DeploymentSpecValidator
             Range(errors, errorRate.MaxIncrease, "gates.error_rate.max_increase", 0, 1, required: true);
         }
 
+        LatencyGate? latencyP99 = null;
         if (gates.LatencyP99 is { } latency)
         {
             Range(errors, latency.MaxRatio, "gates.latency_p99.max_ratio", 1, 1000, required: true);
+            Range(errors, latency.MinIncreaseMs, "gates.latency_p99.min_increase_ms", 0, 60_000, required: false);
+            Range(errors, latency.Alpha, "gates.latency_p99.alpha", double.Epsilon, 0.5, required: false);
+            if (latency.MinTailSamples is < 1 or > MaxLatencyMinTailSamples)
+            {
+                errors.Add($"Invalid 'gates.latency_p99.min_tail_samples' {latency.MinTailSamples}: at least 1 and at most {MaxLatencyMinTailSamples}.");
+            }
+
+            latencyP99 = latency with
+            {
+                MinIncreaseMs = latency.MinIncreaseMs ?? DefaultLatencyMinIncreaseMs,
+                Alpha = latency.Alpha ?? DefaultLatencyAlpha,
+                MinTailSamples = latency.MinTailSamples ?? DefaultLatencyMinTailSamples,
+            };
         }
 
         var shift = Distribution(errors, gates.PredictionShift, "gates.prediction_shift", ["psi", "ks", "chi_square"]);
@@ -51,6 +77,7 @@ public static partial class DeploymentSpecValidator
 
         return gates with
         {
+            LatencyP99 = latencyP99,
             PredictionShift = shift,
             InputDrift = drift,
             Feedback = feedback,

@@ -204,7 +204,27 @@ public static class DeploymentStateMachine
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
-        return JsonSerializer.Serialize(a with { Version = null }, KeelJson.Options) == JsonSerializer.Serialize(b with { Version = null }, KeelJson.Options);
+        return Canonical(a) == Canonical(b);
+    }
+
+    /// <summary>
+    /// A spec as the current validator writes it, without its version: a spec stored before a
+    /// default was added (e.g. the latency gate's <c>min_increase_ms</c>) equals the same file
+    /// applied again, so re-applying it mid-rollout is not refused as a change. One the current
+    /// rules refuse is compared as stored.
+    /// </summary>
+    private static string Canonical(DeploymentSpec spec)
+    {
+        try
+        {
+            spec = DeploymentSpecValidator.Normalize(spec);
+        }
+        catch (KeelException)
+        {
+            // Stored under older rules: compared as it is.
+        }
+
+        return JsonSerializer.Serialize(spec with { Version = null }, KeelJson.Options);
     }
 
     private static Deployment Enter(Deployment deployment, int index)

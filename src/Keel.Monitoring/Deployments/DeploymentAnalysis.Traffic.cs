@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Keel.Core.Deployments;
-using Keel.Monitoring.Performance;
 
 namespace Keel.Monitoring.Deployments;
 
@@ -29,30 +28,51 @@ public sealed partial class DeploymentAnalysis
         });
     }
 
+    /// <summary>
+    /// latency_p99: fails only when the candidate's p99 is shown to be above
+    /// <c>max(max_ratio × stable p99, stable p99 + min_increase_ms)</c>: its order-statistic lower
+    /// bound exceeds that allowance computed on the stable version's upper bound (each bound at
+    /// 1 − alpha/2, so a candidate whose true p99 is within the allowance fails with probability at
+    /// most alpha, whatever the latency distributions). Fewer than <c>min_tail_samples</c> answers
+    /// beyond an arm's p99 is inconclusive.
+    /// </summary>
     private static (GateResult, JsonObject) LatencyP99(LatencyGate gate, Window w)
     {
-        double max = gate.MaxRatio ?? 1;
+        double maxRatio = gate.MaxRatio ?? 1;
+        double floorMs = gate.MinIncreaseMs ?? DeploymentSpecValidator.DefaultLatencyMinIncreaseMs;
+        double alpha = gate.Alpha ?? DeploymentSpecValidator.DefaultLatencyAlpha;
+        long minTail = gate.MinTailSamples ?? DeploymentSpecValidator.DefaultLatencyMinTailSamples;
         var stable = AnsweredLatencies(w.Stable);
         var candidate = AnsweredLatencies(w.Candidate);
-        if (stable.Length == 0 || candidate.Length == 0)
+        var numbers = new JsonObject
         {
-            return Inconclusive("latency_p99", $"latency_p99: an arm answered no request in the window (stable {stable.Length}, candidate {candidate.Length}).");
-        }
-
-        double ps = PredictionStatistics.Quantile(stable, 0.99), pc = PredictionStatistics.Quantile(candidate, 0.99);
-        double ratio = ps > 0 ? pc / ps : pc > 0 ? double.PositiveInfinity : 1;
-        bool failed = ratio > max;
-        string summary = $"latency_p99 {(failed ? "failed" : "passed")}: the candidate's p99 is {S(pc / 1000.0, "0.###")} ms against the stable version's {S(ps / 1000.0, "0.###")} ms, "
-            + $"a ratio of {S(ratio, "0.###")} {(failed ? ">" : "<=")} the {S(max, "0.###")} allowed.";
-        return Judged("latency_p99", failed, summary, new JsonObject
-        {
-            ["stable_p99_us"] = Num(ps),
-            ["candidate_p99_us"] = Num(pc),
             ["stable_answered"] = stable.Length,
             ["candidate_answered"] = candidate.Length,
-            ["ratio"] = Num(ratio),
-            ["max_ratio"] = Num(max),
-        });
+            ["max_ratio"] = Num(maxRatio),
+            ["min_increase_ms"] = Num(floorMs),
+            ["alpha"] = Num(alpha),
+            ["min_tail_samples"] = minTail,
+        };
+        var judged = LatencyComparison.Judge(stable, candidate, maxRatio, floorMs * 1000, alpha, minTail);
+        if (judged.Outcome == AnalysisOutcome.Inconclusive)
+        {
+            return Inconclusive("latency_p99", $"latency_p99: too few answered requests to bound a p99: each arm needs {minTail * 100} ({minTail} beyond its p99) "
+                + $"and a bound at {S((1 - (alpha / 2)) * 100, "0.##")}% confidence; the candidate answered {candidate.Length}, the stable version {stable.Length}.", numbers);
+        }
+
+        bool failed = judged.Outcome == AnalysisOutcome.Failed;
+        numbers["stable_p99_us"] = Num(judged.StableP99);
+        numbers["candidate_p99_us"] = Num(judged.CandidateP99);
+        numbers["ratio"] = Num(judged.Ratio);
+        numbers["stable_p99_upper_us"] = Num(judged.StableUpper);
+        numbers["candidate_p99_lower_us"] = Num(judged.CandidateLower);
+        numbers["allowed_us"] = Num(judged.Allowed);
+        numbers["ratio_lower_bound"] = Num(judged.StableUpper > 0 ? judged.CandidateLower / judged.StableUpper : double.PositiveInfinity);
+        string summary = $"latency_p99 {(failed ? "failed" : "passed")}: the candidate's p99 is {S(judged.CandidateP99 / 1000.0, "0.###")} ms against the stable version's {S(judged.StableP99 / 1000.0, "0.###")} ms (ratio {S(judged.Ratio, "0.###")}); "
+            + $"with {S((1 - (alpha / 2)) * 100, "0.##")}% bounds the candidate's is at least {S(judged.CandidateLower / 1000.0, "0.###")} ms, "
+            + $"{(failed ? "above" : "not shown above")} the {S(judged.Allowed / 1000.0, "0.###")} ms allowed "
+            + $"(the larger of {S(maxRatio, "0.###")} × and + {S(floorMs, "0.###")} ms over the stable's bound of {S(judged.StableUpper / 1000.0, "0.###")} ms).";
+        return Judged("latency_p99", failed, summary, numbers);
     }
 
     private static (long Requests, long Errors) Errors(ArmWindowSnapshot window)

@@ -43,6 +43,10 @@ public sealed class DeploymentSpecValidatorTests
         { "error rate over 1", Valid with { Gates = new DeploymentGates { ErrorRate = new ErrorRateGate { MaxIncrease = 2 } } }, "max_increase" },
         { "error rate without a threshold", Valid with { Gates = new DeploymentGates { ErrorRate = new ErrorRateGate() } }, "Missing value for 'gates.error_rate.max_increase'" },
         { "latency ratio under 1", Valid with { Gates = new DeploymentGates { LatencyP99 = new LatencyGate { MaxRatio = 0.5 } } }, "at least 1" },
+        { "latency floor negative", Valid with { Gates = new DeploymentGates { LatencyP99 = new LatencyGate { MaxRatio = 2, MinIncreaseMs = -1 } } }, "gates.latency_p99.min_increase_ms" },
+        { "latency alpha over 0.5", Valid with { Gates = new DeploymentGates { LatencyP99 = new LatencyGate { MaxRatio = 2, Alpha = 0.6 } } }, "gates.latency_p99.alpha" },
+        { "latency tail samples 0", Valid with { Gates = new DeploymentGates { LatencyP99 = new LatencyGate { MaxRatio = 2, MinTailSamples = 0 } } }, "gates.latency_p99.min_tail_samples" },
+        { "latency tail samples beyond the window", Valid with { Gates = new DeploymentGates { LatencyP99 = new LatencyGate { MaxRatio = 2, MinTailSamples = 81 } } }, "at most 80" },
         { "psi with alpha", Valid with { Gates = new DeploymentGates { PredictionShift = new DistributionGate { Max = 0.2, Alpha = 0.05 } } }, "PSI takes 'max'" },
         { "ks without alpha", Valid with { Gates = new DeploymentGates { PredictionShift = new DistributionGate { Method = "ks" } } }, "gates.prediction_shift.alpha" },
         { "chi-square on input drift", Valid with { Gates = new DeploymentGates { InputDrift = new DistributionGate { Method = "chi_square", Alpha = 0.05 } } }, "use one of psi, ks" },
@@ -111,6 +115,16 @@ public sealed class DeploymentSpecValidatorTests
         Assert.Equal(1.0, spec.Traffic!.ShadowShare);
         Assert.Equal(200, spec.Gates!.Feedback!.MinCount);
         Assert.Equal(0.05, spec.Gates.Feedback.Alpha);
+    }
+
+    [Fact]
+    public void Normalize_GivesTheLatencyGateItsNoiseFloorSignificanceAndTailDefaults()
+    {
+        var normalized = DeploymentSpecValidator.Normalize(Valid with { Gates = new DeploymentGates { LatencyP99 = new LatencyGate { MaxRatio = 2 } } });
+        Assert.Equal(new LatencyGate { MaxRatio = 2, MinIncreaseMs = 0.1, Alpha = 0.05, MinTailSamples = 10 }, normalized.Gates!.LatencyP99);
+
+        var set = new LatencyGate { MaxRatio = 1.5, MinIncreaseMs = 0, Alpha = 0.01, MinTailSamples = 80 };
+        Assert.Equal(set, DeploymentSpecValidator.Normalize(Valid with { Gates = new DeploymentGates { LatencyP99 = set } }).Gates!.LatencyP99);
     }
 
     [Fact]

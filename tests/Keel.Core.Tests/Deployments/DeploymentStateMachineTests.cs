@@ -229,4 +229,17 @@ public sealed class DeploymentStateMachineTests
             Assert.Equal("3", t.Next.CandidateVersion);
         }
     }
+
+    [Fact]
+    public void Apply_OfTheSameSpecStoredBeforeTheLatencyDefaults_ChangesNothingMidRollout()
+    {
+        // A spec stored by an older server: its latency gate has max_ratio only.
+        var stored = DeploymentSamples.Progressing();
+        var old = stored with { Spec = stored.Spec with { Gates = new DeploymentGates { MinRequests = 100, LatencyP99 = new LatencyGate { MaxRatio = 2 } } } };
+        var again = DeploymentSpecValidator.Normalize(old.Spec);
+        Assert.NotEqual(old.Spec.Gates!.LatencyP99, again.Gates!.LatencyP99); // the file applied again gets the defaults
+
+        Assert.Null(DeploymentStateMachine.Apply(old, again, 5_000));
+        Assert.True(DeploymentStateMachine.SameConfig(old.Spec, again));
+    }
 }

@@ -23,6 +23,13 @@ internal sealed record ArmTable(Deployment Deployment, ServedModel Stable, Serve
     /// <summary>Where the routing key is read, if anywhere.</summary>
     public RoutingKey? Key => Deployment.Spec.Traffic?.RoutingKey;
 
+    /// <summary>
+    /// Whether the candidate reads a request exactly as the stable version does (the same input
+    /// columns and types, the same missing-value rule): then rows parsed for the stable version
+    /// serve the candidate as they are, and a shadow copy is not parsed again. Computed once per table.
+    /// </summary>
+    public bool CandidateParsesAsStable { get; } = Candidate is not null && ParsesAlike(Stable, Candidate);
+
     /// <summary>The model of <paramref name="arm"/> (<see cref="DeploymentArms"/>); null when the arm has none.</summary>
     public ServedModel? ModelOf(string arm) => arm == DeploymentArms.Stable ? Stable : Candidate;
 
@@ -41,6 +48,10 @@ internal sealed record ArmTable(Deployment Deployment, ServedModel Stable, Serve
             active && !shadow ? Math.Clamp(deployment.CandidateWeight, 0, 100) : 0,
             shadow ? deployment.Spec.Traffic?.ShadowShare ?? 1.0 : 0);
     }
+
+    private static bool ParsesAlike(ServedModel a, ServedModel b) =>
+        ReferenceEquals(a, b)
+        || (a.Signature.Inputs.SequenceEqual(b.Signature.Inputs) && Equals(a.Scorer.Task.Missing, b.Scorer.Task.Missing));
 
     /// <summary>
     /// Leases <paramref name="model"/> for one request; null when the model was already disposed

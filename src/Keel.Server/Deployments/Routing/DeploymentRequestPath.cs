@@ -4,6 +4,7 @@ using Keel.Core.Errors;
 using Keel.Core.Predictions;
 using Keel.ML.Packaging;
 using Keel.Server.Serving;
+using Microsoft.Extensions.Primitives;
 
 namespace Keel.Server.Deployments.Routing;
 
@@ -176,6 +177,39 @@ internal sealed partial class DeploymentRequestPath(
     /// <summary>Counts a request refused after its arm was picked (a bad body) against that arm.</summary>
     private void Refused(string deployment, string arm, string version, long requestStart) =>
         metrics.Record(deployment, arm, version, Stopwatch.GetElapsedTime(requestStart).TotalSeconds, clientError: true);
+
+    /// <summary>
+    /// Keeps the headers that name the arm on an error answer. The error handler writes a fresh
+    /// response (its headers cleared), so when an arm was picked before the request failed, its
+    /// <see cref="VersionHeader"/>, <see cref="ArmHeader"/> (and the request id, once given) are set
+    /// again as the response starts: callers and balancers see which version refused them. Runs
+    /// as an exception filter on the failure path only, and returns false so the exception passes on.
+    /// </summary>
+    private static bool KeepArmHeaders(HttpContext context)
+    {
+        var response = context.Response;
+        if (response.HasStarted || !response.Headers.TryGetValue(VersionHeader, out var version) || !response.Headers.TryGetValue(ArmHeader, out var arm))
+        {
+            return false;
+        }
+
+        var requestId = response.Headers[PredictionLogScope.RequestIdHeader];
+        response.OnStarting(
+            static state =>
+            {
+                var (response, version, arm, requestId) = ((HttpResponse, StringValues, StringValues, StringValues))state;
+                response.Headers[VersionHeader] = version;
+                response.Headers[ArmHeader] = arm;
+                if (!StringValues.IsNullOrEmpty(requestId))
+                {
+                    response.Headers[PredictionLogScope.RequestIdHeader] = requestId;
+                }
+
+                return Task.CompletedTask;
+            },
+            (response, version, arm, requestId));
+        return false;
+    }
 
     private static long Micros(long start) => (long)Stopwatch.GetElapsedTime(start).TotalMicroseconds;
 

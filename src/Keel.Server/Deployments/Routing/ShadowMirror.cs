@@ -35,6 +35,8 @@ internal sealed class ShadowMirror(
         SingleReader = options.ShadowWorkers == 1,
     });
 
+    private readonly Lazy<PredictionLogger?> _log = new(services.GetService<PredictionLogger>);
+
     private long _dropped;
     private long _scored;
 
@@ -113,11 +115,17 @@ internal sealed class ShadowMirror(
         using (lease)
         {
             var start = Stopwatch.GetTimestamp();
-            List<IReadOnlyDictionary<string, JsonElement>> rows = [];
+            IReadOnlyList<IReadOnlyDictionary<string, JsonElement>> rows = [];
             var withProbabilities = copy.Invocation.WithProbabilities;
             try
             {
-                if (copy.Infer is { } infer)
+                if (copy.Rows is { } parsedForStable && ReferenceEquals(copy.ParsedFor, table.Stable) && table.CandidateParsesAsStable)
+                {
+                    // The candidate reads requests as the stable version does: the caller's rows serve it as they are.
+                    rows = parsedForStable;
+                    withProbabilities = copy.WithProbabilities;
+                }
+                else if (copy.Infer is { } infer)
                 {
                     var parsed = OpenInferenceApi.ParseInfer(candidate, infer, copy.Options);
                     rows = parsed.Rows;
@@ -129,7 +137,7 @@ internal sealed class ShadowMirror(
                 }
 
                 var scored = candidate.Predict(rows, copy.Options.StrictColumns, withProbabilities);
-                recorder.Answered(services.GetService<PredictionLogger>(), start, copy.Deployment, DeploymentArms.Shadow, candidate, copy.RequestId, rows, scored.Predictions, (long)Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+                recorder.Answered(_log.Value, start, copy.Deployment, DeploymentArms.Shadow, candidate, copy.RequestId, rows, scored.Predictions, (long)Stopwatch.GetElapsedTime(start).TotalMicroseconds);
                 metrics.Record(copy.Deployment, DeploymentArms.Shadow, candidate.Version, Stopwatch.GetElapsedTime(start).TotalSeconds);
             }
             catch (Exception e)

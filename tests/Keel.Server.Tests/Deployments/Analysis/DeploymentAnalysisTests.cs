@@ -12,7 +12,9 @@ public sealed class DeploymentAnalysisTests(BreastCancerTraffic data) : IClassFi
     {
         MinRequests = 100,
         ErrorRate = new ErrorRateGate { MaxIncrease = 0.02 },
-        LatencyP99 = new LatencyGate { MaxRatio = 1.5 },
+        // The data set gives each arm ~285 requests: min_tail_samples 2 (200 answers) and alpha 0.2
+        // (90% bounds) let a p99 be bounded from so few (the defaults need 1,000 per arm).
+        LatencyP99 = new LatencyGate { MaxRatio = 1.5, MinTailSamples = 2, Alpha = 0.2 },
         PredictionShift = new DistributionGate { Method = "psi", Max = 0.2 },
         InputDrift = new DistributionGate { Method = "psi", Max = 0.2 },
         Feedback = new FeedbackGate { Metric = "accuracy", MinCount = 200, Alpha = 0.05, MaxDrop = 0 },
@@ -135,7 +137,11 @@ public sealed class DeploymentAnalysisTests(BreastCancerTraffic data) : IClassFi
         double expected = P99(candidateRows.Select(Latency(2, 3)).ToArray()) / P99(stableRows.Select(Latency(1)).ToArray());
         Assert.Equal(AnalysisOutcome.Failed, ByGate(verdict)["latency_p99"].Outcome);
         Assert.Equal(AnalysisOutcome.Passed, ByGate(verdict)["error_rate"].Outcome);
-        Assert.Equal(expected, verdict.Evidence.GetProperty("gates").GetProperty("latency_p99").GetProperty("ratio").GetDouble(), 1e-12);
+        var numbers = verdict.Evidence.GetProperty("gates").GetProperty("latency_p99");
+        Assert.Equal(expected, numbers.GetProperty("ratio").GetDouble(), 1e-12);
+        // 90% bounds from 284 and 285 answers (exact binomial): the stable's largest, the candidate's 280th.
+        Assert.Equal(stableRows.Select(Latency(1)).Max(), numbers.GetProperty("stable_p99_upper_us").GetDouble());
+        Assert.Equal(candidateRows.Select(Latency(2, 3)).Order().ElementAt(279), numbers.GetProperty("candidate_p99_lower_us").GetDouble());
     }
 
     [Fact]

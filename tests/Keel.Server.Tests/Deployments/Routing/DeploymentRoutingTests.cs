@@ -186,4 +186,29 @@ public sealed class DeploymentRoutingTests(RoutingFixture fixture)
         Assert.Null(clash.Arm);
         Assert.Equal(DeploymentArms.Stable, (await fixture.InvokeAsync(RoutingFixture.Direct)).Arm);
     }
+
+    [Fact]
+    public async Task ErrorAnswers_OfAPickedArm_CarryTheVersionAndArmHeaders_OnInvocationsAndOpenInference()
+    {
+        const string name = "error-headers";
+        await fixture.CreateAsync(name);
+        await fixture.ApplyAsync(name, "2", steps: [new { set_weight = 100 }, new { pause = new { } }]);
+
+        // A row without one of the model's columns: the candidate (weight 100) refuses it, and so would the stable version.
+        var row = fixture.Rows[0].Where(p => p.Key != fixture.Columns[0]).ToDictionary(p => p.Key, p => p.Value);
+        var refused = await fixture.PostAsync($"/deployments/{name}/invocations", JsonSerializer.Serialize(new { dataframe_records = new[] { row } }));
+        Assert.True(refused.Status == 400, refused.Text);
+        Assert.True(JsonDocument.Parse(refused.Body).RootElement.TryGetProperty("error_code", out _), refused.Text);
+        Assert.Equal(("2", DeploymentArms.Candidate), (refused.Version, refused.Arm));
+
+        var bad = await fixture.PostAsync($"/v2/models/{name}/infer", """{"inputs": [{"name": "x", "shape": [2], "datatype": "FP64", "data": [1]}]}""");
+        Assert.Equal(400, bad.Status);
+        Assert.True(JsonDocument.Parse(bad.Body).RootElement.TryGetProperty("error", out _));
+        Assert.Equal(("2", DeploymentArms.Candidate), (bad.Version, bad.Arm));
+
+        // Malformed JSON is refused before any arm is picked: no arm to name.
+        var malformed = await fixture.PostAsync($"/v2/models/{name}/infer", "{not json");
+        Assert.Equal(400, malformed.Status);
+        Assert.Equal((null, null), (malformed.Version, malformed.Arm));
+    }
 }
