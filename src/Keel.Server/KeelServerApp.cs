@@ -54,6 +54,7 @@ public static class KeelServerApp
         builder.Services.AddDeploymentRouting(builder.Configuration);
         builder.Services.AddKeelRolling();
         builder.Services.AddKeelMonitoring();
+        builder.Services.AddKeelPerformanceEstimation(builder.Configuration);
         builder.Services.AddKeelDeploymentAnalysis(builder.Configuration);
 
         var app = builder.Build();
@@ -75,6 +76,7 @@ public static class KeelServerApp
         app.MapDeploymentRouting();
         app.MapServingMetrics();
         app.MapPredictionLogApi();
+        app.MapMonitoringSummaryApi();
         app.MapKeelUi();
         return app;
     }
