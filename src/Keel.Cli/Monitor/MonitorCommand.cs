@@ -9,5 +9,6 @@ internal static class MonitorCommand
     public static Command Create(GlobalOptions globals) => new("monitor", "Production monitoring: the reference live traffic is compared with, and monitoring passes over the prediction log.")
     {
         MonitorBaselineCommand.Create(globals),
+        MonitorSummaryCommand.Create(globals), MonitorReportCommand.Create(globals),
     };
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Keel.Core.Monitoring;
-using Keel.Monitoring.Summaries;
 
 namespace Keel.Monitoring.Reports;
 
@@ -273,5 +272,15 @@ public static partial class MonitoringHtmlReport
         return "#" + r.ToString("x2", CultureInfo.InvariantCulture) + g.ToString("x2", CultureInfo.InvariantCulture) + b.ToString("x2", CultureInfo.InvariantCulture);
     }
 
-    private static string Clip(string s) => s.Length <= 28 ? s : s[..27] + "…";
+    private static string Clip(string s)
+    {
+        if (s.Length <= 28)
+        {
+            return s;
+        }
+
+        // Never cut a surrogate pair in two.
+        int cut = char.IsHighSurrogate(s[26]) ? 26 : 27;
+        return s[..cut] + "…";
+    }
 }

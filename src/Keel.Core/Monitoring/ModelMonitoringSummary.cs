@@ -1,6 +1,4 @@
-using Keel.Core.Monitoring;
-
-namespace Keel.Monitoring.Summaries;
+namespace Keel.Core.Monitoring;
 
 /// <summary>Statuses of a <see cref="ModelMonitoringSummary"/>, as the specification's <c>get_monitoring_summary</c> names them.</summary>
 public static class SummaryStatuses
@@ -19,7 +17,7 @@ public static class SummaryStatuses
 /// The specification's <c>get_monitoring_summary</c> over the stored monitoring windows of one
 /// model: totals (windows, predictions, per window), the windows as a time series (traffic,
 /// drifted share, quality, realised and estimated metric with their row counts), drift by
-/// feature, the metric's trend, and the alerts. Built by <see cref="MonitoringSummaryBuilder"/>.
+/// feature, the metric's trend, and the alerts. Built by Keel.Monitoring's <c>MonitoringSummaryBuilder</c>; a Core record so the REST answer, the client and the CLI share it.
 /// </summary>
 /// <param name="Model">The registered model.</param>
 /// <param name="Days">Days covered.</param>
@@ -31,7 +29,7 @@ public static class SummaryStatuses
 /// <param name="TotalWindows">Windows in the period (every series).</param>
 /// <param name="TotalPredictions">Requests logged in those windows.</param>
 /// <param name="AveragePerWindow">Requests per window; 0 without windows.</param>
-/// <param name="Truncated">Whether more windows than <see cref="MonitoringSummaryBuilder.MaxWindows"/> ended in the period (the oldest are summarised).</param>
+/// <param name="Truncated">Whether more windows than <c>MonitoringSummaryBuilder.MaxWindows</c> (20,000) ended in the period (the oldest are summarised).</param>
 /// <param name="Series">The series (version, deployment, arm) that have windows in the period.</param>
 /// <param name="Windows">The windows, oldest first.</param>
 /// <param name="Drift">Drift over the period.</param>
@@ -113,7 +111,7 @@ public sealed record MetricTrend(int Windows, long Rows, double Mean, double Std
 /// <summary>Alerts of the model.</summary>
 /// <param name="Active">Alerts pending or firing now.</param>
 /// <param name="FiredInPeriod">Times an alert went to firing in the period.</param>
-/// <param name="Events">Alert history in the period, newest first (at most <see cref="MonitoringSummaryBuilder.MaxEvents"/>).</param>
+/// <param name="Events">Alert history in the period, newest first (at most <c>MonitoringSummaryBuilder.MaxEvents</c> (200)).</param>
 /// <param name="EventsTruncated">Whether the period had more events than listed.</param>
 public sealed record AlertSummary(IReadOnlyList<Alert> Active, int FiredInPeriod, IReadOnlyList<SummaryAlertEvent> Events, bool EventsTruncated);
 
