@@ -90,6 +90,23 @@ public sealed class MonitoringSummaryApiTests : IAsyncLifetime
         Assert.Contains("&lt;img src=x onerror=alert(1)&gt;", html, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Client_ReadsTheSummaryAndTheReport_AndMapsErrors()
+    {
+        await StoreAsync();
+        using var client = new Keel.Client.KeelClient(_factory.CreateClient(), new Keel.Client.KeelClientOptions { MaxRetryAttempts = 0 });
+        var ct = TestContext.Current.CancellationToken;
+        var summary = await client.GetMonitoringSummaryAsync("credit", 3, ct);
+        Assert.Equal((3, 3, "ok"), (summary.Days, summary.TotalWindows, summary.Status));
+        Assert.Equal(0.85, summary.Performance!.Realised!.Mean, 12);
+        Assert.Equal(Hostile, summary.Drift.Features[0].Feature);
+        Assert.Equal("firing", Assert.Single(summary.Alerts.Active).State);
+        var html = await client.GetMonitoringReportHtmlAsync("credit", 3, ct);
+        Assert.StartsWith("<!DOCTYPE html>", html, StringComparison.Ordinal);
+        var e = await Assert.ThrowsAsync<Keel.Core.Errors.KeelException>(() => client.GetMonitoringSummaryAsync("credit", 0, ct));
+        Assert.Equal(Keel.Core.Errors.ErrorCode.InvalidParameterValue, e.Code);
+    }
+
     /// <summary>Three windows in the last hour (drifted shares 0, 0.5, 1; accuracy 0.9 and 0.8 realised, 0.88, 0.82, 0.7 estimated) and a firing alert.</summary>
     private async Task StoreAsync()
     {
