@@ -57,6 +57,7 @@ public static class KeelServerApp
         builder.Services.AddKeelMonitoringApi();
         builder.Services.AddKeelMonitorScheduling(builder.Configuration);
         builder.Services.AddKeelAlerts(builder.Configuration);
+        builder.Services.AddKeelPerformanceEstimation(builder.Configuration);
         builder.Services.AddKeelDeploymentAnalysis(builder.Configuration);
         builder.Services.AddKeelAlertActions(builder.Configuration);
 
@@ -80,6 +81,7 @@ public static class KeelServerApp
         app.MapServingMetrics();
         app.MapPredictionLogApi();
         app.MapMonitoringApi();
+        app.MapMonitoringSummaryApi();
         app.MapKeelUi();
         return app;
     }

@@ -112,6 +112,44 @@ internal sealed class CliStore : IAsyncDisposable
             new SqlitePredictionStore(_local!), deployment, fromMs, toMs, windows: null, TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// A model's monitoring summary and the windows behind it: the server's summary (windows not
+    /// needed there), or one built from the local monitoring store, with the same checks as the server.
+    /// </summary>
+    public async Task<Core.Monitoring.ModelMonitoringSummary> MonitoringSummaryAsync(string? model, long? days, CancellationToken cancellationToken)
+    {
+        var query = Core.Monitoring.MonitoringSummaryQuery.Of(model, days);
+        if (_client is not null)
+        {
+            return await _client.GetMonitoringSummaryAsync(query.Model, query.Days, cancellationToken).ConfigureAwait(false);
+        }
+
+        var (summary, _) = await LocalMonitoringAsync(query, cancellationToken).ConfigureAwait(false);
+        return summary;
+    }
+
+    /// <summary>A model's monitoring report as a self-contained HTML page: the server's, or rendered from the local monitoring store.</summary>
+    public async Task<string> MonitoringReportHtmlAsync(string? model, long? days, CancellationToken cancellationToken)
+    {
+        var query = Core.Monitoring.MonitoringSummaryQuery.Of(model, days);
+        if (_client is not null)
+        {
+            return await _client.GetMonitoringReportHtmlAsync(query.Model, query.Days, cancellationToken).ConfigureAwait(false);
+        }
+
+        var (summary, windows) = await LocalMonitoringAsync(query, cancellationToken).ConfigureAwait(false);
+        return Monitoring.Reports.MonitoringHtmlReport.Render(summary, windows);
+    }
+
+    private async Task<(Core.Monitoring.ModelMonitoringSummary, IReadOnlyList<Core.Monitoring.MonitorWindow>)> LocalMonitoringAsync(Core.Monitoring.MonitoringSummaryQuery query, CancellationToken cancellationToken)
+    {
+        await Registry.GetRegisteredModelAsync(query.Model, cancellationToken).ConfigureAwait(false);
+        var store = new SqliteMonitoringStore(_local!);
+        long now = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
+        var data = await Monitoring.Summaries.MonitoringSummaryBuilder.LoadAsync(store, query, now, cancellationToken).ConfigureAwait(false);
+        return (Monitoring.Summaries.MonitoringSummaryBuilder.Build(query, now, data), data.Windows);
+    }
+
     public async ValueTask DisposeAsync()
     {
         _client?.Dispose();

@@ -14,5 +14,6 @@ internal static class MonitorCommand
         MonitorAlertsCommand.Create(globals),
         MonitorRunCommand.Create(globals),
         MonitorRulesCommand.Create(globals),
+        MonitorSummaryCommand.Create(globals), MonitorReportCommand.Create(globals),
     };
 }

@@ -180,6 +180,17 @@ public static class HostileInputCases
         Get("keel/monitoring/alerts/list: unusable model name", "alerts/list?model=a%23b", "Invalid registered model name");
         Get("keel/monitoring/alerts/history: from_ms not an integer", "alerts/history?from_ms=yesterday", "expected an integer");
         Get("keel/monitoring/alerts/history: max_results of zero", "alerts/history?max_results=0", "max_results");
+        // Monitoring summary and report (GET, query only).
+        foreach (var endpoint in new[] { "summary", "report" })
+        {
+            var path = Keel + "monitoring/" + endpoint;
+            Post($"keel/monitoring/{endpoint}: no model", path, null, 400, Invalid, "'model'", null, method: "GET");
+            Post($"keel/monitoring/{endpoint}: days not an integer", path + "?model=m&days=week", null, 400, Invalid, "expected an integer", null, method: "GET");
+            Post($"keel/monitoring/{endpoint}: days beyond a long", path + "?model=m&days=99999999999999999999", null, 400, Invalid, "expected an integer", null, method: "GET");
+            Post($"keel/monitoring/{endpoint}: days 0", path + "?model=m&days=0", null, 400, Invalid, "'days' must be between 1 and 90", null, method: "GET");
+            Post($"keel/monitoring/{endpoint}: days over 90", path + "?model=m&days=91", null, 400, Invalid, "'days' must be between 1 and 90", null, method: "GET");
+            Post($"keel/monitoring/{endpoint}: unknown model with CR LF and markup", path + "?model=%3Cscript%3E%0D%0Ax", null, 404, "RESOURCE_DOES_NOT_EXIST", "<script>", null, method: "GET");
+        }
 
         // Keel's serving admin and prediction log, on both hosts where served.
         Post("keel/serving/models: serving name '..'", Keel + "serving/models", """{"name": "..", "model_uri": "models:/{model}/1"}""", 400, Invalid, "Invalid serving name");
