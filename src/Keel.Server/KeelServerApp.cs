@@ -54,6 +54,7 @@ public static class KeelServerApp
         builder.Services.AddDeploymentRouting(builder.Configuration);
         builder.Services.AddKeelRolling();
         builder.Services.AddKeelMonitoring();
+        builder.Services.AddKeelMonitorScheduling(builder.Configuration);
         builder.Services.AddKeelDeploymentAnalysis(builder.Configuration);
 
         var app = builder.Build();

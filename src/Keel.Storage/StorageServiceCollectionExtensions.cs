@@ -1,6 +1,7 @@
 using Keel.Core.Artifacts;
 using Keel.Core.Deployments;
 using Keel.Core.Errors;
+using Keel.Core.Monitoring;
 using Keel.Core.Predictions;
 using Keel.Core.Registry;
 using Keel.Core.Serving;
@@ -52,6 +53,7 @@ public static class StorageServiceCollectionExtensions
                 services.TryAddSingleton<IServedModelStore>(sp => new SqliteServedModelStore(sp.GetRequiredService<SqliteTrackingStore>()));
                 services.TryAddSingleton<IDeploymentStore>(sp => new SqliteDeploymentStore(sp.GetRequiredService<SqliteTrackingStore>()));
                 services.TryAddSingleton<ILeaseStore>(sp => sp.GetRequiredService<IDeploymentStore>());
+                services.TryAddSingleton<IMonitoringStore>(sp => new SqliteMonitoringStore(sp.GetRequiredService<SqliteTrackingStore>()));
                 services.TryAddSingleton<IDeploymentReplicaStore>(sp => new SqliteDeploymentReplicaStore(sp.GetRequiredService<SqliteTrackingStore>()));
                 break;
             default:

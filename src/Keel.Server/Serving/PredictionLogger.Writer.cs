@@ -148,12 +148,29 @@ public sealed partial class PredictionLogger
         {
             await _store.AppendAsync(entries, CancellationToken.None).ConfigureAwait(false);
             Interlocked.Add(ref _written, entries.Length);
+            Observe(entries);
         }
         catch (Exception e)
         {
             Interlocked.Add(ref _failed, entries.Length);
             Interlocked.Increment(ref _failedBatches);
             LogWriteFailed(_logger, e, entries.Length);
+        }
+    }
+
+    /// <summary>Tells the observers of a written batch; one that throws is logged and the others still hear of it.</summary>
+    private void Observe(PredictionLogEntry[] entries)
+    {
+        foreach (var observer in _observers)
+        {
+            try
+            {
+                observer.Written(entries);
+            }
+            catch (Exception e)
+            {
+                LogObserverFailed(_logger, e, observer.GetType().Name);
+            }
         }
     }
 

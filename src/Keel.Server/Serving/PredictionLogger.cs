@@ -38,6 +38,7 @@ public sealed partial class PredictionLogger : BackgroundService
     private readonly PredictionLogOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<PredictionLogger> _logger;
+    private readonly IPredictionLogWriteObserver[] _observers;
     private readonly SemaphoreSlim _wake = new(0, 1);
     private TaskCompletionSource _progress = NewProgress();
     private int _wakePending;
@@ -60,8 +61,13 @@ public sealed partial class PredictionLogger : BackgroundService
     private volatile bool _writing;
 
     /// <summary>Creates the logger; <see cref="BackgroundService.StartAsync"/> starts its writer.</summary>
+    /// <param name="store">Where batches are written.</param>
+    /// <param name="options">The settings.</param>
+    /// <param name="time">The clock that stamps records.</param>
+    /// <param name="logger">Where write failures are reported.</param>
+    /// <param name="observers">Told of every batch written, on the writer's thread (never the request path); null: none.</param>
     /// <exception cref="InvalidOperationException">The options are invalid.</exception>
-    public PredictionLogger(IPredictionStore store, PredictionLogOptions options, TimeProvider time, ILogger<PredictionLogger> logger)
+    public PredictionLogger(IPredictionStore store, PredictionLogOptions options, TimeProvider time, ILogger<PredictionLogger> logger, IEnumerable<IPredictionLogWriteObserver>? observers = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(options);
@@ -70,6 +76,7 @@ public sealed partial class PredictionLogger : BackgroundService
         _options = options;
         _time = time ?? TimeProvider.System;
         _logger = logger;
+        _observers = observers?.ToArray() ?? [];
     }
 
     /// <summary>The settings in force.</summary>
@@ -220,4 +227,7 @@ public sealed partial class PredictionLogger : BackgroundService
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "The prediction log's backlog (peak {PeakMegabytes} MiB) has drained; freed memory was returned to the operating system")]
     private static partial void LogMemoryReturned(ILogger logger, long peakMegabytes);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "A prediction log observer ({Observer}) failed on a written batch; the batch is written")]
+    private static partial void LogObserverFailed(ILogger logger, Exception exception, string observer);
 }

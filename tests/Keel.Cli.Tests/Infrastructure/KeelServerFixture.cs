@@ -22,7 +22,7 @@ public sealed class KeelServerFixture : IAsyncLifetime
     {
         var tmp = DataDirectory;
         // The deployment controller is off: the CLI tests see the rollouts they applied, unmoved.
-        _app = KeelServerApp.Build(["--Keel:Deployments:Controller:Enabled=false"], o =>
+        _app = KeelServerApp.Build(["--Keel:Deployments:Controller:Enabled=false", "--Keel:Monitoring:Scheduler:Enabled=false"], o =>
         {
             o.Port = 0;
             o.BackendStoreUri = "sqlite:///" + tmp + "/keel.db";

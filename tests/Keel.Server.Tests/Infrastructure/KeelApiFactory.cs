@@ -17,9 +17,14 @@ public sealed class KeelApiFactory : WebApplicationFactory<Program>
 
     /// <summary>
     /// Extra configuration (e.g. <c>Keel:Limits:MaxTagsPerEntity</c>); set before the first client is created.
-    /// The deployment controller is off unless a test turns it on, so API tests see the rollout they applied, unmoved.
+    /// The deployment controller is off unless a test turns it on, so API tests see the rollout they applied, unmoved;
+    /// so is the monitoring scheduler, so they see only the monitoring windows they ask for.
     /// </summary>
-    public Dictionary<string, string> Settings { get; } = new() { ["Keel:Deployments:Controller:Enabled"] = "false" };
+    public Dictionary<string, string> Settings { get; } = new()
+    {
+        ["Keel:Deployments:Controller:Enabled"] = "false",
+        ["Keel:Monitoring:Scheduler:Enabled"] = "false",
+    };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

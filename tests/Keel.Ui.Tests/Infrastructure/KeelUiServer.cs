@@ -32,7 +32,7 @@ public sealed class KeelUiServer : IAsyncDisposable
     {
         var folder = Directory.CreateTempSubdirectory("keel-ui-").FullName;
         // The pages show deployments as the tests leave them: no controller moves them (their versions are registrations without a loadable model).
-        var app = KeelServerApp.Build(["--Keel:Deployments:Controller:Enabled=false"], o =>
+        var app = KeelServerApp.Build(["--Keel:Deployments:Controller:Enabled=false", "--Keel:Monitoring:Scheduler:Enabled=false"], o =>
         {
             o.Port = 0;
             o.BackendStoreUri = "sqlite:///" + Path.Combine(folder, "keel.db");

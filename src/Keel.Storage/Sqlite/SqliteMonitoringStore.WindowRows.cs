@@ -1,0 +1,184 @@
+using System.Text.Json;
+using Keel.Core.Json;
+using Keel.Core.Monitoring;
+using Microsoft.Data.Sqlite;
+
+namespace Keel.Storage.Sqlite;
+
+// How a window maps to its row and its feature rows. Deployment and arm are '' in the row outside a
+// deployment (the window key is a UNIQUE constraint, where NULLs would never collide).
+public sealed partial class SqliteMonitoringStore
+{
+    private const string WindowColumns = """
+        window_id, model, version, deployment, arm, start_ms, end_ms, computed_at, requests, errors, latency_p50_us, latency_p99_us,
+        input_rows, reference_source, drifted_share, dataset_drift, quality_passed, quality_max_missing_share, quality_max_out_of_range_share,
+        quality_max_unseen_share, quality_failures, metric, metric_higher_is_better, metric_value, labelled_rows, metric_estimated,
+        estimated_rows, metric_validation
+        """;
+
+    private const string UpsertWindowSql = """
+        INSERT INTO monitor_windows (model, version, deployment, arm, start_ms, end_ms, computed_at, requests, errors, latency_p50_us, latency_p99_us,
+            input_rows, reference_source, drifted_share, dataset_drift, quality_passed, quality_max_missing_share, quality_max_out_of_range_share,
+            quality_max_unseen_share, quality_failures, metric, metric_higher_is_better, metric_value, labelled_rows, metric_estimated,
+            estimated_rows, metric_validation)
+        VALUES ($m, $v, $d, $a, $s, $e, $c, $req, $err, $p50, $p99, $rows, $ref, $share, $ds, $qp, $qm, $qo, $qu, $qf, $pm, $ph, $pv, $pl, $pe, $per, $pval)
+        ON CONFLICT (model, version, deployment, arm, end_ms, start_ms) DO UPDATE SET
+            computed_at = excluded.computed_at, requests = excluded.requests, errors = excluded.errors, latency_p50_us = excluded.latency_p50_us,
+            latency_p99_us = excluded.latency_p99_us, input_rows = excluded.input_rows, reference_source = excluded.reference_source,
+            drifted_share = excluded.drifted_share, dataset_drift = excluded.dataset_drift, quality_passed = excluded.quality_passed,
+            quality_max_missing_share = excluded.quality_max_missing_share, quality_max_out_of_range_share = excluded.quality_max_out_of_range_share,
+            quality_max_unseen_share = excluded.quality_max_unseen_share, quality_failures = excluded.quality_failures, metric = excluded.metric,
+            metric_higher_is_better = excluded.metric_higher_is_better, metric_value = excluded.metric_value, labelled_rows = excluded.labelled_rows,
+            metric_estimated = excluded.metric_estimated, estimated_rows = excluded.estimated_rows, metric_validation = excluded.metric_validation
+        RETURNING window_id
+        """;
+
+    private const string InsertFeatureSql = """
+        INSERT INTO monitor_window_features (window_id, position, feature, kind, method, score, p_value, threshold, drifted)
+        VALUES ($w, $p, $f, $k, $me, $sc, $pv, $t, $dr)
+        """;
+
+    private static void BindWindow(SqliteCommand cmd, MonitorWindow w)
+    {
+        cmd.Parameters.AddWithValue("$m", w.Model);
+        cmd.Parameters.AddWithValue("$v", w.Version);
+        cmd.Parameters.AddWithValue("$d", w.Deployment ?? "");
+        cmd.Parameters.AddWithValue("$a", w.Arm ?? "");
+        cmd.Parameters.AddWithValue("$s", w.StartMs);
+        cmd.Parameters.AddWithValue("$e", w.EndMs);
+        cmd.Parameters.AddWithValue("$c", w.ComputedAtMs);
+        cmd.Parameters.AddWithValue("$req", w.Requests);
+        cmd.Parameters.AddWithValue("$err", w.Errors);
+        cmd.Parameters.AddWithValue("$p50", Db(w.LatencyP50Us));
+        cmd.Parameters.AddWithValue("$p99", Db(w.LatencyP99Us));
+        cmd.Parameters.AddWithValue("$rows", w.InputRows);
+        cmd.Parameters.AddWithValue("$ref", Db(w.ReferenceSource));
+        cmd.Parameters.AddWithValue("$share", Db(w.DriftedShare));
+        cmd.Parameters.AddWithValue("$ds", w.DatasetDrift is { } ds ? (ds ? 1 : 0) : DBNull.Value);
+        var q = w.Quality;
+        cmd.Parameters.AddWithValue("$qp", q is null ? DBNull.Value : q.Passed ? 1 : 0);
+        cmd.Parameters.AddWithValue("$qm", q is null ? DBNull.Value : q.MaxMissingShare);
+        cmd.Parameters.AddWithValue("$qo", q is null ? DBNull.Value : q.MaxOutOfRangeShare);
+        cmd.Parameters.AddWithValue("$qu", q is null ? DBNull.Value : q.MaxUnseenShare);
+        cmd.Parameters.AddWithValue("$qf", q is null ? DBNull.Value : JsonSerializer.Serialize(q.Failures, KeelJson.Options));
+        var p = w.Performance;
+        cmd.Parameters.AddWithValue("$pm", p is null ? DBNull.Value : p.Metric);
+        cmd.Parameters.AddWithValue("$ph", p is null ? DBNull.Value : p.HigherIsBetter ? 1 : 0);
+        cmd.Parameters.AddWithValue("$pv", Db(p?.Value));
+        cmd.Parameters.AddWithValue("$pl", p is null ? DBNull.Value : p.LabelledRows);
+        cmd.Parameters.AddWithValue("$pe", Db(p?.Estimated));
+        cmd.Parameters.AddWithValue("$per", p is null ? DBNull.Value : p.EstimatedRows);
+        cmd.Parameters.AddWithValue("$pval", Db(p?.Validation));
+    }
+
+    private static void BindFeature(SqliteCommand cmd, long windowId, int position, FeatureDrift f)
+    {
+        cmd.Parameters.AddWithValue("$w", windowId);
+        cmd.Parameters.AddWithValue("$p", position);
+        cmd.Parameters.AddWithValue("$f", f.Feature);
+        cmd.Parameters.AddWithValue("$k", f.Kind);
+        cmd.Parameters.AddWithValue("$me", f.Method);
+        cmd.Parameters.AddWithValue("$sc", f.Score);
+        cmd.Parameters.AddWithValue("$pv", Db(f.PValue));
+        cmd.Parameters.AddWithValue("$t", f.Threshold);
+        cmd.Parameters.AddWithValue("$dr", f.Drifted ? 1 : 0);
+    }
+
+    /// <summary>Reads the windows <paramref name="cmd"/> selects (<see cref="WindowColumns"/>), then their features in one query.</summary>
+    private static List<MonitorWindow> ReadWindows(SqliteConnection connection, SqliteCommand cmd)
+    {
+        var windows = new List<MonitorWindow>();
+        using (var reader = cmd.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                windows.Add(ReadWindow(reader));
+            }
+        }
+
+        if (windows.Count == 0)
+        {
+            return windows;
+        }
+
+        var features = new Dictionary<long, List<FeatureDrift>>(windows.Count);
+        using (var select = connection.CreateCommand())
+        {
+            select.CommandText = """
+                SELECT window_id, feature, kind, method, score, p_value, threshold, drifted FROM monitor_window_features
+                WHERE window_id IN (SELECT value FROM json_each($ids)) ORDER BY window_id, position
+                """;
+            select.Parameters.AddWithValue("$ids", JsonSerializer.Serialize(windows.Select(w => w.Id)));
+            using var reader = select.ExecuteReader();
+            while (reader.Read())
+            {
+                var id = reader.GetInt64(0);
+                if (!features.TryGetValue(id, out var list))
+                {
+                    features[id] = list = [];
+                }
+
+                list.Add(new FeatureDrift(
+                    reader.GetString(1),
+                    reader.GetString(2),
+                    reader.GetString(3),
+                    reader.GetDouble(4),
+                    reader.IsDBNull(5) ? null : reader.GetDouble(5),
+                    reader.GetDouble(6),
+                    reader.GetInt64(7) != 0));
+            }
+        }
+
+        for (var i = 0; i < windows.Count; i++)
+        {
+            if (features.TryGetValue(windows[i].Id, out var list))
+            {
+                windows[i] = windows[i] with { Features = list };
+            }
+        }
+
+        return windows;
+    }
+
+    private static MonitorWindow ReadWindow(SqliteDataReader r) => new()
+    {
+        Id = r.GetInt64(0),
+        Model = r.GetString(1),
+        Version = r.GetString(2),
+        Deployment = NullIfEmpty(r.GetString(3)),
+        Arm = NullIfEmpty(r.GetString(4)),
+        StartMs = r.GetInt64(5),
+        EndMs = r.GetInt64(6),
+        ComputedAtMs = r.GetInt64(7),
+        Requests = r.GetInt64(8),
+        Errors = r.GetInt64(9),
+        LatencyP50Us = Double(r, 10),
+        LatencyP99Us = Double(r, 11),
+        InputRows = r.GetInt64(12),
+        ReferenceSource = r.IsDBNull(13) ? null : r.GetString(13),
+        DriftedShare = Double(r, 14),
+        DatasetDrift = r.IsDBNull(15) ? null : r.GetInt64(15) != 0,
+        Quality = r.IsDBNull(16) ? null : new WindowQuality(
+            r.GetInt64(16) != 0,
+            r.GetDouble(17),
+            r.GetDouble(18),
+            r.GetDouble(19),
+            JsonSerializer.Deserialize<List<string>>(r.GetString(20), KeelJson.Options)!),
+        Performance = r.IsDBNull(21) ? null : new WindowPerformance(
+            r.GetString(21),
+            r.GetInt64(22) != 0,
+            Double(r, 23),
+            r.GetInt64(24),
+            Double(r, 25),
+            r.GetInt64(26),
+            Double(r, 27)),
+    };
+
+    private static double? Double(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetDouble(i);
+
+    private static string? NullIfEmpty(string s) => s.Length == 0 ? null : s;
+
+    private static object Db(double? value) => value is { } v ? v : DBNull.Value;
+
+    private static object Db(string? value) => (object?)value ?? DBNull.Value;
+}
