@@ -54,6 +54,7 @@ public static class KeelServerApp
         builder.Services.AddDeploymentRouting(builder.Configuration);
         builder.Services.AddKeelRolling();
         builder.Services.AddKeelMonitoring();
+        builder.Services.AddKeelMonitoringApi();
         builder.Services.AddKeelAlerts(builder.Configuration);
         builder.Services.AddKeelDeploymentAnalysis(builder.Configuration);
 
@@ -76,6 +77,7 @@ public static class KeelServerApp
         app.MapDeploymentRouting();
         app.MapServingMetrics();
         app.MapPredictionLogApi();
+        app.MapMonitoringApi();
         app.MapKeelUi();
         return app;
     }
