@@ -55,6 +55,8 @@ public static class KeelServerApp
         builder.Services.AddKeelRolling();
         builder.Services.AddKeelMonitoring();
         builder.Services.AddKeelMonitorScheduling(builder.Configuration);
+        builder.Services.AddKeelMonitoringApi();
+        builder.Services.AddKeelAlerts(builder.Configuration);
         builder.Services.AddKeelDeploymentAnalysis(builder.Configuration);
 
         var app = builder.Build();
@@ -76,6 +78,7 @@ public static class KeelServerApp
         app.MapDeploymentRouting();
         app.MapServingMetrics();
         app.MapPredictionLogApi();
+        app.MapMonitoringApi();
         app.MapKeelUi();
         return app;
     }

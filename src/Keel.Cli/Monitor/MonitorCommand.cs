@@ -9,5 +9,10 @@ internal static class MonitorCommand
     public static Command Create(GlobalOptions globals) => new("monitor", "Production monitoring: the reference live traffic is compared with, and monitoring passes over the prediction log.")
     {
         MonitorBaselineCommand.Create(globals),
+        MonitorApplyCommand.Create(globals),
+        MonitorStatusCommand.Create(globals),
+        MonitorAlertsCommand.Create(globals),
+        MonitorRunCommand.Create(globals),
+        MonitorRulesCommand.Create(globals),
     };
 }

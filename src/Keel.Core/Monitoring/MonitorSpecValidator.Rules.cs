@@ -32,6 +32,11 @@ public static partial class MonitorSpecValidator
             {
                 errors.Add($"'{at}.name' is required (1 to 128 characters).");
             }
+            else if (rule.Name.AsSpan().IndexOfAnyInRange('\u0000', '\u001f') >= 0 || rule.Name.Contains('\u007f'))
+            {
+                // Rule names go into logs, webhook payloads and Slack messages: one line of text.
+                errors.Add($"'{at}.name' must not contain control characters.");
+            }
             else if (!names.Add(rule.Name))
             {
                 errors.Add($"Rule name '{Shown(rule.Name)}' is used twice.");

@@ -66,4 +66,14 @@ public sealed class MonitorSpecValidatorTests
     [InlineData("bad/name")]
     public void AModelName_IsRequired_AndChecked(string? model) =>
         Assert.Equal(ErrorCode.InvalidParameterValue, Assert.Throws<KeelException>(() => MonitorSpecValidator.Normalize(new MonitorSpec { Model = model })).Code);
+
+    [Theory]
+    [InlineData("a\r\nb")]
+    [InlineData("tab\there")]
+    [InlineData("nul\u0000")]
+    public void ARuleName_WithControlCharacters_IsRefused(string name)
+    {
+        var e = Assert.Throws<KeelException>(() => MonitorSpecValidator.Normalize(new MonitorSpec { Model = "m", Rules = [new AlertRule { Name = name, Kind = AlertRuleKinds.NoTraffic }] }));
+        Assert.Contains("'rules[0].name' must not contain control characters", e.Message, StringComparison.Ordinal);
+    }
 }

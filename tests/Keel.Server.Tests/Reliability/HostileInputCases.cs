@@ -141,6 +141,46 @@ public static class HostileInputCases
         Post("keel/deployments/report: CR LF in name", Deploy + "report?name=a%0D%0Ab", null, 400, Invalid, "name", null, method: "GET");
         Post("keel/deployments/report: no name", Deploy + "report", null, 400, Invalid, "name", null, method: "GET");
 
+        // Keel's monitoring.
+        const string Monitor = Keel + "monitoring/";
+        Post("keel/monitoring/monitors/apply: lone surrogate in a rule name", Monitor + "monitors/apply", $$"""{"model": "{model}", "rules": [{"name": "r{{Lone}}", "kind": "no_traffic"}]}""", 400, Invalid, "'rules[0].name' is not valid Unicode");
+        Post("keel/monitoring/monitors/apply: CR LF in a rule name", Monitor + "monitors/apply", """{"model": "{model}", "rules": [{"name": "a\r\nb", "kind": "no_traffic"}]}""", 400, Invalid, "'rules[0].name' must not contain control characters");
+        Post("keel/monitoring/monitors/apply: unusable model name", Monitor + "monitors/apply", """{"model": "a/b"}""", 400, Invalid, "Invalid registered model name");
+        Post("keel/monitoring/monitors/apply: NaN threshold", Monitor + "monitors/apply", """{"model": "{model}", "rules": [{"name": "drift", "kind": "drifted_share", "threshold": "NaN"}]}""", 400, Invalid, "'rules[0].threshold' must be a finite number");
+        Post("keel/monitoring/monitors/apply: interval of zero", Monitor + "monitors/apply", """{"model": "{model}", "interval_seconds": 0}""", 400, Invalid, "'interval_seconds' must be between 1");
+        Post("keel/monitoring/monitors/apply: webhook to a file URL", Monitor + "monitors/apply", """{"model": "{model}", "notifiers": [{"kind": "webhook", "url": "file:///etc/passwd"}]}""", 400, Invalid, "'notifiers[0].url' must be an absolute http(s) URL");
+        Post("keel/monitoring/monitors/apply: unknown field", Monitor + "monitors/apply", """{"model": "{model}", "path": "/etc/passwd"}""", 400, Invalid, "path");
+        Post("keel/monitoring/monitors/apply: user header over the limit", Monitor + "monitors/apply", """{"model": "{model}"}""", 400, Invalid, "Keel:Limits:MaxUserIdLength", user: Long(257));
+        Post("keel/monitoring/monitors/apply: text/plain", Monitor + "monitors/apply", """{"model": "{model}"}""", 400, Invalid, "Content-Type", "text/plain");
+        Post("keel/monitoring/monitors/apply: form body", Monitor + "monitors/apply", "model=m", 400, Invalid, "Content-Type", "application/x-www-form-urlencoded");
+        Post("keel/monitoring/monitors/delete: lone surrogate in model", Monitor + "monitors/delete", $$"""{"model": "m{{Lone}}"}""", 400, Invalid, "'model' is not valid Unicode");
+        Post("keel/monitoring/monitors/delete: unusable model name", Monitor + "monitors/delete", """{"model": "../x"}""", 400, Invalid, "Invalid registered model name");
+        Post("keel/monitoring/monitors/delete: no content type", Monitor + "monitors/delete", """{"model": "{model}"}""", 400, Invalid, "Content-Type", null);
+        Post("keel/monitoring/run: no model", Monitor + "run", "{}", 400, Invalid, "Missing value for required parameter 'model'");
+        Post("keel/monitoring/run: negative window end", Monitor + "run", """{"model": "{model}", "window_end_ms": -1}""", 400, Invalid, "'window_end_ms'");
+        Post("keel/monitoring/run: window end not a number", Monitor + "run", """{"model": "{model}", "window_end_ms": "soon"}""", 400, Invalid, "window_end_ms");
+        Post("keel/monitoring/run: CR LF in model", Monitor + "run", """{"model": "a\r\nb"}""", 400, Invalid, "control characters");
+        Post("keel/monitoring/run: text/plain", Monitor + "run", """{"model": "{model}"}""", 400, Invalid, "Content-Type", "text/plain");
+        void Get(string name, string pathAndQuery, string mentions) => Post(name, Monitor + pathAndQuery, null, 400, Invalid, mentions, null, method: "GET");
+        Get("keel/monitoring/monitors/get: no model", "monitors/get", "'model'");
+        Get("keel/monitoring/monitors/get: unusable model name", "monitors/get?model=a%2Fb", "Invalid registered model name");
+        Get("keel/monitoring/monitors/get: CR LF in model", "monitors/get?model=a%0D%0Ab", "control characters");
+        Get("keel/monitoring/monitors/list: max_results of zero", "monitors/list?max_results=0", "max_results");
+        Get("keel/monitoring/monitors/list: page token that does not decode", "monitors/list?page_token=%25%25", "Invalid page token");
+        Get("keel/monitoring/windows/list: no model", "windows/list", "'model'");
+        Get("keel/monitoring/windows/list: from_ms not an integer", "windows/list?model=m&from_ms=yesterday", "expected an integer");
+        Get("keel/monitoring/windows/list: to before from", "windows/list?model=m&from_ms=10&to_ms=5", "is before 'from_ms'");
+        Get("keel/monitoring/windows/list: unknown arm", "windows/list?model=m&arm=left", "Unknown arm 'left'");
+        Get("keel/monitoring/windows/list: version not a number", "windows/list?model=m&version=latest", "a model version is a positive whole number");
+        Get("keel/monitoring/windows/list: unusable deployment", "windows/list?model=m&deployment=..", "Invalid serving name");
+        Get("keel/monitoring/windows/list: max_results over the limit", "windows/list?model=m&max_results=10001", "max_results");
+        Get("keel/monitoring/status: no model", "status", "'model'");
+        Get("keel/monitoring/status: CR LF in model", "status?model=a%0D%0Ab", "control characters");
+        Get("keel/monitoring/alerts/list: unknown state", "alerts/list?state=exploded", "Unknown alert state 'exploded'");
+        Get("keel/monitoring/alerts/list: unusable model name", "alerts/list?model=a%23b", "Invalid registered model name");
+        Get("keel/monitoring/alerts/history: from_ms not an integer", "alerts/history?from_ms=yesterday", "expected an integer");
+        Get("keel/monitoring/alerts/history: max_results of zero", "alerts/history?max_results=0", "max_results");
+
         // Keel's serving admin and prediction log, on both hosts where served.
         Post("keel/serving/models: serving name '..'", Keel + "serving/models", """{"name": "..", "model_uri": "models:/{model}/1"}""", 400, Invalid, "Invalid serving name");
         Post("keel/serving/models: lone surrogate in name", Keel + "serving/models", $$"""{"name": "s{{Lone}}", "model_uri": "models:/{model}/1"}""", 400, Invalid, "'name' is not valid Unicode");

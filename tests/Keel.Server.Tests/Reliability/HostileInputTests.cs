@@ -60,7 +60,8 @@ public sealed class HostileInputTests(HostileInputFixture fixture) : IClassFixtu
             "runs/log-parameter", "runs/log-batch", "registered-models/create", "registered-models/rename", "registered-models/update",
             "registered-models/set-tag", "registered-models/delete", "registered-models/alias", "model-versions/create", "model-versions/update",
             "model-versions/set-tag", "model-versions/transition-stage", "keel/registry/rollback", "keel/serving/models", "keel/serving/models/reload",
-            "main keel/serving/feedback", "keel serve keel/serving/feedback", "main invocations", "keel serve invocations", "main v2 infer", "keel serve v2 infer",
+            "keel/monitoring/monitors/apply", "keel/monitoring/monitors/delete", "keel/monitoring/run", "keel/monitoring/monitors/get", "keel/monitoring/monitors/list", "keel/monitoring/windows/list",
+            "keel/monitoring/status", "keel/monitoring/alerts/list", "keel/monitoring/alerts/history", "main keel/serving/feedback", "keel serve keel/serving/feedback", "main invocations", "keel serve invocations", "main v2 infer", "keel serve v2 infer",
         ];
         foreach (var endpoint in endpoints)
         {
