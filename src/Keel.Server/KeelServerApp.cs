@@ -58,6 +58,7 @@ public static class KeelServerApp
         builder.Services.AddKeelMonitoringApi();
         builder.Services.AddKeelAlerts(builder.Configuration);
         builder.Services.AddKeelDeploymentAnalysis(builder.Configuration);
+        builder.Services.AddKeelAlertActions(builder.Configuration);
 
         var app = builder.Build();
 

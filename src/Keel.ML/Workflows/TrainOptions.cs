@@ -27,4 +27,8 @@ public sealed class TrainOptions
     /// <summary>The clock for run times and the logged model's creation time.</summary>
     /// <value><see cref="TimeProvider.System"/>.</value>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Called with the run id as soon as the tracking run exists (before training), so a caller can say which run is under way.</summary>
+    /// <value>null.</value>
+    public Action<string>? RunCreated { get; init; }
 }

@@ -43,6 +43,7 @@ public sealed class TrainSession(TrainOptions options, IWorkflowProgress? progre
             var experimentId = await TrainTracking.EnsureExperimentAsync(backend.Tracking, pipeline.Experiment, cancellationToken).ConfigureAwait(false);
             var run = await backend.Tracking.CreateRunAsync(
                 new CreateRunCommand(experimentId, user, pipeline.Name, Now(), TrainTracking.StartTags(pipeline, user)), cancellationToken).ConfigureAwait(false);
+            options.RunCreated?.Invoke(run.Info.RunId);
             var temporary = OutputDirectory is null;
             var directory = OutputDirectory ?? Path.Combine(Path.GetTempPath(), "keel-train-" + run.Info.RunId);
             try

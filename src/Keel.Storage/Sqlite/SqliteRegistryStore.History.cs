@@ -75,12 +75,14 @@ public sealed partial class SqliteRegistryStore
             var history = Holders(tx, name, RegistryEventKinds.StageTransition, "stage", canonical);
             var previous = PreviousLiveHolder(tx, name, history)
                 ?? throw new KeelException(ErrorCode.InvalidParameterValue, $"Nothing to roll back to: no earlier version of '{name}' held {canonical}.");
+            // A rollback puts a version back into production: the promotion guard applies as to any promotion.
+            var recorded = PromotionGuard.Check(name, previous.ToString(CultureInfo.InvariantCulture), VersionTagValue(tx, name, previous, PromotionGuard.ValidationStatusTag), PromotionGuard.IsProductionStage(canonical), actor);
             foreach (var current in VersionsIn(tx, name, canonical).Where(v => v != previous))
             {
-                MoveStage(tx, name, current, "Archived", actor, rollback: true);
+                MoveStage(tx, name, current, "Archived", recorded, rollback: true);
             }
 
-            MoveStage(tx, name, previous, canonical, actor, rollback: true);
+            MoveStage(tx, name, previous, canonical, recorded, rollback: true);
             return previous;
         }, cancellationToken).ConfigureAwait(false);
         return await GetModelVersionAsync(name, target.ToString(CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
@@ -106,7 +108,8 @@ public sealed partial class SqliteRegistryStore
             }
             else
             {
-                PointAlias(tx, name, alias, previous.Value, actor, rollback: true);
+                var recorded = PromotionGuard.Check(name, previous.Value.ToString(CultureInfo.InvariantCulture), VersionTagValue(tx, name, previous.Value, PromotionGuard.ValidationStatusTag), PromotionGuard.ProductionAliases.Contains(alias), actor);
+                PointAlias(tx, name, alias, previous.Value, recorded, rollback: true);
             }
 
             return previous;

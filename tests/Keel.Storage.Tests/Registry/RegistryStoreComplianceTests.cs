@@ -279,6 +279,31 @@ public abstract class RegistryStoreComplianceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RollbackAlias_OfProduction_ToAVersionWhoseGatesFailed_IsRefused()
+    {
+        var name = await ModelWithVersionsAsync(2);
+        await Store.SetAliasAsync(name, "production", "1", Alice);
+        await Store.SetAliasAsync(name, "production", "2", Alice);
+        await Store.SetModelVersionTagAsync(name, "1", new ModelVersionTag(PromotionGuard.ValidationStatusTag, "failed: accuracy_score"), Alice);
+
+        await Fails(ErrorCode.InvalidParameterValue, () => Store.RollbackAliasAsync(name, "production", Bob));
+        Assert.Equal("2", (await Store.GetModelVersionByAliasAsync(name, "production")).Version);
+        Assert.DoesNotContain((await Store.ListEventsAsync(new RegistryEventQuery(Name: name))).Items, e => e.Rollback);
+    }
+
+    [Fact]
+    public async Task RollbackStage_OfProduction_ToAVersionWhoseGatesFailed_IsRefused()
+    {
+        var name = await ModelWithVersionsAsync(2);
+        await Store.TransitionStageAsync(name, "1", "Production", true, Alice);
+        await Store.TransitionStageAsync(name, "2", "Production", true, Alice);
+        await Store.SetModelVersionTagAsync(name, "1", new ModelVersionTag(PromotionGuard.ValidationStatusTag, "failed: accuracy_score"), Alice);
+
+        await Fails(ErrorCode.InvalidParameterValue, () => Store.RollbackStageAsync(name, "Production", Bob));
+        Assert.Equal(["2"], (await Store.GetLatestVersionsAsync(name, ["Production"])).Select(v => v.Version));
+    }
+
+    [Fact]
     public async Task RollbackAlias_GoesFurtherBackEachTime_AndCanRemoveTheAlias()
     {
         var name = await ModelWithVersionsAsync(3);
