@@ -73,6 +73,12 @@ public class MonitoringPassBenchmarks
         }
     }
 
+    /// <summary>The logged records (after <see cref="Setup"/>).</summary>
+    internal PredictionLogRecord[] Records => _records;
+
+    /// <summary>The monitored version (after <see cref="Setup"/>).</summary>
+    internal MonitoredVersion Version => _version;
+
     /// <summary>
     /// Parse as <see cref="MonitoringPass.RunAsync"/> does: pages of 10,000 records dealt in turn to
     /// one builder per worker (<see cref="MonitoringPassOptions.ParseWorkers"/>), parsed in parallel, joined.

@@ -10,9 +10,11 @@ if (args.Length > 0 && args[0] == "--quick")
     var report = new ReportBenchmarks();
     report.Setup();
     var pass = new MonitoringPassBenchmarks();
+    var windows = new MonitorWindowsBenchmarks();
     if (args.Length > 1 && args[1] == "pass")
     {
         pass.Setup();
+        windows.Setup();
     }
     var baseline = BenchData.Normal(1_000_000, 9);
     var sortedA = Keel.Monitoring.Statistics.Samples.SortedWithoutNaN(BenchData.Normal(1_000_000, 1));
@@ -31,6 +33,7 @@ if (args.Length > 0 && args[0] == "--quick")
         ("Monitoring pass: parse, one core, reader path only", () => pass.Parse_1M_reader_path_only()),
         ("Monitoring pass: drift and quality on a parsed window", () => pass.Drift_and_quality_on_a_parsed_window()),
         ("Monitoring pass: 1M predictions x 20 features (parse, drift, quality)", () => pass.Pass_1M_predictions_x_20_features()),
+        ("Monitoring pass: monitor window of 1M predictions x 20 features (runner computation, 10 % labelled)", () => windows.Windows_1M_predictions_x_20_features()),
     }.Where(b => b.Item1.StartsWith("Monitoring pass", StringComparison.Ordinal) == (args.Length > 1 && args[1] == "pass")))
     {
         action();
