@@ -76,7 +76,7 @@ public sealed partial class AlertActionRunner
         var previous = await PreviousHolderAsync(alert.Model, alias, current, cancellationToken).ConfigureAwait(false);
         if (previous is null)
         {
-            return new AlertActionOutcome(kind, true, $"No-op: no earlier version of '{alert.Model}' held @{alias}, so there is nothing to move it back to; it stays on version {current}.", reference);
+            return new AlertActionOutcome(kind, true, $"No-op: no earlier version of '{alert.Model}' that still exists held @{alias}, so there is nothing to move it back to; it stays on version {current}.", reference);
         }
 
         // The registry's rollback records the move as a rollback and refuses a version whose gates failed.
@@ -123,13 +123,13 @@ public sealed partial class AlertActionRunner
     }
 
     /// <summary>
-    /// Whether the audit trail shows another version holding the alias before: without one, the
-    /// registry's rollback would remove the alias, taking production off rather than back.
-    /// Returns that version (the latest other holder), or null.
+    /// The latest other version that held the alias before and still exists, from the audit trail;
+    /// null when there is none. Without one the registry's rollback would remove the alias,
+    /// taking production off rather than back.
     /// </summary>
     private async Task<string?> PreviousHolderAsync(string model, string alias, string current, CancellationToken cancellationToken)
     {
-        string? previous = null;
+        var holders = new List<string>();
         string? token = null;
         do
         {
@@ -138,13 +138,28 @@ public sealed partial class AlertActionRunner
             {
                 if (e.Kind == RegistryEventKinds.AliasSet && e.Target == alias && e.To is { } to && to != current)
                 {
-                    previous = to;
+                    holders.Remove(to);
+                    holders.Add(to);
                 }
             }
 
             token = page.NextPageToken;
         }
         while (token is not null);
-        return previous;
+
+        for (var i = holders.Count - 1; i >= 0; i--)
+        {
+            try
+            {
+                await registry.GetModelVersionAsync(model, holders[i], cancellationToken).ConfigureAwait(false);
+                return holders[i];
+            }
+            catch (KeelException e) when (e.Code == ErrorCode.ResourceDoesNotExist)
+            {
+                // Deleted since: the registry's rollback skips it too.
+            }
+        }
+
+        return null;
     }
 }

@@ -148,6 +148,21 @@ public sealed class RollbackActionTests(KeelApiFactory factory) : IClassFixture<
     }
 
     [Fact]
+    public async Task RollbackProduction_WhenTheEarlierVersionWasDeleted_LeavesProductionInPlace_RatherThanRemovingTheAlias()
+    {
+        var model = await factory.ModelAsync(2);
+        await _registry.SetAliasAsync(model, "production", "1", ActionRig.Alice, _ct);
+        await _registry.SetAliasAsync(model, "production", "2", ActionRig.Alice, _ct);
+        await _registry.DeleteModelVersionAsync(model, "1", ActionRig.Alice, _ct);
+
+        var outcome = await _runner.RunAsync(ActionRig.Alert(model, "2"), RollbackProduction, _ct);
+
+        Assert.True(outcome.Succeeded, outcome.Message);
+        Assert.StartsWith("No-op", outcome.Message, StringComparison.Ordinal);
+        Assert.Equal("2", (await _registry.GetModelVersionByAliasAsync(model, "production", _ct)).Version);
+    }
+
+    [Fact]
     public async Task RollbackProduction_ToAVersionWhoseGatesFailed_IsRefusedByThePromotionGuard_AndTheAliasStays()
     {
         var model = await factory.ModelAsync(2);
