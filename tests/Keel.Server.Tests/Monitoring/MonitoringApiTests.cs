@@ -1,11 +1,13 @@
 using System.Text.Json;
 using Keel.Core.Monitoring;
 using Keel.Server.Tests.Infrastructure;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Keel.Server.Tests.Monitoring;
 
-/// <summary>The monitoring API on a server without a monitor runner: monitors, windows, status, alerts, history.</summary>
+/// <summary>The monitoring API: monitors, windows, status, alerts, history, and run with and without a monitor runner.</summary>
 public sealed partial class MonitoringApiTests(KeelApiFactory factory) : IClassFixture<KeelApiFactory>
 {
     private const string Api = "/api/2.0/keel/monitoring/";
@@ -108,9 +110,24 @@ public sealed partial class MonitoringApiTests(KeelApiFactory factory) : IClassF
     public async Task Run_WithoutARunner_AnswersNotImplemented_AndAnUnknownModelIsNotFound()
     {
         var model = await ModelAsync();
-        var run = await _client.ApiSendAsync(HttpMethod.Post, Api + "run", new { model });
+        await using var withoutRunner = factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.RemoveAll<IMonitorRunner>()));
+        using var client = withoutRunner.CreateClient();
+        var run = await client.ApiSendAsync(HttpMethod.Post, Api + "run", new { model });
         Assert.Equal((501, "NOT_IMPLEMENTED"), (run.Status, run.ErrorCode));
         Assert.Contains("no monitor runner", run["message"].GetString());
+
+        var ghost = await client.ApiSendAsync(HttpMethod.Post, Api + "run", new { model = "no-such-model" });
+        Assert.Equal((404, "RESOURCE_DOES_NOT_EXIST"), (ghost.Status, ghost.ErrorCode));
+    }
+
+    [Fact]
+    public async Task Run_WithTheServersRunner_OfAModelWithoutTraffic_StoresNothing_AndAnUnknownModelIsNotFound()
+    {
+        var model = await ModelAsync();
+        var run = await _client.ApiSendAsync(HttpMethod.Post, Api + "run", new { model });
+        Assert.Equal(200, run.Status);
+        Assert.Equal(0, run["windows"].GetArrayLength());
+        Assert.Equal(0, run["alert_changes"].GetArrayLength());
 
         var ghost = await _client.ApiSendAsync(HttpMethod.Post, Api + "run", new { model = "no-such-model" });
         Assert.Equal((404, "RESOURCE_DOES_NOT_EXIST"), (ghost.Status, ghost.ErrorCode));
