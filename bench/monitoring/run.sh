@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Serving throughput with continuous monitoring on and off (issue 13: at most 5% lower with it on).
-# Single-row requests at 64 connections to /serving/flights/invocations (the serving benchmark's
+# Single-row requests at 64 connections to /serving/flights-bench/invocations (the serving benchmark's
 # FastTree flights model, prediction log on). Two stores: "on" runs the monitoring scheduler with
 # a monitor of interval_seconds=INTERVAL (default 30 s, so several passes fall in every
 # measurement; each pass parses every request logged since the last, drift and quality against the
@@ -39,18 +39,18 @@ start() { # side
   pid=$!
   wait_up "$url/health"
   if [ ! -f "$work/$1/ready" ]; then
-    $keel serving add flights models:/flights-bench/1 --tracking-uri "$url" >/dev/null
+    $keel serving add flights-bench models:/flights-bench/1 --tracking-uri "$url" >/dev/null
     curl -sf -X POST -H "Content-Type: application/json" -d "{\"model\": \"flights-bench\", \"interval_seconds\": $interval}" "$url/api/2.0/keel/monitoring/monitors/apply" >/dev/null
     touch "$work/$1/ready"
   fi
-  KEEL_PATH=/serving/flights/invocations KEEL_BATCH=1 wrk -t2 -c"$conns" -d"${WARMUP:-10s}" -s bench/serving/score.lua "$url" > /dev/null
+  KEEL_PATH=/serving/flights-bench/invocations KEEL_BATCH=1 wrk -t2 -c"$conns" -d"${WARMUP:-10s}" -s bench/serving/score.lua "$url" > /dev/null
 }
-stop() { kill -INT "$pid"; wait "$pid" 2>/dev/null || true; pid=""; }
+stop() { kill -TERM "$pid"; wait "$pid" 2>/dev/null || true; pid=""; } # TERM: a background job of a script ignores INT
 
 for r in $(seq 1 "$reps"); do
   for side in on off; do
     start "$side"
-    KEEL_PATH=/serving/flights/invocations KEEL_BATCH=1 wrk -t2 -c"$conns" -d"$dur" --latency -s bench/serving/score.lua "$url" > "$work/wrk.txt"
+    KEEL_PATH=/serving/flights-bench/invocations KEEL_BATCH=1 wrk -t2 -c"$conns" -d"$dur" --latency -s bench/serving/score.lua "$url" > "$work/wrk.txt"
     python3 bench/serving/summarize.py "monitoring $side (round $r)" 1 < "$work/wrk.txt"
     if [ "$side" = on ]; then
       curl -s "$url/api/2.0/keel/monitoring/windows/list?model=flights-bench&max_results=1000" > "$work/windows.json"
