@@ -6,7 +6,8 @@
 # measurement; each pass parses every request logged since the last, drift and quality against the
 # model's 10,000-row reference); "off" runs the same server with the scheduler off. One server at
 # a time, rounds alternating on/off, REPS rounds, so drift on a shared machine hits both alike.
-#   bench/monitoring/run.sh     (DURATION=60s CONNS=64 REPS=3 WARMUP=10s INTERVAL=30 by default)
+#   bench/monitoring/run.sh     (DURATION=60s CONNS=64 REPS=3 WARMUP=10s INTERVAL=30 by default;
+#   WINDOW=seconds of log per pass, EVERY=also a pass every N predictions)
 # Prints one line per measurement and, at the end, the windows the "on" server stored.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -33,14 +34,14 @@ for side in on off; do
 done
 
 start() { # side
-  local extra=()
-  [ "$1" = off ] && extra=(--Keel:Monitoring:Scheduler:Enabled=false)
-  $keel server --port "$port" --backend-store-uri "sqlite:///$work/$1/keel.db" --artifacts-uri "$work/$1/artifacts" "${extra[@]}" > "$work/$1/server.log" 2>&1 &
+  local enabled=true
+  [ "$1" = off ] && enabled=false
+  Keel__Monitoring__Scheduler__Enabled=$enabled $keel server --port "$port" --backend-store-uri "sqlite:///$work/$1/keel.db" --artifacts-uri "$work/$1/artifacts" > "$work/$1/server.log" 2>&1 &
   pid=$!
   wait_up "$url/health"
   if [ ! -f "$work/$1/ready" ]; then
     $keel serving add flights-bench models:/flights-bench/1 --tracking-uri "$url" >/dev/null
-    curl -sf -X POST -H "Content-Type: application/json" -d "{\"model\": \"flights-bench\", \"interval_seconds\": $interval}" "$url/api/2.0/keel/monitoring/monitors/apply" >/dev/null
+    curl -sf -X POST -H "Content-Type: application/json" -d "{\"model\": \"flights-bench\", \"interval_seconds\": $interval, \"window_seconds\": ${WINDOW:-$interval}${EVERY:+, \"every_predictions\": $EVERY}}" "$url/api/2.0/keel/monitoring/monitors/apply" >/dev/null
     touch "$work/$1/ready"
   fi
   KEEL_PATH=/serving/flights-bench/invocations KEEL_BATCH=1 wrk -t2 -c"$conns" -d"${WARMUP:-10s}" -s bench/serving/score.lua "$url" > /dev/null

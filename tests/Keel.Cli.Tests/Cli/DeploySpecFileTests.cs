@@ -65,4 +65,20 @@ public sealed class DeploySpecFileTests
             File.Delete(path);
         }
     }
+
+    [Fact]
+    public void AKeyGivenTwice_IsAUsageError_NotTheLastOneWinning()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"keel-twice-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(path, "name: s\nmodel: m\nversion: 1\nversion: 2\n");
+        try
+        {
+            var e = Assert.Throws<UsageException>(() => DeploySpecFile.Read(path));
+            Assert.Contains("line 4", e.Message, StringComparison.Ordinal); // YamlDotNet refuses the duplicate key as it loads
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }
