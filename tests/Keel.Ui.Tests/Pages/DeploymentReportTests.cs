@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using Keel.Ui.Tests.Infrastructure;
 using Microsoft.Playwright;
 
@@ -104,8 +105,16 @@ public sealed class DeploymentReportTests(BrowserFixture fixture)
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
         {
-            var page = await server.GetJsonAsync($"/api/2.0/keel/serving/predictions?model={model}&max_results=1000");
-            var logged = page.GetProperty("predictions").EnumerateArray().Count(p => p.GetProperty("model_version").GetString() == "2");
+            // Until the writer's first batch lands the log knows nothing of the model: 404 RESOURCE_DOES_NOT_EXIST, i.e. none yet.
+            using var response = await server.Http.GetAsync($"/api/2.0/keel/serving/predictions?model={model}&max_results=1000");
+            var logged = 0;
+            if (response.StatusCode != System.Net.HttpStatusCode.NotFound)
+            {
+                Assert.True(response.IsSuccessStatusCode, $"predictions: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                var page = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+                logged = page.GetProperty("predictions").EnumerateArray().Count(p => p.GetProperty("model_version").GetString() == "2");
+            }
+
             if (logged >= count)
             {
                 return;
