@@ -50,5 +50,21 @@ public sealed class PostgresMonitoringStoreTests(PostgresServer server) : Monito
         Assert.Equal(0, await CountAsync("monitor_window_features"));
     }
 
+    [Fact]
+    public async Task ABatchNamingOneWindowTwice_KeepsTheLastOfThem_AsWritingThemOneByOneWould()
+    {
+        var first = Window("m", "1", 0) with { Requests = 1 };
+        var last = Window("m", "1", 0) with { Requests = 2, Features = [new FeatureDrift("income", "input", "ks", 0.7, 0.001, 0.05, true)] };
+
+        var stored = await Store.PutWindowsAsync([first, Window("m", "1", 1), last]);
+
+        Assert.Equal(stored[0].Id, stored[2].Id);
+        var read = (await Store.ListWindowsAsync(new MonitorWindowQuery("m"))).Items;
+        Assert.Equal(2, read.Count);
+        Assert.Equal(2, read[0].Requests);
+        Assert.Equal("income", Assert.Single(read[0].Features).Feature);
+        Assert.Equal(1, await CountAsync("monitor_window_features") - read[1].Features.Count);
+    }
+
     public override ValueTask DisposeAsync() => _db.DisposeAsync();
 }
