@@ -20,6 +20,7 @@ public static class PostgresMigrator
     internal const string SchemaTable = "CREATE TABLE IF NOT EXISTS keel_schema (version integer PRIMARY KEY, name text NOT NULL, applied_at bigint NOT NULL)";
 
     private static readonly Lazy<IReadOnlyList<(int Version, string Name, string Sql)>> Scripts = new(LoadScripts);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Server, int Version), HashSet<string>> Expected = new();
 
     /// <summary>The schema version this build of Keel writes.</summary>
     public static int LatestVersion => Scripts.Value[^1].Version;
@@ -84,6 +85,28 @@ public static class PostgresMigrator
     {
         ArgumentNullException.ThrowIfNull(connection);
         var have = await PostgresSchema.SnapshotAsync(connection, null, null, cancellationToken).ConfigureAwait(false);
+        var want = await ExpectedAsync(connection, version, cancellationToken).ConfigureAwait(false);
+        var missing = want.Except(have).Order(StringComparer.Ordinal).ToList();
+        var extra = have.Except(want).Order(StringComparer.Ordinal).ToList();
+        if (missing.Count > 0 || extra.Count > 0)
+        {
+            var detail = string.Join("; ", missing.Select(m => "missing or different: " + m).Concat(extra.Select(e => "unexpected: " + e)));
+            throw new KeelException(ErrorCode.InvalidState, $"The PostgreSQL schema does not match Keel's schema version {version} ({detail}). It was changed outside Keel.");
+        }
+    }
+
+    /// <summary>
+    /// The schema migrations 1..<paramref name="version"/> create on this server, built once per process
+    /// and server version (it depends on nothing else).
+    /// </summary>
+    private static async Task<HashSet<string>> ExpectedAsync(NpgsqlConnection connection, int version, CancellationToken cancellationToken)
+    {
+        var key = (connection.PostgreSqlVersion.ToString(), version);
+        if (Expected.TryGetValue(key, out var cached))
+        {
+            return cached;
+        }
+
         HashSet<string> want;
         var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (tx.ConfigureAwait(false))
@@ -104,13 +127,8 @@ public static class PostgresMigrator
             await tx.RollbackAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        var missing = want.Except(have).Order(StringComparer.Ordinal).ToList();
-        var extra = have.Except(want).Order(StringComparer.Ordinal).ToList();
-        if (missing.Count > 0 || extra.Count > 0)
-        {
-            var detail = string.Join("; ", missing.Select(m => "missing or different: " + m).Concat(extra.Select(e => "unexpected: " + e)));
-            throw new KeelException(ErrorCode.InvalidState, $"The PostgreSQL schema does not match Keel's schema version {version} ({detail}). It was changed outside Keel.");
-        }
+        Expected[key] = want;
+        return want;
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string sql, CancellationToken cancellationToken)
