@@ -29,6 +29,13 @@ if [ ! -x /usr/sbin/nginx ] && command -v apt-get >/dev/null 2>&1; then
   (apt-get install -y --no-install-recommends nginx >/dev/null 2>&1 || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y --no-install-recommends nginx >/dev/null 2>&1; }) || echo "warning: installing nginx (apt-get install nginx) failed" >&2
 fi
 
+# Debian's PostgreSQL: the PostgreSQL store tests start a private cluster of their own (initdb into a
+# temp folder, a free loopback port, run as the postgres user when root; tests/Shared/Postgres).
+# KEEL_TEST_POSTGRES=off skips those tests; otherwise a missing PostgreSQL fails them.
+if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null && [ "${KEEL_TEST_POSTGRES:-}" != "off" ] && command -v apt-get >/dev/null 2>&1; then
+  (apt-get install -y --no-install-recommends postgresql >/dev/null 2>&1 || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y --no-install-recommends postgresql >/dev/null 2>&1; }) || echo "warning: installing PostgreSQL (apt-get install postgresql) failed" >&2
+fi
+
 dotnet build Keel.slnx -c Release --nologo -v q || { echo "0 passed, 1 failed"; exit 1; }
 dotnet test --solution Keel.slnx -c Release --no-build --results-directory "$results" --report-xunit-trx 2>&1 | tee "$results/dotnet-test.log"
 status=${PIPESTATUS[0]}

@@ -115,6 +115,40 @@ internal static class MonitoringRecords
         }
     }
 
+    /// <summary>Checks a page size: between 1 and <see cref="MonitorWindowQuery.MaxPageSize"/>.</summary>
+    /// <exception cref="KeelException">INVALID_PARAMETER_VALUE.</exception>
+    public static void CheckPageSize(int maxResults)
+    {
+        const int max = MonitorWindowQuery.MaxPageSize;
+        if (maxResults < 1 || maxResults > max)
+        {
+            throw KeelException.InvalidParameter($"'max_results' must be between 1 and {max}, got {maxResults}.");
+        }
+    }
+
+    /// <summary>Checks a window listing: a model is required, and the page size.</summary>
+    /// <exception cref="KeelException">INVALID_PARAMETER_VALUE.</exception>
+    public static void Check(MonitorWindowQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (string.IsNullOrEmpty(query.Model))
+        {
+            throw KeelException.InvalidParameter("Missing value for required parameter 'model'.");
+        }
+
+        CheckPageSize(query.MaxResults);
+    }
+
+    /// <summary>Checks an alert listing's state filter: none, pending, firing or resolved.</summary>
+    /// <exception cref="KeelException">INVALID_PARAMETER_VALUE.</exception>
+    public static void CheckStateFilter(string? state)
+    {
+        if (state is not (null or AlertStates.Pending or AlertStates.Firing or AlertStates.Resolved))
+        {
+            throw KeelException.InvalidParameter($"Unknown alert state '{(state.Length <= 64 ? state : state[..64] + "…")}': use pending, firing or resolved.");
+        }
+    }
+
     private static void State(string? state, string field)
     {
         if (state is not (AlertStates.Pending or AlertStates.Firing or AlertStates.Resolved))

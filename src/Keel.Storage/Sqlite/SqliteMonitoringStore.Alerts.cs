@@ -1,5 +1,4 @@
 using System.Text;
-using Keel.Core.Errors;
 using Keel.Core.Monitoring;
 using Keel.Core.Paging;
 using Keel.Storage.Monitoring;
@@ -29,11 +28,8 @@ public sealed partial class SqliteMonitoringStore
     /// <inheritdoc />
     public Task<PagedResult<Alert>> ListAlertsAsync(string? model, string? state, int maxResults, string? pageToken, CancellationToken cancellationToken = default)
     {
-        CheckPageSize(maxResults, MonitorWindowQuery.MaxPageSize);
-        if (state is not (null or AlertStates.Pending or AlertStates.Firing or AlertStates.Resolved))
-        {
-            throw KeelException.InvalidParameter($"Unknown alert state '{(state.Length <= 64 ? state : state[..64] + "…")}': use pending, firing or resolved.");
-        }
+        MonitoringRecords.CheckPageSize(maxResults);
+        MonitoringRecords.CheckStateFilter(state);
 
         var offset = PageToken.ToOffset(pageToken);
         using var connection = database.OpenReadConnection();
@@ -119,7 +115,7 @@ public sealed partial class SqliteMonitoringStore
     /// <inheritdoc />
     public Task<PagedResult<AlertEvent>> ListAlertEventsAsync(string? model, long? fromMs, int maxResults, string? pageToken, CancellationToken cancellationToken = default)
     {
-        CheckPageSize(maxResults, MonitorWindowQuery.MaxPageSize);
+        MonitoringRecords.CheckPageSize(maxResults);
         var offset = PageToken.ToOffset(pageToken);
         using var connection = database.OpenReadConnection();
         using var cmd = connection.CreateCommand();

@@ -62,13 +62,7 @@ public sealed partial class SqliteMonitoringStore
     /// <inheritdoc />
     public Task<PagedResult<MonitorWindow>> ListWindowsAsync(MonitorWindowQuery query, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(query);
-        if (string.IsNullOrEmpty(query.Model))
-        {
-            throw Core.Errors.KeelException.InvalidParameter("Missing value for required parameter 'model'.");
-        }
-
-        CheckPageSize(query.MaxResults, MonitorWindowQuery.MaxPageSize);
+        MonitoringRecords.Check(query);
         var offset = PageToken.ToOffset(query.PageToken);
         using var connection = database.OpenReadConnection();
         using var cmd = connection.CreateCommand();

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Keel.Core.Json;
 using Keel.Core.Monitoring;
 using Keel.Core.Paging;
+using Keel.Storage.Monitoring;
 using Microsoft.Data.Sqlite;
 
 namespace Keel.Storage.Sqlite;
@@ -53,7 +54,7 @@ public sealed partial class SqliteMonitoringStore(SqliteTrackingStore database) 
     /// <inheritdoc />
     public Task<PagedResult<StoredMonitor>> ListMonitorsAsync(int maxResults, string? pageToken, CancellationToken cancellationToken = default)
     {
-        CheckPageSize(maxResults, MonitorWindowQuery.MaxPageSize);
+        MonitoringRecords.CheckPageSize(maxResults);
         var offset = PageToken.ToOffset(pageToken);
         using var connection = database.OpenReadConnection();
         using var cmd = connection.CreateCommand();
@@ -86,14 +87,6 @@ public sealed partial class SqliteMonitoringStore(SqliteTrackingStore database) 
         JsonSerializer.Deserialize<MonitorSpec>(reader.GetString(0), KeelJson.Options)!,
         reader.GetInt64(1),
         reader.GetString(2));
-
-    private static void CheckPageSize(int maxResults, int max)
-    {
-        if (maxResults < 1 || maxResults > max)
-        {
-            throw Core.Errors.KeelException.InvalidParameter($"'max_results' must be between 1 and {max}, got {maxResults}.");
-        }
-    }
 
     private static PagedResult<T> Page<T>(List<T> items, int maxResults, long offset)
     {

@@ -1,6 +1,5 @@
 using Keel.Core.Deployments;
 using Keel.Core.Errors;
-using Keel.Core.Registry;
 
 namespace Keel.Storage.Tests.Deployments;
 
@@ -18,7 +17,7 @@ public abstract partial class DeploymentStoreComplianceTests
         await Fails(ErrorCode.ResourceDoesNotExist, () => Store.GetAsync("to-delete"));
         await Fails(ErrorCode.ResourceDoesNotExist, () => Store.ListEventsAsync("to-delete", 10, null));
         Assert.DoesNotContain((await Store.ListAsync(100, null)).Items, d => d.Name == "to-delete");
-        var trail = (await Registry.ListEventsAsync(new RegistryEventQuery("credit-risk"))).Items;
+        var trail = await AuditTrailAsync("credit-risk");
         var deleted = Assert.Single(trail, e => e.Kind == "deployment_deleted");
         Assert.Equal(("bob", "deployment:to-delete", Now), (deleted.User, deleted.Target, deleted.Timestamp));
         Assert.Contains("retired", deleted.Comment, StringComparison.Ordinal);

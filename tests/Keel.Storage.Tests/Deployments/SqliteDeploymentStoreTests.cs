@@ -10,11 +10,14 @@ public sealed class SqliteDeploymentStoreTests : DeploymentStoreComplianceTests
     private readonly string _folder = Directory.CreateTempSubdirectory("keel-deployments-").FullName;
     private SqliteTrackingStore? _database;
 
-    protected override Task<(IDeploymentStore Deployments, IRegistryStore Registry)> CreateStoresAsync()
+    protected override Task<IDeploymentStore> CreateStoreAsync()
     {
         _database = Open();
-        return Task.FromResult<(IDeploymentStore, IRegistryStore)>((new SqliteDeploymentStore(_database), new SqliteRegistryStore(_database)));
+        return Task.FromResult<IDeploymentStore>(new SqliteDeploymentStore(_database));
     }
+
+    protected override async Task<IReadOnlyList<RegistryEvent>> AuditTrailAsync(string model) =>
+        (await new SqliteRegistryStore(_database!).ListEventsAsync(new RegistryEventQuery(model))).Items;
 
     private SqliteTrackingStore Open() => new(Path.Combine(_folder, "keel.db"), Path.Combine(_folder, "artifacts"), Clock);
 
