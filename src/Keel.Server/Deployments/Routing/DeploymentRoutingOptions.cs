@@ -26,6 +26,15 @@ public sealed class DeploymentRoutingOptions
     public int ShadowWorkers { get; set; } = 1;
 
     /// <summary>
+    /// The most shadow copies a worker takes from the queue at once. The copies of a batch that the
+    /// candidate reads as the stable version read them are scored in one call (one lease, one engine),
+    /// and each is still logged and observed on its own; a batch the candidate refuses is scored
+    /// again copy by copy, so one bad copy fails alone.
+    /// </summary>
+    /// <value>64.</value>
+    public int ShadowBatchSize { get; set; } = 64;
+
+    /// <summary>
     /// While the callers' path is saturated (callers' work waits for the thread pool, or copies wait
     /// in the shadow queue: the mirror would take a whole core), the share of
     /// its time each shadow worker may spend scoring copies, in (0, 1]; 1 lets the mirror compete
@@ -57,6 +66,11 @@ public sealed class DeploymentRoutingOptions
         if (ShadowWorkers is < 1 or > 64)
         {
             throw new InvalidOperationException($"{Section}:ShadowWorkers must be from 1 to 64 (got {ShadowWorkers}).");
+        }
+
+        if (ShadowBatchSize is < 1 or > 4096)
+        {
+            throw new InvalidOperationException($"{Section}:ShadowBatchSize must be from 1 to 4,096 (got {ShadowBatchSize}).");
         }
 
         if (!(ShadowBusyShare > 0 && ShadowBusyShare <= 1))
