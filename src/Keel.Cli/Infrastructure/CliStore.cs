@@ -39,7 +39,7 @@ internal sealed class CliStore : IAsyncDisposable
         _local = local;
         Tracking = local;
         Registry = new SqliteRegistryStore(local);
-        Artifacts = new LocalArtifactStore(location.ArtifactRoot!);
+        Artifacts = ArtifactStores.Open(location.ArtifactRoot!);
         User = new KeelClientOptions().User;
         Serving = new LocalServingAdmin(new SqliteServedModelStore(local), Registry, location);
     }
