@@ -41,6 +41,26 @@ public sealed partial class S3TestServer : IAsyncLifetime
     /// <summary>The request lines s3rver logged so far (method, path with query, status).</summary>
     public IReadOnlyList<string> RequestLog => [.. _log];
 
+    /// <summary>
+    /// The request lines logged after the first <paramref name="skip"/>, once <paramref name="done"/> holds for them:
+    /// s3rver logs a request after answering it, so its line can arrive just after the client saw the answer.
+    /// Polls until a 30 s deadline, then returns what there is.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> RequestsAsync(int skip, Func<IReadOnlyList<string>, bool> done)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var lines = RequestLog.Skip(skip).ToList();
+            if (done(lines) || DateTime.UtcNow > deadline)
+            {
+                return lines;
+            }
+
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+    }
+
     public async ValueTask InitializeAsync()
     {
         if (Off)
