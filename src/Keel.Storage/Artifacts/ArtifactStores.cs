@@ -26,9 +26,10 @@ public static class ArtifactStores
     /// <param name="artifactsUri">A folder, <c>file:///path</c> or <c>s3://bucket/prefix</c>.</param>
     /// <param name="health">Where a local store reports a full disk; none when null.</param>
     /// <param name="s3">S3 settings (endpoint, region, part sizes); the environment and the SDK's defaults when null.</param>
-    public static IArtifactStore Open(string artifactsUri, StorageHealth? health = null, S3ArtifactStoreOptions? s3 = null)
+    /// <param name="environment">Where S3 settings and credentials missing from <paramref name="s3"/> are read (the CLI's environment); the process's when null.</param>
+    public static IArtifactStore Open(string artifactsUri, StorageHealth? health = null, S3ArtifactStoreOptions? s3 = null, Func<string, string?>? environment = null)
     {
         var root = Root(artifactsUri);
-        return S3Location.IsS3(root) ? new S3ArtifactStore(root, s3) : new LocalArtifactStore(root, health);
+        return S3Location.IsS3(root) ? new S3ArtifactStore(root, s3, environment) : new LocalArtifactStore(root, health);
     }
 }

@@ -26,11 +26,12 @@ public sealed partial class S3ArtifactStore : IArtifactStore, IDisposable
     /// <summary>Opens a store at <paramref name="root"/> (<c>s3://bucket/prefix</c>); nothing is requested until the first operation.</summary>
     /// <param name="root">The artifact root.</param>
     /// <param name="options">Endpoint, region, addressing, part sizes; the environment fills what is unset.</param>
+    /// <param name="environment">Reads environment variables (<see cref="S3ArtifactStoreOptions.WithEnvironment"/>); the process's when null.</param>
     /// <exception cref="KeelException">INVALID_PARAMETER_VALUE for a bad URI or bad options.</exception>
-    public S3ArtifactStore(string root, S3ArtifactStoreOptions? options = null)
+    public S3ArtifactStore(string root, S3ArtifactStoreOptions? options = null, Func<string, string?>? environment = null)
     {
         Location = S3Location.Parse(root);
-        _options = (options ?? new S3ArtifactStoreOptions()).WithEnvironment();
+        _options = (options ?? new S3ArtifactStoreOptions()).WithEnvironment(environment);
         _options.Validate();
         _s3 = CreateClient(_options);
     }
@@ -167,7 +168,7 @@ public sealed partial class S3ArtifactStore : IArtifactStore, IDisposable
         if (options.EndpointUrl is { Length: > 0 } endpoint)
         {
             config.ServiceURL = endpoint;
-            config.AuthenticationRegion = options.Region ?? Environment.GetEnvironmentVariable("AWS_REGION") ?? Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION") ?? "us-east-1";
+            config.AuthenticationRegion = options.Region ?? "us-east-1";
             config.ForcePathStyle = options.ForcePathStyle ?? true;
         }
         else

@@ -47,14 +47,24 @@ public sealed class S3ArtifactStoreOptions
     public AWSCredentials? Credentials { get; set; }
 
     /// <summary>
-    /// A copy with unset values taken from the environment: <c>MLFLOW_S3_ENDPOINT_URL</c> (as MLflow),
-    /// <c>AWS_ENDPOINT_URL_S3</c>, <c>AWS_ENDPOINT_URL</c>, and <c>KEEL_S3_FORCE_PATH_STYLE</c>.
+    /// A copy with unset values taken from the environment: the endpoint from <c>MLFLOW_S3_ENDPOINT_URL</c>
+    /// (as MLflow), <c>AWS_ENDPOINT_URL_S3</c> or <c>AWS_ENDPOINT_URL</c>; the region from <c>AWS_REGION</c> or
+    /// <c>AWS_DEFAULT_REGION</c>; path style from <c>KEEL_S3_FORCE_PATH_STYLE</c>; and, when
+    /// <paramref name="environment"/> is given, credentials from its <c>AWS_ACCESS_KEY_ID</c>,
+    /// <c>AWS_SECRET_ACCESS_KEY</c> and <c>AWS_SESSION_TOKEN</c> (without it the SDK's chain reads them).
     /// </summary>
+    /// <param name="environment">Reads a variable; the process environment when null.</param>
     public S3ArtifactStoreOptions WithEnvironment(Func<string, string?>? environment = null)
     {
-        environment ??= Environment.GetEnvironmentVariable;
         var copy = (S3ArtifactStoreOptions)MemberwiseClone();
+        if (environment is not null && copy.Credentials is null && environment("AWS_ACCESS_KEY_ID") is { Length: > 0 } keyId && environment("AWS_SECRET_ACCESS_KEY") is { Length: > 0 } secret)
+        {
+            copy.Credentials = environment("AWS_SESSION_TOKEN") is { Length: > 0 } token ? new SessionAWSCredentials(keyId, secret, token) : new BasicAWSCredentials(keyId, secret);
+        }
+
+        environment ??= Environment.GetEnvironmentVariable;
         copy.EndpointUrl ??= FirstSet(environment, "MLFLOW_S3_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL");
+        copy.Region ??= FirstSet(environment, "AWS_REGION", "AWS_DEFAULT_REGION");
         if (copy.ForcePathStyle is null && environment("KEEL_S3_FORCE_PATH_STYLE") is { Length: > 0 } pathStyle && bool.TryParse(pathStyle, out var parsed))
         {
             copy.ForcePathStyle = parsed;
