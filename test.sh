@@ -13,6 +13,12 @@ if command -v npm >/dev/null 2>&1 && [ ! -d tests/interop/node_modules/mlflow ];
   (cd tests/interop && npm install --no-audit --no-fund --silent >/dev/null 2>&1) || echo "warning: npm install for tests/interop failed" >&2
 fi
 
+# The S3-protocol server the S3 artifact-store tests run against (npm package s3rver 3.7.1, with the
+# listing fixes of tests/s3/fix-s3rver.cjs applied by its postinstall; see docs/s3.md).
+if command -v npm >/dev/null 2>&1 && ! grep -qs "Patched by Keel" tests/s3/node_modules/s3rver/lib/stores/filesystem.js; then
+  (cd tests/s3 && npm ci --no-audit --no-fund --silent >/dev/null 2>&1) || echo "warning: npm ci for tests/s3 failed (the S3 tests will fail; KEEL_TEST_S3=off skips them)" >&2
+fi
+
 # promtool (Debian package prometheus) validates /metrics in the serving tests.
 if ! command -v promtool >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
   (apt-get install -y --no-install-recommends prometheus >/dev/null 2>&1 || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y --no-install-recommends prometheus >/dev/null 2>&1; }) || echo "warning: installing promtool (apt-get install prometheus) failed" >&2

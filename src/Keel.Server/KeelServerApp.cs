@@ -13,6 +13,7 @@ using Keel.Server.Serving;
 using Keel.Server.Tracking;
 using Keel.Server.Ui;
 using Keel.Storage;
+using Keel.Storage.Artifacts.S3;
 using Keel.Storage.Sqlite;
 
 namespace Keel.Server;
@@ -43,6 +44,7 @@ public static class KeelServerApp
         builder.Configuration.GetSection(InputLimits.Section).Bind(limits);
         limits.Validate();
         builder.Services.AddSingleton(limits);
+        builder.Services.AddSingleton(builder.Configuration.GetSection(S3ArtifactStoreOptions.Section).Get<S3ArtifactStoreOptions>() ?? new S3ArtifactStoreOptions());
         builder.Services.AddKeelStorage(options.BackendStoreUri, options.ArtifactsUri);
         builder.Services.AddHostedService<AbandonedUploadSweeper>();
         builder.Services.AddSingleton(builder.Configuration.GetSection(SqliteStoreOptions.Section).Get<SqliteStoreOptions>() ?? new SqliteStoreOptions());

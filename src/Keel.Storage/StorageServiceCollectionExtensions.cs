@@ -1,4 +1,3 @@
-using Keel.Core.Artifacts;
 using Keel.Core.Deployments;
 using Keel.Core.Errors;
 using Keel.Core.Monitoring;
@@ -9,6 +8,7 @@ using Keel.Core.Storage;
 using Keel.Core.Tracking;
 using Keel.Core.Validation;
 using Keel.Storage.Artifacts;
+using Keel.Storage.Artifacts.S3;
 using Keel.Storage.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -16,19 +16,20 @@ using Microsoft.Extensions.Logging;
 
 namespace Keel.Storage;
 
-/// <summary>Registers the stores named by URIs: <c>sqlite:///path</c>, <c>file:///path</c> or a plain folder.</summary>
+/// <summary>Registers the stores named by URIs: <c>sqlite:///path</c>; <c>file:///path</c>, a plain folder or <c>s3://bucket/prefix</c>.</summary>
 public static class StorageServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the tracking store and artifact store picked by URI scheme, the served-model store, and
     /// one <see cref="StorageHealth"/> the stores report a full disk to. A registered
-    /// <see cref="SqliteStoreOptions"/> sets the SQLite start-up check.
+    /// <see cref="SqliteStoreOptions"/> sets the SQLite start-up check; a registered
+    /// <see cref="S3ArtifactStoreOptions"/> the S3 endpoint, region and part sizes.
     /// </summary>
     public static IServiceCollection AddKeelStorage(this IServiceCollection services, string backendStoreUri, string artifactsUri)
     {
-        var artifactRoot = StoreUris.ParseArtifactRoot(artifactsUri);
+        var artifactRoot = ArtifactStores.Root(artifactsUri);
         services.TryAddSingleton(sp => new StorageHealth(sp.GetService<TimeProvider>()));
-        services.TryAddSingleton<IArtifactStore>(sp => new LocalArtifactStore(artifactRoot, sp.GetRequiredService<StorageHealth>()));
+        services.TryAddSingleton(sp => ArtifactStores.Open(artifactRoot, sp.GetRequiredService<StorageHealth>(), sp.GetService<S3ArtifactStoreOptions>()));
         var backend = StoreUris.ParseBackend(backendStoreUri);
         switch (backend.Scheme)
         {

@@ -53,7 +53,7 @@ public static class StoreUris
 
         if (uri.Contains("://", StringComparison.Ordinal))
         {
-            throw KeelException.InvalidParameter($"Unsupported artifacts URI '{uri}'. Use a folder path or file:///path.");
+            throw KeelException.InvalidParameter($"Unsupported artifacts URI '{uri}'. Use a folder path, file:///path or s3://bucket/prefix.");
         }
 
         return Path.GetFullPath(uri);

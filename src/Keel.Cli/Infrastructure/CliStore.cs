@@ -33,13 +33,13 @@ internal sealed class CliStore : IAsyncDisposable
         Serving = new ClientServingAdmin(client);
     }
 
-    private CliStore(StoreChoice location, SqliteTrackingStore local)
+    private CliStore(StoreChoice location, SqliteTrackingStore local, Func<string, string?> environment)
     {
         Location = location;
         _local = local;
         Tracking = local;
         Registry = new SqliteRegistryStore(local);
-        Artifacts = new LocalArtifactStore(location.ArtifactRoot!);
+        Artifacts = ArtifactStores.Open(location.ArtifactRoot!, environment: environment);
         User = new KeelClientOptions().User;
         Serving = new LocalServingAdmin(new SqliteServedModelStore(local), Registry, location);
     }
@@ -74,7 +74,7 @@ internal sealed class CliStore : IAsyncDisposable
         }
 
         Directory.CreateDirectory(Path.GetDirectoryName(location.DatabasePath)!);
-        return new CliStore(location, new SqliteTrackingStore(location.DatabasePath!, location.ArtifactRoot!, TimeProvider.System));
+        return new CliStore(location, new SqliteTrackingStore(location.DatabasePath!, location.ArtifactRoot!, TimeProvider.System), settings.GetEnvironmentVariable);
     }
 
     /// <summary>The workflows' view of these stores (not owning them: disposing this store closes them).</summary>

@@ -12,7 +12,7 @@ namespace Keel.Cli.Infrastructure;
 /// </summary>
 /// <param name="Server">The tracking server, or null for a local store.</param>
 /// <param name="DatabasePath">The local SQLite file (absolute), or null for a server.</param>
-/// <param name="ArtifactRoot">The local artifact folder (absolute), or null for a server.</param>
+/// <param name="ArtifactRoot">The local store's artifact root (an absolute folder or <c>s3://bucket/prefix</c>), or null for a server.</param>
 /// <param name="Origin">What named it: <c>--tracking-uri</c>, <c>KEEL_TRACKING_URI</c>, ..., or <c>local, default</c>.</param>
 internal sealed record StoreChoice(Uri? Server, string? DatabasePath, string? ArtifactRoot, string Origin)
 {
@@ -104,7 +104,7 @@ internal sealed record StoreChoice(Uri? Server, string? DatabasePath, string? Ar
         {
             root = artifactsUri is null
                 ? Path.Combine(settings.WorkingDirectory, "keel-data", "artifacts")
-                : StoreUris.ParseArtifactRoot(artifactsUri);
+                : Storage.Artifacts.ArtifactStores.Root(artifactsUri);
         }
         catch (Core.Errors.KeelException e)
         {

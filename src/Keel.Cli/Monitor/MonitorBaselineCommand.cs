@@ -30,7 +30,7 @@ internal static class MonitorBaselineCommand
             Description = $"Use this local store, e.g. sqlite:///keel-data/keel.db (same as --tracking-uri sqlite:///...). {StoreChoice.RuleHelp}",
             HelpName = "uri",
         };
-        var artifacts = new Option<string>("--artifacts-uri") { Description = $"The local store's artifact folder. Default: {StoreChoice.DefaultArtifactsUri}, as 'keel server'.", HelpName = "folder" };
+        var artifacts = new Option<string>("--artifacts-uri") { Description = $"The local store's artifact root (a folder or s3://bucket/prefix). Default: {StoreChoice.DefaultArtifactsUri}, as 'keel server'.", HelpName = "folder" };
         var command = new Command("baseline", "Set or replace the monitoring reference of a model version from a data file (the package is not changed; the version's keel.monitoring.baseline tag points at it, audited).")
         {
             model, data, reason, backend, artifacts,

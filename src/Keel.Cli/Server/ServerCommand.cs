@@ -19,7 +19,7 @@ internal static class ServerCommand
         var host = new Option<string>("--host") { Description = "Interface to bind.", DefaultValueFactory = _ => defaults.Host };
         var port = new Option<int>("--port", "-p") { Description = "TCP port (0 picks a free one).", DefaultValueFactory = _ => defaults.Port };
         var backend = new Option<string>("--backend-store-uri") { Description = "Database URI, e.g. sqlite:///keel-data/keel.db.", DefaultValueFactory = _ => defaults.BackendStoreUri };
-        var artifacts = new Option<string>("--artifacts-uri", "--default-artifact-root") { Description = "Artifact root folder or file:/// URI.", DefaultValueFactory = _ => defaults.ArtifactsUri };
+        var artifacts = new Option<string>("--artifacts-uri", "--default-artifact-root") { Description = "Artifact root: a folder, file:///path or s3://bucket/prefix (endpoint from $MLFLOW_S3_ENDPOINT_URL or Keel:S3:EndpointUrl). Clients reach it through the server's mlflow-artifacts proxy.", DefaultValueFactory = _ => defaults.ArtifactsUri };
         var command = new HostCommand("server", "Run the Keel tracking server.") { host, port, backend, artifacts };
         command.SetAction(async (parse, ct) =>
         {

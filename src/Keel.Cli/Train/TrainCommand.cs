@@ -35,7 +35,7 @@ internal static class TrainCommand
         };
         var artifacts = new Option<string>("--artifacts-uri")
         {
-            Description = $"The local store's artifact folder. Default: {StoreChoice.DefaultArtifactsUri}, as 'keel server'.",
+            Description = $"The local store's artifact root (a folder or s3://bucket/prefix). Default: {StoreChoice.DefaultArtifactsUri}, as 'keel server'.",
             HelpName = "folder",
         };
         var output = new Option<DirectoryInfo>("--output") { Description = "Keep the run's working folder (package, plot, metrics) here. Default: a temporary folder, deleted afterwards.", HelpName = "dir" };

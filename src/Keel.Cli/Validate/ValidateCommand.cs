@@ -24,7 +24,7 @@ internal static class ValidateCommand
             Description = $"Use this local store, e.g. sqlite:///keel-data/keel.db (same as --tracking-uri sqlite:///...). {StoreChoice.RuleHelp}",
             HelpName = "uri",
         };
-        var artifacts = new Option<string>("--artifacts-uri") { Description = $"The local store's artifact folder. Default: {StoreChoice.DefaultArtifactsUri}, as 'keel server'.", HelpName = "folder" };
+        var artifacts = new Option<string>("--artifacts-uri") { Description = $"The local store's artifact root (a folder or s3://bucket/prefix). Default: {StoreChoice.DefaultArtifactsUri}, as 'keel server'.", HelpName = "folder" };
         var thresholds = new Option<string[]>("--threshold")
         {
             Description = "A metric bound METRIC=VALUE (a floor for scores, a ceiling for losses); repeatable. Replaces the model's own threshold for that metric.",

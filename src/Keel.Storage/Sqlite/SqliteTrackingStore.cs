@@ -27,7 +27,7 @@ public sealed partial class SqliteTrackingStore : ITrackingStore, IAsyncDisposab
 
     /// <summary>Opens (creating and migrating if needed) the database at <paramref name="databasePath"/>.</summary>
     /// <param name="databasePath">The SQLite file.</param>
-    /// <param name="artifactRoot">The artifact root folder; experiment locations default to <c>mlflow-artifacts:/&lt;id&gt;</c> under it.</param>
+    /// <param name="artifactRoot">The artifact root (a folder, or <c>s3://bucket/prefix</c>); experiment locations default to <c>mlflow-artifacts:/&lt;id&gt;</c> under it.</param>
     /// <param name="time">The clock for default timestamps.</param>
     /// <param name="options">The start-up check and the health tracker; defaults when null.</param>
     /// <exception cref="KeelException">
@@ -86,7 +86,7 @@ public sealed partial class SqliteTrackingStore : ITrackingStore, IAsyncDisposab
     /// <value><see cref="InputLimits.Default"/>.</value>
     public InputLimits Limits { get; init; } = InputLimits.Default;
 
-    /// <summary>The artifact root folder.</summary>
+    /// <summary>The artifact root: a folder, or an object-store URI such as <c>s3://bucket/prefix</c>.</summary>
     public string ArtifactRoot { get; }
 
     /// <summary>The id of the experiment every new store has.</summary>
