@@ -132,8 +132,24 @@ public class MonitoringPassBenchmarks
     [Benchmark]
     public MonitoringPassResult Drift_and_quality_on_a_parsed_window() => MonitoringPass.Run(_version, _parsed ??= Parse_1M_predictions_x_20_features());
 
+    /// <summary>The whole pass with the default row cap (drift and quality on a 100,000-row sample).</summary>
     [Benchmark]
     public MonitoringPassResult Pass_1M_predictions_x_20_features() => MonitoringPass.Run(_version, Parse_1M_predictions_x_20_features());
+
+    /// <summary>The whole pass on every row (<see cref="MonitoringPassOptions.MaxDriftRows"/> 0).</summary>
+    [Benchmark]
+    public MonitoringPassResult Pass_1M_every_row() => MonitoringPass.Run(_version, Parse_1M_predictions_x_20_features(), new MonitoringPassOptions { MaxDriftRows = 0 });
+
+    /// <summary>Drift and quality on every row of a window parsed once (as before the cap).</summary>
+    [Benchmark]
+    public MonitoringPassResult Drift_and_quality_every_row() => MonitoringPass.Run(_version, _parsed ??= Parse_1M_predictions_x_20_features(), new MonitoringPassOptions { MaxDriftRows = 0 });
+
+    /// <summary>Drift and quality on one core (<see cref="Drift.DriftOptions.MaxDegreeOfParallelism"/> 1), as the server's scheduler runs them, with the default cap.</summary>
+    [Benchmark]
+    public MonitoringPassResult Drift_and_quality_one_core() => MonitoringPass.Run(
+        _version,
+        _parsed ??= Parse_1M_predictions_x_20_features(),
+        new MonitoringPassOptions { Drift = new() { Correction = Drift.MultipleTestingCorrection.BenjaminiHochberg, MaxDegreeOfParallelism = 1 } });
 
     private static (DataColumn[] Inputs, DataColumn[] Predictions) Table(string[] names, int rows, int seed)
     {

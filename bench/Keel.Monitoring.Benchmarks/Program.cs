@@ -32,9 +32,13 @@ if (args.Length > 0 && args[0] == "--quick")
         ("Monitoring pass: parse, one core", () => pass.Parse_1M_one_core()),
         ("Monitoring pass: parse, one core, reader path only", () => pass.Parse_1M_reader_path_only()),
         ("Monitoring pass: drift and quality on a parsed window", () => pass.Drift_and_quality_on_a_parsed_window()),
+        ("Monitoring pass: drift and quality on a parsed window, every row (MaxDriftRows 0)", () => pass.Drift_and_quality_every_row()),
+        ("Monitoring pass: drift and quality on a parsed window, one core (as the scheduler)", () => pass.Drift_and_quality_one_core()),
         ("Monitoring pass: 1M predictions x 20 features (parse, drift, quality)", () => pass.Pass_1M_predictions_x_20_features()),
+        ("Monitoring pass: 1M predictions x 20 features, every row (MaxDriftRows 0)", () => pass.Pass_1M_every_row()),
         ("Monitoring pass: monitor window of 1M predictions x 20 features (runner computation, 10 % labelled)", () => windows.Windows_1M_predictions_x_20_features()),
-    }.Where(b => b.Item1.StartsWith("Monitoring pass", StringComparison.Ordinal) == (args.Length > 1 && args[1] == "pass")))
+    }.Where(b => b.Item1.StartsWith("Monitoring pass", StringComparison.Ordinal) == (args.Length > 1 && args[1] == "pass"))
+    .Where(b => args.Length < 3 || b.Item1.Contains(args[2], StringComparison.OrdinalIgnoreCase))) // --quick pass "every row": only those
     {
         action();
         var process = Process.GetCurrentProcess();

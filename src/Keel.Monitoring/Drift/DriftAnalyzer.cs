@@ -47,7 +47,7 @@ public static partial class DriftAnalyzer
         }
 
         var results = new ColumnDriftResult[names.Count];
-        Parallel.For(0, names.Count, i =>
+        Parallel.For(0, names.Count, new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism }, i =>
         {
             string name = names[i];
             options.Overrides.TryGetValue(name, out var ov);

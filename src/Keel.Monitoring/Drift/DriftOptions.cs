@@ -41,6 +41,13 @@ public sealed class DriftOptions
     /// <value>20.</value>
     public int ReportBins { get; init; } = 20;
 
+    /// <summary>
+    /// Columns compared at once, each on its own core; 1 compares them one after the other on the
+    /// calling thread (a background monitoring pass that should not compete with serving).
+    /// </summary>
+    /// <value>-1: as many as there are cores.</value>
+    public int MaxDegreeOfParallelism { get; init; } = -1;
+
     /// <summary>Checks the options; throws <see cref="Keel.Core.Errors.KeelException"/> listing every problem.</summary>
     public void Validate()
     {
@@ -53,6 +60,11 @@ public sealed class DriftOptions
         if (ReportBins < 1)
         {
             errors.Add($"report bins must be positive, got {ReportBins}");
+        }
+
+        if (MaxDegreeOfParallelism is 0 or < -1)
+        {
+            errors.Add($"max degree of parallelism must be -1 (all cores) or positive, got {MaxDegreeOfParallelism}");
         }
 
         foreach (var (column, o) in Overrides)

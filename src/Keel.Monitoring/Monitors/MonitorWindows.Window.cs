@@ -23,7 +23,9 @@ public static partial class MonitorWindows
         var predictionRows = window?.PredictionRows ?? 0;
         if (series.Version is { } version && window is not null && (inputRows >= request.MinRows || predictionRows >= request.MinRows))
         {
-            pass = MonitoringPass.Run(version, window, request.Pass);
+            // The window names its row sample (when above MaxDriftRows), so a rerun draws the same rows.
+            var key = $"{request.Model}/{series.Key.Version}/{series.Key.Deployment}/{series.Key.Arm}/{request.StartMs}/{request.EndMs}";
+            pass = MonitoringPass.Run(version, window, request.Pass, key);
         }
 
         // Fewer rows than min_rows: no verdict from that side (small windows raise false alarms).

@@ -19,7 +19,9 @@ public static class MonitoringPass
     /// Reads every page of <paramref name="query"/> (records of other versions are skipped) and runs
     /// the pass. Pages are parsed on up to <see cref="MonitoringPassOptions.ParseWorkers"/> cores
     /// while the next page is read, each worker into its own builder; the window joins them (its rows
-    /// are grouped by worker, not in log order: nothing in the pass depends on the order).
+    /// are grouped by worker, not in log order: only a window above <see cref="MonitoringPassOptions.MaxDriftRows"/>
+    /// depends on the order, its sample being drawn by row position, so a rerun with the same
+    /// <see cref="MonitoringPassOptions.ParseWorkers"/> and page size draws the same rows).
     /// </summary>
     /// <exception cref="Core.Errors.KeelException">INVALID_PARAMETER_VALUE for a bad query or options; RESOURCE_DOES_NOT_EXIST when nothing was logged for the model.</exception>
     public static async Task<MonitoringPassResult> RunAsync(
@@ -85,32 +87,44 @@ public static class MonitoringPass
         }
 
         await Task.WhenAll(parsing).ConfigureAwait(false);
-        return Run(version, PredictionWindowBuilder.Build(builders), options) with { FromMs = query.FromMs, ToMs = query.ToMs, OtherVersionRequests = otherVersions };
+        var key = $"{version.Version.Name}/{version.Version.Version}/{query.FromMs}/{query.ToMs}";
+        return Run(version, PredictionWindowBuilder.Build(builders), options, key) with { FromMs = query.FromMs, ToMs = query.ToMs, OtherVersionRequests = otherVersions };
     }
 
     /// <summary>Runs the pass over a collected window.</summary>
-    public static MonitoringPassResult Run(MonitoredVersion version, PredictionWindow window, MonitoringPassOptions? options = null)
+    /// <param name="version">The version monitored: signature, reference, training profile.</param>
+    /// <param name="window">The window's columns.</param>
+    /// <param name="options">How drift and quality are judged; null: the defaults.</param>
+    /// <param name="sampleKey">
+    /// Names the window when it is larger than <see cref="MonitoringPassOptions.MaxDriftRows"/>: the
+    /// seed of its row sample, so the same window always draws the same rows. Null: the model, version
+    /// and request count.
+    /// </param>
+    public static MonitoringPassResult Run(MonitoredVersion version, PredictionWindow window, MonitoringPassOptions? options = null, string? sampleKey = null)
     {
         ArgumentNullException.ThrowIfNull(version);
         ArgumentNullException.ThrowIfNull(window);
         options ??= new MonitoringPassOptions();
+        options.Validate();
         var drift = options.Drift;
-        drift.Validate();
+        var seed = RowSample.Seed(sampleKey ?? $"{version.Version.Name}/{version.Version.Version}/{window.Requests}");
+        var inputs = Sample(window.Inputs, window.InputRows, options.MaxDriftRows, seed);
+        var predictions = Sample(window.Predictions, window.PredictionRows, options.MaxDriftRows, seed);
         var reference = version.Reference;
         DriftReport? inputDrift = null;
         DriftReport? predictionDrift = null;
         if (reference is not null && window.InputRows > 0)
         {
-            inputDrift = Compare(reference.Inputs.Columns, window.Inputs, drift);
+            inputDrift = Compare(reference.Inputs.Columns, inputs, drift);
         }
 
         if (reference?.Predictions is { } predicted && window.PredictionRows > 0)
         {
-            predictionDrift = Compare(predicted.Columns, window.Predictions, drift);
+            predictionDrift = Compare(predicted.Columns, predictions, drift);
         }
 
         QualityGateResult? quality = version.TrainingProfile is { } profile && window.InputRows > 0
-            ? QualityGate.Evaluate(profile, window.Inputs.Where(c => profile.Find(c.Name) is not null).ToList(), options.Quality)
+            ? QualityGate.Evaluate(profile, inputs.Where(c => profile.Find(c.Name) is not null).ToList(), options.Quality)
             : null;
         return new MonitoringPassResult
         {
@@ -123,10 +137,30 @@ public static class MonitoringPass
             MalformedRequests = window.MalformedRequests,
             InputRows = window.InputRows,
             PredictionRows = window.PredictionRows,
+            SampledInputRows = ReferenceEquals(inputs, window.Inputs) ? null : options.MaxDriftRows,
+            SampledPredictionRows = ReferenceEquals(predictions, window.Predictions) ? null : options.MaxDriftRows,
             InputDrift = inputDrift,
             PredictionDrift = predictionDrift,
             Quality = quality,
         };
+    }
+
+    /// <summary>The columns themselves when they have at most <paramref name="max"/> rows (or 0: no cap), else the same uniform sample of exactly <paramref name="max"/> rows of each.</summary>
+    private static IReadOnlyList<DataColumn> Sample(IReadOnlyList<DataColumn> columns, int rows, int max, ulong seed)
+    {
+        if (max == 0 || rows <= max)
+        {
+            return columns;
+        }
+
+        var kept = RowSample.Indices(rows, max, seed);
+        var sampled = new DataColumn[columns.Count];
+        for (var c = 0; c < sampled.Length; c++)
+        {
+            sampled[c] = columns[c].Take(kept);
+        }
+
+        return sampled;
     }
 
     /// <summary>Drift of the columns both sides have and the engine compares (numeric, categorical, text; not date/time).</summary>
@@ -144,6 +178,7 @@ public static class MonitoringPass
             Correction = options.Correction,
             DriftShare = options.DriftShare,
             ReportBins = options.ReportBins,
+            MaxDegreeOfParallelism = options.MaxDegreeOfParallelism,
         });
     }
 }

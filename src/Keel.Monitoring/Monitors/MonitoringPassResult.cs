@@ -36,11 +36,20 @@ public sealed record MonitoringPassResult
     /// <summary>Requests skipped because their logged JSON was malformed.</summary>
     public long MalformedRequests { get; init; }
 
-    /// <summary>Input rows compared.</summary>
+    /// <summary>Input rows in the window.</summary>
     public int InputRows { get; init; }
 
-    /// <summary>Predictions compared.</summary>
+    /// <summary>Predictions in the window.</summary>
     public int PredictionRows { get; init; }
+
+    /// <summary>
+    /// Input rows drift and quality were judged on when the window had more than
+    /// <see cref="MonitoringPassOptions.MaxDriftRows"/> (a uniform sample of that many); null when every row was used.
+    /// </summary>
+    public int? SampledInputRows { get; init; }
+
+    /// <summary>Predictions prediction drift was judged on when there were more than <see cref="MonitoringPassOptions.MaxDriftRows"/>; null when all were used.</summary>
+    public int? SampledPredictionRows { get; init; }
 
     /// <summary>Drift of every input feature; null without a reference or input rows.</summary>
     public DriftReport? InputDrift { get; init; }

@@ -66,7 +66,10 @@ public sealed partial class MonitorRunner : IMonitorRunner
             spec = MonitorSpecValidator.Default(model);
         }
 
-        var request = new MonitorWindowRequest(model, end - (spec.WindowSeconds!.Value * 1000L), end, spec.MinRows!.Value, _time.GetUtcNow().ToUnixTimeMilliseconds());
+        var request = new MonitorWindowRequest(model, end - (spec.WindowSeconds!.Value * 1000L), end, spec.MinRows!.Value, _time.GetUtcNow().ToUnixTimeMilliseconds())
+        {
+            Pass = _options.PassOptions(),
+        };
         var estimator = _services.GetService<IPerformanceEstimator>();
         var result = await MonitorWindows.ComputeAsync(_predictions, request, VersionAsync(model), estimator, cancellationToken).ConfigureAwait(false);
         if (result.Windows.Count == 0)

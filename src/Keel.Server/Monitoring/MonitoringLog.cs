@@ -29,4 +29,7 @@ internal static partial class MonitoringLog
 
     [LoggerMessage(EventId = 4308, Level = LogLevel.Warning, Message = "Monitor of {Model}: the windows are stored but the alert rules could not be evaluated; the next pass evaluates again")]
     public static partial void EvaluationFailed(ILogger logger, string model, Exception exception);
+
+    [LoggerMessage(EventId = 4320, Level = LogLevel.Debug, Message = "Monitor of {Model}: pass over {Requests} request(s), {Windows} window(s), took {ElapsedMs:F0} ms")]
+    public static partial void PassTook(ILogger logger, string model, long requests, int windows, double elapsedMs);
 }

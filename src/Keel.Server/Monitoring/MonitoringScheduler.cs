@@ -30,6 +30,7 @@ public sealed partial class MonitoringScheduler : BackgroundService
     private bool _holding;
     private long _leaseExpiresAt;
     private long _passes;
+    private readonly MonitoringPassThread _passThread;
 
     /// <summary>Creates the scheduler; the host starts it.</summary>
     public MonitoringScheduler(
@@ -50,6 +51,7 @@ public sealed partial class MonitoringScheduler : BackgroundService
         _options = options;
         _time = time;
         _logger = logger;
+        _passThread = new MonitoringPassThread(options.PassPriority);
     }
 
     /// <summary>Who this scheduler is in the lease: host, process id and a random part.</summary>
@@ -157,7 +159,9 @@ public sealed partial class MonitoringScheduler : BackgroundService
         Interlocked.Increment(ref _passes);
         try
         {
-            var result = await _runner.RunAsync(model, now, cancellationToken).ConfigureAwait(false);
+            var started = _time.GetTimestamp();
+            var result = await _passThread.RunAsync(() => _runner.RunAsync(model, now, cancellationToken)).ConfigureAwait(false);
+            MonitoringLog.PassTook(_logger, model, result.Windows.Sum(w => w.Requests), result.Windows.Count, _time.GetElapsedTime(started).TotalMilliseconds);
             return result.Windows.Count > 0;
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -213,6 +217,7 @@ public sealed partial class MonitoringScheduler : BackgroundService
     public override void Dispose()
     {
         _wake.Dispose();
+        _passThread.Dispose();
         base.Dispose();
     }
 

@@ -40,6 +40,35 @@ public sealed class MonitoringSchedulerOptions
     /// <value>8 days (longer than the longest interval, a week).</value>
     public TimeSpan GaugesStaleAfter { get; set; } = TimeSpan.FromDays(8);
 
+    /// <summary>
+    /// Most rows a pass's drift and data quality look at per series: above it they are judged on a
+    /// uniform sample of exactly this many rows, seeded by the window (the same window always draws the
+    /// same rows); requests, latency, errors and performance always count every request. 0: every
+    /// row. See docs/monitoring.md, "Large windows", for what the sample costs in test power.
+    /// </summary>
+    /// <value>100,000 (<see cref="Keel.Monitoring.Monitors.MonitoringPassOptions.DefaultMaxDriftRows"/>).</value>
+    public int MaxDriftRows { get; set; } = Keel.Monitoring.Monitors.MonitoringPassOptions.DefaultMaxDriftRows;
+
+    /// <summary>Cores a pass's drift tests use at once (one column per core); -1: every core.</summary>
+    /// <value>1: a pass never takes more than one core from serving.</value>
+    public int PassParallelism { get; set; } = 1;
+
+    /// <summary>
+    /// The operating-system priority of the thread scheduled passes run on (<c>Normal</c>,
+    /// <c>BelowNormal</c> or <c>Lowest</c>): below normal, a pass gets the CPU serving leaves while the
+    /// server is busy and all it wants while it is idle. Passes asked for over the REST API run at
+    /// normal priority.
+    /// </summary>
+    /// <value><c>BelowNormal</c> (nice 10 on Linux).</value>
+    public ThreadPriority PassPriority { get; set; } = ThreadPriority.BelowNormal;
+
+    /// <summary>The pass options the runner uses: <see cref="MaxDriftRows"/> and <see cref="PassParallelism"/> over the pass's defaults.</summary>
+    public Keel.Monitoring.Monitors.MonitoringPassOptions PassOptions() => new()
+    {
+        MaxDriftRows = MaxDriftRows,
+        Drift = new() { Correction = Keel.Monitoring.Drift.MultipleTestingCorrection.BenjaminiHochberg, MaxDegreeOfParallelism = PassParallelism },
+    };
+
     /// <summary>Checks the values; throws at start-up on a bad one.</summary>
     public void Validate()
     {
@@ -67,6 +96,21 @@ public sealed class MonitoringSchedulerOptions
         if (SilentSeriesFor < TimeSpan.Zero || GaugesStaleAfter <= TimeSpan.Zero)
         {
             problems.Add("SilentSeriesFor must not be negative and GaugesStaleAfter must be positive.");
+        }
+
+        if (MaxDriftRows is < 0 or (> 0 and < 1000))
+        {
+            problems.Add($"MaxDriftRows must be 0 (every row) or at least 1000; it is {MaxDriftRows}.");
+        }
+
+        if (PassParallelism is 0 or < -1)
+        {
+            problems.Add($"PassParallelism must be -1 (every core) or positive; it is {PassParallelism}.");
+        }
+
+        if (PassPriority is not (ThreadPriority.Normal or ThreadPriority.BelowNormal or ThreadPriority.Lowest))
+        {
+            problems.Add($"PassPriority must be Normal, BelowNormal or Lowest; it is {PassPriority}.");
         }
 
         if (problems.Count > 0)
