@@ -52,7 +52,7 @@ public sealed partial class MonitorRunner : IMonitorRunner
     /// <inheritdoc />
     public async Task<MonitorRunResult> RunAsync(string model, long? windowEndMs = null, CancellationToken cancellationToken = default)
     {
-        model = RegistryValidator.ModelName(model, "model");
+        model = MonitoringNames.Model(model);
         var end = windowEndMs ?? _time.GetUtcNow().ToUnixTimeMilliseconds();
         if (end <= 0)
         {
