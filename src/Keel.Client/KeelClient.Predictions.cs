@@ -19,7 +19,8 @@ public sealed partial class KeelClient
             .Add("from", query.FromMs)
             .Add("to", query.ToMs)
             .Add("max_results", query.MaxResults)
-            .Add("page_token", query.PageToken);
+            .Add("page_token", query.PageToken)
+            .Add("errors", query.Errors.Name()); // always sent: the client reads as the store does (answered only by default)
         var uri = new Uri(BaseAddress, KeelServingApi + "predictions" + qs);
         using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, uri), replayable: true, cancellationToken).ConfigureAwait(false);
         var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);

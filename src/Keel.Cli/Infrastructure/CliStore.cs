@@ -98,7 +98,7 @@ internal sealed class CliStore : IAsyncDisposable
             ? _client.SearchPredictionsAsync(query, cancellationToken)
             : new SqlitePredictionStore(_local!).SearchAsync(query, cancellationToken);
 
-    /// <summary>A deployment's report: the server's (with errors from its windows), or one built from the local prediction log (errors unknown).</summary>
+    /// <summary>A deployment's report: the server's, or one built from the local prediction log (errors from its failed requests in both).</summary>
     public async Task<Core.Deployments.DeploymentReport> DeploymentReportAsync(string name, long? fromMs, long? toMs, CancellationToken cancellationToken)
     {
         if (_client is not null)

@@ -13,6 +13,7 @@ internal static class MonitorCommand
         MonitorStatusCommand.Create(globals),
         MonitorAlertsCommand.Create(globals),
         MonitorRunCommand.Create(globals),
+        MonitorRetrainingCommand.Create(globals),
         MonitorRulesCommand.Create(globals),
         MonitorSummaryCommand.Create(globals), MonitorReportCommand.Create(globals),
     };

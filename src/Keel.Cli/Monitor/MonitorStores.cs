@@ -21,6 +21,6 @@ internal static class MonitorStores
         }
 
         var local = (SqliteTrackingStore)store.Tracking;
-        return new MonitoringService(new SqliteMonitoringStore(local), store.Registry, runner: null, local.Limits);
+        return new MonitoringService(new SqliteMonitoringStore(local), store.Registry, runner: null, local.Limits, new SqliteServedModelStore(local));
     }
 }

@@ -77,10 +77,10 @@ public sealed record ArmReport
     /// <summary>99th percentile scoring latency, µs.</summary>
     public double? LatencyP99Us { get; init; }
 
-    /// <summary>Failed requests, from the server's analysis windows; null when unknown (errors are not in the prediction log).</summary>
+    /// <summary>Failed requests, counted from the prediction log's failed requests (the model refused the inputs or failed while scoring); null when unknown.</summary>
     public long? Errors { get; init; }
 
-    /// <summary>Requests the windows saw (answered and failed); null when unknown.</summary>
+    /// <summary>Requests logged for the arm, answered and failed (the error rate's denominator); null when unknown.</summary>
     public long? WindowRequests { get; init; }
 
     /// <summary>Errors / window requests; null when unknown.</summary>

@@ -1,5 +1,4 @@
 using Keel.Core.Errors;
-using Keel.Core.Registry;
 
 namespace Keel.Core.Monitoring;
 
@@ -38,7 +37,7 @@ public static partial class MonitorSpecValidator
         string? model = null;
         try
         {
-            model = RegistryValidator.ModelName(spec.Model, "model");
+            model = MonitoringNames.Model(spec.Model);
         }
         catch (KeelException e)
         {

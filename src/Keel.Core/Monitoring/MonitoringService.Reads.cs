@@ -13,7 +13,7 @@ public sealed partial class MonitoringService
     public Task<PagedResult<MonitorWindow>> ListWindowsAsync(MonitorWindowQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var model = RegistryValidator.ModelName(query.Model, "model");
+        var model = MonitoringNames.Model(query.Model);
         if (query.Version is { } version && !IsVersion(version))
         {
             throw KeelException.InvalidParameter($"Invalid 'version' '{MonitorSpecValidator.Shown(version)}': a model version is a positive whole number.");
@@ -42,7 +42,7 @@ public sealed partial class MonitoringService
     /// <exception cref="KeelException">RESOURCE_DOES_NOT_EXIST when the model is not registered.</exception>
     public async Task<MonitorStatus> StatusAsync(string? model, CancellationToken cancellationToken = default)
     {
-        var name = RegistryValidator.ModelName(model, "model");
+        var name = MonitoringNames.Model(model);
         await RequireModelAsync(name, cancellationToken).ConfigureAwait(false);
         var stored = await store.GetMonitorAsync(name, cancellationToken).ConfigureAwait(false);
         var monitor = stored is null ? new MonitorView(MonitorSpecValidator.Default(name), null, null, true) : MonitorView.Of(stored);
@@ -67,7 +67,7 @@ public sealed partial class MonitoringService
     /// <exception cref="KeelException">INVALID_PARAMETER_VALUE for a bad name, state or page.</exception>
     public Task<PagedResult<Alert>> ListAlertsAsync(string? model, string? state, int maxResults, string? pageToken, CancellationToken cancellationToken = default)
     {
-        var name = model is null ? null : RegistryValidator.ModelName(model, "model");
+        var name = model is null ? null : MonitoringNames.Model(model);
         if (state is not (null or AlertStates.Pending or AlertStates.Firing or AlertStates.Resolved))
         {
             throw KeelException.InvalidParameter($"Unknown alert state '{MonitorSpecValidator.Shown(state)}': use pending, firing or resolved.");
@@ -80,7 +80,7 @@ public sealed partial class MonitoringService
     /// <exception cref="KeelException">INVALID_PARAMETER_VALUE for a bad name or page.</exception>
     public Task<PagedResult<AlertEvent>> HistoryAsync(string? model, long? fromMs, int maxResults, string? pageToken, CancellationToken cancellationToken = default)
     {
-        var name = model is null ? null : RegistryValidator.ModelName(model, "model");
+        var name = model is null ? null : MonitoringNames.Model(model);
         return store.ListAlertEventsAsync(name, fromMs, maxResults, pageToken, cancellationToken);
     }
 

@@ -14,7 +14,11 @@ namespace Keel.Core.Monitoring;
 /// <param name="registry">The registry the monitored models must be in.</param>
 /// <param name="runner">Runs a monitor now; null where no runner is available (then <see cref="RunAsync"/> refuses with NOT_IMPLEMENTED).</param>
 /// <param name="limits">The user id limit applies to who applies a monitor.</param>
-public sealed partial class MonitoringService(IMonitoringStore store, IRegistryStore registry, IMonitorRunner? runner = null, InputLimits? limits = null) : IMonitoringOperations
+/// <param name="served">
+/// The served models: a model served under another name than its registered one is monitored under
+/// the served name, so that name is known too; null where nothing is served (only registered names).
+/// </param>
+public sealed partial class MonitoringService(IMonitoringStore store, IRegistryStore registry, IMonitorRunner? runner = null, InputLimits? limits = null, Serving.IServedModelStore? served = null) : IMonitoringOperations
 {
     /// <summary>Monitors, alerts and history entries per page when the caller does not say.</summary>
     public const int DefaultPageSize = 100;
@@ -44,7 +48,7 @@ public sealed partial class MonitoringService(IMonitoringStore store, IRegistryS
     /// <exception cref="KeelException">RESOURCE_DOES_NOT_EXIST when the model has no stored monitor.</exception>
     public async Task<StoredMonitor> GetAsync(string? model, CancellationToken cancellationToken = default)
     {
-        var name = RegistryValidator.ModelName(model, "model");
+        var name = MonitoringNames.Model(model);
         return await store.GetMonitorAsync(name, cancellationToken).ConfigureAwait(false) ?? throw NoMonitor(name);
     }
 
@@ -56,7 +60,7 @@ public sealed partial class MonitoringService(IMonitoringStore store, IRegistryS
     /// <exception cref="KeelException">RESOURCE_DOES_NOT_EXIST when the model has no stored monitor.</exception>
     public async Task DeleteAsync(string? model, CancellationToken cancellationToken = default)
     {
-        var name = RegistryValidator.ModelName(model, "model");
+        var name = MonitoringNames.Model(model);
         if (!await store.DeleteMonitorAsync(name, cancellationToken).ConfigureAwait(false))
         {
             throw NoMonitor(name);
@@ -70,7 +74,7 @@ public sealed partial class MonitoringService(IMonitoringStore store, IRegistryS
     /// </exception>
     public async Task<MonitorRunResult> RunAsync(string? model, long? windowEndMs, CancellationToken cancellationToken = default)
     {
-        var name = RegistryValidator.ModelName(model, "model");
+        var name = MonitoringNames.Model(model);
         if (windowEndMs is < 0)
         {
             throw KeelException.InvalidParameter($"Invalid 'window_end_ms' {windowEndMs}: a time in Unix milliseconds is not negative.");
@@ -85,8 +89,22 @@ public sealed partial class MonitoringService(IMonitoringStore store, IRegistryS
         return await runner.RunAsync(name, windowEndMs, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task RequireModelAsync(string model, CancellationToken cancellationToken) =>
-        await registry.GetRegisteredModelAsync(model, cancellationToken).ConfigureAwait(false);
+    /// <summary>A monitored model is a registered model, or a name a model is served under.</summary>
+    private async Task RequireModelAsync(string model, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await registry.GetRegisteredModelAsync(model, cancellationToken).ConfigureAwait(false);
+        }
+        catch (KeelException e) when (e.Code == ErrorCode.ResourceDoesNotExist && served is not null)
+        {
+            var entries = await served.ListAsync(cancellationToken).ConfigureAwait(false);
+            if (!entries.Any(entry => string.Equals(entry.Name, model, StringComparison.Ordinal)))
+            {
+                throw;
+            }
+        }
+    }
 
     private static KeelException NoMonitor(string model) =>
         KeelException.NotFound($"Registered model '{model}' has no stored monitor (it is monitored with the defaults); apply one with 'keel monitor apply'.");

@@ -1,5 +1,4 @@
 using Keel.Core.Errors;
-using Keel.Core.Registry;
 
 namespace Keel.Core.Monitoring;
 
@@ -21,7 +20,7 @@ public sealed record MonitoringSummaryQuery(string Model, int Days)
     /// <exception cref="KeelException">INVALID_PARAMETER_VALUE for a bad model name or day count.</exception>
     public static MonitoringSummaryQuery Of(string? model, long? days)
     {
-        var name = RegistryValidator.ExistingModelName(model, "model");
+        var name = MonitoringNames.Model(model);
         var d = days ?? DefaultDays;
         if (d is < 1 or > MaxDays)
         {

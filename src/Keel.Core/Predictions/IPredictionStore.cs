@@ -41,4 +41,13 @@ public interface IPredictionStore
     /// ever logged for the model.
     /// </exception>
     Task<PagedResult<LoggedPrediction>> SearchAsync(PredictionQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Counts the failed requests (records with an error code) of <paramref name="query"/>'s model or
+    /// deployment (and arm) in its time range, per model, version, deployment and arm; paging and
+    /// <see cref="PredictionQuery.Errors"/> are ignored. Series without failures are left out, and
+    /// nothing logged at all is an empty list, not an error.
+    /// </summary>
+    /// <exception cref="Errors.KeelException">INVALID_PARAMETER_VALUE for a bad query.</exception>
+    Task<IReadOnlyList<PredictionErrorCount>> CountErrorsAsync(PredictionQuery query, CancellationToken cancellationToken = default);
 }

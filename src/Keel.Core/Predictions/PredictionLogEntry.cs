@@ -31,6 +31,12 @@ public readonly record struct PredictionLogEntry(
     /// <summary>The arm that answered (<see cref="DeploymentArms"/>); null outside a deployment.</summary>
     public string? Arm { get; init; }
 
+    /// <summary>
+    /// The MLflow-style error code of a failed request (see <see cref="PredictionLogRecord.ErrorCode"/>);
+    /// null for an answered request.
+    /// </summary>
+    public string? ErrorCode { get; init; }
+
     /// <summary>The entry of a record (its JSON encoded to UTF-8).</summary>
     public static PredictionLogEntry From(PredictionLogRecord record)
     {
@@ -48,6 +54,7 @@ public readonly record struct PredictionLogEntry(
         {
             Deployment = record.Deployment,
             Arm = record.Arm,
+            ErrorCode = record.ErrorCode,
         };
     }
 }

@@ -11,7 +11,7 @@ namespace Keel.Core.Predictions;
 /// The wire form of a page of the prediction log (<c>GET /api/2.0/keel/serving/predictions</c>),
 /// written by the server and read by the client:
 /// <c>{"predictions": [{"request_id", "model_name", "model_version", "timestamp", "latency_us",
-/// "row_count", "input_columns": [...], "inputs": [[...]], "outputs": [...], "labels": [...], "labelled_at"}],
+/// "row_count", "error_code" (failed requests only), "input_columns": [...], "inputs": [[...]], "outputs": [...], "labels": [...], "labelled_at"}],
 /// "next_page_token"}</c>. Inputs are one array of values per row in <c>input_columns</c> order (as
 /// MLflow's <c>dataframe_split</c>); inputs, outputs and labels are embedded as JSON, not as strings;
 /// labels and labelled_at are left out when no feedback arrived, next_page_token on the last page.
@@ -37,6 +37,11 @@ public static class PredictionLogJson
                 writer.WriteNumber("timestamp", r.TimestampMs);
                 writer.WriteNumber("latency_us", r.LatencyMicroseconds);
                 writer.WriteNumber("row_count", r.RowCount);
+                if (r.ErrorCode is not null)
+                {
+                    writer.WriteString("error_code", r.ErrorCode);
+                }
+
                 writer.WriteStartArray("input_columns");
                 foreach (var column in r.InputColumns)
                 {
@@ -104,7 +109,10 @@ public static class PredictionLogJson
                     p.GetProperty("row_count").GetInt32(),
                     columns,
                     p.GetProperty("inputs").GetRawText(),
-                    p.GetProperty("outputs").GetRawText());
+                    p.GetProperty("outputs").GetRawText())
+                {
+                    ErrorCode = p.TryGetProperty("error_code", out var e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null,
+                };
                 var labels = p.TryGetProperty("labels", out var l) && l.ValueKind != JsonValueKind.Null ? l.GetRawText() : null;
                 long? at = p.TryGetProperty("labelled_at", out var a) && a.ValueKind == JsonValueKind.Number ? a.GetInt64() : null;
                 items.Add(new LoggedPrediction(record, labels, at));

@@ -29,6 +29,17 @@ public sealed record PredictionLogRecord(
 
     /// <summary>The deployment arm that answered: <see cref="DeploymentArms.Stable"/>, <see cref="DeploymentArms.Candidate"/> or <see cref="DeploymentArms.Shadow"/>; null outside a deployment.</summary>
     public string? Arm { get; init; }
+
+    /// <summary>
+    /// The MLflow-style error code (<c>INVALID_PARAMETER_VALUE</c>, <c>INTERNAL_ERROR</c> ...) of a
+    /// request the model failed: its inputs were refused by the model's signature or scoring threw.
+    /// Null for an answered request. A failed request's <see cref="OutputsJson"/> is an empty array;
+    /// its inputs are kept as <see cref="PredictionInputsMode"/> says (see docs/serving.md).
+    /// </summary>
+    public string? ErrorCode { get; init; }
+
+    /// <summary>Whether the request failed (<see cref="ErrorCode"/> is set).</summary>
+    public bool Failed => ErrorCode is not null;
 }
 
 /// <summary>A logged prediction read back, with the ground truth sent for it so far.</summary>

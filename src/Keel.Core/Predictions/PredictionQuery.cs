@@ -25,6 +25,10 @@ public sealed record PredictionQuery(string ModelName, long? FromMs = null, long
     /// <summary>Only requests this arm answered (<see cref="DeploymentArms"/>); needs <see cref="Deployment"/>.</summary>
     public string? Arm { get; init; }
 
+    /// <summary>Which requests to read: answered only (the default), failed ones too, or failed ones only.</summary>
+    /// <value>Default <see cref="PredictionErrorFilter.Exclude"/>: every reader that uses outputs or labels sees answered requests only.</value>
+    public PredictionErrorFilter Errors { get; init; }
+
     /// <summary>Checks every field and reports all problems at once.</summary>
     /// <exception cref="KeelException">INVALID_PARAMETER_VALUE naming every problem.</exception>
     public void Validate()
@@ -38,6 +42,11 @@ public sealed record PredictionQuery(string ModelName, long? FromMs = null, long
         if (Arm is not null && (Deployment is null || !DeploymentArms.IsKnown(Arm)))
         {
             problems.Add($"arm: must be one of {string.Join(", ", DeploymentArms.All)} and needs a deployment");
+        }
+
+        if (!Enum.IsDefined(Errors))
+        {
+            problems.Add($"errors: must be one of {string.Join(", ", PredictionErrorFilters.Names)}");
         }
 
         if (MaxResults is < 1 or > MaxPageSize)

@@ -7,7 +7,7 @@ using Keel.Monitoring.Statistics;
 
 namespace Keel.Monitoring.Deployments;
 
-/// <summary>Builds a <see cref="DeploymentReport"/> from a deployment's prediction log (and the windows of the server process, for errors).</summary>
+/// <summary>Builds a <see cref="DeploymentReport"/> from a deployment's prediction log: answers, and failed requests counted from its error rows.</summary>
 public static partial class DeploymentReportBuilder
 {
     /// <summary>The most logged requests one report reads.</summary>
@@ -53,16 +53,38 @@ public static partial class DeploymentReportBuilder
             query = query with { PageToken = page.NextPageToken };
         }
 
-        return Build(deployment, logged, fromMs, toMs, windows, nowMs, truncated);
+        // Failed requests per arm from the log's error rows: they survive restarts and cover every server process.
+        var failed = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var count in await store.CountErrorsAsync(query with { PageToken = null }, cancellationToken).ConfigureAwait(false))
+        {
+            var arm = count.Arm ?? DeploymentArms.Stable;
+            failed[arm] = failed.GetValueOrDefault(arm) + count.Errors;
+        }
+
+        return Build(deployment, logged, fromMs, toMs, windows, nowMs, truncated, failed);
     }
 
     /// <summary>Compares the arms of already read log records.</summary>
-    public static DeploymentReport Build(Deployment deployment, IReadOnlyList<LoggedPrediction> logged, long? fromMs, long? toMs, DeploymentWindows? windows, long nowMs, bool truncated = false)
+    /// <param name="deployment">The deployment.</param>
+    /// <param name="logged">Its answered requests in the range.</param>
+    /// <param name="fromMs">Inclusive start, Unix ms; null for the beginning.</param>
+    /// <param name="toMs">Exclusive end, Unix ms; null for no end.</param>
+    /// <param name="windows">The server's analysis windows, for errors when <paramref name="loggedErrors"/> is null; null where there are none.</param>
+    /// <param name="nowMs">Now, Unix ms.</param>
+    /// <param name="truncated">Whether the reading stopped at <see cref="MaxRequests"/>.</param>
+    /// <param name="loggedErrors">Failed requests per arm counted from the prediction log; null to take errors from <paramref name="windows"/>.</param>
+    public static DeploymentReport Build(
+        Deployment deployment, IReadOnlyList<LoggedPrediction> logged, long? fromMs, long? toMs, DeploymentWindows? windows, long nowMs, bool truncated = false, IReadOnlyDictionary<string, long>? loggedErrors = null)
     {
         ArgumentNullException.ThrowIfNull(deployment);
         ArgumentNullException.ThrowIfNull(logged);
         var byArm = logged.GroupBy(l => l.Record.Arm ?? DeploymentArms.Stable, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        foreach (var arm in loggedErrors?.Keys ?? [])
+        {
+            byArm.TryAdd(arm, []); // an arm that only failed in the range is reported too
+        }
+
         // The strategy's candidate arm; the other one when only that one is in the range (the strategy changed since).
         string candidateArm = DeploymentAnalysis.CandidateArm(deployment);
         string otherArm = candidateArm == DeploymentArms.Shadow ? DeploymentArms.Candidate : DeploymentArms.Shadow;
@@ -73,8 +95,10 @@ public static partial class DeploymentReportBuilder
         var arms = new List<string> { DeploymentArms.Stable, candidateArm };
         arms.AddRange(byArm.Keys.Where(a => !arms.Contains(a)).Order(StringComparer.Ordinal));
         var notes = new List<string>();
-        bool windowed = windows is not null && windows.HasSeen(deployment.Name);
-        notes.Add(windowed
+        bool windowed = loggedErrors is null && windows is not null && windows.HasSeen(deployment.Name);
+        notes.Add(loggedErrors is not null
+            ? "Errors come from the prediction log: requests an arm's model refused (its signature) or failed while scoring, sampled as answers are; requests refused before any model saw them (malformed bodies) are not counted."
+            : windowed
             ? "Errors come from this server's analysis windows (the latest requests it kept in memory), not from the prediction log, which records answers only."
             : windows is null
                 ? "Errors are unknown: the prediction log records answers only, and errors are counted by a running server's analysis windows (ask the server: keel deploy report --tracking-uri ...)."
@@ -85,7 +109,7 @@ public static partial class DeploymentReportBuilder
             new FeedbackRowsUnion(feedback.Values).Rows);
         var reports = arms
             .Where(a => byArm.ContainsKey(a) || a == DeploymentArms.Stable || a == candidateArm)
-            .Select(a => Arm(a, byArm.GetValueOrDefault(a) ?? [], feedback[a], codes, positive, windowed ? windows!.Snapshot(deployment.Name, a, fromMs ?? 0, toMs ?? long.MaxValue) : null))
+            .Select(a => Arm(a, byArm.GetValueOrDefault(a) ?? [], feedback.GetValueOrDefault(a) ?? new FeedbackRows(), codes, positive, windowed ? windows!.Snapshot(deployment.Name, a, fromMs ?? 0, toMs ?? long.MaxValue) : null, loggedErrors))
             .ToList();
         var comparison = Compare(byArm.GetValueOrDefault(DeploymentArms.Stable) ?? [], byArm.GetValueOrDefault(candidateArm) ?? []);
         if (comparison is null)
@@ -126,11 +150,21 @@ public static partial class DeploymentReportBuilder
         return rows;
     }
 
-    private static ArmReport Arm(string arm, List<LoggedPrediction> logged, FeedbackRows feedback, Dictionary<string, int> codes, string? positive, ArmWindowSnapshot? window)
+    private static ArmReport Arm(string arm, List<LoggedPrediction> logged, FeedbackRows feedback, Dictionary<string, int> codes, string? positive, ArmWindowSnapshot? window, IReadOnlyDictionary<string, long>? loggedErrors)
     {
         var latencies = logged.Select(l => (double)l.Record.LatencyMicroseconds).Order().ToArray();
-        long? errors = window is null ? null : window.Requests.LongCount(r => r.Failed);
-        long? windowRequests = window?.Requests.Count;
+        long? errors, windowRequests;
+        if (loggedErrors is not null)
+        {
+            errors = loggedErrors.GetValueOrDefault(arm);
+            windowRequests = logged.Count + errors; // answered + failed: every logged request of the arm
+        }
+        else
+        {
+            errors = window is null ? null : window.Requests.LongCount(r => r.Failed);
+            windowRequests = window?.Requests.Count;
+        }
+
         var metrics = new SortedDictionary<string, double>(StringComparer.Ordinal);
         if (feedback.Count > 0)
         {

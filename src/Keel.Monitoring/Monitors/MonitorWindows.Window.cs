@@ -45,7 +45,7 @@ public static partial class MonitorWindows
             EndMs = request.EndMs,
             ComputedAtMs = request.ComputedAtMs,
             Requests = series.Requests,
-            // The prediction log keeps answered requests only: failures are not in it (see docs/monitoring.md).
+            // Answered requests only here: the server's runner adds the log's failed requests (docs/monitoring.md).
             Errors = 0,
             LatencyP50Us = latencies.Length == 0 ? null : PredictionStatistics.Quantile(latencies, 0.5),
             LatencyP99Us = latencies.Length == 0 ? null : PredictionStatistics.Quantile(latencies, 0.99),

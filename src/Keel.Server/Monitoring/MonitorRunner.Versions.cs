@@ -15,23 +15,24 @@ public sealed partial class MonitorRunner
 
     private Func<string, CancellationToken, Task<MonitoredVersion?>> VersionAsync(string model) => async (version, cancellationToken) =>
     {
+        var registered = await RegisteredNameAsync(model, cancellationToken).ConfigureAwait(false);
         Core.Registry.ModelVersion entity;
         try
         {
-            entity = await _registry.GetModelVersionAsync(model, version, cancellationToken).ConfigureAwait(false);
+            entity = await _registry.GetModelVersionAsync(registered, version, cancellationToken).ConfigureAwait(false);
         }
         catch (KeelException e) when (e.Code == ErrorCode.ResourceDoesNotExist)
         {
             return null;
         }
 
-        var key = (model, version, entity.Tags.FirstOrDefault(t => t.Key == ReferenceSampleFiles.BaselineTag)?.Value);
+        var key = (registered, version, entity.Tags.FirstOrDefault(t => t.Key == ReferenceSampleFiles.BaselineTag)?.Value);
         if (_versions.TryGetValue(key, out var known))
         {
             return known;
         }
 
-        var context = await _references.GetContextAsync(model, version, cancellationToken).ConfigureAwait(false);
+        var context = await _references.GetContextAsync(registered, version, cancellationToken).ConfigureAwait(false);
         if (_versions.Count >= MaxCachedVersions)
         {
             _versions.Clear();

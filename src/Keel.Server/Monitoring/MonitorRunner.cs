@@ -52,7 +52,7 @@ public sealed partial class MonitorRunner : IMonitorRunner
     /// <inheritdoc />
     public async Task<MonitorRunResult> RunAsync(string model, long? windowEndMs = null, CancellationToken cancellationToken = default)
     {
-        model = RegistryValidator.ModelName(model, "model");
+        model = MonitoringNames.Model(model);
         var end = windowEndMs ?? _time.GetUtcNow().ToUnixTimeMilliseconds();
         if (end <= 0)
         {
@@ -86,12 +86,13 @@ public sealed partial class MonitorRunner : IMonitorRunner
             MonitoringLog.WindowProblem(_logger, model, problem);
         }
 
-        if (result.Windows.Count == 0)
+        var windows = await WithErrorsAsync(request, result.Windows, cancellationToken).ConfigureAwait(false);
+        if (windows.Count == 0)
         {
             return new MonitorRunResult([], []); // Nothing logged and nothing to miss: nothing is written.
         }
 
-        var stored = await _store.PutWindowsAsync(result.Windows, cancellationToken).ConfigureAwait(false);
+        var stored = await _store.PutWindowsAsync(windows, cancellationToken).ConfigureAwait(false);
         MonitoringLog.WindowsStored(_logger, model, stored.Count, request.StartMs, request.EndMs);
         return new MonitorRunResult(stored, await EvaluateAsync(spec, stored, cancellationToken).ConfigureAwait(false));
     }

@@ -78,6 +78,7 @@ internal static class MonitoringApi
             var result = await monitoring.RunAsync(req.Model, req.WindowEndMs, http.HttpContext.RequestAborted).ConfigureAwait(false);
             return Json.Ok(new MonitorRunResponse(result.Windows, [.. result.AlertChanges.Select(AlertEventView.Of)]));
         });
+        app.MapRetrainingJobsApi();
     }
 
     /// <summary>An optional query filter: absent and empty (<c>?version=</c>) both mean "not filtered".</summary>

@@ -19,7 +19,8 @@ internal static class MonitoringApiServiceCollectionExtensions
             sp.GetRequiredService<IMonitoringStore>(),
             sp.GetRequiredService<IRegistryStore>(),
             sp.GetService<IMonitorRunner>(),
-            sp.GetService<InputLimits>()));
+            sp.GetService<InputLimits>(),
+            sp.GetService<Core.Serving.IServedModelStore>()));
         return services;
     }
 }

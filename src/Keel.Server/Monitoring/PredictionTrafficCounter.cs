@@ -29,6 +29,11 @@ public sealed class PredictionTrafficCounter : IPredictionLogWriteObserver
         var reached = false;
         foreach (ref readonly var entry in entries)
         {
+            if (entry.ErrorCode is not null)
+            {
+                continue; // A failed request made no prediction.
+            }
+
             var count = _counts.GetOrAdd(entry.ModelName, static _ => new Count());
             var now = Interlocked.Add(ref count.Value, Math.Max(1, entry.RowCount));
             reached |= thresholds.TryGetValue(entry.ModelName, out var threshold) && now >= threshold;

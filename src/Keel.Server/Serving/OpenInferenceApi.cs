@@ -79,7 +79,16 @@ internal static partial class OpenInferenceApi
         var options = context is null ? null : ScoringOptions.For(context);
         var request = ParseInfer(model, body, options);
         var log = context is null ? default : PredictionLogScope.Start(context, request.Id);
-        var scored = model.Predict(request.Rows, options?.StrictColumns ?? true, request.WithProbabilities);
+        ScoredRows scored;
+        try
+        {
+            scored = model.Predict(request.Rows, options?.StrictColumns ?? true, request.WithProbabilities);
+        }
+        catch (Exception e) when (log.Failed(model, request.Rows, e))
+        {
+            throw; // Not reached: Failed logs the failure and returns false.
+        }
+
         var predictions = scored.Predictions;
         if (context is not null)
         {

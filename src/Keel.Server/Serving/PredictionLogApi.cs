@@ -124,7 +124,7 @@ internal static class PredictionLogApi
             : PredictionFeedback.ForRow(requestId!, label, rowIndex ?? 0, now, limits);
     }
 
-    /// <summary><c>?model=NAME&amp;from=T1&amp;to=T2&amp;max_results=N&amp;page_token=...</c>: T as Unix ms or ISO-8601; from inclusive, to exclusive.</summary>
+    /// <summary><c>?model=NAME&amp;from=T1&amp;to=T2&amp;max_results=N&amp;page_token=...&amp;errors=include|exclude|only</c> (errors default include): T as Unix ms or ISO-8601; from inclusive, to exclusive.</summary>
     private static async Task<IResult> SearchAsync(HttpRequest http, IPredictionStore store)
     {
         var model = http.Query("model");
@@ -138,7 +138,12 @@ internal static class PredictionLogApi
             KeelRegistryApi.Time(http.Query("from"), "from"),
             KeelRegistryApi.Time(http.Query("to"), "to"),
             TrackingValidator.ValidateMaxResults(http.QueryLong("max_results"), PredictionQuery.DefaultPageSize, PredictionQuery.MaxPageSize),
-            http.Query("page_token"));
+            http.Query("page_token"))
+        {
+            // As MLflow lists failed runs next to finished ones, the log lists failed requests (with
+            // their error_code) unless asked not to: errors=exclude, or errors=only for failures alone.
+            Errors = PredictionErrorFilters.Parse(http.Query("errors"), PredictionErrorFilter.Include),
+        };
         var page = await store.SearchAsync(query, http.HttpContext.RequestAborted).ConfigureAwait(false);
         return Results.Bytes(PredictionLogJson.Page(page), "application/json");
     }

@@ -49,6 +49,29 @@ public readonly struct PredictionLogScope
     public void Complete(ServedModel model, IReadOnlyList<IReadOnlyDictionary<string, JsonElement>> rows, IReadOnlyList<ModelPrediction> predictions, string deployment, string arm) =>
         _logger?.Record(RequestId, model, rows, predictions, _started, deployment, arm);
 
+    /// <summary>
+    /// Logs a request <paramref name="model"/> failed while scoring <paramref name="rows"/> (see
+    /// <see cref="PredictionLogger.RecordFailure"/>). Returns false, so it fits an exception filter
+    /// (<c>catch (Exception e) when (log.Failed(...))</c>) that lets the exception pass untouched.
+    /// </summary>
+    public bool Failed(ServedModel model, IReadOnlyList<IReadOnlyDictionary<string, JsonElement>> rows, Exception exception) =>
+        Failed(model, rows, exception, null, null);
+
+    /// <summary>Logs a request a deployment arm failed (see <see cref="Failed(ServedModel, IReadOnlyList{IReadOnlyDictionary{string, JsonElement}}, Exception)"/>); returns false.</summary>
+    public bool Failed(ServedModel model, IReadOnlyList<IReadOnlyDictionary<string, JsonElement>> rows, Exception exception, string? deployment, string? arm)
+    {
+        try
+        {
+            _logger?.RecordFailure(RequestId, model, rows, exception, _started, deployment, arm);
+        }
+        catch (Exception)
+        {
+            // Never into the request path: the original failure passes on.
+        }
+
+        return false;
+    }
+
     /// <summary>The host's prediction log; null when it has none.</summary>
     internal PredictionLogger? Logger => _logger;
 

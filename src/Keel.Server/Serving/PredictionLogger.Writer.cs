@@ -114,6 +114,7 @@ public sealed partial class PredictionLogger
                 {
                     Deployment = pending.Deployment,
                     Arm = pending.Arm,
+                    ErrorCode = pending.ErrorCode,
                 };
             }
 

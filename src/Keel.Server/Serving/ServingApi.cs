@@ -78,7 +78,16 @@ internal static partial class ServingApi
         var options = ScoringOptions.For(request.HttpContext);
         var rows = ParseInvocation(body, model, options);
         var log = PredictionLogScope.Start(request.HttpContext);
-        var scored = model.Predict(rows, options.StrictColumns, body.WithProbabilities);
+        Keel.ML.Packaging.ScoredRows scored;
+        try
+        {
+            scored = model.Predict(rows, options.StrictColumns, body.WithProbabilities);
+        }
+        catch (Exception e) when (log.Failed(model, rows, e))
+        {
+            throw; // Not reached: Failed logs the failure and returns false.
+        }
+
         var predictions = scored.Predictions;
         ScoringOptions.ReportIgnored(request.HttpContext, scored.IgnoredColumns);
         log.Complete(model, rows, predictions);

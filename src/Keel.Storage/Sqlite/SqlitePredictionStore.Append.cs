@@ -11,8 +11,8 @@ namespace Keel.Storage.Sqlite;
 public sealed partial class SqlitePredictionStore
 {
     private const string InsertSql = """
-        INSERT INTO prediction_log (request_id, model_name, model_version, timestamp, latency_us, row_count, input_columns_id, inputs, outputs, deployment, arm)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+        INSERT INTO prediction_log (request_id, model_name, model_version, timestamp, latency_us, row_count, input_columns_id, inputs, outputs, deployment, arm, error_code)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
         """;
 
     /// <summary>The insert, prepared on the writer connection; only touched inside writes (one writer thread).</summary>
@@ -50,7 +50,7 @@ public sealed partial class SqlitePredictionStore
             var insert = InsertStatement(db);
             try
             {
-                string? lastModel = null, lastVersion = null, lastDeployment = null, lastArm = null;
+                string? lastModel = null, lastVersion = null, lastDeployment = null, lastArm = null, lastError = null;
                 foreach (var entry in entries)
                 {
                     Check(raw.sqlite3_bind_text(insert, 1, entry.RequestId), db);
@@ -68,6 +68,13 @@ public sealed partial class SqlitePredictionStore
                         Check(entry.Deployment is null ? raw.sqlite3_bind_null(insert, 10) : raw.sqlite3_bind_text(insert, 10, entry.Deployment), db);
                         Check(entry.Arm is null ? raw.sqlite3_bind_null(insert, 11) : raw.sqlite3_bind_text(insert, 11, entry.Arm), db);
                         (lastDeployment, lastArm) = (entry.Deployment, entry.Arm);
+                    }
+
+                    if (!ReferenceEquals(entry.ErrorCode, lastError))
+                    {
+                        // Answered requests leave ?12 at its cleared NULL: the hot path binds nothing more.
+                        Check(entry.ErrorCode is null ? raw.sqlite3_bind_null(insert, 12) : raw.sqlite3_bind_text(insert, 12, entry.ErrorCode), db);
+                        lastError = entry.ErrorCode;
                     }
 
                     Check(raw.sqlite3_bind_int64(insert, 4, entry.TimestampMs), db);

@@ -21,7 +21,7 @@ namespace Keel.Storage.Sqlite;
 /// </summary>
 public sealed partial class SqlitePredictionStore(SqliteTrackingStore database) : IPredictionStore
 {
-    private const string Columns = "l.id, l.request_id, l.model_name, l.model_version, l.timestamp, l.latency_us, l.row_count, l.input_columns_id, c.columns, l.inputs, l.outputs, l.deployment, l.arm";
+    private const string Columns = "l.id, l.request_id, l.model_name, l.model_version, l.timestamp, l.latency_us, l.row_count, l.input_columns_id, c.columns, l.inputs, l.outputs, l.deployment, l.arm, l.error_code";
 
     /// <summary>Column list (JSON) to its id; only ids of committed rows.</summary>
     private readonly ConcurrentDictionary<string, long> _columnIds = new(StringComparer.Ordinal);
@@ -56,7 +56,8 @@ public sealed partial class SqlitePredictionStore(SqliteTrackingStore database) 
         ArgumentNullException.ThrowIfNull(feedback);
         return database.WriteAsync(tx =>
         {
-            var rows = database.Statement(tx, "SELECT row_count FROM prediction_log WHERE request_id = $r");
+            // Feedback joins answered requests only: a failed request has no prediction to label.
+            var rows = database.Statement(tx, "SELECT row_count FROM prediction_log WHERE request_id = $r AND error_code IS NULL");
             rows.Parameters.AddWithValue("$r", feedback.RequestId);
             var counts = new List<int>();
             using (var reader = rows.ExecuteReader())
@@ -69,7 +70,7 @@ public sealed partial class SqlitePredictionStore(SqliteTrackingStore database) 
 
             if (counts.Count == 0)
             {
-                throw KeelException.NotFound($"No logged prediction has request id '{feedback.RequestId}'.");
+                throw KeelException.NotFound($"No logged prediction has request id '{feedback.RequestId}' (failed requests take no feedback).");
             }
 
             foreach (var count in counts.Distinct())
@@ -117,6 +118,13 @@ public sealed partial class SqlitePredictionStore(SqliteTrackingStore database) 
                 cmd.Parameters.AddWithValue("$a", query.Arm);
             }
 
+            sql.Append(query.Errors switch
+            {
+                PredictionErrorFilter.Include => string.Empty,
+                PredictionErrorFilter.Only => " AND l.error_code IS NOT NULL",
+                _ => " AND l.error_code IS NULL",
+            });
+
             if (cursor is not null)
             {
                 sql.Append(" AND (l.timestamp > $ct OR (l.timestamp = $ct AND l.id > $ci))");
@@ -146,6 +154,7 @@ public sealed partial class SqlitePredictionStore(SqliteTrackingStore database) 
                 {
                     Deployment = reader.IsDBNull(11) ? null : reader.GetString(11),
                     Arm = reader.IsDBNull(12) ? null : reader.GetString(12),
+                    ErrorCode = reader.IsDBNull(13) ? null : reader.GetString(13),
                 }));
             }
         }

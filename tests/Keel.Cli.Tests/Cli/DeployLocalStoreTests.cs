@@ -70,7 +70,7 @@ public sealed class DeployLocalStoreTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Report_OnALocalStore_ComparesTheArmsOfTheLog_AsJsonAndHtml_AndSaysErrorsAreUnknown()
+    public async Task Report_OnALocalStore_ComparesTheArmsOfTheLog_AsJsonAndHtml_WithErrorsFromTheLog()
     {
         Assert.Equal(0, (await Keel("deploy", "apply", Spec("1"))).ExitCode);
         await using (var database = new SqliteTrackingStore(Database, Path.Combine(_folder, "artifacts"), TimeProvider.System))
@@ -88,6 +88,9 @@ public sealed class DeployLocalStoreTests : IAsyncLifetime
                 }
             }
 
+            // Two requests the shadow arm failed, as the server logs them.
+            records.Add(new Core.Predictions.PredictionLogRecord("f1", "credit-risk", "1", 1020, 10, 1, ["x"], "[[1]]", "[]") { Deployment = "local", Arm = "shadow", ErrorCode = "INTERNAL_ERROR" });
+            records.Add(new Core.Predictions.PredictionLogRecord("f2", "credit-risk", "1", 1021, 10, 1, ["x"], "[[2]]", "[]") { Deployment = "local", Arm = "shadow", ErrorCode = "INVALID_PARAMETER_VALUE" });
             await new SqlitePredictionStore(database).AppendAsync(records);
         }
 
@@ -99,7 +102,9 @@ public sealed class DeployLocalStoreTests : IAsyncLifetime
         var report = json.Json();
         var agreement = report.GetProperty("comparison").GetProperty("agreement");
         Assert.Equal((7, 10), (agreement.GetProperty("agree").GetInt32(), agreement.GetProperty("total").GetInt32()));
-        Assert.All(report.GetProperty("arms").EnumerateArray(), a => Assert.False(a.TryGetProperty("errors", out var e) && e.ValueKind != System.Text.Json.JsonValueKind.Null));
+        var arms = report.GetProperty("arms").EnumerateArray().ToDictionary(a => a.GetProperty("arm").GetString()!, a => (a.GetProperty("errors").GetInt32(), a.GetProperty("window_requests").GetInt32()));
+        Assert.Equal((2, 12), arms["shadow"]);
+        Assert.Equal((0, 10), arms["stable"]);
         Assert.True(written.ExitCode == 0, written.ToString());
         Assert.Contains("Agreement", await File.ReadAllTextAsync(html), StringComparison.Ordinal);
         CliRun.AssertOneLineError(await Keel("deploy", "report", "no-such"), ExitCodes.Failure, "no-such");

@@ -135,5 +135,6 @@ public sealed class MonitorCommandsLocalStoreTests : IAsyncLifetime
 
         CliRun.AssertOneLineError(await Keel("monitor", "run", "credit"), ExitCodes.Failure, "needs the monitor runner, which runs inside 'keel server'");
         CliRun.AssertOneLineError(await Keel("monitor", "run", "nobody"), ExitCodes.Failure, "RESOURCE_DOES_NOT_EXIST");
+        CliRun.AssertOneLineError(await Keel("monitor", "retraining"), ExitCodes.Failure, "Retraining jobs run inside 'keel server'");
     }
 }

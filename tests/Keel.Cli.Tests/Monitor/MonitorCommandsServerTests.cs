@@ -110,4 +110,16 @@ public sealed class MonitorCommandsServerTests(KeelServerFixture server) : IDisp
         Assert.Empty((await Keel("monitor", "alerts", "no-such-model", "--history", "--json")).Json().EnumerateArray());
         CliRun.AssertOneLineError(await Keel("monitor", "alerts", "no-such-model", "--state", "exploded"), ExitCodes.Failure, "Unknown alert state 'exploded'");
     }
+
+    [Fact]
+    public async Task Retraining_OfAModelWithoutJobs_SaysSo_AndAnUnknownJobOrStateFailsOnOneLine()
+    {
+        var none = await Keel("monitor", "retraining", "--model", "no-such-model");
+        Assert.True(none.ExitCode == 0, none.ToString());
+        Assert.Equal("No retraining jobs.", none.Out.Trim());
+        Assert.Equal(0, (await Keel("monitor", "retraining", "--model", "no-such-model", "--json")).Json().GetProperty("jobs").GetArrayLength());
+        CliRun.AssertOneLineError(await Keel("monitor", "retraining", "--id", "retrain-nope"), ExitCodes.Failure, "RESOURCE_DOES_NOT_EXIST");
+        CliRun.AssertOneLineError(await Keel("monitor", "retraining", "--state", "exploded"), ExitCodes.Failure, "Unknown retraining state 'exploded'");
+        CliRun.AssertOneLineError(await Keel("monitor", "retraining", "--model", "a\u0007b"), ExitCodes.Failure, "control characters");
+    }
 }

@@ -33,7 +33,7 @@ public sealed class DeploymentReportApiTests(KeelApiFactory factory) : IClassFix
     }
 
     [Fact]
-    public async Task Report_OverRestAndTheClient_ComparesTheArmsOfTheLog_WithErrorsFromTheServersWindows()
+    public async Task Report_OverRestAndTheClient_ComparesTheArmsOfTheLog_WithErrorsFromTheLogsFailedRequests()
     {
         var name = await ShadowDeploymentAsync();
         var store = factory.Services.GetRequiredService<IPredictionStore>();
@@ -51,7 +51,9 @@ public sealed class DeploymentReportApiTests(KeelApiFactory factory) : IClassFix
             }
         }
 
-        windows.Observe(new DeploymentObservation(name, DeploymentArms.Shadow, "1", $"{name}-x", 2000, 50, true, 1, columns, Encoding.UTF8.GetBytes("[[0]]"), ReadOnlyMemory<byte>.Empty));
+        // One failed request of the shadow arm, in the log only (this server's windows never saw it):
+        // the report counts it, so errors survive a restart and cover every process writing the log.
+        records.Add(new PredictionLogRecord($"{name}-x", name, "1", 2000, 50, 1, columns, "[[0]]", "[]") { Deployment = name, Arm = DeploymentArms.Shadow, ErrorCode = "INTERNAL_ERROR" });
         await store.AppendAsync(records);
 
         var answer = await _client.ApiGetAsync($"/api/2.0/keel/deployments/report?name={name}&from=0&to=5000");
@@ -67,6 +69,13 @@ public sealed class DeploymentReportApiTests(KeelApiFactory factory) : IClassFix
         Assert.Equal([[14L, 0L], [6L, 20L]], report.Comparison.Confusion.Counts.Select(r => r.ToArray()).ToArray());
         var shadow = report.Arms.Single(a => a.Arm == DeploymentArms.Shadow);
         Assert.Equal((40L, 1L, 41L), (shadow.Requests, shadow.Errors!.Value, shadow.WindowRequests!.Value));
+        var stable = report.Arms.Single(a => a.Arm == DeploymentArms.Stable);
+        Assert.Equal((40L, 0L, 40L), (stable.Requests, stable.Errors!.Value, stable.WindowRequests!.Value));
+
+        // Without any server's windows (a restarted server, keel deploy report on a local store): the same errors.
+        var deployment = await factory.Services.GetRequiredService<DeploymentService>().GetAsync(name);
+        var fromLog = await DeploymentReportBuilder.BuildAsync(store, deployment, 0, 5000, windows: null, 0, TestContext.Current.CancellationToken);
+        Assert.Equal((1L, 41L), (fromLog.Arms.Single(a => a.Arm == DeploymentArms.Shadow).Errors!.Value, fromLog.Arms.Single(a => a.Arm == DeploymentArms.Shadow).WindowRequests!.Value));
         Assert.Equal(404, (await _client.ApiGetAsync("/api/2.0/keel/deployments/report?name=no-such-deployment")).Status);
     }
 }

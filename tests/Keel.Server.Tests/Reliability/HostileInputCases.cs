@@ -180,6 +180,11 @@ public static class HostileInputCases
         Get("keel/monitoring/alerts/list: unusable model name", "alerts/list?model=a%23b", "Invalid registered model name");
         Get("keel/monitoring/alerts/history: from_ms not an integer", "alerts/history?from_ms=yesterday", "expected an integer");
         Get("keel/monitoring/alerts/history: max_results of zero", "alerts/history?max_results=0", "max_results");
+        Get("keel/monitoring/retraining/list: CR LF in model", "retraining/list?model=a%0D%0Ab", "control characters");
+        Get("keel/monitoring/retraining/list: unknown state", "retraining/list?state=exploded", "Unknown retraining state 'exploded'");
+        Get("keel/monitoring/retraining/get: no id", "retraining/get", "'id'");
+        Get("keel/monitoring/retraining/get: CR LF in id", "retraining/get?id=a%0D%0Ab", "control characters");
+        Post("keel/monitoring/retraining/get: unknown id", Monitor + "retraining/get?id=nope", null, 404, "RESOURCE_DOES_NOT_EXIST", "'nope'", null, method: "GET");
         // Monitoring summary and report (GET, query only).
         foreach (var endpoint in new[] { "summary", "report" })
         {
@@ -189,10 +194,13 @@ public static class HostileInputCases
             Post($"keel/monitoring/{endpoint}: days beyond a long", path + "?model=m&days=99999999999999999999", null, 400, Invalid, "expected an integer", null, method: "GET");
             Post($"keel/monitoring/{endpoint}: days 0", path + "?model=m&days=0", null, 400, Invalid, "'days' must be between 1 and 90", null, method: "GET");
             Post($"keel/monitoring/{endpoint}: days over 90", path + "?model=m&days=91", null, 400, Invalid, "'days' must be between 1 and 90", null, method: "GET");
-            Post($"keel/monitoring/{endpoint}: unknown model with CR LF and markup", path + "?model=%3Cscript%3E%0D%0Ax", null, 404, "RESOURCE_DOES_NOT_EXIST", "<script>", null, method: "GET");
+            // One model-name rule for every monitoring endpoint (Core's MonitoringNames): 400 as status answers, not 404.
+            Post($"keel/monitoring/{endpoint}: model with CR LF and markup", path + "?model=%3Cscript%3E%0D%0Ax", null, 400, Invalid, "control characters", null, method: "GET");
+            Post($"keel/monitoring/{endpoint}: unknown model with markup", path + "?model=%3Cscript%3Ex", null, 404, "RESOURCE_DOES_NOT_EXIST", "<script>", null, method: "GET");
         }
 
         // Keel's serving admin and prediction log, on both hosts where served.
+        Post("keel/serving/predictions: unknown errors filter", Keel + "serving/predictions?model=m&errors=some%0D%0A", null, 400, Invalid, "errors: must be one of exclude, include, only", null, method: "GET");
         Post("keel/serving/models: serving name '..'", Keel + "serving/models", """{"name": "..", "model_uri": "models:/{model}/1"}""", 400, Invalid, "Invalid serving name");
         Post("keel/serving/models: lone surrogate in name", Keel + "serving/models", $$"""{"name": "s{{Lone}}", "model_uri": "models:/{model}/1"}""", 400, Invalid, "'name' is not valid Unicode");
         Post("keel/serving/models: lone surrogate in model_uri", Keel + "serving/models", $$"""{"name": "s", "model_uri": "models:/{{Lone}}/1"}""", 400, Invalid, "'model_uri' is not valid Unicode");

@@ -367,5 +367,7 @@ public sealed class PredictionLoggerTests(ServingFixture fixture) : IAsyncLifeti
         public Task<int> AddFeedbackAsync(PredictionFeedback feedback, CancellationToken cancellationToken = default) => inner.AddFeedbackAsync(feedback, cancellationToken);
 
         public Task<PagedResult<LoggedPrediction>> SearchAsync(PredictionQuery query, CancellationToken cancellationToken = default) => inner.SearchAsync(query, cancellationToken);
+
+        public Task<IReadOnlyList<PredictionErrorCount>> CountErrorsAsync(PredictionQuery query, CancellationToken cancellationToken = default) => inner.CountErrorsAsync(query, cancellationToken);
     }
 }

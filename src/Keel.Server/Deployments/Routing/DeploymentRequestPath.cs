@@ -102,7 +102,7 @@ internal sealed partial class DeploymentRequestPath(
         {
             scored = model.Predict(routed.Rows, strictColumns, withProbabilities);
         }
-        catch (KeelException e) when (e.Code.ToHttpStatus() < 500)
+        catch (KeelException e) when (e.Code.ToHttpStatus() < 500 && !log.Failed(model, routed.Rows, e, routed.Table.Name, routed.Arm))
         {
             if (routed.Arm != DeploymentArms.Stable && StableAccepts(routed.Table, _ => routed.Rows, strictColumns) is not null)
             {
@@ -115,7 +115,7 @@ internal sealed partial class DeploymentRequestPath(
 
             throw;
         }
-        catch (Exception) when (Failed(routed, log.RequestId, start, requestStart))
+        catch (Exception e) when (log.Failed(model, routed.Rows, e, routed.Table.Name, routed.Arm) || Failed(routed, log.RequestId, start, requestStart))
         {
             throw; // Not reached: Failed records the failure and returns false.
         }

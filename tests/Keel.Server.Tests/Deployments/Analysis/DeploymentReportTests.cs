@@ -65,19 +65,23 @@ public sealed class DeploymentReportTests(BreastCancerTraffic data) : IClassFixt
         Assert.Equal(stableAccuracy, stable.Metrics["accuracy"], 1e-12);
         Assert.Equal(shadowAccuracy, shadow.Metrics["accuracy"], 1e-12);
         Assert.Equal(569, stable.LabelledRows);
-        Assert.Contains(report.Notes, n => n.Contains("analysis windows", StringComparison.Ordinal));
+        Assert.Contains(report.Notes, n => n.Contains("Errors come from the prediction log", StringComparison.Ordinal));
     }
 
     [Fact]
-    public async Task Report_WithoutWindows_SaysErrorsAreUnknown()
+    public async Task Report_WithoutWindows_TakesTheSameErrorsFromTheLog()
     {
         var (traffic, deployment) = await ShadowAsync("shadow-local");
         await using var _ = traffic;
 
+        // No server's windows: a restarted server, or keel deploy report on a local store.
         var report = await DeploymentReportBuilder.BuildAsync(traffic.Store, deployment, null, null, windows: null, 0);
 
-        Assert.All(report.Arms, a => Assert.Null(a.Errors));
-        Assert.Contains(report.Notes, n => n.Contains("Errors are unknown", StringComparison.Ordinal));
+        var failures = Enumerable.Range(0, 569).LongCount(ShadowFails);
+        var shadow = report.Arms.Single(a => a.Arm == DeploymentArms.Shadow);
+        Assert.Equal((failures, 569L, failures / 569.0), (shadow.Errors!.Value, shadow.WindowRequests!.Value, shadow.ErrorRate!.Value));
+        Assert.Equal(0L, report.Arms.Single(a => a.Arm == DeploymentArms.Stable).Errors);
+        Assert.Contains(report.Notes, n => n.Contains("Errors come from the prediction log", StringComparison.Ordinal));
         Assert.NotNull(report.Comparison);
     }
 

@@ -84,13 +84,18 @@ internal sealed class DeploymentTraffic : IAsyncDisposable
                 rowOf[id] = i;
                 records.Add(new PredictionLogRecord(id, Model, version, t, latency, 1, _data.Columns, rowsJson, outputs) { Deployment = deployment, Arm = arm });
             }
+            else
+            {
+                // As the routing path logs a failure: the inputs, no outputs, an error code.
+                records.Add(new PredictionLogRecord(id, Model, version, t, latency, 1, _data.Columns, rowsJson, "[]") { Deployment = deployment, Arm = arm, ErrorCode = "INTERNAL_ERROR" });
+            }
         }
 
         Time.SetUtcNow(Start.AddMilliseconds(_clock + 1));
         await Store.AppendAsync(records);
         if (feedback)
         {
-            foreach (var r in records.Where(r => arm == DeploymentArms.Stable || requestId is null))
+            foreach (var r in records.Where(r => r.ErrorCode is null && (arm == DeploymentArms.Stable || requestId is null)))
             {
                 using var labels = JsonDocument.Parse(JsonSerializer.Serialize(new[] { _data.Truth[rowOf[r.RequestId]] }));
                 await Store.AddFeedbackAsync(PredictionFeedback.ForRows(r.RequestId, labels.RootElement, r.TimestampMs + 1));
