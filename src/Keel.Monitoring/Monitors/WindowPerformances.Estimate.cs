@@ -1,5 +1,6 @@
 using Keel.Core.Models;
 using Keel.Monitoring.Performance;
+using Keel.Monitoring.Performance.Estimation;
 using Keel.Monitoring.Reference;
 
 namespace Keel.Monitoring.Monitors;
@@ -46,11 +47,24 @@ public static partial class WindowPerformances
 
         try
         {
-            var estimate = estimator.Estimate(new PerformanceEstimateInput(metric, order, vectors, predicted)
+            var input = new PerformanceEstimateInput(metric, order, vectors, predicted)
             {
                 ReferenceProbabilities = labelled?.Probabilities ?? [],
                 ReferenceLabels = labelled?.Labels ?? [],
-            });
+            };
+            if (estimator is CbpeEstimator cbpe && labelled is not null)
+            {
+                // With a labelled reference an estimate is expected: say why there is none.
+                var outcome = cbpe.Evaluate(input);
+                if (outcome.Refusal is { } refusal)
+                {
+                    problems.Add($"version {series.Key.Version}: no label-free estimate of {metric}: {refusal}.");
+                }
+
+                return outcome.Estimate is { } made ? (made.Value, made.Rows) : (null, 0);
+            }
+
+            var estimate = estimator.Estimate(input);
             return estimate is null ? (null, 0) : (estimate.Value, estimate.Rows);
         }
         catch (Exception e) when (e is not OperationCanceledException)
