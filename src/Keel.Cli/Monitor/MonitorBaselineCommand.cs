@@ -24,6 +24,15 @@ internal static class MonitorBaselineCommand
             HelpName = "file",
             Required = true,
         };
+        var labelled = new Option<bool>("--labelled")
+        {
+            Description = "The data also holds the true classes (in the model's target column, or the one --target names): the model scores every row and the baseline keeps a labelled reference, so the label-free estimate (CBPE) can calibrate on it.",
+        };
+        var target = new Option<string>("--target")
+        {
+            Description = "The column of true classes (implies --labelled). Default: the model's target column.",
+            HelpName = "column",
+        };
         var reason = ModelsCommon.ReasonOption();
         var backend = new Option<string>("--backend-store-uri")
         {
@@ -33,7 +42,7 @@ internal static class MonitorBaselineCommand
         var artifacts = new Option<string>("--artifacts-uri") { Description = $"The local store's artifact root (a folder or s3://bucket/prefix). Default: {StoreChoice.DefaultArtifactsUri}, as 'keel server'.", HelpName = "folder" };
         var command = new Command("baseline", "Set or replace the monitoring reference of a model version from a data file (the package is not changed; the version's keel.monitoring.baseline tag points at it, audited).")
         {
-            model, data, reason, backend, artifacts,
+            model, data, labelled, target, reason, backend, artifacts,
         };
         var naValues = new MissingValueOptions();
         naValues.AddTo(command);
@@ -49,9 +58,11 @@ internal static class MonitorBaselineCommand
             var version = await ResolveAsync(ctx.Store.Registry, ctx.Parse.GetValue(model)!, ct).ConfigureAwait(false);
             var actor = ModelsCommon.Actor(globals, ctx, ctx.Parse.GetValue(reason) ?? $"keel monitor baseline --data {file.Name}");
             var baselines = new ModelBaselines(ctx.Store.Registry, ctx.Store.Tracking, ctx.Store.Artifacts, TimeProvider.System);
-            var result = await baselines.SetAsync(version, file.FullName, naValues.ReadIfGiven(ctx.Parse), actor, ct).ConfigureAwait(false);
+            var targetName = ctx.Parse.GetValue(target);
+            var labels = targetName is not null || ctx.Parse.GetValue(labelled) ? new BaselineLabels(targetName, new PackageBaselineScorer()) : null;
+            var result = await baselines.SetAsync(version, file.FullName, naValues.ReadIfGiven(ctx.Parse), actor, labels, ct).ConfigureAwait(false);
             ctx.Output.WriteResult(result, r => ctx.Output.WriteLine(
-                $"Baseline of '{r.Model}' version {r.Version}: {r.Info.Rows} rows from {r.Info.Source}{(r.Info.Predictions ? " (with predictions)" : string.Empty)} → {r.Uri}"
+                $"Baseline of '{r.Model}' version {r.Version}: {r.Info.Rows} rows from {r.Info.Source}{(r.Info.LabelledRows > 0 ? $" (labelled: {r.Info.LabelledRows} rows scored by the model)" : r.Info.Predictions ? " (with predictions)" : string.Empty)} → {r.Uri}"
                 + (r.PreviousUri is null ? " (the training sample is no longer used)." : $" (replaces {r.PreviousUri}).")));
         }, backend, artifacts);
         return command;

@@ -15,6 +15,21 @@ public static class ReferenceSampleFiles
     /// <summary>The model's predictions on the sampled inputs in the package: <c>prediction</c>, and <c>probability</c> for classifiers.</summary>
     public const string Predictions = "reference/predictions.csv";
 
+    /// <summary>
+    /// The labelled calibration reference in the package (classifiers): rows of the held-out
+    /// (validation and test) splits with their true class (<see cref="LabelColumn"/>), the model's
+    /// prediction (<see cref="PredictionColumn"/>) and class probabilities (columns named
+    /// <see cref="ClassProbabilityPrefix"/> + class: the positive class's only for binary models,
+    /// every class's for multiclass ones). The label-free estimate (CBPE) calibrates on it.
+    /// </summary>
+    public const string Labelled = "reference/labelled.csv";
+
+    /// <summary>The column of true classes in a labelled reference.</summary>
+    public const string LabelColumn = "label";
+
+    /// <summary>The prefix of a class probability column (<c>probability:CLASS</c>) in a labelled reference and a monitoring window.</summary>
+    public const string ClassProbabilityPrefix = "probability:";
+
     /// <summary>The model version tag that names a baseline set by <c>keel monitor baseline</c> (an <c>mlflow-artifacts:/</c> URI of its inputs file).</summary>
     public const string BaselineTag = "keel.monitoring.baseline";
 

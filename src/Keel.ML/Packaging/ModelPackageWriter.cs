@@ -85,6 +85,11 @@ public static class ModelPackageWriter
         var reference = info.ReferenceData is null
             ? null
             : await ReferenceSample.WriteAsync(directory, context, model, info.ReferenceData, info.ReferenceRows, info.ReferenceSeed, cancellationToken).ConfigureAwait(false);
+        if (reference is not null && info.HeldOutData is not null)
+        {
+            reference = reference with { LabelledRows = await ReferenceSample.WriteLabelledAsync(directory, context, model, info.HeldOutData, info.ReferenceRows, info.ReferenceSeed, cancellationToken).ConfigureAwait(false) };
+        }
+
         var descriptor = new TaskDescriptor(model.Task, target, model.Label.Classes, model.Label.Rule) { Missing = info.Missing, Reference = reference };
         await File.WriteAllTextAsync(Path.Combine(directory, TaskDescriptor.FileName), descriptor.ToJson(), cancellationToken).ConfigureAwait(false);
         if (info.ExportOnnx)

@@ -58,6 +58,14 @@ public sealed class PackageInfo
     /// <value>Null.</value>
     public Keel.ML.Training.TrainingData? ReferenceData { get; init; }
 
+    /// <summary>
+    /// The held-out rows (validation and test splits) the labelled calibration reference is drawn
+    /// from, as many as <see cref="ReferenceRows"/> (<see cref="ReferenceSample.WriteLabelledAsync"/>;
+    /// classifiers only, and only with a reference sample), or null for none.
+    /// </summary>
+    /// <value>Null.</value>
+    public Keel.ML.Training.TrainingData? HeldOutData { get; init; }
+
     /// <summary>The reference sample's size (0 for none).</summary>
     /// <value>10,000.</value>
     public int ReferenceRows { get; init; } = ReferenceSampleFiles.DefaultRows;

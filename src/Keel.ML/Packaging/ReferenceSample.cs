@@ -71,6 +71,70 @@ public static class ReferenceSample
     }
 
     /// <summary>
+    /// Samples the held-out rows <paramref name="heldOut"/> (validation and test splits) of a
+    /// classifier, scores them and writes <see cref="ReferenceSampleFiles.Labelled"/>: the true
+    /// class, the prediction and the class probabilities (<see cref="LabelledColumns"/>). Rows the
+    /// model did not train on, so the label-free estimate can check and fit calibration honestly.
+    /// </summary>
+    /// <returns>Rows written; 0 (no file) for regression, a size of 0 or no held-out row.</returns>
+    public static async Task<int> WriteLabelledAsync(
+        string packageDirectory, KeelMLContext context, TrainedModel model, TrainingData heldOut, int size, int seed, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(heldOut);
+        var population = heldOut.Table.RowCount;
+        if (size <= 0 || population == 0 || model.Task == MLTask.Regression)
+        {
+            return 0;
+        }
+
+        var rows = Draw(population, size, seed);
+        var predictions = context.Evaluation.Predict(model, heldOut.WithTable(heldOut.Table.Take(rows)));
+        Directory.CreateDirectory(Path.Combine(packageDirectory, "reference"));
+        await WriteFileAsync(Path.Combine(packageDirectory, ReferenceSampleFiles.Labelled), LabelledColumns(predictions, heldOut.Label.Classes), cancellationToken).ConfigureAwait(false);
+        return rows.Length;
+    }
+
+    /// <summary>
+    /// The columns of a labelled reference: <c>label</c> (the true class), <c>prediction</c> (the
+    /// predicted class) and <c>probability:CLASS</c> — binary: the positive (second) class's
+    /// probability only, as serving logs it; multiclass: one column per class, in class order.
+    /// </summary>
+    public static IReadOnlyList<DataColumn> LabelledColumns(Predictions predictions, IReadOnlyList<string> classes)
+    {
+        ArgumentNullException.ThrowIfNull(predictions);
+        ArgumentNullException.ThrowIfNull(classes);
+        if (predictions.Task == MLTask.Regression)
+        {
+            throw new ArgumentException("A labelled reference is for classifiers.", nameof(predictions));
+        }
+
+        var truth = new string?[predictions.Count];
+        var predicted = new string?[predictions.Count];
+        for (var i = 0; i < truth.Length; i++)
+        {
+            truth[i] = classes[predictions.TruthClass[i]];
+            predicted[i] = classes[predictions.PredictedClass[i]];
+        }
+
+        var columns = new List<DataColumn> { DataColumn.Labels(ReferenceSampleFiles.LabelColumn, truth), DataColumn.Labels(ReferenceSampleFiles.PredictionColumn, predicted) };
+        var first = predictions.Task == MLTask.Binary ? 1 : 0;
+        for (var c = first; c < classes.Count; c++)
+        {
+            var probability = new double[predictions.Count];
+            for (var i = 0; i < probability.Length; i++)
+            {
+                probability[i] = predictions.Probabilities[i][c];
+            }
+
+            columns.Add(DataColumn.Numeric(ReferenceSampleFiles.ClassProbabilityPrefix + classes[c], probability));
+        }
+
+        return columns;
+    }
+
+    /// <summary>
     /// The prediction columns as serving logs them: regression <c>prediction</c> (a number);
     /// classification <c>prediction</c> (the class name) and <c>probability</c> (binary: of the
     /// positive class; multiclass: of the predicted class).
@@ -115,4 +179,9 @@ public static class ReferenceSample
 /// <param name="Rows">Rows kept.</param>
 /// <param name="PopulationRows">Rows of the training split it was drawn from.</param>
 /// <param name="Seed">The seed of the draw (the split seed).</param>
-public sealed record ReferenceSampleInfo(int Rows, int PopulationRows, int Seed);
+public sealed record ReferenceSampleInfo(int Rows, int PopulationRows, int Seed)
+{
+    /// <summary>Rows of the labelled calibration reference (<see cref="ReferenceSampleFiles.Labelled"/>) drawn from the held-out splits; 0 when none was written.</summary>
+    /// <value>0.</value>
+    public int LabelledRows { get; init; }
+}

@@ -77,6 +77,11 @@ public sealed record TaskDescriptor(MLTask Task, string Target, IReadOnlyList<st
                 writer.WriteString("method", "reservoir");
                 writer.WriteString("inputs", Keel.Core.Models.ReferenceSampleFiles.Inputs);
                 writer.WriteString("predictions", Keel.Core.Models.ReferenceSampleFiles.Predictions);
+                if (reference.LabelledRows > 0)
+                {
+                    writer.WriteString("labelled", Keel.Core.Models.ReferenceSampleFiles.Labelled);
+                    writer.WriteNumber("labelled_rows", reference.LabelledRows);
+                }
                 writer.WriteEndObject();
             }
 
@@ -133,7 +138,10 @@ public sealed record TaskDescriptor(MLTask Task, string Target, IReadOnlyList<st
             if (root.TryGetProperty("reference", out var referenceElement))
             {
                 reference = new ReferenceSampleInfo(
-                    referenceElement.GetProperty("rows").GetInt32(), referenceElement.GetProperty("population_rows").GetInt32(), referenceElement.GetProperty("seed").GetInt32());
+                    referenceElement.GetProperty("rows").GetInt32(), referenceElement.GetProperty("population_rows").GetInt32(), referenceElement.GetProperty("seed").GetInt32())
+                {
+                    LabelledRows = referenceElement.TryGetProperty("labelled_rows", out var labelled) ? labelled.GetInt32() : 0,
+                };
             }
 
             return new TaskDescriptor(task.Value, target, classes, rule) { Missing = missing, Reference = reference };

@@ -211,6 +211,7 @@ public sealed partial class TrainingRunner
                 ExportOnnx = pipeline.Onnx,
                 Missing = data.Missing,
                 ReferenceData = train,
+                HeldOutData = all.WithTable(rows.Take([.. split.Validation, .. split.Test])),
                 ReferenceRows = pipeline.ReferenceRows,
                 ReferenceSeed = pipeline.Split.Seed,
             },

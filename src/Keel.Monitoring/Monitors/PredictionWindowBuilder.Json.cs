@@ -103,6 +103,11 @@ public sealed partial class PredictionWindowBuilder
                         reader.Read();
                         probability = Number(ref reader);
                     }
+                    else if (reader.ValueTextEquals("probabilities"u8))
+                    {
+                        reader.Read();
+                        ReadClassProbabilities(ref reader, _predictedLabels.Count);
+                    }
                     else
                     {
                         reader.Read();

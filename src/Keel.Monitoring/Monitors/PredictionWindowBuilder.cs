@@ -163,7 +163,7 @@ public sealed partial class PredictionWindowBuilder
 
         DataColumn[] predictions = first._regression
             ? [DataColumn.Numeric(ReferenceSampleFiles.PredictionColumn, Buffers.Concat(parts.Select(p => p._predictedValues)))]
-            : [DataColumn.Labels(ReferenceSampleFiles.PredictionColumn, Buffers.Concat(parts.Select(p => p._predictedLabels))), DataColumn.Numeric(ReferenceSampleFiles.ProbabilityColumn, Buffers.Concat(parts.Select(p => p._probabilities)))];
+            : [DataColumn.Labels(ReferenceSampleFiles.PredictionColumn, Buffers.Concat(parts.Select(p => p._predictedLabels))), DataColumn.Numeric(ReferenceSampleFiles.ProbabilityColumn, Buffers.Concat(parts.Select(p => p._probabilities))), .. ClassProbabilityColumns(parts)];
         return new PredictionWindow(inputs, predictions, parts.Sum(p => p.Requests), parts.Sum(p => p.RequestsWithoutInputs), parts.Sum(p => p.MalformedRequests));
     }
 
@@ -223,6 +223,7 @@ public sealed partial class PredictionWindowBuilder
         _predictedValues.Truncate(predictionRows);
         _predictedLabels.Truncate(predictionRows);
         _probabilities.Truncate(predictionRows);
+        TruncateClassProbabilities(predictionRows);
     }
 
     private static DateTime?[] Times(string?[] texts)

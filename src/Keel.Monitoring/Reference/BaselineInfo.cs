@@ -22,6 +22,11 @@ public sealed record BaselineInfo(
     [property: JsonPropertyName("created_at_ms")] long CreatedAtMs,
     [property: JsonPropertyName("user")] string User)
 {
+    /// <summary>Rows of the labelled calibration reference written beside it (<c>keel monitor baseline --target</c>), 0 when none.</summary>
+    /// <value>0.</value>
+    [JsonPropertyName("labelled_rows")]
+    public int LabelledRows { get; init; }
+
     /// <summary>Parses <c>baseline.json</c>.</summary>
     /// <exception cref="KeelException">INVALID_PARAMETER_VALUE when malformed.</exception>
     public static BaselineInfo Parse(byte[] json)

@@ -18,4 +18,9 @@ public interface IModelReferenceSource
 /// <param name="Inputs">The input columns, by the model's signature names, one row per sampled training row.</param>
 /// <param name="Predictions">The model's predictions for the same rows (a score or label column named <c>prediction</c>, and <c>probability</c> for classifiers); null when not kept.</param>
 /// <param name="Source">Where the sample came from (<c>training</c>, or the file <c>keel monitor baseline</c> read).</param>
-public sealed record ModelReference(DataTable Inputs, DataTable? Predictions, string Source);
+public sealed record ModelReference(DataTable Inputs, DataTable? Predictions, string Source)
+{
+    /// <summary>The labelled calibration reference kept beside the sample (classifiers trained with held-out splits, or a baseline set from labelled data); null when none.</summary>
+    /// <value>Null.</value>
+    public LabelledReference? Labelled { get; init; }
+}

@@ -24,6 +24,9 @@ public sealed class ModelBaselines
     /// <summary>The predictions file of a baseline (only when the data held them).</summary>
     public const string PredictionsFileName = "predictions.csv";
 
+    /// <summary>The labelled calibration reference of a baseline (only when set from labelled data).</summary>
+    public const string LabelledFileName = "labelled.csv";
+
     /// <summary>The record of a baseline.</summary>
     public const string InfoFileName = "baseline.json";
 
@@ -48,7 +51,18 @@ public sealed class ModelBaselines
     /// <param name="actor">Who sets it, and why (kept in the audit trail).</param>
     /// <param name="cancellationToken">Cancels the work.</param>
     /// <exception cref="KeelException">INVALID_PARAMETER_VALUE naming every problem of the data; the version is left as it was.</exception>
-    public async Task<BaselineResult> SetAsync(ModelVersion version, string path, MissingValues? missing, Actor actor, CancellationToken cancellationToken = default)
+    public Task<BaselineResult> SetAsync(ModelVersion version, string path, MissingValues? missing, Actor actor, CancellationToken cancellationToken = default) =>
+        SetAsync(version, path, missing, actor, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="SetAsync(ModelVersion, string, MissingValues?, Actor, CancellationToken)"/>; with
+    /// <paramref name="labels"/>, the data's true classes are read from the target column, the
+    /// version's own model scores every row (its predictions replace any the file held), and a
+    /// labelled calibration reference (<see cref="LabelledFileName"/>) is written beside the
+    /// baseline, so the label-free estimate can calibrate on it.
+    /// </summary>
+    /// <exception cref="KeelException">INVALID_PARAMETER_VALUE naming every problem of the data (a missing target column, labels the model does not know); the version is left as it was.</exception>
+    public async Task<BaselineResult> SetAsync(ModelVersion version, string path, MissingValues? missing, Actor actor, BaselineLabels? labels, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(version);
         ArgumentNullException.ThrowIfNull(path);
@@ -63,6 +77,13 @@ public sealed class ModelBaselines
 
         var table = await TableReader.ReadAsync(path, new TableReadOptions { Kinds = kinds, KeepText = true, Missing = missing ?? MissingValues.Default }, cancellationToken: cancellationToken).ConfigureAwait(false);
         var (inputs, predictions) = Check(table, signature, path);
+        IReadOnlyList<DataColumn>? labelled = null;
+        if (labels is not null)
+        {
+            var scored = await ScoreAsync(version, package, new DataTable(inputs), table, labels, path, cancellationToken).ConfigureAwait(false);
+            predictions = [.. scored.Predictions];
+            labelled = scored.Labelled;
+        }
 
         var stamp = DateTimeOffset.FromUnixTimeMilliseconds(_time.GetUtcNow().ToUnixTimeMilliseconds());
         var folder = $"{ReferenceSampleFiles.BaselineRoot}/{Segment(version.Name)}/{version.Version}/{stamp:yyyyMMdd'T'HHmmssfff'Z'}-{Guid.NewGuid():N}";
@@ -72,13 +93,47 @@ public sealed class ModelBaselines
             await WriteCsvAsync(folder + "/" + PredictionsFileName, predictions, cancellationToken).ConfigureAwait(false);
         }
 
-        var info = new BaselineInfo(version.Name, version.Version, Path.GetFileName(path), table.RowCount, predictions is not null, stamp.ToUnixTimeMilliseconds(), actor.User);
+        if (labelled is not null)
+        {
+            await WriteCsvAsync(folder + "/" + LabelledFileName, labelled, cancellationToken).ConfigureAwait(false);
+        }
+
+        var info = new BaselineInfo(version.Name, version.Version, Path.GetFileName(path), table.RowCount, predictions is not null, stamp.ToUnixTimeMilliseconds(), actor.User)
+        {
+            LabelledRows = labelled is null ? 0 : labelled[0].Length,
+        };
         await _files.Artifacts.WriteAsync(folder + "/" + InfoFileName, new MemoryStream(info.ToJson()), cancellationToken).ConfigureAwait(false);
 
         var uri = "mlflow-artifacts:/" + folder + "/" + InputsFileName;
         var previous = version.Tags.FirstOrDefault(t => t.Key == ReferenceSampleFiles.BaselineTag)?.Value;
         await _registry.SetModelVersionTagAsync(version.Name, version.Version, new ModelVersionTag(ReferenceSampleFiles.BaselineTag, uri), actor, cancellationToken).ConfigureAwait(false);
         return new BaselineResult(version.Name, version.Version, uri, previous, info);
+    }
+
+    /// <summary>Copies the package to a temporary folder and has <paramref name="labels"/>' scorer score the rows with it.</summary>
+    private async Task<BaselineScores> ScoreAsync(ModelVersion version, string package, DataTable inputs, DataTable table, BaselineLabels labels, string path, CancellationToken cancellationToken)
+    {
+        var folder = Directory.CreateTempSubdirectory("keel-baseline-").FullName;
+        try
+        {
+            if (await _files.Artifacts.CopyToDirectoryAsync(package, folder, cancellationToken).ConfigureAwait(false) == 0)
+            {
+                throw KeelException.InvalidParameter($"Model version {version.Name}/{version.Version} has no package files to score the baseline with.");
+            }
+
+            return await labels.Scorer.ScoreAsync(folder, inputs, table, labels.Target, Path.GetFileName(path), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A temporary copy left behind is not worth failing the baseline for.
+            }
+        }
     }
 
     /// <summary>The input columns in signature order and the prediction columns (or null); every problem at once.</summary>
@@ -168,7 +223,34 @@ public sealed class ModelBaselines
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "...";
 }
 
-/// <summary>What <see cref="ModelBaselines.SetAsync"/> did.</summary>
+/// <summary>Asks <c>keel monitor baseline</c> for a labelled baseline: the data's target column, and the scorer that runs the version's model.</summary>
+/// <param name="Target">The column of true classes; null: the model's own target name.</param>
+/// <param name="Scorer">Scores the rows with the version's model.</param>
+public sealed record BaselineLabels(string? Target, IBaselineScorer Scorer);
+
+/// <summary>
+/// Scores a baseline's rows with a version's model (Keel.Monitoring does not load models; the CLI
+/// gives one built on Keel.ML's scorer).
+/// </summary>
+public interface IBaselineScorer
+{
+    /// <summary>Scores <paramref name="inputs"/> with the package in <paramref name="packageDirectory"/> and reads the true classes from <paramref name="data"/>.</summary>
+    /// <param name="packageDirectory">A local copy of the version's package.</param>
+    /// <param name="inputs">The model's input columns, in signature order.</param>
+    /// <param name="data">The whole file as read (the target column is in it).</param>
+    /// <param name="target">The target column's name; null for the model's own.</param>
+    /// <param name="source">The file's name, for messages.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <exception cref="KeelException">INVALID_PARAMETER_VALUE when the model is not a classifier, the target column is missing, or a label is not one of the model's classes.</exception>
+    Task<BaselineScores> ScoreAsync(string packageDirectory, DataTable inputs, DataTable data, string? target, string source, CancellationToken cancellationToken);
+}
+
+/// <summary>What <see cref="IBaselineScorer"/> computed.</summary>
+/// <param name="Predictions">The columns <see cref="ModelBaselines.PredictionsFileName"/> holds (<c>prediction</c>, <c>probability</c>, as serving logs them).</param>
+/// <param name="Labelled">The columns of the labelled reference (<c>label</c>, <c>prediction</c>, <c>probability:CLASS</c>).</param>
+public sealed record BaselineScores(IReadOnlyList<DataColumn> Predictions, IReadOnlyList<DataColumn> Labelled);
+
+/// <summary>What <see cref="ModelBaselines.SetAsync(ModelVersion, string, MissingValues?, Actor, CancellationToken)"/> did.</summary>
 /// <param name="Model">The model.</param>
 /// <param name="Version">The version.</param>
 /// <param name="Uri">Where the baseline's inputs are (the tag's new value).</param>

@@ -46,7 +46,7 @@ public sealed class ModelReferenceSource : IModelReferenceSource
         var metadata = await _files.MetadataAsync(entity, package, cancellationToken).ConfigureAwait(false);
         var profile = await ProfileAsync(package, cancellationToken).ConfigureAwait(false);
         var reference = await BaselineAsync(entity, metadata.Signature, cancellationToken).ConfigureAwait(false)
-            ?? await SampleAsync(package + "/" + ReferenceSampleFiles.Inputs, package + "/" + ReferenceSampleFiles.Predictions, metadata.Signature, TrainingSource, cancellationToken).ConfigureAwait(false);
+            ?? await SampleAsync(package + "/" + ReferenceSampleFiles.Inputs, package + "/" + ReferenceSampleFiles.Predictions, package + "/" + ReferenceSampleFiles.Labelled, metadata.Signature, TrainingSource, cancellationToken).ConfigureAwait(false);
         return new MonitoredVersion(entity, metadata, reference, profile);
     }
 
@@ -63,11 +63,11 @@ public sealed class ModelReferenceSource : IModelReferenceSource
         var folder = inputs.Contains('/', StringComparison.Ordinal) ? inputs[..inputs.LastIndexOf('/')] : string.Empty;
         var info = await _files.ReadAsync(folder + "/" + ModelBaselines.InfoFileName, 1 << 20, cancellationToken).ConfigureAwait(false);
         var source = info is null ? tag.Value : BaselineInfo.Parse(info).Source;
-        return await SampleAsync(inputs, folder + "/" + ModelBaselines.PredictionsFileName, signature, source, cancellationToken).ConfigureAwait(false)
+        return await SampleAsync(inputs, folder + "/" + ModelBaselines.PredictionsFileName, folder + "/" + ModelBaselines.LabelledFileName, signature, source, cancellationToken).ConfigureAwait(false)
             ?? throw Core.Errors.KeelException.InvalidParameter($"The baseline of model version {version.Name}/{version.Version} ('{tag.Value}') has no file in the artifact store; set it again with keel monitor baseline.");
     }
 
-    private async Task<ModelReference?> SampleAsync(string inputsPath, string predictionsPath, ModelSignature signature, string source, CancellationToken cancellationToken)
+    private async Task<ModelReference?> SampleAsync(string inputsPath, string predictionsPath, string labelledPath, ModelSignature signature, string source, CancellationToken cancellationToken)
     {
         var inputs = await _files.ReadAsync(inputsPath, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (inputs is null)
@@ -80,7 +80,11 @@ public sealed class ModelReferenceSource : IModelReferenceSource
         DataTable? predictions = predictionBytes is null
             ? null
             : await ReferenceTables.ReadAsync(predictionBytes, ReferenceTables.PredictionKinds(signature), cancellationToken: cancellationToken).ConfigureAwait(false);
-        return new ModelReference(table, predictions, source);
+        var labelledBytes = await _files.ReadAsync(labelledPath, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var labelled = labelledBytes is null
+            ? null
+            : LabelledReference.From(await ReferenceTables.ReadAsync(labelledBytes, LabelledReference.Kinds, cancellationToken: cancellationToken).ConfigureAwait(false), labelledPath);
+        return new ModelReference(table, predictions, source) { Labelled = labelled };
     }
 
     private async Task<DataProfile?> ProfileAsync(string package, CancellationToken cancellationToken)

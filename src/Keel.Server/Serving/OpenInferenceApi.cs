@@ -97,7 +97,7 @@ internal static partial class OpenInferenceApi
 
         log.Complete(model, request.Rows, predictions);
         rowCount = predictions.Count;
-        return InferResponse(model, request.Id, predictions);
+        return InferResponse(model, request.Id, predictions, request.WithProbabilities);
     }
 
     /// <summary>
@@ -146,7 +146,7 @@ internal static partial class OpenInferenceApi
     }
 
     /// <summary>The infer answer: model name (<paramref name="name"/> when given, e.g. a deployment's) and version, the request id when given, the outputs as tensors.</summary>
-    internal static IResult InferResponse(ServedModel model, string? id, IReadOnlyList<ModelPrediction> predictions, string? name = null)
+    internal static IResult InferResponse(ServedModel model, string? id, IReadOnlyList<ModelPrediction> predictions, bool withProbabilities, string? name = null)
     {
         var response = new JsonObject
         {
@@ -158,7 +158,7 @@ internal static partial class OpenInferenceApi
             response["id"] = id;
         }
 
-        response["outputs"] = Outputs(predictions, model.Scorer.Task.Classes);
+        response["outputs"] = Outputs(predictions, model.Scorer.Task.Classes, withProbabilities);
         return ScoringResponses.Json(response);
     }
 
@@ -353,7 +353,7 @@ internal static partial class OpenInferenceApi
         _ => "BYTES",
     };
 
-    private static JsonArray Outputs(IReadOnlyList<ModelPrediction> predictions, IReadOnlyList<string> classes)
+    private static JsonArray Outputs(IReadOnlyList<ModelPrediction> predictions, IReadOnlyList<string> classes, bool withProbabilities)
     {
         var n = predictions.Count;
         if (n > 0 && predictions[0].Label is null)
@@ -366,7 +366,7 @@ internal static partial class OpenInferenceApi
             OutputTensor("predicted_label", "BYTES", n, predictions.Select(p => JsonValue.Create(p.Label))),
             OutputTensor("probability", "FP64", n, predictions.Select(p => JsonValue.Create(p.Probability))),
         };
-        if (n > 0 && predictions[0].Probabilities is not null)
+        if (withProbabilities && n > 0 && predictions[0].Probabilities is not null)
         {
             // Every class's probability: shape [rows, classes], row-major, the class names in the
             // tensor's parameters (OIP allows parameters on an output tensor).

@@ -30,12 +30,23 @@ internal static class PredictionLogSerializer
     /// <summary>Each served model's input column names, made once and shared by all its records (weak: a replaced model is not kept alive).</summary>
     private static readonly ConditionalWeakTable<ServedModel, string[]> ColumnNames = new();
 
+    /// <summary>Each served multiclass model's class names, JSON-encoded once; null for other models.</summary>
+    private static readonly ConditionalWeakTable<ServedModel, JsonEncodedText[]?> ClassNames = new();
+
     [ThreadStatic]
     private static Scratch? t_scratch;
 
     /// <summary>The input column names of <paramref name="model"/> in signature order (one shared array per model).</summary>
     public static string[] Columns(ServedModel model) =>
         ColumnNames.GetValue(model, m => m.Signature.Inputs.Select(c => c.Name).ToArray());
+
+    /// <summary>
+    /// The class names whose probabilities a multiclass model's records keep
+    /// (<c>"probabilities": {class: p, ...}</c>, as <c>/invocations</c> answers them); null for binary
+    /// models (the positive class's probability gives the whole vector) and regression.
+    /// </summary>
+    public static JsonEncodedText[]? Classes(ServedModel model) =>
+        ClassNames.GetValue(model, m => m.Scorer.Task.Task == Keel.ML.Pipeline.MLTask.Multiclass ? m.Scorer.Task.Classes.Select(c => JsonEncodedText.Encode(c)).ToArray() : null);
 
     /// <summary>Serialises a request into a rented array: <c>[0, inputsLength)</c> inputs, <c>[inputsLength, length)</c> outputs.</summary>
     public static byte[] Serialize(
@@ -44,7 +55,8 @@ internal static class PredictionLogSerializer
         string[] columns,
         PredictionInputsMode mode,
         out int inputsLength,
-        out int length)
+        out int length,
+        JsonEncodedText[]? classes = null)
     {
         var scratch = t_scratch ??= new Scratch();
         var buffer = scratch.Buffer;
@@ -94,7 +106,7 @@ internal static class PredictionLogSerializer
             }
 
             inputsLength = buffer.WrittenCount;
-            WriteOutputs(scratch.Writer, predictions);
+            WriteOutputs(scratch.Writer, predictions, classes);
             length = buffer.WrittenCount;
             var array = ArrayPool<byte>.Shared.Rent(length);
             buffer.WrittenSpan.CopyTo(array);
@@ -138,7 +150,7 @@ internal static class PredictionLogSerializer
         Put(buffer, "]"u8);
     }
 
-    private static void WriteOutputs(Utf8JsonWriter writer, IReadOnlyList<ModelPrediction> predictions)
+    private static void WriteOutputs(Utf8JsonWriter writer, IReadOnlyList<ModelPrediction> predictions, JsonEncodedText[]? classes)
     {
         writer.Reset();
         writer.WriteStartArray();
@@ -154,6 +166,18 @@ internal static class PredictionLogSerializer
             writer.WriteString("predicted_label", p.Label);
             writer.WritePropertyName("probability");
             Number(writer, p.Probability);
+            if (classes is not null && p.Probabilities is { } all)
+            {
+                writer.WriteStartObject("probabilities");
+                for (var c = 0; c < all.Length && c < classes.Length; c++)
+                {
+                    writer.WritePropertyName(classes[c]);
+                    Number(writer, all[c]);
+                }
+
+                writer.WriteEndObject();
+            }
+
             writer.WriteEndObject();
         }
 

@@ -144,7 +144,7 @@ public sealed partial class PredictionLogger : BackgroundService
         var columns = PredictionLogSerializer.Columns(model);
         try
         {
-            buffer = PredictionLogSerializer.Serialize(rows, predictions, columns, _options.InputsMode, out inputsLength, out length);
+            buffer = PredictionLogSerializer.Serialize(rows, predictions, columns, _options.InputsMode, out inputsLength, out length, PredictionLogSerializer.Classes(model));
         }
         catch (Exception e)
         {

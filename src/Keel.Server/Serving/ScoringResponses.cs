@@ -16,7 +16,7 @@ internal static class ScoringResponses
     /// </summary>
     public static IResult Predictions(IReadOnlyList<ModelPrediction> predictions) => new PredictionsResult(predictions, []);
 
-    /// <summary>As <see cref="Predictions(IReadOnlyList{ModelPrediction})"/>; a prediction with every class's probability also gets <c>"probabilities": {class: p, ...}</c>.</summary>
+    /// <summary>As <see cref="Predictions(IReadOnlyList{ModelPrediction})"/>; a prediction with every class's probability also gets <c>"probabilities": {class: p, ...}</c> unless <paramref name="classes"/> is empty (not asked for).</summary>
     public static IResult Predictions(IReadOnlyList<ModelPrediction> predictions, IReadOnlyList<string> classes) => new PredictionsResult(predictions, classes);
 
     /// <summary>
@@ -47,7 +47,7 @@ internal static class ScoringResponses
                     writer.WriteString("predicted_label", p.Label);
                     writer.WritePropertyName("probability");
                     Number(writer, p.Probability);
-                    if (p.Probabilities is { } all)
+                    if (p.Probabilities is { } all && classes.Count > 0)
                     {
                         writer.WriteStartObject("probabilities");
                         for (var c = 0; c < all.Length && c < classes.Count; c++)

@@ -101,7 +101,14 @@ public sealed class ServedModel
     /// Scores rows as a request does: unless <paramref name="strictColumns"/>, names the signature
     /// does not have are left out and reported in <see cref="ScoredRows.IgnoredColumns"/>.
     /// </summary>
-    public ScoredRows Predict(IReadOnlyList<IReadOnlyDictionary<string, JsonElement>> rows, bool strictColumns, bool withProbabilities = false) => Scorer.Score(rows, strictColumns, withProbabilities);
+    /// <remarks>
+    /// A multiclass model always gives every class's probability (<see cref="ModelPrediction.Probabilities"/>),
+    /// asked for or not: the prediction log keeps the vector so the label-free estimate (CBPE) can
+    /// use it. Answers show it only when the request asked (<paramref name="withProbabilities"/>).
+    /// Binary and regression models score as asked (the log's positive-class probability is enough).
+    /// </remarks>
+    public ScoredRows Predict(IReadOnlyList<IReadOnlyDictionary<string, JsonElement>> rows, bool strictColumns, bool withProbabilities = false) =>
+        Scorer.Score(rows, strictColumns, withProbabilities || Scorer.Task.Task == Keel.ML.Pipeline.MLTask.Multiclass);
 
     /// <summary>Makes the generation delete <paramref name="directory"/> (a downloaded package) when it is disposed.</summary>
     internal void OwnDirectory(string directory) => _ownedDirectory = directory;

@@ -91,7 +91,7 @@ internal static partial class ServingApi
         var predictions = scored.Predictions;
         ScoringOptions.ReportIgnored(request.HttpContext, scored.IgnoredColumns);
         log.Complete(model, rows, predictions);
-        return (ScoringResponses.Predictions(predictions, model.Scorer.Task.Classes), predictions.Count);
+        return (ScoringResponses.Predictions(predictions, body.WithProbabilities ? model.Scorer.Task.Classes : []), predictions.Count);
     }
 
     /// <summary>MLflow's /ping: 200 once the model is warmed up, 503 before.</summary>

@@ -55,6 +55,44 @@ public sealed class MonitorBaselineCommandTests(KeelServerFixture server) : IDis
     }
 
     [Fact]
+    public async Task Baseline_Labelled_TheModelScoresEveryRow_AndTheBaselineKeepsALabelledReference_WhereTrainingKeptTheHeldOutRows()
+    {
+        var (store, name) = await TrainLocalAsync();
+        var (db, artifacts) = (store[1]["sqlite:///".Length..], store[3]);
+
+        // Training kept the held-out rows (569 − 456 training rows), labelled, with the positive class's probability.
+        var training = (await ReferenceAsync(db, artifacts, name))!.Labelled!;
+        Assert.Equal(113, training.Labels.Count);
+        Assert.Equal(2, training.Classes.Count);
+
+        var set = await CliRun.RunAsync(["monitor", "baseline", name, "--data", TrainPipelines.BreastCancerCsv, "--labelled", .. store, "--json"]);
+        Assert.True(set.ExitCode == 0, set.ToString());
+        Assert.Equal(569, set.Json().GetProperty("info").GetProperty("labelled_rows").GetInt32());
+
+        var baseline = (await ReferenceAsync(db, artifacts, name))!;
+        Assert.Equal(569, baseline.Predictions!.RowCount);
+        var labelled = baseline.Labelled!;
+        Assert.Equal(training.Classes, labelled.Classes);
+        var original = await Keel.Data.TableReader.ReadAsync(TrainPipelines.BreastCancerCsv, cancellationToken: _ct);
+        Assert.Equal(original["target"]!.Numbers!.Select(t => t.ToString(System.Globalization.CultureInfo.InvariantCulture)), labelled.Labels);
+
+        // The model's own probabilities: the predicted class is the more probable one, and the
+        // model (which trained on 80 % of these rows) is right on nearly all of them.
+        var predicted = baseline.Predictions[ReferenceSampleFiles.PredictionColumn]!.Texts!;
+        Assert.All(Enumerable.Range(0, 569), r => Assert.Equal(labelled.Classes[labelled.Probabilities[r][1] >= 0.5 ? 1 : 0], predicted[r]));
+        var right = Enumerable.Range(0, 569).Count(r => predicted[r] == labelled.Labels[r]);
+        Assert.True(right > 0.9 * 569, $"{right} of 569 right");
+
+        var header = File.ReadLines(TrainPipelines.BreastCancerCsv).First();
+        var rows = File.ReadLines(TrainPipelines.BreastCancerCsv).Skip(1).Take(3).ToArray();
+        var target = Array.IndexOf(header.Split(','), "target");
+        var relabelled = rows.Select((r, i) => string.Join(',', r.Split(',').Select((c, j) => j == target && i == 1 ? "7" : c)));
+        CliRun.AssertOneLineError(await CliRun.RunAsync(["monitor", "baseline", name, "--data", TrainPipelines.BreastCancerCsv, "--target", "nope", .. store]), 1, "has no column 'nope' of true classes");
+        CliRun.AssertOneLineError(await CliRun.RunAsync(["monitor", "baseline", name, "--data", WriteCsv("seven.csv", [header, .. relabelled]), "--labelled", .. store]), 1, "column 'target' holds 1 value(s) that are not the model's classes");
+        Assert.Equal(569, (await ReferenceAsync(db, artifacts, name))!.Labelled!.Labels.Count);
+    }
+
+    [Fact]
     public async Task Baseline_AgainstServer_WritesThroughTheServer_AndTagsTheVersion()
     {
         var name = KeelServerFixture.UniqueName("baseline-server");

@@ -76,7 +76,7 @@ public sealed class ReferenceSampleTests : IDisposable
         var result = await RunAsync(Credit);
 
         var descriptor = await TaskDescriptor.ReadAsync(result.PackageDirectory, CancellationToken.None);
-        Assert.Equal(new ReferenceSampleInfo(360, 360, 11), descriptor.Reference);
+        Assert.Equal(new ReferenceSampleInfo(360, 360, 11) { LabelledRows = 240 }, descriptor.Reference);
         var inputs = await ReadAsync(result.PackageDirectory, ReferenceSampleFiles.Inputs, result.Metadata.Signature.Inputs);
         Assert.Equal(360, inputs.RowCount);
         Assert.Equal(result.Metadata.Signature.Inputs.Select(c => c.Name), inputs.Columns.Select(c => c.Name));
@@ -90,8 +90,8 @@ public sealed class ReferenceSampleTests : IDisposable
         var second = await RunAsync(yaml);
 
         var descriptor = await TaskDescriptor.ReadAsync(first.PackageDirectory, CancellationToken.None);
-        Assert.Equal(new ReferenceSampleInfo(100, 360, 11), descriptor.Reference);
-        foreach (var file in (string[])[ReferenceSampleFiles.Inputs, ReferenceSampleFiles.Predictions])
+        Assert.Equal(new ReferenceSampleInfo(100, 360, 11) { LabelledRows = 100 }, descriptor.Reference);
+        foreach (var file in (string[])[ReferenceSampleFiles.Inputs, ReferenceSampleFiles.Predictions, ReferenceSampleFiles.Labelled])
         {
             Assert.Equal(
                 await File.ReadAllBytesAsync(Path.Combine(first.PackageDirectory, file)),
@@ -117,12 +117,51 @@ public sealed class ReferenceSampleTests : IDisposable
     }
 
     [Fact]
+    public async Task Train_Binary_KeepsTheHeldOutRowsLabelled_WithThePositiveClassProbability_MatchingTheValidationAndTestMetrics()
+    {
+        var result = await RunAsync(Credit);
+
+        var labelled = await TableReader.ReadAsync(Path.Combine(result.PackageDirectory, ReferenceSampleFiles.Labelled));
+        Assert.Equal(["label", "prediction", "probability:bad"], labelled.Columns.Select(c => c.Name));
+        Assert.Equal(240, labelled.RowCount); // validation and test: 40 % of 600
+        var truth = labelled["label"]!.Texts!;
+        var predicted = labelled["prediction"]!.Texts!;
+        var probability = labelled["probability:bad"]!.Numbers!;
+        Assert.All(Enumerable.Range(0, 240), i => Assert.Equal(probability[i] >= 0.5, predicted[i] == "bad"));
+
+        // Every held-out row is there with its true label: the accuracy over the file is the mean of
+        // the validation and test splits' accuracies, weighted by their rows, as training measured them.
+        var (validation, test) = (result.Splits.Validation, result.Splits.Test);
+        Assert.Equal(240, validation + test);
+        var accuracy = Enumerable.Range(0, 240).Count(i => truth[i] == predicted[i]) / 240.0;
+        Assert.Equal(((result.Metrics["validation"]["accuracy_score"] * validation) + (result.Metrics["test"]["accuracy_score"] * test)) / 240, accuracy, 9);
+    }
+
+    [Fact]
+    public async Task Train_Multiclass_KeepsEveryClassProbability_SummingToOne()
+    {
+        var result = await RunAsync(Credit.Replace("target: Status", "target: Job").Replace("task: binary", "task: multiclass").Replace("name: FastTree", "name: LightGbm").Replace("number_of_trees: 10", "number_of_iterations: 10"));
+
+        var labelled = await TableReader.ReadAsync(Path.Combine(result.PackageDirectory, ReferenceSampleFiles.Labelled));
+        var classes = (await TaskDescriptor.ReadAsync(result.PackageDirectory, CancellationToken.None)).Classes;
+        Assert.Equal(((string[])["label", "prediction"]).Concat(classes.Select(c => "probability:" + c)), labelled.Columns.Select(c => c.Name));
+        var vectors = classes.Select(c => labelled["probability:" + c]!.Numbers!).ToArray();
+        Assert.All(Enumerable.Range(0, labelled.RowCount), i =>
+        {
+            Assert.Equal(1.0, vectors.Sum(v => v[i]), 6);
+            Assert.Equal(classes[Enumerable.Range(0, classes.Count).MaxBy(c => vectors[c][i])], labelled["prediction"]!.Texts![i]);
+            Assert.Contains(labelled["label"]!.Texts![i], classes);
+        });
+    }
+
+    [Fact]
     public async Task Train_ReferenceRowsZero_WritesNoSample()
     {
         var result = await RunAsync(Credit + "\nmonitoring: {reference_rows: 0}\n");
 
         Assert.Null((await TaskDescriptor.ReadAsync(result.PackageDirectory, CancellationToken.None)).Reference);
         Assert.False(File.Exists(Path.Combine(result.PackageDirectory, ReferenceSampleFiles.Inputs)));
+        Assert.False(File.Exists(Path.Combine(result.PackageDirectory, ReferenceSampleFiles.Labelled)));
     }
 
     [Theory]

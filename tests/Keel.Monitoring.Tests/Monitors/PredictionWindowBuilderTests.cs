@@ -30,6 +30,40 @@ public sealed class PredictionWindowBuilderTests
     }
 
     [Fact]
+    public void Add_MulticlassVectors_OneColumnPerClass_AlignedWithTheRows_MissingWhereARowHasNone()
+    {
+        var builder = new PredictionWindowBuilder(Classifier);
+
+        builder.Add(Record("[]", """[{"predicted_label":"a","probability":0.6,"probabilities":{"a":0.6,"b":0.3,"c":0.1}},{"predicted_label":"c","probability":0.5,"probabilities":{"c":0.5,"a":0.2,"b":0.3}}]"""));
+        builder.Add(Record("[]", """[{"predicted_label":"b","probability":0.7}]""")); // logged before the vector was
+        builder.Add(Record("[]", """[{"predicted_label":"a","probability":0.9,"probabilities":{"a":0.9,"b":0.05,"c":0.05}},{"predicted_label":]"""));
+        builder.Add(Record("[]", """[{"predicted_label":"b","probability":0.8,"probabilities":{"a":0.1,"b":0.8,"c":0.1}}]"""));
+        var window = builder.Build();
+
+        Assert.Equal(1, builder.MalformedRequests);
+        Assert.Equal(["prediction", "probability", "probability:a", "probability:b", "probability:c"], window.Predictions.Select(c => c.Name));
+        Assert.Equal([0.6, 0.2, double.NaN, 0.1], window.Predictions[2].Numbers!);
+        Assert.Equal([0.3, 0.3, double.NaN, 0.8], window.Predictions[3].Numbers!);
+        Assert.Equal([0.1, 0.5, double.NaN, 0.1], window.Predictions[4].Numbers!);
+    }
+
+    [Fact]
+    public void Build_OfSeveralBuilders_ClassColumnsCoverEveryPart()
+    {
+        var first = new PredictionWindowBuilder(Classifier);
+        var second = new PredictionWindowBuilder(Classifier);
+        first.Add(Record("[]", """[{"predicted_label":"a","probability":0.6,"probabilities":{"a":0.6,"b":0.4}}]"""));
+        second.Add(Record("[]", """[{"predicted_label":"c","probability":0.7,"probabilities":{"c":0.7,"a":0.3}},{"predicted_label":"a","probability":0.5}]"""));
+
+        var window = PredictionWindowBuilder.Build([first, second]);
+
+        Assert.Equal(["prediction", "probability", "probability:a", "probability:b", "probability:c"], window.Predictions.Select(c => c.Name));
+        Assert.Equal([0.6, 0.3, double.NaN], window.Predictions[2].Numbers!);
+        Assert.Equal([0.4, double.NaN, double.NaN], window.Predictions[3].Numbers!);
+        Assert.Equal([double.NaN, 0.7, double.NaN], window.Predictions[4].Numbers!);
+    }
+
+    [Fact]
     public void Add_HashedOrEmptyInputs_CountsThePredictionsOnly()
     {
         var builder = new PredictionWindowBuilder(Classifier);

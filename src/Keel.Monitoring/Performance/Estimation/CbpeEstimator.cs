@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace Keel.Monitoring.Performance.Estimation;
 
@@ -24,6 +25,8 @@ namespace Keel.Monitoring.Performance.Estimation;
 public sealed class CbpeEstimator : IPerformanceEstimator
 {
     private readonly CbpeOptions _options;
+    private readonly ConditionalWeakTable<IReadOnlyList<double[]>, ReferenceFit> _fits = new();
+    private long _calibrationsFitted;
 
     /// <summary>An estimator with default options.</summary>
     public CbpeEstimator()
@@ -38,6 +41,9 @@ public sealed class CbpeEstimator : IPerformanceEstimator
         options.Validate();
         _options = options;
     }
+
+    /// <summary>How many times a reference was calibrated (the rest of the estimates reused a cached calibration).</summary>
+    public long CalibrationsFitted => Interlocked.Read(ref _calibrationsFitted);
 
     /// <inheritdoc />
     public PerformanceEstimate? Estimate(PerformanceEstimateInput input) => Evaluate(input).Estimate;
@@ -77,32 +83,14 @@ public sealed class CbpeEstimator : IPerformanceEstimator
             return Refuse("the window has no row with a usable probability vector and predicted class");
         }
 
-        var reference = Rows(input.ReferenceProbabilities, input.ReferenceLabels, index, classes);
-        if (reference.Rows.Length < _options.MinReferenceRows)
+        var fitted = Fitted(input, index, classes);
+        if (fitted.Refusal is not null)
         {
-            return Refuse($"the reference has {reference.Rows.Length} usable labelled rows; calibration needs at least {_options.MinReferenceRows}");
+            return new CbpeOutcome(null, fitted.Calibration?.Check, fitted.Refusal);
         }
 
-        var perClass = new int[classes];
-        foreach (int l in reference.Classes)
-        {
-            perClass[l]++;
-        }
-
-        int rarest = Array.IndexOf(perClass, perClass.Min());
-        if (perClass[rarest] < _options.MinReferenceRowsPerClass)
-        {
-            return Refuse($"the reference has {perClass[rarest]} rows of class '{input.Classes[rarest]}'; calibration needs at least {_options.MinReferenceRowsPerClass} of each");
-        }
-
-        var calibration = Calibration.Fit(reference.Rows, reference.Classes, classes, _options);
+        var calibration = fitted.Calibration!;
         var check = calibration.Check;
-        if (!check.Passed)
-        {
-            return new CbpeOutcome(null, check, string.Create(CultureInfo.InvariantCulture,
-                $"the reference's probabilities are badly calibrated (held-out expected calibration error {check.UsedError:0.####}{(check.Calibrated ? " after isotonic calibration" : "")}, above {check.AllowedError:0.####})"));
-        }
-
         var q = new double[window.Rows.Length][];
         for (int i = 0; i < q.Length; i++)
         {
@@ -122,6 +110,60 @@ public sealed class CbpeEstimator : IPerformanceEstimator
     }
 
     private static CbpeOutcome Refuse(string why) => new(null, null, why);
+
+    /// <summary>
+    /// The calibration fitted on the input's reference, or why there is none. Cached by the
+    /// reference's list (a monitored version keeps one for its lifetime, so a version is
+    /// calibrated once, not on every pass) and checked against the labels and classes it was
+    /// fitted with.
+    /// </summary>
+    private ReferenceFit Fitted(PerformanceEstimateInput input, Dictionary<string, int> index, int classes)
+    {
+        var cached = _fits.TryGetValue(input.ReferenceProbabilities, out var known) ? known : null;
+        if (cached is not null && ReferenceEquals(cached.Labels, input.ReferenceLabels) && cached.Classes.SequenceEqual(input.Classes, StringComparer.Ordinal))
+        {
+            return cached;
+        }
+
+        var fit = Fit(input, index, classes);
+        if (input.ReferenceProbabilities.Count > 0)
+        {
+            _fits.AddOrUpdate(input.ReferenceProbabilities, fit);
+        }
+
+        return fit;
+    }
+
+    private ReferenceFit Fit(PerformanceEstimateInput input, Dictionary<string, int> index, int classes)
+    {
+        var classNames = input.Classes.ToArray();
+        var reference = Rows(input.ReferenceProbabilities, input.ReferenceLabels, index, classes);
+        if (reference.Rows.Length < _options.MinReferenceRows)
+        {
+            return new ReferenceFit(classNames, input.ReferenceLabels, null, $"the reference has {reference.Rows.Length} usable labelled rows; calibration needs at least {_options.MinReferenceRows}");
+        }
+
+        var perClass = new int[classes];
+        foreach (int l in reference.Classes)
+        {
+            perClass[l]++;
+        }
+
+        int rarest = Array.IndexOf(perClass, perClass.Min());
+        if (perClass[rarest] < _options.MinReferenceRowsPerClass)
+        {
+            return new ReferenceFit(classNames, input.ReferenceLabels, null, $"the reference has {perClass[rarest]} rows of class '{input.Classes[rarest]}'; calibration needs at least {_options.MinReferenceRowsPerClass} of each");
+        }
+
+        Interlocked.Increment(ref _calibrationsFitted);
+        var calibration = Calibration.Fit(reference.Rows, reference.Classes, classes, _options);
+        var check = calibration.Check;
+        return new ReferenceFit(classNames, input.ReferenceLabels, calibration, check.Passed ? null : string.Create(CultureInfo.InvariantCulture,
+            $"the reference's probabilities are badly calibrated (held-out expected calibration error {check.UsedError:0.####}{(check.Calibrated ? " after isotonic calibration" : "")}, above {check.AllowedError:0.####})"));
+    }
+
+    /// <summary>A reference's calibration (or the reason there is none) and what it was fitted for.</summary>
+    private sealed record ReferenceFit(string[] Classes, IReadOnlyList<string> Labels, Calibration? Calibration, string? Refusal);
 
     /// <summary>
     /// The usable rows: a vector of one probability per class, each in [0, 1], and a known class;

@@ -46,7 +46,7 @@ internal sealed class DeploymentAnswerRecorder(IEnumerable<IDeploymentObserver> 
         int inputsLength, length;
         try
         {
-            buffer = PredictionLogSerializer.Serialize(rows, predictions, columns, PredictionInputsMode.Full, out inputsLength, out length);
+            buffer = PredictionLogSerializer.Serialize(rows, predictions, columns, PredictionInputsMode.Full, out inputsLength, out length, PredictionLogSerializer.Classes(model));
         }
         catch (Exception e)
         {
@@ -98,7 +98,7 @@ internal sealed class DeploymentAnswerRecorder(IEnumerable<IDeploymentObserver> 
         byte[]? buffer = null;
         try
         {
-            buffer = PredictionLogSerializer.Serialize(rows, predictions, columns, PredictionInputsMode.Full, out var inputsLength, out var length);
+            buffer = PredictionLogSerializer.Serialize(rows, predictions, columns, PredictionInputsMode.Full, out var inputsLength, out var length, PredictionLogSerializer.Classes(model));
             Notify(new DeploymentObservation(
                 deployment,
                 arm,

@@ -33,7 +33,7 @@ internal sealed partial class DeploymentRequestPath
                     shadow.TryEnqueue(new ShadowCopy(name, log.RequestId, body, null, options, routed.Rows, routed.Lease.Model, body.WithProbabilities));
                 }
 
-                return ScoringResponses.Predictions(scored.Predictions, routed.Lease.Model.Scorer.Task.Classes);
+                return ScoringResponses.Predictions(scored.Predictions, body.WithProbabilities ? routed.Lease.Model.Scorer.Task.Classes : []);
             }
         }
         catch (Exception) when (KeepArmHeaders(request.HttpContext))
@@ -67,7 +67,7 @@ internal sealed partial class DeploymentRequestPath
                     shadow.TryEnqueue(new ShadowCopy(name, log.RequestId, default, body, options, routed.Rows, routed.Lease.Model, parsed.WithProbabilities));
                 }
 
-                return OpenInferenceApi.InferResponse(routed.Lease.Model, parsed.Id, scored.Predictions, name);
+                return OpenInferenceApi.InferResponse(routed.Lease.Model, parsed.Id, scored.Predictions, parsed.WithProbabilities, name);
             }
         }
         catch (Exception) when (KeepArmHeaders(request.HttpContext))

@@ -39,6 +39,30 @@ public class CbpeEstimatorTests
     }
 
     [Fact]
+    public void TheSameReference_IsCalibratedOnce_ForEveryWindow_AndANewReferenceAgain()
+    {
+        var random = new Random(5);
+        var (refTruth, refLabels) = Synthetic.Draw(random, 1000, 3);
+        var estimator = new CbpeEstimator();
+        var estimates = new List<double>();
+        for (var w = 0; w < 3; w++)
+        {
+            var (window, _) = Synthetic.Draw(random, 300, 3);
+            estimates.Add(estimator.Estimate(Input("accuracy", 3, window, refTruth, refLabels))!.Value);
+        }
+
+        Assert.Equal(1, estimator.CalibrationsFitted);
+        Assert.Equal(3, estimates.Distinct().Count());
+
+        // The same rows in another list (a version read again, a new baseline) are fitted again, to the same calibration.
+        var (again, _) = Synthetic.Draw(new Random(6), 300, 3);
+        var first = estimator.Estimate(Input("accuracy", 3, again, refTruth, refLabels))!.Value;
+        var copy = estimator.Estimate(Input("accuracy", 3, again, [.. refTruth], [.. refLabels]))!.Value;
+        Assert.Equal(2, estimator.CalibrationsFitted);
+        Assert.Equal(first, copy, 12);
+    }
+
+    [Fact]
     public void PerfectlyCalibratedBinary_RealisedAccuracyFallsWithinThreeStandardErrors()
     {
         var random = new Random(1);
