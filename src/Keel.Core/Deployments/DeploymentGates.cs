@@ -121,6 +121,15 @@ public sealed record DistributionGate
 
     /// <summary>The significance level (methods <c>ks</c>, <c>chi_square</c>): the gate fails when p &lt; alpha. In (0, 0.5].</summary>
     public double? Alpha { get; init; }
+
+    /// <summary>
+    /// Methods <c>ks</c> and <c>chi_square</c>: the smallest effect that fails the gate, 0 to 1 —
+    /// the KS statistic D, or Cramér's V (√(χ²/N) over the N values of both sides) for chi-square.
+    /// A difference that is significant (p &lt; alpha) but smaller than this passes: with thousands
+    /// of requests per arm a test finds differences far too small to matter.
+    /// </summary>
+    /// <value>0.1 (0 judges on the p-value alone).</value>
+    public double? MinEffect { get; init; }
 }
 
 /// <summary>Feedback gate: the model metric on labelled requests, compared with a significance test rather than a raw difference.</summary>

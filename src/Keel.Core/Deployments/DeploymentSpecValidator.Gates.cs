@@ -17,6 +17,9 @@ public static partial class DeploymentSpecValidator
     /// <summary>The latency gate's default significance level.</summary>
     public const double DefaultLatencyAlpha = 0.05;
 
+    /// <summary>The default smallest effect (KS D or Cramér's V) that fails a ks or chi_square distribution gate.</summary>
+    public const double DefaultMinEffect = 0.1;
+
     /// <summary>The latency gate's default number of answered requests beyond the p99 per arm (1,000 answered requests).</summary>
     public const long DefaultLatencyMinTailSamples = 10;
 
@@ -110,10 +113,18 @@ public static partial class DeploymentSpecValidator
         else
         {
             Range(errors, gate.Alpha, at + ".alpha", double.Epsilon, 0.5, required: true);
+            Range(errors, gate.MinEffect, at + ".min_effect", 0, 1, required: false);
             if (gate.Max is not null)
             {
                 errors.Add($"'{at}.max' is for PSI; the {method} test takes 'alpha'.");
             }
+
+            return gate with { Method = method, MinEffect = gate.MinEffect ?? DefaultMinEffect };
+        }
+
+        if (gate.MinEffect is not null)
+        {
+            errors.Add($"'{at}.min_effect' is for the ks and chi_square tests; PSI is an effect size itself ('max').");
         }
 
         return gate with { Method = method };

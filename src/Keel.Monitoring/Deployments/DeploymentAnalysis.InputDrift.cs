@@ -55,23 +55,30 @@ public sealed partial class DeploymentAnalysis
                 ["statistic"] = c.Statistic is { } s ? Num(s) : null,
                 ["p_value"] = c.PValue is { } p ? Num(p) : null,
                 ["adjusted_p_value"] = c.AdjustedPValue is { } a ? Num(a) : null,
-                ["drifted"] = c.Drifted,
+                ["drifted"] = Fails(c),
             };
+            if (c.MethodKind == DriftMethodKind.PValue && c.Status == ColumnStatus.Tested)
+            {
+                ((JsonObject)columns[c.Column]!)["effect"] = Num(EffectSize(c));
+            }
         }
 
-        var drifted = report.Columns.Where(c => c.Drifted).ToList();
+        // A p-value test fails a column only when the difference is also large enough to matter.
+        bool Fails(ColumnDriftResult c) => c.Drifted && (c.MethodKind != DriftMethodKind.PValue || EffectSize(c) >= MinEffect(gate));
+        var drifted = report.Columns.Where(Fails).ToList();
         bool failed = drifted.Count > 0;
         string worst = failed
             ? string.Join(", ", drifted.Take(3).Select(c => c.MethodKind == DriftMethodKind.PValue
                 ? $"{c.Column} ({c.Test} p = {S(c.AdjustedPValue ?? double.NaN)})"
                 : $"{c.Column} (PSI {S(c.Statistic ?? double.NaN)})"))
             : "none";
-        string rule = method == "psi" ? $"PSI > {S(threshold)}" : $"Bonferroni-adjusted p < {S(threshold)}";
+        string rule = method == "psi" ? $"PSI > {S(threshold)}" : $"Bonferroni-adjusted p < {S(threshold)} and an effect (KS D or Cramér's V) of at least {S(MinEffect(gate))}";
         string summary = $"input_drift {(failed ? "failed" : "passed")}: {drifted.Count} of {report.ComparedColumns} input columns of the candidate's {w.Candidate.Inputs.Count} sampled rows drifted from the reference ({reference.Source}, {report.ReferenceRows} rows) by {rule}: {worst}.";
         return Judged(name, failed, summary, new JsonObject
         {
             ["method"] = method,
             ["threshold"] = Num(threshold),
+            ["min_effect"] = method == "psi" ? null : Num(MinEffect(gate)),
             ["reference_source"] = reference.Source,
             ["reference_rows"] = report.ReferenceRows,
             ["candidate_rows"] = w.Candidate.Inputs.Count,

@@ -82,9 +82,12 @@ public sealed partial class DeploymentAnalysis
 
         var r = ChiSquare.Homogeneity(rs.ToArray(), cs.ToArray());
         double alpha = gate.Alpha ?? DriftMethods.DefaultAlpha;
-        bool failed = r.PValue < alpha;
+        double minEffect = MinEffect(gate);
+        double effect = CramersV(r.Statistic, stable.Length + candidate.Length);
+        bool significant = r.PValue < alpha;
+        bool failed = significant && effect >= minEffect;
         string summary = $"prediction_shift {(failed ? "failed" : "passed")}: chi-square over binned predictions (stable {stable.Length}, candidate {candidate.Length}) gives χ² = {S(r.Statistic)} with {r.Dof} dof, "
-            + $"p = {S(r.PValue)} {(failed ? "<" : ">=")} alpha {S(alpha)}.";
+            + $"p = {S(r.PValue)} {(significant ? "<" : ">=")} alpha {S(alpha)}, Cramér's V = {S(effect)} {(effect >= minEffect ? ">=" : "<")} the {S(minEffect)} that fails.";
         return Judged("prediction_shift", failed, summary, new JsonObject
         {
             ["method"] = "chi_square",
@@ -93,6 +96,8 @@ public sealed partial class DeploymentAnalysis
             ["dof"] = r.Dof,
             ["p_value"] = Num(r.PValue),
             ["alpha"] = Num(alpha),
+            ["effect"] = Num(effect),
+            ["min_effect"] = Num(minEffect),
             ["stable_count"] = stable.Length,
             ["candidate_count"] = candidate.Length,
         });
@@ -121,11 +126,45 @@ public sealed partial class DeploymentAnalysis
             return Inconclusive("prediction_shift", $"prediction_shift: {method} could not compare the {what}: {r.Reason}.", numbers);
         }
 
-        string measured = r.MethodKind == DriftMethodKind.PValue
-            ? $"{method} statistic {S(r.Statistic ?? double.NaN)}, p = {S(r.PValue ?? double.NaN)} {(r.Drifted ? "<" : ">=")} alpha {S(Threshold(gate))}"
-            : $"PSI = {S(r.Statistic ?? double.NaN)} {(r.Drifted ? ">" : "<=")} the {S(Threshold(gate))} allowed";
-        string summary = $"prediction_shift {(r.Drifted ? "failed" : "passed")}: the candidate's {what} ({candidateCount}) against the stable version's ({stableCount}): {measured}.";
-        return Judged("prediction_shift", r.Drifted, summary, numbers);
+        string measured;
+        bool failed = r.Drifted;
+        if (r.MethodKind == DriftMethodKind.PValue)
+        {
+            double effect = EffectSize(r);
+            double minEffect = MinEffect(gate);
+            failed = r.Drifted && effect >= minEffect;
+            numbers["effect"] = Num(effect);
+            numbers["min_effect"] = Num(minEffect);
+            string effectName = r.Test == "ks" ? "D" : "Cramér's V";
+            measured = $"{method} statistic {S(r.Statistic ?? double.NaN)}, p = {S(r.PValue ?? double.NaN)} {(r.Drifted ? "<" : ">=")} alpha {S(Threshold(gate))}, "
+                + $"{effectName} = {S(effect)} {(effect >= minEffect ? ">=" : "<")} the {S(minEffect)} that fails";
+        }
+        else
+        {
+            measured = $"PSI = {S(r.Statistic ?? double.NaN)} {(r.Drifted ? ">" : "<=")} the {S(Threshold(gate))} allowed";
+        }
+
+        string summary = $"prediction_shift {(failed ? "failed" : "passed")}: the candidate's {what} ({candidateCount}) against the stable version's ({stableCount}): {measured}.";
+        return Judged("prediction_shift", failed, summary, numbers);
+    }
+
+    /// <summary>The smallest effect a ks or chi_square gate fails on (stored specs from before the setting get the default).</summary>
+    private static double MinEffect(DistributionGate gate) => gate.MinEffect ?? DeploymentSpecValidator.DefaultMinEffect;
+
+    /// <summary>Cramér's V of a two-sample (2 × k) chi-square: √(χ² / N), N the values of both sides.</summary>
+    internal static double CramersV(double chiSquare, long n) => n > 0 && double.IsFinite(chiSquare) ? Math.Sqrt(Math.Max(0, chiSquare) / n) : 0;
+
+    /// <summary>The effect size of a p-value method's result: KS's D, or Cramér's V for chi-square (the gates' <c>min_effect</c>).</summary>
+    internal static double EffectSize(ColumnDriftResult r)
+    {
+        double statistic = r.Statistic ?? double.NaN;
+        if (r.Test == "ks")
+        {
+            return double.IsFinite(statistic) ? statistic : 0;
+        }
+
+        long n = (r.Reference?.Count ?? 0) + (r.Current?.Count ?? 0);
+        return CramersV(statistic, n);
     }
 
     /// <summary>One column of each side compared by a named drift method (Keel's exact implementations).</summary>

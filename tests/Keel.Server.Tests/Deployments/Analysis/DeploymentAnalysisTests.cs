@@ -92,6 +92,44 @@ public sealed class DeploymentAnalysisTests(BreastCancerTraffic data) : IClassFi
     }
 
     [Fact]
+    public async Task ASignificantButTinyLabelShift_PassesUnderTheDefaultMinEffect_AndFailsWithMinEffectZero()
+    {
+        // Each arm answers half of the data 20 times (about 5,700 requests): the candidate flips
+        // one answer in 13 of the commoner class. The label shares then differ by about two points:
+        // chi-square finds it (p < 0.01 at this count), Cramér's V stays far under the default 0.1.
+        const string name = "tiny-shift";
+        var traffic = new DeploymentTraffic(data);
+        await using var _ = traffic;
+        // Both arms answer the same rows, so only the candidate's flips tell them apart.
+        var rows = Enumerable.Repeat(DeploymentTraffic.Halves(data.RowsJson.Length).Stable, 20).SelectMany(r => r).ToArray();
+        int n = 0;
+        string Id(int i) => $"{name}-{++n}";
+        await traffic.SendAsync(name, DeploymentArms.Stable, "1", rows, i => data.OutputJson(i), requestId: Id, feedback: false);
+        string common = data.Predictions.GroupBy(p => p.Label).MaxBy(g => g.Count())!.Key!;
+        await traffic.SendAsync(name, DeploymentArms.Candidate, "2", rows,
+            i => data.OutputJson(i, inverted: i % 13 == 0 && data.Predictions[i].Label == common), requestId: Id, feedback: false);
+        var chiSquare = new DistributionGate { Method = "chi_square", Alpha = 0.01 };
+        var byDefault = DeploymentTraffic.Deployment(name, AllGates with { PredictionShift = chiSquare });
+        var strict = DeploymentTraffic.Deployment(name, AllGates with { PredictionShift = chiSquare with { MinEffect = 0 } });
+
+        var passed = await traffic.Analysis().AnalyzeAsync(byDefault, ["prediction_shift"], 0);
+        var failed = await traffic.Analysis().AnalyzeAsync(strict, ["prediction_shift"], 0);
+
+        Assert.True(passed.Outcome == AnalysisOutcome.Passed, passed.Gates[0].Summary);
+        Assert.True(failed.Outcome == AnalysisOutcome.Failed, failed.Gates[0].Summary);
+        var evidence = passed.Evidence.GetProperty("gates").GetProperty("prediction_shift");
+        Assert.True(evidence.GetProperty("p_value").GetDouble() < 0.01, passed.Gates[0].Summary);
+        double effect = evidence.GetProperty("effect").GetDouble();
+        Assert.InRange(effect, 0.005, 0.1);
+        Assert.Equal(DeploymentSpecValidator.DefaultMinEffect, evidence.GetProperty("min_effect").GetDouble());
+        // V = √(χ²/N) over both arms' labels.
+        double statistic = evidence.GetProperty("statistic").GetDouble();
+        long total = evidence.GetProperty("stable_count").GetInt64() + evidence.GetProperty("candidate_count").GetInt64();
+        Assert.Equal(Math.Sqrt(statistic / total), effect, 1e-12);
+        Assert.Contains("Cramér's V", passed.Gates[0].Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task InvertedCandidate_FailsTheBootstrapFeedbackTestsOnF1AndAuc()
     {
         var (traffic, deployment) = await CanaryAsync("inverted-f1", AllGates, candidateOutput: i => data.OutputJson(i, inverted: true));
