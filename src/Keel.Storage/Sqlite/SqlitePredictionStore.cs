@@ -99,32 +99,8 @@ public sealed partial class SqlitePredictionStore(SqliteTrackingStore database) 
         var records = new List<(long Id, PredictionLogRecord Record)>(Math.Min(query.MaxResults, 1024) + 1);
         using (var cmd = connection.CreateCommand())
         {
-            var sql = new StringBuilder($"SELECT {Columns} FROM prediction_log l JOIN prediction_input_columns c ON c.id = l.input_columns_id WHERE l.timestamp >= $from AND l.timestamp < $to");
-            if (!string.IsNullOrEmpty(query.ModelName))
-            {
-                sql.Append(" AND l.model_name = $m");
-                cmd.Parameters.AddWithValue("$m", query.ModelName);
-            }
-
-            if (query.Deployment is not null)
-            {
-                sql.Append(" AND l.deployment = $d");
-                cmd.Parameters.AddWithValue("$d", query.Deployment);
-            }
-
-            if (query.Arm is not null)
-            {
-                sql.Append(" AND l.arm = $a");
-                cmd.Parameters.AddWithValue("$a", query.Arm);
-            }
-
-            sql.Append(query.Errors switch
-            {
-                PredictionErrorFilter.Include => string.Empty,
-                PredictionErrorFilter.Only => " AND l.error_code IS NOT NULL",
-                _ => " AND l.error_code IS NULL",
-            });
-
+            var sql = new StringBuilder($"SELECT {Columns} FROM prediction_log l JOIN prediction_input_columns c ON c.id = l.input_columns_id WHERE ");
+            AppendFilters(sql, cmd, query);
             if (cursor is not null)
             {
                 sql.Append(" AND (l.timestamp > $ct OR (l.timestamp = $ct AND l.id > $ci))");
@@ -134,8 +110,6 @@ public sealed partial class SqlitePredictionStore(SqliteTrackingStore database) 
 
             sql.Append(" ORDER BY l.timestamp, l.id LIMIT $n");
             cmd.CommandText = sql.ToString();
-            cmd.Parameters.AddWithValue("$from", query.FromMs ?? long.MinValue);
-            cmd.Parameters.AddWithValue("$to", query.ToMs ?? long.MaxValue);
             cmd.Parameters.AddWithValue("$n", query.MaxResults + 1);
             var columnLists = new Dictionary<long, string[]>();
             using var reader = cmd.ExecuteReader();
@@ -173,7 +147,9 @@ public sealed partial class SqlitePredictionStore(SqliteTrackingStore database) 
             next = PageToken.FromCursor(records[^1].Record.TimestampMs, records[^1].Id);
         }
 
-        var feedback = LoadFeedback(connection, records.Select(r => r.Record.RequestId).Distinct(StringComparer.Ordinal).ToList());
+        var feedback = records.Count == 0
+            ? []
+            : LoadFeedback(connection, query, (records[0].Record.TimestampMs, records[0].Id), (records[^1].Record.TimestampMs, records[^1].Id));
         var items = new List<LoggedPrediction>(records.Count);
         foreach (var (_, record) in records)
         {
@@ -208,34 +184,67 @@ public sealed partial class SqlitePredictionStore(SqliteTrackingStore database) 
         return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture) != 0;
     }
 
-    /// <summary>The feedback of the given requests, oldest first per request.</summary>
-    private static Dictionary<string, List<PredictionFeedback>> LoadFeedback(SqliteConnection connection, List<string> requestIds)
+    /// <summary>The query's time range and filters, as a WHERE clause over <c>prediction_log l</c> (without the word WHERE).</summary>
+    private static void AppendFilters(StringBuilder sql, SqliteCommand cmd, PredictionQuery query)
+    {
+        sql.Append("l.timestamp >= $from AND l.timestamp < $to");
+        cmd.Parameters.AddWithValue("$from", query.FromMs ?? long.MinValue);
+        cmd.Parameters.AddWithValue("$to", query.ToMs ?? long.MaxValue);
+        if (!string.IsNullOrEmpty(query.ModelName))
+        {
+            sql.Append(" AND l.model_name = $m");
+            cmd.Parameters.AddWithValue("$m", query.ModelName);
+        }
+
+        if (query.Deployment is not null)
+        {
+            sql.Append(" AND l.deployment = $d");
+            cmd.Parameters.AddWithValue("$d", query.Deployment);
+        }
+
+        if (query.Arm is not null)
+        {
+            sql.Append(" AND l.arm = $a");
+            cmd.Parameters.AddWithValue("$a", query.Arm);
+        }
+
+        sql.Append(query.Errors switch
+        {
+            PredictionErrorFilter.Include => string.Empty,
+            PredictionErrorFilter.Only => " AND l.error_code IS NOT NULL",
+            _ => " AND l.error_code IS NULL",
+        });
+    }
+
+    /// <summary>
+    /// The feedback of the page's requests, oldest first per request: one statement whose subquery
+    /// selects the page's rows again by the query's filters and the page's first and last (timestamp,
+    /// id) — rows are ordered by that pair, so those are exactly the page's rows. (A list of the page's
+    /// request ids as parameters cost 20 statements of 500 bound ids per 10,000-row page: 40% of a
+    /// monitoring pass's CPU in the server.)
+    /// </summary>
+    private static Dictionary<string, List<PredictionFeedback>> LoadFeedback(SqliteConnection connection, PredictionQuery query, (long Ts, long Id) first, (long Ts, long Id) last)
     {
         var result = new Dictionary<string, List<PredictionFeedback>>(StringComparer.Ordinal);
-        const int Chunk = 500;
-        for (var start = 0; start < requestIds.Count; start += Chunk)
+        using var cmd = connection.CreateCommand();
+        var sql = new StringBuilder("SELECT request_id, row_index, labels, label_count, timestamp FROM prediction_feedback WHERE request_id IN (SELECT l.request_id FROM prediction_log l WHERE ");
+        AppendFilters(sql, cmd, query);
+        sql.Append(" AND (l.timestamp > $ft OR (l.timestamp = $ft AND l.id >= $fi)) AND (l.timestamp < $lt OR (l.timestamp = $lt AND l.id <= $li))) ORDER BY id");
+        cmd.Parameters.AddWithValue("$ft", first.Ts);
+        cmd.Parameters.AddWithValue("$fi", first.Id);
+        cmd.Parameters.AddWithValue("$lt", last.Ts);
+        cmd.Parameters.AddWithValue("$li", last.Id);
+        cmd.CommandText = sql.ToString();
+        using var reader = cmd.ExecuteReader();
+        while (reader.Read())
         {
-            using var cmd = connection.CreateCommand();
-            var names = new StringBuilder();
-            for (var i = start; i < Math.Min(start + Chunk, requestIds.Count); i++)
+            var id = reader.GetString(0);
+            if (!result.TryGetValue(id, out var list))
             {
-                var name = "$r" + (i - start).ToString(CultureInfo.InvariantCulture);
-                names.Append(names.Length == 0 ? name : "," + name);
-                cmd.Parameters.AddWithValue(name, requestIds[i]);
+                result[id] = list = [];
             }
 
-            cmd.CommandText = $"SELECT request_id, row_index, labels, label_count, timestamp FROM prediction_feedback WHERE request_id IN ({names}) ORDER BY id";
-            using var reader = cmd.ExecuteReader();
-            while (reader.Read())
-            {
-                var id = reader.GetString(0);
-                if (!result.TryGetValue(id, out var list))
-                {
-                    result[id] = list = [];
-                }
-
-                list.Add(new PredictionFeedback(id, reader.GetString(2), reader.GetInt32(3), reader.IsDBNull(1) ? null : reader.GetInt32(1), reader.GetInt64(4)));
-            }
+            list.Add(new PredictionFeedback(id, reader.GetString(2), reader.GetInt32(3), reader.IsDBNull(1) ? null : reader.GetInt32(1), reader.GetInt64(4)));
         }
 
         return result;

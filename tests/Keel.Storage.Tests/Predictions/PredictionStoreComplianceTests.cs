@@ -144,6 +144,37 @@ public abstract partial class PredictionStoreComplianceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Feedback_IsJoinedOnEveryPage_AtPageEdges_AndOnEachRowOfARequestLoggedTwice()
+    {
+        // 25 requests, four per millisecond, read four at a time: labelled ones sit at the first and
+        // last row of pages; "r05" is logged again later (a shadow copy keeps the request id) so its
+        // two rows fall on different pages; another model's request in the same time range is labelled too.
+        var records = Enumerable.Range(0, 25).Select(i => Record("r" + i.ToString("D2", System.Globalization.CultureInfo.InvariantCulture), 1000 + (i / 4))).ToList();
+        records.Add(Record("r05", 1010) with { Deployment = "d", Arm = "shadow" });
+        records.Add(Record("f1", 1001, model: "fraud"));
+        await Store.AppendAsync(records);
+        string[] labelled = ["r00", "r03", "r04", "r05", "r13", "r24", "f1"];
+        foreach (var id in labelled)
+        {
+            await Store.AddFeedbackAsync(PredictionFeedback.ForRows(id, Json("""["good"]"""), 5000));
+        }
+
+        var seen = new List<(string Id, string? Labels)>();
+        string? token = null;
+        do
+        {
+            var page = await Store.SearchAsync(new PredictionQuery("credit", MaxResults: 4, PageToken: token));
+            seen.AddRange(page.Items.Select(p => (p.Record.RequestId, p.LabelsJson)));
+            token = page.NextPageToken;
+        }
+        while (token is not null);
+
+        Assert.Equal(26, seen.Count);
+        Assert.All(seen, s => Assert.Equal(labelled.Contains(s.Id) ? """["good"]""" : null, s.Labels));
+        Assert.Equal(2, seen.Count(s => s.Id == "r05" && s.Labels is not null));
+    }
+
+    [Fact]
     public async Task Feedback_PerRow_FillsThatRowAndLaterFeedbackWins()
     {
         await Store.AppendAsync([Record("a", 1000, rows: 3)]);
