@@ -1,8 +1,6 @@
-using System.Net.Http.Json;
 using System.Text.Json;
 using Keel.Client.Http;
 using Keel.Core.Deployments;
-using Keel.Core.Json;
 using Keel.Core.Paging;
 using Keel.Core.Registry;
 
@@ -67,28 +65,11 @@ public sealed partial class KeelClient : IDeploymentOperations
     private async Task<Deployment> ActAsync(string verb, string name, Actor actor, JsonElement? evidence, CancellationToken cancellationToken) =>
         (await PostDeploymentAsync<DeploymentAnswer>(verb, new ActionBody(name, actor.Comment, actor.Force ? true : null, evidence), actor, replayable: false, cancellationToken).ConfigureAwait(false)).Deployment!;
 
-    private async Task<T> GetDeploymentJsonAsync<T>(string verb, QueryString query, CancellationToken cancellationToken)
-    {
-        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, new Uri(BaseAddress, DeploymentsApi + verb + query)), replayable: true, cancellationToken).ConfigureAwait(false);
-        return await ReadJsonAsync<T>(response, cancellationToken).ConfigureAwait(false);
-    }
+    private Task<T> GetDeploymentJsonAsync<T>(string verb, QueryString query, CancellationToken cancellationToken) =>
+        GetKeelJsonAsync<T>(DeploymentsApi + verb, query, cancellationToken);
 
-    private async Task<T> PostDeploymentAsync<T>(string verb, object body, Actor actor, bool replayable, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(actor);
-        var user = HeaderValue(string.IsNullOrWhiteSpace(actor.User) ? Options.User : actor.User);
-        var uri = new Uri(BaseAddress, DeploymentsApi + verb);
-        using var response = await SendAsync(
-            () =>
-            {
-                var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = JsonContent.Create(body, body.GetType(), options: KeelJson.Options) };
-                request.Headers.TryAddWithoutValidation(UserHeader, user);
-                return request;
-            },
-            replayable,
-            cancellationToken).ConfigureAwait(false);
-        return await ReadJsonAsync<T>(response, cancellationToken).ConfigureAwait(false);
-    }
+    private Task<T> PostDeploymentAsync<T>(string verb, object body, Actor actor, bool replayable, CancellationToken cancellationToken) =>
+        PostKeelJsonAsync<T>(DeploymentsApi + verb, body, actor, replayable, cancellationToken);
 
     private sealed record SpecBody(DeploymentSpec Spec, string? Comment, bool? Force);
 

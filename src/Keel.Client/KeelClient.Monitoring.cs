@@ -1,6 +1,4 @@
-using System.Net.Http.Json;
 using Keel.Client.Http;
-using Keel.Core.Json;
 using Keel.Core.Monitoring;
 using Keel.Core.Paging;
 using Keel.Core.Registry;
@@ -68,29 +66,11 @@ public sealed partial class KeelClient : IMonitoringOperations
         return new MonitorRunResult(answer.Windows ?? [], [.. (answer.AlertChanges ?? []).Select(e => e.ToEvent())]);
     }
 
-    private async Task<T> GetMonitoringJsonAsync<T>(string verb, QueryString query, CancellationToken cancellationToken)
-    {
-        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, new Uri(BaseAddress, MonitoringApi + verb + query)), replayable: true, cancellationToken).ConfigureAwait(false);
-        return await ReadJsonAsync<T>(response, cancellationToken).ConfigureAwait(false);
-    }
+    private Task<T> GetMonitoringJsonAsync<T>(string verb, QueryString query, CancellationToken cancellationToken) =>
+        GetKeelJsonAsync<T>(MonitoringApi + verb, query, cancellationToken);
 
-    private async Task<T> PostMonitoringAsync<T>(string verb, object body, Actor actor, bool replayable, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(body);
-        ArgumentNullException.ThrowIfNull(actor);
-        var user = HeaderValue(string.IsNullOrWhiteSpace(actor.User) ? Options.User : actor.User);
-        var uri = new Uri(BaseAddress, MonitoringApi + verb);
-        using var response = await SendAsync(
-            () =>
-            {
-                var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = JsonContent.Create(body, body.GetType(), options: KeelJson.Options) };
-                request.Headers.TryAddWithoutValidation(UserHeader, user);
-                return request;
-            },
-            replayable,
-            cancellationToken).ConfigureAwait(false);
-        return await ReadJsonAsync<T>(response, cancellationToken).ConfigureAwait(false);
-    }
+    private Task<T> PostMonitoringAsync<T>(string verb, object body, Actor actor, bool replayable, CancellationToken cancellationToken) =>
+        PostKeelJsonAsync<T>(MonitoringApi + verb, body, actor, replayable, cancellationToken);
 
     private sealed record ModelBody(string Model);
 
