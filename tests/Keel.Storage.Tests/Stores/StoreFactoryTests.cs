@@ -1,6 +1,7 @@
 using Keel.Core.Errors;
 using Keel.Core.Registry;
 using Keel.Core.Serving;
+using Keel.Core.Tracking;
 using Keel.Storage.Sqlite;
 using Keel.Stores;
 using Microsoft.Data.Sqlite;
@@ -36,6 +37,24 @@ public sealed class StoreFactoryTests : IDisposable
             Assert.Equal("m", (await reopened.Registry.GetRegisteredModelAsync("m", ct)).Name);
             Assert.Contains(await reopened.ServedModels.ListAsync(ct), e => e.Name == "m");
         }
+    }
+
+    [Fact]
+    public async Task OpenSqlite_TrackingOnTheSharedDatabase_KeepsItsMetricSequenceAcrossBatches()
+    {
+        // The tracking store's counter lives in the database's batch hooks: two observations with the
+        // same step and timestamp, in two batches, are both kept, and the later one is the latest.
+        var ct = TestContext.Current.CancellationToken;
+        await using var stores = StoreFactory.Open(Uri, Artifacts);
+        var experiment = await stores.Tracking.CreateExperimentAsync("seq", null, null, ct);
+        var run = await stores.Tracking.CreateRunAsync(new CreateRunCommand(experiment, "u", "r", 1, []), ct);
+
+        await stores.Tracking.LogMetricAsync(run.Info.RunId, new Metric("m", 1.0, 1000, 5), ct);
+        await stores.Tracking.LogMetricAsync(run.Info.RunId, new Metric("m", 2.0, 1000, 5), ct);
+
+        var history = await stores.Tracking.GetMetricHistoryAsync(run.Info.RunId, "m", 100, null, ct);
+        Assert.Equal([1.0, 2.0], history.Items.Select(m => m.Value).Order());
+        Assert.Equal(2.0, Assert.Single((await stores.Tracking.GetRunAsync(run.Info.RunId, ct)).Data.Metrics).Value);
     }
 
     [Fact]
