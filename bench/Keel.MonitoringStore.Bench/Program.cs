@@ -29,7 +29,7 @@ var random = new Random(7);
 
 await using (var database = new SqliteTrackingStore(Path.Combine(folder, "keel.db"), Path.Combine(folder, "artifacts"), TimeProvider.System))
 {
-    var store = new SqliteMonitoringStore(database);
+    var store = new SqliteMonitoringStore(database.Database);
     var passes = new List<double>(windowsPerSeries);
     for (var i = 0; i < windowsPerSeries; i++)
     {

@@ -31,7 +31,7 @@ internal static class AppendCost
             cmd.ExecuteNonQuery();
         }
 
-        var store = new SqlitePredictionStore(database);
+        var store = new SqlitePredictionStore(database.Database);
         string[] columns = ["distance", "origin", "destination"];
         var inputs = Encoding.UTF8.GetBytes("[[2176.0,\"LAS\",\"PHL\"]]");
         var outputs = Encoding.UTF8.GetBytes("[{\"predicted_label\":\"true\",\"probability\":0.23412345678901234}]");

@@ -35,7 +35,7 @@ foreach (var rowsPerRequest in new[] { 1, 100 })
         var folder = Path.Combine(work, $"{mode}-{rowsPerRequest}".ToLowerInvariant());
         Directory.CreateDirectory(folder);
         var database = new SqliteTrackingStore(Path.Combine(folder, "keel.db"), Path.Combine(folder, "artifacts"), TimeProvider.System);
-        var store = new SqlitePredictionStore(database);
+        var store = new SqlitePredictionStore(database.Database);
         var records = predictions / rowsPerRequest;
         var time = Stopwatch.StartNew();
         var batch = new List<PredictionLogEntry>(200);

@@ -16,7 +16,7 @@ var folder = Path.GetDirectoryName(options.DatabasePath)!;
 Directory.CreateDirectory(folder);
 await using (var database = new SqliteTrackingStore(options.DatabasePath, Path.Combine(folder, "artifacts"), TimeProvider.System))
 {
-    var store = new SqliteRegistryStore(database);
+    var store = new SqliteRegistryStore(database.Database, database.ArtifactRoot);
     await Seeder.SeedAsync(store, options.Models, options.VersionsPerModel);
 
     var report = new LatencyReport(options.Repetitions);

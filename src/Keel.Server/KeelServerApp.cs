@@ -12,9 +12,9 @@ using Keel.Server.Registry;
 using Keel.Server.Serving;
 using Keel.Server.Tracking;
 using Keel.Server.Ui;
-using Keel.Storage;
 using Keel.Storage.Artifacts.S3;
 using Keel.Storage.Sqlite;
+using Keel.Stores;
 
 namespace Keel.Server;
 

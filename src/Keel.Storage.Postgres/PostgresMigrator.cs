@@ -1,13 +1,13 @@
-using System.Globalization;
-using System.Reflection;
+using System.Data.Common;
 using Keel.Core.Errors;
+using Keel.Storage.Sql;
 using Npgsql;
 
 namespace Keel.Storage.Postgres;
 
 /// <summary>
 /// Versioned schema migrations for PostgreSQL, embedded as <c>Migrations/NNNN_name.sql</c> (their own
-/// numbering, apart from SQLite's). They run under a session advisory lock, each in its own
+/// numbering, apart from SQLite's), applied by the shared <see cref="SchemaMigrator"/>. They run under a session advisory lock, each in its own
 /// transaction, and record their version in <c>keel_schema</c>. Then the live schema is compared with
 /// the one the migrations create in a scratch schema that is rolled back, so a database changed
 /// outside Keel is refused (as MLflow's <c>_verify_schema</c> does).
@@ -19,64 +19,25 @@ public static class PostgresMigrator
 
     internal const string SchemaTable = "CREATE TABLE IF NOT EXISTS keel_schema (version integer PRIMARY KEY, name text NOT NULL, applied_at bigint NOT NULL)";
 
-    private static readonly Lazy<IReadOnlyList<(int Version, string Name, string Sql)>> Scripts = new(LoadScripts);
+    private static readonly Lazy<SchemaMigrator> Core = new(() => new SchemaMigrator(SchemaMigrator.Load(typeof(PostgresMigrator).Assembly, ".Migrations."), new PostgresDialect()));
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Server, int Version), HashSet<string>> Expected = new();
 
     /// <summary>The schema version this build of Keel writes.</summary>
-    public static int LatestVersion => Scripts.Value[^1].Version;
+    public static int LatestVersion => Core.Value.LatestVersion;
 
     /// <summary>Brings the database to <see cref="LatestVersion"/> and verifies it; returns the version.</summary>
     /// <exception cref="KeelException">INVALID_STATE: the database is newer than this Keel, or its schema differs.</exception>
-    public static async Task<int> MigrateAsync(NpgsqlConnection connection, long now, CancellationToken cancellationToken = default)
+    public static Task<int> MigrateAsync(NpgsqlConnection connection, long now, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        await ExecuteAsync(connection, null, $"SELECT pg_advisory_lock({LockKey})", cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await ExecuteAsync(connection, null, SchemaTable, cancellationToken).ConfigureAwait(false);
-            var current = await CurrentVersionAsync(connection, cancellationToken).ConfigureAwait(false);
-            if (current > LatestVersion)
-            {
-                throw new KeelException(
-                    ErrorCode.InvalidState,
-                    $"The PostgreSQL schema is version {current}, newer than this Keel supports ({LatestVersion}). Upgrade Keel, or point it at another database.");
-            }
-
-            foreach (var (version, name, sql) in Scripts.Value)
-            {
-                if (version <= current)
-                {
-                    continue;
-                }
-
-                var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-                await using (tx.ConfigureAwait(false))
-                {
-                    await ExecuteAsync(connection, tx, sql, cancellationToken).ConfigureAwait(false);
-                    using var record = new NpgsqlCommand("INSERT INTO keel_schema (version, name, applied_at) VALUES (@v, @n, @t)", connection, tx);
-                    record.Parameters.AddWithValue("v", version);
-                    record.Parameters.AddWithValue("n", name);
-                    record.Parameters.AddWithValue("t", now);
-                    await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                    await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-                }
-            }
-
-            await VerifyAsync(connection, LatestVersion, cancellationToken).ConfigureAwait(false);
-            return LatestVersion;
-        }
-        finally
-        {
-            await ExecuteAsync(connection, null, $"SELECT pg_advisory_unlock({LockKey})", CancellationToken.None).ConfigureAwait(false);
-        }
+        return Core.Value.MigrateAsync(connection, now, cancellationToken);
     }
 
     /// <summary>The version recorded in the database (0 for a new one).</summary>
-    public static async Task<int> CurrentVersionAsync(NpgsqlConnection connection, CancellationToken cancellationToken = default)
+    public static Task<int> CurrentVersionAsync(NpgsqlConnection connection, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        using var cmd = new NpgsqlCommand("SELECT COALESCE(MAX(version), 0) FROM keel_schema", connection);
-        return Convert.ToInt32(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        return SchemaMigrator.CurrentVersionAsync(connection, null, cancellationToken);
     }
 
     /// <summary>Compares the live schema with the one migrations 1..<paramref name="version"/> create.</summary>
@@ -115,11 +76,11 @@ public static class PostgresMigrator
             var scratch = "keel_verify_" + Guid.NewGuid().ToString("N");
             await ExecuteAsync(connection, tx, $"CREATE SCHEMA {scratch}; SET LOCAL search_path = {scratch}", cancellationToken).ConfigureAwait(false);
             await ExecuteAsync(connection, tx, SchemaTable, cancellationToken).ConfigureAwait(false);
-            foreach (var (v, _, sql) in Scripts.Value)
+            foreach (var migration in Core.Value.Scripts)
             {
-                if (v <= version)
+                if (migration.Version <= version)
                 {
-                    await ExecuteAsync(connection, tx, sql, cancellationToken).ConfigureAwait(false);
+                    await ExecuteAsync(connection, tx, migration.Sql, cancellationToken).ConfigureAwait(false);
                 }
             }
 
@@ -137,41 +98,20 @@ public static class PostgresMigrator
         await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static List<(int, string, string)> LoadScripts()
+    /// <summary>PostgreSQL's side of migrating: a session advisory lock around the whole run, and the scratch-schema check.</summary>
+    private sealed class PostgresDialect : MigrationDialect
     {
-        var assembly = typeof(PostgresMigrator).Assembly;
-        const string marker = ".Migrations.";
-        var list = new List<(int, string, string)>();
-        foreach (var resource in assembly.GetManifestResourceNames())
-        {
-            var at = resource.IndexOf(marker, StringComparison.Ordinal);
-            if (at < 0 || !resource.EndsWith(".sql", StringComparison.Ordinal))
-            {
-                continue;
-            }
+        public override string SchemaNoun => "PostgreSQL schema";
 
-            var file = resource[(at + marker.Length)..];
-            var underscore = file.IndexOf('_', StringComparison.Ordinal);
-            var version = int.Parse(file[..underscore], CultureInfo.InvariantCulture);
-            list.Add((version, file[(underscore + 1)..^4], Read(assembly, resource)));
-        }
+        public override string SchemaTableSql => SchemaTable;
 
-        list.Sort((a, b) => a.Item1.CompareTo(b.Item1));
-        for (var i = 0; i < list.Count; i++)
-        {
-            if (list[i].Item1 != i + 1)
-            {
-                throw new InvalidOperationException($"Migration versions must be 1..n without gaps; found {list[i].Item1} at position {i + 1}.");
-            }
-        }
+        public override Task LockAsync(DbConnection connection, CancellationToken cancellationToken) =>
+            ExecuteAsync((NpgsqlConnection)connection, null, $"SELECT pg_advisory_lock({LockKey})", cancellationToken);
 
-        return list;
-    }
+        public override Task UnlockAsync(DbConnection connection) =>
+            ExecuteAsync((NpgsqlConnection)connection, null, $"SELECT pg_advisory_unlock({LockKey})", CancellationToken.None);
 
-    private static string Read(Assembly assembly, string resource)
-    {
-        using var stream = assembly.GetManifestResourceStream(resource)!;
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
+        public override Task VerifyAsync(DbConnection connection, int version, CancellationToken cancellationToken) =>
+            PostgresMigrator.VerifyAsync((NpgsqlConnection)connection, version, cancellationToken);
     }
 }

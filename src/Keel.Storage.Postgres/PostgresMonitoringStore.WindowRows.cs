@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Keel.Core.Json;
 using Keel.Core.Monitoring;
+using Keel.Storage.Monitoring;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -10,12 +11,7 @@ namespace Keel.Storage.Postgres;
 // and the features of a page of windows are read in one query.
 public sealed partial class PostgresMonitoringStore
 {
-    private const string WindowColumns = """
-        window_id, model, version, deployment, arm, start_ms, end_ms, computed_at, requests, errors, latency_p50_us, latency_p99_us,
-        input_rows, reference_source, drifted_share, dataset_drift, quality_passed, quality_max_missing_share, quality_max_out_of_range_share,
-        quality_max_unseen_share, quality_failures, metric, metric_higher_is_better, metric_value, labelled_rows, metric_estimated,
-        estimated_rows, metric_validation
-        """;
+    private const string WindowColumns = MonitorWindowRows.WindowColumns;
 
     private const string UpsertWindowsSql = """
         INSERT INTO monitor_windows (model, version, deployment, arm, start_ms, end_ms, computed_at, requests, errors, latency_p50_us, latency_p99_us,
@@ -107,14 +103,14 @@ public sealed partial class PostgresMonitoringStore
     /// <summary>Reads the windows <paramref name="cmd"/> selects (<see cref="WindowColumns"/>), then their features in one query.</summary>
     private async Task<List<MonitorWindow>> ReadWindowsAsync(NpgsqlCommand cmd, CancellationToken cancellationToken)
     {
-        var windows = await cmd.ListAsync(ReadWindow, cancellationToken).ConfigureAwait(false);
+        var windows = await cmd.ListAsync(MonitorWindowRows.ReadWindow, cancellationToken).ConfigureAwait(false);
         if (windows.Count == 0)
         {
             return windows;
         }
 
-        using var select = database.Command("""
-            SELECT window_id, feature, kind, method, score, p_value, threshold, drifted FROM monitor_window_features
+        using var select = database.Command($"""
+            SELECT {MonitorWindowRows.FeatureColumns} FROM monitor_window_features
             WHERE window_id = ANY(@ids) ORDER BY window_id, position
             """);
         select.Array("ids", NpgsqlDbType.Bigint, windows.Select(w => w.Id).ToArray());
@@ -124,67 +120,11 @@ public sealed partial class PostgresMonitoringStore
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                var id = reader.GetInt64(0);
-                if (!features.TryGetValue(id, out var list))
-                {
-                    features[id] = list = [];
-                }
-
-                list.Add(new FeatureDrift(
-                    reader.GetString(1),
-                    reader.GetString(2),
-                    reader.GetString(3),
-                    reader.GetDouble(4),
-                    reader.GetNullableDouble(5),
-                    reader.GetDouble(6),
-                    reader.GetBoolean(7)));
+                MonitorWindowRows.AddFeature(features, reader);
             }
         }
 
-        for (var i = 0; i < windows.Count; i++)
-        {
-            if (features.TryGetValue(windows[i].Id, out var list))
-            {
-                windows[i] = windows[i] with { Features = list };
-            }
-        }
-
+        MonitorWindowRows.AttachFeatures(windows, features);
         return windows;
     }
-
-    private static MonitorWindow ReadWindow(NpgsqlDataReader r) => new()
-    {
-        Id = r.GetInt64(0),
-        Model = r.GetString(1),
-        Version = r.GetString(2),
-        Deployment = NullIfEmpty(r.GetString(3)),
-        Arm = NullIfEmpty(r.GetString(4)),
-        StartMs = r.GetInt64(5),
-        EndMs = r.GetInt64(6),
-        ComputedAtMs = r.GetInt64(7),
-        Requests = r.GetInt64(8),
-        Errors = r.GetInt64(9),
-        LatencyP50Us = r.GetNullableDouble(10),
-        LatencyP99Us = r.GetNullableDouble(11),
-        InputRows = r.GetInt64(12),
-        ReferenceSource = r.GetNullableString(13),
-        DriftedShare = r.GetNullableDouble(14),
-        DatasetDrift = r.GetNullableBoolean(15),
-        Quality = r.IsDBNull(16) ? null : new WindowQuality(
-            r.GetBoolean(16),
-            r.GetDouble(17),
-            r.GetDouble(18),
-            r.GetDouble(19),
-            JsonSerializer.Deserialize<List<string>>(r.GetString(20), KeelJson.Options)!),
-        Performance = r.IsDBNull(21) ? null : new WindowPerformance(
-            r.GetString(21),
-            r.GetBoolean(22),
-            r.GetNullableDouble(23),
-            r.GetInt64(24),
-            r.GetNullableDouble(25),
-            r.GetInt64(26),
-            r.GetNullableDouble(27)),
-    };
-
-    private static string? NullIfEmpty(string s) => s.Length == 0 ? null : s;
 }

@@ -6,8 +6,7 @@ using Keel.Core.Predictions;
 using Keel.Core.Registry;
 using Keel.Core.Tracking;
 using Keel.ML.Workflows;
-using Keel.Storage.Artifacts;
-using Keel.Storage.Sqlite;
+using Keel.Stores;
 
 namespace Keel.Cli.Infrastructure;
 
@@ -20,7 +19,7 @@ namespace Keel.Cli.Infrastructure;
 internal sealed class CliStore : IAsyncDisposable
 {
     private readonly KeelClient? _client;
-    private readonly SqliteTrackingStore? _local;
+    private readonly KeelStores? _local;
 
     private CliStore(StoreChoice location, KeelClient client)
     {
@@ -33,15 +32,15 @@ internal sealed class CliStore : IAsyncDisposable
         Serving = new ClientServingAdmin(client);
     }
 
-    private CliStore(StoreChoice location, SqliteTrackingStore local, Func<string, string?> environment)
+    private CliStore(StoreChoice location, KeelStores local)
     {
         Location = location;
         _local = local;
-        Tracking = local;
-        Registry = new SqliteRegistryStore(local);
-        Artifacts = ArtifactStores.Open(location.ArtifactRoot!, environment: environment);
+        Tracking = local.Tracking;
+        Registry = local.Registry;
+        Artifacts = local.Artifacts;
         User = new KeelClientOptions().User;
-        Serving = new LocalServingAdmin(new SqliteServedModelStore(local), Registry, location);
+        Serving = new LocalServingAdmin(local.ServedModels, Registry, location);
     }
 
     /// <summary>Where the stores are and what named them.</summary>
@@ -60,6 +59,9 @@ internal sealed class CliStore : IAsyncDisposable
     /// <summary>The client when the store is a Keel server; null for a local store.</summary>
     public KeelClient? Client => _client;
 
+    /// <summary>The stores opened by <see cref="StoreFactory"/> for a local store; null for a server.</summary>
+    public KeelStores? Local => _local;
+
     /// <summary>The user changes are recorded under when $KEEL_USER is unset: the OS user.</summary>
     public string User { get; }
 
@@ -73,8 +75,9 @@ internal sealed class CliStore : IAsyncDisposable
             return new CliStore(location, new KeelClient(server, settings.ClientOptions));
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(location.DatabasePath)!);
-        return new CliStore(location, new SqliteTrackingStore(location.DatabasePath!, location.ArtifactRoot!, TimeProvider.System), settings.GetEnvironmentVariable);
+        // The same factory as the server's: the same database, checks and rules.
+        var stores = StoreFactory.Open(location.Uri, location.ArtifactRoot!, new StoreFactoryOptions { Environment = settings.GetEnvironmentVariable });
+        return new CliStore(location, stores);
     }
 
     /// <summary>The workflows' view of these stores (not owning them: disposing this store closes them).</summary>
@@ -84,19 +87,19 @@ internal sealed class CliStore : IAsyncDisposable
     /// <summary>The deployment commands: the server's API, or the deployment service over the local store.</summary>
     public Core.Deployments.IDeploymentOperations Deployments() => _client is not null
         ? _client
-        : new Core.Deployments.DeploymentService(new SqliteDeploymentStore(_local!), Registry, new Core.Deployments.RegistryPromotionGuard(), TimeProvider.System, _local!.Limits);
+        : new Core.Deployments.DeploymentService(_local!.Deployments, Registry, new Core.Deployments.RegistryPromotionGuard(), TimeProvider.System, _local.Limits);
 
     /// <summary>The replicas of a deployment (<c>keel serve --deployment</c>): the server's API, or the local store.</summary>
     public Task<IReadOnlyList<Core.Deployments.DeploymentReplica>> ListReplicasAsync(string deployment, CancellationToken cancellationToken) =>
         _client is not null
             ? _client.ListDeploymentReplicasAsync(deployment, cancellationToken)
-            : new Core.Deployments.DeploymentReplicaService(new SqliteDeploymentStore(_local!), new SqliteDeploymentReplicaStore(_local!)).ListAsync(deployment, cancellationToken);
+            : new Core.Deployments.DeploymentReplicaService(_local!.Deployments, _local.Replicas).ListAsync(deployment, cancellationToken);
 
     /// <summary>One page of a model's prediction log.</summary>
     public Task<PagedResult<LoggedPrediction>> SearchPredictionsAsync(PredictionQuery query, CancellationToken cancellationToken) =>
         _client is not null
             ? _client.SearchPredictionsAsync(query, cancellationToken)
-            : new SqlitePredictionStore(_local!).SearchAsync(query, cancellationToken);
+            : _local!.Predictions.SearchAsync(query, cancellationToken);
 
     /// <summary>A deployment's report: the server's, or one built from the local prediction log (errors from its failed requests in both).</summary>
     public async Task<Core.Deployments.DeploymentReport> DeploymentReportAsync(string name, long? fromMs, long? toMs, CancellationToken cancellationToken)
@@ -109,7 +112,7 @@ internal sealed class CliStore : IAsyncDisposable
         new PredictionQuery(string.Empty, fromMs, toMs) { Deployment = Core.Deployments.DeploymentSpecValidator.Name(name) }.Validate();
         var deployment = await Deployments().GetAsync(name, cancellationToken).ConfigureAwait(false);
         return await Monitoring.Deployments.DeploymentReportBuilder.BuildAsync(
-            new SqlitePredictionStore(_local!), deployment, fromMs, toMs, windows: null, TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false);
+            _local!.Predictions, deployment, fromMs, toMs, windows: null, TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -144,7 +147,7 @@ internal sealed class CliStore : IAsyncDisposable
     private async Task<(Core.Monitoring.ModelMonitoringSummary, IReadOnlyList<Core.Monitoring.MonitorWindow>)> LocalMonitoringAsync(Core.Monitoring.MonitoringSummaryQuery query, CancellationToken cancellationToken)
     {
         await Registry.GetRegisteredModelAsync(query.Model, cancellationToken).ConfigureAwait(false);
-        var store = new SqliteMonitoringStore(_local!);
+        var store = _local!.Monitoring;
         long now = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
         var data = await Monitoring.Summaries.MonitoringSummaryBuilder.LoadAsync(store, query, now, cancellationToken).ConfigureAwait(false);
         return (Monitoring.Summaries.MonitoringSummaryBuilder.Build(query, now, data), data.Windows);

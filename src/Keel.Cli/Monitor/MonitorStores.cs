@@ -1,6 +1,5 @@
 using Keel.Cli.Infrastructure;
 using Keel.Core.Monitoring;
-using Keel.Storage.Sqlite;
 
 namespace Keel.Cli.Monitor;
 
@@ -20,7 +19,7 @@ internal static class MonitorStores
             return client;
         }
 
-        var local = (SqliteTrackingStore)store.Tracking;
-        return new MonitoringService(new SqliteMonitoringStore(local), store.Registry, runner: null, local.Limits, new SqliteServedModelStore(local));
+        var local = store.Local!;
+        return new MonitoringService(local.Monitoring, store.Registry, runner: null, local.Limits, local.ServedModels);
     }
 }

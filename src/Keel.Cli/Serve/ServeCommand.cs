@@ -6,7 +6,7 @@ using Keel.Core.Registry;
 using Keel.Server.Infrastructure;
 using Keel.Server.Serving;
 using Keel.Storage;
-using Keel.Storage.Sqlite;
+using Keel.Stores;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 
@@ -86,7 +86,7 @@ internal static partial class ServeCommand
                 models,
                 name,
                 $"http://{parse.GetValue(host)}:{parse.GetValue(port)}",
-                logStore is null ? null : new SqlitePredictionStore(logStore),
+                logStore?.Predictions,
                 logOptions);
             await using (app.ConfigureAwait(false))
             {
@@ -120,7 +120,7 @@ internal static partial class ServeCommand
 
     /// <summary>Opens (creating and migrating) the embedded store the prediction log goes to, or null without <c>--prediction-log</c>.</summary>
     /// <exception cref="UsageException">Not a sqlite:/// URI, or a sample rate out of range.</exception>
-    private static SqliteTrackingStore? OpenLogStore(string? uri, PredictionLogOptions options)
+    private static KeelStores? OpenLogStore(string? uri, PredictionLogOptions options)
     {
         try
         {
@@ -143,8 +143,7 @@ internal static partial class ServeCommand
         }
 
         var folder = Path.GetDirectoryName(Path.GetFullPath(backend.Path))!;
-        Directory.CreateDirectory(folder);
-        return new SqliteTrackingStore(backend.Path, Path.Combine(folder, "artifacts"), TimeProvider.System);
+        return StoreFactory.Open(uri, Path.Combine(folder, "artifacts"));
     }
 
     /// <summary>

@@ -1,70 +1,39 @@
-using System.Globalization;
-using System.Reflection;
+using System.Data.Common;
 using Keel.Core.Errors;
 using Microsoft.Data.Sqlite;
 
 namespace Keel.Storage.Sql;
 
 /// <summary>
-/// Versioned schema migrations for SQLite, embedded as <c>Sql/Migrations/Sqlite/NNNN_name.sql</c>.
-/// Each migration runs in its own transaction and records its version in <c>keel_schema</c>.
-/// After migrating, the live schema is compared with a freshly migrated in-memory database
-/// (as MLflow's <c>_verify_schema</c> does), so a hand-edited or foreign database is refused.
+/// Versioned schema migrations for SQLite, embedded as <c>Sql/Migrations/Sqlite/NNNN_name.sql</c>,
+/// applied by the shared <see cref="SchemaMigrator"/>: each migration runs in its own transaction
+/// (BEGIN IMMEDIATE: SQLite's write lock is the migration lock) and records its version in
+/// <c>keel_schema</c>. After migrating, the live schema is compared with a freshly migrated
+/// in-memory database (as MLflow's <c>_verify_schema</c> does), so a hand-edited or foreign
+/// database is refused.
 /// </summary>
 public static class Migrator
 {
-    private static readonly Lazy<IReadOnlyList<(int Version, string Name, string Sql)>> Scripts = new(LoadScripts);
+    private const string SchemaTable = "CREATE TABLE IF NOT EXISTS keel_schema (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)";
+
+    private static readonly Lazy<SchemaMigrator> Core = new(() => new SchemaMigrator(SchemaMigrator.Load(typeof(Migrator).Assembly, ".Sql.Migrations.Sqlite."), new SqliteDialect()));
 
     /// <summary>The schema version this build of Keel writes.</summary>
-    public static int LatestVersion => Scripts.Value[^1].Version;
+    public static int LatestVersion => Core.Value.LatestVersion;
 
     /// <summary>Brings the database to <see cref="LatestVersion"/> and verifies it.</summary>
     /// <exception cref="KeelException">The database is newer than this Keel, or its schema differs.</exception>
     public static void Migrate(SqliteConnection connection, long now)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        Execute(connection, "CREATE TABLE IF NOT EXISTS keel_schema (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
-        var current = CurrentVersion(connection);
-        if (current > LatestVersion)
-        {
-            throw new KeelException(
-                ErrorCode.InvalidState,
-                $"The database schema is version {current}, newer than this Keel supports ({LatestVersion}). Upgrade Keel, or point it at another database.");
-        }
 
-        foreach (var (version, name, sql) in Scripts.Value)
-        {
-            if (version <= current)
-            {
-                continue;
-            }
-
-            using var tx = connection.BeginTransaction();
-            using (var cmd = connection.CreateCommand())
-            {
-                cmd.Transaction = tx;
-                cmd.CommandText = sql;
-                cmd.ExecuteNonQuery();
-                cmd.CommandText = "INSERT INTO keel_schema (version, name, applied_at) VALUES ($v, $n, $t)";
-                cmd.Parameters.AddWithValue("$v", version);
-                cmd.Parameters.AddWithValue("$n", name);
-                cmd.Parameters.AddWithValue("$t", now);
-                cmd.ExecuteNonQuery();
-            }
-
-            tx.Commit();
-        }
-
-        Verify(connection);
+        // Microsoft.Data.Sqlite runs its async methods synchronously: this does not block a thread pool thread on I/O it could have yielded.
+        Core.Value.MigrateAsync(connection, now, CancellationToken.None).GetAwaiter().GetResult();
     }
 
     /// <summary>The version recorded in the database (0 for a new one).</summary>
-    public static int CurrentVersion(SqliteConnection connection)
-    {
-        using var cmd = connection.CreateCommand();
-        cmd.CommandText = "SELECT COALESCE(MAX(version), 0) FROM keel_schema";
-        return Convert.ToInt32(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
-    }
+    public static int CurrentVersion(SqliteConnection connection) =>
+        SchemaMigrator.CurrentVersionAsync(connection, null, CancellationToken.None).GetAwaiter().GetResult();
 
     /// <summary>Compares the live schema with the expected one.</summary>
     public static void Verify(SqliteConnection connection) => Verify(connection, LatestVersion);
@@ -75,12 +44,12 @@ public static class Migrator
     {
         using var expected = new SqliteConnection("Data Source=:memory:");
         expected.Open();
-        Execute(expected, "CREATE TABLE IF NOT EXISTS keel_schema (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
-        foreach (var (v, _, sql) in Scripts.Value)
+        Execute(expected, SchemaTable);
+        foreach (var migration in Core.Value.Scripts)
         {
-            if (v <= version)
+            if (migration.Version <= version)
             {
-                Execute(expected, sql);
+                Execute(expected, migration.Sql);
             }
         }
 
@@ -117,41 +86,16 @@ public static class Migrator
         cmd.ExecuteNonQuery();
     }
 
-    private static List<(int, string, string)> LoadScripts()
+    private sealed class SqliteDialect : MigrationDialect
     {
-        var assembly = typeof(Migrator).Assembly;
-        const string marker = ".Sql.Migrations.Sqlite.";
-        var list = new List<(int, string, string)>();
-        foreach (var resource in assembly.GetManifestResourceNames())
+        public override string SchemaNoun => "database schema";
+
+        public override string SchemaTableSql => SchemaTable;
+
+        public override Task VerifyAsync(DbConnection connection, int version, CancellationToken cancellationToken)
         {
-            var at = resource.IndexOf(marker, StringComparison.Ordinal);
-            if (at < 0 || !resource.EndsWith(".sql", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            var file = resource[(at + marker.Length)..];
-            var underscore = file.IndexOf('_', StringComparison.Ordinal);
-            var version = int.Parse(file[..underscore], CultureInfo.InvariantCulture);
-            list.Add((version, file[(underscore + 1)..^4], Read(assembly, resource)));
+            Verify((SqliteConnection)connection, version);
+            return Task.CompletedTask;
         }
-
-        list.Sort((a, b) => a.Item1.CompareTo(b.Item1));
-        for (var i = 0; i < list.Count; i++)
-        {
-            if (list[i].Item1 != i + 1)
-            {
-                throw new InvalidOperationException($"Migration versions must be 1..n without gaps; found {list[i].Item1} at position {i + 1}.");
-            }
-        }
-
-        return list;
-    }
-
-    private static string Read(Assembly assembly, string resource)
-    {
-        using var stream = assembly.GetManifestResourceStream(resource)!;
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
     }
 }

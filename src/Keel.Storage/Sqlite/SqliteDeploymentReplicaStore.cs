@@ -8,7 +8,7 @@ namespace Keel.Storage.Sqlite;
 /// transaction on the single writer; times are the store's clock, so every server process sharing
 /// the database agrees on how long ago a replica was heard from.
 /// </summary>
-public sealed class SqliteDeploymentReplicaStore(SqliteTrackingStore database) : IDeploymentReplicaStore
+public sealed class SqliteDeploymentReplicaStore(SqliteDatabase database) : IDeploymentReplicaStore
 {
     private const string Columns = "deployment, replica_id, address, served_version, desired_version, ready, healthy, detail, failed_version, registered_at, last_heartbeat_at, assigned_at, converged_at";
 

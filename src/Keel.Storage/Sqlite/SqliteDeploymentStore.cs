@@ -12,7 +12,7 @@ namespace Keel.Storage.Sqlite;
 /// so a deployment, its history event and the registry audit entry are written in one
 /// transaction; an update happens only if the stored revision is the one the writer read.
 /// </summary>
-public sealed partial class SqliteDeploymentStore(SqliteTrackingStore database) : IDeploymentStore
+public sealed partial class SqliteDeploymentStore(SqliteDatabase database) : IDeploymentStore
 {
     private const string Columns = "name, state, stable_version, candidate_version, previous_stable_version, candidate_weight, step_index, spec, revision, created_at, updated_at, state_changed_at, reason";
 

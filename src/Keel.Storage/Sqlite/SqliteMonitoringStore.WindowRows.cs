@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Keel.Core.Json;
 using Keel.Core.Monitoring;
+using Keel.Storage.Monitoring;
 using Microsoft.Data.Sqlite;
 
 namespace Keel.Storage.Sqlite;
@@ -9,12 +10,7 @@ namespace Keel.Storage.Sqlite;
 // deployment (the window key is a UNIQUE constraint, where NULLs would never collide).
 public sealed partial class SqliteMonitoringStore
 {
-    private const string WindowColumns = """
-        window_id, model, version, deployment, arm, start_ms, end_ms, computed_at, requests, errors, latency_p50_us, latency_p99_us,
-        input_rows, reference_source, drifted_share, dataset_drift, quality_passed, quality_max_missing_share, quality_max_out_of_range_share,
-        quality_max_unseen_share, quality_failures, metric, metric_higher_is_better, metric_value, labelled_rows, metric_estimated,
-        estimated_rows, metric_validation
-        """;
+    private const string WindowColumns = MonitorWindowRows.WindowColumns;
 
     private const string UpsertWindowSql = """
         INSERT INTO monitor_windows (model, version, deployment, arm, start_ms, end_ms, computed_at, requests, errors, latency_p50_us, latency_p99_us,
@@ -92,7 +88,7 @@ public sealed partial class SqliteMonitoringStore
         {
             while (reader.Read())
             {
-                windows.Add(ReadWindow(reader));
+                windows.Add(MonitorWindowRows.ReadWindow(reader));
             }
         }
 
@@ -104,79 +100,23 @@ public sealed partial class SqliteMonitoringStore
         var features = new Dictionary<long, List<FeatureDrift>>(windows.Count);
         using (var select = connection.CreateCommand())
         {
-            select.CommandText = """
-                SELECT window_id, feature, kind, method, score, p_value, threshold, drifted FROM monitor_window_features
+            select.CommandText = $"""
+                SELECT {MonitorWindowRows.FeatureColumns} FROM monitor_window_features
                 WHERE window_id IN (SELECT value FROM json_each($ids)) ORDER BY window_id, position
                 """;
             select.Parameters.AddWithValue("$ids", JsonSerializer.Serialize(windows.Select(w => w.Id)));
             using var reader = select.ExecuteReader();
             while (reader.Read())
             {
-                var id = reader.GetInt64(0);
-                if (!features.TryGetValue(id, out var list))
-                {
-                    features[id] = list = [];
-                }
-
-                list.Add(new FeatureDrift(
-                    reader.GetString(1),
-                    reader.GetString(2),
-                    reader.GetString(3),
-                    reader.GetDouble(4),
-                    reader.IsDBNull(5) ? null : reader.GetDouble(5),
-                    reader.GetDouble(6),
-                    reader.GetInt64(7) != 0));
+                MonitorWindowRows.AddFeature(features, reader);
             }
         }
 
-        for (var i = 0; i < windows.Count; i++)
-        {
-            if (features.TryGetValue(windows[i].Id, out var list))
-            {
-                windows[i] = windows[i] with { Features = list };
-            }
-        }
-
+        MonitorWindowRows.AttachFeatures(windows, features);
         return windows;
     }
 
-    private static MonitorWindow ReadWindow(SqliteDataReader r) => new()
-    {
-        Id = r.GetInt64(0),
-        Model = r.GetString(1),
-        Version = r.GetString(2),
-        Deployment = NullIfEmpty(r.GetString(3)),
-        Arm = NullIfEmpty(r.GetString(4)),
-        StartMs = r.GetInt64(5),
-        EndMs = r.GetInt64(6),
-        ComputedAtMs = r.GetInt64(7),
-        Requests = r.GetInt64(8),
-        Errors = r.GetInt64(9),
-        LatencyP50Us = Double(r, 10),
-        LatencyP99Us = Double(r, 11),
-        InputRows = r.GetInt64(12),
-        ReferenceSource = r.IsDBNull(13) ? null : r.GetString(13),
-        DriftedShare = Double(r, 14),
-        DatasetDrift = r.IsDBNull(15) ? null : r.GetInt64(15) != 0,
-        Quality = r.IsDBNull(16) ? null : new WindowQuality(
-            r.GetInt64(16) != 0,
-            r.GetDouble(17),
-            r.GetDouble(18),
-            r.GetDouble(19),
-            JsonSerializer.Deserialize<List<string>>(r.GetString(20), KeelJson.Options)!),
-        Performance = r.IsDBNull(21) ? null : new WindowPerformance(
-            r.GetString(21),
-            r.GetInt64(22) != 0,
-            Double(r, 23),
-            r.GetInt64(24),
-            Double(r, 25),
-            r.GetInt64(26),
-            Double(r, 27)),
-    };
-
     private static double? Double(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetDouble(i);
-
-    private static string? NullIfEmpty(string s) => s.Length == 0 ? null : s;
 
     private static object Db(double? value) => value is { } v ? v : DBNull.Value;
 

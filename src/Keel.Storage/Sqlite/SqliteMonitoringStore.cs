@@ -10,10 +10,10 @@ namespace Keel.Storage.Sqlite;
 /// <summary>
 /// Monitoring in the tracking database (schema version 10): monitor specs, windows as time series
 /// (their feature drift in a child table clustered by window), alerts with an optimistic revision,
-/// and alert history. Writes share the tracking store's group-commit writer, so a batch of windows,
+/// and alert history. Writes share the database's group-commit writer, so a batch of windows,
 /// or an alert and its history entry, is one transaction; reads use pooled read connections.
 /// </summary>
-public sealed partial class SqliteMonitoringStore(SqliteTrackingStore database) : IMonitoringStore
+public sealed partial class SqliteMonitoringStore(SqliteDatabase database) : IMonitoringStore
 {
     /// <inheritdoc />
     public Task<StoredMonitor> PutMonitorAsync(MonitorSpec spec, string user, CancellationToken cancellationToken = default)

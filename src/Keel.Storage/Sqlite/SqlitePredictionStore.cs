@@ -12,14 +12,14 @@ namespace Keel.Storage.Sqlite;
 
 /// <summary>
 /// The prediction log in the tracking database (tables <c>prediction_log</c> and
-/// <c>prediction_feedback</c>, schema version 5). Writes share the tracking store's group-commit
+/// <c>prediction_feedback</c>, schema version 5). Writes share the database's group-commit
 /// writer: SQLite allows one writer at a time anyway, and the queue interleaves a log batch (one
 /// write, one transaction for thousands of rows) with tracking writes instead of letting a second
 /// connection fight them for the lock. Reads use pooled read connections and never block writes.
 /// Appends bind the UTF-8 inputs and outputs straight into one prepared statement (no strings);
 /// <see cref="PruneAsync"/> applies a retention policy in short batches.
 /// </summary>
-public sealed partial class SqlitePredictionStore(SqliteTrackingStore database) : IPredictionStore
+public sealed partial class SqlitePredictionStore(SqliteDatabase database) : IPredictionStore
 {
     private const string Columns = "l.id, l.request_id, l.model_name, l.model_version, l.timestamp, l.latency_us, l.row_count, l.input_columns_id, c.columns, l.inputs, l.outputs, l.deployment, l.arm, l.error_code";
 

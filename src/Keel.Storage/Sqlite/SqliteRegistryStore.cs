@@ -16,7 +16,7 @@ namespace Keel.Storage.Sqlite;
 /// Deleted versions are kept with the internal stage <c>Deleted_Internal</c> (as MLflow does) so
 /// their numbers are never reused; every read hides them.
 /// </remarks>
-public sealed partial class SqliteRegistryStore(SqliteTrackingStore database) : IRegistryStore
+public sealed partial class SqliteRegistryStore(SqliteDatabase database, string artifactRoot) : IRegistryStore
 {
     /// <summary>MLflow's stage for soft-deleted versions.</summary>
     internal const string DeletedStage = "Deleted_Internal";
@@ -236,7 +236,7 @@ public sealed partial class SqliteRegistryStore(SqliteTrackingStore database) : 
         {
             // The source rule (ModelSourceValidator) runs here, in the write transaction, so every
             // entry point meets it and a run's artifact location is read as it is when the version is created.
-            var source = ModelSourceValidator.ValidateRegistration(command.Source, runId, database.ArtifactRoot, id => RunArtifactUri(tx, id));
+            var source = ModelSourceValidator.ValidateRegistration(command.Source, runId, artifactRoot, id => RunArtifactUri(tx, id));
             RequireModel(tx, command.Name);
             var next = database.Statement(tx, "SELECT COALESCE(MAX(version), 0) + 1 FROM model_versions WHERE name = $n");
             next.Parameters.AddWithValue("$n", command.Name);

@@ -4,10 +4,10 @@ namespace Keel.Storage.Sqlite;
 
 /// <summary>
 /// The served models in the tracking database (table <c>served_models</c>, schema version 6).
-/// Writes share the tracking store's group-commit writer, so an acknowledged add or remove is
+/// Writes share the database's group-commit writer, so an acknowledged add or remove is
 /// durable; reads use pooled read connections.
 /// </summary>
-public sealed class SqliteServedModelStore(SqliteTrackingStore database) : IServedModelStore
+public sealed class SqliteServedModelStore(SqliteDatabase database) : IServedModelStore
 {
     /// <inheritdoc />
     public Task<ServedModelEntry> UpsertAsync(ServedModelEntry entry, CancellationToken cancellationToken = default)

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace Keel.Storage.Sqlite;
 
 /// <summary>
-/// What <see cref="SqliteTrackingStore"/> refuses at start-up: an empty file (it would silently
+/// What <see cref="SqliteDatabase"/> refuses at start-up: an empty file (it would silently
 /// become a new, empty store), and a damaged one (SQLite's quick or integrity check, or an open
 /// that SQLite answers with SQLITE_CORRUPT or SQLITE_NOTADB). Each is one clear error naming the
 /// file and what to do, never a crash with a stack trace.

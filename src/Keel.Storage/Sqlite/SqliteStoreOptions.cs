@@ -2,7 +2,7 @@ using Keel.Core.Storage;
 
 namespace Keel.Storage.Sqlite;
 
-/// <summary>What <see cref="SqliteTrackingStore"/> checks when it opens the database.</summary>
+/// <summary>What <see cref="SqliteDatabase"/> checks when it opens the database.</summary>
 public enum SqliteStartupCheck
 {
     /// <summary>

@@ -21,9 +21,9 @@ public sealed partial class SqliteTrackingStore
             TrackingValidator.ValidateExperimentTag(tag.Key, tag.Value);
         }
 
-        return _writes.ExecuteAsync((_, tx) =>
+        return _database.WriteAsync(tx =>
         {
-            var existing = _statements.Get(tx, "SELECT lifecycle_stage FROM experiments WHERE name = $n");
+            var existing = _database.Statement(tx, "SELECT lifecycle_stage FROM experiments WHERE name = $n");
             existing.Parameters.AddWithValue("$n", name);
             if (existing.ExecuteScalar() is string stage)
             {
@@ -33,7 +33,7 @@ public sealed partial class SqliteTrackingStore
             }
 
             var now = Now();
-            var insert = _statements.Get(tx, """
+            var insert = _database.Statement(tx, """
                 INSERT INTO experiments (name, artifact_location, lifecycle_stage, creation_time, last_update_time)
                 VALUES ($n, '', 'active', $t, $t) RETURNING experiment_id
                 """);
@@ -41,7 +41,7 @@ public sealed partial class SqliteTrackingStore
             insert.Parameters.AddWithValue("$t", now);
             var id = Convert.ToInt64(insert.ExecuteScalar(), CultureInfo.InvariantCulture);
             var location = string.IsNullOrEmpty(artifactLocation) ? ArtifactUris.ForExperiment(id.ToString(CultureInfo.InvariantCulture)) : artifactLocation;
-            var update = _statements.Get(tx, "UPDATE experiments SET artifact_location = $l WHERE experiment_id = $id");
+            var update = _database.Statement(tx, "UPDATE experiments SET artifact_location = $l WHERE experiment_id = $id");
             update.Parameters.AddWithValue("$l", location);
             update.Parameters.AddWithValue("$id", id);
             update.ExecuteNonQuery();
@@ -90,7 +90,7 @@ public sealed partial class SqliteTrackingStore
     public Task RenameExperimentAsync(string experimentId, string newName, CancellationToken cancellationToken = default)
     {
         TrackingValidator.ValidateExperimentName(newName);
-        return _writes.ExecuteAsync((_, tx) =>
+        return _database.WriteAsync(tx =>
         {
             var id = ParseExperimentId(experimentId);
             if (RequireExperiment(tx, id) != LifecycleStage.Active)
@@ -98,7 +98,7 @@ public sealed partial class SqliteTrackingStore
                 throw KeelException.InvalidParameter("Cannot rename a non-active experiment.");
             }
 
-            var existing = _statements.Get(tx, "SELECT experiment_id FROM experiments WHERE name = $n AND experiment_id <> $id");
+            var existing = _database.Statement(tx, "SELECT experiment_id FROM experiments WHERE name = $n AND experiment_id <> $id");
             existing.Parameters.AddWithValue("$n", newName);
             existing.Parameters.AddWithValue("$id", id);
             if (existing.ExecuteScalar() is not null)
@@ -106,7 +106,7 @@ public sealed partial class SqliteTrackingStore
                 throw KeelException.AlreadyExists($"Experiment '{newName}' already exists.");
             }
 
-            var cmd = _statements.Get(tx, "UPDATE experiments SET name = $n, last_update_time = $t WHERE experiment_id = $id");
+            var cmd = _database.Statement(tx, "UPDATE experiments SET name = $n, last_update_time = $t WHERE experiment_id = $id");
             cmd.Parameters.AddWithValue("$n", newName);
             cmd.Parameters.AddWithValue("$t", Now());
             cmd.Parameters.AddWithValue("$id", id);
@@ -123,7 +123,7 @@ public sealed partial class SqliteTrackingStore
         SetExperimentStage(experimentId, LifecycleStage.Active, cancellationToken);
 
     private Task SetExperimentStage(string experimentId, string stage, CancellationToken cancellationToken) =>
-        _writes.ExecuteAsync((_, tx) =>
+        _database.WriteAsync(tx =>
         {
             var id = ParseExperimentId(experimentId);
             var current = RequireExperiment(tx, id);
@@ -139,14 +139,14 @@ public sealed partial class SqliteTrackingStore
 
             var now = Now();
             _runCache.Clear();
-            var cmd = _statements.Get(tx, "UPDATE experiments SET lifecycle_stage = $s, last_update_time = $t WHERE experiment_id = $id");
+            var cmd = _database.Statement(tx, "UPDATE experiments SET lifecycle_stage = $s, last_update_time = $t WHERE experiment_id = $id");
             cmd.Parameters.AddWithValue("$s", stage);
             cmd.Parameters.AddWithValue("$t", now);
             cmd.Parameters.AddWithValue("$id", id);
             cmd.ExecuteNonQuery();
 
             // As MLflow: deleting an experiment deletes its runs; restoring restores them.
-            var runs = _statements.Get(tx, stage == LifecycleStage.Deleted
+            var runs = _database.Statement(tx, stage == LifecycleStage.Deleted
                 ? "UPDATE runs SET lifecycle_stage = 'deleted', deleted_time = $t WHERE experiment_id = $id AND lifecycle_stage = 'active'"
                 : "UPDATE runs SET lifecycle_stage = 'active', deleted_time = NULL WHERE experiment_id = $id AND lifecycle_stage = 'deleted'");
             runs.Parameters.AddWithValue("$t", now);
@@ -158,7 +158,7 @@ public sealed partial class SqliteTrackingStore
     public Task SetExperimentTagAsync(string experimentId, string key, string value, CancellationToken cancellationToken = default)
     {
         TrackingValidator.ValidateExperimentTag(key, value);
-        return _writes.ExecuteAsync((_, tx) =>
+        return _database.WriteAsync(tx =>
         {
             var id = ParseExperimentId(experimentId);
             RequireActiveExperiment(tx, id);
@@ -168,11 +168,11 @@ public sealed partial class SqliteTrackingStore
 
     /// <inheritdoc />
     public Task DeleteExperimentTagAsync(string experimentId, string key, CancellationToken cancellationToken = default) =>
-        _writes.ExecuteAsync((_, tx) =>
+        _database.WriteAsync(tx =>
         {
             var id = ParseExperimentId(experimentId);
             RequireActiveExperiment(tx, id);
-            var cmd = _statements.Get(tx, "DELETE FROM experiment_tags WHERE experiment_id = $id AND key = $k");
+            var cmd = _database.Statement(tx, "DELETE FROM experiment_tags WHERE experiment_id = $id AND key = $k");
             cmd.Parameters.AddWithValue("$id", id);
             cmd.Parameters.AddWithValue("$k", key);
             if (cmd.ExecuteNonQuery() == 0)
@@ -183,7 +183,7 @@ public sealed partial class SqliteTrackingStore
 
     private void UpsertExperimentTag(SqliteTransaction tx, long id, string key, string value)
     {
-        var cmd = _statements.Get(tx, """
+        var cmd = _database.Statement(tx, """
             INSERT INTO experiment_tags (experiment_id, key, value) VALUES ($id, $k, $v)
             ON CONFLICT (experiment_id, key) DO UPDATE SET value = excluded.value
             """);
@@ -191,14 +191,14 @@ public sealed partial class SqliteTrackingStore
         cmd.Parameters.AddWithValue("$k", key);
         cmd.Parameters.AddWithValue("$v", value);
         cmd.ExecuteNonQuery();
-        var count = _statements.Get(tx, "SELECT COUNT(*) FROM experiment_tags WHERE experiment_id = $id");
+        var count = _database.Statement(tx, "SELECT COUNT(*) FROM experiment_tags WHERE experiment_id = $id");
         count.Parameters.AddWithValue("$id", id);
         Limits.CheckTagCount((long)count.ExecuteScalar()!, $"experiment {id}");
     }
 
     private string RequireExperiment(SqliteTransaction tx, long id)
     {
-        var cmd = _statements.Get(tx, "SELECT lifecycle_stage FROM experiments WHERE experiment_id = $id");
+        var cmd = _database.Statement(tx, "SELECT lifecycle_stage FROM experiments WHERE experiment_id = $id");
         cmd.Parameters.AddWithValue("$id", id);
         return cmd.ExecuteScalar() as string ?? throw KeelException.NotFound($"No Experiment with id={id} exists");
     }

@@ -27,7 +27,7 @@ public sealed partial class SqliteTrackingStore
     {
         TrackingValidator.ValidateRunId(runId);
         TrackingValidator.ValidateMetric(metric);
-        return _writes.ExecuteAsync((_, tx) =>
+        return _database.WriteAsync(tx =>
         {
             var (runKey, _) = RequireActiveRun(tx, runId);
             InsertMetric(tx, runKey, metric);
@@ -40,7 +40,7 @@ public sealed partial class SqliteTrackingStore
         TrackingValidator.ValidateRunId(runId);
         param = TrackingValidator.Truncated(param, Limits.TruncateLongValues);
         TrackingValidator.ValidateParam(param);
-        return _writes.ExecuteAsync((_, tx) =>
+        return _database.WriteAsync(tx =>
         {
             var (runKey, _) = RequireActiveRun(tx, runId);
             InsertParam(tx, runKey, runId, param);
@@ -53,7 +53,7 @@ public sealed partial class SqliteTrackingStore
         TrackingValidator.ValidateRunId(runId);
         tag = TrackingValidator.Truncated(tag, Limits.TruncateLongValues);
         TrackingValidator.ValidateTag(tag);
-        return _writes.ExecuteAsync((_, tx) =>
+        return _database.WriteAsync(tx =>
         {
             var (runKey, _) = RequireActiveRun(tx, runId);
             SetRunTag(tx, runKey, tag);
@@ -65,10 +65,10 @@ public sealed partial class SqliteTrackingStore
     {
         TrackingValidator.ValidateRunId(runId);
         TrackingValidator.Required(key, "key");
-        return _writes.ExecuteAsync((_, tx) =>
+        return _database.WriteAsync(tx =>
         {
             var (runKey, _) = RequireActiveRun(tx, runId);
-            var cmd = _statements.Get(tx, "DELETE FROM tags WHERE run_key = $r AND key = $k");
+            var cmd = _database.Statement(tx, "DELETE FROM tags WHERE run_key = $r AND key = $k");
             cmd.Parameters.AddWithValue("$r", runKey);
             cmd.Parameters.AddWithValue("$k", key);
             if (cmd.ExecuteNonQuery() == 0)
@@ -86,7 +86,7 @@ public sealed partial class SqliteTrackingStore
         @params = [.. @params.Select(p => p is { Key: not null, Value: not null } ? TrackingValidator.Truncated(p, Limits.TruncateLongValues) : p)];
         tags = [.. tags.Select(t => t is { Key: not null, Value: not null } ? TrackingValidator.Truncated(t, Limits.TruncateLongValues) : t)];
         TrackingValidator.ValidateBatch(metrics, @params, tags);
-        return _writes.ExecuteAsync((_, tx) =>
+        return _database.WriteAsync(tx =>
     {
         var (runKey, _) = RequireActiveRun(tx, runId);
         foreach (var param in @params)
@@ -108,16 +108,16 @@ public Task LogInputsAsync(string runId, IReadOnlyList<DatasetInput> datasets, C
 {
     TrackingValidator.ValidateRunId(runId);
     DatasetValidator.Validate(datasets);
-    return _writes.ExecuteAsync((_, tx) =>
+    return _database.WriteAsync(tx =>
         {
             var (runKey, _) = RequireActiveRun(tx, runId);
-            var experiment = _statements.Get(tx, "SELECT experiment_id FROM runs WHERE run_key = $r");
+            var experiment = _database.Statement(tx, "SELECT experiment_id FROM runs WHERE run_key = $r");
             experiment.Parameters.AddWithValue("$r", runKey);
             var experimentId = Convert.ToInt64(experiment.ExecuteScalar(), CultureInfo.InvariantCulture);
             foreach (var input in datasets)
             {
                 var d = input.Dataset;
-                var upsert = _statements.Get(tx, """
+                var upsert = _database.Statement(tx, """
                     INSERT INTO datasets (experiment_id, name, digest, source_type, source, schema, profile)
                     VALUES ($e, $n, $d, $st, $s, $sc, $p)
                     ON CONFLICT (experiment_id, name, digest) DO UPDATE SET name = excluded.name
@@ -132,13 +132,13 @@ public Task LogInputsAsync(string runId, IReadOnlyList<DatasetInput> datasets, C
                 upsert.Parameters.AddWithValue("$p", (object?)d.Profile ?? DBNull.Value);
                 var datasetKey = Convert.ToInt64(upsert.ExecuteScalar(), CultureInfo.InvariantCulture);
 
-                var link = _statements.Get(tx, "INSERT OR IGNORE INTO inputs (run_key, dataset_key) VALUES ($r, $d)");
+                var link = _database.Statement(tx, "INSERT OR IGNORE INTO inputs (run_key, dataset_key) VALUES ($r, $d)");
                 link.Parameters.AddWithValue("$r", runKey);
                 link.Parameters.AddWithValue("$d", datasetKey);
                 link.ExecuteNonQuery();
                 foreach (var tag in input.Tags ?? [])
                 {
-                    var t = _statements.Get(tx, """
+                    var t = _database.Statement(tx, """
                         INSERT INTO input_tags (run_key, dataset_key, key, value) VALUES ($r, $d, $k, $v)
                         ON CONFLICT (run_key, dataset_key, key) DO UPDATE SET value = excluded.value
                         """);
@@ -156,14 +156,14 @@ public Task LogInputsAsync(string runId, IReadOnlyList<DatasetInput> datasets, C
     {
         var (value, isNan) = StoredValue(metric.Value);
         var seq = _nextSeq++;
-        var insert = _statements.Get(tx, InsertMetricSql);
+        var insert = _database.Statement(tx, InsertMetricSql);
         BindMetric(insert.Parameters, runKey, metric, value, isNan, seq);
         if (insert.ExecuteNonQuery() == 0)
         {
             return; // An identical observation is already stored (MLflow ignores exact duplicates).
         }
 
-        var latest = _statements.Get(tx, UpsertLatestSql);
+        var latest = _database.Statement(tx, UpsertLatestSql);
         BindMetric(latest.Parameters, runKey, metric, value, isNan, seq);
         latest.ExecuteNonQuery();
     }
@@ -186,7 +186,7 @@ public Task LogInputsAsync(string runId, IReadOnlyList<DatasetInput> datasets, C
         {
             if (!newest.TryGetValue(metric.Key, out var known))
             {
-                var read = _statements.Get(tx, "SELECT step, timestamp FROM latest_metrics WHERE run_key = $r AND key = $k");
+                var read = _database.Statement(tx, "SELECT step, timestamp FROM latest_metrics WHERE run_key = $r AND key = $k");
                 read.Parameters.AddWithValue("$r", runKey);
                 read.Parameters.AddWithValue("$k", metric.Key);
                 using var reader = read.ExecuteReader();
@@ -196,7 +196,7 @@ public Task LogInputsAsync(string runId, IReadOnlyList<DatasetInput> datasets, C
             var (value, isNan) = StoredValue(metric.Value);
             var seq = _nextSeq++;
             var isAppend = known is null || (metric.Step, metric.Timestamp).CompareTo(known.Value) > 0;
-            var insert = _statements.Get(tx, isAppend ? AppendMetricSql : InsertMetricSql);
+            var insert = _database.Statement(tx, isAppend ? AppendMetricSql : InsertMetricSql);
             BindMetric(insert.Parameters, runKey, metric, value, isNan, seq);
             if (insert.ExecuteNonQuery() == 0)
             {
@@ -214,7 +214,7 @@ public Task LogInputsAsync(string runId, IReadOnlyList<DatasetInput> datasets, C
 
         foreach (var (metric, value, isNan, seq) in latest.Values)
         {
-            var upsert = _statements.Get(tx, UpsertLatestSql);
+            var upsert = _database.Statement(tx, UpsertLatestSql);
             BindMetric(upsert.Parameters, runKey, metric, value, isNan, seq);
             upsert.ExecuteNonQuery();
         }
@@ -241,7 +241,7 @@ public Task LogInputsAsync(string runId, IReadOnlyList<DatasetInput> datasets, C
     private void InsertParam(SqliteTransaction tx, long runKey, string runId, Param param)
     {
         param = TrackingValidator.Truncated(param, Limits.TruncateLongValues);
-        var existing = _statements.Get(tx, "SELECT value FROM params WHERE run_key = $r AND key = $k");
+        var existing = _database.Statement(tx, "SELECT value FROM params WHERE run_key = $r AND key = $k");
         existing.Parameters.AddWithValue("$r", runKey);
         existing.Parameters.AddWithValue("$k", param.Key);
         if (existing.ExecuteScalar() is string old)
@@ -255,7 +255,7 @@ public Task LogInputsAsync(string runId, IReadOnlyList<DatasetInput> datasets, C
             return;
         }
 
-        var insert = _statements.Get(tx, "INSERT INTO params (run_key, key, value) VALUES ($r, $k, $v)");
+        var insert = _database.Statement(tx, "INSERT INTO params (run_key, key, value) VALUES ($r, $k, $v)");
         insert.Parameters.AddWithValue("$r", runKey);
         insert.Parameters.AddWithValue("$k", param.Key);
         insert.Parameters.AddWithValue("$v", param.Value);
@@ -268,7 +268,7 @@ public Task LogInputsAsync(string runId, IReadOnlyList<DatasetInput> datasets, C
         UpsertTag(tx, runKey, tag.Key, tag.Value);
         if (tag.Key == RunNameTag)
         {
-            var cmd = _statements.Get(tx, "UPDATE runs SET name = $n WHERE run_key = $r");
+            var cmd = _database.Statement(tx, "UPDATE runs SET name = $n WHERE run_key = $r");
             cmd.Parameters.AddWithValue("$n", tag.Value);
             cmd.Parameters.AddWithValue("$r", runKey);
             cmd.ExecuteNonQuery();
@@ -277,7 +277,7 @@ public Task LogInputsAsync(string runId, IReadOnlyList<DatasetInput> datasets, C
 
     private void UpsertTag(SqliteTransaction tx, long runKey, string key, string value)
     {
-        var cmd = _statements.Get(tx, """
+        var cmd = _database.Statement(tx, """
             INSERT INTO tags (run_key, key, value) VALUES ($r, $k, $v)
             ON CONFLICT (run_key, key) DO UPDATE SET value = excluded.value
             """);
@@ -285,7 +285,7 @@ public Task LogInputsAsync(string runId, IReadOnlyList<DatasetInput> datasets, C
         cmd.Parameters.AddWithValue("$k", key);
         cmd.Parameters.AddWithValue("$v", value);
         cmd.ExecuteNonQuery();
-        var count = _statements.Get(tx, "SELECT COUNT(*) FROM tags WHERE run_key = $r");
+        var count = _database.Statement(tx, "SELECT COUNT(*) FROM tags WHERE run_key = $r");
         count.Parameters.AddWithValue("$r", runKey);
         Limits.CheckTagCount((long)count.ExecuteScalar()!, "the run");
     }

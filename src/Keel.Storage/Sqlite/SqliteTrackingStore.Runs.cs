@@ -32,10 +32,10 @@ public sealed partial class SqliteTrackingStore
         }
 
         var runId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        await _writes.ExecuteAsync((_, tx) =>
+        await _database.WriteAsync(tx =>
         {
             var experimentId = ParseExperimentId(command.ExperimentId);
-            var cmd = _statements.Get(tx, "SELECT lifecycle_stage, artifact_location FROM experiments WHERE experiment_id = $id");
+            var cmd = _database.Statement(tx, "SELECT lifecycle_stage, artifact_location FROM experiments WHERE experiment_id = $id");
             cmd.Parameters.AddWithValue("$id", experimentId);
             string stage, location;
             using (var reader = cmd.ExecuteReader())
@@ -62,7 +62,7 @@ public sealed partial class SqliteTrackingStore
             }
 
             var name = !string.IsNullOrEmpty(command.RunName) ? command.RunName : tagName ?? RunNames.Generate();
-            var insert = _statements.Get(tx, """
+            var insert = _database.Statement(tx, """
                 INSERT INTO runs (run_uuid, experiment_id, name, user_id, status, start_time, end_time, artifact_uri, lifecycle_stage)
                 VALUES ($id, $e, $n, $u, 'RUNNING', $s, NULL, $a, 'active') RETURNING run_key
                 """);
@@ -97,10 +97,10 @@ public sealed partial class SqliteTrackingStore
     {
         TrackingValidator.ValidateRunId(runId);
         TrackingValidator.ValidateRunName(runName);
-        await _writes.ExecuteAsync((_, tx) =>
+        await _database.WriteAsync(tx =>
         {
             var (runKey, _) = RequireActiveRun(tx, runId);
-            var cmd = _statements.Get(tx, """
+            var cmd = _database.Statement(tx, """
                 UPDATE runs SET status = COALESCE($s, status), end_time = COALESCE($e, end_time), name = COALESCE($n, name)
                 WHERE run_key = $k
                 """);
@@ -121,10 +121,10 @@ public sealed partial class SqliteTrackingStore
     public Task DeleteRunAsync(string runId, CancellationToken cancellationToken = default)
     {
         TrackingValidator.ValidateRunId(runId);
-        return _writes.ExecuteAsync((_, tx) =>
+        return _database.WriteAsync(tx =>
         {
             _runCache.Remove(runId);
-            var cmd = _statements.Get(tx, "UPDATE runs SET lifecycle_stage = 'deleted', deleted_time = $t WHERE run_uuid = $id");
+            var cmd = _database.Statement(tx, "UPDATE runs SET lifecycle_stage = 'deleted', deleted_time = $t WHERE run_uuid = $id");
             cmd.Parameters.AddWithValue("$t", Now());
             cmd.Parameters.AddWithValue("$id", runId);
             if (cmd.ExecuteNonQuery() == 0)
@@ -138,7 +138,7 @@ public sealed partial class SqliteTrackingStore
     public Task RestoreRunAsync(string runId, CancellationToken cancellationToken = default)
     {
         TrackingValidator.ValidateRunId(runId);
-        return _writes.ExecuteAsync((_, tx) =>
+        return _database.WriteAsync(tx =>
         {
             var (_, experimentStage) = RequireRun(tx, runId);
             if (experimentStage != LifecycleStage.Active)
@@ -147,7 +147,7 @@ public sealed partial class SqliteTrackingStore
             }
 
             _runCache.Remove(runId);
-            var cmd = _statements.Get(tx, "UPDATE runs SET lifecycle_stage = 'active', deleted_time = NULL WHERE run_uuid = $id");
+            var cmd = _database.Statement(tx, "UPDATE runs SET lifecycle_stage = 'active', deleted_time = NULL WHERE run_uuid = $id");
             cmd.Parameters.AddWithValue("$id", runId);
             cmd.ExecuteNonQuery();
         }, cancellationToken);
@@ -186,7 +186,7 @@ public sealed partial class SqliteTrackingStore
             return (cached.RunKey, cached.RunStage, cached.ExperimentStage);
         }
 
-        var cmd = _statements.Get(tx, """
+        var cmd = _database.Statement(tx, """
             SELECT r.run_key, r.lifecycle_stage, e.lifecycle_stage
             FROM runs r JOIN experiments e ON e.experiment_id = r.experiment_id WHERE r.run_uuid = $id
             """);

@@ -2,32 +2,43 @@ using System.Globalization;
 using Keel.Core.Errors;
 using Keel.Core.Tracking;
 using Keel.Core.Validation;
-using Keel.Storage.Sql;
 using Microsoft.Data.Sqlite;
 
 namespace Keel.Storage.Sqlite;
 
 /// <summary>
-/// The embedded tracking store: one SQLite file in WAL mode with synchronous=FULL. Reads use pooled
-/// connections and never block writes; writes go through a group-commit queue
-/// (<see cref="WriteQueue"/>), so many concurrent requests share one fsync while every
-/// acknowledged write is durable.
+/// The embedded tracking store on a <see cref="SqliteDatabase"/> (WAL, synchronous=FULL). Reads use
+/// pooled connections and never block writes; writes go through the database's group-commit queue,
+/// so many concurrent requests share one fsync while every acknowledged write is durable. The store
+/// keeps only tracking state: a cache of run states and the metric sequence counter, both kept in
+/// step with the database through its batch hooks. One tracking store per database: two would
+/// number metrics from two counters.
 /// </summary>
 public sealed partial class SqliteTrackingStore : ITrackingStore, IAsyncDisposable, IDisposable
 {
-    private readonly string _connectionString;
-    private readonly SqliteConnection _writer;
-    private readonly WriteQueue _writes;
-    private readonly StatementCache _statements;
-    private readonly TimeProvider _time;
+    private readonly SqliteDatabase _database;
+    private readonly bool _ownsDatabase;
     private readonly Dictionary<string, RunState> _runCache = new(StringComparer.Ordinal);
     private long _nextSeq;
     private long _storedSeq;
     private long _dataVersion = -1;
+    private int _disposed;
 
-    /// <summary>Opens (creating and migrating if needed) the database at <paramref name="databasePath"/>.</summary>
-    /// <param name="databasePath">The SQLite file.</param>
+    /// <summary>The tracking store on <paramref name="database"/>, which it uses but does not dispose.</summary>
+    /// <param name="database">The database; it stays open when the store is disposed.</param>
     /// <param name="artifactRoot">The artifact root (a folder, or <c>s3://bucket/prefix</c>); experiment locations default to <c>mlflow-artifacts:/&lt;id&gt;</c> under it.</param>
+    public SqliteTrackingStore(SqliteDatabase database, string artifactRoot)
+        : this(database, artifactRoot, ownsDatabase: false)
+    {
+    }
+
+    /// <summary>
+    /// Opens (creating and migrating if needed) the database at <paramref name="databasePath"/> for this
+    /// store alone: a shorthand for one-store tools and tests. The store owns that database and
+    /// disposes it.
+    /// </summary>
+    /// <param name="databasePath">The SQLite file.</param>
+    /// <param name="artifactRoot">The artifact root (a folder, or <c>s3://bucket/prefix</c>).</param>
     /// <param name="time">The clock for default timestamps.</param>
     /// <param name="options">The start-up check and the health tracker; defaults when null.</param>
     /// <exception cref="KeelException">
@@ -35,56 +46,42 @@ public sealed partial class SqliteTrackingStore : ITrackingStore, IAsyncDisposab
     /// Keel, or its schema was changed outside Keel.
     /// </exception>
     public SqliteTrackingStore(string databasePath, string artifactRoot, TimeProvider time, SqliteStoreOptions? options = null)
+        : this(new SqliteDatabase(databasePath, time, options), artifactRoot, ownsDatabase: true)
     {
-        ArgumentNullException.ThrowIfNull(databasePath);
-        options ??= new SqliteStoreOptions();
-        DatabasePath = Path.GetFullPath(databasePath);
-        ArtifactRoot = artifactRoot;
-        _time = time;
-        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
-        SqliteStoreChecks.RefuseEmptyFile(DatabasePath);
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = DatabasePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            DefaultTimeout = 30,
-        }.ToString();
+    }
 
-        _writer = new SqliteConnection(_connectionString);
+    private SqliteTrackingStore(SqliteDatabase database, string artifactRoot, bool ownsDatabase)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        _database = database;
+        _ownsDatabase = ownsDatabase;
+        ArtifactRoot = artifactRoot;
+        var hooks = database.HookBatches(BeforeBatch, AfterBatch, _runCache.Clear);
         try
         {
-            _writer.Open();
-            Pragma(_writer, "PRAGMA journal_mode=WAL");
-            Pragma(_writer, "PRAGMA synchronous=FULL");
-            Pragma(_writer, "PRAGMA foreign_keys=ON");
-            Pragma(_writer, "PRAGMA busy_timeout=30000");
-            SqliteStoreChecks.RefuseDamaged(_writer, DatabasePath, options);
-            Migrator.Migrate(_writer, Now());
-            EnsureDefaultExperiment();
+            database.WriteAsync(EnsureDefaultExperiment, CancellationToken.None).GetAwaiter().GetResult();
         }
-        catch (Exception e)
+        catch
         {
-            _writer.Dispose();
-            SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
-            if (SqliteStoreChecks.StartupError(e, DatabasePath) is { } clear)
+            hooks.Dispose();
+            if (ownsDatabase)
             {
-                throw clear;
+                database.Dispose();
             }
 
             throw;
         }
-
-        _statements = new StatementCache(_writer);
-        _writes = new WriteQueue(_writer, BeforeBatch, AfterBatch, _runCache.Clear, options.Health);
     }
 
-    /// <summary>The database file.</summary>
-    public string DatabasePath { get; }
+    /// <summary>The database this store writes to.</summary>
+    public SqliteDatabase Database => _database;
 
-    /// <summary>The text and tag-count limits this store's writes (and the registry's on the same database) enforce.</summary>
-    /// <value><see cref="InputLimits.Default"/>.</value>
-    public InputLimits Limits { get; init; } = InputLimits.Default;
+    /// <summary>The database file.</summary>
+    public string DatabasePath => _database.DatabasePath;
+
+    /// <summary>The text and tag-count limits this store's writes enforce: the database's.</summary>
+    /// <value><see cref="SqliteDatabase.Limits"/>.</value>
+    public InputLimits Limits => _database.Limits;
 
     /// <summary>The artifact root: a folder, or an object-store URI such as <c>s3://bucket/prefix</c>.</summary>
     public string ArtifactRoot { get; }
@@ -92,25 +89,26 @@ public sealed partial class SqliteTrackingStore : ITrackingStore, IAsyncDisposab
     /// <summary>The id of the experiment every new store has.</summary>
     public const string DefaultExperimentId = "0";
 
-    private long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();
+    private long Now() => _database.NowMilliseconds();
 
-    private void EnsureDefaultExperiment()
+    private SqliteConnection OpenRead() => _database.OpenReadConnection();
+
+    private void EnsureDefaultExperiment(SqliteTransaction tx)
     {
-        using var cmd = _writer.CreateCommand();
-        cmd.CommandText = """
+        var cmd = _database.Statement(tx, """
             INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time)
             SELECT 0, 'Default', 'mlflow-artifacts:/0', 'active', $t, $t
             WHERE NOT EXISTS (SELECT 1 FROM experiments)
-            """;
+            """);
         cmd.Parameters.AddWithValue("$t", Now());
         cmd.ExecuteNonQuery();
     }
 
-    private void BeforeBatch(SqliteConnection connection, SqliteTransaction tx)
+    private void BeforeBatch(SqliteTransaction tx)
     {
         // data_version changes when another connection (another process) committed: our cache
         // of run states may be stale then.
-        var version = Convert.ToInt64(_statements.Get(tx, "PRAGMA data_version").ExecuteScalar(), CultureInfo.InvariantCulture);
+        var version = Convert.ToInt64(_database.Statement(tx, "PRAGMA data_version").ExecuteScalar(), CultureInfo.InvariantCulture);
         if (version != _dataVersion)
         {
             _runCache.Clear();
@@ -118,53 +116,18 @@ public sealed partial class SqliteTrackingStore : ITrackingStore, IAsyncDisposab
         }
 
         // Re-read the counter inside the write lock: another process may have written since.
-        var cmd = _statements.Get(tx, "SELECT value FROM keel_meta WHERE key = 'metric_seq'");
+        var cmd = _database.Statement(tx, "SELECT value FROM keel_meta WHERE key = 'metric_seq'");
         _nextSeq = _storedSeq = Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
-    private void AfterBatch(SqliteConnection connection, SqliteTransaction tx)
+    private void AfterBatch(SqliteTransaction tx)
     {
         if (_nextSeq != _storedSeq)
         {
-            var cmd = _statements.Get(tx, "UPDATE keel_meta SET value = $v WHERE key = 'metric_seq'");
+            var cmd = _database.Statement(tx, "UPDATE keel_meta SET value = $v WHERE key = 'metric_seq'");
             cmd.Parameters.AddWithValue("$v", _nextSeq);
             cmd.ExecuteNonQuery();
         }
-    }
-
-    /// <summary>Runs a write on the shared group-commit writer (used by the registry store).</summary>
-    internal Task<T> WriteAsync<T>(Func<SqliteTransaction, T> write, CancellationToken cancellationToken) =>
-        _writes.ExecuteAsync((_, tx) => write(tx), cancellationToken);
-
-    /// <summary>A cached statement of the writer connection; only valid inside a write.</summary>
-    internal SqliteCommand Statement(SqliteTransaction tx, string sql) => _statements.Get(tx, sql);
-
-    /// <summary>Finalizes a raw statement of the writer connection when the store closes; only valid inside a write.</summary>
-    internal void OwnStatement(IDisposable statement) => _statements.Own(statement);
-
-    /// <summary>A pooled read connection.</summary>
-    internal SqliteConnection OpenReadConnection() => OpenRead();
-
-    /// <summary>Unix milliseconds from the store's clock.</summary>
-    internal long NowMilliseconds() => Now();
-
-    private SqliteConnection OpenRead()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-
-        // A larger page cache and memory-mapped reads keep index scans of big searches in memory.
-        using var cmd = connection.CreateCommand();
-        cmd.CommandText = "PRAGMA cache_size=-131072; PRAGMA mmap_size=536870912";
-        cmd.ExecuteNonQuery();
-        return connection;
-    }
-
-    private static void Pragma(SqliteConnection connection, string sql)
-    {
-        using var cmd = connection.CreateCommand();
-        cmd.CommandText = sql;
-        cmd.ExecuteNonQuery();
     }
 
     private static long ParseExperimentId(string? experimentId)
@@ -182,13 +145,22 @@ public sealed partial class SqliteTrackingStore : ITrackingStore, IAsyncDisposab
         return id;
     }
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Disposes the database when this store opened it (after its queued writes committed). A store
+    /// on a shared <see cref="SqliteDatabase"/> holds nothing of its own to release: its batch hooks
+    /// stay with the database until it closes, so writes still queued keep the metric sequence right.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        await _writes.DisposeAsync().ConfigureAwait(false);
-        _statements.Dispose();
-        _writer.Dispose();
-        SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        if (_ownsDatabase)
+        {
+            await _database.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     /// <inheritdoc />

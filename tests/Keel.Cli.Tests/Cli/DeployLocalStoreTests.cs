@@ -16,7 +16,7 @@ public sealed class DeployLocalStoreTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         await using var database = new SqliteTrackingStore(Database, Path.Combine(_folder, "artifacts"), TimeProvider.System);
-        var registry = new SqliteRegistryStore(database);
+        var registry = new SqliteRegistryStore(database.Database, database.ArtifactRoot);
         await registry.CreateRegisteredModelAsync("credit-risk", null, null, new Actor("seed"));
         for (var i = 0; i < 2; i++)
         {
@@ -60,7 +60,7 @@ public sealed class DeployLocalStoreTests : IAsyncLifetime
         Assert.Equal(("promoted", "2"), (forced.Json().GetProperty("state").GetString(), forced.Json().GetProperty("stable_version").GetString()));
 
         await using var database = new SqliteTrackingStore(Database, Path.Combine(_folder, "artifacts"), TimeProvider.System);
-        var registry = new SqliteRegistryStore(database);
+        var registry = new SqliteRegistryStore(database.Database, database.ArtifactRoot);
         Assert.Equal("2", (await registry.GetModelVersionByAliasAsync("credit-risk", "production")).Version);
         Assert.Equal(["2"], (await registry.GetLatestVersionsAsync("credit-risk", ["Production"])).Select(v => v.Version));
         var trail = (await registry.ListEventsAsync(new RegistryEventQuery("credit-risk"))).Items;
@@ -91,7 +91,7 @@ public sealed class DeployLocalStoreTests : IAsyncLifetime
             // Two requests the shadow arm failed, as the server logs them.
             records.Add(new Core.Predictions.PredictionLogRecord("f1", "credit-risk", "1", 1020, 10, 1, ["x"], "[[1]]", "[]") { Deployment = "local", Arm = "shadow", ErrorCode = "INTERNAL_ERROR" });
             records.Add(new Core.Predictions.PredictionLogRecord("f2", "credit-risk", "1", 1021, 10, 1, ["x"], "[[2]]", "[]") { Deployment = "local", Arm = "shadow", ErrorCode = "INVALID_PARAMETER_VALUE" });
-            await new SqlitePredictionStore(database).AppendAsync(records);
+            await new SqlitePredictionStore(database.Database).AppendAsync(records);
         }
 
         var html = Path.Combine(_folder, "report.html");

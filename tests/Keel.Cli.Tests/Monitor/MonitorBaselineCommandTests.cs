@@ -48,7 +48,7 @@ public sealed class MonitorBaselineCommandTests(KeelServerFixture server) : IDis
         Assert.Equal(50, (await ReferenceAsync(db, artifacts, name))!.Inputs.RowCount);
 
         await using var tracking = new SqliteTrackingStore(db, artifacts, TimeProvider.System);
-        var events = await new SqliteRegistryStore(tracking).ListEventsAsync(new RegistryEventQuery(name), _ct);
+        var events = await new SqliteRegistryStore(tracking.Database, tracking.ArtifactRoot).ListEventsAsync(new RegistryEventQuery(name), _ct);
         var tagEvents = events.Items.Where(e => e.Kind == RegistryEventKinds.VersionTagSet && e.Target == ReferenceSampleFiles.BaselineTag).ToList();
         Assert.Equal(2, tagEvents.Count);
         Assert.Contains(tagEvents, e => e.Comment == "fresher traffic" && e.From is not null);
@@ -168,7 +168,7 @@ public sealed class MonitorBaselineCommandTests(KeelServerFixture server) : IDis
     private async Task<ModelReference?> ReferenceAsync(string db, string artifacts, string name)
     {
         await using var tracking = new SqliteTrackingStore(db, artifacts, TimeProvider.System);
-        return await new ModelReferenceSource(new SqliteRegistryStore(tracking), tracking, new LocalArtifactStore(artifacts)).GetAsync(name, "1", _ct);
+        return await new ModelReferenceSource(new SqliteRegistryStore(tracking.Database, tracking.ArtifactRoot), tracking, new LocalArtifactStore(artifacts)).GetAsync(name, "1", _ct);
     }
 
     private async Task<(string[] Store, string Name)> TrainLocalAsync()

@@ -19,7 +19,7 @@ public sealed class MonitorCommandsLocalStoreTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         await using var database = Open();
-        var registry = new SqliteRegistryStore(database);
+        var registry = new SqliteRegistryStore(database.Database, database.ArtifactRoot);
         await registry.CreateRegisteredModelAsync("credit", null, null, new Actor("seed"));
         for (var i = 0; i < 2; i++)
         {
@@ -62,7 +62,7 @@ public sealed class MonitorCommandsLocalStoreTests : IAsyncLifetime
     private async Task SeedAsync()
     {
         await using var database = Open();
-        var store = new SqliteMonitoringStore(database);
+        var store = new SqliteMonitoringStore(database.Database);
         await store.PutWindowsAsync([Window("1", 0, null, null, 0.1, false), Window("1", 1, null, null, 0.0, false), Window("2", 1, "credit-prod", "candidate", 0.5, true)]);
         var alert = new Alert
         {

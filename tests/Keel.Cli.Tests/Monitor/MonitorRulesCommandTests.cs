@@ -18,8 +18,8 @@ public sealed class MonitorRulesCommandTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         await using var database = new SqliteTrackingStore(Database, Path.Combine(_folder, "artifacts"), TimeProvider.System);
-        var registry = new SqliteRegistryStore(database);
-        var monitors = new SqliteMonitoringStore(database);
+        var registry = new SqliteRegistryStore(database.Database, database.ArtifactRoot);
+        var monitors = new SqliteMonitoringStore(database.Database);
         foreach (var model in new[] { "credit", "fraud", "quiet" })
         {
             await registry.CreateRegisteredModelAsync(model, null, null, new Actor("seed"));

@@ -16,7 +16,7 @@ public sealed class MonitorSummaryCommandTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         await using var database = new SqliteTrackingStore(Database, Path.Combine(_folder, "artifacts"), TimeProvider.System);
-        await new SqliteRegistryStore(database).CreateRegisteredModelAsync("credit", null, null, new Actor("seed"));
+        await new SqliteRegistryStore(database.Database, database.ArtifactRoot).CreateRegisteredModelAsync("credit", null, null, new Actor("seed"));
         long start = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - 7_200_000;
         var windows = Enumerable.Range(0, 4).Select(i => new MonitorWindow
         {
@@ -30,7 +30,7 @@ public sealed class MonitorSummaryCommandTests : IAsyncLifetime
             Features = [new FeatureDrift("Income", "input", "ks", i < 2 ? 0.05 : 0.3, i < 2 ? 0.4 : 0.001, 0.05, i >= 2)],
             Performance = new WindowPerformance("roc_auc", true, i % 2 == 0 ? 0.8 : null, i % 2 == 0 ? 40 : 0, 0.78, 50, 0.82),
         }).ToList();
-        await new SqliteMonitoringStore(database).PutWindowsAsync(windows);
+        await new SqliteMonitoringStore(database.Database).PutWindowsAsync(windows);
     }
 
     public ValueTask DisposeAsync()

@@ -24,7 +24,7 @@ public sealed class PredictionsExportCommandTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         await using var tracking = new SqliteTrackingStore(Database, Path.Combine(_folder, "artifacts"), TimeProvider.System);
-        var store = new SqlitePredictionStore(tracking);
+        var store = new SqlitePredictionStore(tracking.Database);
         await store.AppendAsync(
         [
             new PredictionLogRecord("a", "credit", "2", T0, 1200, 2, Credit,
@@ -78,7 +78,7 @@ public sealed class PredictionsExportCommandTests : IAsyncLifetime
         await using var tracking = new SqliteTrackingStore(Database, Path.Combine(_folder, "artifacts"), TimeProvider.System);
 
         var windows = await PredictionLogMonitoring.WindowsAsync(
-            new SqlitePredictionStore(tracking), new PredictionQuery("credit", MaxResults: 1), ModelTask.Classification, TimeSpan.FromHours(1), ["good", "bad"], TestContext.Current.CancellationToken);
+            new SqlitePredictionStore(tracking.Database), new PredictionQuery("credit", MaxResults: 1), ModelTask.Classification, TimeSpan.FromHours(1), ["good", "bad"], TestContext.Current.CancellationToken);
 
         // Hour of T0: request a (good/bad predicted, good/good true) and b (unlabelled); next hour: c (unlabelled).
         Assert.Equal(2, windows.Count);
@@ -113,7 +113,7 @@ public sealed class PredictionsExportCommandTests : IAsyncLifetime
         var second = PredictionInputHash.Of("[17,\"owner\"]"u8);
         await using (var tracking = new SqliteTrackingStore(Database, Path.Combine(_folder, "artifacts"), TimeProvider.System))
         {
-            await new SqlitePredictionStore(tracking).AppendAsync(
+            await new SqlitePredictionStore(tracking.Database).AppendAsync(
                 [new PredictionLogRecord("h", "hashed", "1", T0, 100, 2, Credit, $"[\"{first}\",\"{second}\"]", """[{"predicted_label":"good","probability":0.5},{"predicted_label":"bad","probability":0.6}]""")],
                 TestContext.Current.CancellationToken);
         }

@@ -217,7 +217,7 @@ public sealed class TrainCommandTests(KeelServerFixture server) : IDisposable
         var run = await store.GetRunAsync(runId, _ct);
         Assert.Equal(RunStatus.Finished, run.Info.Status);
         Assert.Contains(run.Data.Metrics, m => m.Key == "test_accuracy_score");
-        var version = await new Keel.Storage.Sqlite.SqliteRegistryStore(store).GetModelVersionAsync(name, "1", _ct);
+        var version = await new Keel.Storage.Sqlite.SqliteRegistryStore(store.Database, store.ArtifactRoot).GetModelVersionAsync(name, "1", _ct);
         Assert.Equal("Staging", version.CurrentStage);
         var experimentId = json.GetProperty("experiment_id").GetString()!;
         Assert.True(File.Exists(Path.Combine(artifacts, experimentId, runId, "artifacts", "model", "model.zip")));

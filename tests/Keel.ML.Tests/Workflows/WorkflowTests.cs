@@ -183,7 +183,7 @@ public sealed class WorkflowTests : IDisposable
     {
         var artifacts = Path.Combine(_directory, "artifacts");
         var tracking = new SqliteTrackingStore(Path.Combine(_directory, "keel.db"), artifacts, TimeProvider.System);
-        return new TrainBackend("sqlite:///" + tracking.DatabasePath, tracking, new SqliteRegistryStore(tracking), new LocalArtifactStore(artifacts), owned: tracking);
+        return new TrainBackend("sqlite:///" + tracking.DatabasePath, tracking, new SqliteRegistryStore(tracking.Database, tracking.ArtifactRoot), new LocalArtifactStore(artifacts), owned: tracking);
     }
 
     private PipelineDefinition Pipeline(string thresholds) => PipelineParser.Parse(

@@ -15,7 +15,7 @@ internal sealed class AlertRig : IAsyncDisposable
     public AlertRig()
     {
         _database = new SqliteTrackingStore(Path.Combine(_folder, "keel.db"), Path.Combine(_folder, "artifacts"), TimeProvider.System);
-        Store = new SqliteMonitoringStore(_database);
+        Store = new SqliteMonitoringStore(_database.Database);
     }
 
     public IMonitoringStore Store { get; }

@@ -96,7 +96,7 @@ public sealed class HostileInputFixture : IAsyncLifetime
         var models = new ServedModelRegistry(Path.Combine(Folder, "single-cache"));
         await models.LoadDirectoryAsync("bc-single", result.PackageDirectory);
         _singleStore = new SqliteTrackingStore(SingleDatabase, Path.Combine(Folder, "single-artifacts"), TimeProvider.System);
-        _single = ServingApp.BuildSingle(models, "bc-single", "http://127.0.0.1:0", new SqlitePredictionStore(_singleStore), scoring: new ScoringOptions { MaxRowsPerRequest = MaxRows });
+        _single = ServingApp.BuildSingle(models, "bc-single", "http://127.0.0.1:0", new SqlitePredictionStore(_singleStore.Database), scoring: new ScoringOptions { MaxRowsPerRequest = MaxRows });
         await _single.StartAsync();
         Single = new HttpClient { BaseAddress = new Uri(_single.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()) };
         Ok(await Score(Single, "/invocations"));

@@ -19,7 +19,7 @@ public sealed class LocalStoreInputRulesTests : InputRulesSuite
     public override ValueTask InitializeAsync()
     {
         _tracking = new SqliteTrackingStore(Path.Combine(_folder, "keel.db"), Path.Combine(_folder, "artifacts"), TimeProvider.System);
-        _registry = new SqliteRegistryStore(_tracking);
+        _registry = new SqliteRegistryStore(_tracking.Database, _tracking.ArtifactRoot);
         return ValueTask.CompletedTask;
     }
 

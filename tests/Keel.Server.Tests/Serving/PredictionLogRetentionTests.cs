@@ -21,7 +21,7 @@ public sealed class PredictionLogRetentionTests : IAsyncLifetime
     public ValueTask InitializeAsync()
     {
         _database = new SqliteTrackingStore(Path.Combine(_folder, "keel.db"), Path.Combine(_folder, "artifacts"), TimeProvider.System);
-        _store = new SqlitePredictionStore(_database);
+        _store = new SqlitePredictionStore(_database.Database);
         return ValueTask.CompletedTask;
     }
 

@@ -24,7 +24,7 @@ public sealed class PredictionLoggerTests(ServingFixture fixture) : IAsyncLifeti
     public async ValueTask InitializeAsync()
     {
         _database = new SqliteTrackingStore(Path.Combine(_folder, "keel.db"), Path.Combine(_folder, "artifacts"), TimeProvider.System);
-        _store = new SqlitePredictionStore(_database);
+        _store = new SqlitePredictionStore(_database.Database);
         _model = await ServedModel.LoadAsync("bc", fixture.PackageDirectory, "7");
         _rows = fixture.Records().Select(r => (IReadOnlyDictionary<string, JsonElement>)r).ToList();
         _predictions = _model.Predict(_rows);
@@ -144,7 +144,7 @@ public sealed class PredictionLoggerTests(ServingFixture fixture) : IAsyncLifeti
         var folder = Directory.CreateTempSubdirectory("keel-predlog-broken-").FullName;
         var broken = new SqliteTrackingStore(Path.Combine(folder, "keel.db"), Path.Combine(folder, "artifacts"), TimeProvider.System);
         await broken.DisposeAsync(); // a closed database: every append fails
-        using var logger = Logger(new SqlitePredictionStore(broken));
+        using var logger = Logger(new SqlitePredictionStore(broken.Database));
         await logger.StartAsync(TestContext.Current.CancellationToken);
 
         for (var i = 0; i < 12; i++)

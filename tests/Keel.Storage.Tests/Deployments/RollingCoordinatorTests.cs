@@ -27,9 +27,9 @@ public sealed class RollingCoordinatorTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _database = new SqliteTrackingStore(Path.Combine(_folder, "keel.db"), Path.Combine(_folder, "artifacts"), _clock);
-        _registry = new SqliteRegistryStore(_database);
-        _replicas = new SqliteDeploymentReplicaStore(_database);
-        _deployments = new DeploymentService(new SqliteDeploymentStore(_database), _registry, new RegistryPromotionGuard(), _clock);
+        _registry = new SqliteRegistryStore(_database.Database, _database.ArtifactRoot);
+        _replicas = new SqliteDeploymentReplicaStore(_database.Database);
+        _deployments = new DeploymentService(new SqliteDeploymentStore(_database.Database), _registry, new RegistryPromotionGuard(), _clock);
         _coordinator = new RollingCoordinator(_deployments, _replicas, _clock, "test");
         await _registry.CreateRegisteredModelAsync(Name, null, null, Alice);
         for (var i = 0; i < 3; i++)
@@ -38,7 +38,7 @@ public sealed class RollingCoordinatorTests : IAsyncLifetime
         }
 
         await _deployments.CreateAsync(Spec("1"), Alice);
-        var service = new DeploymentReplicaService(new SqliteDeploymentStore(_database), _replicas);
+        var service = new DeploymentReplicaService(new SqliteDeploymentStore(_database.Database), _replicas);
         foreach (var id in new[] { "r1", "r2", "r3" })
         {
             await service.RegisterAsync(Report(id, "1"));
@@ -227,7 +227,7 @@ public sealed class RollingCoordinatorTests : IAsyncLifetime
     [Fact]
     public async Task NewReplicasRegisterOnStable_AndOtherStrategiesAreRefused()
     {
-        var service = new DeploymentReplicaService(new SqliteDeploymentStore(_database), _replicas);
+        var service = new DeploymentReplicaService(new SqliteDeploymentStore(_database.Database), _replicas);
         await _deployments.ApplyAsync(Spec("2"), Alice);
         Assert.Equal("1", (await service.RegisterAsync(Report("r4", null, ready: false))).DesiredVersion);
 

@@ -12,7 +12,7 @@ public sealed class SqliteDeploymentReplicaStoreTests : DeploymentReplicaStoreCo
     protected override Task<IDeploymentReplicaStore> CreateStoreAsync()
     {
         _database = Open();
-        return Task.FromResult<IDeploymentReplicaStore>(new SqliteDeploymentReplicaStore(_database));
+        return Task.FromResult<IDeploymentReplicaStore>(new SqliteDeploymentReplicaStore(_database.Database));
     }
 
     private SqliteTrackingStore Open() => new(Path.Combine(_folder, "keel.db"), Path.Combine(_folder, "artifacts"), Clock);
@@ -27,7 +27,7 @@ public sealed class SqliteDeploymentReplicaStoreTests : DeploymentReplicaStoreCo
         SqliteConnection.ClearAllPools();
 
         _database = Open();
-        Assert.Equal(before, Assert.Single(await new SqliteDeploymentReplicaStore(_database).ListAsync("credit")));
+        Assert.Equal(before, Assert.Single(await new SqliteDeploymentReplicaStore(_database.Database).ListAsync("credit")));
     }
 
     public override async ValueTask DisposeAsync()

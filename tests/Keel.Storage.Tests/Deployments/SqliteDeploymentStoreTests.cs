@@ -13,11 +13,11 @@ public sealed class SqliteDeploymentStoreTests : DeploymentStoreComplianceTests
     protected override Task<IDeploymentStore> CreateStoreAsync()
     {
         _database = Open();
-        return Task.FromResult<IDeploymentStore>(new SqliteDeploymentStore(_database));
+        return Task.FromResult<IDeploymentStore>(new SqliteDeploymentStore(_database.Database));
     }
 
     protected override async Task<IReadOnlyList<RegistryEvent>> AuditTrailAsync(string model) =>
-        (await new SqliteRegistryStore(_database!).ListEventsAsync(new RegistryEventQuery(model))).Items;
+        (await new SqliteRegistryStore(_database!.Database, _database!.ArtifactRoot).ListEventsAsync(new RegistryEventQuery(model))).Items;
 
     private SqliteTrackingStore Open() => new(Path.Combine(_folder, "keel.db"), Path.Combine(_folder, "artifacts"), Clock);
 
@@ -33,7 +33,7 @@ public sealed class SqliteDeploymentStoreTests : DeploymentStoreComplianceTests
         SqliteConnection.ClearAllPools();
 
         _database = Open();
-        var reopened = new SqliteDeploymentStore(_database);
+        var reopened = new SqliteDeploymentStore(_database.Database);
         AssertSame(before!, await reopened.GetAsync("d"));
         Assert.Equal(2, (await reopened.ListEventsAsync("d", 10, null)).Items.Count);
         Assert.Equal("node-a", (await reopened.GetLeaseAsync("deployments-controller"))?.Holder);

@@ -12,7 +12,7 @@ public sealed class SqliteMonitoringStoreTests : MonitoringStoreComplianceTests
     protected override Task<IMonitoringStore> CreateStoreAsync()
     {
         _database = Open();
-        return Task.FromResult<IMonitoringStore>(new SqliteMonitoringStore(_database));
+        return Task.FromResult<IMonitoringStore>(new SqliteMonitoringStore(_database.Database));
     }
 
     private SqliteTrackingStore Open() => new(Path.Combine(_folder, "keel.db"), Path.Combine(_folder, "artifacts"), Clock);
@@ -38,7 +38,7 @@ public sealed class SqliteMonitoringStoreTests : MonitoringStoreComplianceTests
         SqliteConnection.ClearAllPools();
 
         _database = Open();
-        var reopened = new SqliteMonitoringStore(_database);
+        var reopened = new SqliteMonitoringStore(_database.Database);
         AssertSame(spec, (await reopened.GetMonitorAsync("m"))?.Spec);
         AssertSame(window, Assert.Single((await reopened.ListWindowsAsync(new MonitorWindowQuery("m"))).Items));
         AssertSame(created, await reopened.GetAlertAsync(alert.Key));

@@ -12,7 +12,7 @@ public sealed class SqlitePredictionStoreTests : PredictionStoreComplianceTests
     protected override Task<IPredictionStore> CreateStoreAsync()
     {
         _database = new SqliteTrackingStore(Path.Combine(_folder, "keel.db"), Path.Combine(_folder, "artifacts"), TimeProvider.System);
-        return Task.FromResult<IPredictionStore>(new SqlitePredictionStore(_database));
+        return Task.FromResult<IPredictionStore>(new SqlitePredictionStore(_database.Database));
     }
 
     public override async ValueTask DisposeAsync()

@@ -12,7 +12,7 @@ public sealed class SqliteRegistryStoreTests : RegistryStoreComplianceTests
     protected override Task<IRegistryStore> CreateStoreAsync()
     {
         _database = new SqliteTrackingStore(Path.Combine(_folder, "keel.db"), Path.Combine(_folder, "artifacts"), Clock);
-        return Task.FromResult<IRegistryStore>(new SqliteRegistryStore(_database));
+        return Task.FromResult<IRegistryStore>(new SqliteRegistryStore(_database.Database, _database.ArtifactRoot));
     }
 
     public override async ValueTask DisposeAsync()

@@ -19,7 +19,7 @@ public sealed class RegistrySearchStoreTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _database = new SqliteTrackingStore(Path.Combine(_folder, "keel.db"), Path.Combine(_folder, "artifacts"), _clock);
-        _store = new SqliteRegistryStore(_database);
+        _store = new SqliteRegistryStore(_database.Database, _database.ArtifactRoot);
 
         // fraud-a (team risk, 3 versions, v2 deleted), fraud-b (team growth, 1 version), churn (no tags, 2 versions).
         await ModelAsync("fraud-a", "risk", 3);

@@ -12,7 +12,7 @@ public sealed class SqliteServedModelStoreTests : ServedModelStoreComplianceTest
     protected override Task<IServedModelStore> CreateStoreAsync()
     {
         _database = new SqliteTrackingStore(Path.Combine(_folder, "keel.db"), Path.Combine(_folder, "artifacts"), TimeProvider.System);
-        return Task.FromResult<IServedModelStore>(new SqliteServedModelStore(_database));
+        return Task.FromResult<IServedModelStore>(new SqliteServedModelStore(_database.Database));
     }
 
     protected override async Task<IServedModelStore> ReopenStoreAsync()

@@ -16,21 +16,23 @@ public sealed class SqliteInputRulesTests : IAsyncDisposable
 {
     private const int MaxTags = 5;
     private readonly string _folder = Directory.CreateTempSubdirectory("keel-input-rules-").FullName;
+    private readonly SqliteDatabase _database;
     private readonly SqliteTrackingStore _tracking;
     private readonly SqliteRegistryStore _registry;
 
     public SqliteInputRulesTests()
     {
-        _tracking = new SqliteTrackingStore(Path.Combine(_folder, "keel.db"), Path.Combine(_folder, "artifacts"), TimeProvider.System)
+        _database = new SqliteDatabase(Path.Combine(_folder, "keel.db"), TimeProvider.System)
         {
             Limits = new InputLimits { MaxTagsPerEntity = MaxTags },
         };
-        _registry = new SqliteRegistryStore(_tracking);
+        _tracking = new SqliteTrackingStore(_database, Path.Combine(_folder, "artifacts"));
+        _registry = new SqliteRegistryStore(_database, _tracking.ArtifactRoot);
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _tracking.DisposeAsync();
+        await _database.DisposeAsync();
         SqliteConnection.ClearAllPools();
         Directory.Delete(_folder, recursive: true);
     }

@@ -29,7 +29,7 @@ internal sealed class DeploymentTraffic : IAsyncDisposable
     {
         _data = data;
         _database = new SqliteTrackingStore(Path.Combine(_folder, "keel.db"), Path.Combine(_folder, "artifacts"), Time);
-        Store = new SqlitePredictionStore(_database);
+        Store = new SqlitePredictionStore(_database.Database);
     }
 
     public FakeTimeProvider Time { get; } = new(Start);

@@ -16,8 +16,8 @@ internal sealed class ControllerRig : IAsyncDisposable
     public ControllerRig(IRegistryStore? registry = null, Func<IRegistryStore, IRegistryStore>? wrapRegistry = null)
     {
         Database = new SqliteTrackingStore(Path.Combine(_folder, "keel.db"), Path.Combine(_folder, "artifacts"), Clock);
-        Store = new SqliteDeploymentStore(Database);
-        var real = registry ?? new SqliteRegistryStore(Database);
+        Store = new SqliteDeploymentStore(Database.Database);
+        var real = registry ?? new SqliteRegistryStore(Database.Database, Database.ArtifactRoot);
         Registry = wrapRegistry is null ? real : wrapRegistry(real);
         Service = new DeploymentService(Store, Registry, new RegistryPromotionGuard(), Clock, changes: Feed);
         Analysis.Clock = () => Clock.GetUtcNow().ToUnixTimeMilliseconds();

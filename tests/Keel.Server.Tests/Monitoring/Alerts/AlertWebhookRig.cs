@@ -27,7 +27,7 @@ internal sealed class AlertWebhookRig : IAsyncDisposable
         var services = new ServiceCollection()
             .AddLogging()
             .AddSingleton(TimeProvider.System)
-            .AddSingleton<IMonitoringStore>(new SqliteMonitoringStore(_database));
+            .AddSingleton<IMonitoringStore>(new SqliteMonitoringStore(_database.Database));
         services.AddKeelAlerts(configuration);
         _services = services.BuildServiceProvider();
         _hosted = start ? [.. _services.GetServices<IHostedService>()] : [];

@@ -22,7 +22,7 @@ public sealed class MonitorWindowsTests : IDisposable
     public MonitorWindowsTests()
     {
         _database = new SqliteTrackingStore(Path.Combine(_folder, "keel.db"), Path.Combine(_folder, "artifacts"), TimeProvider.System);
-        _log = new SqlitePredictionStore(_database);
+        _log = new SqlitePredictionStore(_database.Database);
     }
 
     public void Dispose()
