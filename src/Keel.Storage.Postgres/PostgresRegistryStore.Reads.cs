@@ -50,7 +50,7 @@ public sealed partial class PostgresRegistryStore
             RegistryRules.ParseVersion(query.Version);
         }
 
-        return new PostgresRegistryEvents(database).ListEventsAsync(query, cancellationToken);
+        return Guard(new PostgresRegistryEvents(database).ListEventsAsync(query, cancellationToken));
     }
 
     private async Task<List<T>> QueryAsync<T>(SqlCommandText sql, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)

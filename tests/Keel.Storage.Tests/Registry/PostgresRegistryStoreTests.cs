@@ -82,6 +82,8 @@ public sealed class PostgresRegistryStoreTests(PostgresServer server) : Registry
         Assert.Equal(Keel.Core.Errors.ErrorCode.InvalidParameterValue, e.Code);
         e = await Assert.ThrowsAsync<Keel.Core.Errors.KeelException>(() => Store.SetRegisteredModelTagAsync("a\0b", new RegisteredModelTag("k", "v"), Alice));
         Assert.True(e.Code is Keel.Core.Errors.ErrorCode.InvalidParameterValue, e.Message);
+        e = await Assert.ThrowsAsync<Keel.Core.Errors.KeelException>(() => Store.ListEventsAsync(new RegistryEventQuery("a\0b")));
+        Assert.Equal(Keel.Core.Errors.ErrorCode.InvalidParameterValue, e.Code);
     }
 
     public override ValueTask DisposeAsync() => _db.DisposeAsync();
