@@ -68,7 +68,7 @@ public sealed partial class SqliteRegistryStore
         if (query.Version is not null)
         {
             where.Add("version = $v");
-            parameters.Add(new("$v", ParseVersion(query.Version)));
+            parameters.Add(new("$v", RegistryRules.ParseVersion(query.Version)));
         }
 
         if (query.From is not null)

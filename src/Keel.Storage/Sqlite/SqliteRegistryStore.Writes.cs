@@ -1,208 +1,169 @@
-using System.Globalization;
 using Keel.Core.Registry;
 using Microsoft.Data.Sqlite;
 
 namespace Keel.Storage.Sqlite;
 
-// Statements that run inside the writer's transaction.
+// The writer's side: the state RegistryRules needs, read in the writer's transaction, and the
+// statement each of its writes maps to.
 public sealed partial class SqliteRegistryStore
 {
-    private void Record(SqliteTransaction tx, string name, long? version, string kind, string? target, string? from, string? to, Actor actor, bool rollback = false)
+    /// <summary>Computes a change in the writer's transaction and applies it there.</summary>
+    private Task<RegistryChange> Write(Func<SqliteTransaction, RegistryChange> plan, CancellationToken cancellationToken) =>
+        database.WriteAsync(tx =>
+        {
+            var change = plan(tx);
+            foreach (var write in change.Writes)
+            {
+                Apply(tx, write);
+            }
+
+            return change;
+        }, cancellationToken);
+
+    private void Apply(SqliteTransaction tx, RegistryWrite write)
     {
-        // Every change records its actor: the one place the user id and comment are checked.
-        RegistryValidator.Actor(actor, database.Limits);
-        var cmd = database.Statement(tx, """
-            INSERT INTO registry_events (name, version, kind, target, from_value, to_value, user_id, timestamp, comment, rollback)
-            VALUES ($n, $v, $k, $tg, $f, $to, $u, $t, $c, $r)
-            """);
-        cmd.Parameters.AddWithValue("$n", name);
-        cmd.Parameters.AddWithValue("$v", version is null ? DBNull.Value : version.Value);
-        cmd.Parameters.AddWithValue("$k", kind);
-        cmd.Parameters.AddWithValue("$tg", (object?)target ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("$f", (object?)from ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("$to", (object?)to ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("$u", actor.User);
-        cmd.Parameters.AddWithValue("$t", Now());
-        cmd.Parameters.AddWithValue("$c", (object?)actor.Comment ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("$r", rollback ? 1 : 0);
+        switch (write)
+        {
+            case RegistryWrite.InsertModel w:
+                Run(tx, "INSERT INTO registered_models (name, creation_time, last_updated_time, description) VALUES ($n, $t, $t, $d)", ("$n", w.Name), ("$t", w.Time), ("$d", w.Description));
+                break;
+            case RegistryWrite.RenameModel w:
+                Run(tx, "UPDATE registered_models SET name = $new, last_updated_time = $t WHERE name = $n", ("$n", w.Name), ("$new", w.NewName), ("$t", w.Time));
+                Run(tx, "UPDATE registry_events SET name = $new WHERE name = $n", ("$n", w.Name), ("$new", w.NewName));
+                break;
+            case RegistryWrite.UpdateModelDescription w:
+                Run(tx, "UPDATE registered_models SET description = $d, last_updated_time = $t WHERE name = $n", ("$n", w.Name), ("$d", w.Description), ("$t", w.Time));
+                break;
+            case RegistryWrite.DeleteModel w:
+                Run(tx, "DELETE FROM registered_models WHERE name = $n", ("$n", w.Name));
+                break;
+            case RegistryWrite.TouchModel w:
+                Run(tx, "UPDATE registered_models SET last_updated_time = $t WHERE name = $n", ("$n", w.Name), ("$t", w.Time));
+                break;
+            case RegistryWrite.UpsertModelTag w:
+                Run(tx, "INSERT INTO registered_model_tags (name, key, value) VALUES ($n, $k, $v) ON CONFLICT (name, key) DO UPDATE SET value = excluded.value", ("$n", w.Name), ("$k", w.Key), ("$v", w.Value));
+                break;
+            case RegistryWrite.DeleteModelTag w:
+                Run(tx, "DELETE FROM registered_model_tags WHERE name = $n AND key = $k", ("$n", w.Name), ("$k", w.Key));
+                break;
+            case RegistryWrite.InsertVersion w:
+                Run(tx, """
+                    INSERT INTO model_versions (name, version, creation_time, last_updated_time, user_id, current_stage, description, source, run_id, run_link, status, lineage)
+                    VALUES ($n, $v, $t, $t, $u, 'None', $d, $s, $r, $l, 'READY', $lin)
+                    """,
+                    ("$n", w.Name), ("$v", w.Version), ("$t", w.Time), ("$u", w.User), ("$d", w.Description), ("$s", w.Source), ("$r", w.RunId), ("$l", w.RunLink), ("$lin", w.Lineage));
+                break;
+            case RegistryWrite.UpdateVersionDescription w:
+                Run(tx, "UPDATE model_versions SET description = $d, last_updated_time = $t WHERE name = $n AND version = $v", ("$n", w.Name), ("$v", w.Version), ("$d", w.Description), ("$t", w.Time));
+                break;
+            case RegistryWrite.SetVersionStage w:
+                Run(tx, "UPDATE model_versions SET current_stage = $s, last_updated_time = $t WHERE name = $n AND version = $v", ("$n", w.Name), ("$v", w.Version), ("$s", w.Stage), ("$t", w.Time));
+                break;
+            case RegistryWrite.UpsertVersionTag w:
+                Run(tx, "INSERT INTO model_version_tags (name, version, key, value) VALUES ($n, $v, $k, $val) ON CONFLICT (name, version, key) DO UPDATE SET value = excluded.value", ("$n", w.Name), ("$v", w.Version), ("$k", w.Key), ("$val", w.Value));
+                break;
+            case RegistryWrite.DeleteVersionTag w:
+                Run(tx, "DELETE FROM model_version_tags WHERE name = $n AND version = $v AND key = $k", ("$n", w.Name), ("$v", w.Version), ("$k", w.Key));
+                break;
+            case RegistryWrite.PointAlias w:
+                Run(tx, "INSERT INTO registered_model_aliases (name, alias, version) VALUES ($n, $a, $v) ON CONFLICT (name, alias) DO UPDATE SET version = excluded.version", ("$n", w.Name), ("$a", w.Alias), ("$v", w.Version));
+                break;
+            case RegistryWrite.DeleteAlias w:
+                Run(tx, "DELETE FROM registered_model_aliases WHERE name = $n AND alias = $a", ("$n", w.Name), ("$a", w.Alias));
+                break;
+            case RegistryWrite.AppendEvent w:
+                Run(tx, """
+                    INSERT INTO registry_events (name, version, kind, target, from_value, to_value, user_id, timestamp, comment, rollback)
+                    VALUES ($n, $v, $k, $tg, $f, $to, $u, $t, $c, $r)
+                    """,
+                    ("$n", w.Name), ("$v", w.Version), ("$k", w.Kind), ("$tg", w.Target), ("$f", w.From), ("$to", w.To), ("$u", w.User), ("$t", w.Timestamp), ("$c", w.Comment), ("$r", w.Rollback ? 1L : 0L));
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(write), write, "Unknown registry write.");
+        }
+    }
+
+    private void Run(SqliteTransaction tx, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var cmd = database.Statement(tx, sql);
+        foreach (var (name, value) in parameters)
+        {
+            cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
         cmd.ExecuteNonQuery();
+    }
+
+    private object? Scalar(SqliteTransaction tx, string sql, params (string Name, object Value)[] parameters)
+    {
+        var cmd = database.Statement(tx, sql);
+        foreach (var (name, value) in parameters)
+        {
+            cmd.Parameters.AddWithValue(name, value);
+        }
+
+        return cmd.ExecuteScalar();
+    }
+
+    private List<T> Rows<T>(SqliteTransaction tx, string sql, Func<SqliteDataReader, T> read, params (string Name, object Value)[] parameters)
+    {
+        var cmd = database.Statement(tx, sql);
+        foreach (var (name, value) in parameters)
+        {
+            cmd.Parameters.AddWithValue(name, value);
+        }
+
+        var rows = new List<T>();
+        using var reader = cmd.ExecuteReader();
+        while (reader.Read())
+        {
+            rows.Add(read(reader));
+        }
+
+        return rows;
     }
 
     /// <summary>The artifact URI of a run (deleted or not), null when there is no such run.</summary>
-    private string? RunArtifactUri(SqliteTransaction tx, string runId)
+    private string? RunArtifactUri(SqliteTransaction tx, string runId) => Scalar(tx, "SELECT artifact_uri FROM runs WHERE run_uuid = $id", ("$id", runId)) as string;
+
+    private RegistryModelState? ReadModel(SqliteTransaction tx, string name)
     {
-        var cmd = database.Statement(tx, "SELECT artifact_uri FROM runs WHERE run_uuid = $id");
-        cmd.Parameters.AddWithValue("$id", runId);
-        return cmd.ExecuteScalar() as string;
+        var rows = Rows(tx, "SELECT description FROM registered_models WHERE name = $n", r => new RegistryModelState(r.IsDBNull(0) ? null : r.GetString(0)), ("$n", name));
+        return rows.Count == 0 ? null : rows[0];
     }
 
-    private bool ModelExists(SqliteTransaction tx, string name)
-    {
-        var cmd = database.Statement(tx, "SELECT 1 FROM registered_models WHERE name = $n");
-        cmd.Parameters.AddWithValue("$n", name);
-        return cmd.ExecuteScalar() is not null;
-    }
+    private RegistryVersionState ReadVersion(SqliteTransaction tx, string name, long version) =>
+        Rows(
+            tx,
+            "SELECT EXISTS (SELECT 1 FROM registered_models WHERE name = $n), (SELECT current_stage FROM model_versions WHERE name = $n AND version = $v)",
+            r => new RegistryVersionState(r.GetInt64(0) != 0, r.IsDBNull(1) ? null : r.GetString(1)),
+            ("$n", name),
+            ("$v", version))[0];
 
-    /// <summary>Returns the model's description (may be null); RESOURCE_DOES_NOT_EXIST when absent.</summary>
-    private string? RequireModel(SqliteTransaction tx, string name)
-    {
-        var cmd = database.Statement(tx, "SELECT description FROM registered_models WHERE name = $n");
-        cmd.Parameters.AddWithValue("$n", name);
-        using var reader = cmd.ExecuteReader();
-        return reader.Read() ? (reader.IsDBNull(0) ? null : reader.GetString(0)) : throw ModelNotFound(name);
-    }
+    private long? MaxVersion(SqliteTransaction tx, string name) => Scalar(tx, "SELECT MAX(version) FROM model_versions WHERE name = $n", ("$n", name)) as long?;
 
-    /// <summary>Returns the version's stage; RESOURCE_DOES_NOT_EXIST when absent or deleted.</summary>
-    private string RequireLiveVersion(SqliteTransaction tx, string name, long version)
-    {
-        var cmd = database.Statement(tx, "SELECT current_stage FROM model_versions WHERE name = $n AND version = $v");
-        cmd.Parameters.AddWithValue("$n", name);
-        cmd.Parameters.AddWithValue("$v", version);
-        if (cmd.ExecuteScalar() is string stage && stage != DeletedStage)
-        {
-            return stage;
-        }
+    private string? ModelTagValue(SqliteTransaction tx, string name, string key) =>
+        Scalar(tx, "SELECT value FROM registered_model_tags WHERE name = $n AND key = $k", ("$n", name), ("$k", key)) as string;
 
-        RequireModel(tx, name);
-        throw VersionNotFound(name, version);
-    }
+    private long ModelTagCount(SqliteTransaction tx, string name) => (long)Scalar(tx, "SELECT COUNT(*) FROM registered_model_tags WHERE name = $n", ("$n", name))!;
 
-    private void Touch(SqliteTransaction tx, string name)
-    {
-        var cmd = database.Statement(tx, "UPDATE registered_models SET last_updated_time = $t WHERE name = $n");
-        cmd.Parameters.AddWithValue("$t", Now());
-        cmd.Parameters.AddWithValue("$n", name);
-        cmd.ExecuteNonQuery();
-    }
+    private string? VersionTagValue(SqliteTransaction tx, string name, long version, string key) =>
+        Scalar(tx, "SELECT value FROM model_version_tags WHERE name = $n AND version = $v AND key = $k", ("$n", name), ("$v", version), ("$k", key)) as string;
 
-    private void UpsertModelTag(SqliteTransaction tx, string name, RegisteredModelTag tag)
-    {
-        var cmd = database.Statement(tx, """
-            INSERT INTO registered_model_tags (name, key, value) VALUES ($n, $k, $v)
-            ON CONFLICT (name, key) DO UPDATE SET value = excluded.value
-            """);
-        cmd.Parameters.AddWithValue("$n", name);
-        cmd.Parameters.AddWithValue("$k", tag.Key);
-        cmd.Parameters.AddWithValue("$v", tag.Value);
-        cmd.ExecuteNonQuery();
-        var count = database.Statement(tx, "SELECT COUNT(*) FROM registered_model_tags WHERE name = $n");
-        count.Parameters.AddWithValue("$n", name);
-        database.Limits.CheckTagCount((long)count.ExecuteScalar()!, $"registered model '{name}'");
-    }
+    private long VersionTagCount(SqliteTransaction tx, string name, long version) =>
+        (long)Scalar(tx, "SELECT COUNT(*) FROM model_version_tags WHERE name = $n AND version = $v", ("$n", name), ("$v", version))!;
 
-    private string? ModelTagValue(SqliteTransaction tx, string name, string key)
-    {
-        var cmd = database.Statement(tx, "SELECT value FROM registered_model_tags WHERE name = $n AND key = $k");
-        cmd.Parameters.AddWithValue("$n", name);
-        cmd.Parameters.AddWithValue("$k", key);
-        return cmd.ExecuteScalar() as string;
-    }
+    private long? AliasTarget(SqliteTransaction tx, string name, string alias) =>
+        Scalar(tx, "SELECT version FROM registered_model_aliases WHERE name = $n AND alias = $a", ("$n", name), ("$a", alias)) as long?;
 
-    private void UpsertVersionTag(SqliteTransaction tx, string name, long version, ModelVersionTag tag)
-    {
-        var cmd = database.Statement(tx, """
-            INSERT INTO model_version_tags (name, version, key, value) VALUES ($n, $v, $k, $val)
-            ON CONFLICT (name, version, key) DO UPDATE SET value = excluded.value
-            """);
-        cmd.Parameters.AddWithValue("$n", name);
-        cmd.Parameters.AddWithValue("$v", version);
-        cmd.Parameters.AddWithValue("$k", tag.Key);
-        cmd.Parameters.AddWithValue("$val", tag.Value);
-        cmd.ExecuteNonQuery();
-        var count = database.Statement(tx, "SELECT COUNT(*) FROM model_version_tags WHERE name = $n AND version = $v");
-        count.Parameters.AddWithValue("$n", name);
-        count.Parameters.AddWithValue("$v", version);
-        database.Limits.CheckTagCount((long)count.ExecuteScalar()!, $"model version (name={name}, version={version})");
-    }
+    private List<string> AliasesOf(SqliteTransaction tx, string name, long version) =>
+        Rows(tx, "SELECT alias FROM registered_model_aliases WHERE name = $n AND version = $v", r => r.GetString(0), ("$n", name), ("$v", version));
 
-    private string? VersionTagValue(SqliteTransaction tx, string name, long version, string key)
-    {
-        var cmd = database.Statement(tx, "SELECT value FROM model_version_tags WHERE name = $n AND version = $v AND key = $k");
-        cmd.Parameters.AddWithValue("$n", name);
-        cmd.Parameters.AddWithValue("$v", version);
-        cmd.Parameters.AddWithValue("$k", key);
-        return cmd.ExecuteScalar() as string;
-    }
+    private List<long> VersionsIn(SqliteTransaction tx, string name, string stage) =>
+        Rows(tx, "SELECT version FROM model_versions WHERE name = $n AND current_stage = $s", r => r.GetInt64(0), ("$n", name), ("$s", stage));
 
-    private long? AliasTarget(SqliteTransaction tx, string name, string alias)
-    {
-        var cmd = database.Statement(tx, "SELECT version FROM registered_model_aliases WHERE name = $n AND alias = $a");
-        cmd.Parameters.AddWithValue("$n", name);
-        cmd.Parameters.AddWithValue("$a", alias);
-        return cmd.ExecuteScalar() is long v ? v : null;
-    }
-
-    private void PointAlias(SqliteTransaction tx, string name, string alias, long version, Actor actor, bool rollback)
-    {
-        var old = AliasTarget(tx, name, alias);
-        var cmd = database.Statement(tx, """
-            INSERT INTO registered_model_aliases (name, alias, version) VALUES ($n, $a, $v)
-            ON CONFLICT (name, alias) DO UPDATE SET version = excluded.version
-            """);
-        cmd.Parameters.AddWithValue("$n", name);
-        cmd.Parameters.AddWithValue("$a", alias);
-        cmd.Parameters.AddWithValue("$v", version);
-        cmd.ExecuteNonQuery();
-        Touch(tx, name);
-        Record(tx, name, version, RegistryEventKinds.AliasSet, alias, old?.ToString(CultureInfo.InvariantCulture), version.ToString(CultureInfo.InvariantCulture), actor, rollback);
-    }
-
-    private void RemoveAlias(SqliteTransaction tx, string name, string alias, Actor actor, bool rollback)
-    {
-        var old = AliasTarget(tx, name, alias);
-        if (old is null)
-        {
-            return;
-        }
-
-        var cmd = database.Statement(tx, "DELETE FROM registered_model_aliases WHERE name = $n AND alias = $a");
-        cmd.Parameters.AddWithValue("$n", name);
-        cmd.Parameters.AddWithValue("$a", alias);
-        cmd.ExecuteNonQuery();
-        Touch(tx, name);
-        Record(tx, name, old, RegistryEventKinds.AliasDeleted, alias, old.Value.ToString(CultureInfo.InvariantCulture), null, actor, rollback);
-    }
-
-    private List<string> AliasesOf(SqliteTransaction tx, string name, long version)
-    {
-        var cmd = database.Statement(tx, "SELECT alias FROM registered_model_aliases WHERE name = $n AND version = $v ORDER BY alias");
-        cmd.Parameters.AddWithValue("$n", name);
-        cmd.Parameters.AddWithValue("$v", version);
-        var list = new List<string>();
-        using var reader = cmd.ExecuteReader();
-        while (reader.Read())
-        {
-            list.Add(reader.GetString(0));
-        }
-
-        return list;
-    }
-
-    private List<long> VersionsIn(SqliteTransaction tx, string name, string stage)
-    {
-        var cmd = database.Statement(tx, "SELECT version FROM model_versions WHERE name = $n AND current_stage = $s ORDER BY version");
-        cmd.Parameters.AddWithValue("$n", name);
-        cmd.Parameters.AddWithValue("$s", stage);
-        var list = new List<long>();
-        using var reader = cmd.ExecuteReader();
-        while (reader.Read())
-        {
-            list.Add(reader.GetInt64(0));
-        }
-
-        return list;
-    }
-
-    private void MoveStage(SqliteTransaction tx, string name, long version, string stage, Actor actor, bool rollback)
-    {
-        var from = RequireLiveVersion(tx, name, version);
-        var cmd = database.Statement(tx, "UPDATE model_versions SET current_stage = $s, last_updated_time = $t WHERE name = $n AND version = $v");
-        cmd.Parameters.AddWithValue("$s", stage);
-        cmd.Parameters.AddWithValue("$t", Now());
-        cmd.Parameters.AddWithValue("$n", name);
-        cmd.Parameters.AddWithValue("$v", version);
-        cmd.ExecuteNonQuery();
-        Touch(tx, name);
-        Record(tx, name, version, RegistryEventKinds.StageTransition, "stage", from, stage, actor, rollback);
-    }
+    /// <summary>Every version's stage (deleted ones included) and the validation status of those that have one.</summary>
+    private (Dictionary<long, string> Stages, Dictionary<long, string> Statuses) VersionStates(SqliteTransaction tx, string name) =>
+        (Rows(tx, "SELECT version, current_stage FROM model_versions WHERE name = $n", r => (r.GetInt64(0), r.GetString(1)), ("$n", name)).ToDictionary(),
+         Rows(tx, "SELECT version, value FROM model_version_tags WHERE name = $n AND key = $k", r => (r.GetInt64(0), r.GetString(1)), ("$n", name), ("$k", PromotionGuard.ValidationStatusTag)).ToDictionary());
 }

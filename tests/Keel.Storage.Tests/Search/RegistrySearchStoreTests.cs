@@ -1,25 +1,23 @@
 using Keel.Core.Errors;
 using Keel.Core.Registry;
-using Keel.Storage.Sqlite;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Keel.Storage.Tests.Search;
 
-/// <summary>Registry search end to end through <see cref="SqliteRegistryStore"/>: filters, order, page tokens.</summary>
-public sealed class RegistrySearchStoreTests : IAsyncLifetime
+/// <summary>Registry search end to end through a registry store: filters, order, page tokens. One subclass per backend.</summary>
+public abstract class RegistrySearchStoreTests : IAsyncLifetime
 {
     private static readonly Actor Alice = new("alice");
 
-    private readonly string _folder = Directory.CreateTempSubdirectory("keel-regsearch-").FullName;
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000));
-    private SqliteTrackingStore _database = null!;
-    private SqliteRegistryStore _store = null!;
+    private IRegistryStore _store = null!;
+
+    /// <summary>A new, empty store using <paramref name="clock"/>.</summary>
+    protected abstract Task<IRegistryStore> CreateStoreAsync(TimeProvider clock);
 
     public async ValueTask InitializeAsync()
     {
-        _database = new SqliteTrackingStore(Path.Combine(_folder, "keel.db"), Path.Combine(_folder, "artifacts"), _clock);
-        _store = new SqliteRegistryStore(_database.Database, _database.ArtifactRoot);
+        _store = await CreateStoreAsync(_clock);
 
         // fraud-a (team risk, 3 versions, v2 deleted), fraud-b (team growth, 1 version), churn (no tags, 2 versions).
         await ModelAsync("fraud-a", "risk", 3);
@@ -31,12 +29,7 @@ public sealed class RegistrySearchStoreTests : IAsyncLifetime
         await _store.DeleteModelVersionAsync("fraud-a", "2", Alice);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _database.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
-    }
+    public abstract ValueTask DisposeAsync();
 
     [Fact]
     public async Task SearchRegisteredModels_NameLike_PagesWithTokens()
