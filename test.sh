@@ -30,9 +30,18 @@ if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1; then
 fi
 
 # Debian's nginx is the load balancer in front of three keel serve --deployment replicas in the
-# rolling-deployment test (tests/Keel.Cli.Tests/Serve/RollingDeploymentNginxTests.cs).
+# rolling-deployment test (tests/Keel.Cli.Tests/Serve/RollingDeploymentNginxTests.cs), and in front of
+# three keel server replicas in the replica tests (tests/Keel.Cli.Tests/Replicas, with deploy/nginx.conf).
+# The tests run their own nginx as a child process; the package's system service is not started.
 if [ ! -x /usr/sbin/nginx ] && command -v apt-get >/dev/null 2>&1; then
+  # A policy-rc.d answering 101 keeps the package from starting its system service on port 80
+  # (Debian's container images ship one; a full system does not).
+  made_policy=""
+  if [ ! -e /usr/sbin/policy-rc.d ] && [ -w /usr/sbin ]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && made_policy=1
+  fi
   (apt-get install -y --no-install-recommends nginx >/dev/null 2>&1 || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y --no-install-recommends nginx >/dev/null 2>&1; }) || echo "warning: installing nginx (apt-get install nginx) failed" >&2
+  if [ -n "$made_policy" ]; then rm -f /usr/sbin/policy-rc.d; fi
 fi
 
 # Debian's PostgreSQL: the PostgreSQL store tests start a private cluster of their own (initdb into a
