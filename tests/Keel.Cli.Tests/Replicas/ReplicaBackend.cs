@@ -1,4 +1,4 @@
-using Keel.Storage;
+using Keel.Stores;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Keel.Cli.Tests.Replicas;
