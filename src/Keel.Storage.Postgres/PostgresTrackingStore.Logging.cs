@@ -19,27 +19,34 @@ public sealed partial class PostgresTrackingStore
         """;
 
     /// <summary>
-    /// One metric in one statement (one round trip, its own transaction): the run is read under a
-    /// key-share lock, the point inserted only if the run and experiment are active and it is not an
-    /// exact repeat, and the latest value moved if it is newer. The run's state comes back so a
-    /// refused write gets the same error as elsewhere.
+    /// Any number of single-metric writes (to any runs) in one statement, from arrays: each run is read
+    /// under a key-share lock, a point is inserted only if its run and experiment are active and it is
+    /// not an exact repeat, and each (run, key)'s latest value moves to its newest inserted point if
+    /// that is newer. One row per input, in input order, gives its run's state (null: no such run),
+    /// so a refused write gets the same error as elsewhere and never fails the others.
     /// </summary>
-    private const string LogMetricSql = $"""
-        WITH run AS (
-            SELECT r.run_key, r.lifecycle_stage AS run_stage, e.lifecycle_stage AS experiment_stage
+    internal const string LogMetricsSql = $"""
+        WITH input AS (
+            SELECT * FROM unnest(@id, @k, @s, @t, @v, @n) WITH ORDINALITY AS u(run_uuid, key, step, timestamp, value, is_nan, ord)
+        ), run AS (
+            SELECT r.run_key, r.run_uuid, r.lifecycle_stage AS run_stage, e.lifecycle_stage AS experiment_stage
             FROM runs r JOIN experiments e ON e.experiment_id = r.experiment_id
-            WHERE r.run_uuid = @id FOR KEY SHARE OF r
+            WHERE r.run_uuid IN (SELECT run_uuid FROM input) FOR KEY SHARE OF r
         ), inserted AS (
             INSERT INTO metrics (run_key, key, step, timestamp, value, is_nan, seq)
-            SELECT run_key, @k, @s, @t, @v, @n, nextval('metric_seq') FROM run WHERE run_stage = 'active' AND experiment_stage = 'active'
+            SELECT run.run_key, i.key, i.step, i.timestamp, i.value, i.is_nan, nextval('metric_seq')
+            FROM input i JOIN run ON run.run_uuid = i.run_uuid
+            WHERE run.run_stage = 'active' AND run.experiment_stage = 'active'
+            ORDER BY i.ord
             ON CONFLICT DO NOTHING
             RETURNING run_key, key, value, is_nan, timestamp, step, seq
         ), latest AS (
             INSERT INTO latest_metrics (run_key, key, value, is_nan, timestamp, step, seq)
-            SELECT run_key, key, value, is_nan, timestamp, step, seq FROM inserted
+            SELECT DISTINCT ON (run_key, key) run_key, key, value, is_nan, timestamp, step, seq FROM inserted
+            ORDER BY run_key, key, step DESC, timestamp DESC, seq DESC
             {UpsertLatestSet}
         )
-        SELECT run_stage, experiment_stage FROM run
+        SELECT run.run_stage, run.experiment_stage FROM input i LEFT JOIN run ON run.run_uuid = i.run_uuid ORDER BY i.ord
         """;
 
     /// <inheritdoc />
@@ -49,16 +56,9 @@ public sealed partial class PostgresTrackingStore
         TrackingValidator.ValidateMetric(metric);
         await ReadyAsync().ConfigureAwait(false);
         var (value, isNan) = TrackingColumns.StoredValue(metric.Value);
-        using var cmd = _database.Command(LogMetricSql);
-        cmd.Text("id", runId).Text("k", metric.Key).Long("s", metric.Step).Long("t", metric.Timestamp).Double("v", value);
-        cmd.Parameters.Add(new NpgsqlParameter("n", NpgsqlDbType.Smallint) { Value = isNan });
-        var state = await cmd.ListAsync(r => (r.GetString(0), r.GetString(1)), cancellationToken).ConfigureAwait(false);
-        if (state.Count == 0)
-        {
-            throw RunNotFound(runId);
-        }
-
-        RequireActive(runId, state[0].Item1, state[0].Item2);
+        var state = await _metrics.WriteAsync(new PendingMetric(runId, metric.Key, metric.Step, metric.Timestamp, value, isNan), cancellationToken).ConfigureAwait(false)
+            ?? throw RunNotFound(runId);
+        RequireActive(runId, state.RunStage, state.ExperimentStage);
     }
 
     /// <inheritdoc />

@@ -11,7 +11,8 @@ namespace Keel.Storage.Postgres;
 /// dataset inputs, with the SQLite store's behaviour and errors (the tracking compliance suite runs
 /// against both). Several Keel processes may share the database: every write is one transaction
 /// that reads the run's state under a row lock, so a run deleted meanwhile is never written to.
-/// Log-batch streams its metric rows with binary <c>COPY</c>.
+/// Log-batch streams its metric rows with binary <c>COPY</c>; concurrent log-metric calls share a
+/// transaction (<see cref="MetricGroupWriter"/>).
 /// </summary>
 /// <remarks>
 /// Writers take <c>FOR KEY SHARE</c> on the run row (concurrent writers to one run do not wait for
@@ -26,6 +27,7 @@ public sealed partial class PostgresTrackingStore : ITrackingStore
     private const int RaceRetries = 5;
 
     private readonly PostgresDatabase _database;
+    private readonly MetricGroupWriter _metrics;
     private Task? _ready;
 
     /// <summary>A tracking store on <paramref name="database"/> (already migrated by <see cref="PostgresDatabase.OpenAsync"/>).</summary>
@@ -36,6 +38,7 @@ public sealed partial class PostgresTrackingStore : ITrackingStore
     {
         ArgumentNullException.ThrowIfNull(database);
         _database = database;
+        _metrics = new MetricGroupWriter(database.DataSource);
         ArtifactRoot = artifactRoot;
     }
 
