@@ -26,9 +26,9 @@ public sealed partial class PostgresTrackingStore
         var renames = tags.Any(t => t.Key == RunNameTag);
         return WriteAsync(async (connection, tx) =>
         {
-            var runKey = await RequireActiveRunAsync(connection, tx, runId, renames ? RunLock.Update : RunLock.Write, cancellationToken).ConfigureAwait(false);
+            var (runKey, newest, seqs) = await BeginBatchAsync(connection, tx, runId, renames ? RunLock.Update : RunLock.Write, metrics, cancellationToken).ConfigureAwait(false);
             await InsertParamsAsync(connection, tx, runKey, runId, @params, cancellationToken).ConfigureAwait(false);
-            await InsertMetricsAsync(connection, tx, runKey, metrics, cancellationToken).ConfigureAwait(false);
+            await InsertMetricsAsync(connection, tx, runKey, metrics, newest, seqs, cancellationToken).ConfigureAwait(false);
             await SetRunTagsAsync(connection, tx, runKey, tags, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
     }
@@ -37,42 +37,65 @@ public sealed partial class PostgresTrackingStore
     private readonly record struct MetricRow(string Key, long Step, long Timestamp, double Value, short IsNan);
 
     /// <summary>
+    /// The batch's first round trip: the run read and locked (as <see cref="LookupRunAsync"/>), the
+    /// newest stored (step, timestamp) of each of the batch's keys, and a seq for every metric.
+    /// </summary>
+    private static async Task<(long RunKey, Dictionary<string, (long Step, long Timestamp)> Newest, long[] Seqs)> BeginBatchAsync(
+        NpgsqlConnection connection, NpgsqlTransaction tx, string runId, RunLock mode, IReadOnlyList<Metric> metrics, CancellationToken cancellationToken)
+    {
+        var newest = new Dictionary<string, (long Step, long Timestamp)>(StringComparer.Ordinal);
+        var seqs = new long[metrics.Count];
+        if (metrics.Count == 0)
+        {
+            return (await RequireActiveRunAsync(connection, tx, runId, mode, cancellationToken).ConfigureAwait(false), newest, seqs);
+        }
+
+        using var cmd = Command(connection, tx, $"""
+            {LookupRunSql(mode)};
+            SELECT key, step, timestamp FROM latest_metrics WHERE run_key = (SELECT run_key FROM runs WHERE run_uuid = @id) AND key = ANY(@k);
+            SELECT nextval('metric_seq') FROM generate_series(1, @count)
+            """);
+        cmd.Text("id", runId).Array("k", NpgsqlDbType.Text, metrics.Select(m => m.Key).Distinct(StringComparer.Ordinal).ToArray()).Int("count", metrics.Count);
+        long runKey;
+        var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                throw RunNotFound(runId);
+            }
+
+            runKey = reader.GetInt64(0);
+            RequireActive(runId, reader.GetString(1), reader.GetString(2));
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                newest[reader.GetString(0)] = (reader.GetInt64(1), reader.GetInt64(2));
+            }
+
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            for (var i = 0; await reader.ReadAsync(cancellationToken).ConfigureAwait(false); i++)
+            {
+                seqs[i] = reader.GetInt64(0);
+            }
+        }
+
+        return (runKey, newest, seqs);
+    }
+
+    /// <summary>
     /// A batch of metrics, streamed with binary COPY. COPY cannot skip a row, so the rows are decided
     /// first, as SQLite's store decides them: exact repeats inside the batch are dropped; a point newer
     /// (step, timestamp) than everything stored for its key cannot repeat a stored one; the others are
     /// looked up in one query and dropped if stored. Each key's latest value is then moved once.
     /// </summary>
-    private static async Task InsertMetricsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long runKey, IReadOnlyList<Metric> metrics, CancellationToken cancellationToken)
+    private static async Task InsertMetricsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction tx, long runKey, IReadOnlyList<Metric> metrics,
+        Dictionary<string, (long Step, long Timestamp)> newest, long[] seqs, CancellationToken cancellationToken)
     {
         if (metrics.Count == 0)
         {
             return;
-        }
-
-        // The newest stored (step, timestamp) per key, and seq numbers for every row, in one round trip.
-        var keys = metrics.Select(m => m.Key).Distinct(StringComparer.Ordinal).ToArray();
-        var newest = new Dictionary<string, (long Step, long Timestamp)>(StringComparer.Ordinal);
-        var seqs = new long[metrics.Count];
-        using (var cmd = Command(connection, tx, """
-            SELECT key, step, timestamp FROM latest_metrics WHERE run_key = @r AND key = ANY(@k);
-            SELECT nextval('metric_seq') FROM generate_series(1, @count)
-            """))
-        {
-            cmd.Long("r", runKey).Array("k", NpgsqlDbType.Text, keys).Int("count", metrics.Count);
-            var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    newest[reader.GetString(0)] = (reader.GetInt64(1), reader.GetInt64(2));
-                }
-
-                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-                for (var i = 0; await reader.ReadAsync(cancellationToken).ConfigureAwait(false); i++)
-                {
-                    seqs[i] = reader.GetInt64(0);
-                }
-            }
         }
 
         var rows = new List<(MetricRow Row, long Seq)>(metrics.Count);

@@ -20,13 +20,12 @@ public sealed partial class PostgresTrackingStore
         var cursor = PageToken.ToCursor(pageToken, 3);
         await ReadyAsync().ConfigureAwait(false);
 
-        // The (step, timestamp) >= bound is what the primary key (run_key, key, step, timestamp, ...)
-        // can seek to; the exact cursor, which includes seq, filters the few rows at the boundary.
+        // The primary key is (run_key, key, step, timestamp, seq): a page is one index range read in order.
         using var cmd = _database.Command($"""
             SELECT run_key FROM runs WHERE run_uuid = @id;
             SELECT value, is_nan, timestamp, step, seq FROM metrics
             WHERE run_key = (SELECT run_key FROM runs WHERE run_uuid = @id) AND key = @k
-            {(cursor is null ? "" : "AND (step, timestamp) >= (@s, @t) AND (step, timestamp, seq) > (@s, @t, @q)")}
+            {(cursor is null ? "" : "AND (step, timestamp, seq) > (@s, @t, @q)")}
             ORDER BY step, timestamp, seq LIMIT @n
             """);
         cmd.Text("id", runId).Text("k", key).Long("n", maxResults == int.MaxValue ? null : maxResults + 1L);

@@ -168,19 +168,21 @@ public sealed partial class PostgresTrackingStore
         }
     }
 
-    private static async Task<(long RunKey, string RunStage, string ExperimentStage)> LookupRunAsync(
-        NpgsqlConnection connection, NpgsqlTransaction tx, string runId, RunLock mode, CancellationToken cancellationToken)
-    {
-        var lockClause = mode switch
+    /// <summary>The run's key and lifecycle and its experiment's, by <c>@id</c>, under the row lock of <paramref name="mode"/>.</summary>
+    private static string LookupRunSql(RunLock mode) => $"""
+        SELECT r.run_key, r.lifecycle_stage, e.lifecycle_stage
+        FROM runs r JOIN experiments e ON e.experiment_id = r.experiment_id WHERE r.run_uuid = @id {mode switch
         {
             RunLock.Write => "FOR KEY SHARE OF r",
             RunLock.Update => "FOR NO KEY UPDATE OF r",
             _ => "FOR UPDATE OF r",
-        };
-        using var cmd = Command(connection, tx, $"""
-            SELECT r.run_key, r.lifecycle_stage, e.lifecycle_stage
-            FROM runs r JOIN experiments e ON e.experiment_id = r.experiment_id WHERE r.run_uuid = @id {lockClause}
-            """);
+        }}
+        """;
+
+    private static async Task<(long RunKey, string RunStage, string ExperimentStage)> LookupRunAsync(
+        NpgsqlConnection connection, NpgsqlTransaction tx, string runId, RunLock mode, CancellationToken cancellationToken)
+    {
+        using var cmd = Command(connection, tx, LookupRunSql(mode));
         cmd.Text("id", runId);
         var rows = await cmd.ListAsync(r => (r.GetInt64(0), r.GetString(1), r.GetString(2)), cancellationToken).ConfigureAwait(false);
         return rows.Count > 0 ? rows[0] : throw RunNotFound(runId);

@@ -58,13 +58,15 @@ CREATE TABLE tags (
 );
 CREATE INDEX ix_tags_key_value ON tags (key, value);
 
--- Every observation. The primary key is MLflow's: an exact repeat of an observation (same step,
+-- Every observation, in history order: the primary key is SQLite's (step, timestamp, then seq, the
+-- arrival order of observations with equal step and timestamp), so a page of history is an index
+-- range read in order. The unique key is MLflow's: an exact repeat of an observation (same step,
 -- timestamp and value) is one row, so writers racing with the same point cannot both store it.
--- seq orders observations with equal (step, timestamp) by arrival. NaN is stored as is_nan = 1
--- with value 0; infinities as +/-1.7976931348623157e308 (MLflow). is_nan is a smallint, not a
--- boolean, because the shared search SQL compares it with 0 and 1. No foreign key to runs: its
--- per-row check would be most of a bulk COPY's cost, and every writer already reads the run under a
--- row lock in the same transaction (runs are never removed, only marked deleted).
+-- NaN is stored as is_nan = 1 with value 0; infinities as +/-1.7976931348623157e308 (MLflow).
+-- is_nan is a smallint, not a boolean, because the shared search SQL compares it with 0 and 1.
+-- No foreign key to runs: its per-row check would be most of a bulk COPY's cost, and every writer
+-- already reads the run under a row lock in the same transaction (runs are never removed, only
+-- marked deleted).
 CREATE TABLE metrics (
     run_key bigint NOT NULL,
     key text COLLATE "C" NOT NULL,
@@ -73,7 +75,8 @@ CREATE TABLE metrics (
     value double precision NOT NULL,
     is_nan smallint NOT NULL,
     seq bigint NOT NULL,
-    PRIMARY KEY (run_key, key, step, timestamp, value, is_nan)
+    PRIMARY KEY (run_key, key, step, timestamp, seq),
+    CONSTRAINT uq_metrics_observation UNIQUE (run_key, key, step, timestamp, value, is_nan)
 );
 
 -- The value a run shows per key: highest step, then latest timestamp, then last arrival.
