@@ -29,15 +29,9 @@ public sealed partial class PostgresRegistryStore
         public async Task<bool> ModelExistsAsync(string name) =>
             (await List("SELECT 1 FROM registered_models WHERE name = @n", r => true, c => c.Text("n", name)).ConfigureAwait(false)).Count > 0;
 
-        /// <summary>The artifact URI of a run (deleted or not), null when there is no such run or no tracking tables yet.</summary>
-        public async Task<string?> RunArtifactUriAsync(string runId)
-        {
-            // The runs table comes with the PostgreSQL tracking store; until it exists, no run does.
-            var hasRuns = await Scalar("SELECT to_regclass('runs') IS NOT NULL", r => (bool?)r.GetBoolean(0), _ => { }).ConfigureAwait(false);
-            return hasRuns == true
-                ? await Scalar("SELECT artifact_uri FROM runs WHERE run_uuid = @id", r => r.GetNullableString(0), c => c.Text("id", runId)).ConfigureAwait(false)
-                : null;
-        }
+        /// <summary>The artifact URI of a run (deleted or not), null when there is no such run.</summary>
+        public Task<string?> RunArtifactUriAsync(string runId) =>
+            Scalar("SELECT artifact_uri FROM runs WHERE run_uuid = @id", r => r.GetNullableString(0), c => c.Text("id", runId));
 
         public Task<long?> MaxVersionAsync(string name) =>
             Scalar("SELECT MAX(version) FROM model_versions WHERE name = @n", r => r.GetNullableInt64(0), c => c.Text("n", name));

@@ -30,6 +30,7 @@ public sealed class PostgresDatabaseTests(PostgresServer server) : IAsyncLifetim
         Assert.Equal(PostgresMigrator.LatestVersion, database.SchemaVersion);
         Assert.Equal((long)PostgresMigrator.LatestVersion, await ScalarAsync("SELECT COUNT(*) FROM keel_schema"));
         Assert.Equal("monitoring", await ScalarAsync("SELECT name FROM keel_schema WHERE version = 5"));
+        Assert.Equal("tracking", await ScalarAsync("SELECT name FROM keel_schema WHERE version = 6"));
     }
 
     [Fact]

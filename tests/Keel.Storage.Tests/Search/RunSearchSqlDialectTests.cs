@@ -30,12 +30,15 @@ public class RunSearchSqlDialectTests
     }
 
     [Fact]
-    public void PostgreSql_OrdersByMetricInOneSortedSelect_NaNThenMissingLast()
+    public void PostgreSql_OrdersByMetricArmByArm_ArmsNumberTheirRowsToStayOutOfParallelAppend()
     {
         var text = RunSearchSql.Build([1], null, ViewType.ActiveOnly, ["metrics.m"], 10, 0, SqlDialect.PostgreSql);
-        Assert.DoesNotContain("UNION", text.Sql, StringComparison.Ordinal);
-        Assert.Contains("LEFT JOIN latest_metrics o0", text.Sql, StringComparison.Ordinal);
-        Assert.Contains("CASE WHEN o0.run_key IS NULL THEN 2 WHEN o0.is_nan = 1 THEN 1 ELSE 0 END, o0.value, r.start_time DESC, r.run_uuid", text.Sql, StringComparison.Ordinal);
+        Assert.Contains("o0.is_nan = 0", text.Sql, StringComparison.Ordinal);
+        Assert.Contains("o0.is_nan = 1", text.Sql, StringComparison.Ordinal);
+        Assert.Contains("NOT EXISTS", text.Sql, StringComparison.Ordinal);
+        Assert.Equal(2, text.Sql.Split("UNION ALL").Length - 1);
+        Assert.Contains("SELECT run_key, 0 AS arm, row_number() OVER () AS pos", text.Sql, StringComparison.Ordinal);
+        Assert.StartsWith("SELECT run_key, arm, pos FROM (", text.Sql, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -7,7 +7,7 @@ namespace Keel.Storage.Tests.Tracking;
 /// Every behaviour an <see cref="ITrackingStore"/> must have, whatever the backend. Each backend
 /// subclasses this and supplies a fresh store.
 /// </summary>
-public abstract class TrackingStoreComplianceTests : IAsyncLifetime
+public abstract partial class TrackingStoreComplianceTests : IAsyncLifetime
 {
     private ITrackingStore? _store;
 

@@ -48,9 +48,7 @@ internal static class RunSearchSql
             where.Add(Condition(w, parsedFilter.Clauses[i], i));
         }
 
-        // The arm-by-arm plan relies on SQLite running UNION ALL arms left to right; PostgreSQL may run
-        // them in parallel, so it gets the single sorted SELECT.
-        var sql = dialect == SqlDialect.Sqlite && parsedOrder.Count > 0 && parsedOrder[0].EntityType != SearchEntityType.Attribute
+        var sql = parsedOrder.Count > 0 && parsedOrder[0].EntityType != SearchEntityType.Attribute
             ? DrivenByFirstKey(w, parsedOrder, where, limit, offset)
             : Simple(w, parsedOrder, where, limit, offset);
         return w.ToCommand(sql);
@@ -74,9 +72,9 @@ internal static class RunSearchSql
     // When the first order_by entry is a metric, param or tag, MLflow's order is: runs with a value
     // (by value), then runs whose metric is NaN, then runs without the key. Each group is one arm
     // that walks the (key, [is_nan,] value) index in order and stops after offset + limit rows; the
-    // arms are concatenated in that order (SQLite evaluates UNION ALL arms left to right and the outer
-    // LIMIT stops before later arms are read), so a page near the top touches only a page of rows
-    // instead of sorting every run. Tests page across the arm boundaries to hold SQLite to this.
+    // arms are concatenated in that order (both engines evaluate UNION ALL arms left to right and the
+    // outer LIMIT stops before later arms are read), so a page near the top touches only a page of rows
+    // instead of sorting every run. Tests page across the arm boundaries to hold both backends to this.
     private static StringBuilder DrivenByFirstKey(SearchSqlWriter w, IReadOnlyList<OrderByClause> order, List<string> where, int limit, long offset)
     {
         var first = order[0];
@@ -116,7 +114,13 @@ internal static class RunSearchSql
             $"  WHERE NOT EXISTS (SELECT 1 FROM {table} m WHERE m.run_key = r.run_key AND m.key = {key})\n    AND {conditions}\n" +
             $"  ORDER BY {restTerms} LIMIT {n}");
 
-        var sql = new StringBuilder("SELECT run_key FROM (\n");
+        // Both engines run a plain UNION ALL's arms in order, one after the other, and the outer LIMIT
+        // stops before later arms are read. PostgreSQL could also pick a Parallel Append, which runs
+        // arms in parallel workers and interleaves their rows; a window function is never run in a
+        // worker, so on PostgreSQL each arm numbers its rows (row_number() OVER ()), and the outer
+        // query returns the numbers (after run_key) so the planner keeps them.
+        var numbered = w.Dialect == SqlDialect.PostgreSql;
+        var sql = new StringBuilder(numbered ? "SELECT run_key, arm, pos FROM (\n" : "SELECT run_key FROM (\n");
         for (var i = 0; i < arms.Count; i++)
         {
             if (i > 0)
@@ -124,7 +128,8 @@ internal static class RunSearchSql
                 sql.Append("  UNION ALL\n");
             }
 
-            sql.Append($"  SELECT run_key FROM (\n  {arms[i]}\n  ) g{i}\n");
+            var columns = numbered ? $"run_key, {i} AS arm, row_number() OVER () AS pos" : "run_key";
+            sql.Append($"  SELECT {columns} FROM (\n  {arms[i]}\n  ) g{i}\n");
         }
 
         sql.Append(") page\nLIMIT ").Append(w.Add(limit)).Append(" OFFSET ").Append(w.Add(offset));
