@@ -8,9 +8,9 @@ using NpgsqlTypes;
 
 namespace Keel.Storage.Postgres;
 
-// The append path: the log's hot write. One transaction per batch: the batch's column lists not seen
-// before are upserted (one statement each, once per process and list), then every entry goes in
-// through one binary COPY, its inputs and outputs written as the UTF-8 bytes the request produced.
+// The append path: the log's hot write. The batch's column lists not seen before are upserted (one
+// statement each, once per process and list), then every entry goes in through one binary COPY (one
+// statement, so one transaction), its inputs and outputs written as the UTF-8 bytes the request produced.
 public sealed partial class PostgresPredictionStore
 {
     private const string CopySql = """
@@ -18,7 +18,7 @@ public sealed partial class PostgresPredictionStore
         FROM STDIN (FORMAT BINARY)
         """;
 
-    /// <summary>Column list (JSON) to its id; only ids of committed rows.</summary>
+    /// <summary>Column list (JSON) to its id; only ids of committed rows (the upsert commits on its own).</summary>
     private readonly ConcurrentDictionary<string, long> _columnIds = new(StringComparer.Ordinal);
 
     /// <inheritdoc />
@@ -40,27 +40,22 @@ public sealed partial class PostgresPredictionStore
             }
         }
 
-        var ids = await database.WriteAsync(
-            async (connection, tx) =>
-            {
-                var known = new Dictionary<string, long>(StringComparer.Ordinal);
-                foreach (var text in columnTexts.Values)
-                {
-                    if (!known.ContainsKey(text))
-                    {
-                        known[text] = _columnIds.TryGetValue(text, out var id) ? id : await ColumnsIdAsync(connection, tx, text, cancellationToken).ConfigureAwait(false);
-                    }
-                }
-
-                await CopyAsync(connection, entries, entry => known[columnTexts[entry.InputColumns]], cancellationToken).ConfigureAwait(false);
-                return known;
-            },
-            cancellationToken).ConfigureAwait(false);
-
-        // Cached only once committed: a rolled-back id must never be used.
-        foreach (var (text, id) in ids)
+        // A column list is stored (and committed) on its own before the rows that use it: a list no
+        // row uses is harmless, and the steady state is then one statement, the COPY, which commits
+        // by itself (all or none) without a BEGIN and COMMIT round trip around it.
+        var ids = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var text in columnTexts.Values)
         {
-            _columnIds.TryAdd(text, id);
+            if (!ids.ContainsKey(text))
+            {
+                ids[text] = _columnIds.TryGetValue(text, out var id) ? id : await ColumnsIdAsync(text, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var connection = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            await CopyAsync(connection, entries, entry => ids[columnTexts[entry.InputColumns]], cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -115,14 +110,14 @@ public sealed partial class PostgresPredictionStore
     /// The id of a column list, stored on first use. An upsert that always returns the row, so a list
     /// another process is storing at the same moment is waited for and found, not duplicated.
     /// </summary>
-    private static async Task<long> ColumnsIdAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string columns, CancellationToken cancellationToken)
+    private async Task<long> ColumnsIdAsync(string columns, CancellationToken cancellationToken)
     {
-        using var cmd = new NpgsqlCommand(
-            "INSERT INTO prediction_input_columns (digest, columns) VALUES (@d, @c) ON CONFLICT (digest) DO UPDATE SET digest = excluded.digest RETURNING id",
-            connection,
-            tx);
+        using var cmd = database.Command(
+            "INSERT INTO prediction_input_columns (digest, columns) VALUES (@d, @c) ON CONFLICT (digest) DO UPDATE SET digest = excluded.digest RETURNING id");
         cmd.Parameters.Add(new NpgsqlParameter("d", NpgsqlDbType.Bytea) { Value = SHA256.HashData(Encoding.UTF8.GetBytes(columns)) });
         cmd.Text("c", columns);
-        return (await cmd.ListAsync(r => r.GetInt64(0), cancellationToken).ConfigureAwait(false))[0];
+        var id = (await cmd.ListAsync(r => r.GetInt64(0), cancellationToken).ConfigureAwait(false))[0];
+        _columnIds.TryAdd(columns, id);
+        return id;
     }
 }

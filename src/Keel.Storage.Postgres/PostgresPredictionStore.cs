@@ -8,8 +8,8 @@ namespace Keel.Storage.Postgres;
 /// <summary>
 /// The prediction log in PostgreSQL (tables <c>prediction_log</c>, <c>prediction_input_columns</c> and
 /// <c>prediction_feedback</c>, schema version 8), behaving as <c>SqlitePredictionStore</c> does.
-/// Appends are one binary <c>COPY</c> per batch, inside one transaction with the batch's new column
-/// lists; any number of Keel processes may append at once. Reads page by (timestamp, id) over the
+/// Appends are one binary <c>COPY</c> per batch (one statement: all or none, no BEGIN/COMMIT round
+/// trips), after storing the batch's new column lists; any number of Keel processes may append at once. Reads page by (timestamp, id) over the
 /// model-time or deployment-time index and join each page's feedback with one more statement.
 /// <see cref="PruneAsync"/> applies a retention policy in short transactions.
 /// </summary>
