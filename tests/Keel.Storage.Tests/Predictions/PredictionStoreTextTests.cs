@@ -37,4 +37,18 @@ public abstract partial class PredictionStoreComplianceTests
         Assert.All(items, i => Assert.Equal(columns, i.Record.InputColumns));
         Assert.Equal(Encoding.UTF8.GetByteCount(inputs), Encoding.UTF8.GetByteCount(items[1].Record.InputsJson));
     }
+
+    [Fact]
+    public async Task Append_ABatchThatFailsPartWay_StoresNothing()
+    {
+        // Big enough that a streaming backend has sent part of it when the last record turns out bad.
+        var records = Enumerable.Range(0, 3000).Select(i => Record("r" + i, 1000 + i, rows: 3)).ToList();
+        records.Add(Record("bad", 9000) with { RequestId = null! });
+
+        await Assert.ThrowsAnyAsync<Exception>(() => Store.AppendAsync(records));
+
+        await Fails(Keel.Core.Errors.ErrorCode.ResourceDoesNotExist, () => Store.SearchAsync(new PredictionQuery("credit")));
+        await Store.AppendAsync([Record("after", 1000)]);
+        Assert.Equal(["after"], (await Store.SearchAsync(new PredictionQuery("credit"))).Items.Select(i => i.Record.RequestId));
+    }
 }
