@@ -6,10 +6,11 @@ using Npgsql;
 /// <summary>
 /// <see cref="AppendCost"/> on PostgreSQL: the same 300,000 single-row records in the same batches,
 /// appended through <see cref="PostgresPredictionStore"/> (one binary COPY per batch) into the
-/// database at KEEL_PG (a URI or connection string; its prediction log should be empty). Prints
+/// database at KEEL_PG (a URI or connection string; its prediction log must be empty). Prints
 /// records/s (wall), this process's CPU and the cluster's CPU (the postmaster and its children, read
 /// from /proc) per record, then the table's disk bytes per record against the retention estimate.
-/// KEEL_WRITERS (default 1) appenders share the batches, as replicas would.
+/// KEEL_WRITERS (default 1) appenders share the batches, as replicas would. Variants other than
+/// "default" drop indexes: point KEEL_PG at a scratch database (pg-append.sh starts its own cluster).
 /// </summary>
 internal static class PostgresAppendCost
 {
@@ -18,7 +19,15 @@ internal static class PostgresAppendCost
         await using var database = await PostgresDatabase.OpenAsync(address);
         var store = new PostgresPredictionStore(database);
         await using var admin = NpgsqlDataSource.Create(address.Contains("://", StringComparison.Ordinal) ? ToConnectionString(address) : address);
-        await ExecuteAsync(admin, "TRUNCATE prediction_log, prediction_feedback");
+        await using (var count = admin.CreateCommand("SELECT EXISTS (SELECT 1 FROM prediction_log)"))
+        {
+            if ((bool)(await count.ExecuteScalarAsync())!)
+            {
+                // The disk figures are of this run's records only; and a bench never deletes someone's log.
+                throw new InvalidOperationException("KEEL_PG names a database whose prediction log is not empty: use an empty one.");
+            }
+        }
+
         if (variant != "default")
         {
             // Only for this measurement: the schema check runs at open, not afterwards.

@@ -25,6 +25,9 @@ public static class PostgresMigrator
     /// <summary>The schema version this build of Keel writes.</summary>
     public static int LatestVersion => Scripts.Value[^1].Version;
 
+    /// <summary>The versions of the embedded migrations, ascending (numbers allocated ahead of time may leave gaps).</summary>
+    internal static IReadOnlyList<int> Versions => [.. Scripts.Value.Select(s => s.Version)];
+
     /// <summary>Brings the database to <see cref="LatestVersion"/> and verifies it; returns the version.</summary>
     /// <exception cref="KeelException">INVALID_STATE: the database is newer than this Keel, or its schema differs.</exception>
     public static async Task<int> MigrateAsync(NpgsqlConnection connection, long now, CancellationToken cancellationToken = default)
