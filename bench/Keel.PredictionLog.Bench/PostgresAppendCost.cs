@@ -19,9 +19,9 @@ internal static class PostgresAppendCost
         await using var database = await PostgresDatabase.OpenAsync(address);
         var store = new PostgresPredictionStore(database);
         await using var admin = NpgsqlDataSource.Create(address.Contains("://", StringComparison.Ordinal) ? ToConnectionString(address) : address);
-        await using (var count = admin.CreateCommand("SELECT EXISTS (SELECT 1 FROM prediction_log)"))
+        await using (var any = admin.CreateCommand("SELECT EXISTS (SELECT 1 FROM prediction_log)"))
         {
-            if ((bool)(await count.ExecuteScalarAsync())!)
+            if ((bool)(await any.ExecuteScalarAsync())!)
             {
                 // The disk figures are of this run's records only; and a bench never deletes someone's log.
                 throw new InvalidOperationException("KEEL_PG names a database whose prediction log is not empty: use an empty one.");
