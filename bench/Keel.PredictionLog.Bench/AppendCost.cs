@@ -32,18 +32,7 @@ internal static class AppendCost
         }
 
         var store = new SqlitePredictionStore(database.Database);
-        string[] columns = ["distance", "origin", "destination"];
-        var inputs = Encoding.UTF8.GetBytes("[[2176.0,\"LAS\",\"PHL\"]]");
-        var outputs = Encoding.UTF8.GetBytes("[{\"predicted_label\":\"true\",\"probability\":0.23412345678901234}]");
-        const int Records = 300_000;
-        var batches = new List<PredictionLogEntry[]>();
-        var t0 = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        var size = int.Parse(Environment.GetEnvironmentVariable("KEEL_BATCH_SIZE") ?? "200", System.Globalization.CultureInfo.InvariantCulture);
-        for (var r = 0; r < Records; r += size)
-        {
-            batches.Add(Enumerable.Range(r, size).Select(i => new PredictionLogEntry(Guid.CreateVersion7().ToString("N"), "flights", "2", t0 + (i / 50), 100, 1, columns, inputs, outputs)).ToArray());
-        }
-
+        var batches = Batches();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var wall = Stopwatch.StartNew();
         foreach (var batch in batches)
@@ -52,9 +41,29 @@ internal static class AppendCost
         }
 
         var used = Process.GetCurrentProcess().TotalProcessorTime - cpu;
-        Console.WriteLine($"{variant,-18} {Records} records: {used.TotalMicroseconds / Records:F2} CPU us/record, {wall.Elapsed.TotalMicroseconds / Records:F2} wall us/record");
+        Console.WriteLine($"sqlite {variant,-18} {Records} records: {used.TotalMicroseconds / Records:F2} CPU us/record, {wall.Elapsed.TotalMicroseconds / Records:F2} wall us/record, {Records / wall.Elapsed.TotalSeconds:F0} records/s");
         await database.DisposeAsync();
         SqliteConnection.ClearAllPools();
         Directory.Delete(folder, recursive: true);
+    }
+
+    /// <summary>Records each case appends.</summary>
+    internal const int Records = 300_000;
+
+    /// <summary>The records, single-row flights requests, in batches of KEEL_BATCH_SIZE (default 200, the server writer's).</summary>
+    internal static List<PredictionLogEntry[]> Batches()
+    {
+        string[] columns = ["distance", "origin", "destination"];
+        var inputs = Encoding.UTF8.GetBytes("[[2176.0,\"LAS\",\"PHL\"]]");
+        var outputs = Encoding.UTF8.GetBytes("[{\"predicted_label\":\"true\",\"probability\":0.23412345678901234}]");
+        var batches = new List<PredictionLogEntry[]>();
+        var t0 = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var size = int.Parse(Environment.GetEnvironmentVariable("KEEL_BATCH_SIZE") ?? "200", System.Globalization.CultureInfo.InvariantCulture);
+        for (var r = 0; r < Records; r += size)
+        {
+            batches.Add(Enumerable.Range(r, size).Select(i => new PredictionLogEntry(Guid.CreateVersion7().ToString("N"), "flights", "2", t0 + (i / 50), 100, 1, columns, inputs, outputs)).ToArray());
+        }
+
+        return batches;
     }
 }

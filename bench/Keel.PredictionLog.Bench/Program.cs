@@ -16,7 +16,8 @@ var predictions = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCult
 
 if (Environment.GetEnvironmentVariable("KEEL_APPEND_COST") is { } variant)
 {
-    await AppendCost.RunAsync(work, variant);
+    // KEEL_PG=<URI or connection string>: the same measurement on PostgreSQL (bench/predictions/pg-append.sh).
+    await (Environment.GetEnvironmentVariable("KEEL_PG") is { Length: > 0 } pg ? PostgresAppendCost.RunAsync(pg, variant) : AppendCost.RunAsync(work, variant));
     return;
 }
 
