@@ -1,8 +1,5 @@
 using Keel.Core.Errors;
-using Keel.Core.Predictions;
-using Keel.Core.Registry;
 using Keel.Core.Storage;
-using Keel.Core.Tracking;
 using Keel.Storage.Artifacts;
 using Keel.Storage.Postgres;
 using Keel.Storage.Sqlite;
@@ -88,24 +85,26 @@ public static partial class StoreFactory
 
     private static async Task<KeelStores> OpenPostgresAsync(BackendStoreUri backend, string artifactRoot, StoreFactoryOptions options, StorageHealth health, CancellationToken cancellationToken)
     {
-        // Refuse before connecting: a backend without every store would fail requests later instead.
-        var missing = Postgres.Missing();
-        if (missing.Count > 0)
+        PostgresDatabase database;
+        try
         {
-            throw KeelException.InvalidParameter(
-                $"Backend store '{backend.Display}': PostgreSQL has no {string.Join(", ", missing)} store in this build of Keel yet (it has served models, deployments, leases, replicas and monitoring). Use sqlite:///path/to/keel.db.");
+            database = await PostgresDatabase.OpenAsync(backend.Location, options.Time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
+        {
+            // Npgsql's message names host and port, never the password.
+            throw new KeelException(ErrorCode.TemporarilyUnavailable, $"Backend store '{backend.Display}': cannot reach PostgreSQL ({e.Message}).", e);
         }
 
-        var database = await PostgresDatabase.OpenAsync(backend.Location, options.Time, cancellationToken).ConfigureAwait(false);
         try
         {
             return new KeelStores(
                 backend,
                 artifactRoot,
                 database,
-                Postgres.Tracking!(database, artifactRoot, options),
-                Postgres.Registry!(database, artifactRoot, options),
-                Postgres.Predictions!(database, options),
+                new PostgresTrackingStore(database, artifactRoot) { Limits = options.Limits },
+                new PostgresRegistryStore(database, artifactRoot, options.Limits),
+                new PostgresPredictionStore(database),
                 new PostgresServedModelStore(database),
                 new PostgresDeploymentStore(database),
                 new PostgresDeploymentReplicaStore(database),
@@ -118,43 +117,6 @@ public static partial class StoreFactory
         {
             await database.DisposeAsync().ConfigureAwait(false);
             throw;
-        }
-    }
-
-    /// <summary>
-    /// The PostgreSQL stores that are written apart from this factory. ===> THE ONE PLACE to wire in
-    /// PostgresTrackingStore, PostgresRegistryStore and PostgresPredictionStore (issue 15: helpers
-    /// pgtrack, pgreg, pgpred) when they land, e.g.
-    /// <c>Tracking = (database, root, options) =&gt; new PostgresTrackingStore(database, root, ...)</c>.
-    /// Until all three are set, the factory refuses postgresql:// naming the ones missing.
-    /// </summary>
-    private static class Postgres
-    {
-        public static readonly Func<PostgresDatabase, string, StoreFactoryOptions, ITrackingStore>? Tracking = null;
-
-        public static readonly Func<PostgresDatabase, string, StoreFactoryOptions, IRegistryStore>? Registry = null;
-
-        public static readonly Func<PostgresDatabase, StoreFactoryOptions, IPredictionStore>? Predictions = null;
-
-        public static List<string> Missing()
-        {
-            var missing = new List<string>();
-            if (Tracking is null)
-            {
-                missing.Add("tracking");
-            }
-
-            if (Registry is null)
-            {
-                missing.Add("registry");
-            }
-
-            if (Predictions is null)
-            {
-                missing.Add("prediction log");
-            }
-
-            return missing;
         }
     }
 }
