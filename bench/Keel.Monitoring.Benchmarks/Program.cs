@@ -11,10 +11,12 @@ if (args.Length > 0 && args[0] == "--quick")
     report.Setup();
     var pass = new MonitoringPassBenchmarks();
     var windows = new MonitorWindowsBenchmarks();
+    var cbpe = new CbpeBenchmarks();
     if (args.Length > 1 && args[1] == "pass")
     {
         pass.Setup();
         windows.Setup();
+        cbpe.Setup();
     }
     var baseline = BenchData.Normal(1_000_000, 9);
     var sortedA = Keel.Monitoring.Statistics.Samples.SortedWithoutNaN(BenchData.Normal(1_000_000, 1));
@@ -36,6 +38,8 @@ if (args.Length > 0 && args[0] == "--quick")
         ("Monitoring pass: drift and quality on a parsed window, one core (as the scheduler)", () => pass.Drift_and_quality_one_core()),
         ("Monitoring pass: 1M predictions x 20 features (parse, drift, quality)", () => pass.Pass_1M_predictions_x_20_features()),
         ("Monitoring pass: 1M predictions x 20 features, every row (MaxDriftRows 0)", () => pass.Pass_1M_every_row()),
+        ("Monitoring pass: CBPE standard error, roc_auc, 350k rows, 200 draws", () => cbpe.StandardError_RocAuc_350k()),
+        ("Monitoring pass: CBPE standard error, f1_score, 350k rows, 200 draws", () => cbpe.StandardError_F1_350k()),
         ("Monitoring pass: monitor window of 1M predictions x 20 features (runner computation, 10 % labelled)", () => windows.Windows_1M_predictions_x_20_features()),
     }.Where(b => b.Item1.StartsWith("Monitoring pass", StringComparison.Ordinal) == (args.Length > 1 && args[1] == "pass"))
     .Where(b => args.Length < 3 || b.Item1.Contains(args[2], StringComparison.OrdinalIgnoreCase))) // --quick pass "every row": only those
