@@ -9,7 +9,7 @@ internal sealed partial class WindowScores
     /// </summary>
     /// <remarks>
     /// Each draw takes one <see cref="Random.NextDouble"/> per row, in row order, from
-    /// <c>new Random(seed)</c>, and a row's label is the first class whose cumulative probability
+    /// <c>new Random(seed)</c> (<see cref="SeededUniforms"/>, the same numbers without the virtual calls), and a row's label is the first class whose cumulative probability
     /// exceeds it. Work done once per window rather than once per draw: a binary window's
     /// probabilities are read from one flat array, and ROC AUC uses each row's mid-rank by score
     /// (Mann-Whitney U = Σ mid-ranks of the positives − P(P + 1)/2, ties counted half), so a draw
@@ -32,14 +32,14 @@ internal sealed partial class WindowScores
             return Math.Sqrt(variance) / n;
         }
 
-        var random = new Random(seed);
+        var random = new SeededUniforms(seed);
         var values = new List<double>(draws);
         double[]? negative = _classes == 2 ? FirstClassProbabilities() : null;
         if (metric.Kind == EstimableKind.RocAuc)
         {
             for (int d = 0; d < draws; d++)
             {
-                double value = DrawnAuc(random, negative!);
+                double value = DrawnAuc(ref random, negative!);
                 if (!double.IsNaN(value))
                 {
                     values.Add(value);
@@ -56,11 +56,11 @@ internal sealed partial class WindowScores
                 Array.Clear(support);
                 if (negative is not null)
                 {
-                    DrawBinaryCounts(random, negative, tp, support);
+                    DrawBinaryCounts(ref random, negative, tp, support);
                 }
                 else
                 {
-                    DrawCounts(random, tp, support);
+                    DrawCounts(ref random, tp, support);
                 }
 
                 double value = ConfusionScores.Score(metric, tp, _predictedCounts, support, n);
@@ -110,37 +110,43 @@ internal sealed partial class WindowScores
     }
 
     /// <summary>ROC AUC of one draw of labels against the model's score; NaN with one class.</summary>
-    private double DrawnAuc(Random random, double[] negative)
+    private double DrawnAuc(ref SeededUniforms random, double[] negative)
     {
         var midRank = _midRank!;
+        var uniforms = random; // a local copy the JIT keeps in registers; written back below
         double rankSum = 0, positives = 0;
         for (int i = 0; i < negative.Length; i++)
         {
-            if (!(random.NextDouble() < negative[i]))
+            if (!(uniforms.NextDouble() < negative[i]))
             {
                 rankSum += midRank[i];
                 positives++;
             }
         }
 
+        random = uniforms;
+
         double negatives = negative.Length - positives;
         return positives == 0 || negatives == 0 ? double.NaN : (rankSum - (positives * (positives + 1) / 2)) / (positives * negatives);
     }
 
-    private void DrawBinaryCounts(Random random, double[] negative, double[] tp, double[] support)
+    private void DrawBinaryCounts(ref SeededUniforms random, double[] negative, double[] tp, double[] support)
     {
+        var uniforms = random;
         for (int i = 0; i < negative.Length; i++)
         {
-            int y = random.NextDouble() < negative[i] ? 0 : 1;
+            int y = uniforms.NextDouble() < negative[i] ? 0 : 1;
             support[y]++;
             if (y == _predicted[i])
             {
                 tp[y]++;
             }
         }
+
+        random = uniforms;
     }
 
-    private void DrawCounts(Random random, double[] tp, double[] support)
+    private void DrawCounts(ref SeededUniforms random, double[] tp, double[] support)
     {
         for (int i = 0; i < _q.Length; i++)
         {
