@@ -11,10 +11,18 @@ if (args.Length > 0 && args[0] == "--quick")
     report.Setup();
     var pass = new MonitoringPassBenchmarks();
     var windows = new MonitorWindowsBenchmarks();
+    var cbpe = new CbpeBenchmarks();
+    using var stored = new StoredWindowBenchmarks();
+    if (args.Length > 1 && args[1] == "stored")
+    {
+        stored.Setup();
+    }
+
     if (args.Length > 1 && args[1] == "pass")
     {
         pass.Setup();
         windows.Setup();
+        cbpe.Setup();
     }
     var baseline = BenchData.Normal(1_000_000, 9);
     var sortedA = Keel.Monitoring.Statistics.Samples.SortedWithoutNaN(BenchData.Normal(1_000_000, 1));
@@ -36,8 +44,14 @@ if (args.Length > 0 && args[0] == "--quick")
         ("Monitoring pass: drift and quality on a parsed window, one core (as the scheduler)", () => pass.Drift_and_quality_one_core()),
         ("Monitoring pass: 1M predictions x 20 features (parse, drift, quality)", () => pass.Pass_1M_predictions_x_20_features()),
         ("Monitoring pass: 1M predictions x 20 features, every row (MaxDriftRows 0)", () => pass.Pass_1M_every_row()),
+        ("Monitoring pass: CBPE standard error, roc_auc, 350k rows, 200 draws", () => cbpe.StandardError_RocAuc_350k()),
+        ("Monitoring pass: CBPE standard error, f1_score, 350k rows, 200 draws", () => cbpe.StandardError_F1_350k()),
+        ("Stored window: 350k x 20 from SQLite, runner computation with CBPE, through SearchAsync", () => stored.Window_350k_through_SearchAsync()),
+        ("Stored window: 350k x 20 from SQLite, runner computation with CBPE, through the window reader", () => stored.Window_350k_through_window_reader()),
+        ("Stored window: pass alone over 350k x 20 from SQLite, every row, one core, through SearchAsync", () => stored.Pass_350k_every_row_through_SearchAsync()),
+        ("Stored window: pass alone over 350k x 20 from SQLite, every row, one core, through the window reader", () => stored.Pass_350k_every_row_through_window_reader()),
         ("Monitoring pass: monitor window of 1M predictions x 20 features (runner computation, 10 % labelled)", () => windows.Windows_1M_predictions_x_20_features()),
-    }.Where(b => b.Item1.StartsWith("Monitoring pass", StringComparison.Ordinal) == (args.Length > 1 && args[1] == "pass"))
+    }.Where(b => (b.Item1.StartsWith("Monitoring pass", StringComparison.Ordinal) ? "pass" : b.Item1.StartsWith("Stored window", StringComparison.Ordinal) ? "stored" : null) == (args.Length > 1 ? args[1] : null))
     .Where(b => args.Length < 3 || b.Item1.Contains(args[2], StringComparison.OrdinalIgnoreCase))) // --quick pass "every row": only those
     {
         action();

@@ -33,7 +33,26 @@ public sealed class FeedbackRows
         }
 
         using var outputs = JsonDocument.Parse(logged.Record.OutputsJson);
-        using var labels = JsonDocument.Parse(logged.LabelsJson);
+        Add(outputs, logged.LabelsJson);
+    }
+
+    /// <summary>Adds the labelled rows of one logged request read as UTF-8 (<see cref="PredictionWindowRow"/>).</summary>
+    /// <param name="outputsUtf8">The request's outputs.</param>
+    /// <param name="labelsJson">Its merged labels; null: nothing to add.</param>
+    public void Add(ReadOnlySpan<byte> outputsUtf8, string? labelsJson)
+    {
+        if (labelsJson is null)
+        {
+            return;
+        }
+
+        using var outputs = JsonDocument.Parse(outputsUtf8.ToArray());
+        Add(outputs, labelsJson);
+    }
+
+    private void Add(JsonDocument outputs, string labelsJson)
+    {
+        using var labels = JsonDocument.Parse(labelsJson);
         if (outputs.RootElement.ValueKind != JsonValueKind.Array || labels.RootElement.ValueKind != JsonValueKind.Array)
         {
             return;

@@ -17,6 +17,9 @@ public readonly record struct MonitorSeriesKey(string Version, string? Deploymen
         ArgumentNullException.ThrowIfNull(record);
         return new(record.ModelVersion, record.Deployment, record.Arm);
     }
+
+    /// <summary>The key of a request read as UTF-8.</summary>
+    public static MonitorSeriesKey Of(in PredictionWindowRow row) => new(row.ModelVersion, row.Deployment, row.Arm);
 }
 
 /// <summary>
@@ -62,6 +65,27 @@ internal sealed class MonitorSeries
         try
         {
             Feedback.Add(item);
+        }
+        catch (JsonException)
+        {
+            MalformedFeedback++;
+        }
+    }
+
+    /// <summary>Adds a request read as UTF-8 (<see cref="IPredictionWindowReader"/>): the same as <see cref="Add(LoggedPrediction)"/> without strings.</summary>
+    public void Add(in PredictionWindowRow row)
+    {
+        Requests++;
+        _latencies.Add(row.LatencyMicroseconds);
+        Builder?.Add(row.InputsUtf8, row.OutputsUtf8, row.InputColumns);
+        if (row.LabelsJson is null)
+        {
+            return;
+        }
+
+        try
+        {
+            Feedback.Add(row.OutputsUtf8, row.LabelsJson);
         }
         catch (JsonException)
         {

@@ -38,37 +38,14 @@ public static partial class MonitorWindows
         var problems = new List<string>();
         var known = new Dictionary<string, MonitoredVersion?>(StringComparer.Ordinal);
         var series = new Dictionary<MonitorSeriesKey, MonitorSeries>();
-        var page = new PredictionQuery(request.Model, request.StartMs, request.EndMs, PredictionQuery.MaxPageSize);
-        while (true)
+        var query = new PredictionQuery(request.Model, request.StartMs, request.EndMs, PredictionQuery.MaxPageSize);
+        if (store is IPredictionWindowReader reader)
         {
-            PagedResult<LoggedPrediction> result;
-            try
-            {
-                result = await store.SearchAsync(page, cancellationToken).ConfigureAwait(false);
-            }
-            catch (KeelException e) when (e.Code == ErrorCode.ResourceDoesNotExist)
-            {
-                break; // Nothing was ever logged for the model: no series.
-            }
-
-            foreach (var item in result.Items)
-            {
-                var key = MonitorSeriesKey.Of(item.Record);
-                if (!series.TryGetValue(key, out var one))
-                {
-                    var version = await VersionAsync(item.Record.ModelVersion, known, versions, problems, cancellationToken).ConfigureAwait(false);
-                    series[key] = one = new MonitorSeries(key, version);
-                }
-
-                one.Add(item);
-            }
-
-            if (result.NextPageToken is not { } token)
-            {
-                break;
-            }
-
-            page = page with { PageToken = token };
+            await ReadWindowAsync(reader, query, series, known, versions, problems, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await SearchWindowAsync(store, query, series, known, versions, problems, cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var key in request.Silent)
@@ -91,6 +68,74 @@ public static partial class MonitorWindows
         }
 
         return new MonitorWindowsResult(windows, problems);
+    }
+
+    /// <summary>The window through <see cref="IPredictionStore.SearchAsync"/>: every row as strings.</summary>
+    private static async Task SearchWindowAsync(
+        IPredictionStore store, PredictionQuery query, Dictionary<MonitorSeriesKey, MonitorSeries> series, Dictionary<string, MonitoredVersion?> known,
+        Func<string, CancellationToken, Task<MonitoredVersion?>> versions, List<string> problems, CancellationToken cancellationToken)
+    {
+        var page = query;
+        while (true)
+        {
+            PagedResult<LoggedPrediction> result;
+            try
+            {
+                result = await store.SearchAsync(page, cancellationToken).ConfigureAwait(false);
+            }
+            catch (KeelException e) when (e.Code == ErrorCode.ResourceDoesNotExist)
+            {
+                return; // Nothing was ever logged for the model: no series.
+            }
+
+            foreach (var item in result.Items)
+            {
+                var key = MonitorSeriesKey.Of(item.Record);
+                if (!series.TryGetValue(key, out var one))
+                {
+                    var version = await VersionAsync(item.Record.ModelVersion, known, versions, problems, cancellationToken).ConfigureAwait(false);
+                    series[key] = one = new MonitorSeries(key, version);
+                }
+
+                one.Add(item);
+            }
+
+            if (result.NextPageToken is not { } token)
+            {
+                return;
+            }
+
+            page = page with { PageToken = token };
+        }
+    }
+
+    /// <summary>The window through <see cref="IPredictionWindowReader"/>: the stored UTF-8 bytes parsed as they are.</summary>
+    private static async Task ReadWindowAsync(
+        IPredictionWindowReader reader, PredictionQuery query, Dictionary<MonitorSeriesKey, MonitorSeries> series, Dictionary<string, MonitoredVersion?> known,
+        Func<string, CancellationToken, Task<MonitoredVersion?>> versions, List<string> problems, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var read in reader.ReadWindowAsync(query, cancellationToken).ConfigureAwait(false))
+            {
+                using var page = read;
+                for (var i = 0; i < page.Count; i++)
+                {
+                    var key = MonitorSeriesKey.Of(page[i]);
+                    if (!series.TryGetValue(key, out var one))
+                    {
+                        var version = await VersionAsync(key.Version, known, versions, problems, cancellationToken).ConfigureAwait(false);
+                        series[key] = one = new MonitorSeries(key, version);
+                    }
+
+                    one.Add(page[i]);
+                }
+            }
+        }
+        catch (KeelException e) when (e.Code == ErrorCode.ResourceDoesNotExist)
+        {
+            // Nothing was ever logged for the model: no series.
+        }
     }
 
     private static async Task<MonitoredVersion?> VersionAsync(

@@ -40,15 +40,26 @@ public static class MonitoringPass
             parsing[w] = Task.CompletedTask;
         }
 
-        long otherVersions = 0;
         var wanted = version.Version.Version;
         var page = query with { MaxResults = Math.Clamp(options.PageSize, 1, PredictionQuery.MaxPageSize) };
+        var otherVersions = store is IPredictionWindowReader reader
+            ? await ReadAsync(reader, page, wanted, builders, parsing, cancellationToken).ConfigureAwait(false)
+            : await SearchAsync(store, page, wanted, builders, parsing, cancellationToken).ConfigureAwait(false);
+        var key = $"{version.Version.Name}/{version.Version.Version}/{query.FromMs}/{query.ToMs}";
+        return Run(version, PredictionWindowBuilder.Build(builders), options, key) with { FromMs = query.FromMs, ToMs = query.ToMs, OtherVersionRequests = otherVersions };
+    }
+
+    /// <summary>Reads the pages through <see cref="IPredictionStore.SearchAsync"/> (rows as strings), each parsed on a worker; returns the requests of other versions.</summary>
+    private static async Task<long> SearchAsync(
+        IPredictionStore store, PredictionQuery page, string wanted, PredictionWindowBuilder[] builders, Task[] parsing, CancellationToken cancellationToken)
+    {
+        long otherVersions = 0;
         try
         {
             for (var n = 0; ; n++)
             {
                 var result = await store.SearchAsync(page, cancellationToken).ConfigureAwait(false);
-                var w = n % workers;
+                var w = n % builders.Length;
                 await parsing[w].ConfigureAwait(false); // a builder takes one page at a time
                 var builder = builders[w];
                 var items = result.Items;
@@ -87,8 +98,64 @@ public static class MonitoringPass
         }
 
         await Task.WhenAll(parsing).ConfigureAwait(false);
-        var key = $"{version.Version.Name}/{version.Version.Version}/{query.FromMs}/{query.ToMs}";
-        return Run(version, PredictionWindowBuilder.Build(builders), options, key) with { FromMs = query.FromMs, ToMs = query.ToMs, OtherVersionRequests = otherVersions };
+        return otherVersions;
+    }
+
+    /// <summary>Reads the pages through <see cref="IPredictionWindowReader"/> (the stored UTF-8), each parsed on a worker, as <see cref="SearchAsync"/>; returns the requests of other versions.</summary>
+    private static async Task<long> ReadAsync(
+        IPredictionWindowReader reader, PredictionQuery query, string wanted, PredictionWindowBuilder[] builders, Task[] parsing, CancellationToken cancellationToken)
+    {
+        long otherVersions = 0;
+        try
+        {
+            var n = 0;
+            await foreach (var read in reader.ReadWindowAsync(query, cancellationToken).ConfigureAwait(false))
+            {
+                var page = read;
+                var w = n++ % builders.Length;
+                try
+                {
+                    await parsing[w].ConfigureAwait(false); // a builder takes one page at a time
+                }
+                catch
+                {
+                    page.Dispose();
+                    throw;
+                }
+
+                var builder = builders[w];
+                parsing[w] = Task.Run(
+                    () =>
+                    {
+                        using (page)
+                        {
+                            long others = 0;
+                            for (var i = 0; i < page.Count; i++)
+                            {
+                                var row = page[i];
+                                if (string.Equals(row.ModelVersion, wanted, StringComparison.Ordinal))
+                                {
+                                    builder.Add(row.InputsUtf8, row.OutputsUtf8, row.InputColumns);
+                                }
+                                else
+                                {
+                                    others++;
+                                }
+                            }
+
+                            Interlocked.Add(ref otherVersions, others);
+                        }
+                    },
+                    CancellationToken.None); // started or not, the page is disposed by the task
+            }
+        }
+        finally
+        {
+            await Task.WhenAll(parsing).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        await Task.WhenAll(parsing).ConfigureAwait(false);
+        return otherVersions;
     }
 
     /// <summary>Runs the pass over a collected window.</summary>

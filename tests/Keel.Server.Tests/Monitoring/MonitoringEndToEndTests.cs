@@ -2,91 +2,50 @@ using System.Text.Json;
 using Keel.Core.Artifacts;
 using Keel.Core.Predictions;
 using Keel.Core.Registry;
-using Keel.Data;
-using Keel.ML.Packaging;
-using Keel.ML.Pipeline;
-using Keel.ML.Running;
 using Keel.Monitoring.Monitors;
 using Keel.Monitoring.Reference;
 using Keel.Server.Tests.Infrastructure;
-using Keel.Server.Tests.Serving;
+using Keel.Server.Tests.Monitoring.EndToEnd;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Keel.Server.Tests.Monitoring;
 
 /// <summary>
-/// A real credit model registered on a server, real predictions of it logged in the server's
-/// prediction log with drift injected at a known window, and monitoring passes through the
-/// server's registered <see cref="IModelReferenceSource"/> (the package's training sample).
+/// A real credit model registered on a server (the end-to-end tests' shared <see cref="CreditStream"/>),
+/// real predictions of it logged in the server's prediction log with drift injected at a known
+/// window, and monitoring passes through the server's registered <see cref="IModelReferenceSource"/>
+/// (the package's training sample).
 /// </summary>
-public sealed class MonitoringEndToEndTests : IAsyncLifetime
+[Collection(CreditStreamCollection.Name)]
+public sealed class MonitoringEndToEndTests(CreditStream credit) : IAsyncLifetime
 {
     private const string Model = "credit-monitored";
     private const int WindowRows = 300;
     private const long WindowMs = 60_000;
     private readonly KeelApiFactory _factory = new();
-    private readonly string _folder = Directory.CreateTempSubdirectory("keel-monitoring-e2e-").FullName;
 
     public async ValueTask InitializeAsync() => await Task.CompletedTask;
 
-    public async ValueTask DisposeAsync()
-    {
-        await _factory.DisposeAsync();
-        Directory.Delete(_folder, recursive: true);
-    }
+    public async ValueTask DisposeAsync() => await _factory.DisposeAsync();
 
     [Fact]
     public async Task CreditModel_DriftInjectedAtWindowTwo_InputsAndPredictionsDriftFromThere_NotBefore()
     {
         var ct = TestContext.Current.CancellationToken;
-        var lines = await File.ReadAllLinesAsync(Path.Combine(ServingFixture.RepositoryRoot(), "examples", "credit", "credit_data.csv"), ct);
-        var trainFile = Path.Combine(_folder, "train.csv");
-        var streamFile = Path.Combine(_folder, "stream.csv");
-        // Three rows in five train the model; the other two are the live traffic, in random order
-        // (the file's own order is not stationary: its first rows differ from its last ones).
-        var rows = lines.Skip(1).ToArray();
-        await File.WriteAllLinesAsync(trainFile, lines.Take(1).Concat(rows.Where((_, i) => i % 5 >= 2)), ct);
-        var traffic = rows.Where((_, i) => i % 5 < 2).ToArray();
-        new Random(11).Shuffle(traffic);
-        await File.WriteAllLinesAsync(streamFile, lines.Take(1).Concat(traffic), ct);
-
-        var result = await new TrainingRunner().RunAsync(new TrainingRunOptions
-        {
-            Pipeline = PipelineParser.Parse("""
-                name: credit-monitored
-                data: {path: train.csv, target: Status, task: binary}
-                split: {train: 0.8, validation: 0.1, test: 0.1, seed: 3}
-                trainer: {name: FastTree, params: {number_of_trees: 20}}
-                importance: false
-                monitoring: {reference_rows: 1000}
-                """, Path.Combine(_folder, "pipeline.yaml")),
-            OutputDirectory = Path.Combine(_folder, "run"),
-        }, ct);
         _ = _factory.CreateClient();
-        await RegisterAsync(result.PackageDirectory, ct);
+        await RegisterAsync(credit.PackageDirectory, ct);
 
         // Real predictions of the model for the held-out rows, logged one request per row; from
         // window 2 on, every applicant's income and amount are reported three times as high.
         const int injectedAt = 2;
-        var stream = await TableReader.ReadAsync(streamFile, new TableReadOptions { KeepText = true }, cancellationToken: ct);
-        using var scorer = await ModelScorer.LoadAsync(result.PackageDirectory, ct);
-        var inputs = result.Metadata.Signature.Inputs.Select(c => c.Name).ToArray();
-        var windows = stream.RowCount / WindowRows;
+        var inputs = credit.Inputs;
+        var windows = credit.Rows.Count / WindowRows;
         var records = new List<PredictionLogRecord>();
         for (var r = 0; r < windows * WindowRows; r++)
         {
             var window = r / WindowRows;
-            var row = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-            foreach (var name in inputs)
-            {
-                var column = stream[name]!;
-                var factor = window >= injectedAt && name is "Income" or "Amount" ? 3 : 1;
-                row[name] = column.Numbers is { } numbers
-                    ? JsonSerializer.SerializeToElement(double.IsNaN(numbers[r]) ? (double?)null : numbers[r] * factor)
-                    : JsonSerializer.SerializeToElement(column.Texts![r]);
-            }
-
-            var prediction = scorer.Score([row])[0];
+            var row = credit.Scaled(r, window >= injectedAt ? 3 : 1, "Income", "Amount");
+            var prediction = credit.Score([row])[0];
             var inputJson = "[[" + string.Join(',', inputs.Select(n => row[n].GetRawText())) + "]]";
             var outputJson = JsonSerializer.Serialize(new[] { new Dictionary<string, object?> { ["predicted_label"] = prediction.Label, ["probability"] = prediction.Probability } });
             records.Add(new PredictionLogRecord($"req-{r}", Model, "1", window * WindowMs + r % WindowRows, 80, 1, inputs, inputJson, outputJson));

@@ -6,7 +6,7 @@ namespace Keel.Monitoring.Performance.Estimation;
 /// the realised metric over label draws from the same probabilities (a parametric bootstrap; for
 /// accuracy its closed form √(Σ c(1 − c)) / n, c the probability of the predicted class).
 /// </summary>
-internal sealed class WindowScores
+internal sealed partial class WindowScores
 {
     private readonly double[][] _q;
     private readonly int[] _predicted;
@@ -14,6 +14,7 @@ internal sealed class WindowScores
     private readonly double[] _predictedCounts;
     private readonly int[]? _byScore;
     private readonly int[]? _groupEnd;
+    private readonly double[]? _midRank;
 
     /// <param name="q">Calibrated probability vectors (each sums to one).</param>
     /// <param name="predicted">Predicted class index of each row.</param>
@@ -39,6 +40,8 @@ internal sealed class WindowScores
             {
                 _groupEnd[i] = i + 1 < q.Length && score[_byScore[i + 1]] == score[_byScore[i]] ? _groupEnd[i + 1] : i + 1;
             }
+
+            _midRank = MidRanks(_byScore, _groupEnd);
         }
     }
 
@@ -76,73 +79,6 @@ internal sealed class WindowScores
         }
     }
 
-    /// <summary>Standard deviation of the realised metric under the calibrated probabilities; null when it cannot be drawn (a single row, AUC with one class in every draw).</summary>
-    public double? StandardError(EstimableMetric metric, int draws, int seed)
-    {
-        int n = _q.Length;
-        if (metric.Kind == EstimableKind.Accuracy)
-        {
-            double variance = 0;
-            for (int i = 0; i < n; i++)
-            {
-                double c = _q[i][_predicted[i]];
-                variance += c * (1 - c);
-            }
-
-            return Math.Sqrt(variance) / n;
-        }
-
-        var random = new Random(seed);
-        var label = new int[n];
-        var values = new List<double>(draws);
-        var tp = new double[_classes];
-        var support = new double[_classes];
-        for (int d = 0; d < draws; d++)
-        {
-            Array.Clear(tp);
-            Array.Clear(support);
-            for (int i = 0; i < n; i++)
-            {
-                int y = Draw(_q[i], random.NextDouble());
-                label[i] = y;
-                support[y]++;
-                if (y == _predicted[i])
-                {
-                    tp[y]++;
-                }
-            }
-
-            double value = metric.Kind == EstimableKind.RocAuc ? RealisedAuc(label) : ConfusionScores.Score(metric, tp, _predictedCounts, support, n);
-            if (!double.IsNaN(value))
-            {
-                values.Add(value);
-            }
-        }
-
-        if (values.Count < 2)
-        {
-            return null;
-        }
-
-        double mean = values.Average();
-        return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
-    }
-
-    private static int Draw(double[] q, double u)
-    {
-        double cumulative = 0;
-        for (int c = 0; c < q.Length - 1; c++)
-        {
-            cumulative += q[c];
-            if (u < cumulative)
-            {
-                return c;
-            }
-        }
-
-        return q.Length - 1;
-    }
-
     /// <summary>
     /// E[Mann-Whitney numerator] / E[positives × negatives] over pairs of distinct rows, ranked by
     /// the model's own score (ties count half): Σ_{i≠j} q_i (1 − q_j) [s_i &gt; s_j or half if equal]
@@ -176,35 +112,5 @@ internal sealed class WindowScores
 
         double denominator = positives * negatives - self;
         return denominator <= 0 ? double.NaN : numerator / denominator;
-    }
-
-    /// <summary>ROC AUC of drawn labels (1 = positive) against the model's score: Mann-Whitney with ties counted half; NaN with one class.</summary>
-    private double RealisedAuc(int[] label)
-    {
-        var order = _byScore!;
-        double negativesBelow = 0, numerator = 0, positives = 0;
-        for (int start = 0; start < order.Length; start = _groupEnd![start])
-        {
-            int end = _groupEnd![start];
-            double groupPositives = 0, groupNegatives = 0;
-            for (int j = start; j < end; j++)
-            {
-                if (label[order[j]] == 1)
-                {
-                    groupPositives++;
-                }
-                else
-                {
-                    groupNegatives++;
-                }
-            }
-
-            numerator += groupPositives * (negativesBelow + 0.5 * groupNegatives);
-            positives += groupPositives;
-            negativesBelow += groupNegatives;
-        }
-
-        double negatives = order.Length - positives;
-        return positives == 0 || negatives == 0 ? double.NaN : numerator / (positives * negatives);
     }
 }

@@ -1,0 +1,176 @@
+namespace Keel.Monitoring.Performance.Estimation;
+
+// The sampling standard error: a parametric bootstrap of the realised metric over label draws.
+internal sealed partial class WindowScores
+{
+    /// <summary>
+    /// Standard deviation of the realised metric under the calibrated probabilities; null when it
+    /// cannot be drawn (a single row, AUC with one class in every draw).
+    /// </summary>
+    /// <remarks>
+    /// Each draw takes one <see cref="Random.NextDouble"/> per row, in row order, from
+    /// <c>new Random(seed)</c> (<see cref="SeededUniforms"/>, the same numbers without the virtual calls), and a row's label is the first class whose cumulative probability
+    /// exceeds it. Work done once per window rather than once per draw: a binary window's
+    /// probabilities are read from one flat array, and ROC AUC uses each row's mid-rank by score
+    /// (Mann-Whitney U = Σ mid-ranks of the positives − P(P + 1)/2, ties counted half), so a draw
+    /// is one pass in row order with no label array and no second pass in score order. The sums are
+    /// of integers and halves, exact in doubles, so the result is bit for bit the one of drawing
+    /// the labels and ranking them (tested against that computation).
+    /// </remarks>
+    public double? StandardError(EstimableMetric metric, int draws, int seed)
+    {
+        int n = _q.Length;
+        if (metric.Kind == EstimableKind.Accuracy)
+        {
+            double variance = 0;
+            for (int i = 0; i < n; i++)
+            {
+                double c = _q[i][_predicted[i]];
+                variance += c * (1 - c);
+            }
+
+            return Math.Sqrt(variance) / n;
+        }
+
+        var random = new SeededUniforms(seed);
+        var values = new List<double>(draws);
+        double[]? negative = _classes == 2 ? FirstClassProbabilities() : null;
+        if (metric.Kind == EstimableKind.RocAuc)
+        {
+            for (int d = 0; d < draws; d++)
+            {
+                double value = DrawnAuc(ref random, negative!);
+                if (!double.IsNaN(value))
+                {
+                    values.Add(value);
+                }
+            }
+        }
+        else
+        {
+            var tp = new double[_classes];
+            var support = new double[_classes];
+            for (int d = 0; d < draws; d++)
+            {
+                Array.Clear(tp);
+                Array.Clear(support);
+                if (negative is not null)
+                {
+                    DrawBinaryCounts(ref random, negative, tp, support);
+                }
+                else
+                {
+                    DrawCounts(ref random, tp, support);
+                }
+
+                double value = ConfusionScores.Score(metric, tp, _predictedCounts, support, n);
+                if (!double.IsNaN(value))
+                {
+                    values.Add(value);
+                }
+            }
+        }
+
+        if (values.Count < 2)
+        {
+            return null;
+        }
+
+        double mean = values.Average();
+        return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
+    }
+
+    /// <summary>1-based mid-ranks of the rows by score (tied rows share their group's mean rank), in row order.</summary>
+    private static double[] MidRanks(int[] byScore, int[] groupEnd)
+    {
+        var rank = new double[byScore.Length];
+        for (int start = 0; start < byScore.Length; start = groupEnd[start])
+        {
+            int end = groupEnd[start];
+            double mid = (start + 1 + end) / 2.0;
+            for (int j = start; j < end; j++)
+            {
+                rank[byScore[j]] = mid;
+            }
+        }
+
+        return rank;
+    }
+
+    /// <summary>Each row's probability of the first class: a binary draw is class 0 when u is below it.</summary>
+    private double[] FirstClassProbabilities()
+    {
+        var first = new double[_q.Length];
+        for (int i = 0; i < first.Length; i++)
+        {
+            first[i] = _q[i][0];
+        }
+
+        return first;
+    }
+
+    /// <summary>ROC AUC of one draw of labels against the model's score; NaN with one class.</summary>
+    private double DrawnAuc(ref SeededUniforms random, double[] negative)
+    {
+        var midRank = _midRank!;
+        var uniforms = random; // a local copy the JIT keeps in registers; written back below
+        double rankSum = 0, positives = 0;
+        for (int i = 0; i < negative.Length; i++)
+        {
+            if (!(uniforms.NextDouble() < negative[i]))
+            {
+                rankSum += midRank[i];
+                positives++;
+            }
+        }
+
+        random = uniforms;
+
+        double negatives = negative.Length - positives;
+        return positives == 0 || negatives == 0 ? double.NaN : (rankSum - (positives * (positives + 1) / 2)) / (positives * negatives);
+    }
+
+    private void DrawBinaryCounts(ref SeededUniforms random, double[] negative, double[] tp, double[] support)
+    {
+        var uniforms = random;
+        for (int i = 0; i < negative.Length; i++)
+        {
+            int y = uniforms.NextDouble() < negative[i] ? 0 : 1;
+            support[y]++;
+            if (y == _predicted[i])
+            {
+                tp[y]++;
+            }
+        }
+
+        random = uniforms;
+    }
+
+    private void DrawCounts(ref SeededUniforms random, double[] tp, double[] support)
+    {
+        for (int i = 0; i < _q.Length; i++)
+        {
+            int y = Draw(_q[i], random.NextDouble());
+            support[y]++;
+            if (y == _predicted[i])
+            {
+                tp[y]++;
+            }
+        }
+    }
+
+    private static int Draw(double[] q, double u)
+    {
+        double cumulative = 0;
+        for (int c = 0; c < q.Length - 1; c++)
+        {
+            cumulative += q[c];
+            if (u < cumulative)
+            {
+                return c;
+            }
+        }
+
+        return q.Length - 1;
+    }
+}
