@@ -34,7 +34,7 @@ public class StoredWindowBenchmarks : IDisposable
         _data.Setup();
         _folder = Directory.CreateTempSubdirectory("keel-stored-window-").FullName;
         _database = new SqliteTrackingStore(Path.Combine(_folder, "keel.db"), Path.Combine(_folder, "artifacts"), TimeProvider.System);
-        _log = new SqlitePredictionStore(_database);
+        _log = new SqlitePredictionStore(_database.Database);
         var records = _data.Records;
         for (var start = 0; start < Rows; start += 10_000)
         {

@@ -31,7 +31,7 @@ public sealed class WindowReadEquivalenceTests : IDisposable
     public WindowReadEquivalenceTests()
     {
         _database = new SqliteTrackingStore(Path.Combine(_folder, "keel.db"), Path.Combine(_folder, "artifacts"), TimeProvider.System);
-        _log = new SqlitePredictionStore(_database);
+        _log = new SqlitePredictionStore(_database.Database);
     }
 
     public void Dispose()

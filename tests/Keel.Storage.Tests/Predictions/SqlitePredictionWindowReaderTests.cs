@@ -22,7 +22,7 @@ public sealed class SqlitePredictionWindowReaderTests : IDisposable
     public SqlitePredictionWindowReaderTests()
     {
         _database = new SqliteTrackingStore(Path.Combine(_folder, "keel.db"), Path.Combine(_folder, "artifacts"), TimeProvider.System);
-        _store = new SqlitePredictionStore(_database);
+        _store = new SqlitePredictionStore(_database.Database);
     }
 
     public void Dispose()
