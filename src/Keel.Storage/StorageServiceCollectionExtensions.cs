@@ -1,3 +1,4 @@
+using Keel.Core.Auth;
 using Keel.Core.Deployments;
 using Keel.Core.Errors;
 using Keel.Core.Monitoring;
@@ -56,6 +57,7 @@ public static class StorageServiceCollectionExtensions
                 services.TryAddSingleton<ILeaseStore>(sp => sp.GetRequiredService<IDeploymentStore>());
                 services.TryAddSingleton<IMonitoringStore>(sp => new SqliteMonitoringStore(sp.GetRequiredService<SqliteTrackingStore>()));
                 services.TryAddSingleton<IDeploymentReplicaStore>(sp => new SqliteDeploymentReplicaStore(sp.GetRequiredService<SqliteTrackingStore>()));
+                services.TryAddSingleton<IAuthStore>(sp => new SqliteAuthStore(sp.GetRequiredService<SqliteTrackingStore>()));
                 break;
             default:
                 throw new KeelException(ErrorCode.InvalidParameterValue, $"Unsupported backend store URI scheme '{backend.Scheme}'. Use sqlite:///path/to/keel.db.");

@@ -1,0 +1,3 @@
+-- PLACEHOLDER on branch auth only: version 0006 belongs to helper pgtrack. Delete this file when merging
+-- (the migrator requires versions 1..n without gaps, and auth's tables are version 9).
+SELECT 1;
