@@ -6,8 +6,9 @@ namespace Keel.Cli.Admin;
 /// <summary><c>keel admin</c>: maintenance of a local store.</summary>
 internal static class AdminCommand
 {
-    public static Command Create(GlobalOptions globals) => new("admin", "Maintenance of a local Keel store: check.")
+    public static Command Create(GlobalOptions globals) => new("admin", "Maintenance of a local Keel store: check, create-user.")
     {
         AdminCheckCommand.Create(globals),
+        AdminCreateUserCommand.Create(globals),
     };
 }

@@ -10,6 +10,10 @@ public sealed class AuthOptions
     /// <value>false.</value>
     public bool Enabled { get; set; }
 
+    /// <summary>Lets the server listen on a non-loopback address with auth off (<c>--insecure-no-auth</c>); without it, that refuses to start.</summary>
+    /// <value>false.</value>
+    public bool InsecureNoAuth { get; set; }
+
     /// <summary>The level a user has on an experiment or registered model nobody granted them a level on (MLflow's <c>default_permission</c>).</summary>
     /// <value><see cref="Permission.Read"/>, as MLflow.</value>
     public Permission DefaultPermission { get; set; } = Permission.Read;

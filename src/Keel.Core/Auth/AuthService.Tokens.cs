@@ -9,6 +9,9 @@ public sealed partial class AuthService
     /// <summary>Every token starts with this, so a leaked one is recognisable (secret scanners).</summary>
     public const string TokenPrefix = "keel_";
 
+    /// <summary>How precisely a token's last use is recorded.</summary>
+    public static readonly TimeSpan LastUseResolution = TimeSpan.FromMinutes(1);
+
     /// <summary>
     /// Creates a token for <paramref name="user"/>. The returned text is the only copy of the
     /// secret: the store keeps its SHA-256.
@@ -67,8 +70,14 @@ public sealed partial class AuthService
             return null;
         }
 
-        await store.TouchTokenAsync(token.Id, now, cancellationToken).ConfigureAwait(false);
-        return (user, token with { LastUsedAt = now });
+        // The last use is kept to the minute: a token used for every request costs one write a minute, not one per request.
+        if (token.LastUsedAt is not { } last || now - last >= LastUseResolution.TotalMilliseconds)
+        {
+            await store.TouchTokenAsync(token.Id, now, cancellationToken).ConfigureAwait(false);
+            token = token with { LastUsedAt = now };
+        }
+
+        return (user, token);
     }
 
     /// <summary>Revokes one of <paramref name="user"/>'s tokens.</summary>

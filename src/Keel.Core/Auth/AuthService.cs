@@ -12,6 +12,14 @@ public sealed partial class AuthService(IAuthStore store, IPasswordHasher hasher
     // Checked against when the user does not exist, so an unknown name costs as much as a wrong password.
     private readonly Lazy<string> _decoyHash = new(() => hasher.Hash(Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16))));
 
+    // Passwords checked in the last few minutes, by user: SHA-256 of the password and the stored hash
+    // it matched. HTTP Basic sends the password with every request, and PBKDF2 is slow on purpose
+    // (tens of ms); a hit is compared in constant time and dies with a password change.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (byte[] Password, string Hash, long Until)> _verified = new(StringComparer.Ordinal);
+
+    /// <summary>How long a checked password is remembered (see <c>_verified</c>).</summary>
+    public static readonly TimeSpan VerifiedFor = TimeSpan.FromMinutes(5);
+
     /// <summary>The options in force.</summary>
     public AuthOptions Options => options;
 
@@ -64,6 +72,14 @@ public sealed partial class AuthService(IAuthStore store, IPasswordHasher hasher
         var user = username.Length <= AuthValidator.MaxUsernameLength && password.Length <= AuthValidator.MaxPasswordLength
             ? await store.GetUserAsync(username, cancellationToken).ConfigureAwait(false)
             : null;
+        var digest = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(password));
+        if (user is not null && _verified.TryGetValue(username, out var seen) && seen.Until > Now()
+            && string.Equals(seen.Hash, user.PasswordHash, StringComparison.Ordinal)
+            && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(seen.Password, digest))
+        {
+            return user;
+        }
+
         var (matches, rehash) = hasher.Verify(user?.PasswordHash ?? _decoyHash.Value, password);
         if (user is null || !matches)
         {
@@ -72,6 +88,7 @@ public sealed partial class AuthService(IAuthStore store, IPasswordHasher hasher
         }
 
         Throttle.Succeeded(username);
+        _verified[username] = (digest, user.PasswordHash, Now() + (long)VerifiedFor.TotalMilliseconds);
         if (rehash)
         {
             await store.UpdatePasswordAsync(user.Username, hasher.Hash(password), cancellationToken).ConfigureAwait(false);
