@@ -3,6 +3,7 @@ using Keel.Core.Registry;
 using Keel.Core.Tracking;
 using Keel.Core.Validation;
 using Keel.Server.Artifacts;
+using Keel.Server.Auth;
 using Keel.Server.Deployments;
 using Keel.Server.Deployments.Controller;
 using Keel.Server.Deployments.Routing;
@@ -46,6 +47,7 @@ public static class KeelServerApp
         builder.Services.AddSingleton(limits);
         builder.Services.AddSingleton(builder.Configuration.GetSection(S3ArtifactStoreOptions.Section).Get<S3ArtifactStoreOptions>() ?? new S3ArtifactStoreOptions());
         builder.Services.AddKeelStorage(options.BackendStoreUri, options.ArtifactsUri);
+        builder.AddKeelAuth((builder.Configuration["urls"] ?? builder.Configuration["ASPNETCORE_URLS"] ?? $"http://{options.Host}:{options.Port}").Split(';', StringSplitOptions.RemoveEmptyEntries));
         builder.Services.AddHostedService<AbandonedUploadSweeper>();
         builder.Services.AddSingleton(builder.Configuration.GetSection(SqliteStoreOptions.Section).Get<SqliteStoreOptions>() ?? new SqliteStoreOptions());
         builder.Services.AddServing(builder.Configuration["Keel:Serving:CacheFolder"] ?? ServingCache.DefaultParent);
@@ -71,6 +73,7 @@ public static class KeelServerApp
         app.Services.GetRequiredService<IRegistryStore>();
         app.Services.GetRequiredService<IArtifactStore>();
         app.UseKeelHosting();
+        app.UseKeelAuth();
         app.MapHealthApi();
         app.MapTrackingApi();
         app.MapArtifactsApi();

@@ -1,5 +1,6 @@
 using Keel.Core.Artifacts;
 using Keel.Core.Deployments;
+using Keel.Core.Auth;
 using Keel.Core.Monitoring;
 using Keel.Core.Predictions;
 using Keel.Core.Registry;
@@ -31,6 +32,7 @@ public sealed class KeelStores : IAsyncDisposable, IDisposable
         IDeploymentStore deployments,
         IDeploymentReplicaStore replicas,
         IMonitoringStore monitoring,
+        IAuthStore auth,
         IArtifactStore artifacts,
         InputLimits limits,
         StorageHealth health)
@@ -45,6 +47,7 @@ public sealed class KeelStores : IAsyncDisposable, IDisposable
         Deployments = deployments;
         Replicas = replicas;
         Monitoring = monitoring;
+        Auth = auth;
         Artifacts = artifacts;
         Limits = limits;
         Health = health;
@@ -82,6 +85,9 @@ public sealed class KeelStores : IAsyncDisposable, IDisposable
 
     /// <summary>Monitor specs, windows and alerts.</summary>
     public IMonitoringStore Monitoring { get; }
+
+    /// <summary>Users, permissions and API tokens.</summary>
+    public IAuthStore Auth { get; }
 
     /// <summary>The artifact store.</summary>
     public IArtifactStore Artifacts { get; }

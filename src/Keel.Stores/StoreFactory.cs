@@ -72,6 +72,7 @@ public static partial class StoreFactory
                 deployments,
                 new SqliteDeploymentReplicaStore(database),
                 new SqliteMonitoringStore(database),
+                new SqliteAuthStore(database),
                 ArtifactStores.Open(artifactRoot, health, options.S3, options.Environment),
                 options.Limits,
                 health);
@@ -109,6 +110,7 @@ public static partial class StoreFactory
                 new PostgresDeploymentStore(database),
                 new PostgresDeploymentReplicaStore(database),
                 new PostgresMonitoringStore(database),
+                new PostgresAuthStore(database),
                 ArtifactStores.Open(artifactRoot, health, options.S3, options.Environment),
                 options.Limits,
                 health);

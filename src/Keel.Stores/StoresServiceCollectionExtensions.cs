@@ -1,4 +1,5 @@
 using Keel.Core.Artifacts;
+using Keel.Core.Auth;
 using Keel.Core.Deployments;
 using Keel.Core.Monitoring;
 using Keel.Core.Predictions;
@@ -56,6 +57,7 @@ public static class StoresServiceCollectionExtensions
         services.TryAddSingleton<ILeaseStore>(sp => sp.GetRequiredService<KeelStores>().Leases);
         services.TryAddSingleton<IMonitoringStore>(sp => sp.GetRequiredService<KeelStores>().Monitoring);
         services.TryAddSingleton<IDeploymentReplicaStore>(sp => sp.GetRequiredService<KeelStores>().Replicas);
+        services.TryAddSingleton<IAuthStore>(sp => sp.GetRequiredService<KeelStores>().Auth);
         return services;
     }
 }

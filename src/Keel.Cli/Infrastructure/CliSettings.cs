@@ -16,6 +16,10 @@ public sealed class CliSettings
     /// <value><see cref="Console.Error"/>.</value>
     public TextWriter Error { get; init; } = Console.Error;
 
+    /// <summary>Where secrets a command reads come from (<c>keel admin create-user</c>'s password).</summary>
+    /// <value><see cref="Console.In"/>.</value>
+    public TextReader In { get; init; } = Console.In;
+
     /// <summary>Reads an environment variable (KEEL_TRACKING_URI, MLFLOW_TRACKING_URI, NO_COLOR).</summary>
     /// <value><see cref="Environment.GetEnvironmentVariable(string)"/>.</value>
     public Func<string, string?> GetEnvironmentVariable { get; init; } = Environment.GetEnvironmentVariable;

@@ -20,10 +20,13 @@ internal static class ServerCommand
         var port = new Option<int>("--port", "-p") { Description = "TCP port (0 picks a free one).", DefaultValueFactory = _ => defaults.Port };
         var backend = new Option<string>("--backend-store-uri") { Description = "Database URI, e.g. sqlite:///keel-data/keel.db.", DefaultValueFactory = _ => defaults.BackendStoreUri };
         var artifacts = new Option<string>("--artifacts-uri", "--default-artifact-root") { Description = "Artifact root: a folder, file:///path or s3://bucket/prefix (endpoint from $MLFLOW_S3_ENDPOINT_URL or Keel:S3:EndpointUrl). Clients reach it through the server's mlflow-artifacts proxy.", DefaultValueFactory = _ => defaults.ArtifactsUri };
-        var command = new HostCommand("server", "Run the Keel tracking server.") { host, port, backend, artifacts };
+        var auth = new Option<bool>("--auth") { Description = "Require authentication (HTTP Basic or a Bearer API token) and check permissions on every request (docs/auth.md). Same as Keel:Auth:Enabled=true." };
+        var insecure = new Option<bool>("--insecure-no-auth") { Description = "Allow a non-loopback --host without --auth (only behind a proxy that authenticates)." };
+        var command = new HostCommand("server", "Run the Keel tracking server.") { host, port, backend, artifacts, auth, insecure };
         command.SetAction(async (parse, ct) =>
         {
-            var app = KeelServerApp.Build([], o =>
+            string[] authArgs = [.. parse.GetValue(auth) ? ["--Keel:Auth:Enabled=true"] : Array.Empty<string>(), .. parse.GetValue(insecure) ? ["--Keel:Auth:InsecureNoAuth=true"] : Array.Empty<string>()];
+            var app = KeelServerApp.Build(authArgs, o =>
             {
                 o.Host = parse.GetValue(host)!;
                 o.Port = parse.GetValue(port);

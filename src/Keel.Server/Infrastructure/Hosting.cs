@@ -91,9 +91,13 @@ public static class Hosting
             HostingLog.DescriptorLimits(logger, "unknown", "unknown", "unknown", start.MaxConnections, source);
         }
 
-        foreach (var address in NonLoopbackAddresses(services))
+        // With auth on, a non-loopback address is the intended set-up, not a warning.
+        if (services.GetService<Keel.Core.Auth.AuthOptions>() is not { Enabled: true })
         {
-            HostingLog.NonLoopbackAddress(logger, address);
+            foreach (var address in NonLoopbackAddresses(services))
+            {
+                HostingLog.NonLoopbackAddress(logger, address);
+            }
         }
     }
 

@@ -3,14 +3,14 @@ using Keel.Cli.Tests.Infrastructure;
 
 namespace Keel.Cli.Tests.Cli;
 
-/// <summary>Issue 10, item 9: <c>keel server --host 0.0.0.0</c> warns on stderr that anyone who can reach it can change everything.</summary>
+/// <summary>Issue 10, item 9: <c>keel server --host 0.0.0.0 --insecure-no-auth</c> warns on stderr that anyone who can reach it can change everything.</summary>
 public sealed class ServerBindWarningTests
 {
     [Fact]
     public async Task Server_OnANonLoopbackAddress_PrintsTheWarningOnStderr()
     {
         var data = Directory.CreateTempSubdirectory("keel-exe-bind-").FullName;
-        var info = KeelProcess.StartInfo(["server", "--host", "0.0.0.0", "--port", "0", "--backend-store-uri", $"sqlite:///{data}/keel.db", "--artifacts-uri", Path.Combine(data, "artifacts")]);
+        var info = KeelProcess.StartInfo(["server", "--host", "0.0.0.0", "--insecure-no-auth", "--port", "0", "--backend-store-uri", $"sqlite:///{data}/keel.db", "--artifacts-uri", Path.Combine(data, "artifacts")]);
         using var process = Process.Start(info)!;
         try
         {

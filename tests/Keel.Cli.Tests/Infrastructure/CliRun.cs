@@ -29,7 +29,7 @@ public static class CliRun
     public static string SharedWorkingDirectory { get; } = Directory.CreateTempSubdirectory("keel-cli-cwd-").FullName;
 
     /// <summary>Runs <c>keel args</c> with the given environment (and working directory, for the default local store).</summary>
-    public static async Task<CliResult> RunAsync(string[] args, IReadOnlyDictionary<string, string>? environment = null, KeelClientOptions? clientOptions = null, bool? color = null, string? workingDirectory = null)
+    public static async Task<CliResult> RunAsync(string[] args, IReadOnlyDictionary<string, string>? environment = null, KeelClientOptions? clientOptions = null, bool? color = null, string? workingDirectory = null, string? input = null)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
@@ -41,6 +41,7 @@ public static class CliRun
             ClientOptions = clientOptions ?? new KeelClientOptions { MaxRetryAttempts = 0 },
             Color = color,
             WorkingDirectory = workingDirectory ?? SharedWorkingDirectory,
+            In = new StringReader(input ?? string.Empty),
         };
         var code = await KeelCli.RunAsync(args, settings, TestContext.Current.CancellationToken);
         return new CliResult(code, stdout.ToString(), stderr.ToString());

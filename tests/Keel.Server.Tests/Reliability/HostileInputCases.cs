@@ -259,6 +259,29 @@ public static class HostileInputCases
 
         Post("deployment invocations: unknown deployment", "/deployments/no-such-deployment/invocations", "{split}", 404, "RESOURCE_DOES_NOT_EXIST", "No deployment named");
 
+        // MLflow's auth API and Keel's tokens (issue 16; this fixture runs with auth off, so the token endpoints answer 401 after reading the body).
+        Post("users/create: lone surrogate in username", Mlflow + "users/create", $$"""{"username": "a{{Lone}}", "password": "long-enough-password"}""", 400, Invalid, "'username' is not valid Unicode");
+        Post("users/create: NUL in username", Mlflow + "users/create", """{"username": "a\u0000b", "password": "long-enough-password"}""", 400, Invalid, "control characters");
+        Post("users/create: colon in username", Mlflow + "users/create", """{"username": "a:b", "password": "long-enough-password"}""", 400, Invalid, "':'");
+        Post("users/create: short password", Mlflow + "users/create", """{"username": "short-pw", "password": "x"}""", 400, Invalid, "'password' must be between");
+        Post("users/create: password over the limit", Mlflow + "users/create", $$"""{"username": "long-pw", "password": "{{Long(1025)}}"}""", 400, Invalid, "'password' must be between");
+        Post("users/create: text/plain", Mlflow + "users/create", """{"username": "plain", "password": "long-enough-password"}""", 400, Invalid, "Content-Type", "text/plain");
+        Post("users/create: form body", Mlflow + "users/create", "username=form&password=long-enough-password", 400, Invalid, "Content-Type", "application/x-www-form-urlencoded");
+        Post("users/update-password: lone surrogate in password", Mlflow + "users/update-password", $$"""{"username": "nobody", "password": "{{Lone}}"}""", 400, Invalid, "'password' is not valid Unicode", method: "PATCH");
+        Post("users/update-admin: no is_admin", Mlflow + "users/update-admin", """{"username": "nobody"}""", 400, Invalid, "is_admin", method: "PATCH");
+        Post("users/delete: NUL in username", Mlflow + "users/delete", """{"username": "a\u0000"}""", 400, Invalid, "control characters", method: "DELETE");
+        Post("experiments/permissions/create: unknown level", Mlflow + "experiments/permissions/create", """{"experiment_id": "{exp}", "username": "nobody", "permission": "OWNER"}""", 400, Invalid, "Valid permissions are");
+        Post("experiments/permissions/create: NUL in experiment_id", Mlflow + "experiments/permissions/create", """{"experiment_id": "1\u0000", "username": "nobody", "permission": "READ"}""", 400, Invalid, "control characters");
+        Post("experiments/permissions/update: lone surrogate in username", Mlflow + "experiments/permissions/update", $$"""{"experiment_id": "{exp}", "username": "{{Lone}}", "permission": "READ"}""", 400, Invalid, "'username' is not valid Unicode", method: "PATCH");
+        Post("experiments/permissions/delete: no username", Mlflow + "experiments/permissions/delete", """{"experiment_id": "{exp}"}""", 400, Invalid, "'username'", method: "DELETE");
+        Post("registered-models/permissions/create: unknown level", Mlflow + "registered-models/permissions/create", """{"name": "{model}", "username": "nobody", "permission": "read"}""", 400, Invalid, "Valid permissions are");
+        Post("registered-models/permissions/update: name over the limit", Mlflow + "registered-models/permissions/update", $$"""{"name": "{{Long(501)}}", "username": "nobody", "permission": "READ"}""", 400, Invalid, "the limit is 500", method: "PATCH");
+        Post("registered-models/permissions/delete: NUL in name", Mlflow + "registered-models/permissions/delete", """{"name": "a\u0000", "username": "nobody"}""", 400, Invalid, "control characters", method: "DELETE");
+        Post("auth/tokens/create: text/plain", Keel + "auth/tokens/create", """{"name": "ci"}""", 400, Invalid, "Content-Type", "text/plain");
+        Post("auth/tokens/create: with auth off", Keel + "auth/tokens/create", """{"name": "ci"}""", 401, "UNAUTHENTICATED", "--auth");
+        Post("auth/tokens/revoke: form body", Keel + "auth/tokens/revoke", "token_id=x", 400, Invalid, "Content-Type", "application/x-www-form-urlencoded");
+        Post("auth/setup: a guessed token", Keel + "auth/setup", """{"setup_token": "keel_setup_guess", "username": "root", "password": "long-enough-password"}""", 403, "PERMISSION_DENIED", "setup token");
+
         return cases;
     }
 }

@@ -11,7 +11,7 @@ public sealed class NonLoopbackWarningTests : IDisposable
     [Fact]
     public async Task ServerBoundToAllInterfaces_LogsTheWarning_LoopbackDoesNot()
     {
-        using (var open = await ServerProcess.StartAsync(_folder, null, "--Keel:Host=0.0.0.0"))
+        using (var open = await ServerProcess.StartAsync(_folder, null, "--Keel:Host=0.0.0.0", "--Keel:Auth:InsecureNoAuth=true"))
         {
             Assert.True(
                 await IdleFlood.WaitUntilAsync(() => open.Output.Any(l => l.Contains("which is not a loopback address", StringComparison.Ordinal)), TimeSpan.FromSeconds(10)),
@@ -27,7 +27,7 @@ public sealed class NonLoopbackWarningTests : IDisposable
     [Fact]
     public async Task NonLoopbackAddresses_ListsWhatKestrelBound()
     {
-        await using (var open = await KestrelHost.StartAsync("0.0.0.0"))
+        await using (var open = await KestrelHost.StartAsync("0.0.0.0", "--Keel:Auth:InsecureNoAuth=true"))
         {
             var address = Assert.Single(Hosting.NonLoopbackAddresses(open.App.Services));
             Assert.StartsWith("http://0.0.0.0:", address, StringComparison.Ordinal);
