@@ -19,6 +19,9 @@ namespace Keel.Storage.Postgres.Transfer;
 /// </summary>
 public static class SqliteToPostgres
 {
+    /// <summary>SQLite's table of counters shared by processes (<c>metric_seq</c>); PostgreSQL keeps them as sequences.</summary>
+    internal const string CountersTable = "keel_meta";
+
     /// <summary>Moves the store at <paramref name="sqlitePath"/> into the database at <paramref name="postgresAddress"/>.</summary>
     /// <param name="sqlitePath">The SQLite file (it must exist).</param>
     /// <param name="postgresAddress">A <c>postgresql://</c> URI or Npgsql connection string of a database with no Keel rows.</param>
@@ -67,6 +70,7 @@ public static class SqliteToPostgres
                         progress?.Report(result);
                     }
 
+                    moved.AddRange(await MoveCountersAsync(source, snapshot, target, tx, cancellationToken).ConfigureAwait(false));
                     var committed = moved.All(t => t.Verified);
                     if (committed)
                     {
@@ -130,10 +134,13 @@ public static class SqliteToPostgres
     private static async Task<(long Rows, string Checksum)> CopyAsync(SqliteConnection source, SqliteTransaction snapshot, NpgsqlConnection target, TransferTable table, CancellationToken cancellationToken)
     {
         var columns = string.Join(", ", table.Columns.Select(c => Quote(c.Name)));
-        using var read = source.CreateCommand();
-        read.Transaction = snapshot;
-        read.CommandText = $"SELECT {string.Join(", ", table.Columns.Select(c => "\"" + c.Name + "\""))} FROM \"{table.Name}\"";
-        using var reader = read.ExecuteReader();
+        var read = table.Columns.Where(c => c.Derive is null).Select(c => c.Name).ToList();
+        var ordinal = table.Columns.Select(c => c.Derive is null ? read.IndexOf(c.Name) : -1).ToArray();
+        var derivedFrom = table.Columns.Select(c => c.DerivedFrom is { } from ? table.Columns.ToList().FindIndex(x => x.Name == from) : -1).ToArray();
+        using var select = source.CreateCommand();
+        select.Transaction = snapshot;
+        select.CommandText = $"SELECT {string.Join(", ", read.Select(c => "\"" + c + "\""))} FROM \"{table.Name}\"";
+        using var reader = select.ExecuteReader();
         var checksum = new RowChecksum(table);
         var values = new object?[table.Columns.Count];
         var writer = await target.BeginBinaryImportAsync($"COPY {Quote(table.Name)} ({columns}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
@@ -141,14 +148,28 @@ public static class SqliteToPostgres
         {
             while (reader.Read())
             {
+                for (var i = 0; i < values.Length; i++)
+                {
+                    if (ordinal[i] >= 0)
+                    {
+                        values[i] = table.Columns[i].Convert(reader.IsDBNull(ordinal[i]) ? null : reader.GetValue(ordinal[i]), table.Name);
+                    }
+                }
+
+                for (var i = 0; i < values.Length; i++)
+                {
+                    if (table.Columns[i].Derive is { } derive)
+                    {
+                        values[i] = derive(values[derivedFrom[i]]);
+                    }
+                }
+
                 await writer.StartRowAsync(cancellationToken).ConfigureAwait(false);
                 for (var i = 0; i < values.Length; i++)
                 {
-                    var column = table.Columns[i];
-                    values[i] = column.Convert(reader.IsDBNull(i) ? null : reader.GetValue(i), table.Name);
                     if (values[i] is { } value)
                     {
-                        await writer.WriteAsync(value, column.DbType, cancellationToken).ConfigureAwait(false);
+                        await writer.WriteAsync(value, table.Columns[i].DbType, cancellationToken).ConfigureAwait(false);
                     }
                     else
                     {
@@ -163,6 +184,47 @@ public static class SqliteToPostgres
         }
 
         return (checksum.Rows, checksum.Hex);
+    }
+
+    /// <summary>
+    /// Each SQLite counter (the next value to hand out) becomes the PostgreSQL sequence of the same
+    /// name, so the next value PostgreSQL hands out is the one SQLite would have; each is reported as a
+    /// one-row "table" <c>keel_meta.NAME</c>, verified by reading the sequence back.
+    /// </summary>
+    private static async Task<List<TableTransfer>> MoveCountersAsync(SqliteConnection source, SqliteTransaction snapshot, NpgsqlConnection target, NpgsqlTransaction tx, CancellationToken cancellationToken)
+    {
+        var counters = new List<(string Name, long Next)>();
+        using (var read = source.CreateCommand())
+        {
+            read.Transaction = snapshot;
+            read.CommandText = $"SELECT key, value FROM {CountersTable} ORDER BY key";
+            using var reader = read.ExecuteReader();
+            while (reader.Read())
+            {
+                counters.Add((reader.GetString(0), reader.GetInt64(1)));
+            }
+        }
+
+        var moved = new List<TableTransfer>();
+        foreach (var (name, next) in counters)
+        {
+            using var exists = new NpgsqlCommand("SELECT to_regclass(@n) IS NOT NULL AND (SELECT relkind FROM pg_class WHERE oid = to_regclass(@n)) = 'S'", target, tx);
+            exists.Parameters.AddWithValue("n", name);
+            if (await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not true)
+            {
+                throw new KeelException(ErrorCode.InvalidState, $"The SQLite counter {CountersTable}.{name} has no PostgreSQL sequence of that name. Nothing was moved.");
+            }
+
+            using var set = new NpgsqlCommand("SELECT setval(@n, @v, false)", target, tx);
+            set.Parameters.AddWithValue("n", name);
+            set.Parameters.AddWithValue("v", Math.Max(1, next));
+            await set.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            using var back = new NpgsqlCommand($"SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM {Quote(name)}", target, tx);
+            var readBack = (long)(await back.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+            moved.Add(new TableTransfer($"{CountersTable}.{name}", 1, 1, Math.Max(1, next).ToString(System.Globalization.CultureInfo.InvariantCulture), readBack.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        return moved;
     }
 
     /// <summary>Sets every identity or serial column's sequence past the largest value copied, so new rows do not collide.</summary>

@@ -30,6 +30,12 @@ internal enum TransferKind
 /// </summary>
 internal sealed record TransferColumn(string Name, TransferKind Kind, bool Identity)
 {
+    /// <summary>For a column only PostgreSQL has: the source column its value is computed from.</summary>
+    public string? DerivedFrom { get; init; }
+
+    /// <summary>For a column only PostgreSQL has: how its value is computed from <see cref="DerivedFrom"/>'s converted value.</summary>
+    public Func<object?, object?>? Derive { get; init; }
+
     /// <summary>The kind for an <c>information_schema.columns.data_type</c>, or null when Keel cannot move it.</summary>
     public static TransferKind? KindOf(string dataType) => dataType switch
     {

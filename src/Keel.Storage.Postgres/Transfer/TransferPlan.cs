@@ -18,6 +18,17 @@ internal static class TransferPlan
     private static readonly Dictionary<string, string> NotCopied = new(StringComparer.Ordinal)
     {
         ["keel_schema"] = "schema versions: each backend has its own migrations",
+        [SqliteToPostgres.CountersTable] = "counters: each becomes the PostgreSQL sequence of the same name, set to continue where SQLite stopped",
+    };
+
+    /// <summary>
+    /// Columns only PostgreSQL has, NOT NULL without a default, and how each is computed from a source
+    /// column: the prediction log's column lists are unique on their SHA-256 (PostgreSQL cannot index
+    /// a long text), as PostgresPredictionStore writes them.
+    /// </summary>
+    private static readonly Dictionary<(string Table, string Column), (string From, Func<object?, object?> Derive)> Derived = new()
+    {
+        [("prediction_input_columns", "digest")] = ("columns", v => v is string text ? System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)) : null),
     };
 
     public static async Task<(IReadOnlyList<TransferTable> Tables, IReadOnlyList<SkippedTable> Skipped)> BuildAsync(
@@ -60,6 +71,18 @@ internal static class TransferPlan
                 else
                 {
                     moved.Add(new TransferColumn(column, kind, info.Identity));
+                }
+            }
+
+            foreach (var (column, info) in targetTable.Where(c => !columns.Contains(c.Key)))
+            {
+                if (Derived.TryGetValue((table, column), out var derived) && info.Kind is { } kind)
+                {
+                    moved.Add(new TransferColumn(column, kind, false) { DerivedFrom = derived.From, Derive = derived.Derive });
+                }
+                else if (info.Required)
+                {
+                    problems.Add($"column {table}.{column} is NOT NULL without a default in PostgreSQL and has no SQLite column to fill it");
                 }
             }
 
@@ -107,14 +130,15 @@ internal static class TransferPlan
         return tables;
     }
 
-    private sealed record TargetColumnInfo(string DataType, TransferKind? Kind, bool Identity, bool Generated);
+    private sealed record TargetColumnInfo(string DataType, TransferKind? Kind, bool Identity, bool Generated, bool Required);
 
     private static async Task<Dictionary<string, Dictionary<string, TargetColumnInfo>>> TargetColumnsAsync(NpgsqlConnection target, NpgsqlTransaction tx, CancellationToken cancellationToken)
     {
         const string sql = """
             SELECT c.table_name, c.column_name, c.data_type,
                    c.is_identity = 'YES' OR COALESCE(c.column_default, '') LIKE 'nextval(%',
-                   c.is_generated = 'ALWAYS'
+                   c.is_generated = 'ALWAYS',
+                   c.is_nullable = 'NO' AND c.column_default IS NULL AND c.is_identity = 'NO' AND c.is_generated = 'NEVER'
             FROM information_schema.columns c
             JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
             WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE'
@@ -133,7 +157,7 @@ internal static class TransferPlan
                 }
 
                 var type = reader.GetString(2);
-                columns[reader.GetString(1)] = new TargetColumnInfo(type, TransferColumn.KindOf(type), reader.GetBoolean(3), reader.GetBoolean(4));
+                columns[reader.GetString(1)] = new TargetColumnInfo(type, TransferColumn.KindOf(type), reader.GetBoolean(3), reader.GetBoolean(4), reader.GetBoolean(5));
             }
         }
 

@@ -4,9 +4,9 @@ namespace Keel.Cli.Tests.Replicas;
 
 /// <summary>
 /// Issue 15's stateless-replica tests: three real <c>keel server</c> processes on one store behind
-/// Debian's nginx configured by <c>deploy/nginx.conf</c>, on loopback. Each backend (SQLite file +
-/// local folder today; PostgreSQL + S3 once the server opens them) is one subclass giving
-/// <see cref="CreateBackend"/>.
+/// Debian's nginx configured by <c>deploy/nginx.conf</c>, on loopback. Each backend (one SQLite file +
+/// local folder; one PostgreSQL database + one S3 bucket) is one subclass giving
+/// <see cref="CreateBackendAsync"/>.
 /// </summary>
 public abstract partial class ReplicaTests(ReplicaModels models)
 {
@@ -37,7 +37,7 @@ public abstract partial class ReplicaTests(ReplicaModels models)
     };
 
     /// <summary>A fresh, empty store for one test.</summary>
-    protected abstract ReplicaBackend CreateBackend();
+    protected abstract Task<ReplicaBackend> CreateBackendAsync();
 
     /// <summary>A fresh store and <see cref="ReplicaCount"/> replicas on it behind nginx; skips when nginx is not installed.</summary>
     protected async Task<(ReplicaBackend Backend, ReplicaCluster Cluster)> StartAsync()
@@ -47,7 +47,7 @@ public abstract partial class ReplicaTests(ReplicaModels models)
             Assert.Skip(why);
         }
 
-        var backend = CreateBackend();
+        var backend = await CreateBackendAsync();
         try
         {
             return (backend, await ReplicaCluster.StartAsync(backend, ReplicaCount, Settings));

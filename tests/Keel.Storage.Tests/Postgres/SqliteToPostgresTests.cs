@@ -40,6 +40,29 @@ public sealed class SqliteToPostgresTests(PostgresServer server) : IAsyncLifetim
         Assert.Contains(report.Skipped, s => s.Table == "keel_schema");
         Assert.Equal(await SqliteCountAsync("metrics"), await PostgresCountAsync(target, "metrics"));
         Assert.Equal(await SqliteCountAsync("registry_events"), await PostgresCountAsync(target, "registry_events"));
+
+        // The PostgreSQL stores read the moved store as SQLite did, and carry on where it stopped.
+        await using var sqlite = new SqliteTrackingStore(SqlitePath, Path.Combine(_folder, "artifacts"), TimeProvider.System);
+        await using var db = await PostgresDatabase.OpenAsync(target);
+        var tracking = new PostgresTrackingStore(db, Path.Combine(_folder, "artifacts"));
+        var registry = new PostgresRegistryStore(db, Path.Combine(_folder, "artifacts"));
+        var before = await sqlite.SearchRunsAsync(new RunSearchQuery(["0", "1"], null, ViewType.All, 100));
+        foreach (var run in before.Items)
+        {
+            Assert.Equal(System.Text.Json.JsonSerializer.Serialize(run), System.Text.Json.JsonSerializer.Serialize(await tracking.GetRunAsync(run.Info.RunId)));
+            Assert.Equal(
+                (await sqlite.GetMetricHistoryAsync(run.Info.RunId, "loss", 1000, null)).Items,
+                (await tracking.GetMetricHistoryAsync(run.Info.RunId, "loss", 1000, null)).Items);
+        }
+
+        Assert.Equal("2", (await registry.GetModelVersionByAliasAsync("credit", "champion")).Version);
+        var next = await registry.CreateModelVersionAsync(new CreateModelVersionCommand("credit", before.Items[0].Info.ArtifactUri + "/model", null, null, null, null, null), new Actor("dave"));
+        Assert.Equal("4", next.Version);
+        var experiment = await tracking.CreateExperimentAsync("after-the-move", null, null);
+        Assert.Equal("2", experiment);
+        var live = before.Items.First(r => r.Info.LifecycleStage == "active").Info.RunId;
+        await tracking.LogMetricAsync(live, new Metric("loss", 0.001, 1_800_000_000_000, 999));
+        Assert.Equal(201, (await tracking.GetMetricHistoryAsync(live, "loss", 1000, null)).Items.Count);
     }
 
     [Fact]

@@ -1,0 +1,3 @@
+using Keel.Testing.Postgres;
+
+[assembly: AssemblyFixture(typeof(PostgresServer))]
