@@ -2,6 +2,7 @@ using System.Globalization;
 using Keel.Core.Errors;
 using Keel.Core.Tracking;
 using Keel.Core.Validation;
+using Keel.Storage.Sql;
 using Microsoft.Data.Sqlite;
 
 namespace Keel.Storage.Sqlite;
@@ -154,7 +155,7 @@ public Task LogInputsAsync(string runId, IReadOnlyList<DatasetInput> datasets, C
 
     private void InsertMetric(SqliteTransaction tx, long runKey, Metric metric)
     {
-        var (value, isNan) = StoredValue(metric.Value);
+        var (value, isNan) = TrackingColumns.StoredValue(metric.Value);
         var seq = _nextSeq++;
         var insert = _database.Statement(tx, InsertMetricSql);
         BindMetric(insert.Parameters, runKey, metric, value, isNan, seq);
@@ -193,7 +194,7 @@ public Task LogInputsAsync(string runId, IReadOnlyList<DatasetInput> datasets, C
                 known = reader.Read() ? (reader.GetInt64(0), reader.GetInt64(1)) : null;
             }
 
-            var (value, isNan) = StoredValue(metric.Value);
+            var (value, isNan) = TrackingColumns.StoredValue(metric.Value);
             var seq = _nextSeq++;
             var isAppend = known is null || (metric.Step, metric.Timestamp).CompareTo(known.Value) > 0;
             var insert = _database.Statement(tx, isAppend ? AppendMetricSql : InsertMetricSql);
@@ -230,13 +231,6 @@ public Task LogInputsAsync(string runId, IReadOnlyList<DatasetInput> datasets, C
         p.AddWithValue("$v", value);
         p.AddWithValue("$n", isNan);
     }
-
-    /// <summary>MLflow's storage of non-finite values: NaN as a flag, infinities clamped to ±double.MaxValue.</summary>
-    internal static (double Value, int IsNan) StoredValue(double value) =>
-        double.IsNaN(value) ? (0, 1)
-        : double.IsPositiveInfinity(value) ? (double.MaxValue, 0)
-        : double.IsNegativeInfinity(value) ? (double.MinValue, 0)
-        : (value, 0);
 
     private void InsertParam(SqliteTransaction tx, long runKey, string runId, Param param)
     {

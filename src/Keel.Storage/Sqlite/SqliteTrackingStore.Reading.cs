@@ -3,6 +3,7 @@ using Keel.Core.Errors;
 using Keel.Core.Paging;
 using Keel.Core.Tracking;
 using Keel.Core.Validation;
+using Keel.Storage.Sql;
 using Keel.Storage.Sql.Search;
 using Microsoft.Data.Sqlite;
 
@@ -110,7 +111,7 @@ public sealed partial class SqliteTrackingStore
                 var id = reader.GetString(1);
                 infos.Add((reader.GetInt64(0), new RunInfo(
                     id, id, reader.GetString(2), reader.GetInt64(3).ToString(CultureInfo.InvariantCulture), reader.GetString(4),
-                    ParseStatus(reader.GetString(5)), reader.GetInt64(6), reader.IsDBNull(7) ? null : reader.GetInt64(7),
+                    TrackingColumns.ParseStatus(reader.GetString(5)), reader.GetInt64(6), reader.IsDBNull(7) ? null : reader.GetInt64(7),
                     reader.GetString(8), reader.GetString(9))));
             }
         }

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using Keel.Core.Errors;
 using Keel.Core.Tracking;
 using Keel.Core.Validation;
+using Keel.Storage.Sql;
 using Microsoft.Data.Sqlite;
 
 namespace Keel.Storage.Sqlite;
@@ -104,7 +105,7 @@ public sealed partial class SqliteTrackingStore
                 UPDATE runs SET status = COALESCE($s, status), end_time = COALESCE($e, end_time), name = COALESCE($n, name)
                 WHERE run_key = $k
                 """);
-            cmd.Parameters.AddWithValue("$s", status is null ? DBNull.Value : StatusName(status.Value));
+            cmd.Parameters.AddWithValue("$s", status is null ? DBNull.Value : TrackingColumns.StatusName(status.Value));
             cmd.Parameters.AddWithValue("$e", endTime is null ? DBNull.Value : endTime.Value);
             cmd.Parameters.AddWithValue("$n", string.IsNullOrEmpty(runName) ? DBNull.Value : runName);
             cmd.Parameters.AddWithValue("$k", runKey);
@@ -208,24 +209,4 @@ public sealed partial class SqliteTrackingStore
     }
 
     private static KeelException RunNotFound(string runId) => KeelException.NotFound($"Run '{runId}' not found");
-
-    internal static string StatusName(RunStatus status) => status switch
-    {
-        RunStatus.Running => "RUNNING",
-        RunStatus.Scheduled => "SCHEDULED",
-        RunStatus.Finished => "FINISHED",
-        RunStatus.Failed => "FAILED",
-        RunStatus.Killed => "KILLED",
-        _ => throw KeelException.InvalidParameter($"Invalid run status {(int)status}."),
-    };
-
-    internal static RunStatus ParseStatus(string status) => status switch
-    {
-        "RUNNING" => RunStatus.Running,
-        "SCHEDULED" => RunStatus.Scheduled,
-        "FINISHED" => RunStatus.Finished,
-        "FAILED" => RunStatus.Failed,
-        "KILLED" => RunStatus.Killed,
-        _ => RunStatus.Running,
-    };
 }
