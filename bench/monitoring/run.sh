@@ -10,7 +10,8 @@
 #                   the model's 10,000-row reference.
 #   PROFILE=default no monitor is stored: the scheduler monitors the served model with the default
 #                   spec (interval and window 300 s, so the first pass falls 300 s after start:
-#                   DURATION defaults to 330s here, and that one pass covers ~300 s of traffic).
+#                   request, so its first pass falls 300-370 s after start: DURATION defaults to
+#                   420s here; that one pass covers ~300 s of traffic; 330 s ended before it).
 #   DURATION=60s CONNS=64 REPS=3 WARMUP=10s by default. Any Keel__* variable reaches both servers,
 #   e.g. Keel__Monitoring__Scheduler__PassPriority=Normal Keel__Monitoring__Scheduler__PassParallelism=-1
 #   Keel__Monitoring__Scheduler__MaxDriftRows=0 measures the pass as it ran before it was bounded.
@@ -22,7 +23,7 @@ root=$(pwd)
 profile=${PROFILE:-stress}
 case "$profile" in
   stress) dur=${DURATION:-60s}; interval=${INTERVAL:-10}; window=${WINDOW:-$interval}; every=${EVERY:-400000} ;;
-  default) dur=${DURATION:-330s} ;;
+  default) dur=${DURATION:-420s} ;;
   *) echo "PROFILE must be stress or default, got $profile" >&2; exit 2 ;;
 esac
 conns=${CONNS:-64}
