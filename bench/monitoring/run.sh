@@ -9,7 +9,7 @@
 #                   (400000); each pass parses every request of its window, drift and quality against
 #                   the model's 10,000-row reference.
 #   PROFILE=default no monitor is stored: the scheduler monitors the served model with the default
-#                   spec (interval and window 300 s, so the first pass falls 300 s after start:
+#                   spec (interval and window 300 s; the model is picked up at a refresh after its first
 #                   request, so its first pass falls 300-370 s after start: DURATION defaults to
 #                   420s here; that one pass covers ~300 s of traffic; 330 s ended before it).
 #   DURATION=60s CONNS=64 REPS=3 WARMUP=10s by default. Any Keel__* variable reaches both servers,
