@@ -1,5 +1,4 @@
 using System.Globalization;
-using Keel.Core.Errors;
 using Keel.Core.Paging;
 using Keel.Core.Tracking;
 using Keel.Core.Validation;
@@ -68,16 +67,7 @@ public sealed partial class PostgresTrackingStore
     public async Task<PagedResult<Run>> SearchRunsAsync(RunSearchQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var experimentIds = new List<long>(query.ExperimentIds.Count);
-        foreach (var id in query.ExperimentIds)
-        {
-            if (!long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
-            {
-                throw KeelException.InvalidParameter($"Invalid experiment ID '{id}' in 'experiment_ids'.");
-            }
-
-            experimentIds.Add(parsed);
-        }
+        var experimentIds = RunSearchSql.ExperimentIds(query.ExperimentIds);
 
         var offset = PageToken.ToOffset(query.PageToken);
         var sql = RunSearchSql.Build(experimentIds, query.Filter, query.ViewType, query.OrderBy, query.MaxResults + 1, offset, SqlDialect.PostgreSql);

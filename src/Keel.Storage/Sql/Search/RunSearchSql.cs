@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text;
+using Keel.Core.Errors;
 using Keel.Core.Search;
 using Keel.Core.Tracking;
 
@@ -20,6 +22,20 @@ namespace Keel.Storage.Sql.Search;
 /// </remarks>
 internal static class RunSearchSql
 {
+    /// <summary>A run search's experiment ids as numbers; a non-numeric id is a bad parameter on every backend.</summary>
+    public static List<long> ExperimentIds(IReadOnlyList<string> ids)
+    {
+        var parsed = new List<long>(ids.Count);
+        foreach (var id in ids)
+        {
+            parsed.Add(long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+                ? value
+                : throw KeelException.InvalidParameter($"Invalid experiment ID '{id}' in 'experiment_ids'."));
+        }
+
+        return parsed;
+    }
+
     /// <summary>Builds the page query. Throws INVALID_PARAMETER_VALUE for a bad filter or order_by.</summary>
     public static SqlCommandText Build(
         IReadOnlyList<long> experimentIds,
