@@ -3,9 +3,11 @@
 # replicas, as one replica, and reached directly with no nginx, at 64 connections, for
 #   - serving: POST /serving/flights/invocations, one row (bench/serving/score.lua, the flights FastTree),
 #   - a tracking write: POST /api/2.0/mlflow/runs/log-metric (bench/tracking/log-metric.lua),
-# all replicas on one shared SQLite file and one artifact folder, wrk -t2 -c64 as everywhere else.
+# all replicas on one store and one artifact folder, wrk -t2 -c64 as everywhere else.
 #   bench/replicas/run.sh   (DURATION=10s WARMUP=10s REPS=3 CONNS=64 PORT=5090 NGINX_WORKERS=1
-#                            PREDICTION_LOG=off: the serving replicas do not log predictions)
+#                            PREDICTION_LOG=off: the serving replicas do not log predictions;
+#                            BACKEND=sqlite: one shared SQLite file, or BACKEND=postgresql: a private
+#                            durable cluster started here on PG_PORT=55433, as a scale-out deployment runs)
 # After each run it prints the CPU time the keel processes and nginx's workers used per request
 # (from /proc), the figure that survives a busy machine. On one machine every replica and nginx
 # share the same cores, so this shows what nginx and a second process cost, not scaling;
@@ -23,18 +25,31 @@ work=$(mktemp -d /var/tmp/keel-replicas-bench.XXXXXX)
 pids=()
 keels=()
 nginx_pid=""
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+source bench/lib/pg-cluster.sh
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; pg_cluster_stop; rm -rf "$work"; }
 trap cleanup EXIT
 
 bench/tracking/setup.sh >/dev/null
 [ -x /usr/sbin/nginx ] || { echo "nginx is not installed (apt-get install -y nginx)" >&2; exit 1; }
 dotnet build -c Release --nologo -v q src/Keel.Cli >/dev/null
 keel="dotnet $root/src/Keel.Cli/bin/Release/net10.0/keel.dll"
-store=(--backend-store-uri "sqlite:///$work/keel.db" --artifacts-uri "$work/artifacts")
+case ${BACKEND:-sqlite} in
+  sqlite) store_uri="sqlite:///$work/keel.db" ;;
+  postgresql) pg_cluster_start "$work" "${PG_PORT:-55433}" keel_bench; store_uri=$pg_cluster_uri ;;
+  *) echo "BACKEND is sqlite or postgresql" >&2; exit 2 ;;
+esac
+store=(--backend-store-uri "$store_uri" --artifacts-uri "$work/artifacts")
 export KEEL_ROWS="$root/bench/serving/rows.txt"
-echo "== machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); CPU pressure $(grep some /proc/pressure/cpu 2>/dev/null)"
+echo "== backend ${BACKEND:-sqlite}; machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); CPU pressure $(grep some /proc/pressure/cpu 2>/dev/null)"
 
-$keel train bench/serving/pipeline.yaml "${store[@]}" >/dev/null 2>"$work/train.log"
+# The CLI opens a local SQLite store itself; on PostgreSQL it trains through the first replica.
+trained=""
+train_model() { # tracking option...
+  [ -n "$trained" ] && return 0
+  $keel train bench/serving/pipeline.yaml "$@" >/dev/null 2>"$work/train.log" || { cat "$work/train.log" >&2; exit 1; }
+  trained=yes
+}
+[ "${BACKEND:-sqlite}" = sqlite ] && train_model "${store[@]}"
 
 wait_up() { for _ in $(seq 1 150); do curl -sf "$1" >/dev/null && return 0; sleep 0.2; done; echo "not up: $1" >&2; exit 1; }
 
@@ -45,6 +60,7 @@ start_replica() { # index
   pids+=($!)
   keels+=($!)
   wait_up "http://127.0.0.1:$p/health"
+  train_model --tracking-uri "http://127.0.0.1:$p"
   $keel serving add flights models:/flights-bench@champion --tracking-uri "http://127.0.0.1:$p" >/dev/null 2>&1
 }
 

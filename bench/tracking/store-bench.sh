@@ -25,15 +25,8 @@ dotnet build bench/Keel.Tracking.Bench -c Release --nologo -v q >/dev/null
 tool=(dotnet "$root/bench/Keel.Tracking.Bench/bin/Release/net10.0/keel-tracking-bench.dll")
 echo "== machine: $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg); work folder $WORK"
 
-pgdata=""
-stop_pg() {
-  if [ -n "$pgdata" ]; then
-    as_pg "$pgbin/pg_ctl" -D "$pgdata" -m fast stop >/dev/null 2>&1 || true
-    pgdata=""
-  fi
-}
-trap stop_pg EXIT
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+source bench/lib/pg-cluster.sh
+trap pg_cluster_stop EXIT
 
 for backend in $BACKENDS; do
   case $backend in
@@ -42,20 +35,13 @@ for backend in $BACKENDS; do
       if [ -n "${PG_URI:-}" ]; then
         uri=$PG_URI
       else
-        pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-        pgdata="$WORK/pg"
-        mkdir -p "$pgdata"
-        [ "$(id -u)" = 0 ] && chown postgres "$WORK" "$pgdata"
-        as_pg "$pgbin/initdb" -D "$pgdata" -U keel --auth=trust --locale=C >/dev/null
-        as_pg "$pgbin/pg_ctl" -D "$pgdata" -w -l "$pgdata/server.log" \
-          -o "-p $PG_PORT -k $pgdata -c listen_addresses=127.0.0.1 -c shared_buffers=512MB -c max_wal_size=4GB" start >/dev/null
-        as_pg "$pgbin/psql" -h 127.0.0.1 -p "$PG_PORT" -U keel -d postgres -qc "CREATE DATABASE keel_bench" >/dev/null
-        uri="postgresql://keel@127.0.0.1:$PG_PORT/keel_bench"
+        pg_cluster_start "$WORK" "$PG_PORT" keel_bench
+        uri=$pg_cluster_uri
       fi
       ;;
     *) echo "unknown backend $backend" >&2; exit 2 ;;
   esac
   echo "== $backend"
   "${tool[@]}" store-bench --backend "$uri" --seconds "$SECONDS_EACH" --runs "$RUNS" --points "$POINTS" --reps "$REPS" --skip "${SKIP:-none}" | sed "s/^RESULT /RESULT backend=$backend /"
-  stop_pg
+  pg_cluster_stop
 done
