@@ -75,6 +75,22 @@ public sealed class SsrfAttackTests(AuthOffServer server) : IClassFixture<AuthOf
         Assert.False(_listener.Pending());
     }
 
+    [Theory]
+    [InlineData("http://169.254.169.254/latest/meta-data/iam/security-credentials/")]
+    [InlineData("http://[fd00:ec2::254]/latest/meta-data/")]
+    [InlineData("http://metadata.google.internal/computeMetadata/v1/")]
+    public async Task AnAlertWebhook_ToACloudMetadataAddress_IsRefused(string url)
+    {
+        // MLflow's CVE-2026-2393: the server posts to a webhook URL it was given.
+        var answer = await server.Admin().ApiPostAsync("/api/2.0/keel/monitoring/monitors/apply", new
+        {
+            model = "ssrf-" + Guid.NewGuid().ToString("N"),
+            notifiers = new[] { new { kind = "webhook", url } },
+        });
+        Assert.True(answer is { Status: 400, ErrorCode: "INVALID_PARAMETER_VALUE" }, $"{url}: {answer.Status} {answer.Body}");
+        Assert.Contains("instance-metadata", answer.Body, StringComparison.Ordinal);
+    }
+
     public void Dispose() => _listener.Dispose();
 
     private static TcpListener Listen()
