@@ -10,6 +10,7 @@ using Keel.Server.Deployments.Routing;
 using Keel.Server.Infrastructure;
 using Keel.Server.Monitoring;
 using Keel.Server.Registry;
+using Keel.Server.Security;
 using Keel.Server.Serving;
 using Keel.Server.Tracking;
 using Keel.Server.Ui;
@@ -48,6 +49,7 @@ public static class KeelServerApp
         builder.Services.AddSingleton(builder.Configuration.GetSection(S3ArtifactStoreOptions.Section).Get<S3ArtifactStoreOptions>() ?? new S3ArtifactStoreOptions());
         builder.Services.AddKeelStorage(options.BackendStoreUri, options.ArtifactsUri);
         builder.AddKeelAuth((builder.Configuration["urls"] ?? builder.Configuration["ASPNETCORE_URLS"] ?? $"http://{options.Host}:{options.Port}").Split(';', StringSplitOptions.RemoveEmptyEntries));
+        builder.AddKeelSecurity();
         builder.Services.AddHostedService<AbandonedUploadSweeper>();
         builder.Services.AddSingleton(builder.Configuration.GetSection(SqliteStoreOptions.Section).Get<SqliteStoreOptions>() ?? new SqliteStoreOptions());
         builder.Services.AddServing(builder.Configuration["Keel:Serving:CacheFolder"] ?? ServingCache.DefaultParent);
@@ -73,6 +75,7 @@ public static class KeelServerApp
         app.Services.GetRequiredService<IRegistryStore>();
         app.Services.GetRequiredService<IArtifactStore>();
         app.UseKeelHosting();
+        app.UseKeelSecurity();
         app.UseKeelAuth();
         app.MapHealthApi();
         app.MapTrackingApi();

@@ -23,7 +23,10 @@ public static class AuthValidator
             : username;
     }
 
-    /// <summary>A new password: at least <paramref name="minLength"/> characters, at most 1024.</summary>
+    /// <summary>The default admin password of MLflow's basic-auth app, refused as a password.</summary>
+    public const string MlflowDefaultPassword = "password1234";
+
+    /// <summary>A new password: at least <paramref name="minLength"/> characters, at most 1024, and not <see cref="MlflowDefaultPassword"/>.</summary>
     public static string Password(string? password, int minLength, string field = "password")
     {
         if (string.IsNullOrEmpty(password))
@@ -34,6 +37,12 @@ public static class AuthValidator
         if (password.Length < minLength || password.Length > MaxPasswordLength)
         {
             throw KeelException.InvalidParameter($"'{field}' must be between {minLength} and {MaxPasswordLength} characters long.");
+        }
+
+        if (string.Equals(password, MlflowDefaultPassword, StringComparison.OrdinalIgnoreCase))
+        {
+            // MLflow's basic-auth app ships admin/password1234; it is the first password any attacker tries.
+            throw KeelException.InvalidParameter($"'{field}' is MLflow's well-known default password; choose another.");
         }
 
         return password;

@@ -129,6 +129,15 @@ public static partial class MonitorSpecValidator
                 {
                     errors.Add($"'{at}.url' must be an absolute http(s) URL.");
                 }
+                else if (Security.MetadataEndpoints.Names(url))
+                {
+                    // The server posts to it: a cloud metadata address would hand out the host's credentials (MLflow's CVE-2026-2393).
+                    errors.Add($"'{at}.url' names a cloud instance-metadata address; Keel does not send requests there.");
+                }
+                else if (url.UserInfo.Length > 0)
+                {
+                    errors.Add($"'{at}.url' must not hold credentials (user:password@); every reader of the monitor would see them.");
+                }
 
                 if (n.Format is not null && !Formats.Contains(n.Format))
                 {

@@ -132,6 +132,15 @@ public static partial class ModelSourceValidator
         }
 
         var slash = rest.IndexOf('/', 2);
+        var authority = slash < 0 ? rest[2..] : rest[2..slash];
+        var at = authority.LastIndexOf('@');
+        if (at >= 0 && (authority[..at].Contains(':', StringComparison.Ordinal) || scheme.StartsWith("http", StringComparison.OrdinalIgnoreCase)))
+        {
+            // Every reader of the version would see them; a client passes credentials its own way.
+            // (Azure's wasbs://container@account/... names a container, not a user, and stays accepted.)
+            throw Refuse(source, "credentials (user:password@) in a source URI are not allowed");
+        }
+
         var path = slash < 0 ? "/" : rest[slash..];
         if (ContainsEncodedSpecial(path))
         {

@@ -1,7 +1,5 @@
 using System.Text.Json;
 using Keel.Core.Errors;
-using Keel.Core.Json;
-using Keel.Core.Protocol;
 
 namespace Keel.Server.Infrastructure;
 
@@ -85,7 +83,7 @@ internal static partial class ErrorHandling
         context.Response.Clear();
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
-        await JsonSerializer.SerializeAsync(context.Response.Body, new ErrorResponse(code.ToWireName(), message), KeelJson.Options, context.RequestAborted).ConfigureAwait(false);
+        await context.Response.Body.WriteAsync(ErrorJson.Body(code.ToWireName(), message), context.RequestAborted).ConfigureAwait(false);
     }
 
     private static string SafePath(HttpContext context)

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Keel.Core.Json;
 using Keel.ML.Packaging;
+using Keel.Server.Infrastructure;
 
 namespace Keel.Server.Serving;
 
@@ -110,8 +111,9 @@ internal static class ScoringResponses
             : null,
     };
 
+    /// <summary>A JSON answer; an error's (status 400 and up) with <c>&lt; &gt; &amp;</c> escaped, as it may quote the request (<see cref="ErrorJson"/>).</summary>
     public static IResult Json(JsonNode node, int status = 200) =>
-        Results.Content(node.ToJsonString(KeelJson.Options), "application/json", statusCode: status);
+        Results.Content(status >= 400 ? ErrorJson.HtmlSafe(node.ToJsonString(KeelJson.Options)) : node.ToJsonString(KeelJson.Options), "application/json", statusCode: status);
 
     private static JsonArray Columns(IReadOnlyList<Keel.Core.Models.ColumnSpec> columns)
     {

@@ -73,6 +73,13 @@ public sealed class ModelSourceRegistrationTests
     }
 
     [Theory]
+    [InlineData("http://user:password@minio.internal:9000/models/churn")]
+    [InlineData("https://token@models.example.com/churn")]
+    [InlineData("s3://key:secret@bucket/models/churn")]
+    public void ExternalUri_WithCredentials_IsRefused(string source) =>
+        Assert.Contains("credentials", Refused(source).Message, StringComparison.Ordinal);
+
+    [Theory]
     [InlineData("/data/team-mlruns/7/" + RunId + "/other")]
     [InlineData("/data/team-mlruns/7/" + RunId + "/artifacts-evil/model")]
     [InlineData("/data/team-mlruns/7")]
