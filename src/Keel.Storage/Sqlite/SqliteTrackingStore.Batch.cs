@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using Keel.Core.Tracking;
 using Keel.Storage.Sql;
@@ -6,31 +7,36 @@ using SQLitePCL;
 
 namespace Keel.Storage.Sqlite;
 
-// log-batch's metrics, the tracking store's hot write. Appends (a point newer than everything
-// stored for its key) are collected, grouped by key (a stable counting sort: a key's appends keep
-// their order) and inserted with one prepared statement bound by position with SQLitePCL: no
-// SqliteParameter objects, no parameter-name lookups, each key encoded to UTF-8 once per batch and
-// bound only when it changes, and consecutive inserts land next to each other in the metrics
-// b-tree. The rare older-or-equal point takes the guarded insert with the duplicate probe.
-// A multi-row INSERT was measured and is not used: with the foreign key on run_key SQLite opens a
-// statement journal for every multi-row INSERT, which spilled to a temp file (docs/benchmarks-tracking.md).
+// log-batch's metrics, the tracking store's hot write, through two statements prepared once on the
+// writer connection and bound by position with SQLitePCL (no SqliteParameter objects, no
+// parameter-name lookups, each key encoded to UTF-8 once per batch and bound only when it changes).
+// Rows are inserted grouped by key (a stable counting sort), so consecutive inserts land next to
+// each other in the metrics b-tree. A multi-row INSERT was measured and is not used: with the
+// foreign key on run_key SQLite opens a statement journal for every multi-row INSERT, which
+// spilled to a temp file (docs/benchmarks-tracking.md).
 public sealed partial class SqliteTrackingStore
 {
     private const string AppendSql = "INSERT INTO metrics (run_key, key, step, timestamp, seq, value, is_nan) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 
-    /// <summary>The prepared append of the writer connection; only touched inside writes (one writer thread).</summary>
+    private const string StoredSql = "SELECT 1 FROM metrics WHERE run_key = ?1 AND key = ?2 AND step = ?3 AND timestamp = ?4 AND value = ?5 AND is_nan = ?6";
+
+    /// <summary>The prepared statements of the writer connection; only touched inside writes (one writer thread).</summary>
     private sqlite3_stmt? _append;
+    private sqlite3_stmt? _stored;
     private sqlite3? _appendDatabase;
 
     /// <summary>A metric row waiting for its insert; <see cref="Key"/> indexes the batch's keys in first-seen order.</summary>
-    private readonly record struct AppendRow(int Key, long Step, long Timestamp, long Seq, double Value, short IsNan);
+    private readonly record struct MetricRow(int Key, long Step, long Timestamp, long Seq, double Value, short IsNan);
 
     /// <summary>
-    /// A batch of metrics: each key's latest value is read and updated once per batch, not once per
-    /// metric, and a metric newer than everything stored for its key (the usual append) skips the
-    /// duplicate probe — it cannot equal a stored observation. Older ones, and repeats inside the
-    /// batch, still take the probe (after the appends before them are written), so exact duplicates
-    /// are ignored as MLflow does. Seqs follow the batch's order, so history order is arrival order.
+    /// A batch of metrics. A metric newer (step, timestamp) than everything stored for its key and
+    /// everything before it in the batch (the usual append) cannot equal a stored observation: it is
+    /// inserted without a lookup. The others may repeat one, stored or earlier in the batch: they are
+    /// inserted after every append of the batch, in batch order per key, each only if no identical
+    /// (step, timestamp, value) is stored, so exact duplicates are ignored as MLflow does. (A later
+    /// append never equals an earlier older-or-equal point: it is strictly newer.) Seqs follow the
+    /// batch's order, so history order is arrival order; each key's latest value is read and moved
+    /// once per batch.
     /// </summary>
     private void InsertMetrics(SqliteTransaction tx, long runKey, IReadOnlyList<Metric> metrics)
     {
@@ -40,90 +46,80 @@ public sealed partial class SqliteTrackingStore
         }
 
         var db = tx.Connection!.Handle!;
-        var append = AppendStatement(db);
-        var keys = new Dictionary<string, int>(StringComparer.Ordinal);
-        var utf8 = new List<byte[]>();
-        var newest = new List<(long Step, long Timestamp)?>();
-        var latest = new Dictionary<string, (Metric Metric, double Value, short IsNan, long Seq)>(StringComparer.Ordinal);
-        var pending = new AppendRow[metrics.Count];
-        var count = 0;
+        var (append, stored) = MetricStatements(db);
+        var keyIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        var keys = new List<BatchKey>();
+        var appends = new MetricRow[metrics.Count];
+        var appendCount = 0;
+        var older = new List<MetricRow>();
+        foreach (var metric in metrics)
+        {
+            if (!keyIndex.TryGetValue(metric.Key, out var k))
+            {
+                k = keyIndex[metric.Key] = keys.Count;
+                keys.Add(new BatchKey(metric.Key, Encoding.UTF8.GetBytes(metric.Key), NewestStored(tx, runKey, metric.Key)));
+            }
+
+            var (value, isNan) = TrackingColumns.StoredValue(metric.Value);
+            var row = new MetricRow(k, metric.Step, metric.Timestamp, _nextSeq++, value, isNan);
+            var key = keys[k];
+            if (key.Newest is not { } known || (row.Step, row.Timestamp).CompareTo(known) > 0)
+            {
+                appends[appendCount++] = row;
+                key.Newest = (row.Step, row.Timestamp);
+                key.Latest = row;
+            }
+            else
+            {
+                older.Add(row);
+            }
+        }
+
         try
         {
             CheckRc(raw.sqlite3_bind_int64(append, 1, runKey), db);
-            foreach (var metric in metrics)
-            {
-                if (!keys.TryGetValue(metric.Key, out var k))
-                {
-                    k = keys[metric.Key] = keys.Count;
-                    utf8.Add(Encoding.UTF8.GetBytes(metric.Key));
-                    newest.Add(NewestStored(tx, runKey, metric.Key));
-                }
-
-                var (value, isNan) = TrackingColumns.StoredValue(metric.Value);
-                var seq = _nextSeq++;
-                var known = newest[k];
-                if (known is null || (metric.Step, metric.Timestamp).CompareTo(known.Value) > 0)
-                {
-                    pending[count++] = new AppendRow(k, metric.Step, metric.Timestamp, seq, value, isNan);
-                    newest[k] = (metric.Step, metric.Timestamp);
-                }
-                else
-                {
-                    // It may repeat a stored point or one still pending in this batch: write those first.
-                    AppendGrouped(db, append, pending.AsSpan(0, count), utf8);
-                    count = 0;
-                    var insert = _database.Statement(tx, InsertMetricSql);
-                    BindMetric(insert.Parameters, runKey, metric, value, isNan, seq);
-                    if (insert.ExecuteNonQuery() == 0)
-                    {
-                        continue; // An identical observation is already stored.
-                    }
-                }
-
-                if (!latest.TryGetValue(metric.Key, out var best)
-                    || (metric.Step, metric.Timestamp, seq).CompareTo((best.Metric.Step, best.Metric.Timestamp, best.Seq)) > 0)
-                {
-                    latest[metric.Key] = (metric, value, isNan, seq);
-                }
-            }
-
-            AppendGrouped(db, append, pending.AsSpan(0, count), utf8);
+            CheckRc(raw.sqlite3_bind_int64(stored, 1, runKey), db);
+            InsertGrouped(db, append, null, appends.AsSpan(0, appendCount), keys);
+            InsertGrouped(db, append, stored, CollectionsMarshal.AsSpan(older), keys);
         }
         finally
         {
             raw.sqlite3_reset(append);
+            raw.sqlite3_reset(stored);
         }
 
-        foreach (var (metric, value, isNan, seq) in latest.Values)
+        foreach (var key in keys)
         {
-            var upsert = _database.Statement(tx, UpsertLatestSql);
-            BindMetric(upsert.Parameters, runKey, metric, value, isNan, seq);
-            upsert.ExecuteNonQuery();
+            if (key.Latest is { } row)
+            {
+                var upsert = _database.Statement(tx, UpsertLatestSql);
+                var p = upsert.Parameters;
+                p.AddWithValue("$r", runKey);
+                p.AddWithValue("$k", key.Name);
+                p.AddWithValue("$s", row.Step);
+                p.AddWithValue("$t", row.Timestamp);
+                p.AddWithValue("$q", row.Seq);
+                p.AddWithValue("$v", row.Value);
+                p.AddWithValue("$n", row.IsNan);
+                upsert.ExecuteNonQuery();
+            }
         }
-    }
-
-    /// <summary>The newest (step, timestamp) stored for a run's key; null when it has none.</summary>
-    private (long Step, long Timestamp)? NewestStored(SqliteTransaction tx, long runKey, string key)
-    {
-        var read = _database.Statement(tx, "SELECT step, timestamp FROM latest_metrics WHERE run_key = $r AND key = $k");
-        read.Parameters.AddWithValue("$r", runKey);
-        read.Parameters.AddWithValue("$k", key);
-        using var reader = read.ExecuteReader();
-        return reader.Read() ? (reader.GetInt64(0), reader.GetInt64(1)) : null;
     }
 
     /// <summary>
-    /// Inserts <paramref name="rows"/> grouped by key (a stable counting sort, so each key's rows keep
-    /// their order), binding the key and is_nan only when they change: bindings stay across resets.
+    /// Inserts <paramref name="rows"/> grouped by key (a stable counting sort: each key's rows keep
+    /// their order), binding the key and is_nan only when they change (bindings stay across resets).
+    /// With <paramref name="stored"/>, a row is skipped when an identical observation is stored, and
+    /// an inserted row becomes its key's latest when its (step, timestamp, seq) is higher.
     /// </summary>
-    private static void AppendGrouped(sqlite3 db, sqlite3_stmt append, ReadOnlySpan<AppendRow> rows, List<byte[]> utf8)
+    private static void InsertGrouped(sqlite3 db, sqlite3_stmt append, sqlite3_stmt? stored, ReadOnlySpan<MetricRow> rows, List<BatchKey> keys)
     {
         if (rows.IsEmpty)
         {
             return;
         }
 
-        var starts = new int[utf8.Count + 1];
+        var starts = new int[keys.Count + 1];
         foreach (var row in rows)
         {
             starts[row.Key + 1]++;
@@ -134,7 +130,7 @@ public sealed partial class SqliteTrackingStore
             starts[k] += starts[k - 1];
         }
 
-        var sorted = new AppendRow[rows.Length];
+        var sorted = new MetricRow[rows.Length];
         foreach (var row in rows)
         {
             sorted[starts[row.Key]++] = row;
@@ -146,7 +142,12 @@ public sealed partial class SqliteTrackingStore
         {
             if (row.Key != boundKey)
             {
-                CheckRc(raw.sqlite3_bind_text(append, 2, utf8[row.Key]), db);
+                CheckRc(raw.sqlite3_bind_text(append, 2, keys[row.Key].Utf8), db);
+                if (stored is not null)
+                {
+                    CheckRc(raw.sqlite3_bind_text(stored, 2, keys[row.Key].Utf8), db);
+                }
+
                 boundKey = row.Key;
             }
 
@@ -154,6 +155,31 @@ public sealed partial class SqliteTrackingStore
             {
                 CheckRc(raw.sqlite3_bind_int64(append, 7, row.IsNan), db);
                 boundNan = row.IsNan;
+            }
+
+            if (stored is not null)
+            {
+                CheckRc(raw.sqlite3_bind_int64(stored, 3, row.Step), db);
+                CheckRc(raw.sqlite3_bind_int64(stored, 4, row.Timestamp), db);
+                CheckRc(raw.sqlite3_bind_double(stored, 5, row.Value), db);
+                CheckRc(raw.sqlite3_bind_int64(stored, 6, row.IsNan), db);
+                var found = raw.sqlite3_step(stored);
+                raw.sqlite3_reset(stored);
+                if (found == raw.SQLITE_ROW)
+                {
+                    continue; // An identical observation is already stored.
+                }
+
+                if (found != raw.SQLITE_DONE)
+                {
+                    CheckRc(found, db);
+                }
+
+                var key = keys[row.Key];
+                if (key.Latest is not { } latest || (row.Step, row.Timestamp, row.Seq).CompareTo((latest.Step, latest.Timestamp, latest.Seq)) > 0)
+                {
+                    key.Latest = row;
+                }
             }
 
             CheckRc(raw.sqlite3_bind_int64(append, 3, row.Step), db);
@@ -170,18 +196,31 @@ public sealed partial class SqliteTrackingStore
         }
     }
 
-    /// <summary>The prepared append of <paramref name="db"/>, prepared on first use (and again if the writer connection changed).</summary>
-    private sqlite3_stmt AppendStatement(sqlite3 db)
+    /// <summary>The newest (step, timestamp) stored for a run's key; null when it has none.</summary>
+    private (long Step, long Timestamp)? NewestStored(SqliteTransaction tx, long runKey, string key)
     {
-        if (_append is null || !ReferenceEquals(_appendDatabase, db) || _append.IsInvalid)
+        var read = _database.Statement(tx, "SELECT step, timestamp FROM latest_metrics WHERE run_key = $r AND key = $k");
+        read.Parameters.AddWithValue("$r", runKey);
+        read.Parameters.AddWithValue("$k", key);
+        using var reader = read.ExecuteReader();
+        return reader.Read() ? (reader.GetInt64(0), reader.GetInt64(1)) : null;
+    }
+
+    /// <summary>The prepared statements of <paramref name="db"/>, prepared on first use (and again if the writer connection changed).</summary>
+    private (sqlite3_stmt Append, sqlite3_stmt Stored) MetricStatements(sqlite3 db)
+    {
+        if (_append is null || _stored is null || !ReferenceEquals(_appendDatabase, db) || _append.IsInvalid || _stored.IsInvalid)
         {
             _append?.Dispose();
-            CheckRc(raw.sqlite3_prepare_v2(db, AppendSql, out var statement), db);
-            _database.OwnStatement(statement);
-            (_append, _appendDatabase) = (statement, db);
+            _stored?.Dispose();
+            CheckRc(raw.sqlite3_prepare_v2(db, AppendSql, out var append), db);
+            _database.OwnStatement(append);
+            CheckRc(raw.sqlite3_prepare_v2(db, StoredSql, out var stored), db);
+            _database.OwnStatement(stored);
+            (_append, _stored, _appendDatabase) = (append, stored, db);
         }
 
-        return _append;
+        return (_append, _stored);
     }
 
     private static void CheckRc(int rc, sqlite3 db)
@@ -190,5 +229,17 @@ public sealed partial class SqliteTrackingStore
         {
             SqliteException.ThrowExceptionForRC(rc, db);
         }
+    }
+
+    /// <summary>One key of a batch: its name, UTF-8 bytes, newest stored-or-batched (step, timestamp), and the row that becomes its latest.</summary>
+    private sealed class BatchKey(string name, byte[] utf8, (long Step, long Timestamp)? newest)
+    {
+        public string Name { get; } = name;
+
+        public byte[] Utf8 { get; } = utf8;
+
+        public (long Step, long Timestamp)? Newest { get; set; } = newest;
+
+        public MetricRow? Latest { get; set; }
     }
 }

@@ -33,7 +33,7 @@ public abstract partial class TrackingStoreComplianceTests
     }
 
     [Fact]
-    public async Task LogBatch_StepsOutOfOrder_HistoryIsByStepThenTimestamp_AndTheLatestIsTheHighestStep()
+    public async Task LogBatch_StepsOutOfOrder_HistoryIsByStepThenTimestampThenArrival_AndTheLatestIsTheHighestStep()
     {
         var runId = await NewRunAsync();
         await Store.LogBatchAsync(
@@ -41,12 +41,15 @@ public abstract partial class TrackingStoreComplianceTests
             [new Metric("x", 5, 50, 5), new Metric("x", 1, 10, 1), new Metric("x", 9, 90, 9), new Metric("x", 3, 30, 3), new Metric("x", 9.5, 95, 9), new Metric("x", 2, 20, 2)],
             [],
             []);
-        await Store.LogBatchAsync(runId, [new Metric("x", 4, 40, 4), new Metric("x", 0, 0, 0)], [], []);
+        Assert.Equal(new Metric("x", 9.5, 95, 9), Assert.Single((await Store.GetRunAsync(runId)).Data.Metrics));
+
+        // No point newer than the stored latest: the one with the latest's step and timestamp, logged later, becomes the latest.
+        await Store.LogBatchAsync(runId, [new Metric("x", 4, 40, 4), new Metric("x", 9.7, 95, 9), new Metric("x", 0, 0, 0)], [], []);
 
         var history = (await Store.GetMetricHistoryAsync(runId, "x", int.MaxValue, null)).Items;
-        Assert.Equal([0L, 1, 2, 3, 4, 5, 9, 9], history.Select(m => m.Step));
-        Assert.Equal([90L, 95], history.Where(m => m.Step == 9).Select(m => m.Timestamp));
-        Assert.Equal(new Metric("x", 9.5, 95, 9), Assert.Single((await Store.GetRunAsync(runId)).Data.Metrics));
+        Assert.Equal([0L, 1, 2, 3, 4, 5, 9, 9, 9], history.Select(m => m.Step));
+        Assert.Equal([9, 9.5, 9.7], history.Where(m => m.Step == 9).Select(m => m.Value));
+        Assert.Equal(new Metric("x", 9.7, 95, 9), Assert.Single((await Store.GetRunAsync(runId)).Data.Metrics));
     }
 
     [Fact]
