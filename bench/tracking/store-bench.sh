@@ -7,7 +7,8 @@
 # Debian's postgresql package (initdb in WORK, loopback port PG_PORT, durable settings: fsync and
 # synchronous_commit on, as SQLite's synchronous=FULL) and stopped at the end.
 # Knobs [defaults]: DURATION_S [10], RUNS [100000], POINTS [100000], REPS [20], PG_PORT [55432],
-# BACKENDS ["sqlite postgresql"], WORK [mktemp -d under /var/tmp], SKIP (e.g. "write,search").
+# BACKENDS ["sqlite postgresql"], WORK [mktemp -d under /var/tmp], SKIP (e.g. "write,search";
+# "log-metric" leaves out only the log-metric figures).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)

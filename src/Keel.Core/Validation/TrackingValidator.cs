@@ -156,9 +156,22 @@ public static partial class TrackingValidator
             Throw(errors);
         }
 
+        // A batch repeats a few keys many times: a key that passed once is not checked again
+        // (the name checks normalise a path and run a regex); the other checks run per metric.
+        var validKeys = new HashSet<string>(StringComparer.Ordinal);
         foreach (var m in metrics)
         {
+            if (m is { Key: { } key, Timestamp: >= 0 } && validKeys.Contains(key))
+            {
+                continue;
+            }
+
+            var before = errors.Count;
             errors.AddRange(MetricErrors(m));
+            if (errors.Count == before && m.Key is not null)
+            {
+                validKeys.Add(m.Key);
+            }
         }
 
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);

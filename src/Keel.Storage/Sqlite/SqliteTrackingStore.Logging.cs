@@ -169,58 +169,6 @@ public Task LogInputsAsync(string runId, IReadOnlyList<DatasetInput> datasets, C
         latest.ExecuteNonQuery();
     }
 
-    private const string AppendMetricSql = """
-        INSERT INTO metrics (run_key, key, step, timestamp, seq, value, is_nan) VALUES ($r, $k, $s, $t, $q, $v, $n)
-        """;
-
-    /// <summary>
-    /// A batch of metrics: each key's latest value is read and updated once per batch, not once per
-    /// metric, and a metric newer than everything stored for its key (the usual append) skips the
-    /// duplicate probe — it cannot equal a stored observation. Older ones, and repeats inside the
-    /// batch, still take the probe, so exact duplicates are ignored as MLflow does.
-    /// </summary>
-    private void InsertMetrics(SqliteTransaction tx, long runKey, IReadOnlyList<Metric> metrics)
-    {
-        var newest = new Dictionary<string, (long Step, long Timestamp)?>(StringComparer.Ordinal);
-        var latest = new Dictionary<string, (Metric Metric, double Value, int IsNan, long Seq)>(StringComparer.Ordinal);
-        foreach (var metric in metrics)
-        {
-            if (!newest.TryGetValue(metric.Key, out var known))
-            {
-                var read = _database.Statement(tx, "SELECT step, timestamp FROM latest_metrics WHERE run_key = $r AND key = $k");
-                read.Parameters.AddWithValue("$r", runKey);
-                read.Parameters.AddWithValue("$k", metric.Key);
-                using var reader = read.ExecuteReader();
-                known = reader.Read() ? (reader.GetInt64(0), reader.GetInt64(1)) : null;
-            }
-
-            var (value, isNan) = TrackingColumns.StoredValue(metric.Value);
-            var seq = _nextSeq++;
-            var isAppend = known is null || (metric.Step, metric.Timestamp).CompareTo(known.Value) > 0;
-            var insert = _database.Statement(tx, isAppend ? AppendMetricSql : InsertMetricSql);
-            BindMetric(insert.Parameters, runKey, metric, value, isNan, seq);
-            if (insert.ExecuteNonQuery() == 0)
-            {
-                newest[metric.Key] = known;
-                continue; // An identical observation is already stored.
-            }
-
-            newest[metric.Key] = isAppend ? (metric.Step, metric.Timestamp) : known;
-            if (!latest.TryGetValue(metric.Key, out var best)
-                || (metric.Step, metric.Timestamp, seq).CompareTo((best.Metric.Step, best.Metric.Timestamp, best.Seq)) > 0)
-            {
-                latest[metric.Key] = (metric, value, isNan, seq);
-            }
-        }
-
-        foreach (var (metric, value, isNan, seq) in latest.Values)
-        {
-            var upsert = _database.Statement(tx, UpsertLatestSql);
-            BindMetric(upsert.Parameters, runKey, metric, value, isNan, seq);
-            upsert.ExecuteNonQuery();
-        }
-    }
-
     private static void BindMetric(SqliteParameterCollection p, long runKey, Metric metric, double value, int isNan, long seq)
     {
         p.AddWithValue("$r", runKey);

@@ -63,6 +63,16 @@ public class TrackingValidatorTests
     }
 
     [Fact]
+    public void ValidateBatch_KeyCheckedOnce_StillReportsABadTimestampOfALaterMetricWithThatKey()
+    {
+        var metrics = new[] { new Metric("loss", 1, 0, 0), new Metric("loss", 1, 5, 1), new Metric("loss", 1, -1, 2), new Metric("bad!", 1, 0, 0), new Metric("bad!", 1, 0, 1) };
+        var e = Assert.Throws<KeelException>(() => TrackingValidator.ValidateBatch(metrics, [], []));
+        Assert.Contains("(1) Got invalid timestamp -1 for metric 'loss'", e.Message, StringComparison.Ordinal);
+        Assert.Contains("(3)", e.Message, StringComparison.Ordinal); // each metric with the bad key is reported, as before
+        Assert.DoesNotContain("(4)", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ValidateBatch_RefusesMoreThan1000Metrics()
     {
         var metrics = Enumerable.Range(0, 1001).Select(i => new Metric("m", i, 0, i)).ToArray();
