@@ -87,7 +87,7 @@ internal sealed class CliStore : IAsyncDisposable
     /// <summary>The deployment commands: the server's API, or the deployment service over the local store.</summary>
     public Core.Deployments.IDeploymentOperations Deployments() => _client is not null
         ? _client
-        : new Core.Deployments.DeploymentService(_local!.Deployments, Registry, new Core.Deployments.RegistryPromotionGuard(), TimeProvider.System, _local.Limits);
+        : new Core.Deployments.DeploymentService(_local!.Deployments, Registry, new Core.Deployments.RegistryPromotionGuard(_local.Approvals), TimeProvider.System, _local.Limits);
 
     /// <summary>The replicas of a deployment (<c>keel serve --deployment</c>): the server's API, or the local store.</summary>
     public Task<IReadOnlyList<Core.Deployments.DeploymentReplica>> ListReplicasAsync(string deployment, CancellationToken cancellationToken) =>
