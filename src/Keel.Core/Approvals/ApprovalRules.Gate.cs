@@ -51,11 +51,14 @@ public sealed partial class ApprovalRules
             throw Unapproved(name, versionText, actor.ApprovalId is null ? target : "its deployment", policy);
         }
 
+        // One approval_used entry right before each move the request covers (a deployment's request
+        // covers its alias and its stage move): held-at pairs a move with the request through it.
         if (use.State == ApprovalStates.Approved)
         {
             change.Add(new RegistryWrite.SetApprovalState(name, use.Id, ApprovalStates.Used, change.Now));
-            change.Record(name, version, ApprovalEventKinds.Used, use.Target, ApprovalStates.Approved, ApprovalStates.Used, actor with { Comment = About(use.Id, null) });
         }
+
+        change.Record(name, version, ApprovalEventKinds.Used, use.Target, use.State, ApprovalStates.Used, actor with { Comment = About(use.Id, null) });
 
         var approved = string.Create(CultureInfo.InvariantCulture, $"[approved by {string.Join(", ", use.Approvers)} (request {use.Id})]");
         return actor with { Comment = string.IsNullOrWhiteSpace(actor.Comment) ? approved : approved + " " + actor.Comment };

@@ -12,6 +12,7 @@ public sealed partial class ApprovalRules
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(actor);
+        RegistryValidator.Actor(actor, Limits);
         if (!modelExists)
         {
             throw RegistryRules.ModelNotFound(policy.Name);
@@ -26,6 +27,7 @@ public sealed partial class ApprovalRules
     /// <summary>Removes a model's policy; RESOURCE_DOES_NOT_EXIST when it has none.</summary>
     public RegistryChange DeletePolicy(string name, Actor actor, bool modelExists, ApprovalPolicy? current, long now)
     {
+        RegistryValidator.Actor(actor, Limits);
         if (!modelExists)
         {
             throw RegistryRules.ModelNotFound(name);
@@ -47,6 +49,7 @@ public sealed partial class ApprovalRules
     public RegistryChange CreateRequest(string name, long version, string target, Actor actor, RegistryVersionState state, ApprovalPolicy? policy, IReadOnlyList<ApprovalRequest> open, long? maxId, long now)
     {
         ArgumentNullException.ThrowIfNull(actor);
+        RegistryValidator.Actor(actor, Limits);
         ArgumentNullException.ThrowIfNull(open);
         RegistryRules.RequireLiveVersion(name, version, state);
         if (policy is null)
@@ -83,6 +86,7 @@ public sealed partial class ApprovalRules
     public ApprovalOutcome Decide(string name, long id, ApprovalRequest? request, string decision, Actor actor, IReadOnlyList<ApprovalRequest> open, long now)
     {
         ArgumentNullException.ThrowIfNull(actor);
+        RegistryValidator.Actor(actor, Limits);
         ArgumentNullException.ThrowIfNull(open);
         decision = ParseDecision(decision);
         var found = request ?? throw RequestNotFound(name, id);
@@ -122,6 +126,7 @@ public sealed partial class ApprovalRules
     public ApprovalOutcome Cancel(string name, long id, ApprovalRequest? request, Actor actor, IReadOnlyList<ApprovalRequest> open, long now)
     {
         ArgumentNullException.ThrowIfNull(actor);
+        RegistryValidator.Actor(actor, Limits);
         var found = request ?? throw RequestNotFound(name, id);
         if (!string.Equals(found.Requester, actor.User, StringComparison.Ordinal))
         {
