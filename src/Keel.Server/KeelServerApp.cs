@@ -82,6 +82,7 @@ public static class KeelServerApp
         app.MapArtifactsApi();
         app.MapRegistryApi();
         app.MapKeelRegistryApi();
+        app.MapApprovalsApi();
         app.MapDeploymentsApi();
         app.MapDeploymentReportApi();
         app.MapServingApi();

@@ -7,7 +7,7 @@ namespace Keel.Storage.Postgres;
 public sealed partial class PostgresRegistryStore
 {
     /// <summary>Reads of one write transaction. Each lock or read is one statement (a fresh snapshot under read committed, so it sees what committed before the lock was granted).</summary>
-    private sealed class Session(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken cancellationToken)
+    private sealed partial class Session(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken cancellationToken)
     {
         /// <summary>Locks the model's row until the transaction ends and returns it; null when there is no such model.</summary>
         public async Task<RegistryModelState?> LockModelAsync(string name)

@@ -93,7 +93,7 @@ public sealed partial class PostgresRegistryStore
             VALUES (@n, @v, @k, @tg, @f, @to, @u, @t, @c, @r)
             """).Text("n", w.Name).Long("v", w.Version).Text("k", w.Kind).Text("tg", w.Target).Text("f", w.From).Text("to", w.To)
             .Text("u", w.User).Long("t", w.Timestamp).Text("c", w.Comment).Bool("r", w.Rollback).Command,
-        _ => throw new ArgumentOutOfRangeException(nameof(write), write, "Unknown registry write."),
+        _ => ApprovalStatement(write),
     };
 
     private static BatchStatement Sql(string sql) => new(new NpgsqlBatchCommand(sql));
@@ -106,6 +106,8 @@ public sealed partial class PostgresRegistryStore
         public BatchStatement Long(string name, long? value) => Add(name, NpgsqlDbType.Bigint, value);
 
         public BatchStatement Bool(string name, bool value) => Add(name, NpgsqlDbType.Boolean, value);
+
+        public BatchStatement Int(string name, int value) => Add(name, NpgsqlDbType.Integer, value);
 
         private BatchStatement Add(string name, NpgsqlDbType type, object? value)
         {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Keel.Core.Approvals;
 using Keel.Core.Errors;
 using Keel.Core.Registry;
 using Keel.Core.Validation;
@@ -18,6 +19,7 @@ namespace Keel.Storage.Postgres;
 public sealed partial class PostgresRegistryStore(PostgresDatabase database, string artifactRoot, InputLimits? limits = null) : IRegistryStore
 {
     private readonly RegistryRules _rules = new(limits);
+    private readonly ApprovalRules _approvals = new(limits);
 
     private InputLimits Limits => _rules.Limits;
 
@@ -110,7 +112,8 @@ public sealed partial class PostgresRegistryStore(PostgresDatabase database, str
             {
                 var state = await s.LockVersionAsync(name, number).ConfigureAwait(false);
                 var status = await s.VersionTagValueAsync(name, number, PromotionGuard.ValidationStatusTag).ConfigureAwait(false);
-                return _rules.SetAlias(name, alias, number, actor, state, status, await s.AliasTargetAsync(name, alias).ConfigureAwait(false), Now());
+                var approvals = PromotionGuard.ProductionAliases.Contains(alias) ? await s.ApprovalsAsync(name, number).ConfigureAwait(false) : null;
+                return _rules.SetAlias(name, alias, number, actor, state, status, await s.AliasTargetAsync(name, alias).ConfigureAwait(false), Now(), approvals);
             },
             cancellationToken);
     }
@@ -212,7 +215,8 @@ public sealed partial class PostgresRegistryStore(PostgresDatabase database, str
                 var state = await s.LockVersionAsync(name, number).ConfigureAwait(false);
                 var status = await s.VersionTagValueAsync(name, number, PromotionGuard.ValidationStatusTag).ConfigureAwait(false);
                 var inStage = await s.VersionsInAsync(name, canonical).ConfigureAwait(false);
-                return _rules.TransitionStage(name, number, canonical, archiveExistingVersions, actor, state, status, inStage, Now());
+                var approvals = PromotionGuard.IsProductionStage(canonical) ? await s.ApprovalsAsync(name, number).ConfigureAwait(false) : null;
+                return _rules.TransitionStage(name, number, canonical, archiveExistingVersions, actor, state, status, inStage, Now(), approvals);
             },
             cancellationToken).ConfigureAwait(false);
         return await GetModelVersionAsync(name, version, cancellationToken).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using Keel.Core.Artifacts;
 using Keel.Core.Deployments;
+using Keel.Core.Approvals;
 using Keel.Core.Auth;
 using Keel.Core.Monitoring;
 using Keel.Core.Predictions;
@@ -88,6 +89,13 @@ public sealed class KeelStores : IAsyncDisposable, IDisposable
 
     /// <summary>Users, permissions and API tokens.</summary>
     public IAuthStore Auth { get; }
+
+    /// <summary>
+    /// Approval policies and requests. The registry store implements them (the same object as
+    /// <see cref="Registry"/>): a move into production reads and consumes an approval in the
+    /// registry's own write transaction.
+    /// </summary>
+    public required IApprovalStore Approvals { get; init; }
 
     /// <summary>The artifact store.</summary>
     public IArtifactStore Artifacts { get; }

@@ -61,12 +61,13 @@ public static partial class StoreFactory
         try
         {
             var deployments = new SqliteDeploymentStore(database);
+            var registry = new SqliteRegistryStore(database, artifactRoot);
             return new KeelStores(
                 backend,
                 artifactRoot,
                 database,
                 new SqliteTrackingStore(database, artifactRoot),
-                new SqliteRegistryStore(database, artifactRoot),
+                registry,
                 new SqlitePredictionStore(database),
                 new SqliteServedModelStore(database),
                 deployments,
@@ -75,7 +76,10 @@ public static partial class StoreFactory
                 new SqliteAuthStore(database),
                 ArtifactStores.Open(artifactRoot, health, options.S3, options.Environment),
                 options.Limits,
-                health);
+                health)
+            {
+                Approvals = registry,
+            };
         }
         catch
         {
@@ -99,12 +103,13 @@ public static partial class StoreFactory
 
         try
         {
+            var registry = new PostgresRegistryStore(database, artifactRoot, options.Limits);
             return new KeelStores(
                 backend,
                 artifactRoot,
                 database,
                 new PostgresTrackingStore(database, artifactRoot) { Limits = options.Limits },
-                new PostgresRegistryStore(database, artifactRoot, options.Limits),
+                registry,
                 new PostgresPredictionStore(database),
                 new PostgresServedModelStore(database),
                 new PostgresDeploymentStore(database),
@@ -113,7 +118,10 @@ public static partial class StoreFactory
                 new PostgresAuthStore(database),
                 ArtifactStores.Open(artifactRoot, health, options.S3, options.Environment),
                 options.Limits,
-                health);
+                health)
+            {
+                Approvals = registry,
+            };
         }
         catch
         {

@@ -1,3 +1,4 @@
+using Keel.Core.Approvals;
 using Keel.Core.Artifacts;
 using Keel.Core.Auth;
 using Keel.Core.Deployments;
@@ -58,6 +59,7 @@ public static class StoresServiceCollectionExtensions
         services.TryAddSingleton<IMonitoringStore>(sp => sp.GetRequiredService<KeelStores>().Monitoring);
         services.TryAddSingleton<IDeploymentReplicaStore>(sp => sp.GetRequiredService<KeelStores>().Replicas);
         services.TryAddSingleton<IAuthStore>(sp => sp.GetRequiredService<KeelStores>().Auth);
+        services.TryAddSingleton<IApprovalStore>(sp => sp.GetRequiredService<KeelStores>().Approvals);
         return services;
     }
 }

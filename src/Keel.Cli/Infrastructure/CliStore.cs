@@ -27,6 +27,7 @@ internal sealed class CliStore : IAsyncDisposable
         _client = client;
         Tracking = client;
         Registry = client;
+        Approvals = client;
         Artifacts = new ClientArtifactStore(client);
         User = client.Options.User;
         Serving = new ClientServingAdmin(client);
@@ -38,6 +39,7 @@ internal sealed class CliStore : IAsyncDisposable
         _local = local;
         Tracking = local.Tracking;
         Registry = local.Registry;
+        Approvals = local.Approvals;
         Artifacts = local.Artifacts;
         User = new KeelClientOptions().User;
         Serving = new LocalServingAdmin(local.ServedModels, Registry, location);
@@ -49,6 +51,9 @@ internal sealed class CliStore : IAsyncDisposable
     public ITrackingStore Tracking { get; }
 
     public IRegistryStore Registry { get; }
+
+    /// <summary>Approval policies and requests (<c>keel models approvals</c>): the server's API, or the local registry store.</summary>
+    public Core.Approvals.IApprovalStore Approvals { get; }
 
     /// <summary>The artifact store runs' <c>mlflow-artifacts:/</c> paths point into (the server's proxy, or the local folder).</summary>
     public IArtifactStore Artifacts { get; }
@@ -87,7 +92,7 @@ internal sealed class CliStore : IAsyncDisposable
     /// <summary>The deployment commands: the server's API, or the deployment service over the local store.</summary>
     public Core.Deployments.IDeploymentOperations Deployments() => _client is not null
         ? _client
-        : new Core.Deployments.DeploymentService(_local!.Deployments, Registry, new Core.Deployments.RegistryPromotionGuard(), TimeProvider.System, _local.Limits);
+        : new Core.Deployments.DeploymentService(_local!.Deployments, Registry, new Core.Deployments.RegistryPromotionGuard(_local.Approvals), TimeProvider.System, _local.Limits);
 
     /// <summary>The replicas of a deployment (<c>keel serve --deployment</c>): the server's API, or the local store.</summary>
     public Task<IReadOnlyList<Core.Deployments.DeploymentReplica>> ListReplicasAsync(string deployment, CancellationToken cancellationToken) =>

@@ -41,12 +41,19 @@ internal static class StoreQueries
     }
 
     /// <summary>Which versions held <paramref name="stage"/>, or which one <paramref name="alias"/> pointed at, at <paramref name="timestamp"/>.</summary>
+    /// <remarks>With the move that put each version there, and who approved it (<see cref="Core.Approvals.ApprovalHistory"/>): the server's answer, or the same built on the local store.</remarks>
     public static async Task<HeldAtResponse> HeldAtAsync(this IRegistryStore store, string name, string? stage, string? alias, long timestamp, CancellationToken cancellationToken)
     {
+        if (store is KeelClient client)
+        {
+            return await client.HeldAtAsync(name, stage, alias, timestamp, cancellationToken).ConfigureAwait(false);
+        }
+
         var versions = stage is not null
             ? await store.VersionsInStageAtAsync(name, stage, timestamp, cancellationToken).ConfigureAwait(false)
             : (await store.AliasTargetAtAsync(name, alias!, timestamp, cancellationToken).ConfigureAwait(false)) is { } v ? [v] : [];
-        return new HeldAtResponse(name, stage, alias, timestamp, versions);
+        var moves = await Core.Approvals.ApprovalHistory.MovesAsync(store, store as Core.Approvals.IApprovalStore, name, stage, alias, timestamp, versions, cancellationToken).ConfigureAwait(false);
+        return new HeldAtResponse(name, stage, alias, timestamp, versions, moves);
     }
 
     /// <summary>A version with its lineage as recorded at registration (null lineage when none was).</summary>

@@ -22,6 +22,7 @@ internal static class ModelsCommand
         ModelsRollbackCommand.Create(globals),
         ModelsHistoryCommand.Create(globals),
         ModelsHeldAtCommand.Create(globals),
+        ModelsApprovalsCommand.Create(globals),
         ModelsLineageCommand.Create(globals),
         ModelsDeleteCommand.Create(globals),
     };

@@ -32,8 +32,15 @@ internal static class ModelsHeldAtCommand
     internal static string Sentence(HeldAtResponse h)
     {
         var when = $"At {Formats.Time(h.Timestamp)} UTC";
-        return h.Stage is not null
+        var held = h.Stage is not null
             ? $"{when}, {ModelsFormat.Stage(h.Stage)} of '{h.Name}' was held by {ModelsFormat.Versions(h.Versions)}."
             : $"{when}, @{h.Alias} of '{h.Name}' pointed at {ModelsFormat.Versions(h.Versions, "nothing")}.";
+        // A move an approval let through gets a line naming who moved it and who approved it.
+        foreach (var move in (h.Moves ?? []).Where(m => m.ApprovedBy.Count > 0))
+        {
+            held += $"\n  version {move.Version}: moved there by {move.User} at {Formats.Time(move.Timestamp)} UTC, approved by {string.Join(", ", move.ApprovedBy)}";
+        }
+
+        return held;
     }
 }

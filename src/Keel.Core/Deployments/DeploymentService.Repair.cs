@@ -30,8 +30,9 @@ public sealed partial class DeploymentService
                 return null;
             }
 
-            var why = actor with { Comment = $"repair: {off}; the stable version is {current.StableVersion}" };
-            var recorded = await guard.CheckAsync(registry, current.Model, current.StableVersion, current.Spec.Alias!, current.Spec.Stage, why, cancellationToken).ConfigureAwait(false);
+            // The stable version passed the guard (and the approval policy) when it became stable: restoring it is a return, like a rollback.
+            var why = actor with { Comment = $"repair: {off}; the stable version is {current.StableVersion}", IsRollback = true };
+            var recorded = await guard.CheckAsync(registry, current.Model, current.StableVersion, current.Spec.Alias!, current.Spec.Stage, why, current.Name, cancellationToken).ConfigureAwait(false);
             var next = current with { UpdatedAt = Now() };
             var transition = new DeploymentTransition(current.State, next, DeploymentEventKinds.ProductionRepaired, current.StableVersion);
             var written = await store.TryUpdateAsync(next, current.Revision, Change(transition, recorded, null), cancellationToken).ConfigureAwait(false);

@@ -28,13 +28,23 @@ public sealed partial class DeploymentService
         }
     }
 
-    /// <summary>Checks the guard before anything is written, writes if the revision still holds, then moves production.</summary>
+    /// <summary>
+    /// Checks the guard before anything is written, writes if the revision still holds, then moves
+    /// production. A rollback returns production to the previous stable version and needs no
+    /// approval; a promotion needs the deployment's approved request when the model has a policy.
+    /// </summary>
     private async Task<Deployment?> TryWriteAsync(Deployment current, DeploymentTransition transition, Actor actor, JsonElement? evidence, CancellationToken cancellationToken)
     {
         var recorded = actor;
+        if (transition.Kind == DeploymentEventKinds.RolledBack)
+        {
+            actor = actor with { IsRollback = true };
+        }
+
         if (transition.ProductionVersion is { } target)
         {
-            recorded = await guard.CheckAsync(registry, current.Model, target, transition.Next.Spec.Alias!, transition.Next.Spec.Stage, actor, cancellationToken).ConfigureAwait(false);
+            recorded = await guard.CheckAsync(registry, current.Model, target, transition.Next.Spec.Alias!, transition.Next.Spec.Stage, actor, current.Name, cancellationToken).ConfigureAwait(false);
+            actor = actor with { ApprovalId = recorded.ApprovalId };
         }
 
         var written = await store.TryUpdateAsync(transition.Next, current.Revision, Change(transition, recorded, evidence), cancellationToken).ConfigureAwait(false);

@@ -37,10 +37,10 @@ public sealed partial class DeploymentService(IDeploymentStore store, IRegistryS
         actor = RegistryValidator.Actor(actor, _limits);
         await RequireVersionAsync(normalized.Model!, normalized.Version!, "version", cancellationToken).ConfigureAwait(false);
         var transition = DeploymentStateMachine.Create(normalized, Now());
-        var recorded = await guard.CheckAsync(registry, normalized.Model!, normalized.Version!, normalized.Alias!, normalized.Stage, actor, cancellationToken).ConfigureAwait(false);
+        var recorded = await guard.CheckAsync(registry, normalized.Model!, normalized.Version!, normalized.Alias!, normalized.Stage, actor, normalized.Name, cancellationToken).ConfigureAwait(false);
         var created = await store.CreateAsync(transition.Next, Change(transition, recorded, null), cancellationToken).ConfigureAwait(false);
         changes?.Publish(created);
-        await MoveProductionAsync(created, normalized.Version!, actor, cancellationToken).ConfigureAwait(false);
+        await MoveProductionAsync(created, normalized.Version!, actor with { ApprovalId = recorded.ApprovalId }, cancellationToken).ConfigureAwait(false);
         return created;
     }
 

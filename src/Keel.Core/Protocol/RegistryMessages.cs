@@ -60,7 +60,10 @@ public sealed record GetModelVersionDownloadUriResponse(string ArtifactUri);
 public sealed record RegistryEventsResponse(IReadOnlyList<RegistryEvent>? Events, string? NextPageToken);
 
 /// <summary>Keel: who held a stage or alias at a moment (<c>GET /api/2.0/keel/registry/held-at</c>).</summary>
-public sealed record HeldAtResponse(string Name, string? Stage, string? Alias, long Timestamp, IReadOnlyList<string> Versions);
+public sealed record HeldAtResponse(string Name, string? Stage, string? Alias, long Timestamp, IReadOnlyList<string> Versions, IReadOnlyList<HeldAtMove>? Moves = null);
+
+/// <summary>Keel: the move that put a version where held-at found it: who, when, why, and who approved it (empty when no approval was needed).</summary>
+public sealed record HeldAtMove(string Version, string User, long Timestamp, string? Comment, IReadOnlyList<string> ApprovedBy);
 
 /// <summary>Keel: roll a stage or an alias back (<c>POST /api/2.0/keel/registry/rollback</c>).</summary>
 public sealed record RollbackRequest(string? Name, string? Stage = null, string? Alias = null, string? Comment = null);

@@ -45,6 +45,21 @@ public sealed record Actor(string User, string? Comment = null, bool Force = fal
 {
     /// <summary>An actor for changes nobody named.</summary>
     public static Actor Anonymous { get; } = new("anonymous");
+
+    /// <summary>
+    /// The approval request a deployment's move into production is made on (<see cref="Approvals.ApprovalRules.Gate"/>).
+    /// Only Keel.Core sets it (the deployment service, from the request its guard checked), so no
+    /// client input can name a request to bypass the gate.
+    /// <value>Default: null (the move needs a request for its own target).</value>
+    /// </summary>
+    public long? ApprovalId { get; internal init; }
+
+    /// <summary>
+    /// Whether the move returns production to the version it had before (a deployment's rollback),
+    /// which needs no approval, as the registry's own rollbacks need none. Only Keel.Core sets it.
+    /// <value>Default: false.</value>
+    /// </summary>
+    public bool IsRollback { get; internal init; }
 }
 
 /// <summary>One entry of the registry's audit trail.</summary>

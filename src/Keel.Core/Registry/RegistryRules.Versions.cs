@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Keel.Core.Approvals;
 using Keel.Core.Errors;
 using Keel.Core.Json;
 
@@ -71,15 +72,21 @@ public sealed partial class RegistryRules
     /// <summary>
     /// Moves a version to <paramref name="stage"/>; with <paramref name="archiveExistingVersions"/> and a
     /// Staging or Production target, the other versions in that stage go to Archived first (each move audited).
-    /// Promotion into Production meets the <see cref="PromotionGuard"/>.
+    /// Promotion into Production meets the <see cref="PromotionGuard"/> and the model's approval policy (<see cref="ApprovalRules.Gate"/>; <c>approvals</c> is what the backend read for it, null when nothing applies).
     /// </summary>
     /// <remarks><c>stage</c>: The target, canonical (<see cref="CanonicalStage"/>); <c>validationStatus</c>: The version's validation status tag, null when none; <c>versionsInStage</c>: The versions now in <paramref name="stage"/>.</remarks>
-    public RegistryChange TransitionStage(string name, long version, string stage, bool archiveExistingVersions, Actor actor, RegistryVersionState state, string? validationStatus, IReadOnlyList<long> versionsInStage, long now)
+    public RegistryChange TransitionStage(string name, long version, string stage, bool archiveExistingVersions, Actor actor, RegistryVersionState state, string? validationStatus, IReadOnlyList<long> versionsInStage, long now, ApprovalCheck? approvals = null)
     {
         ArgumentNullException.ThrowIfNull(versionsInStage);
         var from = RequireLiveVersion(name, version, state);
-        var recorded = PromotionGuard.Check(name, Text(version), validationStatus, PromotionGuard.IsProductionStage(stage), actor);
+        var intoProduction = PromotionGuard.IsProductionStage(stage);
+        var recorded = PromotionGuard.Check(name, Text(version), validationStatus, intoProduction, actor);
         var change = New(now);
+        if (intoProduction)
+        {
+            recorded = ApprovalRules.Gate(change, name, version, ApprovalTargets.ProductionStage, approvals, recorded);
+        }
+
         if (archiveExistingVersions && stage is "Staging" or "Production")
         {
             foreach (var other in versionsInStage.Where(v => v != version).Order())
@@ -92,13 +99,19 @@ public sealed partial class RegistryRules
         return change;
     }
 
-    /// <summary>Points an alias at a live version (moving it if it pointed elsewhere); production aliases meet the <see cref="PromotionGuard"/>.</summary>
+    /// <summary>Points an alias at a live version (moving it if it pointed elsewhere); production aliases meet the <see cref="PromotionGuard"/> and the model's approval policy (<see cref="ApprovalRules.Gate"/>).</summary>
     /// <remarks><c>alias</c>: The alias, already checked with <see cref="AliasValidator"/>; <c>currentTarget</c>: The version the alias points at now, null when none.</remarks>
-    public RegistryChange SetAlias(string name, string alias, long version, Actor actor, RegistryVersionState state, string? validationStatus, long? currentTarget, long now)
+    public RegistryChange SetAlias(string name, string alias, long version, Actor actor, RegistryVersionState state, string? validationStatus, long? currentTarget, long now, ApprovalCheck? approvals = null)
     {
         RequireLiveVersion(name, version, state);
-        var recorded = PromotionGuard.Check(name, Text(version), validationStatus, PromotionGuard.ProductionAliases.Contains(alias), actor);
+        var intoProduction = PromotionGuard.ProductionAliases.Contains(alias);
+        var recorded = PromotionGuard.Check(name, Text(version), validationStatus, intoProduction, actor);
         var change = New(now);
+        if (intoProduction)
+        {
+            recorded = ApprovalRules.Gate(change, name, version, ApprovalTargets.Alias(alias), approvals, recorded);
+        }
+
         change.PointAlias(name, alias, currentTarget, version, recorded, rollback: false);
         return change;
     }

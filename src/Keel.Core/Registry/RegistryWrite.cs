@@ -77,4 +77,19 @@ public abstract record RegistryWrite
         long Timestamp,
         string? Comment,
         bool Rollback) : RegistryWrite;
+
+    /// <summary>Insert or replace a model's approval policy.</summary>
+    public sealed record UpsertApprovalPolicy(Approvals.ApprovalPolicy Policy, string User, long Time) : RegistryWrite;
+
+    /// <summary>Delete a model's approval policy (its requests stay, for the record).</summary>
+    public sealed record DeleteApprovalPolicy(string Name) : RegistryWrite;
+
+    /// <summary>Insert an approval request in state pending.</summary>
+    public sealed record InsertApprovalRequest(string Name, long Id, long Version, string Target, string Requester, string? Reason, long CreatedAt, long ExpiresAt, int RequiredApprovals) : RegistryWrite;
+
+    /// <summary>Insert one user's decision on a request (one per user: the key is the request and the user).</summary>
+    public sealed record InsertApprovalDecision(string Name, long Id, string User, string Decision, long Time, string? Comment) : RegistryWrite;
+
+    /// <summary>Set a request's state and the time it changed.</summary>
+    public sealed record SetApprovalState(string Name, long Id, string State, long Time) : RegistryWrite;
 }

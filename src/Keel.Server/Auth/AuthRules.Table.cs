@@ -30,6 +30,7 @@ internal static partial class AuthRules
         AddRegistry(Mlflow);
         AddAuth(Mlflow, Keel);
         AddKeel(Add, Keel);
+        AddApprovals(Keel);
         return t;
     }
 

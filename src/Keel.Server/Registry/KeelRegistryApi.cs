@@ -1,4 +1,5 @@
 using System.Globalization;
+using Keel.Core.Approvals;
 using Keel.Core.Errors;
 using Keel.Core.Protocol;
 using Keel.Core.Registry;
@@ -28,7 +29,7 @@ internal static class KeelRegistryApi
             return Json.Ok(new RegistryEventsResponse(page.Items, page.NextPageToken));
         });
 
-        app.MapGet(Prefix + "held-at", async (HttpRequest http, IRegistryStore store) =>
+        app.MapGet(Prefix + "held-at", async (HttpRequest http, IRegistryStore store, IApprovalStore approvals) =>
         {
             var name = RegistryRequests.ModelName(http.Query("name"));
             var at = Time(http.Query("at"), "at") ?? throw KeelException.InvalidParameter("Missing value for required parameter 'at' (Unix milliseconds or an ISO-8601 time).");
@@ -36,7 +37,8 @@ internal static class KeelRegistryApi
             var versions = stage is not null
                 ? await store.VersionsInStageAtAsync(name, stage, at, http.HttpContext.RequestAborted).ConfigureAwait(false)
                 : (await store.AliasTargetAtAsync(name, alias!, at, http.HttpContext.RequestAborted).ConfigureAwait(false)) is { } v ? [v] : [];
-            return Json.Ok(new HeldAtResponse(name, stage, alias, at, versions));
+            var moves = await ApprovalHistory.MovesAsync(store, approvals, name, stage, alias, at, versions, http.HttpContext.RequestAborted).ConfigureAwait(false);
+            return Json.Ok(new HeldAtResponse(name, stage, alias, at, versions, moves));
         });
 
         app.MapPost(Prefix + "rollback", async (HttpRequest http, IRegistryStore store) =>

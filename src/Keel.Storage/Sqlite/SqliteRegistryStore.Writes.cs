@@ -79,7 +79,8 @@ public sealed partial class SqliteRegistryStore
                     ("$n", w.Name), ("$v", w.Version), ("$k", w.Kind), ("$tg", w.Target), ("$f", w.From), ("$to", w.To), ("$u", w.User), ("$t", w.Timestamp), ("$c", w.Comment), ("$r", w.Rollback ? 1L : 0L));
                 break;
             default:
-                throw new ArgumentOutOfRangeException(nameof(write), write, "Unknown registry write.");
+                ApplyApproval(tx, write);
+                break;
         }
     }
 

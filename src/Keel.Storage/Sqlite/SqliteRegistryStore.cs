@@ -1,4 +1,5 @@
 using System.Globalization;
+using Keel.Core.Approvals;
 using Keel.Core.Errors;
 using Keel.Core.Registry;
 using Keel.Core.Validation;
@@ -18,6 +19,7 @@ namespace Keel.Storage.Sqlite;
 public sealed partial class SqliteRegistryStore(SqliteDatabase database, string artifactRoot) : IRegistryStore
 {
     private readonly RegistryRules _rules = new(database.Limits);
+    private readonly ApprovalRules _approvals = new(database.Limits);
 
     private long Now() => database.NowMilliseconds();
 
@@ -92,7 +94,8 @@ public sealed partial class SqliteRegistryStore(SqliteDatabase database, string 
         return Write(tx =>
         {
             var number = RegistryRules.ParseVersion(version);
-            return _rules.SetAlias(name, alias, number, actor, ReadVersion(tx, name, number), VersionTagValue(tx, name, number, PromotionGuard.ValidationStatusTag), AliasTarget(tx, name, alias), Now());
+            return _rules.SetAlias(name, alias, number, actor, ReadVersion(tx, name, number), VersionTagValue(tx, name, number, PromotionGuard.ValidationStatusTag), AliasTarget(tx, name, alias), Now(),
+                PromotionGuard.ProductionAliases.Contains(alias) ? ReadApprovals(tx, name, number) : null);
         }, cancellationToken);
     }
 
@@ -183,7 +186,8 @@ public sealed partial class SqliteRegistryStore(SqliteDatabase database, string 
         var canonical = RegistryRules.CanonicalStage(stage);
         await Write(
             tx => _rules.TransitionStage(name, number, canonical, archiveExistingVersions, actor, ReadVersion(tx, name, number),
-                VersionTagValue(tx, name, number, PromotionGuard.ValidationStatusTag), VersionsIn(tx, name, canonical), Now()),
+                VersionTagValue(tx, name, number, PromotionGuard.ValidationStatusTag), VersionsIn(tx, name, canonical), Now(),
+                PromotionGuard.IsProductionStage(canonical) ? ReadApprovals(tx, name, number) : null),
             cancellationToken).ConfigureAwait(false);
         return await GetModelVersionAsync(name, version, cancellationToken).ConfigureAwait(false);
     }

@@ -39,7 +39,7 @@ public sealed class ModelsCommandTests(KeelServerFixture server)
     {
         var result = await Keel("models", "--help");
 
-        foreach (var verb in new[] { "list", "show", "versions", "create", "register", "promote", "alias", "rollback", "history", "held-at", "lineage", "delete" })
+        foreach (var verb in new[] { "list", "show", "versions", "create", "register", "promote", "alias", "rollback", "history", "held-at", "approvals", "lineage", "delete" })
         {
             Assert.Contains(result.Lines, l => Regex.IsMatch(l, $@"^\s+{verb}\s"));
         }

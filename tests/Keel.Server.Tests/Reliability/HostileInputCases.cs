@@ -104,6 +104,21 @@ public static class HostileInputCases
         Post("keel/registry/rollback: text/plain", Keel + "registry/rollback", """{"name": "{model}", "stage": "Staging"}""", 400, Invalid, "Content-Type", "text/plain");
         Post("keel/registry/rollback: lone surrogate in comment", Keel + "registry/rollback", $$"""{"name": "{model}", "stage": "Staging", "comment": "{{Lone}}"}""", 400, Invalid, "'comment' is not valid Unicode");
 
+        // Keel's approvals.
+        const string Approvals = Keel + "approvals/";
+        Post("keel/approvals/policy/set: zero approvals", Approvals + "policy/set", """{"name": "{model}", "required_approvals": 0}""", 400, Invalid, "'required_approvals' must be 1 to 10");
+        Post("keel/approvals/policy/set: lifetime not a number", Approvals + "policy/set", """{"name": "{model}", "lifetime_seconds": "NaN"}""", 400, Invalid, "lifetime_seconds");
+        Post("keel/approvals/policy/set: text/plain", Approvals + "policy/set", """{"name": "{model}"}""", 400, Invalid, "Content-Type", "text/plain");
+        Post("keel/approvals/policy/delete: lone surrogate in name", Approvals + "policy/delete", $$"""{"name": "m{{Lone}}"}""", 400, Invalid, "'name' is not valid Unicode");
+        Post("keel/approvals/requests/create: target not into production", Approvals + "requests/create", """{"name": "{model}", "version": "1", "target": "stage:Staging"}""", 400, Invalid, "only moves into production need approval");
+        Post("keel/approvals/requests/create: reason over the limit", Approvals + "requests/create", $$"""{"name": "{model}", "version": "1", "target": "alias:champion", "reason": "{{Long(5001)}}"}""", 400, Invalid, "Keel:Limits:MaxCommentLength");
+        Post("keel/approvals/requests/create: form body", Approvals + "requests/create", "name=m", 400, Invalid, "Content-Type", "application/x-www-form-urlencoded");
+        Post("keel/approvals/requests/approve: id not a number", Approvals + "requests/approve", """{"name": "{model}", "id": "x"}""", 400, Invalid, "'id'");
+        Post("keel/approvals/requests/reject: no id", Approvals + "requests/reject", """{"name": "{model}"}""", 400, Invalid, "'id'");
+        Post("keel/approvals/requests/cancel: lone surrogate in comment", Approvals + "requests/cancel", $$"""{"name": "{model}", "id": 1, "comment": "{{Lone}}"}""", 400, Invalid, "'comment' is not valid Unicode");
+        Post("keel/approvals/requests/get: id not a number", Approvals + "requests/get?name={model}&id=-1", null, 400, Invalid, "'id'", null, method: "GET");
+        Post("keel/approvals/requests/list: unknown state", Approvals + "requests/list?name={model}&state=done", null, 400, Invalid, "'state'", null, method: "GET");
+
         // Keel's deployments.
         const string Deploy = Keel + "deployments/";
         Post("keel/deployments/create: lone surrogate in spec name", Deploy + "create", $$$"""{"spec": {"name": "d{{{Lone}}}", "model": "{model}", "version": "1", "steps": [{"set_weight": 5}]}}""", 400, Invalid, "'spec.name' is not valid Unicode");

@@ -2,6 +2,7 @@ import { h, mount, errorBox, fmtTime, link, kvTable, confirmDialog, quote } from
 import { mlflow, keel, artifactUrl } from './api.js';
 import { refresh, navigate } from './app.js';
 import { gateReport } from './run.js';
+import { approvalsPanel } from './approvals.js';
 
 const STAGES = ['Staging', 'Production', 'Archived', 'None'];
 const modelHref = name => link('/models/' + encodeURIComponent(name));
@@ -137,7 +138,8 @@ function rollback(name, aliases) {
 }
 
 export async function versionPage(name, version) {
-  const [{ model_version: v, lineage }, trail, serving] = await Promise.all([keel.get('registry/lineage', { name, version }), events({ name, version }), deploymentsOf(name, version)]);
+  const [{ model_version: v, lineage }, trail, serving, approvals] = await Promise.all([
+    keel.get('registry/lineage', { name, version }), events({ name, version }), deploymentsOf(name, version), approvalsPanel(name, String(version))]);
   const gate = (v.tags || []).find(t => t.key === 'keel.validation.status')?.value;
   const datasets = lineage?.datasets || [];
   const picture = h('div', { class: 'lineage', role: 'group', 'aria-label': 'Lineage: data, run, version, deployments' },
@@ -166,6 +168,7 @@ export async function versionPage(name, version) {
     h('h2', null, 'Tags'), kvTable((v.tags || []).map(t => [t.key, t.value]), 'Version tags'),
     lineage && Object.keys(lineage.metrics || {}).length ? [h('h2', null, 'Run metrics'), kvTable(Object.entries(lineage.metrics), 'Run metrics')] : null,
     report,
+    approvals,
     h('h2', null, 'Audit trail'), timeline(trail));
 }
 
