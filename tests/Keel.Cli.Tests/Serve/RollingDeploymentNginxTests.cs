@@ -34,7 +34,8 @@ public sealed class RollingDeploymentNginxTests(RollingFixture fixture) : IClass
             var listed = await client.ListDeploymentReplicasAsync(name);
             Assert.Equal(3, listed.Count);
             Assert.All(listed, r => Assert.Equal(("2", "2", true, true), (r.ServedVersion, r.DesiredVersion, r.Ready, r.Healthy)));
-            Assert.Equal("2", (await client.GetModelVersionByAliasAsync(RollingFixture.Model, name)).Version);
+            // The deployment is written before the alias moves (DeploymentService.Repair.cs): the alias follows it.
+            await WaitForAsync(async () => (await client.GetModelVersionByAliasAsync(RollingFixture.Model, name)).Version == "2", "the alias to follow the promotion", 10);
             var history = (await client.GetDeploymentHistoryAsync(name)).Items;
             Assert.Equal(["r1", "r2", "r3"], history.Where(e => e.Kind == DeploymentEventKinds.ReplicaMoved).Select(e => e.Evidence!.Value.GetProperty("replica").GetProperty("replica_id").GetString()));
             Assert.Equal([33, 67, 100], history.Where(e => e.Kind == DeploymentEventKinds.ReplicaMoved).Select(e => e.CandidateWeight));
@@ -99,7 +100,7 @@ public sealed class RollingDeploymentNginxTests(RollingFixture fixture) : IClass
             var failed = await client.GetDeploymentAsync(name);
             Assert.Equal("1", failed.StableVersion);
             Assert.Equal(0, failed.CandidateWeight);
-            Assert.Equal("1", (await client.GetModelVersionByAliasAsync(RollingFixture.Model, name)).Version);
+            await WaitForAsync(async () => (await client.GetModelVersionByAliasAsync(RollingFixture.Model, name)).Version == "1", "the alias to stay on (or return to) the stable version", 10);
             var last = (await client.GetDeploymentHistoryAsync(name)).Items[^1];
             Assert.Equal(DeploymentEventKinds.Failed, last.Kind);
             var replica = last.Evidence!.Value.GetProperty("replica");
