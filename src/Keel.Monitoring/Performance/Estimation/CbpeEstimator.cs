@@ -105,7 +105,7 @@ public sealed class CbpeEstimator : IPerformanceEstimator
             return new CbpeOutcome(null, check, "the window's probabilities leave no expected positive-negative pair");
         }
 
-        var error = scores.StandardError(metric, _options.SamplingDraws, _options.Seed);
+        var error = scores.StandardError(metric, _options.SamplingDraws, _options.Seed, _options.SamplingRows);
         return new CbpeOutcome(new PerformanceEstimate(input.Metric, value, q.Length, error), check, null);
     }
 

@@ -17,9 +17,26 @@ internal sealed partial class WindowScores
     /// of integers and halves, exact in doubles, so the result is bit for bit the one of drawing
     /// the labels and ranking them (tested against that computation).
     /// </remarks>
-    public double? StandardError(EstimableMetric metric, int draws, int seed)
+    public double? StandardError(EstimableMetric metric, int draws, int seed) => StandardError(metric, draws, seed, maxRows: 0);
+
+    /// <summary>
+    /// The standard error, with the label draws over at most <paramref name="maxRows"/> rows: a
+    /// larger window draws over a seeded uniform subsample of exactly that many rows
+    /// (<see cref="Monitors.RowSample"/>) and scales the spread by √(m/n). Every metric estimated
+    /// here is a smooth function of per-row sums (a ratio of counts, or a Mann-Whitney U statistic),
+    /// so its spread under independent label draws shrinks as 1/√n to first order, and the
+    /// subsample's spread, times √(m/n), estimates the window's. The cost is then
+    /// <paramref name="draws"/> × m row draws whatever the window's size. Accuracy keeps its
+    /// closed form over every row. 0: every row.
+    /// </summary>
+    public double? StandardError(EstimableMetric metric, int draws, int seed, int maxRows)
     {
         int n = _q.Length;
+        if (metric.Kind != EstimableKind.Accuracy && maxRows > 0 && n > maxRows)
+        {
+            return Subsample(maxRows, seed).StandardError(metric, draws, seed) * Math.Sqrt((double)maxRows / n);
+        }
+
         if (metric.Kind == EstimableKind.Accuracy)
         {
             double variance = 0;
@@ -78,6 +95,26 @@ internal sealed partial class WindowScores
 
         double mean = values.Average();
         return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
+    }
+
+    /// <summary>The scores of a seeded uniform sample of exactly <paramref name="rows"/> of the window's rows, in row order.</summary>
+    private WindowScores Subsample(int rows, int seed)
+    {
+        var kept = Monitors.RowSample.Indices(_q.Length, rows, Monitors.RowSample.Seed($"cbpe-standard-error/{seed}/{_q.Length}"));
+        var q = new double[rows][];
+        var predicted = new int[rows];
+        double[]? score = _score is null ? null : new double[rows];
+        for (int i = 0; i < rows; i++)
+        {
+            q[i] = _q[kept[i]];
+            predicted[i] = _predicted[kept[i]];
+            if (score is not null)
+            {
+                score[i] = _score![kept[i]];
+            }
+        }
+
+        return new WindowScores(q, predicted, score, _classes);
     }
 
     /// <summary>1-based mid-ranks of the rows by score (tied rows share their group's mean rank), in row order.</summary>
