@@ -185,7 +185,8 @@ public sealed class CbpeEstimator : IPerformanceEstimator
             double[] row;
             if (classes == 2)
             {
-                row = [1 - p[1], p[1]];
+                // A vector already [1 − p, p] (as the monitor passes them) is used as it is: one array less per row.
+                row = p[0] == 1 - p[1] ? p : [1 - p[1], p[1]];
             }
             else
             {

@@ -41,14 +41,15 @@ public sealed class CbpeOptions
 
     /// <summary>
     /// Most window rows the label draws of the sampling standard error run over: a larger window
-    /// draws over a seeded uniform subsample of this many rows and scales the spread by √(m/n)
+    /// draws over a seeded subsample of about this many rows (stratified by predicted class: each
+    /// class keeps its share) and scales the spread by √(m/n)
     /// (the spread of these metrics shrinks as 1/√n), so the error costs
     /// <see cref="SamplingDraws"/> × this many row draws whatever the window's size; the estimate
     /// itself always uses every row, and accuracy's closed-form error too. 0: every row (the cost
     /// grows with the window: 200 draws × 12.7 million rows is 2.5 billion draws).
     /// </summary>
-    /// <value>Default 10,000.</value>
-    public int SamplingRows { get; init; } = 10_000;
+    /// <value>Default 20,000.</value>
+    public int SamplingRows { get; init; } = 20_000;
 
     /// <summary>Seed of the fold assignment and of the label draws (estimates are deterministic).</summary>
     /// <value>Default 42.</value>

@@ -21,8 +21,8 @@ internal sealed partial class WindowScores
 
     /// <summary>
     /// The standard error, with the label draws over at most <paramref name="maxRows"/> rows: a
-    /// larger window draws over a seeded uniform subsample of exactly that many rows
-    /// (<see cref="Monitors.RowSample"/>) and scales the spread by √(m/n). Every metric estimated
+    /// larger window draws over a seeded subsample of about that many rows, stratified by predicted
+    /// class (<see cref="Subsample"/>), and scales the spread by √(m/n), m the rows drawn. Every metric estimated
     /// here is a smooth function of per-row sums (a ratio of counts, or a Mann-Whitney U statistic),
     /// so its spread under independent label draws shrinks as 1/√n to first order, and the
     /// subsample's spread, times √(m/n), estimates the window's. The cost is then
@@ -34,7 +34,8 @@ internal sealed partial class WindowScores
         int n = _q.Length;
         if (metric.Kind != EstimableKind.Accuracy && maxRows > 0 && n > maxRows)
         {
-            return Subsample(maxRows, seed).StandardError(metric, draws, seed) * Math.Sqrt((double)maxRows / n);
+            var subsample = Subsample(maxRows, seed);
+            return subsample.StandardError(metric, draws, seed) * Math.Sqrt((double)subsample.Rows / n);
         }
 
         if (metric.Kind == EstimableKind.Accuracy)
@@ -97,14 +98,47 @@ internal sealed partial class WindowScores
         return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
     }
 
-    /// <summary>The scores of a seeded uniform sample of exactly <paramref name="rows"/> of the window's rows, in row order.</summary>
+    /// <summary>
+    /// The scores of a seeded sample of about <paramref name="rows"/> of the window's rows, in row
+    /// order, stratified by predicted class: each class keeps its share of the rows (rounded, at least
+    /// one), drawn uniformly within it (<see cref="Monitors.RowSample"/>), so the predicted counts —
+    /// the denominators of precision — are the window's scaled down, not a random draw of them.
+    /// </summary>
     private WindowScores Subsample(int rows, int seed)
     {
-        var kept = Monitors.RowSample.Indices(_q.Length, rows, Monitors.RowSample.Seed($"cbpe-standard-error/{seed}/{_q.Length}"));
-        var q = new double[rows][];
-        var predicted = new int[rows];
-        double[]? score = _score is null ? null : new double[rows];
-        for (int i = 0; i < rows; i++)
+        int n = _q.Length;
+        var byClass = new List<int>[_classes];
+        for (int c = 0; c < _classes; c++)
+        {
+            byClass[c] = new List<int>((int)_predictedCounts[c]);
+        }
+
+        for (int i = 0; i < n; i++)
+        {
+            byClass[_predicted[i]].Add(i);
+        }
+
+        var kept = new List<int>(rows + _classes);
+        for (int c = 0; c < _classes; c++)
+        {
+            int count = byClass[c].Count;
+            if (count == 0)
+            {
+                continue;
+            }
+
+            int take = Math.Clamp((int)Math.Round((double)rows * count / n), 1, count);
+            foreach (int j in Monitors.RowSample.Indices(count, take, Monitors.RowSample.Seed($"cbpe-standard-error/{seed}/{n}/{c}")))
+            {
+                kept.Add(byClass[c][j]);
+            }
+        }
+
+        kept.Sort();
+        var q = new double[kept.Count][];
+        var predicted = new int[kept.Count];
+        double[]? score = _score is null ? null : new double[kept.Count];
+        for (int i = 0; i < kept.Count; i++)
         {
             q[i] = _q[kept[i]];
             predicted[i] = _predicted[kept[i]];
