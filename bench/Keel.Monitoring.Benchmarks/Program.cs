@@ -46,6 +46,8 @@ if (args.Length > 0 && args[0] == "--quick")
         ("Monitoring pass: 1M predictions x 20 features, every row (MaxDriftRows 0)", () => pass.Pass_1M_every_row()),
         ("Monitoring pass: CBPE standard error, roc_auc, 350k rows, 200 draws", () => cbpe.StandardError_RocAuc_350k()),
         ("Monitoring pass: CBPE standard error, f1_score, 350k rows, 200 draws", () => cbpe.StandardError_F1_350k()),
+        ("Monitoring pass: CBPE standard error, roc_auc, 350k rows, 200 draws over the default 20,000-row subsample", () => cbpe.StandardError_RocAuc_350k_subsampled()),
+        ("Monitoring pass: CBPE standard error, f1_score, 350k rows, 200 draws over the default 20,000-row subsample", () => cbpe.StandardError_F1_350k_subsampled()),
         ("Stored window: 350k x 20 from SQLite, runner computation with CBPE, through SearchAsync", () => stored.Window_350k_through_SearchAsync()),
         ("Stored window: 350k x 20 from SQLite, runner computation with CBPE, through the window reader", () => stored.Window_350k_through_window_reader()),
         ("Stored window: pass alone over 350k x 20 from SQLite, every row, one core, through SearchAsync", () => stored.Pass_350k_every_row_through_SearchAsync()),

@@ -31,11 +31,19 @@ internal sealed class MonitorSeries
 {
     private readonly NumberBuffer _latencies = new();
 
-    public MonitorSeries(MonitorSeriesKey key, MonitoredVersion? version)
+    /// <param name="key">The series.</param>
+    /// <param name="version">The version's signature, reference and profile; null when it could not be read.</param>
+    /// <param name="sampleRows">Input rows kept for drift and quality (0: every row): above it only a sample's inputs are parsed.</param>
+    /// <param name="seed">The seed of that sample (the window's, <see cref="RowSample.Seed"/>).</param>
+    public MonitorSeries(MonitorSeriesKey key, MonitoredVersion? version, int sampleRows = 0, ulong seed = 0)
     {
         Key = key;
         Version = version;
         Builder = version is null ? null : new PredictionWindowBuilder(version.Metadata.Signature);
+        if (sampleRows > 0)
+        {
+            Builder?.SampleInputs(sampleRows, seed);
+        }
     }
 
     public MonitorSeriesKey Key { get; }
@@ -93,11 +101,20 @@ internal sealed class MonitorSeries
         }
     }
 
-    /// <summary>The latencies, sorted (microseconds).</summary>
-    public double[] SortedLatencies()
+    /// <summary>
+    /// numpy's linear p50 and p99 of the latencies (microseconds), null without requests: by
+    /// selection, not a sort (the same numbers: <see cref="Statistics.Selection"/>).
+    /// </summary>
+    public (double P50, double P99)? LatencyQuantiles()
     {
+        if (_latencies.Count == 0)
+        {
+            return null;
+        }
+
         var values = _latencies.ToArray();
-        Array.Sort(values);
-        return values;
+        double p99 = Statistics.Selection.Quantile(values, 0.99);
+        double p50 = Statistics.Selection.Quantile(values, 0.5);
+        return (p50, p99);
     }
 }

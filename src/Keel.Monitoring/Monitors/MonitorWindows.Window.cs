@@ -16,7 +16,7 @@ public static partial class MonitorWindows
 
     private static MonitorWindow Window(MonitorWindowRequest request, MonitorSeries series, IPerformanceEstimator? estimator, List<string> problems)
     {
-        var latencies = series.SortedLatencies();
+        var latencies = series.LatencyQuantiles();
         var window = series.Builder?.Build();
         MonitoringPassResult? pass = null;
         var inputRows = window?.InputRows ?? 0;
@@ -24,8 +24,7 @@ public static partial class MonitorWindows
         if (series.Version is { } version && window is not null && (inputRows >= request.MinRows || predictionRows >= request.MinRows))
         {
             // The window names its row sample (when above MaxDriftRows), so a rerun draws the same rows.
-            var key = $"{request.Model}/{series.Key.Version}/{series.Key.Deployment}/{series.Key.Arm}/{request.StartMs}/{request.EndMs}";
-            pass = MonitoringPass.Run(version, window, request.Pass, key);
+            pass = MonitoringPass.Run(version, window, request.Pass, SampleKey(request, series.Key));
         }
 
         // Fewer rows than min_rows: no verdict from that side (small windows raise false alarms).
@@ -47,8 +46,8 @@ public static partial class MonitorWindows
             Requests = series.Requests,
             // Answered requests only here: the server's runner adds the log's failed requests (docs/monitoring.md).
             Errors = 0,
-            LatencyP50Us = latencies.Length == 0 ? null : PredictionStatistics.Quantile(latencies, 0.5),
-            LatencyP99Us = latencies.Length == 0 ? null : PredictionStatistics.Quantile(latencies, 0.99),
+            LatencyP50Us = latencies?.P50,
+            LatencyP99Us = latencies?.P99,
             InputRows = inputRows,
             ReferenceSource = series.Version?.Reference?.Source,
             DriftedShare = inputDrift?.DriftedShare,

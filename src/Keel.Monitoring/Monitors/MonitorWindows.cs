@@ -41,11 +41,11 @@ public static partial class MonitorWindows
         var query = new PredictionQuery(request.Model, request.StartMs, request.EndMs, PredictionQuery.MaxPageSize);
         if (store is IPredictionWindowReader reader)
         {
-            await ReadWindowAsync(reader, query, series, known, versions, problems, cancellationToken).ConfigureAwait(false);
+            await ReadWindowAsync(reader, query, request, series, known, versions, problems, cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            await SearchWindowAsync(store, query, series, known, versions, problems, cancellationToken).ConfigureAwait(false);
+            await SearchWindowAsync(store, query, request, series, known, versions, problems, cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var key in request.Silent)
@@ -72,7 +72,7 @@ public static partial class MonitorWindows
 
     /// <summary>The window through <see cref="IPredictionStore.SearchAsync"/>: every row as strings.</summary>
     private static async Task SearchWindowAsync(
-        IPredictionStore store, PredictionQuery query, Dictionary<MonitorSeriesKey, MonitorSeries> series, Dictionary<string, MonitoredVersion?> known,
+        IPredictionStore store, PredictionQuery query, MonitorWindowRequest request, Dictionary<MonitorSeriesKey, MonitorSeries> series, Dictionary<string, MonitoredVersion?> known,
         Func<string, CancellationToken, Task<MonitoredVersion?>> versions, List<string> problems, CancellationToken cancellationToken)
     {
         var page = query;
@@ -94,7 +94,7 @@ public static partial class MonitorWindows
                 if (!series.TryGetValue(key, out var one))
                 {
                     var version = await VersionAsync(item.Record.ModelVersion, known, versions, problems, cancellationToken).ConfigureAwait(false);
-                    series[key] = one = new MonitorSeries(key, version);
+                    series[key] = one = NewSeries(request, key, version);
                 }
 
                 one.Add(item);
@@ -111,7 +111,7 @@ public static partial class MonitorWindows
 
     /// <summary>The window through <see cref="IPredictionWindowReader"/>: the stored UTF-8 bytes parsed as they are.</summary>
     private static async Task ReadWindowAsync(
-        IPredictionWindowReader reader, PredictionQuery query, Dictionary<MonitorSeriesKey, MonitorSeries> series, Dictionary<string, MonitoredVersion?> known,
+        IPredictionWindowReader reader, PredictionQuery query, MonitorWindowRequest request, Dictionary<MonitorSeriesKey, MonitorSeries> series, Dictionary<string, MonitoredVersion?> known,
         Func<string, CancellationToken, Task<MonitoredVersion?>> versions, List<string> problems, CancellationToken cancellationToken)
     {
         try
@@ -125,7 +125,7 @@ public static partial class MonitorWindows
                     if (!series.TryGetValue(key, out var one))
                     {
                         var version = await VersionAsync(key.Version, known, versions, problems, cancellationToken).ConfigureAwait(false);
-                        series[key] = one = new MonitorSeries(key, version);
+                        series[key] = one = NewSeries(request, key, version);
                     }
 
                     one.Add(page[i]);
@@ -162,6 +162,14 @@ public static partial class MonitorWindows
         known[version] = found;
         return found;
     }
+
+    /// <summary>A series whose inputs are sampled while read above the row cap, seeded by the window (<see cref="SampleKey"/>).</summary>
+    private static MonitorSeries NewSeries(MonitorWindowRequest request, MonitorSeriesKey key, MonitoredVersion? version) =>
+        new(key, version, request.Pass.MaxDriftRows, RowSample.Seed(SampleKey(request, key)));
+
+    /// <summary>Names a series' window: the seed of its row sample, so a rerun draws the same rows.</summary>
+    internal static string SampleKey(MonitorWindowRequest request, MonitorSeriesKey key) =>
+        $"{request.Model}/{key.Version}/{key.Deployment}/{key.Arm}/{request.StartMs}/{request.EndMs}";
 
     private static string Where(MonitorSeriesKey key) => key.Deployment is null ? string.Empty : $" (deployment {key.Deployment}, arm {key.Arm})";
 }

@@ -34,9 +34,17 @@ public static class MonitoringPass
         var workers = Math.Max(1, options.ParseWorkers);
         var builders = new PredictionWindowBuilder[workers];
         var parsing = new Task[workers];
+        var key = $"{version.Version.Name}/{version.Version.Version}/{query.FromMs}/{query.ToMs}";
+        options.Validate();
         for (var w = 0; w < workers; w++)
         {
             builders[w] = new PredictionWindowBuilder(version.Metadata.Signature);
+            if (options.MaxDriftRows > 0)
+            {
+                // Above the cap only the sampled rows' inputs are parsed; each worker draws its keys from its own stream.
+                builders[w].SampleInputs(options.MaxDriftRows, RowSample.Seed(w == 0 ? key : $"{key}/worker {w}"));
+            }
+
             parsing[w] = Task.CompletedTask;
         }
 
@@ -45,7 +53,6 @@ public static class MonitoringPass
         var otherVersions = store is IPredictionWindowReader reader
             ? await ReadAsync(reader, page, wanted, builders, parsing, cancellationToken).ConfigureAwait(false)
             : await SearchAsync(store, page, wanted, builders, parsing, cancellationToken).ConfigureAwait(false);
-        var key = $"{version.Version.Name}/{version.Version.Version}/{query.FromMs}/{query.ToMs}";
         return Run(version, PredictionWindowBuilder.Build(builders), options, key) with { FromMs = query.FromMs, ToMs = query.ToMs, OtherVersionRequests = otherVersions };
     }
 
@@ -175,7 +182,9 @@ public static class MonitoringPass
         options.Validate();
         var drift = options.Drift;
         var seed = RowSample.Seed(sampleKey ?? $"{version.Version.Name}/{version.Version.Version}/{window.Requests}");
-        var inputs = Sample(window.Inputs, window.InputRows, options.MaxDriftRows, seed);
+        // A window sampled while it was read holds its sample already (the same rule, drawn before the parse).
+        var held = window.Inputs.Count == 0 ? 0 : window.Inputs[0].Length;
+        var inputs = Sample(window.Inputs, held, options.MaxDriftRows, seed);
         var predictions = Sample(window.Predictions, window.PredictionRows, options.MaxDriftRows, seed);
         var reference = version.Reference;
         DriftReport? inputDrift = null;
@@ -204,7 +213,7 @@ public static class MonitoringPass
             MalformedRequests = window.MalformedRequests,
             InputRows = window.InputRows,
             PredictionRows = window.PredictionRows,
-            SampledInputRows = ReferenceEquals(inputs, window.Inputs) ? null : options.MaxDriftRows,
+            SampledInputRows = window.LoggedInputRows is not null || !ReferenceEquals(inputs, window.Inputs) ? inputs[0].Length : null,
             SampledPredictionRows = ReferenceEquals(predictions, window.Predictions) ? null : options.MaxDriftRows,
             InputDrift = inputDrift,
             PredictionDrift = predictionDrift,

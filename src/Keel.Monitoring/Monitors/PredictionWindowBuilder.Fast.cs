@@ -19,7 +19,7 @@ public sealed partial class PredictionWindowBuilder
     /// <summary>Scans <c>[[v, ...], ...]</c>; null (nothing added) when it gave up, else whether any row was read.</summary>
     private bool? TryReadInputsFast(ReadOnlySpan<byte> json, int[] map)
     {
-        var start = InputRows;
+        var start = _parsedRows;
         var pos = 0;
         if (!Expect(json, ref pos, (byte)'['))
         {
@@ -84,7 +84,7 @@ public sealed partial class PredictionWindowBuilder
             return GiveUp(start);
         }
 
-        InputRows = start + rows;
+        _parsedRows = start + rows;
         return rows > 0;
     }
 
@@ -483,7 +483,7 @@ public sealed partial class PredictionWindowBuilder
 
     private bool TruncateOutputs(int predictionRows)
     {
-        Truncate(InputRows, predictionRows);
+        TruncatePredictions(predictionRows);
         return false;
     }
 }

@@ -20,7 +20,7 @@ public sealed partial class PredictionWindowBuilder
             throw new JsonException("inputs: expected an array of rows");
         }
 
-        var start = InputRows;
+        var start = _parsedRows;
         var rows = 0;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
@@ -61,7 +61,7 @@ public sealed partial class PredictionWindowBuilder
             PadInputs(start + rows);
         }
 
-        InputRows = start + rows;
+        _parsedRows = start + rows;
         return rows > 0;
     }
 

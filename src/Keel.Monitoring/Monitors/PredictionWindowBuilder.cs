@@ -21,6 +21,7 @@ namespace Keel.Monitoring.Monitors;
 /// </remarks>
 public sealed partial class PredictionWindowBuilder
 {
+    private readonly ModelSignature _signature;
     private readonly ColumnSpec[] _inputs;
     private readonly ColumnKind[] _kinds;
     private readonly Dictionary<string, int> _indexOf;
@@ -41,6 +42,7 @@ public sealed partial class PredictionWindowBuilder
     public PredictionWindowBuilder(ModelSignature signature, int capacity = 0)
     {
         ArgumentNullException.ThrowIfNull(signature);
+        _signature = signature;
         _inputs = [.. signature.Inputs];
         _kinds = _inputs.Select(c => ColumnKinds.Of(c.Type)).ToArray();
         _indexOf = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -74,8 +76,12 @@ public sealed partial class PredictionWindowBuilder
     /// <summary>Records skipped because their JSON was malformed.</summary>
     public long MalformedRequests { get; private set; }
 
-    /// <summary>Input rows collected.</summary>
-    public int InputRows { get; private set; }
+    /// <summary>Input rows collected (when sampling: counted, of which only the sample is kept).</summary>
+    public int InputRows
+    {
+        get => _sample is null ? _parsedRows : checked((int)_sample.Rows);
+        private set => _parsedRows = value;
+    }
 
     /// <summary>Predictions collected.</summary>
     public int PredictionRows => _regression ? _predictedValues.Count : _predictedLabels.Count;
@@ -97,6 +103,12 @@ public sealed partial class PredictionWindowBuilder
     public void Add(ReadOnlySpan<byte> inputsUtf8, ReadOnlySpan<byte> outputsUtf8, IReadOnlyList<string> inputColumns)
     {
         ArgumentNullException.ThrowIfNull(inputColumns);
+        if (_sample is not null)
+        {
+            AddSampled(inputsUtf8, outputsUtf8, inputColumns);
+            return;
+        }
+
         Requests++;
         var inputStart = InputRows;
         var outputStart = PredictionRows;
@@ -149,6 +161,21 @@ public sealed partial class PredictionWindowBuilder
             throw new ArgumentException("The builders were made for different signatures.", nameof(parts));
         }
 
+        var inputs = SampledInputs(parts, out var counted) ?? InputColumns(parts);
+        DataColumn[] predictions = first._regression
+            ? [DataColumn.Numeric(ReferenceSampleFiles.PredictionColumn, Buffers.Concat(parts.Select(p => p._predictedValues)))]
+            : [DataColumn.Labels(ReferenceSampleFiles.PredictionColumn, Buffers.Concat(parts.Select(p => p._predictedLabels))), DataColumn.Numeric(ReferenceSampleFiles.ProbabilityColumn, Buffers.Concat(parts.Select(p => p._probabilities))), .. ClassProbabilityColumns(parts)];
+        return new PredictionWindow(inputs, predictions, parts.Sum(p => p.Requests), parts.Sum(p => p.RequestsWithoutInputs), parts.Sum(p => p.MalformedRequests))
+        {
+            // A sample of every row (a window under the cap) is every row, in log order: not marked.
+            LoggedInputRows = inputs.Length > 0 && counted > inputs[0].Length ? checked((int)counted) : null,
+        };
+    }
+
+    /// <summary>The input columns of <paramref name="parts"/> joined, in signature order.</summary>
+    private static DataColumn[] InputColumns(IReadOnlyList<PredictionWindowBuilder> parts)
+    {
+        var first = parts[0];
         var inputs = new DataColumn[first._inputs.Length];
         for (var c = 0; c < inputs.Length; c++)
         {
@@ -161,10 +188,7 @@ public sealed partial class PredictionWindowBuilder
             };
         }
 
-        DataColumn[] predictions = first._regression
-            ? [DataColumn.Numeric(ReferenceSampleFiles.PredictionColumn, Buffers.Concat(parts.Select(p => p._predictedValues)))]
-            : [DataColumn.Labels(ReferenceSampleFiles.PredictionColumn, Buffers.Concat(parts.Select(p => p._predictedLabels))), DataColumn.Numeric(ReferenceSampleFiles.ProbabilityColumn, Buffers.Concat(parts.Select(p => p._probabilities))), .. ClassProbabilityColumns(parts)];
-        return new PredictionWindow(inputs, predictions, parts.Sum(p => p.Requests), parts.Sum(p => p.RequestsWithoutInputs), parts.Sum(p => p.MalformedRequests));
+        return inputs;
     }
 
     private int Transcode(string text, int offset)
@@ -213,13 +237,18 @@ public sealed partial class PredictionWindowBuilder
 
     private void Truncate(int inputRows, int predictionRows)
     {
-        InputRows = inputRows;
+        _parsedRows = inputRows;
         for (var c = 0; c < _inputs.Length; c++)
         {
             _numbers[c]?.Truncate(inputRows);
             _labels[c]?.Truncate(inputRows);
         }
 
+        TruncatePredictions(predictionRows);
+    }
+
+    private void TruncatePredictions(int predictionRows)
+    {
         _predictedValues.Truncate(predictionRows);
         _predictedLabels.Truncate(predictionRows);
         _probabilities.Truncate(predictionRows);
@@ -246,8 +275,15 @@ public sealed partial class PredictionWindowBuilder
 /// <param name="MalformedRequests">Records skipped for malformed JSON.</param>
 public sealed record PredictionWindow(IReadOnlyList<DataColumn> Inputs, IReadOnlyList<DataColumn> Predictions, long Requests, long RequestsWithoutInputs, long MalformedRequests)
 {
-    /// <summary>Input rows.</summary>
-    public int InputRows => Inputs.Count == 0 ? 0 : Inputs[0].Length;
+    /// <summary>
+    /// The window's input rows when <see cref="Inputs"/> hold a sample of them, drawn while the log
+    /// was read (<see cref="RowSample"/>'s rule; only those rows were parsed); null when they hold
+    /// every row.
+    /// </summary>
+    public int? LoggedInputRows { get; init; }
+
+    /// <summary>Input rows of the window (all of them, also when <see cref="Inputs"/> hold a sample).</summary>
+    public int InputRows => LoggedInputRows ?? (Inputs.Count == 0 ? 0 : Inputs[0].Length);
 
     /// <summary>Predictions.</summary>
     public int PredictionRows => Predictions[0].Length;

@@ -3,12 +3,16 @@ using System.Text;
 namespace Keel.Monitoring.Monitors;
 
 /// <summary>
-/// A uniform sample without replacement of exactly <c>k</c> of <c>n</c> rows, drawn by selection
-/// sampling (Knuth, TAOCP vol. 2, 3.4.2, Algorithm S: row <c>i</c> is taken with probability
-/// (still needed) / (still left), so every k-subset is equally likely and exactly k are taken) from
-/// a SplitMix64 stream, so one seed always gives the same rows on every machine and .NET version.
-/// The monitoring pass seeds it from the window (model, version, series, start, end), so a rerun of
-/// a window draws the same rows and gives the same verdict.
+/// A uniform sample without replacement of exactly <c>k</c> of <c>n</c> rows: row <c>i</c> gets the
+/// key <c>u_i</c>, the i-th output of a SplitMix64 stream started at the seed, and the sample is the
+/// <c>k</c> rows with the smallest keys (ties, which 64-bit keys all but never have: the earlier
+/// row), in row order. Keys drawn independently and uniformly make every k-subset equally likely
+/// (bottom-k sampling; Cohen and Kaplan 2007). A row's key depends only on its position, so the
+/// sample can be drawn while the rows stream past, before their count is known, keeping only
+/// the k smallest so far (<see cref="SmallestKeys"/>): the monitoring pass draws it before it
+/// parses a row's inputs, and only the drawn rows are parsed. One seed gives the same rows on every
+/// machine and .NET version; the monitoring pass seeds it from the window (model, version, series,
+/// start, end), so a rerun of a window draws the same rows and gives the same verdict.
 /// </summary>
 public static class RowSample
 {
@@ -31,19 +35,24 @@ public static class RowSample
             return all;
         }
 
-        var kept = new int[size];
-        var state = seed;
-        var taken = 0;
-        for (var i = 0; taken < size; i++)
+        var smallest = new SmallestKeys(size);
+        var keys = new KeyStream(seed);
+        for (var i = 0; i < rows; i++)
         {
-            // A uniform double in [0, 1) from the top 53 bits; take row i when u * left < needed.
-            var u = (Next(ref state) >> 11) * (1.0 / (1UL << 53));
-            if (u * (rows - i) < size - taken)
+            var key = keys.Next();
+            if (smallest.Wants(key))
             {
-                kept[taken++] = i;
+                smallest.Offer(key, i);
             }
         }
 
+        var kept = new int[size];
+        for (var s = 0; s < size; s++)
+        {
+            kept[s] = (int)smallest.PositionAt(s);
+        }
+
+        Array.Sort(kept);
         return kept;
     }
 
@@ -59,13 +68,129 @@ public static class RowSample
 
         return hash;
     }
+}
 
-    /// <summary>SplitMix64 (Steele, Lea and Flood 2014): one 64-bit output per step.</summary>
-    private static ulong Next(ref ulong state)
+/// <summary>The rows' keys: SplitMix64 (Steele, Lea and Flood 2014), one 64-bit output per row.</summary>
+internal struct KeyStream(ulong seed)
+{
+    private ulong _state = seed;
+
+    public ulong Next()
     {
-        var z = state += 0x9E3779B97F4A7C15UL;
+        var z = _state += 0x9E3779B97F4A7C15UL;
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
         return z ^ (z >> 31);
+    }
+}
+
+/// <summary>
+/// The <c>k</c> smallest (key, position) pairs offered, in a max-heap: the largest kept key is at the
+/// root, so a row whose key is larger is turned away with one comparison. Each kept pair owns a
+/// slot (0 to k − 1) that a caller can hang the row's data on: an evicted pair's slot goes to the
+/// pair that replaced it.
+/// </summary>
+internal sealed class SmallestKeys
+{
+    private readonly ulong[] _keys;
+    private readonly long[] _positions;
+    private readonly int[] _slots;
+    private int _count;
+
+    public SmallestKeys(int size)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(size);
+        _keys = new ulong[size];
+        _positions = new long[size];
+        _slots = new int[size];
+    }
+
+    /// <summary>Pairs kept.</summary>
+    public int Count => _count;
+
+    /// <summary>Whether a row with this key (and a later position than every kept one) would be kept.</summary>
+    public bool Wants(ulong key) => _count < _keys.Length || key < _keys[0];
+
+    /// <summary>Keeps the pair (evicting the largest when full; call only when <see cref="Wants"/>); returns its slot.</summary>
+    public int Offer(ulong key, long position)
+    {
+        int slot;
+        if (_count < _keys.Length)
+        {
+            slot = _count;
+            var at = _count++;
+            _keys[at] = key;
+            _positions[at] = position;
+            _slots[at] = slot;
+            SiftUp(at);
+            return slot;
+        }
+
+        slot = _slots[0];
+        _keys[0] = key;
+        _positions[0] = position;
+        _slots[0] = slot;
+        SiftDown(0);
+        return slot;
+    }
+
+    /// <summary>The position of the pair at heap index <paramref name="index"/> (any order).</summary>
+    public long PositionAt(int index) => _positions[index];
+
+    /// <summary>The key of the pair at heap index <paramref name="index"/>.</summary>
+    public ulong KeyAt(int index) => _keys[index];
+
+    /// <summary>The slot of the pair at heap index <paramref name="index"/>.</summary>
+    public int SlotAt(int index) => _slots[index];
+
+    private bool Above(int a, int b) => _keys[a] > _keys[b] || (_keys[a] == _keys[b] && _positions[a] > _positions[b]);
+
+    private void SiftUp(int i)
+    {
+        while (i > 0)
+        {
+            var parent = (i - 1) >> 1;
+            if (!Above(i, parent))
+            {
+                return;
+            }
+
+            Swap(i, parent);
+            i = parent;
+        }
+    }
+
+    private void SiftDown(int i)
+    {
+        while (true)
+        {
+            var largest = i;
+            var left = (2 * i) + 1;
+            var right = left + 1;
+            if (left < _count && Above(left, largest))
+            {
+                largest = left;
+            }
+
+            if (right < _count && Above(right, largest))
+            {
+                largest = right;
+            }
+
+            if (largest == i)
+            {
+                return;
+            }
+
+            Swap(i, largest);
+            i = largest;
+        }
+    }
+
+    private void Swap(int a, int b)
+    {
+        (_keys[a], _keys[b]) = (_keys[b], _keys[a]);
+        (_positions[a], _positions[b]) = (_positions[b], _positions[a]);
+        (_slots[a], _slots[b]) = (_slots[b], _slots[a]);
     }
 }

@@ -65,6 +65,65 @@ public sealed class MonitoringPassFastPathTests
         Assert.Equal(slow.Quality!.Checks.Select(c => (c.Column, c.Kind, c.Outcome, Bits(c.Value))), fast.Quality!.Checks.Select(c => (c.Column, c.Kind, c.Outcome, Bits(c.Value))));
     }
 
+    /// <summary>
+    /// Above the cap, a builder that samples while reading parses only the sampled rows' inputs; the
+    /// window it builds, and the pass's verdict on it, are those the documented rule defines: parse
+    /// every request, number the input rows of the requests that are whole (multi-row requests give
+    /// one row each; requests without inputs, hash-mode rows and malformed requests none) in log
+    /// order, and keep RowSample's rows (the k smallest keys of the window's stream). Every count is
+    /// the full parse's. With both the byte scanner and the reader path, and under the cap (every
+    /// row, in log order, unmarked).
+    /// </summary>
+    [Theory]
+    [InlineData(true, 5_000)]
+    [InlineData(false, 5_000)]
+    [InlineData(true, 1_000_000)]
+    public void SampledWhileReading_IsTheDocumentedSample_OfTheFullParse_WithEveryCountExact(bool fastPath, int cap)
+    {
+        var version = Version();
+        var records = Records(12_000, seed: 11).ToList();
+        // Requests without inputs (none and hash mode), and a malformed output, among the rows.
+        records.Insert(10, ([], records[10].Outputs));
+        records.Insert(20, ("[\"9f86d081\",\"9f86d082\"]"u8.ToArray(), records[20].Outputs));
+        records.Insert(30, ("[]"u8.ToArray(), records[30].Outputs));
+        records.Insert(40, (records[40].Inputs, "[{\"predicted_label\":"u8.ToArray()));
+        records.Insert(50, ("[[1,2,\"Lyon\",\"0\"],\"9f86d081\"]"u8.ToArray(), records[50].Outputs));
+        var seed = RowSample.Seed("fast/1/window");
+
+        var full = new PredictionWindowBuilder(Signature) { FastPath = fastPath };
+        var sampling = new PredictionWindowBuilder(Signature) { FastPath = fastPath }.SampleInputs(cap, seed);
+        foreach (var (inputs, outputs) in records)
+        {
+            full.Add(inputs, outputs, Columns);
+            sampling.Add(inputs, outputs, Columns);
+        }
+
+        var all = full.Build();
+        var sampled = sampling.Build();
+        Assert.True(all.MalformedRequests > 0 && all.RequestsWithoutInputs >= 4 && all.InputRows > 12_000, $"{all.MalformedRequests} malformed, {all.RequestsWithoutInputs} without inputs, {all.InputRows} rows");
+        Assert.Equal((all.Requests, all.RequestsWithoutInputs, all.MalformedRequests, all.InputRows, all.PredictionRows),
+            (sampled.Requests, sampled.RequestsWithoutInputs, sampled.MalformedRequests, sampled.InputRows, sampled.PredictionRows));
+        Assert.Equal(all.Predictions.Select(c => c.Numbers ?? []), sampled.Predictions.Select(c => c.Numbers ?? []));
+
+        var rows = RowSample.Indices(all.InputRows, cap, seed);
+        Assert.Equal(cap < all.InputRows ? all.InputRows : null, sampled.LoggedInputRows);
+        Assert.Equal(rows.Length, sampled.Inputs[0].Length);
+        for (var c = 0; c < all.Inputs.Count; c++)
+        {
+            var expected = all.Inputs[c].Take(rows);
+            Assert.Equal(expected.Numbers?.Select(BitConverter.DoubleToInt64Bits), sampled.Inputs[c].Numbers?.Select(BitConverter.DoubleToInt64Bits));
+            Assert.Equal(expected.Texts, sampled.Inputs[c].Texts);
+        }
+
+        // The verdict: the pass on the sampled window is the pass on the full window (which draws RowSample's rows itself).
+        var options = new MonitoringPassOptions { MaxDriftRows = cap };
+        var expectedPass = MonitoringPass.Run(version, all, options, "fast/1/window");
+        var actualPass = MonitoringPass.Run(version, sampled, options, "fast/1/window");
+        Assert.Equal((expectedPass.InputRows, expectedPass.SampledInputRows), (actualPass.InputRows, actualPass.SampledInputRows));
+        AssertSame(expectedPass.InputDrift!, actualPass.InputDrift!);
+        Assert.Equal(expectedPass.Quality!.Checks.Select(c => (c.Column, c.Kind, c.Outcome, Bits(c.Value))), actualPass.Quality!.Checks.Select(c => (c.Column, c.Kind, c.Outcome, Bits(c.Value))));
+    }
+
     private static void AssertSame(DriftReport expected, DriftReport actual)
     {
         Assert.Equal(expected.CurrentRows, actual.CurrentRows);

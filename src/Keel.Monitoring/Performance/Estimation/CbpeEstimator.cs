@@ -105,7 +105,7 @@ public sealed class CbpeEstimator : IPerformanceEstimator
             return new CbpeOutcome(null, check, "the window's probabilities leave no expected positive-negative pair");
         }
 
-        var error = scores.StandardError(metric, _options.SamplingDraws, _options.Seed);
+        var error = scores.StandardError(metric, _options.SamplingDraws, _options.Seed, _options.SamplingRows);
         return new CbpeOutcome(new PerformanceEstimate(input.Metric, value, q.Length, error), check, null);
     }
 
@@ -185,7 +185,8 @@ public sealed class CbpeEstimator : IPerformanceEstimator
             double[] row;
             if (classes == 2)
             {
-                row = [1 - p[1], p[1]];
+                // A vector already [1 − p, p] (as the monitor passes them) is used as it is: one array less per row.
+                row = p[0] == 1 - p[1] ? p : [1 - p[1], p[1]];
             }
             else
             {

@@ -17,9 +17,27 @@ internal sealed partial class WindowScores
     /// of integers and halves, exact in doubles, so the result is bit for bit the one of drawing
     /// the labels and ranking them (tested against that computation).
     /// </remarks>
-    public double? StandardError(EstimableMetric metric, int draws, int seed)
+    public double? StandardError(EstimableMetric metric, int draws, int seed) => StandardError(metric, draws, seed, maxRows: 0);
+
+    /// <summary>
+    /// The standard error, with the label draws over at most <paramref name="maxRows"/> rows: a
+    /// larger window draws over a seeded subsample of about that many rows, stratified by predicted
+    /// class (<see cref="Subsample"/>), and scales the spread by √(m/n), m the rows drawn. Every metric estimated
+    /// here is a smooth function of per-row sums (a ratio of counts, or a Mann-Whitney U statistic),
+    /// so its spread under independent label draws shrinks as 1/√n to first order, and the
+    /// subsample's spread, times √(m/n), estimates the window's. The cost is then
+    /// <paramref name="draws"/> × m row draws whatever the window's size. Accuracy keeps its
+    /// closed form over every row. 0: every row.
+    /// </summary>
+    public double? StandardError(EstimableMetric metric, int draws, int seed, int maxRows)
     {
         int n = _q.Length;
+        if (metric.Kind != EstimableKind.Accuracy && maxRows > 0 && n > maxRows)
+        {
+            var subsample = Subsample(maxRows, seed);
+            return subsample.StandardError(metric, draws, seed) * Math.Sqrt((double)subsample.Rows / n);
+        }
+
         if (metric.Kind == EstimableKind.Accuracy)
         {
             double variance = 0;
@@ -78,6 +96,59 @@ internal sealed partial class WindowScores
 
         double mean = values.Average();
         return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
+    }
+
+    /// <summary>
+    /// The scores of a seeded sample of about <paramref name="rows"/> of the window's rows, in row
+    /// order, stratified by predicted class: each class keeps its share of the rows (rounded, at least
+    /// one), drawn uniformly within it (<see cref="Monitors.RowSample"/>), so the predicted counts —
+    /// the denominators of precision — are the window's scaled down, not a random draw of them.
+    /// </summary>
+    private WindowScores Subsample(int rows, int seed)
+    {
+        int n = _q.Length;
+        var byClass = new List<int>[_classes];
+        for (int c = 0; c < _classes; c++)
+        {
+            byClass[c] = new List<int>((int)_predictedCounts[c]);
+        }
+
+        for (int i = 0; i < n; i++)
+        {
+            byClass[_predicted[i]].Add(i);
+        }
+
+        var kept = new List<int>(rows + _classes);
+        for (int c = 0; c < _classes; c++)
+        {
+            int count = byClass[c].Count;
+            if (count == 0)
+            {
+                continue;
+            }
+
+            int take = Math.Clamp((int)Math.Round((double)rows * count / n), 1, count);
+            foreach (int j in Monitors.RowSample.Indices(count, take, Monitors.RowSample.Seed($"cbpe-standard-error/{seed}/{n}/{c}")))
+            {
+                kept.Add(byClass[c][j]);
+            }
+        }
+
+        kept.Sort();
+        var q = new double[kept.Count][];
+        var predicted = new int[kept.Count];
+        double[]? score = _score is null ? null : new double[kept.Count];
+        for (int i = 0; i < kept.Count; i++)
+        {
+            q[i] = _q[kept[i]];
+            predicted[i] = _predicted[kept[i]];
+            if (score is not null)
+            {
+                score[i] = _score![kept[i]];
+            }
+        }
+
+        return new WindowScores(q, predicted, score, _classes);
     }
 
     /// <summary>1-based mid-ranks of the rows by score (tied rows share their group's mean rank), in row order.</summary>

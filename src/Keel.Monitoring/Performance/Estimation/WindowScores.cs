@@ -15,6 +15,7 @@ internal sealed partial class WindowScores
     private readonly int[]? _byScore;
     private readonly int[]? _groupEnd;
     private readonly double[]? _midRank;
+    private readonly double[]? _score;
 
     /// <param name="q">Calibrated probability vectors (each sums to one).</param>
     /// <param name="predicted">Predicted class index of each row.</param>
@@ -25,6 +26,7 @@ internal sealed partial class WindowScores
         _q = q;
         _predicted = predicted;
         _classes = classes;
+        _score = score;
         _predictedCounts = new double[classes];
         foreach (int k in predicted)
         {
