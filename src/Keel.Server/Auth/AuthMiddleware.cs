@@ -39,7 +39,7 @@ internal sealed partial class AuthMiddleware(AuthService auth, SetupToken setup,
         var caller = await AuthenticateAsync(context).ConfigureAwait(false);
         if (caller is null)
         {
-            await WriteUnauthenticatedAsync(context, setup.Pending
+            await WriteUnauthenticatedAsync(context, await setup.PendingAsync(context.RequestAborted).ConfigureAwait(false)
                 ? "No user exists yet. Create the first admin with the setup token printed at start-up (POST /api/2.0/keel/auth/setup) or `keel admin create-user NAME --admin`."
                 : "You are not authenticated. Send HTTP Basic credentials (MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD) or a Bearer API token (MLFLOW_TRACKING_TOKEN).").ConfigureAwait(false);
             return;

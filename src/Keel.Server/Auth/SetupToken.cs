@@ -16,6 +16,26 @@ internal sealed class SetupToken(AuthService auth)
     /// <summary>Whether this process issued a setup token that nobody has used yet (as far as it knows).</summary>
     public bool Pending => Volatile.Read(ref _pending) == 1;
 
+    /// <summary>
+    /// Whether a setup token is still the way in: this process issued one and still no user exists
+    /// (a user made since, by <c>keel admin create-user</c> or another replica, ends it).
+    /// </summary>
+    public async Task<bool> PendingAsync(CancellationToken cancellationToken)
+    {
+        if (!Pending)
+        {
+            return false;
+        }
+
+        if (await auth.Store.CountUsersAsync(cancellationToken).ConfigureAwait(false) == 0)
+        {
+            return true;
+        }
+
+        Volatile.Write(ref _pending, 0);
+        return false;
+    }
+
     /// <summary>Someone signed in, so a user exists: the stored setup tokens are spent (once per process).</summary>
     public async Task WithdrawAsync(CancellationToken cancellationToken)
     {
