@@ -18,9 +18,14 @@ internal sealed record ScoringGrant(ResourceKind Kind, string Name);
 /// </summary>
 internal sealed partial class ScoringGate(AuthService auth, ILogger<ScoringGate> logger)
 {
+    // Every request passes here, auth on or off: an endpoint's rule is looked up once, not per request.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Endpoint, AuthRule?> _rules = new();
+
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
-        if (context.GetEndpoint() is not { } endpoint || AuthRules.For(endpoint) is not { Scoring: true } rule || context.Request.RouteValues["name"] is not string name)
+        if (context.GetEndpoint() is not { } endpoint
+            || _rules.GetOrAdd(endpoint, static e => AuthRules.For(e) is { Scoring: true } r ? r : null) is not { } rule
+            || context.Request.RouteValues["name"] is not string name)
         {
             await next(context).ConfigureAwait(false);
             return;
