@@ -119,10 +119,11 @@ public sealed partial class KeelClient : ITrackingStore, Core.Registry.IRegistry
                 static async (ctx, state) =>
                 {
                     using var request = state.createRequest();
+                    state.self.Authorize(request);
                     return await state.http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ctx.CancellationToken).ConfigureAwait(false);
                 },
                 context,
-                (createRequest, http: _http)).ConfigureAwait(false);
+                (createRequest, http: _http, self: this)).ConfigureAwait(false);
         }
         finally
         {

@@ -47,9 +47,38 @@ public sealed class KeelClientOptions
     /// <value><see cref="Environment.UserName"/>, or "anonymous" when the OS reports none.</value>
     public string User { get; set; } = string.IsNullOrWhiteSpace(Environment.UserName) ? "anonymous" : Environment.UserName;
 
+    /// <summary>
+    /// The user name to sign in with, by HTTP Basic with <see cref="Password"/> (MLflow's
+    /// <c>MLFLOW_TRACKING_USERNAME</c>). With credentials set, <c>X-Keel-User</c> is not sent: a
+    /// server with auth on records the signed-in user.
+    /// </summary>
+    /// <value>null: no Basic credentials.</value>
+    public string? Username { get; set; }
+
+    /// <summary>The password that goes with <see cref="Username"/> (MLflow's <c>MLFLOW_TRACKING_PASSWORD</c>).</summary>
+    /// <value>null.</value>
+    public string? Password { get; set; }
+
+    /// <summary>An API token sent as <c>Authorization: Bearer</c> (MLflow's <c>MLFLOW_TRACKING_TOKEN</c>); wins over <see cref="Username"/>.</summary>
+    /// <value>null: no token.</value>
+    public string? Token { get; set; }
+
+    /// <summary>Whether requests carry credentials (a token, or a user name and password).</summary>
+    public bool HasCredentials => !string.IsNullOrEmpty(Token) || !string.IsNullOrEmpty(Username);
+
     /// <summary>Checks the values; throws <see cref="ArgumentOutOfRangeException"/> naming the first bad one.</summary>
     public void Validate()
     {
+        if (string.IsNullOrEmpty(Token) && !string.IsNullOrEmpty(Username) && Password is null)
+        {
+            throw new ArgumentException("A user name needs a password (MLFLOW_TRACKING_PASSWORD).", nameof(Password));
+        }
+
+        if (Username is not null && Username.Contains(':', StringComparison.Ordinal))
+        {
+            throw new ArgumentException("A user name cannot contain ':' (HTTP Basic splits on it).", nameof(Username));
+        }
+
         ArgumentNullException.ThrowIfNull(TimeProvider);
         ArgumentException.ThrowIfNullOrWhiteSpace(User, nameof(User));
         ArgumentOutOfRangeException.ThrowIfNegative(MaxRetryAttempts, nameof(MaxRetryAttempts));

@@ -77,7 +77,7 @@ internal sealed class CliStore : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(settings);
         if (location.Server is { } server)
         {
-            return new CliStore(location, new KeelClient(server, settings.ClientOptions));
+            return new CliStore(location, new KeelClient(server, CliCredentials.Apply(settings.ClientOptions, settings.GetEnvironmentVariable)));
         }
 
         // The same factory as the server's: the same database, checks and rules.

@@ -29,12 +29,14 @@ public sealed partial class AuthService(IAuthStore store, IPasswordHasher hasher
     /// <summary>The lockout counter (one per service, so per process).</summary>
     public LoginThrottle Throttle { get; } = new(options, time);
 
-    /// <summary>Creates a user with a checked, hashed password.</summary>
-    public Task<AuthUser> CreateUserAsync(string? username, string? password, bool isAdmin = false, CancellationToken cancellationToken = default)
+    /// <summary>Creates a user with a checked, hashed password (a user exists then, so any setup token is spent).</summary>
+    public async Task<AuthUser> CreateUserAsync(string? username, string? password, bool isAdmin = false, CancellationToken cancellationToken = default)
     {
         var name = AuthValidator.Username(username);
         var hash = hasher.Hash(AuthValidator.Password(password, options.MinPasswordLength));
-        return store.CreateUserAsync(name, hash, isAdmin, cancellationToken);
+        var user = await store.CreateUserAsync(name, hash, isAdmin, cancellationToken).ConfigureAwait(false);
+        await store.ClearSetupTokensAsync(cancellationToken).ConfigureAwait(false);
+        return user;
     }
 
     /// <summary>The user named <paramref name="username"/>.</summary>

@@ -5,7 +5,7 @@ namespace Keel.Core.Auth;
 /// removes a user's permissions and tokens with the user; every other rule (name and password
 /// checks, hashing, defaults, lockout) is <see cref="AuthService"/>'s.
 /// </summary>
-public interface IAuthStore
+public partial interface IAuthStore
 {
     /// <summary>Adds a user.</summary>
     /// <exception cref="Errors.KeelException">RESOURCE_ALREADY_EXISTS: the name is taken.</exception>

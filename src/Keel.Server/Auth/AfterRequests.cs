@@ -10,7 +10,7 @@ namespace Keel.Server.Auth;
 /// it; a model's permissions follow its rename and go with its deletion; searches show only what
 /// the caller may read (a page can then hold fewer items than asked; its page token still pages on).
 /// </summary>
-internal static class AfterRequests
+internal static partial class AfterRequests
 {
     public static async Task<byte[]?> CreatorManagesExperiment(AuthRequest request, AuthUser user, JsonElement response)
     {
@@ -111,7 +111,7 @@ internal static class AfterRequests
         var dropped = false;
         foreach (var item in items.EnumerateArray())
         {
-            var id = item.ValueKind == JsonValueKind.Object && item.TryGetProperty(key, out var v) ? v.GetString() : null;
+            var id = KeyOf(item, key);
             if (id is not null && levelOf(id).Allows(Access.Read))
             {
                 kept.Add(JsonNode.Parse(item.GetRawText()));
@@ -130,6 +130,20 @@ internal static class AfterRequests
         var root = JsonNode.Parse(response.GetRawText())!.AsObject();
         root[array] = kept;
         return JsonSerializer.SerializeToUtf8Bytes(root, KeelJson.Options);
+    }
+
+    /// <summary>The string at a dotted path (<c>info.experiment_id</c>) of a JSON object, or null.</summary>
+    private static string? KeyOf(JsonElement item, string path)
+    {
+        foreach (var part in path.Split('.'))
+        {
+            if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty(part, out item))
+            {
+                return null;
+            }
+        }
+
+        return item.ValueKind == JsonValueKind.String ? item.GetString() : null;
     }
 
     private static AuthService Auth(AuthRequest request) => request.Context.RequestServices.GetRequiredService<AuthService>();

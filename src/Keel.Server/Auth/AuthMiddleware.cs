@@ -30,7 +30,7 @@ internal sealed partial class AuthMiddleware(AuthService auth, SetupToken setup,
         }
 
         var rule = AuthRules.For(endpoint);
-        if (rule is { Kind: RuleKind.Public })
+        if (rule is { Kind: RuleKind.Public } || (rule is { Scoring: true } && context.Features.Get<ScoringGrant>() is not null))
         {
             await next(context).ConfigureAwait(false);
             return;
@@ -39,7 +39,7 @@ internal sealed partial class AuthMiddleware(AuthService auth, SetupToken setup,
         var caller = await AuthenticateAsync(context).ConfigureAwait(false);
         if (caller is null)
         {
-            await WriteUnauthenticatedAsync(context, setup.Pending
+            await WriteUnauthenticatedAsync(context, await setup.PendingAsync(context.RequestAborted).ConfigureAwait(false)
                 ? "No user exists yet. Create the first admin with the setup token printed at start-up (POST /api/2.0/keel/auth/setup) or `keel admin create-user NAME --admin`."
                 : "You are not authenticated. Send HTTP Basic credentials (MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD) or a Bearer API token (MLFLOW_TRACKING_TOKEN).").ConfigureAwait(false);
             return;
@@ -47,7 +47,7 @@ internal sealed partial class AuthMiddleware(AuthService auth, SetupToken setup,
 
         if (setup.Pending)
         {
-            setup.Withdraw();
+            await setup.WithdrawAsync(context.RequestAborted).ConfigureAwait(false);
         }
 
         var request = new AuthRequest(context);
@@ -66,6 +66,10 @@ internal sealed partial class AuthMiddleware(AuthService auth, SetupToken setup,
             }
 
             Deny(await AllowedAsync(rule, caller.User, request).ConfigureAwait(false), "Permission denied");
+            if (rule.Also is { } also)
+            {
+                Deny(await AllowedAsync(also, caller.User, request).ConfigureAwait(false), "Permission denied");
+            }
         }
 
         if (rule?.After is { } after)
@@ -104,6 +108,8 @@ internal sealed partial class AuthMiddleware(AuthService auth, SetupToken setup,
             case RuleKind.Self:
                 var named = await request.RequiredAsync("username").ConfigureAwait(false);
                 return string.Equals(named, user.Username, StringComparison.Ordinal);
+            case RuleKind.Keel:
+                return await KeelAllowedAsync(rule, user, request).ConfigureAwait(false);
             case RuleKind.Experiment:
             case RuleKind.RegisteredModel:
                 var ids = await rule.Locate!(request).ConfigureAwait(false);

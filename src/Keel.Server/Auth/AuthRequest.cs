@@ -46,6 +46,15 @@ internal sealed class AuthRequest(HttpContext context)
         return [];
     }
 
+    /// <summary>A string field of an object field of the JSON body (e.g. <c>spec.name</c>).</summary>
+    public async ValueTask<string?> NestedFieldAsync(string parent, string name)
+    {
+        var body = await BodyAsync().ConfigureAwait(false);
+        return body is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty(parent, out var p) && p.ValueKind == JsonValueKind.Object && p.TryGetProperty(name, out var v)
+            ? Text(v)
+            : null;
+    }
+
     /// <summary>A route value (e.g. the artifact <c>path</c>).</summary>
     public string? Route(string name) => context.Request.RouteValues.TryGetValue(name, out var v) ? v?.ToString() : null;
 

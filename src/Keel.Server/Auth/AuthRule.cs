@@ -22,6 +22,9 @@ internal enum RuleKind
 
     /// <summary>A level on the registered model the request names.</summary>
     RegisteredModel,
+
+    /// <summary>A level on one of Keel's own resources (<see cref="AuthRule.Resource"/>): a deployment, served model or monitor.</summary>
+    Keel,
 }
 
 /// <summary>
@@ -36,6 +39,24 @@ internal sealed record AuthRule(RuleKind Kind, Access Access, ResourceLocator? L
 {
     /// <summary>What happens after a successful call (MLflow's after-request handlers), or null.</summary>
     public AfterRequest? After { get; init; }
+
+    /// <summary>The kind of Keel resource, for <see cref="RuleKind.Keel"/>.</summary>
+    public ResourceKind Resource { get; init; }
+
+    /// <summary>
+    /// For create-or-update endpoints (apply): a resource that does not exist yet may be created by
+    /// any signed-in user (scope all), who then manages it; an existing one needs <see cref="Access"/>.
+    /// </summary>
+    public bool CreateIfAbsent { get; init; }
+
+    /// <summary>A second check the request must pass too (deploying a model needs READ on the model), or null.</summary>
+    public AuthRule? Also { get; init; }
+
+    /// <summary>The route's name is a served model when one of that name is loaded, else a deployment (the Open Inference Protocol's routes).</summary>
+    public bool ServedOrDeployment { get; init; }
+
+    /// <summary>A scoring endpoint: the resource's scoring token, when it has any, is the credential (<see cref="ScoringGate"/>).</summary>
+    public bool Scoring { get; init; }
 }
 
 /// <summary>Finds the ids of the resources a request touches (several for a search over experiments).</summary>

@@ -58,7 +58,7 @@ internal static partial class AuthRules
 
         mlflow("POST", "runs/delete", Exp(Access.Delete, run, "run_id → its experiment"));
         mlflow("POST", "runs/restore", Exp(Access.Delete, run, "run_id → its experiment"));
-        mlflow("POST", "runs/search", Exp(Access.Read, List("experiment_ids"), "every id in experiment_ids"));
+        mlflow("POST", "runs/search", SignedIn with { After = AfterRequests.FilterRuns });
         mlflow("GET", "metrics/get-history", Exp(Access.Read, run, "run_id → its experiment"));
         mlflow("GET", "artifacts/list", Exp(Access.Read, run, "run_id → its experiment"));
     }

@@ -79,8 +79,23 @@ internal static partial class AuthRules
             RuleKind.Self => ("the user named", "self or admin"),
             RuleKind.Experiment => ("experiment", LevelOf(rule.Access)),
             RuleKind.RegisteredModel => ("registered model", LevelOf(rule.Access)),
+            RuleKind.Keel => (rule.ServedOrDeployment ? "served model or deployment" : rule.Resource.Noun(), LevelOf(rule.Access)),
             _ => ("?", "?"),
         };
+        if (rule.CreateIfAbsent)
+        {
+            level += "; new: any user (scope all), who then manages it";
+        }
+
+        if (rule.Also is { } also)
+        {
+            level += $"; and {LevelOf(also.Access)} on the registered model `{also.Describe}`";
+        }
+
+        if (rule.Scoring)
+        {
+            level += "; or its scoring token";
+        }
         var where = rule.Describe.Length > 0 ? "`" + rule.Describe.Replace("`", "", StringComparison.Ordinal) + "`" : "";
         var after = rule.After is null ? "" : " (+ after-request step)";
         return $"| {key[..space]} | `{key[(space + 1)..]}` | {kind} | {level}{after} | {where} |";

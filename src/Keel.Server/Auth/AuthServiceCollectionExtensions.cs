@@ -38,6 +38,7 @@ public static partial class AuthServiceCollectionExtensions
             sp.GetService<TimeProvider>() ?? TimeProvider.System));
         builder.Services.AddSingleton<SetupToken>();
         builder.Services.AddSingleton<AuthMiddleware>();
+        builder.Services.AddSingleton<ScoringGate>();
         return options;
     }
 
@@ -51,6 +52,11 @@ public static partial class AuthServiceCollectionExtensions
         var options = app.Services.GetRequiredService<AuthOptions>();
         app.MapAuthApi();
         app.MapTokensApi();
+        app.MapKeelResourcesApi();
+
+        // Scoring tokens hold whether auth is on or off: a resource that has them refuses scoring without one.
+        var gate = app.Services.GetRequiredService<ScoringGate>();
+        app.Use((context, next) => gate.InvokeAsync(context, next));
         if (!options.Enabled)
         {
             return app;
@@ -58,16 +64,14 @@ public static partial class AuthServiceCollectionExtensions
 
         var middleware = app.Services.GetRequiredService<AuthMiddleware>();
         app.Use((context, next) => middleware.InvokeAsync(context, next));
-        var auth = app.Services.GetRequiredService<AuthService>();
-        if (auth.Store.CountUsersAsync().GetAwaiter().GetResult() == 0)
+        if (app.Services.GetRequiredService<SetupToken>().IssueAsync().GetAwaiter().GetResult() is { } token)
         {
-            var token = app.Services.GetRequiredService<SetupToken>().Issue();
             LogSetupToken(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Keel.Server.Auth"), token);
         }
 
         return app;
     }
 
-    [LoggerMessage(EventId = 1602, Level = LogLevel.Warning, Message = "Auth is on and no user exists. Create the first admin with this one-time setup token (valid until used or restart): POST /api/2.0/keel/auth/setup {{\"setup_token\": \"{Token}\", \"username\": ..., \"password\": ...}}, or run `keel admin create-user NAME --admin`")]
+    [LoggerMessage(EventId = 1602, Level = LogLevel.Warning, Message = "Auth is on and no user exists. Create the first admin with this one-time setup token (any replica on this store accepts it, once): POST /api/2.0/keel/auth/setup {{\"setup_token\": \"{Token}\", \"username\": ..., \"password\": ...}}, or run `keel admin create-user NAME --admin`")]
     private static partial void LogSetupToken(ILogger logger, string token);
 }

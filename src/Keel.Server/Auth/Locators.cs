@@ -37,4 +37,27 @@ internal static class Locators
         var first = (path ?? "").Split('/', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
         return first is null ? [] : [first];
     };
+
+    /// <summary>A string field inside an object field of the body (<c>spec.name</c>); absent names nothing.</summary>
+    public static ResourceLocator Nested(string parent, string name) => async r => await r.NestedFieldAsync(parent, name).ConfigureAwait(false) is { Length: > 0 } v ? [v] : [];
+
+    /// <summary>A route value (<c>/serving/{name}/...</c>).</summary>
+    public static ResourceLocator RouteValue(string name) => r => ValueTask.FromResult<IReadOnlyList<string>>(r.Route(name) is { Length: > 0 } v ? [v] : []);
+
+    /// <summary>
+    /// The registered model a <c>models:/NAME/...</c> URI in a field names. Any other source (a run,
+    /// a path) names no registered model, which only admins pass.
+    /// </summary>
+    public static ResourceLocator ModelOfUri(string field) => async r =>
+    {
+        var uri = await r.FieldAsync(field).ConfigureAwait(false);
+        if (uri is null || !uri.StartsWith("models:/", StringComparison.Ordinal))
+        {
+            return [];
+        }
+
+        // models:/NAME/VERSION, models:/NAME/STAGE, models:/NAME@ALIAS
+        var name = uri["models:/".Length..].Split('/', 2)[0].Split('@', 2)[0];
+        return name.Length > 0 ? [name] : [];
+    };
 }

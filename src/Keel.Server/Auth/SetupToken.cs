@@ -1,81 +1,67 @@
-using System.Security.Cryptography;
 using Keel.Core.Auth;
-using Keel.Core.Errors;
 
 namespace Keel.Server.Auth;
 
 /// <summary>
 /// The one-time token that creates the first admin when auth is on and no user exists (Keel ships
-/// no default password). Made at start-up, printed to the log once, kept only in memory (as its
-/// SHA-256), and spent by the first successful <c>POST /api/2.0/keel/auth/setup</c>.
+/// no default password). Made at start-up and printed to the log once; its SHA-256 is kept in the
+/// auth store, so any replica on the same store accepts it, once
+/// (<see cref="AuthService.CreateFirstAdminAsync"/>). This process only remembers whether it issued
+/// one, to say so in a 401 and to spend the stored tokens once someone signs in.
 /// </summary>
-internal sealed class SetupToken
+internal sealed class SetupToken(AuthService auth)
 {
-    private readonly Lock _gate = new();
-    private byte[]? _hash;
+    private int _pending;
 
-    /// <summary>Whether a setup token is waiting to be used.</summary>
-    public bool Pending
+    /// <summary>Whether this process issued a setup token that nobody has used yet (as far as it knows).</summary>
+    public bool Pending => Volatile.Read(ref _pending) == 1;
+
+    /// <summary>
+    /// Whether a setup token is still the way in: this process issued one and still no user exists
+    /// (a user made since, by <c>keel admin create-user</c> or another replica, ends it).
+    /// </summary>
+    public async Task<bool> PendingAsync(CancellationToken cancellationToken)
     {
-        get
+        if (!Pending)
         {
-            lock (_gate)
-            {
-                return _hash is not null;
-            }
+            return false;
+        }
+
+        if (await auth.Store.CountUsersAsync(cancellationToken).ConfigureAwait(false) == 0)
+        {
+            return true;
+        }
+
+        Volatile.Write(ref _pending, 0);
+        return false;
+    }
+
+    /// <summary>Someone signed in, so a user exists: the stored setup tokens are spent (once per process).</summary>
+    public async Task WithdrawAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _pending, 0) == 1)
+        {
+            await auth.Store.ClearSetupTokensAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Forgets the token (someone signed in, so a user exists).</summary>
-    public void Withdraw()
+    /// <summary>Makes a new token when no user exists, keeps its hash in the store and returns its text (to print once); null when a user exists.</summary>
+    public async Task<string?> IssueAsync(CancellationToken cancellationToken = default)
     {
-        lock (_gate)
+        var text = await auth.IssueSetupTokenAsync(cancellationToken).ConfigureAwait(false);
+        if (text is not null)
         {
-            _hash = null;
-        }
-    }
-
-    /// <summary>Makes a new token and returns its text (to print once).</summary>
-    public string Issue()
-    {
-        var text = "keel_setup_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
-        lock (_gate)
-        {
-            _hash = AuthService.Hash(text);
+            Volatile.Write(ref _pending, 1);
         }
 
         return text;
     }
 
-    /// <summary>Creates the first admin if <paramref name="token"/> is the pending setup token and still no user exists.</summary>
-    /// <exception cref="KeelException">PERMISSION_DENIED: no token pending, or a wrong one; INVALID_STATE: a user exists already.</exception>
-    public async Task<AuthUser> CreateFirstAdminAsync(AuthService auth, string? token, string? username, string? password, CancellationToken cancellationToken)
+    /// <summary>Creates the first admin with a setup token (issued by any replica on the store).</summary>
+    public async Task<AuthUser> CreateFirstAdminAsync(string? token, string? username, string? password, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(auth);
-        lock (_gate)
-        {
-            if (_hash is null || token is null || !CryptographicOperations.FixedTimeEquals(_hash, AuthService.Hash(token)))
-            {
-                throw new KeelException(ErrorCode.PermissionDenied, "Permission denied: no setup token is pending, or this is not it.");
-            }
-        }
-
-        if (await auth.Store.CountUsersAsync(cancellationToken).ConfigureAwait(false) > 0)
-        {
-            lock (_gate)
-            {
-                _hash = null;
-            }
-
-            throw new KeelException(ErrorCode.InvalidState, "A user exists already; the setup token is spent.");
-        }
-
-        var user = await auth.CreateUserAsync(username, password, isAdmin: true, cancellationToken).ConfigureAwait(false);
-        lock (_gate)
-        {
-            _hash = null;
-        }
-
+        var user = await auth.CreateFirstAdminAsync(token, username, password, cancellationToken).ConfigureAwait(false);
+        Volatile.Write(ref _pending, 0);
         return user;
     }
 }

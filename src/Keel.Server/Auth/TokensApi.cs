@@ -39,10 +39,10 @@ internal static class TokensApi
             return Json.Ok(new TokenResponse(TokenJson.Of(token)));
         });
 
-        app.MapPost(Prefix + "setup", async (HttpRequest http, AuthService auth, SetupToken setup) =>
+        app.MapPost(Prefix + "setup", async (HttpRequest http, SetupToken setup) =>
         {
             var req = await http.ReadJsonAsync<SetupRequest>().ConfigureAwait(false);
-            var user = await setup.CreateFirstAdminAsync(auth, req.SetupToken, req.Username, req.Password, http.HttpContext.RequestAborted).ConfigureAwait(false);
+            var user = await setup.CreateFirstAdminAsync(req.SetupToken, req.Username, req.Password, http.HttpContext.RequestAborted).ConfigureAwait(false);
             return Json.Ok(new UserResponse(new UserJson(user.Id, user.Username, user.IsAdmin, [], [])));
         });
     }

@@ -51,3 +51,31 @@ public sealed class AdminCreateUserCommandTests : IDisposable
         Directory.Delete(_folder, recursive: true);
     }
 }
+
+/// <summary><c>keel admin create-user</c> on the server's PostgreSQL database (through StoreFactory, as the server opens it).</summary>
+public sealed class AdminCreateUserOnPostgresTests(Keel.Testing.Postgres.PostgresServer postgres)
+{
+    [Fact]
+    public async Task CreateUser_OnAPostgresqlStore_MakesAnAdminTheServerAccepts()
+    {
+        var cs = await postgres.CreateDatabaseAsync();
+        var b = new Npgsql.NpgsqlConnectionStringBuilder(cs);
+        var uri = $"postgresql://{b.Username}@/{b.Database}?host={System.Uri.EscapeDataString(b.Host!)}&port={b.Port}";
+
+        var result = await CliRun.RunAsync(["admin", "create-user", "root", "--admin", "--backend-store-uri", uri], input: "root-password-123\n");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("Created admin root", result.Out, StringComparison.Ordinal);
+        Assert.StartsWith("store: postgresql://", result.Error, StringComparison.Ordinal);
+
+        var stores = await Keel.Stores.StoreFactory.OpenAsync(uri, Path.Combine(Path.GetTempPath(), "keel-create-user-artifacts"));
+        await using (stores)
+        {
+            var auth = new AuthService(stores.Auth, new IdentityPasswordHasher(), new AuthOptions(), TimeProvider.System);
+            var user = await auth.AuthenticatePasswordAsync("root", "root-password-123");
+            Assert.NotNull(user);
+            Assert.True(user.IsAdmin);
+        }
+
+        await postgres.DropDatabaseAsync(cs);
+    }
+}

@@ -38,6 +38,9 @@ public sealed class AuthServer : IAsyncDisposable
 
     public IServiceProvider Services => _server.Services;
 
+    /// <summary>The server's SQLite file (another server can share it, as a replica).</summary>
+    public string DatabasePath => _factory.DatabasePath;
+
     /// <summary>A client sending no credentials.</summary>
     public HttpClient Anonymous() => _server.CreateClient();
 

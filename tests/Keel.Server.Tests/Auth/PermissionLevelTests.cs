@@ -29,7 +29,7 @@ public sealed class PermissionLevelTests : IAsyncDisposable
 
         Assert.Equal(read, (await bob.ApiGetAsync($"experiments/get?experiment_id={experiment}")).Status == 200);
         Assert.Equal(read, (await bob.ApiGetAsync($"runs/get?run_id={run}")).Status == 200);
-        Assert.Equal(read, (await bob.ApiPostAsync("runs/search", new { experiment_ids = new[] { experiment } })).Status == 200);
+        Assert.Equal(read, (await bob.ApiPostAsync("runs/search", new { experiment_ids = new[] { experiment } })).Body.Contains(run, StringComparison.Ordinal));
         Assert.Equal(update, (await bob.ApiPostAsync("runs/log-parameter", new { run_id = run, key = "k", value = "v" })).Status == 200);
         Assert.Equal(update, (await bob.ApiPostAsync("experiments/set-experiment-tag", new { experiment_id = experiment, key = "k", value = "v" })).Status == 200);
         Assert.Equal(update, (await bob.ApiPostAsync("runs/create", new { experiment_id = experiment, start_time = 1 })).Status == 200);

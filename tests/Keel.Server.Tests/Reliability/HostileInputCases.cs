@@ -297,6 +297,26 @@ public static class HostileInputCases
         Post("auth/tokens/revoke: form body", Keel + "auth/tokens/revoke", "token_id=x", 400, Invalid, "Content-Type", "application/x-www-form-urlencoded");
         Post("auth/setup: a guessed token", Keel + "auth/setup", """{"setup_token": "keel_setup_guess", "username": "root", "password": "long-enough-password"}""", 403, "PERMISSION_DENIED", "setup token");
 
+        // Levels on Keel's own resources and scoring tokens (issue 16).
+        foreach (var kind in new[] { "deployments", "served-models", "monitors" })
+        {
+            var at = Keel + "auth/" + kind + "/permissions/";
+            Post($"auth/{kind}/permissions/create: unknown level", at + "create", """{"name": "x", "username": "nobody", "permission": "OWNER"}""", 400, Invalid, "Valid permissions are");
+            Post($"auth/{kind}/permissions/create: text/plain", at + "create", """{"name": "x", "username": "nobody", "permission": "READ"}""", 400, Invalid, "Content-Type", "text/plain");
+            Post($"auth/{kind}/permissions/update: NUL in name", at + "update", """{"name": "a\u0000", "username": "nobody", "permission": "READ"}""", 400, Invalid, "control characters", method: "PATCH");
+            Post($"auth/{kind}/permissions/delete: no username", at + "delete", """{"name": "x"}""", 400, Invalid, "'username'", method: "DELETE");
+        }
+
+        foreach (var kind in new[] { "deployments", "served-models" })
+        {
+            var at = Keel + "auth/" + kind + "/scoring-tokens/";
+            Post($"auth/{kind}/scoring-tokens/create: text/plain", at + "create", """{"name": "x", "token_name": "ci"}""", 400, Invalid, "Content-Type", "text/plain");
+            Post($"auth/{kind}/scoring-tokens/create: lone surrogate in token_name", at + "create", $$"""{"name": "x", "token_name": "{{Lone}}"}""", 400, Invalid, "'token_name' is not valid Unicode");
+            Post($"auth/{kind}/scoring-tokens/create: negative expiry", at + "create", """{"name": "x", "token_name": "ci", "expires_in_days": -1}""", 400, Invalid, "expires_in_days");
+            Post($"auth/{kind}/scoring-tokens/revoke: form body", at + "revoke", "name=x&token_id=y", 400, Invalid, "Content-Type", "application/x-www-form-urlencoded");
+            Post($"auth/{kind}/scoring-tokens/delete: no token_id", at + "delete", """{"name": "x"}""", 400, Invalid, "'token_id'");
+        }
+
         return cases;
     }
 }
