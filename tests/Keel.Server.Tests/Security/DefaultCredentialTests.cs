@@ -60,7 +60,7 @@ public sealed class DefaultCredentialTests(FreshAuthServer server) : IClassFixtu
     {
         var setup = server.Services.GetRequiredService<SetupToken>();
         Assert.True(setup.Pending);
-        var token = setup.Issue();
+        var token = (await setup.IssueAsync(Ct))!;
         using (var bearer = server.Anonymous())
         {
             bearer.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
@@ -80,7 +80,7 @@ public sealed class DefaultCredentialTests(FreshAuthServer server) : IClassFixtu
     public async Task MlflowsDefaultPassword_CannotBeChosen_ByTheSetupCall_OrByCreateUser()
     {
         var setup = server.Services.GetRequiredService<SetupToken>();
-        var answer = await server.Anonymous().ApiPostAsync("/api/2.0/keel/auth/setup", new { setup_token = setup.Issue(), username = "admin", password = "password1234" });
+        var answer = await server.Anonymous().ApiPostAsync("/api/2.0/keel/auth/setup", new { setup_token = (await setup.IssueAsync(Ct))!, username = "admin", password = "password1234" });
         Assert.Equal((400, "INVALID_PARAMETER_VALUE"), (answer.Status, answer.ErrorCode));
         Assert.Contains("default password", answer.Body, StringComparison.Ordinal);
         var e = await Assert.ThrowsAsync<Keel.Core.Errors.KeelException>(() => server.Auth.CreateUserAsync("admin", "PASSWORD1234", isAdmin: true, Ct));
