@@ -3,13 +3,12 @@ using Keel.Cli.Infrastructure;
 using Keel.Core.Auth;
 using Keel.Core.Errors;
 using Keel.Server.Auth;
-using Keel.Storage.Sqlite;
 using Spectre.Console;
 
 namespace Keel.Cli.Admin;
 
 /// <summary>
-/// <c>keel admin create-user NAME [--admin]</c>: adds a user to a local store, with the password
+/// <c>keel admin create-user NAME [--admin]</c>: adds a user to a store opened in-process (SQLite or PostgreSQL), with the password
 /// read from stdin (first line) or, on a terminal, asked for without echo. Keel has no default
 /// admin: this (or the setup token a server with <c>--auth</c> prints at first start) makes the first.
 /// </summary>
@@ -29,16 +28,20 @@ internal static class AdminCreateUserCommand
                 var location = globals.ResolveStore(parse, parse.GetValue(backend));
                 if (!location.IsLocal)
                 {
-                    throw KeelException.InvalidParameter($"keel admin create-user writes a local sqlite:/// store; got the server {location.Uri} ({location.Origin}). Use the server's users/create API as an admin.");
+                    throw KeelException.InvalidParameter($"keel admin create-user writes a store in-process (sqlite:/// or postgresql://); got the server {location.Uri} ({location.Origin}). Use the server's users/create API as an admin.");
                 }
 
                 await settings.Error.WriteLineAsync(location.Line).ConfigureAwait(false);
                 var password = ReadPassword(settings);
-                Directory.CreateDirectory(Path.GetDirectoryName(location.DatabasePath)!);
-                var database = new SqliteTrackingStore(location.DatabasePath!, location.ArtifactRoot!, TimeProvider.System);
-                await using (database.ConfigureAwait(false))
+                if (location.IsSqlite)
                 {
-                    var auth = new AuthService(new SqliteAuthStore(database.Database), new IdentityPasswordHasher(), new AuthOptions(), TimeProvider.System);
+                    Directory.CreateDirectory(Path.GetDirectoryName(location.DatabasePath)!);
+                }
+
+                var store = CliStore.Open(location, settings);
+                await using (store.ConfigureAwait(false))
+                {
+                    var auth = new AuthService(store.Local!.Auth, new IdentityPasswordHasher(), new AuthOptions(), TimeProvider.System);
                     var user = await auth.CreateUserAsync(parse.GetValue(name), password, parse.GetValue(admin), cancellationToken).ConfigureAwait(false);
                     await settings.Out.WriteLineAsync($"Created {(user.IsAdmin ? "admin" : "user")} {user.Username} (id {user.Id}).").ConfigureAwait(false);
                 }
