@@ -78,7 +78,7 @@ public sealed partial class KeelClient
                 body.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
                 return new HttpRequestMessage(HttpMethod.Put, uri) { Content = body };
             },
-            replayable: content.CanSeek,
+            content.CanSeek ? Replay.Always : Replay.Never,
             cancellationToken).ConfigureAwait(false);
     }
 

@@ -73,7 +73,7 @@ public sealed partial class KeelClient
 
                 return request;
             },
-            replayable: true,
+            method == HttpMethod.Get ? Replay.Always : ReplaySafety.For(path.OriginalString),
             cancellationToken);
     }
 

@@ -88,7 +88,7 @@ public sealed partial class KeelClient : ITrackingStore, Core.Registry.IRegistry
     {
         using var response = await SendAsync(
             () => new HttpRequestMessage(HttpMethod.Post, Api(path, default)) { Content = JsonContent.Create(body, options: KeelJson.Options) },
-            replayable: true,
+            ReplaySafety.For(MlflowApi + path),
             cancellationToken).ConfigureAwait(false);
         return await ReadJsonAsync<TResponse>(response, cancellationToken).ConfigureAwait(false);
     }
@@ -97,7 +97,7 @@ public sealed partial class KeelClient : ITrackingStore, Core.Registry.IRegistry
     {
         using var response = await SendAsync(
             () => new HttpRequestMessage(HttpMethod.Post, Api(path, default)) { Content = JsonContent.Create(body, options: KeelJson.Options) },
-            replayable: true,
+            ReplaySafety.For(MlflowApi + path),
             cancellationToken).ConfigureAwait(false);
     }
 
@@ -108,10 +108,17 @@ public sealed partial class KeelClient : ITrackingStore, Core.Registry.IRegistry
     /// body not yet); anything else becomes a KeelException. <paramref name="createRequest"/> runs
     /// once per attempt because a request message cannot be sent twice.
     /// </summary>
-    private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> createRequest, bool replayable, CancellationToken cancellationToken)
+    private Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> createRequest, bool replayable, CancellationToken cancellationToken) =>
+        SendAsync(createRequest, replayable ? Replay.Always : Replay.BeforeSent, cancellationToken);
+
+    /// <inheritdoc cref="SendAsync(Func{HttpRequestMessage}, bool, CancellationToken)"/>
+    /// <param name="createRequest">Builds the request, once per attempt.</param>
+    /// <param name="replay">When it may be sent again after a transient failure.</param>
+    /// <param name="cancellationToken">Cancels the request and the waits between attempts.</param>
+    private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> createRequest, Replay replay, CancellationToken cancellationToken)
     {
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        context.Properties.Set(RetryPipeline.NotReplayable, !replayable);
+        context.Properties.Set(RetryPipeline.ReplayKey, replay);
         HttpResponseMessage response;
         try
         {

@@ -7,8 +7,14 @@ namespace Keel.Client;
 /// </summary>
 /// <remarks>
 /// A request is retried when the connection is refused or reset, or when the server answers
-/// 429, 502, 503 or 504. Other 4xx and 5xx answers are never retried: they are answers, not
-/// transient failures. Waits grow exponentially from <see cref="BaseDelay"/> with jitter, are
+/// 429, 502, 503 or 504, if repeating it leaves the server as one call would (reads, searches,
+/// log-metric, log-batch, tags, aliases, ...). A call that would make a second object or act twice
+/// (<c>runs/create</c>, <c>model-versions/create</c>, <c>experiments/create</c>,
+/// <c>registered-models/create</c>, <c>runs/log-model</c>, a rename, a rollback, most deployment
+/// commands) is retried only when the server cannot have received it (connection refused) or
+/// refused it (429): after a 502, 503, 504 or a reset connection the error is raised, because the
+/// server (a replica that died behind a load balancer) may have committed it. Other 4xx and 5xx
+/// answers are never retried: they are answers, not transient failures. Waits grow exponentially from <see cref="BaseDelay"/> with jitter, are
 /// capped by <see cref="MaxDelay"/>, and honour a <c>Retry-After</c> header when the server sends one.
 /// </remarks>
 public sealed class KeelClientOptions

@@ -1,4 +1,5 @@
 using Keel.Core.Predictions;
+using Keel.Storage.Predictions;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -25,57 +26,8 @@ public sealed partial class PostgresPredictionStore
     private const int SizeSample = 1000;
 
     /// <inheritdoc />
-    public async Task<PredictionPruneResult> PruneAsync(PredictionRetention retention, long nowMs, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(retention);
-        retention.Validate();
-        long byAge = 0, bySize = 0, feedback = 0;
-        if (retention.MaxAge is { } age)
-        {
-            var cutoff = nowMs - (long)age.TotalMilliseconds;
-            foreach (var model in await ModelNamesAsync(cancellationToken).ConfigureAwait(false))
-            {
-                while (true)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    var (rows, labels) = await DeleteAsync(
-                        "DELETE FROM prediction_log WHERE id IN (SELECT id FROM prediction_log WHERE model_name = @m AND timestamp < @cut LIMIT @n) RETURNING request_id",
-                        cmd => cmd.Text("m", model).Long("cut", cutoff).Int("n", retention.BatchSize),
-                        cancellationToken).ConfigureAwait(false);
-                    byAge += rows;
-                    feedback += labels;
-                    if (rows < retention.BatchSize)
-                    {
-                        break;
-                    }
-                }
-            }
-        }
-
-        var size = await SizeAsync(cancellationToken).ConfigureAwait(false);
-        if (retention.MaxBytes is { } maxBytes && size.Bytes > maxBytes)
-        {
-            // Keep the newest records that fit; ids grow with every append, so "oldest" is "lowest id".
-            var keep = Math.Max(0, (long)(maxBytes / size.BytesPerRecord));
-            var firstKept = size.MaxId - keep + 1;
-            for (var from = size.MinId; from < firstKept;)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var to = Math.Min(firstKept, from + retention.BatchSize);
-                var (rows, labels) = await DeleteAsync(
-                    "DELETE FROM prediction_log WHERE id >= @a AND id < @b RETURNING request_id",
-                    cmd => cmd.Long("a", from).Long("b", to),
-                    cancellationToken).ConfigureAwait(false);
-                bySize += rows;
-                feedback += labels;
-                from = to;
-            }
-
-            size = await SizeAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        return new PredictionPruneResult(byAge, bySize, feedback, size.Bytes);
-    }
+    public Task<PredictionPruneResult> PruneAsync(PredictionRetention retention, long nowMs, CancellationToken cancellationToken = default) =>
+        PredictionLogPruner.PruneAsync(new Pruning(this), retention, nowMs, cancellationToken);
 
     /// <summary>The estimated size in bytes of the log (see <see cref="PredictionRetention.MaxBytes"/>).</summary>
     public async Task<long> EstimatedBytesAsync(CancellationToken cancellationToken = default) =>
@@ -148,5 +100,30 @@ public sealed partial class PostgresPredictionStore
 
         var perRecord = (text ?? 0) + RecordOverheadBytes;
         return (lowest, highest, perRecord, (long)Math.Round((highest - lowest + 1) * perRecord, MidpointRounding.AwayFromZero));
+    }
+
+    /// <summary>This store's statements for <see cref="PredictionLogPruner"/>.</summary>
+    private sealed class Pruning(PostgresPredictionStore store) : IPredictionLogPruning
+    {
+        public async Task<IReadOnlyList<string>> ModelNamesAsync(CancellationToken cancellationToken) =>
+            await store.ModelNamesAsync(cancellationToken).ConfigureAwait(false);
+
+        public Task<(long Rows, long Feedback)> DeleteOlderAsync(string model, long cutoffMs, int limit, CancellationToken cancellationToken) =>
+            store.DeleteAsync(
+                "DELETE FROM prediction_log WHERE id IN (SELECT id FROM prediction_log WHERE model_name = @m AND timestamp < @cut LIMIT @n) RETURNING request_id",
+                cmd => cmd.Text("m", model).Long("cut", cutoffMs).Int("n", limit),
+                cancellationToken);
+
+        public Task<(long Rows, long Feedback)> DeleteIdsAsync(long fromId, long toId, CancellationToken cancellationToken) =>
+            store.DeleteAsync(
+                "DELETE FROM prediction_log WHERE id >= @a AND id < @b RETURNING request_id",
+                cmd => cmd.Long("a", fromId).Long("b", toId),
+                cancellationToken);
+
+        public async Task<PredictionLogSize> SizeAsync(CancellationToken cancellationToken)
+        {
+            var (minId, maxId, perRecord, bytes) = await store.SizeAsync(cancellationToken).ConfigureAwait(false);
+            return new PredictionLogSize(minId, maxId, perRecord, bytes);
+        }
     }
 }

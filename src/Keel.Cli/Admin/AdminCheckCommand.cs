@@ -40,9 +40,9 @@ internal static class AdminCheckCommand
                     throw KeelException.InvalidParameter(e.Message);
                 }
 
-                if (!location.IsLocal)
+                if (!location.IsSqlite)
                 {
-                    throw KeelException.InvalidParameter($"keel admin check reads a local sqlite:/// store; got the server {location.Uri} ({location.Origin}).");
+                    throw KeelException.InvalidParameter($"keel admin check reads a local sqlite:/// store; got {(location.IsLocal ? string.Empty : "the server ")}{location.Uri} ({location.Origin}).");
                 }
 
                 await settings.Error.WriteLineAsync(location.Line).ConfigureAwait(false);

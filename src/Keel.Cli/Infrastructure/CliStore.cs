@@ -13,7 +13,8 @@ namespace Keel.Cli.Infrastructure;
 /// <summary>
 /// The stores a command works on, opened from a <see cref="StoreChoice"/>: a tracking server
 /// through <see cref="KeelClient"/> (which implements the store interfaces over the REST API) or
-/// the embedded SQLite store and artifact folder in-process. Commands use the interfaces only, so
+/// the stores opened in-process by <see cref="StoreFactory"/> (a SQLite file or a PostgreSQL
+/// database, and the artifact root). Commands use the interfaces only, so
 /// each command has one code path for both.
 /// </summary>
 internal sealed class CliStore : IAsyncDisposable
@@ -81,7 +82,7 @@ internal sealed class CliStore : IAsyncDisposable
         }
 
         // The same factory as the server's: the same database, checks and rules.
-        var stores = StoreFactory.Open(location.Uri, location.ArtifactRoot!, new StoreFactoryOptions { Environment = settings.GetEnvironmentVariable });
+        var stores = StoreFactory.Open(location.BackendUri, location.ArtifactRoot!, new StoreFactoryOptions { Environment = settings.GetEnvironmentVariable });
         return new CliStore(location, stores);
     }
 

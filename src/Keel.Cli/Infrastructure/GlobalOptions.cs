@@ -10,7 +10,7 @@ public sealed class GlobalOptions
         Settings = settings;
         TrackingUri = new Option<string>("--tracking-uri")
         {
-            Description = "Where runs and models are: a tracking server (http://host:port) or a local store (sqlite:///path/keel.db). " + StoreChoice.RuleHelp,
+            Description = "Where runs and models are: a tracking server (http://host:port) or a store opened in-process (sqlite:///path/keel.db, postgresql://user:password@host/db). " + StoreChoice.RuleHelp,
             Recursive = true,
             HelpName = "uri",
         };

@@ -1,4 +1,5 @@
 using Keel.Storage;
+using Keel.Stores;
 
 namespace Keel.Cli.Infrastructure;
 
@@ -6,16 +7,22 @@ namespace Keel.Cli.Infrastructure;
 /// Which store a command uses, by one rule for every command (MLflow's): <c>--tracking-uri</c>,
 /// else <c>--backend-store-uri</c> (where a command has it), else <c>$KEEL_TRACKING_URI</c>, else
 /// <c>$MLFLOW_TRACKING_URI</c>; an <c>http(s)://</c> URI is a tracking server, a <c>sqlite:///</c>
-/// URI a local store; with none of them, the local embedded store in <c>./keel-data</c>
+/// or <c>postgresql://</c> URI a store opened in-process (as <c>keel server</c> opens it, through
+/// <see cref="StoreFactory"/>); with none of them, the local embedded store in <c>./keel-data</c>
 /// (<see cref="DefaultBackendStoreUri"/>, artifacts in <see cref="DefaultArtifactsUri"/>), the
-/// one <c>keel server</c> uses by default.
+/// one <c>keel server</c> uses by default. A store opened in-process keeps its artifacts at
+/// <c>--artifacts-uri</c>, else <c>$KEEL_ARTIFACTS_URI</c>, else <c>./keel-data/artifacts</c>.
 /// </summary>
-/// <param name="Server">The tracking server, or null for a local store.</param>
-/// <param name="DatabasePath">The local SQLite file (absolute), or null for a server.</param>
-/// <param name="ArtifactRoot">The local store's artifact root (an absolute folder or <c>s3://bucket/prefix</c>), or null for a server.</param>
+/// <param name="Server">The tracking server, or null for a store opened in-process.</param>
+/// <param name="DatabasePath">The local SQLite file (absolute), or null for a server or PostgreSQL.</param>
+/// <param name="ArtifactRoot">The in-process store's artifact root (an absolute folder or <c>s3://bucket/prefix</c>), or null for a server.</param>
 /// <param name="Origin">What named it: <c>--tracking-uri</c>, <c>KEEL_TRACKING_URI</c>, ..., or <c>local, default</c>.</param>
-internal sealed record StoreChoice(Uri? Server, string? DatabasePath, string? ArtifactRoot, string Origin)
+/// <param name="Postgres">The PostgreSQL database (its <c>postgresql://</c> URI, password included), or null.</param>
+internal sealed record StoreChoice(Uri? Server, string? DatabasePath, string? ArtifactRoot, string Origin, BackendStoreUri? Postgres = null)
 {
+    /// <summary>The variable naming an in-process store's artifact root when <c>--artifacts-uri</c> is not given (as in <c>deploy/keel.env</c>).</summary>
+    public const string ArtifactsVariable = "KEEL_ARTIFACTS_URI";
+
     /// <summary>The embedded store's database when no URI is given (as <c>keel server</c>'s default).</summary>
     public const string DefaultBackendStoreUri = "sqlite:///keel-data/keel.db";
 
@@ -29,11 +36,17 @@ internal sealed record StoreChoice(Uri? Server, string? DatabasePath, string? Ar
     public const string RuleHelp =
         "Default: $KEEL_TRACKING_URI, then $MLFLOW_TRACKING_URI, then the local store in ./keel-data (sqlite:///keel-data/keel.db, artifacts in ./keel-data/artifacts), the one 'keel server' uses by default.";
 
-    /// <summary>Whether this is a local store (no server).</summary>
+    /// <summary>Whether the store is opened in-process (SQLite or PostgreSQL), not reached through a server.</summary>
     public bool IsLocal => Server is null;
 
-    /// <summary>The URI as the store line shows it: the server URL or <c>sqlite:///absolute/path</c>.</summary>
-    public string Uri => Server?.AbsoluteUri ?? "sqlite:///" + DatabasePath;
+    /// <summary>Whether the store is a local SQLite file (<see cref="DatabasePath"/>).</summary>
+    public bool IsSqlite => DatabasePath is not null;
+
+    /// <summary>The URI as the store line and messages show it: the server URL, <c>sqlite:///absolute/path</c>, or the <c>postgresql://</c> URI with its password masked.</summary>
+    public string Uri => Server?.AbsoluteUri ?? Postgres?.Display ?? "sqlite:///" + DatabasePath;
+
+    /// <summary>The backend store URI to open an in-process store with (a PostgreSQL password included).</summary>
+    public string BackendUri => Postgres?.Location ?? "sqlite:///" + DatabasePath;
 
     /// <summary>The line every command prints on stderr, e.g. <c>store: sqlite:///…/keel-data/keel.db (local, default)</c>.</summary>
     public string Line => $"store: {Uri} ({Origin})";
@@ -92,25 +105,47 @@ internal sealed record StoreChoice(Uri? Server, string? DatabasePath, string? Ar
             }
         }
 
+        if (text.StartsWith("postgres", StringComparison.OrdinalIgnoreCase))
+        {
+            BackendStoreUri postgres;
+            try
+            {
+                postgres = BackendStoreUri.Parse(text);
+            }
+            catch (Core.Errors.KeelException e)
+            {
+                throw new UsageException($"{origin}: {e.Message}", e);
+            }
+
+            return new StoreChoice(null, null, ResolveArtifactRoot(artifactsUri, settings), origin, postgres);
+        }
+
         throw new UsageException(localOnly
-            ? $"Invalid {origin} '{text}': expected a local store, sqlite:///path/to/keel.db."
-            : $"Invalid tracking URI '{text}' ({origin}): expected a server (http:// or https:// URL) or a local store (sqlite:///path/to/keel.db).");
+            ? $"Invalid {origin} '{text}': expected a store, sqlite:///path/to/keel.db or postgresql://user:password@host:port/database."
+            : $"Invalid tracking URI '{text}' ({origin}): expected a server (http:// or https:// URL) or a store (sqlite:///path/to/keel.db, postgresql://user:password@host:port/database).");
     }
 
-    private static StoreChoice Local(string databasePath, string? artifactsUri, string origin, CliSettings settings)
+    private static StoreChoice Local(string databasePath, string? artifactsUri, string origin, CliSettings settings) =>
+        new(null, Path.GetFullPath(databasePath), ResolveArtifactRoot(artifactsUri, settings), origin);
+
+    /// <summary><c>--artifacts-uri</c>, else <c>$KEEL_ARTIFACTS_URI</c>, else <c>./keel-data/artifacts</c>.</summary>
+    private static string ResolveArtifactRoot(string? artifactsUri, CliSettings settings)
     {
-        string root;
+        var (uri, origin) = artifactsUri is not null
+            ? (artifactsUri, "--artifacts-uri")
+            : (settings.GetEnvironmentVariable(ArtifactsVariable) is { Length: > 0 } variable ? variable : null, ArtifactsVariable);
+        if (uri is null)
+        {
+            return Path.Combine(settings.WorkingDirectory, "keel-data", "artifacts");
+        }
+
         try
         {
-            root = artifactsUri is null
-                ? Path.Combine(settings.WorkingDirectory, "keel-data", "artifacts")
-                : Storage.Artifacts.ArtifactStores.Root(artifactsUri);
+            return Storage.Artifacts.ArtifactStores.Root(uri);
         }
         catch (Core.Errors.KeelException e)
         {
-            throw new UsageException("--artifacts-uri: " + e.Message, e);
+            throw new UsageException($"{origin}: " + e.Message, e);
         }
-
-        return new StoreChoice(null, Path.GetFullPath(databasePath), root, origin);
     }
 }

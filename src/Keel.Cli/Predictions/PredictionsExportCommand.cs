@@ -49,7 +49,7 @@ internal static class PredictionsExportCommand
             }
 
             var location = globals.ResolveStore(parse, parse.GetValue(backend));
-            if (location.IsLocal && !File.Exists(location.DatabasePath))
+            if (location.IsSqlite && !File.Exists(location.DatabasePath))
             {
                 // Reading only: an empty store would just say nothing was logged.
                 throw new UsageException($"No Keel database at '{location.DatabasePath}' ({location.Origin}). Name one with --backend-store-uri sqlite:///path/keel.db, or a server with --tracking-uri.");

@@ -6,8 +6,8 @@ namespace Keel.Client.Http;
 /// <summary>Builds the Polly pipeline every request goes through.</summary>
 internal static class RetryPipeline
 {
-    /// <summary>Set on a request whose body cannot be sent twice (a non-seekable stream).</summary>
-    public static readonly ResiliencePropertyKey<bool> NotReplayable = new("Keel.NotReplayable");
+    /// <summary>When the request may be sent again (<see cref="Http.Replay"/>); <see cref="Replay.Always"/> when unset.</summary>
+    public static readonly ResiliencePropertyKey<Replay> ReplayKey = new("Keel.Replay");
 
     public static ResiliencePipeline<HttpResponseMessage> Create(KeelClientOptions options)
     {
@@ -31,14 +31,17 @@ internal static class RetryPipeline
 
     private static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, ResilienceContext context)
     {
-        if (context.Properties.TryGetValue(NotReplayable, out var notReplayable) && notReplayable)
+        var replay = context.Properties.GetValue(ReplayKey, Replay.Always);
+        return replay switch
         {
-            return false;
-        }
-
-        return outcome.Exception is { } e
-            ? TransientFailures.IsTransient(e)
-            : outcome.Result is { } response && TransientFailures.IsTransient(response.StatusCode);
+            Replay.Always => outcome.Exception is { } e
+                ? TransientFailures.IsTransient(e)
+                : outcome.Result is { } response && TransientFailures.IsTransient(response.StatusCode),
+            Replay.BeforeSent => outcome.Exception is { } notSent
+                ? TransientFailures.NeverReachedServer(notSent)
+                : outcome.Result is { } refused && TransientFailures.RefusedBeforeDoing(refused.StatusCode),
+            _ => false,
+        };
     }
 
     /// <summary>The server's Retry-After, capped; null lets Polly compute the exponential delay.</summary>

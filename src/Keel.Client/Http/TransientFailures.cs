@@ -28,4 +28,25 @@ internal static class TransientFailures
 
         return false;
     }
+
+    /// <summary>429: the server refused the call before doing it (a rate limit), so even a create may be sent again.</summary>
+    public static bool RefusedBeforeDoing(HttpStatusCode status) => status is HttpStatusCode.TooManyRequests;
+
+    /// <summary>
+    /// The connection was refused: no server received the request, so even a create may be sent
+    /// again. A reset or a connection closed before the answer is not this: the server may have
+    /// done the call.
+    /// </summary>
+    public static bool NeverReachedServer(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is SocketException { SocketErrorCode: SocketError.ConnectionRefused })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

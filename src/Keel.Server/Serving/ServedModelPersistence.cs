@@ -4,17 +4,20 @@ using Keel.Core.Artifacts;
 using Keel.Core.Registry;
 using Keel.Core.Serving;
 using Keel.Core.Tracking;
+using Microsoft.Extensions.Options;
 
 namespace Keel.Server.Serving;
 
 /// <summary>
-/// Keeps what the main server serves in the <see cref="IServedModelStore"/>, so a restart serves it
-/// again. Adding through the admin API loads the model first and stores it once it serves; removing
-/// stops serving and deletes the entry. At start-up every stored entry is loaded in the background
-/// (start-up does not wait for slow loads), one after the other; an entry that fails to load is
-/// kept in the store and listed with its error (<c>status: failed</c>) until it is added again or
-/// removed. An add or remove of a name waits for that name's restore to finish, so the two never
-/// race.
+/// Keeps what the main server serves in the <see cref="IServedModelStore"/>, and what it serves in
+/// step with that store. Adding through the admin API loads the model first and stores it once it
+/// serves; removing stops serving and deletes the entry. In the background (start-up, then every
+/// <see cref="ModelFollowerOptions.FollowInterval"/>), every replica on the store converges on it
+/// (<see cref="SyncAsync"/>): it loads entries it does not serve, reloads those whose URI changed and
+/// stops serving names no longer stored, so a model added or removed through any replica is served,
+/// or not, by all. An entry that fails to load is listed with its error (<c>status: failed</c>) and
+/// tried again when it is stored again. Changes of one name are serialised by a per-name gate, and a
+/// sync pass never undoes a change this replica made after the pass read the store.
 /// </summary>
 internal sealed partial class ServedModelPersistence(
     ServedModelRegistry models,
@@ -22,33 +25,66 @@ internal sealed partial class ServedModelPersistence(
     IRegistryStore registry,
     ITrackingStore tracking,
     IArtifactStore artifacts,
+    IOptions<ModelFollowerOptions> options,
     TimeProvider time,
     ILogger<ServedModelPersistence> logger) : BackgroundService
 {
-    private readonly TaskCompletionSource _listed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly ConcurrentDictionary<string, Restore> _restores = new(StringComparer.Ordinal);
+    /// <summary>Stored entries that do not serve (yet): loading, or failed with their error.</summary>
+    private readonly ConcurrentDictionary<string, Pending> _pending = new(StringComparer.Ordinal);
+
+    /// <summary>One gate per name: an add, a remove and a sync of one name never overlap.</summary>
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _gates = new(StringComparer.Ordinal);
+
+    /// <summary>When (in <see cref="_changes"/> ticks) this replica last added or removed each name.</summary>
+    private readonly ConcurrentDictionary<string, long> _changedAt = new(StringComparer.Ordinal);
+
+    /// <summary>The names this persistence serves from the store (added, or loaded by a sync); only these are stopped when no longer stored.</summary>
+    private readonly ConcurrentDictionary<string, byte> _managed = new(StringComparer.Ordinal);
+
+    /// <summary>A counter of this replica's own adds and removes.</summary>
+    private long _changes;
 
     /// <summary>Loads <paramref name="modelUri"/> as <paramref name="name"/> (replacing what the name served) and stores the entry.</summary>
     public async Task<ServedModel> AddAsync(string name, string modelUri, CancellationToken cancellationToken)
     {
         var entry = new ServedModelEntry(name, modelUri);
-        await WaitForRestoreAsync(name, cancellationToken).ConfigureAwait(false);
-        var model = await models.LoadFromRegistryAsync(name, modelUri, registry, tracking, artifacts, cancellationToken).ConfigureAwait(false);
+        var gate = Gate(name);
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var model = await models.LoadFromRegistryAsync(name, modelUri, registry, tracking, artifacts, cancellationToken).ConfigureAwait(false);
 
-        // Served now: store it even if the caller has gone, or a restart would forget it.
-        await store.UpsertAsync(entry, CancellationToken.None).ConfigureAwait(false);
-        _restores.TryRemove(name, out _);
-        return model;
+            // Served now: store it even if the caller has gone, or a restart (and the other replicas) would not know it.
+            await store.UpsertAsync(entry, CancellationToken.None).ConfigureAwait(false);
+            _managed[name] = 0;
+            _pending.TryRemove(name, out _);
+            return model;
+        }
+        finally
+        {
+            Changed(name);
+            gate.Release();
+        }
     }
 
     /// <summary>Stops serving <paramref name="name"/> and deletes its entry; false when it was neither served nor stored.</summary>
     public async Task<bool> RemoveAsync(string name, CancellationToken cancellationToken)
     {
-        await WaitForRestoreAsync(name, cancellationToken).ConfigureAwait(false);
-        var served = models.Remove(name);
-        var stored = await store.RemoveAsync(name, CancellationToken.None).ConfigureAwait(false);
-        _restores.TryRemove(name, out _);
-        return served || stored;
+        var gate = Gate(name);
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var served = models.Remove(name);
+            var stored = await store.RemoveAsync(name, CancellationToken.None).ConfigureAwait(false);
+            _managed.TryRemove(name, out _);
+            _pending.TryRemove(name, out _);
+            return served || stored;
+        }
+        finally
+        {
+            Changed(name);
+            gate.Release();
+        }
     }
 
     /// <summary>
@@ -66,131 +102,46 @@ internal sealed partial class ServedModelPersistence(
         .. DescribeNotServing(),
     ]);
 
-    /// <summary>Stored entries that do not serve (yet): <c>loading</c> while their restore runs, <c>failed</c> with the error after.</summary>
+    /// <summary>Stored entries that do not serve (yet): <c>loading</c> while their load runs, <c>failed</c> with the error after.</summary>
     private IEnumerable<JsonObject> DescribeNotServing()
     {
-        foreach (var restore in _restores.Values.OrderBy(r => r.Entry.Name, StringComparer.Ordinal))
+        foreach (var pending in _pending.Values.OrderBy(r => r.Entry.Name, StringComparer.Ordinal))
         {
-            if (models.TryGet(restore.Entry.Name, out _))
+            if (models.TryGet(pending.Entry.Name, out _))
             {
                 continue;
             }
 
             yield return new JsonObject
             {
-                ["name"] = restore.Entry.Name,
+                ["name"] = pending.Entry.Name,
                 ["version"] = string.Empty,
-                ["model_uri"] = restore.Entry.ModelUri,
+                ["model_uri"] = pending.Entry.ModelUri,
                 ["ready"] = false,
-                ["status"] = restore.Error is null ? "loading" : "failed",
-                ["follows"] = restore.Entry.Follows,
-                ["last_error"] = restore.Error is { } error
-                    ? new JsonObject { ["message"] = error, ["timestamp"] = restore.FailedAt.ToUnixTimeMilliseconds() }
+                ["status"] = pending.Error is null ? "loading" : "failed",
+                ["follows"] = pending.Entry.Follows,
+                ["last_error"] = pending.Error is { } error
+                    ? new JsonObject { ["message"] = error, ["timestamp"] = pending.FailedAt.ToUnixTimeMilliseconds() }
                     : null,
             };
         }
     }
 
-    /// <inheritdoc />
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        // Let the host finish starting: restores run in the background.
-        await Task.Yield();
-        try
-        {
-            await RestoreAllAsync(stoppingToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _listed.TrySetResult();
-            foreach (var restore in _restores.Values)
-            {
-                restore.Done.TrySetResult();
-            }
-        }
-    }
+    private SemaphoreSlim Gate(string name) => _gates.GetOrAdd(name, _ => new SemaphoreSlim(1, 1));
 
-    private async Task RestoreAllAsync(CancellationToken stoppingToken)
-    {
-        IReadOnlyList<ServedModelEntry> entries;
-        try
-        {
-            entries = await store.ListAsync(stoppingToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            LogListFailed(logger, e);
-            return;
-        }
+    /// <summary>Records an add or remove of <paramref name="name"/> by this replica (after its store write, under its gate).</summary>
+    private void Changed(string name) => _changedAt[name] = Interlocked.Increment(ref _changes);
 
-        foreach (var entry in entries)
-        {
-            _restores[entry.Name] = new Restore(entry);
-        }
+    /// <summary>Whether this replica added or removed <paramref name="name"/> after <paramref name="since"/>.</summary>
+    private bool ChangedSince(string name, long since) => _changedAt.TryGetValue(name, out var at) && at > since;
 
-        _listed.TrySetResult();
-        foreach (var entry in entries)
-        {
-            if (!_restores.TryGetValue(entry.Name, out var restore))
-            {
-                continue;
-            }
-
-            try
-            {
-                var model = await models.LoadFromRegistryAsync(entry.Name, entry.ModelUri, registry, tracking, artifacts, stoppingToken).ConfigureAwait(false);
-                _restores.TryRemove(entry.Name, out _);
-                LogRestored(logger, entry.Name, entry.ModelUri, model.Version);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                restore.Error = e.Message;
-                restore.FailedAt = time.GetUtcNow();
-                LogRestoreFailed(logger, entry.Name, entry.ModelUri, e);
-            }
-            finally
-            {
-                restore.Done.TrySetResult();
-            }
-        }
-    }
-
-    private async Task WaitForRestoreAsync(string name, CancellationToken cancellationToken)
-    {
-        if (ExecuteTask is null)
-        {
-            return; // Not started as a hosted service (nothing to restore).
-        }
-
-        await _listed.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        if (_restores.TryGetValue(name, out var restore))
-        {
-            await restore.Done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>A stored entry being restored, or whose restore failed.</summary>
-    private sealed class Restore(ServedModelEntry entry)
+    /// <summary>A stored entry being loaded, or whose load failed.</summary>
+    private sealed class Pending(ServedModelEntry entry)
     {
         public ServedModelEntry Entry { get; } = entry;
-
-        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public volatile string? Error;
 
         public DateTimeOffset FailedAt { get; set; }
     }
-
-    [LoggerMessage(EventId = 3010, Level = LogLevel.Information, Message = "Serving {Name}: restored {Source} (version {Version})")]
-    private static partial void LogRestored(ILogger logger, string name, string source, string version);
-
-    [LoggerMessage(EventId = 3011, Level = LogLevel.Warning, Message = "Serving {Name}: restoring {Source} failed; it stays stored and is listed as failed until it is added again or removed")]
-    private static partial void LogRestoreFailed(ILogger logger, string name, string source, Exception exception);
-
-    [LoggerMessage(EventId = 3012, Level = LogLevel.Error, Message = "Serving: the stored served models could not be read; none were restored")]
-    private static partial void LogListFailed(ILogger logger, Exception exception);
 }

@@ -1,4 +1,5 @@
 using Keel.Core.Predictions;
+using Keel.Storage.Predictions;
 using Microsoft.Data.Sqlite;
 
 namespace Keel.Storage.Sqlite;
@@ -20,66 +21,8 @@ public sealed partial class SqlitePredictionStore
     private const int SizeSample = 1000;
 
     /// <inheritdoc />
-    public async Task<PredictionPruneResult> PruneAsync(PredictionRetention retention, long nowMs, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(retention);
-        retention.Validate();
-        long byAge = 0, bySize = 0, feedback = 0;
-        if (retention.MaxAge is { } age)
-        {
-            var cutoff = nowMs - (long)age.TotalMilliseconds;
-            foreach (var model in ModelNames())
-            {
-                while (true)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    var (rows, labels) = await DeleteAsync(
-                        "DELETE FROM prediction_log WHERE id IN (SELECT id FROM prediction_log WHERE model_name = $m AND timestamp < $cut LIMIT $n) RETURNING request_id",
-                        cmd =>
-                        {
-                            cmd.Parameters.AddWithValue("$m", model);
-                            cmd.Parameters.AddWithValue("$cut", cutoff);
-                            cmd.Parameters.AddWithValue("$n", retention.BatchSize);
-                        },
-                        cancellationToken).ConfigureAwait(false);
-                    byAge += rows;
-                    feedback += labels;
-                    if (rows < retention.BatchSize)
-                    {
-                        break;
-                    }
-                }
-            }
-        }
-
-        var size = Size();
-        if (retention.MaxBytes is { } maxBytes && size.Bytes > maxBytes)
-        {
-            // Keep the newest records that fit; ids grow with every append, so "oldest" is "lowest id".
-            var keep = Math.Max(0, (long)(maxBytes / size.BytesPerRecord));
-            var firstKept = size.MaxId - keep + 1;
-            for (var from = size.MinId; from < firstKept;)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var to = Math.Min(firstKept, from + retention.BatchSize);
-                var (rows, labels) = await DeleteAsync(
-                    "DELETE FROM prediction_log WHERE id >= $a AND id < $b RETURNING request_id",
-                    cmd =>
-                    {
-                        cmd.Parameters.AddWithValue("$a", from);
-                        cmd.Parameters.AddWithValue("$b", to);
-                    },
-                    cancellationToken).ConfigureAwait(false);
-                bySize += rows;
-                feedback += labels;
-                from = to;
-            }
-
-            size = Size();
-        }
-
-        return new PredictionPruneResult(byAge, bySize, feedback, size.Bytes);
-    }
+    public Task<PredictionPruneResult> PruneAsync(PredictionRetention retention, long nowMs, CancellationToken cancellationToken = default) =>
+        PredictionLogPruner.PruneAsync(new Pruning(this), retention, nowMs, cancellationToken);
 
     /// <summary>Runs one delete of log records (returning their request ids) and deletes the feedback no remaining record carries, in one write.</summary>
     private Task<(long Rows, long Feedback)> DeleteAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken) =>
@@ -203,4 +146,36 @@ public sealed partial class SqlitePredictionStore
     /// <summary>The estimated size in bytes of the log (see <see cref="PredictionRetention.MaxBytes"/>).</summary>
     public long EstimatedBytes() => Size().Bytes;
 
+    /// <summary>This store's statements for <see cref="PredictionLogPruner"/>.</summary>
+    private sealed class Pruning(SqlitePredictionStore store) : IPredictionLogPruning
+    {
+        public Task<IReadOnlyList<string>> ModelNamesAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<string>>(store.ModelNames());
+
+        public Task<(long Rows, long Feedback)> DeleteOlderAsync(string model, long cutoffMs, int limit, CancellationToken cancellationToken) =>
+            store.DeleteAsync(
+                "DELETE FROM prediction_log WHERE id IN (SELECT id FROM prediction_log WHERE model_name = $m AND timestamp < $cut LIMIT $n) RETURNING request_id",
+                cmd =>
+                {
+                    cmd.Parameters.AddWithValue("$m", model);
+                    cmd.Parameters.AddWithValue("$cut", cutoffMs);
+                    cmd.Parameters.AddWithValue("$n", limit);
+                },
+                cancellationToken);
+
+        public Task<(long Rows, long Feedback)> DeleteIdsAsync(long fromId, long toId, CancellationToken cancellationToken) =>
+            store.DeleteAsync(
+                "DELETE FROM prediction_log WHERE id >= $a AND id < $b RETURNING request_id",
+                cmd =>
+                {
+                    cmd.Parameters.AddWithValue("$a", fromId);
+                    cmd.Parameters.AddWithValue("$b", toId);
+                },
+                cancellationToken);
+
+        public Task<PredictionLogSize> SizeAsync(CancellationToken cancellationToken)
+        {
+            var (minId, maxId, perRecord, bytes) = store.Size();
+            return Task.FromResult(new PredictionLogSize(minId, maxId, perRecord, bytes));
+        }
+    }
 }

@@ -95,11 +95,11 @@ public sealed class StoreRuleTests(KeelServerFixture server) : IDisposable
     }
 
     [Fact]
-    public async Task TrackingUri_NeitherAServerNorASqliteStore_IsAUsageError()
+    public async Task TrackingUri_NeitherAServerNorAStore_IsAUsageError()
     {
         var result = await LocalAsync("models", "list", "--tracking-uri", "ftp://example.com");
 
-        CliRun.AssertOneLineError(result, ExitCodes.Failure, "expected a server (http:// or https:// URL) or a local store (sqlite:///");
+        CliRun.AssertOneLineError(result, ExitCodes.Failure, "expected a server (http:// or https:// URL) or a store (sqlite:///");
     }
 
     /// <summary>

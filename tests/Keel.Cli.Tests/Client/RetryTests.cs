@@ -141,15 +141,68 @@ public sealed class RetryTests
 
             await (n == 1
                 ? StubServer.JsonAsync(ctx, 503, "{}")
-                : StubServer.JsonAsync(ctx, 200, """{"experiment_id":"12"}"""));
+                : StubServer.JsonAsync(ctx, 200, "{}"));
         });
         using var client = new KeelClient(stub.BaseAddress, Fast);
 
-        var id = await client.CreateExperimentAsync("retried", cancellationToken: _ct);
+        await client.SetExperimentTagAsync("7", "team", "search", _ct);
 
-        Assert.Equal("12", id);
         Assert.Equal(2, bodies.Count);
-        Assert.All(bodies, b => Assert.Equal("""{"name":"retried"}""", b));
+        Assert.All(bodies, b => Assert.Equal("""{"experiment_id":"7","key":"team","value":"search"}""", b));
+    }
+
+    [Theory]
+    [InlineData(502)]
+    [InlineData(503)]
+    [InlineData(504)]
+    public async Task Create_AfterAGatewayError_IsNotSentAgain_TheServerMayHaveDoneIt(int status)
+    {
+        await using var stub = await StubServer.StartAsync((ctx, _) => StubServer.JsonAsync(ctx, status, """{"error_code":"TEMPORARILY_UNAVAILABLE","message":"replica gone"}"""));
+        using var client = new KeelClient(stub.BaseAddress, Fast);
+
+        var e = await Assert.ThrowsAsync<KeelException>(() => client.CreateExperimentAsync("once", cancellationToken: _ct));
+
+        Assert.Equal(ErrorCode.TemporarilyUnavailable, e.Code);
+        Assert.Equal(1, stub.Requests);
+    }
+
+    [Fact]
+    public async Task Create_AfterADroppedConnection_IsNotSentAgain()
+    {
+        await using var stub = await StubServer.StartAsync((ctx, _) =>
+        {
+            ctx.Abort();
+            return Task.CompletedTask;
+        });
+        using var client = new KeelClient(stub.BaseAddress, Fast);
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => client.CreateRunAsync("0", "once", cancellationToken: _ct));
+
+        Assert.Equal(1, stub.Requests);
+    }
+
+    [Fact]
+    public async Task Create_After429_IsSentAgain_TheServerRefusedItBeforeDoingIt()
+    {
+        await using var stub = await StubServer.StartAsync((ctx, n) => n == 1
+            ? StubServer.JsonAsync(ctx, 429, """{"error_code":"REQUEST_LIMIT_EXCEEDED","message":"slow down"}""")
+            : StubServer.JsonAsync(ctx, 200, """{"experiment_id":"12"}"""));
+        using var client = new KeelClient(stub.BaseAddress, Fast);
+
+        Assert.Equal("12", await client.CreateExperimentAsync("retried", cancellationToken: _ct));
+        Assert.Equal(2, stub.Requests);
+    }
+
+    [Fact]
+    public async Task Create_WhenTheConnectionIsRefused_IsSentAgain_NoServerReceivedIt()
+    {
+        var handler = new CountingHandler(new SocketsHttpHandler());
+        using var http = new HttpClient(handler) { BaseAddress = new Uri($"http://127.0.0.1:{ClosedPort()}/") };
+        using var client = new KeelClient(http, Fast);
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => client.CreateRunAsync("0", "once", cancellationToken: _ct));
+
+        Assert.Equal(4, handler.Attempts);
     }
 
     [Fact]

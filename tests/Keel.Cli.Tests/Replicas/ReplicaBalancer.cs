@@ -1,37 +1,28 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using Keel.Cli.Tests.Serve;
 
 namespace Keel.Cli.Tests.Replicas;
 
 /// <summary>
-/// Debian's nginx, run as a non-root, non-daemon child with everything (pid, logs, temp folders) in
-/// a temp folder, serving <c>deploy/nginx.conf</c> itself: the upstream's <c>server</c> lines are
+/// Debian's nginx (<see cref="NginxRunner"/>) serving <c>deploy/nginx.conf</c> itself: the upstream's <c>server</c> lines are
 /// replaced by the replicas' loopback addresses and <c>listen 80</c> by a free loopback port;
 /// every other setting (no retry of non-idempotent requests, keep-alive, timeouts, body sizes) is the
 /// file's own.
 /// </summary>
 public sealed partial class ReplicaBalancer : IAsyncDisposable
 {
-    public const string Executable = "/usr/sbin/nginx";
+    public const string Executable = NginxRunner.Executable;
 
-    private readonly Process _process;
-    private readonly string _folder;
+    private readonly NginxRunner _nginx;
 
-    private ReplicaBalancer(Process process, string folder, Uri address)
-    {
-        _process = process;
-        _folder = folder;
-        Address = address;
-    }
+    private ReplicaBalancer(NginxRunner nginx) => _nginx = nginx;
 
     /// <summary>Where nginx listens.</summary>
-    public Uri Address { get; }
+    public Uri Address => _nginx.Address;
 
     /// <summary>Why the replica tests cannot run here, or null when they can.</summary>
-    public static string? Unavailable => File.Exists(Executable) ? null : $"nginx is not installed ({Executable}); test.sh installs Debian's package with apt-get install -y --no-install-recommends nginx.";
+    public static string? Unavailable => NginxRunner.Unavailable;
 
     /// <summary>The deployment's nginx snippet, <c>deploy/nginx.conf</c>.</summary>
     public static string DeployedConfigPath => Path.Combine(RepositoryRoot(), "deploy", "nginx.conf");
@@ -66,98 +57,25 @@ public sealed partial class ReplicaBalancer : IAsyncDisposable
     /// </summary>
     public static async Task<ReplicaBalancer> StartAsync(IReadOnlyList<Uri> replicas, bool waitForHealth = true)
     {
-        var folder = Directory.CreateTempSubdirectory("keel-lb-").FullName;
-        var port = FreePort();
-        var site = SiteConfig(await File.ReadAllTextAsync(DeployedConfigPath), replicas, port);
-        var user = Environment.UserName == "root" ? "user root;\n" : string.Empty;
-        var config = $$"""
-            {{user}}daemon off;
-            worker_processes 1;
-            pid {{folder}}/nginx.pid;
-            error_log {{folder}}/error.log warn;
-            events { worker_connections 1024; }
-            http {
+        var deployed = await File.ReadAllTextAsync(DeployedConfigPath);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        return new ReplicaBalancer(await NginxRunner.StartAsync(
+            "keel-lb-",
+            (port, folder) => $$"""
                 log_format replicas '$request_method $uri $status upstream=$upstream_addr upstream_status=$upstream_status';
                 access_log {{folder}}/access.log replicas;
-                client_body_temp_path {{folder}}/client_body;
-                proxy_temp_path {{folder}}/proxy;
-                fastcgi_temp_path {{folder}}/fastcgi;
-                uwsgi_temp_path {{folder}}/uwsgi;
-                scgi_temp_path {{folder}}/scgi;
-            {{site}}
-            }
-            """;
-        var path = Path.Combine(folder, "nginx.conf");
-        await File.WriteAllTextAsync(path, config);
-        var info = new ProcessStartInfo(Executable) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var arg in new[] { "-p", folder + "/", "-c", path, "-e", Path.Combine(folder, "error.log") })
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        var balancer = new ReplicaBalancer(Process.Start(info)!, folder, new Uri($"http://127.0.0.1:{port}/"));
-        try
-        {
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-            var deadline = DateTime.UtcNow.AddSeconds(20);
-            while (!(waitForHealth ? await ReplicaCluster.AnswersHealthAsync(http, balancer.Address) : await AcceptsAsync(port)))
-            {
-                if (balancer._process.HasExited || DateTime.UtcNow > deadline)
-                {
-                    throw new InvalidOperationException($"nginx did not start: {balancer.ErrorLog()}\n{config}");
-                }
-
-                await Task.Delay(50);
-            }
-        }
-        catch
-        {
-            await balancer.DisposeAsync();
-            throw;
-        }
-
-        return balancer;
+            {{SiteConfig(deployed, replicas, port)}}
+            """,
+            nginx => waitForHealth ? ReplicaCluster.AnswersHealthAsync(http, nginx.Address) : nginx.AcceptsAsync()));
     }
 
     /// <summary>nginx's error log so far.</summary>
-    public string ErrorLog()
-    {
-        var log = Path.Combine(_folder, "error.log");
-        return File.Exists(log) ? File.ReadAllText(log) : "(no error log)";
-    }
+    public string ErrorLog() => _nginx.Log("error.log", "(no error log)");
 
     /// <summary>nginx's access log so far, a line per request: <c>METHOD PATH STATUS upstream=ADDR[, ADDR] upstream_status=S[, S]</c>.</summary>
-    public string AccessLog()
-    {
-        var log = Path.Combine(_folder, "access.log");
-        return File.Exists(log) ? File.ReadAllText(log) : string.Empty;
-    }
+    public string AccessLog() => _nginx.Log("access.log");
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
-        Directory.Delete(_folder, recursive: true);
-    }
-
-    private static async Task<bool> AcceptsAsync(int port)
-    {
-        using var client = new TcpClient();
-        try
-        {
-            await client.ConnectAsync(IPAddress.Loopback, port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
+    public ValueTask DisposeAsync() => _nginx.DisposeAsync();
 
     internal static string RepositoryRoot()
     {
@@ -172,12 +90,7 @@ public sealed partial class ReplicaBalancer : IAsyncDisposable
         throw new InvalidOperationException("Keel.slnx not found above " + AppContext.BaseDirectory);
     }
 
-    internal static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    internal static int FreePort() => NginxRunner.FreePort();
 
     [GeneratedRegex(@"^[ \t]*server[ \t]+[^\s;]+:\d+(?<options>[^;\n]*);[ \t]*\r?\n", RegexOptions.Multiline)]
     private static partial Regex UpstreamServer();
