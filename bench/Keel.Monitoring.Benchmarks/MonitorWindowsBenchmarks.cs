@@ -51,5 +51,7 @@ public class MonitorWindowsBenchmarks
         public Task<int> AddFeedbackAsync(PredictionFeedback feedback, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public Task<IReadOnlyList<PredictionErrorCount>> CountErrorsAsync(PredictionQuery query, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<PredictionRequestSource>> FindRequestSourcesAsync(string requestId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     }
 }

@@ -117,5 +117,7 @@ public class StoredWindowBenchmarks : IDisposable
         public Task<int> AddFeedbackAsync(PredictionFeedback feedback, CancellationToken cancellationToken = default) => store.AddFeedbackAsync(feedback, cancellationToken);
 
         public Task<IReadOnlyList<PredictionErrorCount>> CountErrorsAsync(PredictionQuery query, CancellationToken cancellationToken = default) => store.CountErrorsAsync(query, cancellationToken);
+
+        public Task<IReadOnlyList<PredictionRequestSource>> FindRequestSourcesAsync(string requestId, CancellationToken cancellationToken = default) => store.FindRequestSourcesAsync(requestId, cancellationToken);
     }
 }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Keel.Core.Errors;
 using Keel.Core.Predictions;
 using Npgsql;
 
@@ -49,7 +48,7 @@ public sealed partial class PostgresPredictionStore(PostgresDatabase database) :
 
                 if (counts.Count == 0)
                 {
-                    throw KeelException.NotFound($"No logged prediction has request id '{feedback.RequestId}' (failed requests take no feedback).");
+                    throw PredictionFeedback.UnknownRequest(feedback.RequestId);
                 }
 
                 foreach (var count in counts.Distinct())

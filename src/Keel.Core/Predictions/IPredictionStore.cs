@@ -35,6 +35,13 @@ public interface IPredictionStore
     /// </exception>
     Task<int> AddFeedbackAsync(PredictionFeedback feedback, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The distinct (served model, deployment) pairs of every logged record with the request id,
+    /// answered or failed, ordered by model then deployment (none first); empty when nothing has it.
+    /// Feedback is checked against these (<c>AuthService.CheckFeedbackAsync</c>).
+    /// </summary>
+    Task<IReadOnlyList<PredictionRequestSource>> FindRequestSourcesAsync(string requestId, CancellationToken cancellationToken = default);
+
     /// <summary>One page of a model's logged predictions in [from, to), oldest first, with their feedback joined.</summary>
     /// <exception cref="Errors.KeelException">
     /// INVALID_PARAMETER_VALUE for a bad query or page token; RESOURCE_DOES_NOT_EXIST when nothing was

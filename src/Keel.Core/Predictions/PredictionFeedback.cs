@@ -66,6 +66,13 @@ public sealed record PredictionFeedback(string RequestId, string LabelsJson, int
         return new PredictionFeedback(requestId, "[" + label.GetRawText() + "]", 1, rowIndex, timestampMs);
     }
 
+    /// <summary>
+    /// The RESOURCE_DOES_NOT_EXIST answer for a request id no logged prediction has (or, with auth on,
+    /// one the caller may not read: the same answer, so it does not tell them the id exists).
+    /// </summary>
+    public static KeelException UnknownRequest(string requestId) =>
+        KeelException.NotFound($"No logged prediction has request id '{requestId}' (failed requests take no feedback).");
+
     /// <summary>Refuses an empty, too long or multi-line request id.</summary>
     public static void CheckRequestId(string? requestId)
     {

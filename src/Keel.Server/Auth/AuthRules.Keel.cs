@@ -117,8 +117,9 @@ internal static partial class AuthRules
         keel("DELETE", "serving/models/{name}", Own(S, Access.Delete, RouteValue("name"), "route name") with { After = AfterRequests.DropPermissions(S, RouteValue("name")) });
         keel("POST", "serving/models/{name}/reload", Own(S, Access.Update, RouteValue("name"), "route name"));
 
-        // Feedback names a request id, which only the client that scored the request was given.
-        keel("POST", "serving/feedback", SignedInWrite);
+        // Feedback names a request id, not a model: the handler checks EDIT on every served model or
+        // deployment that logged it (AuthService.CheckFeedbackAsync), after flushing the log.
+        keel("POST", "serving/feedback", SignedInWrite with { Describe = "request_id: EDIT on each served model or deployment that logged it (checked by the handler)" });
         keel("GET", "serving/predictions", Own(S, Access.Read, Field("model"), "model"));
 
         // Scoring reads a model: READ (a read-scoped token may score), or the resource's scoring token when it has any.

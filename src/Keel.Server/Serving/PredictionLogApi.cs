@@ -1,7 +1,9 @@
 using System.Text.Json;
+using Keel.Core.Auth;
 using Keel.Core.Errors;
 using Keel.Core.Predictions;
 using Keel.Core.Validation;
+using Keel.Server.Auth;
 using Keel.Server.Infrastructure;
 using Keel.Server.Registry;
 
@@ -48,30 +50,49 @@ internal static class PredictionLogApi
         var body = await ServingApi.ReadJsonAsync(request).ConfigureAwait(false);
         var feedback = ParseFeedback(body, time.GetUtcNow().ToUnixTimeMilliseconds(), request.HttpContext.RequestServices.GetService<InputLimits>());
         var cancel = request.HttpContext.RequestAborted;
+        var flushed = false;
+        if (request.HttpContext.Features.Get<AuthenticatedUser>() is { } caller)
+        {
+            // With auth on, feedback needs EDIT on what logged the request (docs/auth.md, "Keel's resources").
+            var sources = await store.FindRequestSourcesAsync(feedback.RequestId, cancel).ConfigureAwait(false);
+            if (sources.Count == 0)
+            {
+                await FlushAsync(logger, cancel).ConfigureAwait(false);
+                flushed = true;
+                sources = await store.FindRequestSourcesAsync(feedback.RequestId, cancel).ConfigureAwait(false);
+            }
+
+            var auth = request.HttpContext.RequestServices.GetRequiredService<AuthService>();
+            await auth.CheckFeedbackAsync(caller.User, feedback.RequestId, sources, cancel).ConfigureAwait(false);
+        }
+
         int records;
         try
         {
             records = await store.AddFeedbackAsync(feedback, cancel).ConfigureAwait(false);
         }
-        catch (KeelException e) when (e.Code == ErrorCode.ResourceDoesNotExist)
+        catch (KeelException e) when (e.Code == ErrorCode.ResourceDoesNotExist && !flushed)
         {
-            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel))
-            {
-                timeout.CancelAfter(logger.Options.FeedbackFlushTimeout);
-                try
-                {
-                    await logger.FlushAsync(timeout.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
-                {
-                    // The store is slow: answer with what it has now.
-                }
-            }
-
+            await FlushAsync(logger, cancel).ConfigureAwait(false);
             records = await store.AddFeedbackAsync(feedback, cancel).ConfigureAwait(false);
         }
 
         return Json.Ok(new FeedbackResponse(feedback.RequestId, records));
+    }
+
+    /// <summary>Writes what the logger holds, waiting at most its feedback flush timeout (a slow store: answer with what it has now).</summary>
+    private static async Task FlushAsync(PredictionLogger logger, CancellationToken cancel)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        timeout.CancelAfter(logger.Options.FeedbackFlushTimeout);
+        try
+        {
+            await logger.FlushAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
+        {
+            // The store is slow: answer with what it has now.
+        }
     }
 
     private static PredictionFeedback ParseFeedback(JsonElement body, long now, InputLimits? limits)

@@ -70,7 +70,7 @@ public sealed partial class SqlitePredictionStore(SqliteDatabase database) : IPr
 
             if (counts.Count == 0)
             {
-                throw KeelException.NotFound($"No logged prediction has request id '{feedback.RequestId}' (failed requests take no feedback).");
+                throw PredictionFeedback.UnknownRequest(feedback.RequestId);
             }
 
             foreach (var count in counts.Distinct())

@@ -183,5 +183,7 @@ public sealed class WindowReadEquivalenceTests : IDisposable
         public Task<int> AddFeedbackAsync(PredictionFeedback feedback, CancellationToken cancellationToken = default) => store.AddFeedbackAsync(feedback, cancellationToken);
 
         public Task<IReadOnlyList<PredictionErrorCount>> CountErrorsAsync(PredictionQuery query, CancellationToken cancellationToken = default) => store.CountErrorsAsync(query, cancellationToken);
+
+        public Task<IReadOnlyList<PredictionRequestSource>> FindRequestSourcesAsync(string requestId, CancellationToken cancellationToken = default) => store.FindRequestSourcesAsync(requestId, cancellationToken);
     }
 }

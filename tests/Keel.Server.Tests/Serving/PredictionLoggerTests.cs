@@ -369,5 +369,7 @@ public sealed class PredictionLoggerTests(ServingFixture fixture) : IAsyncLifeti
         public Task<PagedResult<LoggedPrediction>> SearchAsync(PredictionQuery query, CancellationToken cancellationToken = default) => inner.SearchAsync(query, cancellationToken);
 
         public Task<IReadOnlyList<PredictionErrorCount>> CountErrorsAsync(PredictionQuery query, CancellationToken cancellationToken = default) => inner.CountErrorsAsync(query, cancellationToken);
+
+        public Task<IReadOnlyList<PredictionRequestSource>> FindRequestSourcesAsync(string requestId, CancellationToken cancellationToken = default) => inner.FindRequestSourcesAsync(requestId, cancellationToken);
     }
 }
