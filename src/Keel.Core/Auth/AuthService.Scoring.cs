@@ -11,9 +11,7 @@ public sealed partial class AuthService
     // Which resources have scoring tokens, read from the store at most this often; a change made
     // through this process is seen at once, one made by another replica within this time.
     private static readonly TimeSpan GuardedRefresh = TimeSpan.FromSeconds(5);
-    private readonly Lock _guardedGate = new();
-    private HashSet<(ResourceKind, string)>? _guarded;
-    private long _guardedAt;
+    private volatile GuardedSnapshot? _guarded;
 
     /// <summary>
     /// Creates a scoring token for a deployment or a served model. The returned text is the only copy
@@ -119,31 +117,20 @@ public sealed partial class AuthService
     private async Task<HashSet<(ResourceKind, string)>> GuardedAsync(CancellationToken cancellationToken)
     {
         var now = Now();
-        lock (_guardedGate)
+        if (_guarded is { } cached && now - cached.ReadAt < GuardedRefresh.TotalMilliseconds)
         {
-            if (_guarded is { } cached && now - _guardedAt < GuardedRefresh.TotalMilliseconds)
-            {
-                return cached;
-            }
+            return cached.Resources;
         }
 
         var fresh = (await store.ListTokenGuardedResourcesAsync(cancellationToken).ConfigureAwait(false)).ToHashSet();
-        lock (_guardedGate)
-        {
-            _guarded = fresh;
-            _guardedAt = now;
-        }
-
+        _guarded = new GuardedSnapshot(fresh, now);
         return fresh;
     }
 
-    private void ForgetGuarded()
-    {
-        lock (_guardedGate)
-        {
-            _guarded = null;
-        }
-    }
+    private void ForgetGuarded() => _guarded = null;
+
+    /// <summary>The resources that had scoring tokens when the store was read, and when: replaced whole, never changed.</summary>
+    private sealed record GuardedSnapshot(HashSet<(ResourceKind, string)> Resources, long ReadAt);
 
     private static bool TryParseScoringId(string text, out string id)
     {

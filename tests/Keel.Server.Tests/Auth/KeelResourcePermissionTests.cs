@@ -9,14 +9,8 @@ public sealed class KeelResourcePermissionTests(KeelResourceFixture fixture) : I
     private const string Grants = "/api/2.0/keel/auth/";
     private readonly AuthServer _server = new();
 
-    public static TheoryData<string, bool, bool, bool, bool> Levels => new()
-    {
-        // level, can read, can update, can delete, can manage
-        { "NO_PERMISSIONS", false, false, false, false },
-        { "READ", true, false, false, false },
-        { "EDIT", true, true, false, false },
-        { "MANAGE", true, true, true, true },
-    };
+    /// <summary>The same table of levels as for experiments and registered models.</summary>
+    public static TheoryData<string, bool, bool, bool, bool> Levels => PermissionLevelTests.Levels;
 
     [Theory]
     [MemberData(nameof(Levels))]
