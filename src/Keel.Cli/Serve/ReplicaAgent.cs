@@ -14,12 +14,15 @@ namespace Keel.Cli.Serve;
 /// version's package, warms it (scoring its input example) and swaps it in while requests go on
 /// (<see cref="ServedModelRegistry"/>'s leases), then reports it at once. A version that fails to
 /// load is reported (healthy false, with the error) and not tried again until the assignment
-/// changes; the old version keeps serving. On SIGTERM it drains (<see cref="StoppingAsync"/>).
+/// changes; the old version keeps serving. After each heartbeat it exchanges scoring tokens: reports
+/// the tokens that let a request score and takes the deployment's current set, which
+/// <see cref="ServeTokenGate"/> checks requests against. On SIGTERM it drains (<see cref="StoppingAsync"/>).
 /// </summary>
 internal sealed class ReplicaAgent(
     KeelClient client,
     CliStore store,
     ServedModelRegistry models,
+    ServeTokenGate tokens,
     string deployment,
     string model,
     string replicaId,
@@ -106,6 +109,7 @@ internal sealed class ReplicaAgent(
             }
 
             _desired = answer.DesiredVersion;
+            tokens.Update(await client.ExchangeDeploymentScoringTokensAsync(deployment, tokens.TakeUses(), cancellationToken).ConfigureAwait(false));
             if (_failedVersion is not null && _failedVersion != _desired)
             {
                 // The failure was about an assignment that is gone (the rollout was undone): forget
@@ -117,7 +121,7 @@ internal sealed class ReplicaAgent(
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // The tracking server is away: keep serving what is loaded, and try again next time.
-            await error.WriteLineAsync($"warning: replica {replicaId}: heartbeat to the tracking server failed: {e.Message}").ConfigureAwait(false);
+            await error.WriteLineAsync($"warning: replica {replicaId}: heartbeat or scoring-token exchange with the tracking server failed: {e.Message}").ConfigureAwait(false);
         }
         finally
         {

@@ -22,7 +22,13 @@ internal static partial class ServeCommand
     /// draining, so a load balancer that retries on 503 (nginx's proxy_next_upstream http_503)
     /// sends them to another replica.
     /// </summary>
-    private static async Task<int> ServeDeploymentAsync(ParseResult parse, GlobalOptions globals, ReplicaOptions options, string deploymentName, string url, CancellationToken ct)
+    /// <remarks>
+    /// The deployment's scoring tokens are read before the host starts and again after every
+    /// heartbeat (<see cref="ServeTokenGate"/>); a replica whose set is older than
+    /// <see cref="TokenMaxAge"/> refuses guarded scoring with 503. Bound to a non-loopback address
+    /// (<paramref name="open"/>) it refuses to start while the deployment has no scoring token.
+    /// </remarks>
+    private static async Task<int> ServeDeploymentAsync(ParseResult parse, GlobalOptions globals, ReplicaOptions options, string deploymentName, string url, bool open, CancellationToken ct)
     {
         deploymentName = Core.Deployments.DeploymentSpecValidator.Name(deploymentName, "--deployment");
         var replicaId = RegistryValidator.ServingName(parse.GetValue(options.ReplicaId) ?? $"{Environment.MachineName}-{Environment.ProcessId}", "--replica-id");
@@ -37,12 +43,19 @@ internal static partial class ServeCommand
         await using var storeScope = store.ConfigureAwait(false);
         var client = store.Client ?? throw new UsageException("--deployment needs a Keel tracking server to register with: --tracking-uri http://host:5000 (or KEEL_TRACKING_URI).");
         var deployment = await client.GetDeploymentAsync(deploymentName, ct).ConfigureAwait(false);
+        var tokens = new ServeTokenGate($"deployment '{deployment.Name}'", TokenMaxAge(interval));
+        tokens.Update(await client.ExchangeDeploymentScoringTokensAsync(deployment.Name, [], ct).ConfigureAwait(false));
+        if (open && !tokens.Current!.Guarded)
+        {
+            throw new UsageException($"Refusing to serve deployment '{deployment.Name}' on {url}: it has no scoring token, so anyone who could reach this replica could score it. Create one (POST /api/2.0/keel/auth/deployments/scoring-tokens/create, docs/auth.md), bind 127.0.0.1, or pass --insecure-no-auth if a proxy in front authenticates.");
+        }
+
         using var cache = ServingCache.Claim(ServingCache.DefaultParent);
         var models = new ServedModelRegistry(cache.Path);
         var output = parse.InvocationConfiguration.Output;
         var error = parse.InvocationConfiguration.Error;
-        var agent = new ReplicaAgent(client, store, models, deployment.Name, deployment.Model, replicaId, interval, drain, output, error);
-        var app = ServingApp.BuildSingle(models, deployment.Model, url, configure: b =>
+        var agent = new ReplicaAgent(client, store, models, tokens, deployment.Name, deployment.Model, replicaId, interval, drain, output, error);
+        var app = ServingApp.BuildSingle(models, deployment.Model, url, tokens: tokens, configure: b =>
         {
             b.Services.AddSingleton<IHostedService>(agent);
             b.Services.Configure<HostOptions>(o => o.ShutdownTimeout = drain + TimeSpan.FromSeconds(30));
@@ -54,10 +67,14 @@ internal static partial class ServeCommand
         {
             await app.StartAsync(ct).ConfigureAwait(false);
             agent.Address = ServerCommand.ListeningAddresses(app.Services).First();
-            await output.WriteLineAsync($"Replica {replicaId} of deployment {deployment.Name} ({deployment.Model}) listening on {agent.Address}").ConfigureAwait(false);
-            foreach (var address in Hosting.NonLoopbackAddresses(app.Services))
+            var guard = tokens.Current!.Guarded ? $"scoring tokens required, {tokens.Current.Tokens.Count} active" : "no scoring token required";
+            await output.WriteLineAsync($"Replica {replicaId} of deployment {deployment.Name} ({deployment.Model}; {guard}) listening on {agent.Address}").ConfigureAwait(false);
+            if (!tokens.Current.Guarded)
             {
-                await error.WriteLineAsync(HostingAddresses.Warning(address)).ConfigureAwait(false);
+                foreach (var address in Hosting.NonLoopbackAddresses(app.Services))
+                {
+                    await error.WriteLineAsync(HostingAddresses.Warning(address)).ConfigureAwait(false);
+                }
             }
 
             await output.FlushAsync(ct).ConfigureAwait(false);
@@ -70,6 +87,13 @@ internal static partial class ServeCommand
 
         return ExitCodes.Success;
     }
+
+    /// <summary>
+    /// How old a replica's scoring-token set may get (the tracking server out of reach) before it
+    /// refuses guarded scoring: ten heartbeats, at least a minute. A revoked token works on a
+    /// replica for at most one heartbeat while the server answers, and at most this long while not.
+    /// </summary>
+    internal static TimeSpan TokenMaxAge(TimeSpan heartbeat) => TimeSpan.FromTicks(Math.Max(TimeSpan.FromMinutes(1).Ticks, heartbeat.Ticks * 10));
 
     /// <summary>Scoring and readiness paths: what a load balancer sends or probes.</summary>
     private static bool IsTraffic(PathString path) =>

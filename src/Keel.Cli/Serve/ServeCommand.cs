@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Keel.Cli.Infrastructure;
 using Keel.Cli.Server;
+using Keel.Core.Auth;
 using Keel.Core.Predictions;
 using Keel.Core.Registry;
 using Keel.Server.Infrastructure;
@@ -45,17 +46,28 @@ internal static partial class ServeCommand
             Description = "What the prediction log keeps of the inputs: full (every value), hash (a SHA-256 per row) or none. Other log settings come from Keel__PredictionLog__* environment variables (docs/serving.md).",
             DefaultValueFactory = _ => PredictionInputsMode.Full,
         };
+        var insecure = new Option<bool>("--insecure-no-auth")
+        {
+            Description = $"Allow a non-loopback --host without scoring tokens (${TokensVariable} for a model, the deployment's scoring tokens for a replica): only behind a proxy that authenticates.",
+        };
         var replica = new ReplicaOptions();
-        var command = new HostCommand("serve", "Serve one registered model over MLflow's scoring protocol and the Open Inference Protocol v2, or be a replica of a rolling deployment (--deployment).") { modelUri, host, port, follow, predictionLog, sampleRate, logInputs, replica.Deployment, replica.ReplicaId, replica.HeartbeatInterval, replica.DrainDelay };
+        var command = new HostCommand("serve", "Serve one registered model over MLflow's scoring protocol and the Open Inference Protocol v2, or be a replica of a rolling deployment (--deployment).") { modelUri, host, port, follow, predictionLog, sampleRate, logInputs, insecure, replica.Deployment, replica.ReplicaId, replica.HeartbeatInterval, replica.DrainDelay };
         command.SetAction(async (parse, ct) =>
         {
             var uri = parse.GetValue(modelUri);
+            var url = $"http://{parse.GetValue(host)}:{parse.GetValue(port)}";
+            var open = !HostingAddresses.IsLoopback(url) && !parse.GetValue(insecure);
+            var secrets = Environment.GetEnvironmentVariable(TokensVariable);
             if (parse.GetValue(replica.Deployment) is { } deploymentName)
             {
-                return uri is null
-                    ? await ServeDeploymentAsync(parse, globals, replica, deploymentName, $"http://{parse.GetValue(host)}:{parse.GetValue(port)}", ct).ConfigureAwait(false)
-                    : throw new UsageException("Give a model URI or --deployment, not both: a replica serves whatever version its deployment assigns it.");
+                return uri is not null
+                    ? throw new UsageException("Give a model URI or --deployment, not both: a replica serves whatever version its deployment assigns it.")
+                    : !string.IsNullOrWhiteSpace(secrets)
+                    ? throw new UsageException($"${TokensVariable} is for a standalone model; a replica enforces its deployment's scoring tokens (docs/auth.md, Scoring tokens). Unset it.")
+                    : await ServeDeploymentAsync(parse, globals, replica, deploymentName, url, open, ct).ConfigureAwait(false);
             }
+
+            var tokens = StandaloneTokens(secrets, url, open);
 
             if (uri is null || !ModelUri.TryParse(uri, out var parsed))
             {
@@ -85,21 +97,30 @@ internal static partial class ServeCommand
             var app = ServingApp.BuildSingle(
                 models,
                 name,
-                $"http://{parse.GetValue(host)}:{parse.GetValue(port)}",
+                url,
                 logStore?.Predictions,
-                logOptions);
+                logOptions,
+                tokens: tokens);
             await using (app.ConfigureAwait(false))
             {
                 await app.StartAsync(ct).ConfigureAwait(false);
                 var output = parse.InvocationConfiguration.Output;
+                if (tokens is not null)
+                {
+                    await output.WriteLineAsync($"Scoring tokens required: {tokens.Current!.Tokens.Count} from ${TokensVariable} (send 'Authorization: Bearer TOKEN')").ConfigureAwait(false);
+                }
+
                 foreach (var address in ServerCommand.ListeningAddresses(app.Services))
                 {
                     await output.WriteLineAsync($"Serving {name} version {model.Version} on {address}").ConfigureAwait(false);
                 }
 
-                foreach (var address in Hosting.NonLoopbackAddresses(app.Services))
+                if (tokens is null)
                 {
-                    await parse.InvocationConfiguration.Error.WriteLineAsync(HostingAddresses.Warning(address)).ConfigureAwait(false);
+                    foreach (var address in Hosting.NonLoopbackAddresses(app.Services))
+                    {
+                        await parse.InvocationConfiguration.Error.WriteLineAsync(HostingAddresses.Warning(address)).ConfigureAwait(false);
+                    }
                 }
 
                 await output.FlushAsync(ct).ConfigureAwait(false);
@@ -116,6 +137,35 @@ internal static partial class ServeCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>The environment variable holding a standalone host's scoring tokens (comma or newline separated).</summary>
+    internal const string TokensVariable = "KEEL_SERVE_TOKENS";
+
+    /// <summary>
+    /// The gate of a standalone host: the secrets in <see cref="TokensVariable"/>, or null when it is
+    /// unset (refused on a non-loopback address without <c>--insecure-no-auth</c>).
+    /// </summary>
+    /// <exception cref="UsageException">A secret that is too short, or an open non-loopback address.</exception>
+    private static ServeTokenGate? StandaloneTokens(string? secrets, string url, bool open)
+    {
+        if (string.IsNullOrWhiteSpace(secrets))
+        {
+            return open
+                ? throw new UsageException($"Refusing to serve on {url} without scoring tokens: anyone who could reach it could score the model and read its metrics. Set ${TokensVariable} (one or more secrets of 32+ characters, comma separated; clients send 'Authorization: Bearer SECRET'), bind 127.0.0.1, or pass --insecure-no-auth if a proxy in front authenticates.")
+                : null;
+        }
+
+        try
+        {
+            var gate = new ServeTokenGate("model host", maxAge: null);
+            gate.Update(ScoringTokenSet.FromSecrets([.. secrets.Split([',', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]));
+            return gate;
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException($"${TokensVariable}: {e.Message.Split(" (Parameter", 2)[0]}");
+        }
     }
 
     /// <summary>Opens (creating and migrating) the embedded store the prediction log goes to, or null without <c>--prediction-log</c>.</summary>

@@ -81,6 +81,7 @@ internal static partial class AuthRules
         // Replicas report themselves with an admin's credentials (server to server).
         keel("POST", "deployments/replicas/register", AdminOnly);
         keel("POST", "deployments/replicas/heartbeat", AdminOnly);
+        keel("POST", "deployments/replicas/scoring-tokens", AdminOnly);
     }
 
     private static void AddMonitoring(Action<string, string, AuthRule> keel)

@@ -45,8 +45,9 @@ public static class ServingApp
     /// Overrides of the connection, timeout and body limits (<see cref="HostingOptions"/>), applied
     /// after those bound from <c>Keel:Hosting</c> in the environment (<c>Keel__Hosting__MaxConnections</c>).
     /// </param>
+    /// <param name="tokens">The scoring-token check in front of every route but the probes (<c>keel serve</c> with <c>KEEL_SERVE_TOKENS</c>, a replica of a rolling deployment); null for none.</param>
     /// <param name="configure">Last changes to the builder before the host is built (e.g. <c>keel serve --deployment</c> adds its replica services); null for none.</param>
-    public static WebApplication BuildSingle(ServedModelRegistry models, string name, string urls, IPredictionStore? predictionLog = null, PredictionLogOptions? logOptions = null, ScoringOptions? scoring = null, Action<HostingOptions>? hosting = null, Action<WebApplicationBuilder>? configure = null)
+    public static WebApplication BuildSingle(ServedModelRegistry models, string name, string urls, IPredictionStore? predictionLog = null, PredictionLogOptions? logOptions = null, ScoringOptions? scoring = null, Action<HostingOptions>? hosting = null, ServeTokenGate? tokens = null, Action<WebApplicationBuilder>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(models);
         var builder = WebApplication.CreateSlimBuilder();
@@ -79,6 +80,12 @@ public static class ServingApp
         configure?.Invoke(builder);
         var app = builder.Build();
         app.UseKeelHosting();
+        if (tokens is not null)
+        {
+            tokens.Logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<ServeTokenGate>();
+            app.Use(tokens.InvokeAsync);
+        }
+
         app.MapHealthApi();
         app.MapPost("/invocations", async (HttpRequest request) =>
         {

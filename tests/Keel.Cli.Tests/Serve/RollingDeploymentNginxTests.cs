@@ -8,7 +8,7 @@ namespace Keel.Cli.Tests.Serve;
 /// Debian's nginx on loopback, a real <c>keel server</c> as tracking server running the rolling
 /// coordinator, and continuous scoring traffic through nginx during every change.
 /// </summary>
-public sealed class RollingDeploymentNginxTests(RollingFixture fixture) : IClassFixture<RollingFixture>
+public sealed partial class RollingDeploymentNginxTests(RollingFixture fixture) : IClassFixture<RollingFixture>
 {
     private static readonly Actor Operator = new("operator", "rolling test");
 

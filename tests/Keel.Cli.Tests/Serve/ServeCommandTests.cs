@@ -141,6 +141,77 @@ public sealed class ServeCommandTests(KeelServerFixture server) : IDisposable
     }
 
     [Fact]
+    public async Task Serve_WithKeelServeTokens_ScoresOnlyWithOneOfThem_AndAnswersProbesWithout()
+    {
+        var name = KeelServerFixture.UniqueName("serve-tokens");
+        var train = await CliRun.AgainstAsync(server, "train", _pipelines.Write(name, name));
+        Assert.True(train.ExitCode == 0, train.ToString());
+        var first = "first-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        var second = "second-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+
+        var info = KeelProcess.StartInfo(["serve", $"models:/{name}/1", "--port", "0"], new Dictionary<string, string>
+        {
+            ["KEEL_TRACKING_URI"] = server.BaseAddress.AbsoluteUri,
+            ["KEEL_SERVE_TOKENS"] = $"{first}, {second}",
+        });
+        using var process = Process.Start(info)!;
+        try
+        {
+            Assert.Equal("Scoring tokens required: 2 from $KEEL_SERVE_TOKENS (send 'Authorization: Bearer TOKEN')", await ReadLineAsync(process, "Scoring tokens "));
+            var line = await ReadLineAsync(process, "Serving ");
+            using var http = new HttpClient { BaseAddress = new Uri(line[(line.LastIndexOf(" on ", StringComparison.Ordinal) + 4)..]) };
+            var header = File.ReadLines(TrainPipelines.BreastCancerCsv).First().Split(',');
+            var values = File.ReadLines(TrainPipelines.BreastCancerCsv).Skip(1).First().Split(',');
+            var columns = header.Where(c => c is not "target" and not "diagnosis").ToArray();
+            var row = columns.Select(c => double.Parse(values[Array.IndexOf(header, c)], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            var body = JsonSerializer.Serialize(new { dataframe_split = new { columns, data = new[] { row } } });
+
+            async Task<HttpStatusCode> ScoreAsync(string? bearer)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, "/invocations") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+                if (bearer is not null)
+                {
+                    request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearer);
+                }
+
+                using var response = await http.SendAsync(request, _ct);
+                return response.StatusCode;
+            }
+
+            Assert.Equal(HttpStatusCode.Unauthorized, await ScoreAsync(null));
+            Assert.Equal(HttpStatusCode.Unauthorized, await ScoreAsync(first + "x"));
+            Assert.Equal(HttpStatusCode.OK, await ScoreAsync(first));
+            Assert.Equal(HttpStatusCode.OK, await ScoreAsync(second));
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/ping", _ct)).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/metrics", _ct)).StatusCode);
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(_ct);
+        }
+    }
+
+    [Theory]
+    [InlineData("0.0.0.0", null, "Refusing to serve on http://0.0.0.0:0 without scoring tokens")]
+    [InlineData("127.0.0.1", "too-short", "KEEL_SERVE_TOKENS: Scoring token 1 is shorter than 32 characters")]
+    public async Task Serve_OpenOnANonLoopbackHost_OrWithAShortToken_RefusesToStart(string host, string? tokens, string message)
+    {
+        var environment = tokens is null ? null : new Dictionary<string, string> { ["KEEL_SERVE_TOKENS"] = tokens };
+        var result = await KeelProcess.RunAsync(["serve", "models:/never-loaded/1", "--host", host, "--port", "0", "--tracking-uri", server.BaseAddress.AbsoluteUri], environment);
+
+        CliRun.AssertOneLineError(result, 1, message);
+    }
+
+    [Fact]
+    public async Task Serve_AReplicaGivenKeelServeTokens_IsToldItEnforcesItsDeploymentsTokens()
+    {
+        var result = await KeelProcess.RunAsync(["serve", "--deployment", "d", "--tracking-uri", server.BaseAddress.AbsoluteUri], new Dictionary<string, string> { ["KEEL_SERVE_TOKENS"] = new string('x', 40) });
+
+        CliRun.AssertOneLineError(result, 1, "a replica enforces its deployment's scoring tokens");
+    }
+
+    [Fact]
     public async Task Serve_PredictionLogNotSqlite_FailsWithOneLine()
     {
         var result = await KeelProcess.RunAsync(["serve", "models:/x/1", "--prediction-log", "postgresql://db/keel", "--tracking-uri", server.BaseAddress.AbsoluteUri]);

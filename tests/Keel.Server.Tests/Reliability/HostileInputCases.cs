@@ -150,6 +150,11 @@ public static class HostileInputCases
         Post("keel/deployments/replicas/heartbeat: CR LF in address", Deploy + "replicas/heartbeat", """{"deployment": "d", "replica_id": "r1", "address": "http://a\r\nb"}""", 400, Invalid, "control characters");
         Post("keel/deployments/replicas/heartbeat: version not a number", Deploy + "replicas/heartbeat", """{"deployment": "d", "replica_id": "r1", "address": "http://127.0.0.1:5101", "served_version": "latest"}""", 400, Invalid, "a model version is a positive whole number");
         Post("keel/deployments/replicas/heartbeat: form body", Deploy + "replicas/heartbeat", "deployment=d", 400, Invalid, "Content-Type", "application/x-www-form-urlencoded");
+        Post("keel/deployments/replicas/scoring-tokens: no deployment", Deploy + "replicas/scoring-tokens", """{"used": []}""", 400, Invalid, "'deployment'");
+        Post("keel/deployments/replicas/scoring-tokens: a use without an id", Deploy + "replicas/scoring-tokens", """{"deployment": "d", "used": [{"at": 5}]}""", 400, Invalid, "'used.id'");
+        Post("keel/deployments/replicas/scoring-tokens: a use at time 0", Deploy + "replicas/scoring-tokens", """{"deployment": "d", "used": [{"id": "t1", "at": 0}]}""", 400, Invalid, "'used.at'");
+        Post("keel/deployments/replicas/scoring-tokens: too many uses", Deploy + "replicas/scoring-tokens", "{\"deployment\": \"d\", \"used\": [" + string.Join(',', Enumerable.Repeat("{\"id\": \"t\", \"at\": 5}", 1001)) + "]}", 400, Invalid, "At most 1000");
+        Post("keel/deployments/replicas/scoring-tokens: text/plain", Deploy + "replicas/scoring-tokens", """{"deployment": "d"}""", 400, Invalid, "Content-Type", "text/plain");
         Post("keel/deployments/report: from not an integer", Deploy + "report?name=d&from=yesterday", null, 400, Invalid, "expected an integer", null, method: "GET");
         Post("keel/deployments/report: to before from", Deploy + "report?name=d&from=10&to=5", null, 400, Invalid, "is before from", null, method: "GET");
         Post("keel/deployments/report: unusable name", Deploy + "report?name=a%2Fb", null, 400, Invalid, "Invalid serving name", null, method: "GET");
