@@ -20,7 +20,8 @@ namespace Keel.Monitoring.Benchmarks;
 [MemoryDiagnoser]
 public class StoredWindowBenchmarks : IDisposable
 {
-    public const int Rows = 350_000;
+    /// <summary>The window's requests: 350,000 (a stress-bench window), or <c>KEEL_BENCH_STORED_ROWS</c> (at most the 1,000,000 generated).</summary>
+    public static readonly int Rows = int.TryParse(Environment.GetEnvironmentVariable("KEEL_BENCH_STORED_ROWS"), out var rows) ? Math.Clamp(rows, 1_000, 1_000_000) : 350_000;
     private readonly MonitoringPassBenchmarks _data = new();
     private string _folder = string.Empty;
     private SqliteTrackingStore? _database;

@@ -225,7 +225,6 @@ public sealed partial class SqlitePredictionStore(SqliteDatabase database) : IPr
     /// </summary>
     private static Dictionary<string, List<PredictionFeedback>> LoadFeedback(SqliteConnection connection, PredictionQuery query, (long Ts, long Id) first, (long Ts, long Id) last)
     {
-        var result = new Dictionary<string, List<PredictionFeedback>>(StringComparer.Ordinal);
         using var cmd = connection.CreateCommand();
         var sql = new StringBuilder("SELECT request_id, row_index, labels, label_count, timestamp FROM prediction_feedback WHERE request_id IN (SELECT l.request_id FROM prediction_log l WHERE ");
         AppendFilters(sql, cmd, query);
@@ -235,6 +234,13 @@ public sealed partial class SqlitePredictionStore(SqliteDatabase database) : IPr
         cmd.Parameters.AddWithValue("$lt", last.Ts);
         cmd.Parameters.AddWithValue("$li", last.Id);
         cmd.CommandText = sql.ToString();
+        return ReadFeedback(cmd);
+    }
+
+    /// <summary>Feedback rows (request_id, row_index, labels, label_count, timestamp) by request, in the statement's order.</summary>
+    private static Dictionary<string, List<PredictionFeedback>> ReadFeedback(SqliteCommand cmd)
+    {
+        var result = new Dictionary<string, List<PredictionFeedback>>(StringComparer.Ordinal);
         using var reader = cmd.ExecuteReader();
         while (reader.Read())
         {

@@ -89,6 +89,36 @@ public sealed class SqlitePredictionWindowReaderTests : IDisposable
     }
 
     [Fact]
+    public async Task ReadWindow_JoinsFeedbackStoredUpToAnHourBeforeTheWindow_NotEarlier_AndOnlyForTheWindowsRequests()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var hour = (long)TimeSpan.FromHours(1).TotalMilliseconds;
+        const long start = 10_000_000;
+        await _store.AppendAsync([Record("a", start, 1), Record("b", start + 5, 2), Record("c", start + 9, 3), Record("old", start - 10, 4), Record("fraud", start + 1, 5) with { ModelName = "fraud" }], ct);
+        // a: labelled later (as usual); b: by a replica whose clock runs 59 minutes behind; c: more than an hour behind.
+        await _store.AddFeedbackAsync(PredictionFeedback.ForRows("a", JsonDocument.Parse("""["good"]""").RootElement, start + 100), ct);
+        await _store.AddFeedbackAsync(PredictionFeedback.ForRows("b", JsonDocument.Parse("""["bad"]""").RootElement, start - hour + 1), ct);
+        await _store.AddFeedbackAsync(PredictionFeedback.ForRows("c", JsonDocument.Parse("""["bad"]""").RootElement, start - hour - 1), ct);
+        await _store.AddFeedbackAsync(PredictionFeedback.ForRows("old", JsonDocument.Parse("""["bad"]""").RootElement, start + 50), ct);
+        await _store.AddFeedbackAsync(PredictionFeedback.ForRows("fraud", JsonDocument.Parse("""["bad"]""").RootElement, start + 50), ct);
+
+        var labels = new Dictionary<string, string?>();
+        await foreach (var read in _store.ReadWindowAsync(new PredictionQuery("credit", start, start + 100), ct))
+        {
+            using var page = read;
+            for (var i = 0; i < page.Count; i++)
+            {
+                labels[Encoding.UTF8.GetString(page[i].RequestIdUtf8)] = page[i].LabelsJson;
+            }
+        }
+
+        Assert.Equal(["a", "b", "c"], labels.Keys.Order());
+        Assert.Equal("""["good"]""", labels["a"]);
+        Assert.Equal("""["bad"]""", labels["b"]);
+        Assert.Null(labels["c"]);
+    }
+
+    [Fact]
     public async Task ReadWindow_ByDeploymentAndArm_AndNothingLogged()
     {
         var ct = TestContext.Current.CancellationToken;
