@@ -16,7 +16,8 @@
 #   e.g. Keel__Monitoring__Scheduler__PassPriority=Normal Keel__Monitoring__Scheduler__PassParallelism=-1
 #   Keel__Monitoring__Scheduler__MaxDriftRows=0 measures the pass as it ran before it was bounded.
 # Prints one line per measurement, the passes the "on" server logged (requests, windows, duration),
-# and at the end the windows the "on" server stored.
+# the server's CPU during the measurement by thread (the pass thread, GC threads, thread-pool workers,
+# the rest; from /proc/PID/task/*/stat), and at the end the windows the "on" server stored.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -62,12 +63,32 @@ start() { # side
   KEEL_PATH=/serving/flights-bench/invocations KEEL_BATCH=1 wrk -t2 -c"$conns" -d"${WARMUP:-10s}" -s bench/serving/score.lua "$url" > /dev/null
 }
 stop() { kill -TERM "$pid"; wait "$pid" 2>/dev/null || true; pid=""; } # TERM: a background job of a script ignores INT
+# CPU seconds of the server's threads so far, by kind of thread (Linux: utime + stime of each task).
+threads() {
+  python3 - "$pid" <<'PY'
+import os, sys, json
+pid, hz, cpu = sys.argv[1], os.sysconf("SC_CLK_TCK"), {}
+for t in os.listdir(f"/proc/{pid}/task"):
+    try:
+        stat = open(f"/proc/{pid}/task/{t}/stat").read()
+    except OSError:
+        continue
+    name, rest = stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2:].split()
+    kind = ("pass" if name.startswith("Keel monitoring") else "gc" if "GC" in name else
+            "pool" if name.startswith(".NET TP") or name.startswith(".NET ThreadPool") else "other")
+    cpu[kind] = cpu.get(kind, 0) + (int(rest[11]) + int(rest[12])) / hz
+print(json.dumps(cpu))
+PY
+}
 
 for r in $(seq 1 "$reps"); do
   for side in on off; do
     start "$side"
+    before=$(threads)
     KEEL_PATH=/serving/flights-bench/invocations KEEL_BATCH=1 wrk -t2 -c"$conns" -d"$dur" --latency -s bench/serving/score.lua "$url" > "$work/wrk.txt"
+    after=$(threads)
     python3 bench/serving/summarize.py "monitoring $side (round $r)" 1 < "$work/wrk.txt"
+    python3 -c 'import json,sys; b,a=json.loads(sys.argv[1]),json.loads(sys.argv[2]); d={k: round(a.get(k,0)-b.get(k,0),1) for k in sorted(set(a)|set(b))}; print(f"  server CPU during the measurement, seconds by thread kind: {d} (total {round(sum(d.values()),1)})")' "$before" "$after"
     if [ "$side" = on ]; then
       curl -s "$url/api/2.0/keel/monitoring/windows/list?model=flights-bench&max_results=1000" > "$work/windows.json"
       # The scheduler logs each pass (event 4320): requests read, windows stored, wall time.

@@ -5,7 +5,10 @@ namespace Keel.Core.Predictions;
 /// <summary>
 /// A page of <see cref="IPredictionWindowReader.ReadWindowAsync"/>: its rows' fields, and their
 /// request ids, inputs and outputs as UTF-8 in one buffer rented from <see cref="ArrayPool{T}.Shared"/>
-/// (returned by <see cref="Dispose"/>). Filled by a store with <see cref="Add"/> and <see cref="SetLabels"/>.
+/// (returned by <see cref="Dispose"/>), and their fields in an array rented from <see cref="ArrayPool{T}.Shared"/>
+/// too: a 10,000-row page's fields are about a megabyte, which a fresh array would put on the large
+/// object heap once per page (gen-2 collections for the whole server while a pass reads a big window).
+/// Filled by a store with <see cref="Add"/> and <see cref="SetLabels"/>.
 /// </summary>
 public sealed class PredictionWindowPage : IDisposable
 {
@@ -18,7 +21,7 @@ public sealed class PredictionWindowPage : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         ArgumentOutOfRangeException.ThrowIfNegative(bytesPerRow);
-        _entries = new Entry[Math.Max(rows, 1)];
+        _entries = ArrayPool<Entry>.Shared.Rent(Math.Max(rows, 1));
         _bytes = ArrayPool<byte>.Shared.Rent(Math.Max(rows * bytesPerRow, 1024));
     }
 
@@ -53,7 +56,10 @@ public sealed class PredictionWindowPage : IDisposable
 
         if (Count == _entries.Length)
         {
-            Array.Resize(ref _entries, _entries.Length * 2);
+            var more = ArrayPool<Entry>.Shared.Rent(_entries.Length * 2);
+            _entries.AsSpan(0, Count).CopyTo(more);
+            ArrayPool<Entry>.Shared.Return(_entries, clearArray: true);
+            _entries = more;
         }
 
         var start = _used;
@@ -81,6 +87,8 @@ public sealed class PredictionWindowPage : IDisposable
         {
             ArrayPool<byte>.Shared.Return(_bytes);
             _bytes = [];
+            ArrayPool<Entry>.Shared.Return(_entries, clearArray: true); // the fields hold strings: let them go
+            _entries = [];
             Count = 0;
         }
     }

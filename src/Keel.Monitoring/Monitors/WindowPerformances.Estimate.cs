@@ -9,6 +9,28 @@ namespace Keel.Monitoring.Monitors;
 public static partial class WindowPerformances
 {
     /// <summary>
+    /// The most rows the label-free estimate is made over. A larger window's estimate is made over a
+    /// seeded uniform sample of about this many of its rows (each row kept with probability
+    /// cap / rows, by <see cref="KeyStream"/> from a fixed seed: the same window gives the same
+    /// sample), and its standard error is that of the sample — wider than the whole window's would
+    /// be. At a million rows the sample moves a metric such as ROC AUC by about a thousandth, where
+    /// the whole window's probability vectors, their calibration and the AUC's sort cost ≈ 0.3 µs per
+    /// logged row (a tenth of a monitoring pass's CPU on a 12-million-request window).
+    /// </summary>
+    public const int MaxEstimateRows = 1_000_000;
+
+    /// <summary>Which rows go into the estimate: every row up to <see cref="MaxEstimateRows"/>, else each with probability cap / rows (call <see cref="Keep"/> once per row, in order).</summary>
+    private readonly struct EstimateRows(int rows, int cap)
+    {
+        private readonly ulong _threshold = rows <= cap ? ulong.MaxValue : (ulong)(cap / (double)rows * ulong.MaxValue);
+        private readonly bool _all = rows <= cap;
+
+        public int Capacity => _all ? rows : (int)Math.Min(rows, (cap * 1.01) + 100);
+
+        public bool Keep(ref KeyStream keys) => _all || keys.Next() <= _threshold;
+    }
+
+    /// <summary>
     /// Asks <paramref name="estimator"/> for the metric over the window's predictions, calibrated on
     /// the version's labelled reference (<see cref="ModelReference.Labelled"/>) when it has one. The
     /// rows' probability vectors: binary, from the logged positive-class probability; multiclass,
@@ -74,14 +96,16 @@ public static partial class WindowPerformances
         }
     }
 
-    /// <summary>Rows with a predicted class and a finite positive-class probability, as [1 − p, p].</summary>
-    private static (List<double[]> Vectors, List<string> Predicted) BinaryRows(string?[] labels, double[] probabilities)
+    /// <summary>Rows with a predicted class and a finite positive-class probability, as [1 − p, p] (a sample above <see cref="MaxEstimateRows"/>).</summary>
+    internal static (List<double[]> Vectors, List<string> Predicted) BinaryRows(string?[] labels, double[] probabilities, int cap = MaxEstimateRows)
     {
-        var vectors = new List<double[]>(labels.Length);
-        var predicted = new List<string>(labels.Length);
+        var rows = new EstimateRows(labels.Length, cap);
+        var keys = new KeyStream(EstimateSeed);
+        var vectors = new List<double[]>(rows.Capacity);
+        var predicted = new List<string>(rows.Capacity);
         for (var i = 0; i < labels.Length && i < probabilities.Length; i++)
         {
-            if (labels[i] is { } label && double.IsFinite(probabilities[i]))
+            if (rows.Keep(ref keys) && labels[i] is { } label && double.IsFinite(probabilities[i]))
             {
                 vectors.Add([1 - probabilities[i], probabilities[i]]);
                 predicted.Add(label);
@@ -91,7 +115,10 @@ public static partial class WindowPerformances
         return (vectors, predicted);
     }
 
-    /// <summary>Rows with a predicted class and every class's logged probability, in <paramref name="order"/>.</summary>
+    /// <summary>The seed of the estimate's sample above <see cref="MaxEstimateRows"/>.</summary>
+    private static readonly ulong EstimateSeed = RowSample.Seed("keel-cbpe-estimate-rows");
+
+    /// <summary>Rows with a predicted class and every class's logged probability, in <paramref name="order"/> (a sample above <see cref="MaxEstimateRows"/>).</summary>
     private static (List<double[]> Vectors, List<string> Predicted) MulticlassRows(PredictionWindow window, string?[] labels, IReadOnlyList<string> order)
     {
         var columns = new double[order.Count][];
@@ -105,11 +132,13 @@ public static partial class WindowPerformances
             columns[c] = numbers;
         }
 
-        var vectors = new List<double[]>(labels.Length);
-        var predicted = new List<string>(labels.Length);
+        var rows = new EstimateRows(labels.Length, MaxEstimateRows);
+        var keys = new KeyStream(EstimateSeed);
+        var vectors = new List<double[]>(rows.Capacity);
+        var predicted = new List<string>(rows.Capacity);
         for (var i = 0; i < labels.Length; i++)
         {
-            if (labels[i] is not { } label)
+            if (!rows.Keep(ref keys) || labels[i] is not { } label)
             {
                 continue;
             }

@@ -54,7 +54,7 @@ public sealed partial class SqlitePredictionStore : IPredictionWindowReader
         var nextSql = sql + " AND (l.timestamp > $ct OR (l.timestamp = $ct AND l.id > $ci)) ORDER BY l.timestamp, l.id LIMIT $n";
         var columnLists = new Dictionary<long, string[]>();
         var names = new Utf8Names();
-        var feedback = WindowFeedback(connection, query);
+        var feedback = ByUtf8(WindowFeedback(connection, query));
         (long Ts, long Id)? cursor = null;
         while (true)
         {
@@ -212,30 +212,55 @@ public sealed partial class SqlitePredictionStore : IPredictionWindowReader
         return ReadFeedback(cmd);
     }
 
-    private static void JoinFeedback(PredictionWindowPage page, Dictionary<string, List<PredictionFeedback>> feedback)
+    /// <summary>The feedback keyed by the UTF-8 bytes of its request id: a page's rows are joined by their stored bytes, with no conversion to text.</summary>
+    private static Dictionary<byte[], List<PredictionFeedback>> ByUtf8(Dictionary<string, List<PredictionFeedback>> feedback)
+    {
+        var result = new Dictionary<byte[], List<PredictionFeedback>>(feedback.Count, Utf8KeyComparer.Instance);
+        foreach (var (id, list) in feedback)
+        {
+            result[Encoding.UTF8.GetBytes(id)] = list;
+        }
+
+        return result;
+    }
+
+    private static void JoinFeedback(PredictionWindowPage page, Dictionary<byte[], List<PredictionFeedback>> feedback)
     {
         if (feedback.Count == 0)
         {
             return;
         }
 
-        var byId = feedback.GetAlternateLookup<ReadOnlySpan<char>>();
-        var chars = new char[256];
+        var byId = feedback.GetAlternateLookup<ReadOnlySpan<byte>>();
         for (var i = 0; i < page.Count; i++)
         {
             var row = page[i];
-            var id = row.RequestIdUtf8;
-            if (chars.Length < id.Length)
-            {
-                chars = new char[id.Length * 2];
-            }
-
-            var length = Encoding.UTF8.GetChars(id, chars);
-            if (byId.TryGetValue(chars.AsSpan(0, length), out var list))
+            if (byId.TryGetValue(row.RequestIdUtf8, out var list))
             {
                 page.SetLabels(i, PredictionLabels.Merge(row.RowCount, list), list.Max(f => f.TimestampMs));
             }
         }
+    }
+
+    /// <summary>Byte-wise equality of UTF-8 keys, and lookups by a span of them.</summary>
+    private sealed class Utf8KeyComparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
+    {
+        public static readonly Utf8KeyComparer Instance = new();
+
+        public bool Equals(byte[]? x, byte[]? y) => x is null ? y is null : y is not null && x.AsSpan().SequenceEqual(y);
+
+        public int GetHashCode(byte[] obj) => GetHashCode((ReadOnlySpan<byte>)obj);
+
+        public bool Equals(ReadOnlySpan<byte> alternate, byte[] other) => alternate.SequenceEqual(other);
+
+        public int GetHashCode(ReadOnlySpan<byte> alternate)
+        {
+            var hash = default(HashCode);
+            hash.AddBytes(alternate);
+            return hash.ToHashCode();
+        }
+
+        public byte[] Create(ReadOnlySpan<byte> alternate) => alternate.ToArray();
     }
 
     /// <summary>Whether a payload may hold what <see cref="JsonText.ReplaceLoneSurrogates"/> repairs: a <c>\uD800</c>-<c>\uDFFF</c> escape, or invalid UTF-8 (a raw lone surrogate).</summary>

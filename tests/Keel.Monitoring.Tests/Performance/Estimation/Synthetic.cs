@@ -51,6 +51,6 @@ internal static class Synthetic
         return p.Length - 1;
     }
 
-    private static double Normal(Random random) =>
+    public static double Normal(Random random) =>
         Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 }
