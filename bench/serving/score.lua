@@ -1,7 +1,8 @@
 -- wrk script: POST MLflow dataframe_split bodies to a scoring endpoint.
 -- Env: KEEL_PATH (default /invocations), KEEL_ROWS (a file of JSON row arrays, one per line:
 -- [distance, "origin", "destination"]; bench/serving/rows.txt holds the first 2,000 rows of
--- examples/flights/flights_2001h1_50k.csv), KEEL_BATCH (rows per request, default 1).
+-- examples/flights/flights_2001h1_50k.csv), KEEL_BATCH (rows per request, default 1),
+-- KEEL_BEARER (sent as 'Authorization: Bearer ...' when set: a scoring token).
 local path = os.getenv("KEEL_PATH") or "/invocations"
 local batch = tonumber(os.getenv("KEEL_BATCH") or "1")
 local rows = {}
@@ -10,6 +11,9 @@ for line in io.lines(os.getenv("KEEL_ROWS")) do
 end
 
 local headers = { ["Content-Type"] = "application/json" }
+if os.getenv("KEEL_BEARER") then
+  headers["Authorization"] = "Bearer " .. os.getenv("KEEL_BEARER")
+end
 local bodies = {}
 -- Precompute 64 distinct bodies, so wrk spends its time sending, not formatting.
 for b = 1, 64 do

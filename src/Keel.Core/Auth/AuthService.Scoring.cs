@@ -13,6 +13,13 @@ public sealed partial class AuthService
     private static readonly TimeSpan GuardedRefresh = TimeSpan.FromSeconds(5);
     private volatile GuardedSnapshot? _guarded;
 
+    // Tokens presented, as read from the store, for at most GuardedRefresh: scoring does not read the
+    // store on every request. A revocation or deletion through this process drops the entry at once;
+    // one made through another replica is seen within GuardedRefresh. Unknown ids are never kept (a
+    // guesser cannot fill it), and it is emptied if it ever holds MaxCachedTokens.
+    private const int MaxCachedTokens = 10_000;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, CachedToken> _tokens = new(StringComparer.Ordinal);
+
     /// <summary>
     /// Creates a scoring token for a deployment or a served model. The returned text is the only copy
     /// of the secret: the store keeps its SHA-256. From now on the resource refuses scoring without one
@@ -55,8 +62,10 @@ public sealed partial class AuthService
     {
         var resource = AuthValidator.Name(resourceName, "resource_name");
         var tokenId = AuthValidator.Name(id, "token_id", 100);
-        return await store.RevokeScoringTokenAsync(kind, resource, tokenId, Now(), cancellationToken).ConfigureAwait(false)
+        var revoked = await store.RevokeScoringTokenAsync(kind, resource, tokenId, Now(), cancellationToken).ConfigureAwait(false)
             ?? throw KeelException.NotFound($"The {kind.Noun()} '{resource}' has no scoring token '{tokenId}'.");
+        _tokens.TryRemove(tokenId, out _);
+        return revoked;
     }
 
     /// <summary>Deletes one of a resource's scoring tokens; once none is left, scoring it no longer needs one.</summary>
@@ -70,13 +79,16 @@ public sealed partial class AuthService
             throw KeelException.NotFound($"The {kind.Noun()} '{resource}' has no scoring token '{tokenId}'.");
         }
 
+        _tokens.TryRemove(tokenId, out _);
         ForgetGuarded();
     }
 
     /// <summary>
     /// Whether a request presenting <paramref name="bearer"/> (or nothing) may score a resource: a
     /// resource without scoring tokens needs none; one with tokens needs an active one of its own,
-    /// compared in constant time. A used token's last use is recorded to the minute.
+    /// compared in constant time. A used token's last use is recorded to the minute. The token is
+    /// read from the store at most every 5 seconds per process (a revocation through another replica
+    /// holds within that time, through this one at once).
     /// </summary>
     public async Task<ScoringCheck> CheckScoringAsync(ResourceKind kind, string resourceName, string? bearer, CancellationToken cancellationToken = default)
     {
@@ -91,8 +103,8 @@ public sealed partial class AuthService
             return ScoringCheck.Missing;
         }
 
-        var token = await store.GetScoringTokenAsync(id, cancellationToken).ConfigureAwait(false);
         var now = Now();
+        var token = await TokenAsync(id, now, cancellationToken).ConfigureAwait(false);
         if (token is null || !CryptographicOperations.FixedTimeEquals(token.SecretHash, Hash(bearer)) || !token.IsActive(now))
         {
             return ScoringCheck.Missing;
@@ -106,10 +118,41 @@ public sealed partial class AuthService
         if (token.LastUsedAt is not { } last || now - last >= LastUseResolution.TotalMilliseconds)
         {
             await store.TouchScoringTokenAsync(token.Id, now, cancellationToken).ConfigureAwait(false);
+            if (_tokens.TryGetValue(token.Id, out var cached) && ReferenceEquals(cached.Token, token))
+            {
+                _tokens.TryUpdate(token.Id, cached with { Token = token with { LastUsedAt = now } }, cached);
+            }
         }
 
         return ScoringCheck.Allowed;
     }
+
+    /// <summary>The scoring token <paramref name="id"/>: from the cache when read less than 5 seconds ago, else from the store.</summary>
+    private async Task<ScoringToken?> TokenAsync(string id, long now, CancellationToken cancellationToken)
+    {
+        if (_tokens.TryGetValue(id, out var cached) && now - cached.ReadAt < GuardedRefresh.TotalMilliseconds)
+        {
+            return cached.Token;
+        }
+
+        var token = await store.GetScoringTokenAsync(id, cancellationToken).ConfigureAwait(false);
+        if (token is null)
+        {
+            _tokens.TryRemove(id, out _);
+            return null;
+        }
+
+        if (_tokens.Count >= MaxCachedTokens)
+        {
+            _tokens.Clear();
+        }
+
+        _tokens[id] = new CachedToken(token, now);
+        return token;
+    }
+
+    /// <summary>A token as read from the store, and when.</summary>
+    private sealed record CachedToken(ScoringToken Token, long ReadAt);
 
     /// <summary>Whether <paramref name="text"/> looks like a scoring token (not a user's API token).</summary>
     public static bool IsScoringToken(string text) => text.StartsWith(ScoringTokenPrefix, StringComparison.Ordinal);
