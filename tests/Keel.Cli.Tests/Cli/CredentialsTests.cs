@@ -55,6 +55,26 @@ public sealed class CredentialsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task KeelsVariables_WinOverMlflows_WhenBothAreSet()
+    {
+        var bob = (await Auth.Store.GetUserAsync("bob"))!;
+        var (_, secret) = await Auth.CreateTokenAsync(bob, "cli", "read", null);
+        var tokens = new Dictionary<string, string> { ["KEEL_TRACKING_TOKEN"] = secret, ["MLFLOW_TRACKING_TOKEN"] = "keel_0123456789abcdef_not-a-token" };
+        var byToken = await CliRun.RunAsync(["experiments", "list", "--tracking-uri", _url], tokens);
+        Assert.True(byToken.ExitCode == 0, byToken.ToString());
+
+        var passwords = new Dictionary<string, string>
+        {
+            ["KEEL_TRACKING_USERNAME"] = "bob",
+            ["KEEL_TRACKING_PASSWORD"] = Password,
+            ["MLFLOW_TRACKING_USERNAME"] = "nobody",
+            ["MLFLOW_TRACKING_PASSWORD"] = "not-the-password",
+        };
+        var byPassword = await CliRun.RunAsync(["experiments", "list", "--tracking-uri", _url], passwords);
+        Assert.True(byPassword.ExitCode == 0, byPassword.ToString());
+    }
+
+    [Fact]
     public async Task WithoutCredentials_OrWithAWrongPassword_TheCliFailsWithOneClearLine()
     {
         var none = await CliRun.RunAsync(["experiments", "list", "--tracking-uri", _url]);

@@ -108,6 +108,57 @@ public sealed class KeelResourcePermissionTests(KeelResourceFixture fixture) : I
         Assert.Equal("MANAGE", (await bob.ApiGetAsync(Grants + "deployments/permissions/get?name=bobs&username=bob"))["deployment_permission"].GetProperty("permission").GetString());
     }
 
+    [Theory]
+    [InlineData("deployments", "deployment_permission")]
+    [InlineData("served-models", "served_model_permission")]
+    [InlineData("monitors", "monitor_permission")]
+    public async Task AResourcesGrants_AreRead_Changed_OrRemoved_OnlyByItsManagers_NotByAnEditor(string kind, string key)
+    {
+        var admin = _server.Admin();
+        var bob = await _server.UserAsync("bob");
+        await _server.UserAsync("carol");
+        var grants = Grants + kind + "/permissions/";
+        Assert.Equal(200, (await admin.ApiPostAsync(grants + "create", new { name = "credit", username = "bob", permission = "EDIT" })).Status);
+        Assert.Equal(200, (await admin.ApiPostAsync(grants + "create", new { name = "credit", username = "carol", permission = "READ" })).Status);
+
+        foreach (var refused in new[]
+        {
+            await bob.ApiGetAsync(grants + "get?name=credit&username=carol"),
+            await bob.ApiSendAsync(HttpMethod.Patch, grants + "update", new { name = "credit", username = "carol", permission = "MANAGE" }),
+            await bob.ApiSendAsync(HttpMethod.Delete, grants + "delete", new { name = "credit", username = "carol" }),
+        })
+        {
+            Assert.Equal((403, "PERMISSION_DENIED"), (refused.Status, refused.ErrorCode));
+        }
+
+        Assert.Equal("READ", (await admin.ApiGetAsync(grants + "get?name=credit&username=carol"))[key].GetProperty("permission").GetString());
+
+        Assert.Equal(200, (await admin.ApiSendAsync(HttpMethod.Patch, grants + "update", new { name = "credit", username = "bob", permission = "MANAGE" })).Status);
+        Assert.Equal(200, (await bob.ApiGetAsync(grants + "get?name=credit&username=carol")).Status);
+        Assert.Equal(200, (await bob.ApiSendAsync(HttpMethod.Patch, grants + "update", new { name = "credit", username = "carol", permission = "EDIT" })).Status);
+        Assert.Equal(200, (await bob.ApiSendAsync(HttpMethod.Delete, grants + "delete", new { name = "credit", username = "carol" })).Status);
+    }
+
+    [Fact]
+    public async Task Monitoring_OrServingByAlias_NeedsReadOnTheRegisteredModel()
+    {
+        var admin = _server.Admin();
+        var bob = await _server.UserAsync("bob");
+        await fixture.RegisterAsync(_server);
+        Assert.Equal(200, (await admin.ApiPostAsync("registered-models/alias", new { name = KeelResourceFixture.Model, alias = "champion", version = "1" })).Status);
+        Assert.Equal(200, (await admin.ApiPostAsync("registered-models/permissions/create", new { name = KeelResourceFixture.Model, username = "bob", permission = "NO_PERMISSIONS" })).Status);
+
+        var monitor = await bob.ApiPostAsync(Keel + "monitoring/monitors/apply", new { model = KeelResourceFixture.Model });
+        Assert.Equal((403, "PERMISSION_DENIED"), (monitor.Status, monitor.ErrorCode));
+        var byAlias = await bob.ApiPostAsync(Keel + "serving/models", new { name = "bobs", model_uri = $"models:/{KeelResourceFixture.Model}@champion" });
+        Assert.Equal((403, "PERMISSION_DENIED"), (byAlias.Status, byAlias.ErrorCode));
+
+        Assert.Equal(200, (await admin.ApiSendAsync(HttpMethod.Patch, "registered-models/permissions/update", new { name = KeelResourceFixture.Model, username = "bob", permission = "READ" })).Status);
+        Assert.Equal(200, (await bob.ApiPostAsync(Keel + "monitoring/monitors/apply", new { model = KeelResourceFixture.Model })).Status);
+        var served = await bob.ApiPostAsync(Keel + "serving/models", new { name = "bobs", model_uri = $"models:/{KeelResourceFixture.Model}@champion" });
+        Assert.True(served.Status == 200, served.Body);
+    }
+
     private static object DeploySpec(string name) =>
         new { spec = new { name, model = KeelResourceFixture.Model, version = "1", alias = name + "-live", steps = new[] { new { set_weight = 5 } } } };
 

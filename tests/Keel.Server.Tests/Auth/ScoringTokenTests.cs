@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Keel.Server.Tests.Infrastructure;
 
 namespace Keel.Server.Tests.Auth;
@@ -74,6 +76,55 @@ public sealed class ScoringTokenTests(KeelResourceFixture fixture) : IClassFixtu
         Assert.Equal(403, (await bob.ApiGetAsync(Tokens + "list?name=dep-a")).Status);
         Assert.Equal(200, (await admin.ApiPostAsync("/api/2.0/keel/auth/deployments/permissions/create", new { name = "dep-a", username = "bob", permission = "MANAGE" })).Status);
         Assert.Equal(200, (await bob.ApiPostAsync(Tokens + "create", new { name = "dep-a", token_name = "mine" })).Status);
+    }
+
+    [Theory]
+    [InlineData("deployments")]
+    [InlineData("served-models")]
+    public async Task AnEditor_CannotMake_List_Revoke_OrDeleteScoringTokens_OnlyAManagerCan(string kind)
+    {
+        var admin = await DeployAsync("dep-a");
+        var bob = await _server!.UserAsync("bob");
+        var tokens = "/api/2.0/keel/auth/" + kind + "/scoring-tokens/";
+        Assert.Equal(200, (await admin.ApiPostAsync("/api/2.0/keel/auth/" + kind + "/permissions/create", new { name = "dep-a", username = "bob", permission = "EDIT" })).Status);
+        var id = (await admin.ApiPostAsync(tokens + "create", new { name = "dep-a", token_name = "ci" }))["token_info"].GetProperty("token_id").GetString()!;
+
+        foreach (var refused in new[]
+        {
+            await bob.ApiPostAsync(tokens + "create", new { name = "dep-a", token_name = "mine" }),
+            await bob.ApiGetAsync(tokens + "list?name=dep-a"),
+            await bob.ApiPostAsync(tokens + "revoke", new { name = "dep-a", token_id = id }),
+            await bob.ApiPostAsync(tokens + "delete", new { name = "dep-a", token_id = id }),
+        })
+        {
+            Assert.Equal((403, "PERMISSION_DENIED"), (refused.Status, refused.ErrorCode));
+        }
+
+        var listed = await admin.ApiGetAsync(tokens + "list?name=dep-a");
+        var only = Assert.Single(listed["tokens"].EnumerateArray());
+        Assert.False(only.TryGetProperty("revoked_at", out _));
+    }
+
+    [Fact]
+    public async Task AScoringToken_IsStoredAsItsSha256_AndOnlyTheCreateAnswerShowsIt_NeitherSecretNorHashElsewhere()
+    {
+        var admin = await DeployAsync("dep-a");
+        var created = await admin.ApiPostAsync(Tokens + "create", new { name = "dep-a", token_name = "ci" });
+        var secret = created["token"].GetString()!;
+        var id = created["token_info"].GetProperty("token_id").GetString()!;
+
+        var stored = (await _server!.Auth.Store.GetScoringTokenAsync(id))!;
+        Assert.Equal(SHA256.HashData(Encoding.UTF8.GetBytes(secret)), stored.SecretHash);
+
+        var listed = await admin.ApiGetAsync(Tokens + "list?name=dep-a");
+        var revoked = await admin.ApiPostAsync(Tokens + "revoke", new { name = "dep-a", token_id = id });
+        string[] fields = ["token_id", "resource_type", "resource_name", "name", "created_by", "created_at", "expires_at", "revoked_at", "last_used_at"];
+        foreach (var info in new[] { created["token_info"], Assert.Single(listed["tokens"].EnumerateArray()), revoked["token_info"] })
+        {
+            Assert.Subset(fields.ToHashSet(), info.EnumerateObject().Select(p => p.Name).ToHashSet());
+        }
+
+        Assert.DoesNotContain(secret[^32..], listed.Body + revoked.Body, StringComparison.Ordinal);
     }
 
     [Fact]
