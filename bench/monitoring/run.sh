@@ -16,8 +16,9 @@
 #   e.g. Keel__Monitoring__Scheduler__PassPriority=Normal Keel__Monitoring__Scheduler__PassParallelism=-1
 #   Keel__Monitoring__Scheduler__MaxDriftRows=0 measures the pass as it ran before it was bounded.
 # Prints one line per measurement, the passes the "on" server logged (requests, windows, duration),
-# the server's CPU during the measurement by thread (the pass thread, GC threads, thread-pool workers,
-# the rest; from /proc/PID/task/*/stat), and at the end the windows the "on" server stored.
+# the server's CPU during the measurement (the process, and its live threads by kind: the pass thread,
+# GC threads, thread-pool workers, the rest; /proc/PID/stat and /proc/PID/task/*/stat), and at the end
+# the windows the "on" server stored.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -77,6 +78,10 @@ for t in os.listdir(f"/proc/{pid}/task"):
     kind = ("pass" if name.startswith("Keel monitoring") else "gc" if "GC" in name else
             "pool" if name.startswith(".NET TP") or name.startswith(".NET ThreadPool") else "other")
     cpu[kind] = cpu.get(kind, 0) + (int(rest[11]) + int(rest[12])) / hz
+# The process's own total counts threads that have exited too (thread-pool threads retire when idle).
+stat = open(f"/proc/{pid}/stat").read()
+rest = stat[stat.rindex(")") + 2:].split()
+cpu["process"] = (int(rest[11]) + int(rest[12])) / hz
 print(json.dumps(cpu))
 PY
 }
@@ -88,7 +93,7 @@ for r in $(seq 1 "$reps"); do
     KEEL_PATH=/serving/flights-bench/invocations KEEL_BATCH=1 wrk -t2 -c"$conns" -d"$dur" --latency -s bench/serving/score.lua "$url" > "$work/wrk.txt"
     after=$(threads)
     python3 bench/serving/summarize.py "monitoring $side (round $r)" 1 < "$work/wrk.txt"
-    python3 -c 'import json,sys; b,a=json.loads(sys.argv[1]),json.loads(sys.argv[2]); d={k: round(a.get(k,0)-b.get(k,0),1) for k in sorted(set(a)|set(b))}; print(f"  server CPU during the measurement, seconds by thread kind: {d} (total {round(sum(d.values()),1)})")' "$before" "$after"
+    python3 -c 'import json,sys; b,a=json.loads(sys.argv[1]),json.loads(sys.argv[2]); d={k: round(a.get(k,0)-b.get(k,0),1) for k in sorted(set(a)|set(b))}; p=d.pop("process"); print(f"  server CPU during the measurement, seconds: process {p}; by kind of live thread {d} (threads that exited in between: {round(p-sum(d.values()),1)})")' "$before" "$after"
     if [ "$side" = on ]; then
       curl -s "$url/api/2.0/keel/monitoring/windows/list?model=flights-bench&max_results=1000" > "$work/windows.json"
       # The scheduler logs each pass (event 4320): requests read, windows stored, wall time.
