@@ -178,6 +178,13 @@ internal sealed partial class AuthMiddleware(AuthService auth, SetupToken setup,
         }
     }
 
+    /// <summary>The token of an <c>Authorization: Bearer TOKEN</c> header, or null without one.</summary>
+    internal static string? Bearer(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
+    }
+
     private static async Task WriteUnauthenticatedAsync(HttpContext context, string message)
     {
         context.Response.StatusCode = StatusCodes.Status401Unauthorized;

@@ -32,9 +32,7 @@ internal sealed partial class ScoringGate(AuthService auth, ILogger<ScoringGate>
         }
 
         var kind = rule.ServedOrDeployment ? KeelResources.ServedOrDeployment(context, name) : rule.Resource;
-        var header = context.Request.Headers.Authorization.ToString();
-        var bearer = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
-        switch (await auth.CheckScoringAsync(kind, name, bearer, context.RequestAborted).ConfigureAwait(false))
+        switch (await auth.CheckScoringAsync(kind, name, AuthMiddleware.Bearer(context.Request), context.RequestAborted).ConfigureAwait(false))
         {
             case ScoringCheck.Allowed:
                 context.Features.Set(new ScoringGrant(kind, name));

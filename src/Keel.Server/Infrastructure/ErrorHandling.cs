@@ -82,6 +82,12 @@ internal static partial class ErrorHandling
 
         context.Response.Clear();
         context.Response.StatusCode = status;
+        await WriteBodyAsync(context, code, message).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes the JSON error body (<see cref="ErrorJson"/>) of a response whose status and headers the caller has set.</summary>
+    public static async Task WriteBodyAsync(HttpContext context, ErrorCode code, string message)
+    {
         context.Response.ContentType = "application/json";
         await context.Response.Body.WriteAsync(ErrorJson.Body(code.ToWireName(), message), context.RequestAborted).ConfigureAwait(false);
     }

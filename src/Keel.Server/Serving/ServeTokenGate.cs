@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using Keel.Core.Auth;
 using Keel.Core.Errors;
-using Keel.Core.Json;
-using Keel.Core.Protocol;
 
 namespace Keel.Server.Serving;
 
@@ -93,9 +90,7 @@ public sealed partial class ServeTokenGate
             return RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, ErrorCode.TemporarilyUnavailable, $"The {_resource} could not refresh its scoring tokens for {TimeSpan.FromMilliseconds(now - snapshot.ReceivedAt).TotalSeconds:0} s (the tracking server is out of reach), so it cannot tell a revoked token from a valid one.");
         }
 
-        var header = context.Request.Headers.Authorization.ToString();
-        var bearer = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
-        if (snapshot.Set.Match(bearer, now) is not { } token)
+        if (snapshot.Set.Match(Auth.AuthMiddleware.Bearer(context.Request), now) is not { } token)
         {
             LogRefused(Logger, _resource, context.Request.Path);
             context.Response.Headers.WWWAuthenticate = $"Bearer realm=\"{Auth.AuthMiddleware.Realm}\"";
@@ -113,7 +108,7 @@ public sealed partial class ServeTokenGate
 
     private static bool IsProbe(PathString path) => Array.Exists(Probes, p => path.Equals(p, StringComparison.Ordinal));
 
-    private static async Task RefuseAsync(HttpContext context, int status, ErrorCode code, string message)
+    private static Task RefuseAsync(HttpContext context, int status, ErrorCode code, string message)
     {
         context.Response.StatusCode = status;
         if (status == StatusCodes.Status503ServiceUnavailable)
@@ -121,8 +116,7 @@ public sealed partial class ServeTokenGate
             context.Response.Headers.RetryAfter = "1";
         }
 
-        context.Response.ContentType = "application/json";
-        await JsonSerializer.SerializeAsync(context.Response.Body, new ErrorResponse(code.ToWireName(), message), KeelJson.Options, context.RequestAborted).ConfigureAwait(false);
+        return Infrastructure.ErrorHandling.WriteBodyAsync(context, code, message);
     }
 
     [LoggerMessage(EventId = 1631, Level = LogLevel.Debug, Message = "Scoring refused on the {Resource} ({Path}): no valid scoring token")]
