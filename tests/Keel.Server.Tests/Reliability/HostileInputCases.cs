@@ -154,6 +154,10 @@ public static class HostileInputCases
         Post("keel/deployments/replicas/scoring-tokens: a use without an id", Deploy + "replicas/scoring-tokens", """{"deployment": "d", "used": [{"at": 5}]}""", 400, Invalid, "'used.id'");
         Post("keel/deployments/replicas/scoring-tokens: a use at time 0", Deploy + "replicas/scoring-tokens", """{"deployment": "d", "used": [{"id": "t1", "at": 0}]}""", 400, Invalid, "'used.at'");
         Post("keel/deployments/replicas/scoring-tokens: too many uses", Deploy + "replicas/scoring-tokens", "{\"deployment\": \"d\", \"used\": [" + string.Join(',', Enumerable.Repeat("{\"id\": \"t\", \"at\": 5}", 1001)) + "]}", 400, Invalid, "At most 1000");
+        Post("keel/deployments/replicas/scoring-tokens: lone surrogate in deployment", Deploy + "replicas/scoring-tokens", $$"""{"deployment": "d{{Lone}}"}""", 400, Invalid, "'deployment'");
+        Post("keel/deployments/replicas/scoring-tokens: used not an array", Deploy + "replicas/scoring-tokens", """{"deployment": "d", "used": 5}""", 400, Invalid, "used");
+        Post("keel/deployments/replicas/scoring-tokens: at not a number", Deploy + "replicas/scoring-tokens", """{"deployment": "d", "used": [{"id": "t1", "at": "soon"}]}""", 400, Invalid, "at");
+        Post("keel/deployments/replicas/scoring-tokens: truncated JSON", Deploy + "replicas/scoring-tokens", """{"deployment": """, 400, Invalid, "JSON");
         Post("keel/deployments/replicas/scoring-tokens: text/plain", Deploy + "replicas/scoring-tokens", """{"deployment": "d"}""", 400, Invalid, "Content-Type", "text/plain");
         Post("keel/deployments/report: from not an integer", Deploy + "report?name=d&from=yesterday", null, 400, Invalid, "expected an integer", null, method: "GET");
         Post("keel/deployments/report: to before from", Deploy + "report?name=d&from=10&to=5", null, 400, Invalid, "is before from", null, method: "GET");
